@@ -1,0 +1,108 @@
+//! Command-line interface definitions (clap). `main.rs` maps them onto the library.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Static site generator for product security teams: advisories, CSAF 2.0, security.txt.
+#[derive(Debug, Parser)]
+#[command(name = "psirt-site", version, about, long_about = None)]
+#[command(after_help = "Exit codes: 0 success, 1 content errors (see the diagnostics), 2 usage errors.\n\nExample:\n  psirt-site init my-psirt && cd my-psirt && psirt-site build")]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, Default)]
+pub(crate) enum MessageFormat {
+    /// `file:line:col: error[code]: message` with a snippet and a hint
+    #[default]
+    Human,
+    /// GitHub Actions workflow annotations
+    Github,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct Common {
+    /// Site root: the folder holding site.toml
+    #[arg(long, default_value = ".")]
+    pub(crate) root: PathBuf,
+    /// How to print diagnostics
+    #[arg(long, value_enum, default_value_t)]
+    pub(crate) message_format: MessageFormat,
+    /// Print nothing but errors
+    #[arg(long, short)]
+    pub(crate) quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Build the site into the output folder (public/ by default)
+    #[command(after_help = "Drafts, embargoed advisories (published in the future) and TLP other than CLEAR are\nheld back and listed, never written. The previous output stays untouched when the build\nfails. SOURCE_DATE_EPOCH sets the build time for reproducible output.\n\nExamples:\n  psirt-site build\n  psirt-site build --output /tmp/site --base-url https://staging.example\n  psirt-site build --preview ../preview")]
+    Build {
+        #[command(flatten)]
+        common: Common,
+        /// Output folder (default: output_dir from site.toml)
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Override base_url from site.toml
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Build everything, drafts and embargoed included, into DIR (never the public
+        /// output folder), with a banner and noindex on every page
+        #[arg(long, value_name = "DIR", conflicts_with = "output")]
+        preview: Option<PathBuf>,
+        /// Print how long each stage took
+        #[arg(long)]
+        timings: bool,
+    },
+    /// Validate everything build would, without writing anything
+    #[command(after_help = "Held-back advisories (drafts, embargoed) are validated too.\n\nExamples:\n  psirt-site check\n  psirt-site check --message-format github\n  psirt-site check --provider public/   # check a built CSAF provider tree")]
+    Check {
+        #[command(flatten)]
+        common: Common,
+        /// Check a built output folder as a CSAF 2.0 provider instead of the sources
+        #[arg(long, value_name = "DIR")]
+        provider: Option<PathBuf>,
+    },
+    /// Create a new site that builds immediately
+    #[command(after_help = "Example:\n  psirt-site init acme-psirt")]
+    Init {
+        /// Folder to create (must be empty or absent)
+        dir: PathBuf,
+    },
+    /// Create new content
+    New {
+        #[command(subcommand)]
+        what: NewCommand,
+    },
+    /// Serve the site on 127.0.0.1 and rebuild on every change
+    #[command(after_help = "Drafts and embargoed advisories are shown with a preview banner unless --public.\n\nExample:\n  psirt-site serve --port 8000 --open")]
+    Serve {
+        #[command(flatten)]
+        common: Common,
+        /// Port to listen on (0 picks a free one)
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// Open the site in a browser
+        #[arg(long)]
+        open: bool,
+        /// Show only what the public build would publish
+        #[arg(long)]
+        public: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum NewCommand {
+    /// Create the next advisory file with a front matter skeleton
+    #[command(after_help = "The id is the next free number of the current year, e.g. ACME-SA-2026-0007,\nwith the prefix taken from the newest existing advisory.\n\nExample:\n  psirt-site new advisory --title \"Buffer overflow in the web UI\"")]
+    Advisory {
+        /// Site root
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Advisory title
+        #[arg(long)]
+        title: Option<String>,
+    },
+}

@@ -1,0 +1,253 @@
+//! `site.toml`: the site's configuration, read strictly.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diag::{Code, Diagnostic, SourceMap};
+use crate::toml_input;
+use crate::url::check_url;
+
+pub const CONFIG_FILE: &str = "site.toml";
+
+/// The whole `site.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    pub title: String,
+    pub base_url: Spanned<String>,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub theme: Option<String>,
+    #[serde(default = "default_output_dir")]
+    pub output_dir: PathBuf,
+    #[serde(default)]
+    pub raw_html: bool,
+    #[serde(default = "yes")]
+    pub minify: bool,
+    pub publisher: Publisher,
+    pub contact: Contact,
+    #[serde(default)]
+    pub security_txt: Option<SecurityTxtConfig>,
+    #[serde(default)]
+    pub pgp: Option<PgpConfig>,
+    #[serde(default)]
+    pub signing: Option<SigningConfig>,
+    #[serde(default)]
+    pub csaf: CsafConfig,
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+
+fn default_output_dir() -> PathBuf {
+    PathBuf::from("public")
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// CSAF `document.publisher`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Publisher {
+    pub name: String,
+    pub namespace: Spanned<String>,
+    #[serde(default)]
+    pub category: PublisherCategory,
+    #[serde(default)]
+    pub contact_details: Option<String>,
+    #[serde(default)]
+    pub issuing_authority: Option<String>,
+}
+
+/// CSAF 2.0 `category of publisher`.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum PublisherCategory {
+    Coordinator,
+    Discoverer,
+    Other,
+    Translator,
+    User,
+    #[default]
+    Vendor,
+}
+
+impl PublisherCategory {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PublisherCategory::Coordinator => "coordinator",
+            PublisherCategory::Discoverer => "discoverer",
+            PublisherCategory::Other => "other",
+            PublisherCategory::Translator => "translator",
+            PublisherCategory::User => "user",
+            PublisherCategory::Vendor => "vendor",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub email: Spanned<String>,
+    #[serde(default)]
+    pub urls: Vec<Spanned<String>>,
+}
+
+/// RFC 9116 settings. Contact defaults to `contact.email` and `contact.urls`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityTxtConfig {
+    /// Days from the build time to `Expires` (at most 365).
+    #[serde(default)]
+    pub expires_after_days: Option<Spanned<i64>>,
+    /// A fixed `Expires` date instead of a duration.
+    #[serde(default)]
+    pub expires: Option<Spanned<toml::value::Datetime>>,
+    #[serde(default)]
+    pub preferred_languages: Vec<String>,
+    #[serde(default)]
+    pub hiring: Option<Spanned<String>>,
+    #[serde(default)]
+    pub extra_contacts: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PgpConfig {
+    /// Armored public key to publish, relative to the site root.
+    pub public_key: Spanned<PathBuf>,
+}
+
+/// Where the secret signing key comes from. Never committed: path or environment.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SigningConfig {
+    /// Path to an armored secret key (relative to the site root).
+    #[serde(default)]
+    pub key_file: Option<PathBuf>,
+    /// Environment variable holding the armored secret key (checked first).
+    #[serde(default = "default_key_env")]
+    pub key_env: String,
+    /// Environment variable holding the key's passphrase.
+    #[serde(default = "default_passphrase_env")]
+    pub passphrase_env: String,
+}
+
+fn default_key_env() -> String {
+    "PSIRT_SITE_SIGNING_KEY".into()
+}
+
+fn default_passphrase_env() -> String {
+    "PSIRT_SITE_SIGNING_PASSPHRASE".into()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CsafConfig {
+    #[serde(default = "yes")]
+    pub pretty: bool,
+}
+
+impl Default for CsafConfig {
+    fn default() -> Self {
+        CsafConfig { pretty: true }
+    }
+}
+
+/// The loaded configuration with the text it came from (for diagnostics).
+#[derive(Debug, Clone)]
+pub struct LoadedConfig {
+    pub config: SiteConfig,
+    pub path: PathBuf,
+    pub text: Arc<str>,
+}
+
+impl SiteConfig {
+    /// Reads and checks `root/site.toml`. `sources` receives the text for diagnostics.
+    pub fn load(root: &Path, sources: &mut SourceMap) -> Result<LoadedConfig, Vec<Diagnostic>> {
+        let path = PathBuf::from(CONFIG_FILE);
+        let full = root.join(CONFIG_FILE);
+        let bytes = std::fs::read(&full).map_err(|e| {
+            vec![
+                Diagnostic::error(Code::Config, format!("cannot read {CONFIG_FILE}: {e}"))
+                    .in_file(&path)
+                    .help("run `psirt-site init DIR` to create a site, or pass --root"),
+            ]
+        })?;
+        let text: Arc<str> = match String::from_utf8(bytes) {
+            Ok(t) => Arc::from(t),
+            Err(e) => {
+                return Err(vec![
+                    Diagnostic::error(Code::InvalidUtf8, format!("{CONFIG_FILE} is not UTF-8"))
+                        .at(&path, e.utf8_error().valid_up_to()..e.utf8_error().valid_up_to()),
+                ]);
+            }
+        };
+        sources.add(&path, text.clone());
+        let config: SiteConfig = toml_input::parse(&text, 0, &path).map_err(|d| vec![d])?;
+        let problems = config.check(&path);
+        if problems.iter().any(Diagnostic::is_error) {
+            return Err(problems);
+        }
+        Ok(LoadedConfig { config, path, text })
+    }
+
+    fn check(&self, path: &Path) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        let mut url = |value: &Spanned<String>, what: &str, schemes: &[&str]| {
+            if let Err(msg) = check_url(value.get_ref(), schemes) {
+                out.push(
+                    Diagnostic::error(Code::InvalidUrl, format!("{what}: {msg}"))
+                        .at(path, value.span())
+                        .help(format!("use an absolute {} URL", schemes.join(" or "))),
+                );
+            }
+        };
+        url(&self.base_url, "base_url", &["https", "http"]);
+        url(&self.publisher.namespace, "publisher.namespace", &["https", "http"]);
+        for u in &self.contact.urls {
+            url(u, "contact.urls", &["https", "http", "mailto"]);
+        }
+        if let Some(st) = &self.security_txt {
+            if let Some(h) = &st.hiring {
+                url(h, "security_txt.hiring", &["https", "http"]);
+            }
+            for c in &st.extra_contacts {
+                url(c, "security_txt.extra_contacts", &["https", "mailto", "tel"]);
+            }
+        }
+        if !is_email(self.contact.email.get_ref()) {
+            out.push(
+                Diagnostic::error(Code::InvalidValue, "contact.email is not an email address")
+                    .at(path, self.contact.email.span())
+                    .help("write it as psirt@example.com, without mailto:"),
+            );
+        }
+        out
+    }
+
+    /// `base_url` without a trailing slash, ready for `format!("{base}/path")`.
+    pub fn base(&self) -> &str {
+        self.base_url.get_ref().trim_end_matches('/')
+    }
+}
+
+fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control() || "<>\"".contains(c))
+}

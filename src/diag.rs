@@ -1,0 +1,414 @@
+//! Diagnostics: every problem a user can cause, with a stable code, the user's file,
+//! line and column, and a hint on how to fix it.
+
+use std::fmt::Write as _;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// How bad a diagnostic is. Errors fail `build` and `check`; warnings are printed only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Error,
+    Warning,
+}
+
+macro_rules! codes {
+    ($($variant:ident => $name:literal, $desc:literal;)*) => {
+        /// Stable diagnostic codes. The kebab-case name is part of the public interface:
+        /// CI scripts may match on it, so a code is never renamed or reused.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $($variant),* }
+
+        impl Code {
+            /// Every code, for documentation and the uniqueness test.
+            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
+
+            /// The stable kebab-case name shown as `error[name]`.
+            pub fn name(self) -> &'static str {
+                match self { $(Code::$variant => $name),* }
+            }
+
+            /// One line on what the code means (listed in `docs/diagnostics.md`).
+            pub fn description(self) -> &'static str {
+                match self { $(Code::$variant => $desc),* }
+            }
+        }
+    };
+}
+
+codes! {
+    Io => "io", "a file or folder could not be read or written";
+    InvalidUtf8 => "invalid-utf8", "a content file is not valid UTF-8";
+    NoFrontMatter => "no-front-matter", "a Markdown file does not start with a `+++` TOML block";
+    UnclosedFrontMatter => "unclosed-front-matter", "the `+++` front matter block is never closed";
+    TomlSyntax => "toml-syntax", "TOML syntax error";
+    UnknownKey => "unknown-key", "a key that psirt-site does not know";
+    MissingField => "missing-field", "a required key is missing";
+    InvalidValue => "invalid-value", "a value has the wrong type or form";
+    InvalidId => "invalid-id", "an advisory or product id is not a safe identifier";
+    DuplicateId => "duplicate-id", "two advisories or products share an id";
+    InvalidCve => "invalid-cve", "a CVE id is not of the form CVE-YYYY-NNNN";
+    InvalidCwe => "invalid-cwe", "a CWE id is malformed or not in the CWE list";
+    UnknownProduct => "unknown-product", "an advisory names a product id not in the catalog";
+    InvalidCvss => "invalid-cvss", "a CVSS vector cannot be parsed or is incomplete";
+    CvssScoreMismatch => "cvss-score-mismatch", "a given CVSS score disagrees with its vector";
+    UnknownCategory => "unknown-category", "an enumeration value CSAF does not define";
+    RevisionOrder => "revision-order", "revision dates go backwards or precede `published`";
+    NoRevisions => "no-revisions", "a published advisory has no revision history";
+    InvalidUrl => "invalid-url", "a URL is not absolute http(s) or mailto";
+    InvalidDate => "invalid-date", "a date cannot be read";
+    H1InBody => "h1-in-body", "the body repeats the title as `# heading`";
+    Config => "config", "site.toml is invalid";
+    Template => "template", "a theme template failed to load or render";
+    Csaf => "csaf", "a generated CSAF document fails a CSAF 2.0 schema or mandatory test";
+    CsafWarning => "csaf-recommended", "a generated CSAF document fails an optional CSAF test";
+    Signing => "signing", "the OpenPGP signing key is missing, locked or unusable";
+    Key => "pgp-key", "the published OpenPGP key is unreadable, expired or expiring";
+    SecurityTxt => "security-txt", "security.txt settings are invalid or about to expire";
+    Policy => "policy", "the disclosure policy lacks a recommended section";
+    UnsafePath => "unsafe-path", "a path would leave the site or output folder";
+    Output => "output", "the output folder cannot be used or written";
+    OverrideOutdated => "override-outdated", "an ejected template is older than the built-in";
+    Provider => "provider", "a built CSAF provider tree fails a requirement";
+}
+
+/// A place in a user's file. The byte range is into the whole file, never a fragment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub file: PathBuf,
+    pub span: Range<usize>,
+    pub message: Option<String>,
+}
+
+/// One problem for the user to fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub level: Level,
+    pub code: Code,
+    pub message: String,
+    pub primary: Option<Label>,
+    pub secondary: Vec<Label>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            level: Level::Error,
+            code,
+            message: message.into(),
+            primary: None,
+            secondary: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            level: Level::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    /// Points the diagnostic at a byte range of a file.
+    pub fn at(mut self, file: impl Into<PathBuf>, span: Range<usize>) -> Self {
+        self.primary = Some(Label {
+            file: file.into(),
+            span,
+            message: None,
+        });
+        self
+    }
+
+    /// Names a file without a position (for whole-file problems such as I/O errors).
+    pub fn in_file(self, file: impl Into<PathBuf>) -> Self {
+        self.at(file, 0..0)
+    }
+
+    pub fn also(mut self, file: impl Into<PathBuf>, span: Range<usize>, msg: &str) -> Self {
+        self.secondary.push(Label {
+            file: file.into(),
+            span,
+            message: Some(msg.to_string()),
+        });
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.level == Level::Error
+    }
+}
+
+/// Maps byte offsets to 1-based line and column (columns count characters, not bytes).
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { line_starts }
+    }
+
+    /// 1-based (line, column) of `offset`; offsets past the end clamp to the end and
+    /// offsets inside a multi-byte character count as that character.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line];
+        let col = text
+            .get(start..)
+            .map(|rest| rest.char_indices().take_while(|(i, _)| start + i < offset).count())
+            .unwrap_or(0);
+        (line + 1, col + 1)
+    }
+
+    /// The text of 1-based line `line`, without its line ending.
+    pub fn line_text<'t>(&self, text: &'t str, line: usize) -> &'t str {
+        let start = self.line_starts.get(line - 1).copied().unwrap_or(text.len());
+        let end = self.line_starts.get(line).copied().unwrap_or(text.len());
+        text.get(start..end).unwrap_or("").trim_end_matches(['\n', '\r'])
+    }
+}
+
+/// The texts of files named by diagnostics, so the renderer can show line and snippet.
+#[derive(Debug, Default, Clone)]
+pub struct SourceMap {
+    files: Vec<(PathBuf, Arc<str>)>,
+}
+
+impl SourceMap {
+    pub fn add(&mut self, path: &Path, text: Arc<str>) {
+        if self.get(path).is_none() {
+            self.files.push((path.to_path_buf(), text));
+        }
+    }
+
+    pub fn get(&self, path: &Path) -> Option<&str> {
+        self.files
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, t)| &**t)
+    }
+}
+
+/// Output style for diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// `path:line:col: error[code]: message`, a snippet with a caret, and the hint.
+    #[default]
+    Human,
+    /// GitHub Actions workflow annotations.
+    Github,
+}
+
+/// Renders diagnostics in the requested format, one block per diagnostic.
+pub fn render(diags: &[Diagnostic], sources: &SourceMap, format: Format) -> String {
+    let mut out = String::new();
+    for d in diags {
+        match format {
+            Format::Human => render_human(&mut out, d, sources),
+            Format::Github => render_github(&mut out, d, sources),
+        }
+    }
+    out
+}
+
+fn level_name(level: Level) -> &'static str {
+    match level {
+        Level::Error => "error",
+        Level::Warning => "warning",
+    }
+}
+
+fn location(label: &Label, sources: &SourceMap) -> (String, Option<(usize, usize, String)>) {
+    let path = label.file.display().to_string().replace('\\', "/");
+    let Some(text) = sources.get(&label.file) else {
+        return (path, None);
+    };
+    if label.span == (0..0) && text.is_empty() {
+        return (path, None);
+    }
+    let index = LineIndex::new(text);
+    let (line, col) = index.line_col(text, label.span.start);
+    (path, Some((line, col, index.line_text(text, line).to_string())))
+}
+
+fn render_human(out: &mut String, d: &Diagnostic, sources: &SourceMap) {
+    let head = format!("{}[{}]: {}", level_name(d.level), d.code.name(), d.message);
+    let Some(label) = &d.primary else {
+        let _ = writeln!(out, "{head}");
+        render_help(out, d);
+        return;
+    };
+    let (path, pos) = location(label, sources);
+    match pos {
+        Some((line, col, snippet)) => {
+            let _ = writeln!(out, "{path}:{line}:{col}: {head}");
+            render_snippet(out, line, col, &snippet, label_width(label, &snippet, col));
+        }
+        None => {
+            let _ = writeln!(out, "{path}: {head}");
+        }
+    }
+    for extra in &d.secondary {
+        let (p, pos) = location(extra, sources);
+        let note = extra.message.as_deref().unwrap_or("see also");
+        match pos {
+            Some((l, c, _)) => {
+                let _ = writeln!(out, "  note: {note}: {p}:{l}:{c}");
+            }
+            None => {
+                let _ = writeln!(out, "  note: {note}: {p}");
+            }
+        }
+    }
+    render_help(out, d);
+}
+
+/// Caret width: the span's length in characters, limited to the rest of the line.
+fn label_width(label: &Label, snippet: &str, col: usize) -> usize {
+    let rest = snippet.chars().count().saturating_sub(col - 1);
+    label.span.len().clamp(1, rest.max(1))
+}
+
+fn render_snippet(out: &mut String, line: usize, col: usize, snippet: &str, width: usize) {
+    let gutter = line.to_string().len();
+    let shown: String = snippet
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let _ = writeln!(out, "{:gutter$} |", "");
+    let _ = writeln!(out, "{line} | {shown}");
+    let _ = writeln!(
+        out,
+        "{:gutter$} | {}{}",
+        "",
+        " ".repeat(col - 1),
+        "^".repeat(width)
+    );
+}
+
+fn render_help(out: &mut String, d: &Diagnostic) {
+    if let Some(help) = &d.help {
+        let _ = writeln!(out, "  = help: {help}");
+    }
+}
+
+fn render_github(out: &mut String, d: &Diagnostic, sources: &SourceMap) {
+    let kind = level_name(d.level);
+    let mut props = Vec::new();
+    if let Some(label) = &d.primary {
+        let (path, pos) = location(label, sources);
+        props.push(format!("file={}", github_escape_property(&path)));
+        if let Some((line, col, _)) = pos {
+            props.push(format!("line={line},col={col}"));
+        }
+    }
+    props.push(format!("title={}", d.code.name()));
+    let mut msg = d.message.clone();
+    if let Some(help) = &d.help {
+        msg.push_str("\nhelp: ");
+        msg.push_str(help);
+    }
+    let _ = writeln!(
+        out,
+        "::{kind} {}::{}",
+        props.join(","),
+        github_escape_data(&msg)
+    );
+}
+
+fn github_escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn github_escape_property(s: &str) -> String {
+    github_escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Collects diagnostics from many independent steps; the caller decides when to stop.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    pub items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(ds);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    /// Sorted by file, position, then code, so output is stable across runs and threads.
+    pub fn sorted(mut self) -> Vec<Diagnostic> {
+        self.items.sort_by(|a, b| {
+            let key = |d: &Diagnostic| {
+                (
+                    d.primary.as_ref().map(|l| (l.file.clone(), l.span.start)),
+                    d.level,
+                    d.code,
+                    d.message.clone(),
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        self.items.dedup();
+        self.items
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_are_unique() {
+        let names: HashSet<_> = Code::ALL.iter().map(|c| c.name()).collect();
+        assert_eq!(names.len(), Code::ALL.len());
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        let text = "ab\nçd\r\nx";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 0), (1, 1));
+        assert_eq!(idx.line_col(text, 3), (2, 1));
+        assert_eq!(idx.line_col(text, 5), (2, 2));
+        assert_eq!(idx.line_col(text, 9), (3, 1));
+        assert_eq!(idx.line_col(text, 99), (3, 2));
+        assert_eq!(idx.line_text(text, 2), "çd");
+    }
+
+    #[test]
+    fn human_render_has_location_snippet_and_help() {
+        let mut sources = SourceMap::default();
+        let path = Path::new("content/a.md");
+        sources.add(path, Arc::from("+++\nid = 1\n+++\n"));
+        let d = Diagnostic::error(Code::InvalidValue, "expected a string")
+            .at(path, 9..10)
+            .help("quote it");
+        let text = render(&[d], &sources, Format::Human);
+        assert_eq!(
+            text,
+            "content/a.md:2:6: error[invalid-value]: expected a string\n  |\n2 | id = 1\n  |      ^\n  = help: quote it\n"
+        );
+    }
+}

@@ -1,0 +1,158 @@
+//! Split and parse: turns each content file into an advisory or a page, collecting every
+//! problem in every file.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::diag::{Code, Diagnostic};
+use crate::frontmatter::{self, SplitError};
+use crate::markdown;
+use crate::model::advisory::Builder;
+use crate::model::raw::RawAdvisory;
+use crate::model::{Advisory, Catalog};
+use crate::source::{SourceFile, SourceKind};
+use crate::toml_input;
+
+/// A non-advisory page such as the disclosure policy.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    /// URL segment: the file name without `.md` (`policy`).
+    pub slug: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub body_html: String,
+    /// `##` headings, for the policy completeness check.
+    pub headings: Vec<String>,
+    pub source: PathBuf,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPage {
+    title: String,
+    #[serde(default)]
+    description: Option<String>,
+}
+
+/// Parses every advisory in parallel. Returns the good ones and all diagnostics.
+pub fn parse_advisories(
+    files: &[SourceFile],
+    catalog: &Catalog,
+    raw_html: bool,
+) -> (Vec<Advisory>, Vec<Diagnostic>) {
+    let results: Vec<(Option<Advisory>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .filter(|f| f.kind == SourceKind::Advisory)
+        .map(|f| parse_advisory(f, catalog, raw_html))
+        .collect();
+    let mut advisories = Vec::new();
+    let mut diags = Vec::new();
+    for (a, d) in results {
+        advisories.extend(a);
+        diags.extend(d);
+    }
+    (advisories, diags)
+}
+
+fn split_error(file: &Path, err: SplitError) -> Diagnostic {
+    match err {
+        SplitError::Missing { at } => Diagnostic::error(
+            Code::NoFrontMatter,
+            "expected `+++` front matter at the start of the file",
+        )
+        .at(file, at..at + 1)
+        .help("start the file with a line `+++`, the TOML keys, and another `+++` line"),
+        SplitError::Unclosed { opening } => {
+            Diagnostic::error(Code::UnclosedFrontMatter, "front matter is never closed")
+                .at(file, opening)
+                .help("add a line containing only `+++` after the last TOML key")
+        }
+    }
+}
+
+/// Parses one advisory file.
+pub fn parse_advisory(
+    file: &SourceFile,
+    catalog: &Catalog,
+    raw_html: bool,
+) -> (Option<Advisory>, Vec<Diagnostic>) {
+    let path = &file.rel_path;
+    let text = &*file.text;
+    let split = match frontmatter::split(text) {
+        Ok(s) => s,
+        Err(e) => return (None, vec![split_error(path, e)]),
+    };
+    let fm = &text[split.front_matter.clone()];
+    let raw: RawAdvisory = match toml_input::parse(fm, split.front_matter.start, path) {
+        Ok(r) => r,
+        Err(d) => return (None, vec![d]),
+    };
+    let body = &text[split.body.clone()];
+    let rendered = markdown::render(body, raw_html);
+    let mut builder = Builder {
+        file: path,
+        offset: split.front_matter.start,
+        catalog,
+        diags: Vec::new(),
+    };
+    if let Some(h1) = &rendered.h1 {
+        let at = split.body.start + h1.start..split.body.start + h1.end;
+        builder.diags.push(
+            Diagnostic::warning(Code::H1InBody, "the body has a `#` heading; the title is shown already")
+                .at(path, at)
+                .help("start sections at `##`"),
+        );
+    }
+    check_non_empty_lists(&raw, &mut builder);
+    let advisory = builder.build(raw, rendered.html, rendered.sections);
+    (advisory, builder.diags)
+}
+
+fn check_non_empty_lists(raw: &RawAdvisory, builder: &mut Builder<'_>) {
+    let span = raw.id.span();
+    let span = span.start + builder.offset..span.end + builder.offset;
+    for (empty, what) in [
+        (raw.affected.is_empty(), "[[affected]]"),
+        (raw.vulnerabilities.is_empty(), "[[vulnerabilities]]"),
+    ] {
+        if empty {
+            builder.diags.push(
+                Diagnostic::error(Code::MissingField, format!("the advisory has no {what} entry"))
+                    .at(builder.file, span.clone())
+                    .help(format!("add at least one {what} table; see docs/content-model.md")),
+            );
+        }
+    }
+}
+
+/// Parses one page file.
+pub fn parse_page(file: &SourceFile, raw_html: bool) -> Result<Page, Diagnostic> {
+    let path = &file.rel_path;
+    let text = &*file.text;
+    let split = frontmatter::split(text).map_err(|e| split_error(path, e))?;
+    let raw: RawPage = toml_input::parse(
+        &text[split.front_matter.clone()],
+        split.front_matter.start,
+        path,
+    )?;
+    let rendered = markdown::render(&text[split.body.clone()], raw_html);
+    let slug = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    crate::model::ids::ProductId::parse(&slug).map_err(|msg| {
+        Diagnostic::error(Code::InvalidId, format!("page file name: {msg}"))
+            .in_file(path)
+            .help("name pages in lowercase letters, digits and `-`, e.g. policy.md")
+    })?;
+    Ok(Page {
+        slug,
+        title: raw.title,
+        description: raw.description,
+        headings: rendered.sections.iter().map(|s| s.heading.clone()).collect(),
+        body_html: rendered.html,
+        source: path.clone(),
+    })
+}

@@ -1,0 +1,360 @@
+//! HTML pages: one function per page kind, each builds its view and renders one template.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::{EmitOptions, OutputFile};
+use crate::diag::Diagnostic;
+use crate::emit::{csaf, feeds};
+use crate::model::{Advisory, Severity};
+use crate::site::Site;
+use crate::theme::Theme;
+use crate::view::{
+    AdvisoryView, FeedLink, Link, PageMeta, ProductRef, SiteView, advisory_path, product_ref, root_path,
+};
+
+/// The part of every page context that is the same for all templates.
+#[derive(Serialize)]
+pub struct Common {
+    pub site: SiteView,
+    pub page: PageMeta,
+}
+
+impl Common {
+    pub fn new(site: &Site, opts: EmitOptions, section: &str, title: &str, path: &str) -> Self {
+        Common {
+            site: SiteView::new(site, section, opts.live_reload),
+            page: PageMeta {
+                title: title.to_string(),
+                description: site.config.description.clone(),
+                canonical: site.url(path),
+                feeds: vec![feeds::main_feed_link(site)],
+                section: section.to_string(),
+            },
+        }
+    }
+
+    pub fn describe(mut self, description: &str) -> Self {
+        self.page.description = description.to_string();
+        self
+    }
+
+    pub fn with_feeds(mut self, feeds: Vec<FeedLink>) -> Self {
+        self.page.feeds = feeds;
+        self
+    }
+}
+
+/// Renders a page context into `path` (a folder path gets `index.html`).
+pub fn page<C: Serialize>(theme: &Theme, template: &str, ctx: &C, path: &str, what: &str) -> Result<OutputFile, Diagnostic> {
+    let html = theme.render(template, ctx, what)?;
+    let file = if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
+    };
+    Ok(OutputFile::new(file, html))
+}
+
+type Job<'a> = Box<dyn Fn() -> Result<Vec<OutputFile>, Diagnostic> + Sync + Send + 'a>;
+
+pub fn emit(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let jobs: Vec<Job<'_>> = vec![
+        Box::new(|| home(site, theme, opts).map(|f| vec![f])),
+        Box::new(|| advisory_indexes(site, theme, opts)),
+        Box::new(|| products(site, theme, opts)),
+        Box::new(|| pages(site, theme, opts)),
+        Box::new(|| not_found(site, theme, opts).map(|f| vec![f])),
+    ];
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    let advisory_pages: Vec<Result<OutputFile, Diagnostic>> = site
+        .advisories
+        .par_iter()
+        .map(|a| advisory(site, theme, opts, a))
+        .collect();
+    for r in jobs.par_iter().map(|j| j()).collect::<Vec<_>>() {
+        match r {
+            Ok(f) => files.extend(f),
+            Err(d) => diags.push(d),
+        }
+    }
+    for r in advisory_pages {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => diags.push(d),
+        }
+    }
+    if diags.is_empty() { Ok(files) } else { Err(diags) }
+}
+
+#[derive(Serialize)]
+struct SeverityCount {
+    severity: &'static str,
+    label: &'static str,
+    count: usize,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct HomeContext {
+    #[serde(flatten)]
+    common: Common,
+    latest: Vec<AdvisoryView>,
+    counts: Vec<SeverityCount>,
+    total: usize,
+    products: Vec<ProductRef>,
+}
+
+fn home(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<OutputFile, Diagnostic> {
+    let root = root_path(site.config.base());
+    let ctx = HomeContext {
+        common: Common::new(site, opts, "home", "Security advisories", ""),
+        latest: site.advisories.iter().take(10).map(|a| AdvisoryView::summary_of(site, a)).collect(),
+        counts: Severity::ALL
+            .iter()
+            .map(|s| SeverityCount {
+                severity: s.as_str(),
+                label: s.label(),
+                count: site.with_severity(*s).len(),
+                url: format!("{root}/advisories/severity/{}/", s.as_str()),
+            })
+            .collect(),
+        total: site.advisories.len(),
+        products: site.catalog.products.keys().map(|id| product_ref(site, id, &root)).collect(),
+    };
+    page(theme, "index.html", &ctx, "", "rendering the home page")
+}
+
+#[derive(Serialize)]
+struct YearGroup {
+    year: i16,
+    advisories: Vec<AdvisoryView>,
+}
+
+#[derive(Serialize)]
+struct IndexContext {
+    #[serde(flatten)]
+    common: Common,
+    heading: String,
+    groups: Vec<YearGroup>,
+    years: Vec<Link>,
+    severities: Vec<Link>,
+    total: usize,
+}
+
+/// A filter of the advisory index: all, one year, or one severity.
+#[derive(Clone, Copy, PartialEq)]
+enum Filter {
+    All,
+    Year(i16),
+    Severity(Severity),
+}
+
+impl Filter {
+    fn path(self) -> String {
+        match self {
+            Filter::All => "advisories/".into(),
+            Filter::Year(y) => format!("advisories/{y}/"),
+            Filter::Severity(s) => format!("advisories/severity/{}/", s.as_str()),
+        }
+    }
+
+    fn keeps(self, a: &Advisory) -> bool {
+        match self {
+            Filter::All => true,
+            Filter::Year(y) => a.year() == y,
+            Filter::Severity(s) => a.severity() == Some(s),
+        }
+    }
+
+    fn heading(self) -> String {
+        match self {
+            Filter::All => "All advisories".into(),
+            Filter::Year(y) => format!("Advisories published in {y}"),
+            Filter::Severity(s) => format!("{} severity advisories", s.label()),
+        }
+    }
+}
+
+fn advisory_indexes(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputFile>, Diagnostic> {
+    let years: Vec<i16> = site.by_year().into_iter().map(|(y, _)| y).collect();
+    let mut filters = vec![Filter::All];
+    filters.extend(years.iter().map(|y| Filter::Year(*y)));
+    filters.extend(Severity::ALL.iter().map(|s| Filter::Severity(*s)));
+    filters
+        .par_iter()
+        .map(|f| advisory_index(site, theme, opts, *f, &years))
+        .collect()
+}
+
+fn advisory_index(site: &Site, theme: &Theme, opts: EmitOptions, filter: Filter, years: &[i16]) -> Result<OutputFile, Diagnostic> {
+    let root = root_path(site.config.base());
+    let link = |label: String, f: Filter| Link {
+        label,
+        url: format!("{root}/{}", f.path()),
+        current: f == filter,
+    };
+    let mut year_links = vec![link("All years".into(), Filter::All)];
+    year_links.extend(years.iter().map(|y| link(y.to_string(), Filter::Year(*y))));
+    let severities = Severity::ALL.iter().map(|s| link(s.label().into(), Filter::Severity(*s))).collect();
+    let groups: Vec<YearGroup> = site
+        .by_year()
+        .into_iter()
+        .map(|(year, list)| YearGroup {
+            year,
+            advisories: list
+                .into_iter()
+                .filter(|a| filter.keeps(a))
+                .map(|a| AdvisoryView::summary_of(site, a))
+                .collect(),
+        })
+        .filter(|g| !g.advisories.is_empty())
+        .collect();
+    let total = groups.iter().map(|g| g.advisories.len()).sum();
+    let mut feeds = vec![feeds::main_feed_link(site)];
+    if let Filter::Severity(s) = filter {
+        feeds.push(feeds::severity_feed_link(site, s));
+    }
+    let heading = filter.heading();
+    let ctx = IndexContext {
+        common: Common::new(site, opts, "advisories", &heading, &filter.path()).with_feeds(feeds),
+        heading,
+        groups,
+        years: year_links,
+        severities,
+        total,
+    };
+    page(theme, "advisories.html", &ctx, &filter.path(), "rendering the advisory index")
+}
+
+#[derive(Serialize)]
+struct AdvisoryContext {
+    #[serde(flatten)]
+    common: Common,
+    advisory: AdvisoryView,
+}
+
+fn advisory(site: &Site, theme: &Theme, opts: EmitOptions, a: &Advisory) -> Result<OutputFile, Diagnostic> {
+    let path = advisory_path(a.id.as_str());
+    let path = path.trim_start_matches('/');
+    let title = format!("{}: {}", a.id, a.title);
+    let mut feeds = vec![feeds::main_feed_link(site)];
+    feeds.extend(a.product_ids().into_iter().map(|p| feeds::product_feed_link(site, p)));
+    let ctx = AdvisoryContext {
+        common: Common::new(site, opts, "advisories", &title, path)
+            .describe(&a.summary)
+            .with_feeds(feeds),
+        advisory: AdvisoryView::new(site, a, csaf::downloads(site, a)),
+    };
+    let what = format!("rendering advisory {} ({})", a.id, a.source.display());
+    page(theme, "advisory.html", &ctx, path, &what)
+}
+
+#[derive(Serialize)]
+struct ProductItem {
+    id: String,
+    name: String,
+    url: String,
+    description: Option<String>,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct Family {
+    name: String,
+    products: Vec<ProductItem>,
+}
+
+#[derive(Serialize)]
+struct ProductsContext {
+    #[serde(flatten)]
+    common: Common,
+    families: Vec<Family>,
+}
+
+#[derive(Serialize)]
+struct ProductContext {
+    #[serde(flatten)]
+    common: Common,
+    product: crate::model::Product,
+    advisories: Vec<AdvisoryView>,
+}
+
+fn products(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputFile>, Diagnostic> {
+    let root = root_path(site.config.base());
+    let mut families: Vec<Family> = Vec::new();
+    for p in site.catalog.products.values() {
+        let name = p.family.clone().unwrap_or_else(|| "Other products".into());
+        let item = ProductItem {
+            id: p.id.to_string(),
+            name: p.name.clone(),
+            url: product_ref(site, &p.id, &root).url,
+            description: p.description.clone(),
+            count: site.advisories_for(&p.id).len(),
+        };
+        match families.iter_mut().find(|f| f.name == name) {
+            Some(f) => f.products.push(item),
+            None => families.push(Family { name, products: vec![item] }),
+        }
+    }
+    families.sort_by(|a, b| a.name.cmp(&b.name));
+    let index = ProductsContext {
+        common: Common::new(site, opts, "products", "Products", "products/"),
+        families,
+    };
+    let mut files = vec![page(theme, "products.html", &index, "products/", "rendering the product list")?];
+    for p in site.catalog.products.values() {
+        let path = format!("products/{}/", p.id);
+        let ctx = ProductContext {
+            common: Common::new(site, opts, "products", &format!("Advisories for {}", p.name), &path)
+                .with_feeds(vec![feeds::main_feed_link(site), feeds::product_feed_link(site, &p.id)]),
+            product: p.clone(),
+            advisories: site.advisories_for(&p.id).into_iter().map(|a| AdvisoryView::summary_of(site, a)).collect(),
+        };
+        files.push(page(theme, "product.html", &ctx, &path, &format!("rendering product {}", p.id))?);
+    }
+    Ok(files)
+}
+
+#[derive(Serialize)]
+struct PageContent {
+    title: String,
+    description: Option<String>,
+    body_html: String,
+}
+
+#[derive(Serialize)]
+struct PageContext {
+    #[serde(flatten)]
+    common: Common,
+    content: PageContent,
+}
+
+fn pages(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputFile>, Diagnostic> {
+    site.pages
+        .iter()
+        .map(|p| {
+            let path = format!("{}/", p.slug);
+            let mut common = Common::new(site, opts, &p.slug, &p.title, &path);
+            if let Some(d) = &p.description {
+                common = common.describe(d);
+            }
+            let ctx = PageContext {
+                common,
+                content: PageContent {
+                    title: p.title.clone(),
+                    description: p.description.clone(),
+                    body_html: p.body_html.clone(),
+                },
+            };
+            let what = format!("rendering page {}", p.source.display());
+            page(theme, "page.html", &ctx, &path, &what)
+        })
+        .collect()
+}
+
+fn not_found(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<OutputFile, Diagnostic> {
+    let ctx = Common::new(site, opts, "404", "Page not found", "404.html");
+    page(theme, "404.html", &ctx, "404.html", "rendering the 404 page")
+}

@@ -1,0 +1,61 @@
+//! sitemap.xml and robots.txt.
+
+use std::fmt::Write as _;
+
+use super::OutputFile;
+use crate::diag::Diagnostic;
+use crate::model::time::date_only;
+use crate::site::{Mode, Site};
+use crate::view::advisory_path;
+
+pub fn emit(site: &Site) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    Ok(vec![sitemap(site), robots(site)])
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}
+
+fn sitemap(site: &Site) -> OutputFile {
+    let mut entries: Vec<(String, Option<String>)> = vec![
+        (site.url(""), Some(date_only(site.last_change()))),
+        (site.url("advisories/"), Some(date_only(site.last_change()))),
+        (site.url("products/"), None),
+        (site.url("acknowledgments/"), None),
+        (site.url("feeds/"), None),
+    ];
+    if site.key.is_some() {
+        entries.push((site.url("pgp/"), None));
+    }
+    for p in &site.pages {
+        entries.push((site.url(&format!("{}/", p.slug)), None));
+    }
+    for p in site.catalog.products.keys() {
+        entries.push((site.url(&format!("products/{p}/")), None));
+    }
+    for a in &site.advisories {
+        entries.push((site.url(advisory_path(a.id.as_str()).trim_start_matches('/')), Some(date_only(a.updated()))));
+    }
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (loc, lastmod) in entries {
+        let _ = write!(xml, "  <url><loc>{}</loc>", xml_escape(&loc));
+        if let Some(d) = lastmod {
+            let _ = write!(xml, "<lastmod>{d}</lastmod>");
+        }
+        xml.push_str("</url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    OutputFile::new("sitemap.xml", xml)
+}
+
+fn robots(site: &Site) -> OutputFile {
+    let body = match site.mode {
+        Mode::Preview => "User-agent: *\nDisallow: /\n".to_string(),
+        Mode::Public => format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", site.url("sitemap.xml")),
+    };
+    OutputFile::new("robots.txt", body)
+}

@@ -1,0 +1,268 @@
+//! psirt-site: a static site generator for product security teams.
+//!
+//! The pipeline, one stage per module, plain types between them:
+//! `config` → `source::discover` → `document` (split + parse) → `site::Site::assemble`
+//! (publication gate) → `validate` → `theme` → `emit` (HTML, CSAF, feeds, security.txt,
+//! keys) → `output` (minify, atomic write).
+
+pub mod config;
+pub mod diag;
+pub mod document;
+pub mod emit;
+pub mod frontmatter;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod pgpkey;
+pub mod scaffold;
+pub mod serve;
+pub mod signing;
+pub mod site;
+pub mod source;
+pub mod theme;
+pub mod toml_input;
+pub mod url;
+pub mod validate;
+pub mod view;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+
+use crate::config::SiteConfig;
+use crate::diag::{Code, Diagnostic, SourceMap};
+use crate::emit::{EmitOptions, OutputFile};
+use crate::site::{HeldBack, Mode, Parts, Site};
+use crate::source::SourceKind;
+
+/// What to build and how.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site root (holds `site.toml`).
+    pub root: PathBuf,
+    /// Output folder; defaults to `output_dir` from site.toml, relative to the root.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` (e.g. for previews and `serve`).
+    pub base_url: Option<String>,
+    pub mode: Mode,
+    pub live_reload: bool,
+    /// The build time; defaults to `SOURCE_DATE_EPOCH`, else the current time.
+    pub now: Option<Timestamp>,
+}
+
+/// A successful build or check.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub warnings: Vec<Diagnostic>,
+    pub held_back: Vec<HeldBack>,
+    pub published: usize,
+    pub files: usize,
+    pub output: Option<PathBuf>,
+    pub timings: Vec<(&'static str, Duration)>,
+    pub sources: SourceMap,
+}
+
+/// A failed build or check: every problem found, and the texts to show them in.
+#[derive(Debug)]
+pub struct Failure {
+    pub diagnostics: Vec<Diagnostic>,
+    pub sources: SourceMap,
+}
+
+/// The build time: `SOURCE_DATE_EPOCH` when set (reproducible builds), else now.
+pub fn build_time(opts: &BuildOptions) -> Result<Timestamp, Diagnostic> {
+    if let Some(t) = opts.now {
+        return Ok(t);
+    }
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => v
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|s| Timestamp::from_second(s).ok())
+            .ok_or_else(|| {
+                Diagnostic::error(Code::Config, format!("SOURCE_DATE_EPOCH=`{v}` is not a Unix timestamp"))
+                    .help("set it to whole seconds since 1970, e.g. $(git log -1 --format=%ct)")
+            }),
+        Err(_) => Ok(Timestamp::now()),
+    }
+}
+
+/// Everything up to (and including) emitting files; shared by `build`, `check` and `serve`.
+pub struct Built {
+    pub site: Site,
+    pub files: Vec<OutputFile>,
+    pub report: Report,
+}
+
+struct Timer {
+    start: Instant,
+    timings: Vec<(&'static str, Duration)>,
+}
+
+impl Timer {
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.timings.push((stage, now - self.start));
+        self.start = now;
+    }
+}
+
+fn fail(diagnostics: Vec<Diagnostic>, sources: &SourceMap) -> Failure {
+    Failure {
+        diagnostics: diag::Diagnostics { items: diagnostics }.sorted(),
+        sources: sources.clone(),
+    }
+}
+
+/// Runs the pipeline without writing.
+pub fn generate(opts: &BuildOptions) -> Result<Built, Failure> {
+    let mut timer = Timer { start: Instant::now(), timings: Vec::new() };
+    let mut sources = SourceMap::default();
+    let now = build_time(opts).map_err(|d| fail(vec![d], &sources))?;
+    let mut loaded = SiteConfig::load(&opts.root, &mut sources).map_err(|d| fail(d, &sources))?;
+    if let Some(base) = &opts.base_url {
+        loaded.config.base_url = toml::Spanned::new(0..0, base.clone());
+    }
+    let config = loaded.config;
+    timer.lap("config");
+
+    let discovered = source::discover(&opts.root);
+    for f in discovered.files.iter().chain(&discovered.lossy) {
+        sources.add(&f.rel_path, f.text.clone());
+    }
+    let mut diags = discovered.diags;
+    timer.lap("discover");
+
+    let (catalog, extra_credits, pages, advisories, more) = parse_all(&discovered.files, &config);
+    diags.extend(more);
+    timer.lap("parse");
+
+    let key = pgpkey::load(&opts.root, &config, now);
+    let signer = signing::load(&opts.root, &config);
+    let (key, signer) = match (key, signer) {
+        (Ok(k), Ok(s)) => (k, s),
+        (k, s) => {
+            diags.extend(k.err().into_iter().flatten());
+            diags.extend(s.err().into_iter().flatten());
+            return Err(fail(diags, &sources));
+        }
+    };
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(fail(diags, &sources));
+    }
+    let all_advisories = advisories.clone();
+    let (site, _) = Site::assemble(Parts {
+        config,
+        build_time: now,
+        mode: opts.mode,
+        catalog,
+        advisories,
+        pages,
+        extra_credits,
+        key: key.as_ref().map(|k| k.0.clone()),
+        signing: signer.is_some(),
+    })
+    .map_err(|d| fail(d, &sources))?;
+    diags.extend(key.into_iter().flat_map(|k| k.1));
+    timer.lap("assemble");
+
+    diags.extend(validate::run(&site, &all_advisories));
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(fail(diags, &sources));
+    }
+    timer.lap("validate");
+
+    let theme = theme::Theme::load(&opts.root, site.config.theme.as_deref()).map_err(|d| fail(d, &sources))?;
+    timer.lap("theme");
+    let emit_opts = EmitOptions { live_reload: opts.live_reload };
+    let mut files = emit::emit_all(&site, &theme, signer.as_ref(), emit_opts).map_err(|d| fail(d, &sources))?;
+    timer.lap("emit");
+    if site.config.minify {
+        output::minify(&mut files);
+        timer.lap("minify");
+    }
+    let report = Report {
+        warnings: diag::Diagnostics { items: diags }.sorted(),
+        held_back: site.held_back.clone(),
+        published: site.advisories.len(),
+        files: files.len(),
+        output: None,
+        timings: timer.timings,
+        sources,
+    };
+    Ok(Built { site, files, report })
+}
+
+type Parsed = (
+    model::Catalog,
+    Vec<model::acknowledgments::ExtraCredit>,
+    Vec<document::Page>,
+    Vec<model::Advisory>,
+    Vec<Diagnostic>,
+);
+
+fn parse_all(files: &[source::SourceFile], config: &SiteConfig) -> Parsed {
+    let mut diags = Vec::new();
+    let mut catalog = model::Catalog::default();
+    let mut extra = Vec::new();
+    let mut pages = Vec::new();
+    for f in files {
+        match f.kind {
+            SourceKind::Products => {
+                let (c, d) = model::Catalog::parse(&f.text, &f.rel_path);
+                catalog = c;
+                diags.extend(d);
+            }
+            SourceKind::Acknowledgments => {
+                let (c, d) = model::acknowledgments::parse(&f.text, &f.rel_path);
+                extra = c;
+                diags.extend(d);
+            }
+            SourceKind::Page => match document::parse_page(f, config.raw_html) {
+                Ok(p) => pages.push(p),
+                Err(d) => diags.push(d),
+            },
+            SourceKind::Advisory => {}
+        }
+    }
+    let (advisories, d) = document::parse_advisories(files, &catalog, config.raw_html);
+    diags.extend(d);
+    (catalog, extra, pages, advisories, diags)
+}
+
+/// The output folder for these options.
+pub fn output_dir(opts: &BuildOptions, config: &SiteConfig) -> PathBuf {
+    opts.output
+        .clone()
+        .unwrap_or_else(|| opts.root.join(&config.output_dir))
+}
+
+/// Builds the site and writes it atomically.
+pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
+    let built = generate(opts)?;
+    let out = output_dir(opts, &built.site.config);
+    let sources = built.report.sources.clone();
+    if opts.mode == Mode::Preview {
+        let public = opts.root.join(&built.site.config.output_dir);
+        output::check_preview_dir(&public, &out).map_err(|d| fail(vec![d], &sources))?;
+    }
+    output::check_output_dir(&opts.root, &out).map_err(|d| fail(vec![d], &sources))?;
+    let start = Instant::now();
+    output::write_atomically(&out, &built.files).map_err(|d| fail(vec![d], &sources))?;
+    let mut report = built.report;
+    report.timings.push(("write", start.elapsed()));
+    report.output = Some(out);
+    Ok(report)
+}
+
+/// Validates everything `build` would, without writing.
+pub fn check(opts: &BuildOptions) -> Result<Report, Failure> {
+    generate(opts).map(|b| b.report)
+}
+
+/// Resolves `path` against the site root unless it is absolute.
+pub fn site_path(root: &Path, path: &Path) -> PathBuf {
+    if path.is_absolute() { path.to_path_buf() } else { root.join(path) }
+}

@@ -1,0 +1,123 @@
+//! The `psirt-site` binary: parses arguments, calls the library, prints diagnostics and
+//! sets the exit code. No logic lives here.
+
+mod cli;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+use psirt_site::diag::{self, Diagnostic, Format, SourceMap};
+use psirt_site::site::Mode;
+use psirt_site::{BuildOptions, Failure, Report};
+
+use cli::{Cli, Command, MessageFormat, NewCommand};
+
+fn format(m: MessageFormat) -> Format {
+    match m {
+        MessageFormat::Human => Format::Human,
+        MessageFormat::Github => Format::Github,
+    }
+}
+
+fn print_failure(f: &Failure, fmt: Format) -> ExitCode {
+    eprint!("{}", diag::render(&f.diagnostics, &f.sources, fmt));
+    let errors = f.diagnostics.iter().filter(|d| d.is_error()).count();
+    eprintln!("error: {errors} problem{} found", if errors == 1 { "" } else { "s" });
+    ExitCode::from(1)
+}
+
+fn print_report(r: &Report, fmt: Format, quiet: bool, verb: &str) {
+    if !r.warnings.is_empty() && !quiet {
+        eprint!("{}", diag::render(&r.warnings, &r.sources, fmt));
+    }
+    if quiet {
+        return;
+    }
+    for h in &r.held_back {
+        eprintln!("held back: {} ({}): {}", h.id, h.source.display(), h.reason);
+    }
+    let total: std::time::Duration = r.timings.iter().map(|t| t.1).sum();
+    let out = r.output.as_ref().map(|o| format!(" into {}", o.display())).unwrap_or_default();
+    eprintln!(
+        "{verb}: {} advisories published, {} held back, {} files{out} in {:.2}s",
+        r.published,
+        r.held_back.len(),
+        r.files,
+        total.as_secs_f64()
+    );
+}
+
+fn print_timings(r: &Report) {
+    for (stage, d) in &r.timings {
+        eprintln!("  {stage:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { common, output, base_url, preview, timings } => {
+            let fmt = format(common.message_format);
+            let mode = if preview.is_some() { Mode::Preview } else { Mode::Public };
+            let opts = BuildOptions {
+                root: common.root.clone(),
+                output: preview.clone().or(output),
+                base_url,
+                mode,
+                ..BuildOptions::default()
+            };
+            let progress = !common.quiet && std::io::stderr().is_terminal();
+            if progress {
+                eprintln!("building {} …", common.root.display());
+            }
+            match psirt_site::build(&opts) {
+                Ok(r) => {
+                    print_report(&r, fmt, common.quiet, "built");
+                    if timings {
+                        print_timings(&r);
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(f) => print_failure(&f, fmt),
+            }
+        }
+        Command::Check { common, provider } => {
+            let fmt = format(common.message_format);
+            if let Some(dir) = provider {
+                return psirt_site::emit::csaf::check_provider_cli(&dir);
+            }
+            let opts = BuildOptions { root: common.root.clone(), ..BuildOptions::default() };
+            match psirt_site::check(&opts) {
+                Ok(r) => {
+                    print_report(&r, fmt, common.quiet, "checked");
+                    ExitCode::SUCCESS
+                }
+                Err(f) => print_failure(&f, fmt),
+            }
+        }
+        Command::Init { dir } => match psirt_site::scaffold::init(&dir) {
+            Ok(()) => {
+                eprintln!("created a new site in {}; build it with: cd {} && psirt-site build", dir.display(), dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(d) => print_failure(&Failure { diagnostics: vec![d], sources: SourceMap::default() }, Format::Human),
+        },
+        Command::New { what: NewCommand::Advisory { root, title } } => {
+            match psirt_site::scaffold::new_advisory(&root, title.as_deref(), jiff::Timestamp::now()) {
+                Ok(path) => {
+                    println!("{}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(d) => print_failure(&Failure { diagnostics: vec![d], sources: SourceMap::default() }, Format::Human),
+            }
+        }
+        Command::Serve { common, port, open, public } => {
+            let mode = if public { Mode::Public } else { Mode::Preview };
+            match psirt_site::serve::run(&common.root, port, open, mode) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(d) => print_failure(&Failure { diagnostics: vec![d as Diagnostic], sources: SourceMap::default() }, Format::Human),
+            }
+        }
+    }
+}

@@ -1,0 +1,265 @@
+//! Markdown to HTML with a fixed set of options, safe by default: raw HTML is shown as
+//! text unless the site opts in, link targets are limited to safe schemes, headings get
+//! anchors and footnote ids get a prefix so they cannot collide with the page's own ids.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+
+use crate::model::advisory::Section;
+
+/// The rendered body.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// `##` sections as Markdown source (for CSAF notes).
+    pub sections: Vec<Section>,
+    /// Byte range (in the body) of a level-1 heading, if the body has one.
+    pub h1: Option<Range<usize>>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Nesting deeper than this is flattened to text: deeply nested input would otherwise
+/// make rendering (and browsers) slow.
+const MAX_DEPTH: usize = 64;
+
+pub fn render(body: &str, raw_html: bool) -> Rendered {
+    let mut out = Rendered::default();
+    let mut slugs = HashSet::new();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut heading: Option<(HeadingLevel, usize, Vec<Event<'_>>, Option<CowStr<'_>>)> = None;
+    let mut h2_starts: Vec<(String, usize, usize)> = Vec::new();
+    let mut depth = 0usize;
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let event = sanitize(event, raw_html);
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                heading = Some((level, range.start, Vec::new(), id));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                let Some((_, start, inner, given_id)) = heading.take() else {
+                    continue;
+                };
+                let text = plain_text(&inner);
+                let id = given_id.map_or_else(|| unique_slug(&text, &mut slugs), |s| s.to_string());
+                if level == HeadingLevel::H1 && out.h1.is_none() {
+                    out.h1 = Some(start..range.end);
+                }
+                if level == HeadingLevel::H2 {
+                    h2_starts.push((text.clone(), start, range.end));
+                }
+                events.push(Event::Html(heading_open(level, &id).into()));
+                events.extend(inner);
+                events.push(Event::Html(format!("</{level}>").into()));
+            }
+            other => {
+                let other = limit_depth(other, &mut depth);
+                match &mut heading {
+                    Some((_, _, inner, _)) => inner.push(other),
+                    None => events.push(other),
+                }
+            }
+        }
+    }
+    html::push_html(&mut out.html, events.into_iter());
+    out.sections = sections(body, &h2_starts);
+    out
+}
+
+fn heading_open(level: HeadingLevel, id: &str) -> String {
+    format!("<{level} id=\"{}\">", escape_attr(id))
+}
+
+/// Keeps the nesting of block containers bounded; deeper content becomes plain text.
+fn limit_depth<'a>(event: Event<'a>, depth: &mut usize) -> Event<'a> {
+    match &event {
+        Event::Start(_) => {
+            *depth += 1;
+            if *depth > MAX_DEPTH {
+                return Event::Text("".into());
+            }
+        }
+        Event::End(_) => {
+            *depth = depth.saturating_sub(1);
+            if *depth >= MAX_DEPTH {
+                return Event::Text("".into());
+            }
+        }
+        _ => {}
+    }
+    event
+}
+
+/// Raw HTML becomes text unless allowed; links and images may only use safe schemes;
+/// footnote labels get a prefix.
+fn sanitize(event: Event<'_>, raw_html: bool) -> Event<'_> {
+    match event {
+        Event::Html(h) | Event::InlineHtml(h) if !raw_html => Event::Text(h),
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: safe_url(dest_url),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: safe_url(dest_url),
+            title,
+            id,
+        }),
+        Event::FootnoteReference(label) => Event::FootnoteReference(format!("fn-{label}").into()),
+        Event::Start(Tag::FootnoteDefinition(label)) => {
+            Event::Start(Tag::FootnoteDefinition(format!("fn-{label}").into()))
+        }
+        other => other,
+    }
+}
+
+/// Relative links and fragments pass; absolute ones need http, https or mailto.
+fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
+    let scheme_end = url.find(':');
+    let first_sep = url.find(['/', '?', '#']);
+    let has_scheme = match (scheme_end, first_sep) {
+        (Some(c), Some(s)) => c < s,
+        (Some(_), None) => true,
+        _ => false,
+    };
+    if !has_scheme {
+        return url;
+    }
+    let scheme = url[..scheme_end.unwrap_or(0)].to_ascii_lowercase();
+    if matches!(scheme.as_str(), "http" | "https" | "mailto") {
+        url
+    } else {
+        "#".into()
+    }
+}
+
+fn plain_text(events: &[Event<'_>]) -> String {
+    let mut s = String::new();
+    for e in events {
+        if let Event::Text(t) | Event::Code(t) = e {
+            s.push_str(t);
+        }
+    }
+    s
+}
+
+/// `Affected products` → `affected-products`, made unique within the page.
+fn unique_slug(text: &str, used: &mut HashSet<String>) -> String {
+    let base = slugify(text);
+    let base = if base.is_empty() { "section".to_string() } else { base };
+    let mut slug = base.clone();
+    let mut n = 1;
+    while !used.insert(slug.clone()) {
+        n += 1;
+        slug = format!("{base}-{n}");
+    }
+    slug
+}
+
+pub fn slugify(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+fn escape_attr(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Splits the body into its `##` sections (heading text, Markdown source after it). Text
+/// before the first `##` becomes a section with an empty heading.
+fn sections(body: &str, h2: &[(String, usize, usize)]) -> Vec<Section> {
+    let mut out = Vec::new();
+    let first = h2.first().map_or(body.len(), |h| h.1);
+    let preamble = body.get(..first).unwrap_or("").trim();
+    if !preamble.is_empty() {
+        out.push(Section {
+            heading: String::new(),
+            markdown: preamble.to_string(),
+        });
+    }
+    for (i, (heading, _, content_start)) in h2.iter().enumerate() {
+        let end = h2.get(i + 1).map_or(body.len(), |next| next.1);
+        let markdown = body.get(*content_start..end).unwrap_or("").trim().to_string();
+        out.push(Section {
+            heading: heading.clone(),
+            markdown,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn renders_tables_footnotes_and_anchors() {
+        let r = render("## Details\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nText[^1].\n\n[^1]: Note.\n\n## Details\n", false);
+        assert!(r.html.contains("<h2 id=\"details\">Details</h2>"));
+        assert!(r.html.contains("<h2 id=\"details-2\">"));
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("fn-1"));
+        assert_eq!(r.sections.len(), 2);
+        assert!(r.sections[0].markdown.starts_with("| a | b |"));
+    }
+
+    #[test]
+    fn raw_html_is_text_by_default() {
+        let r = render("<script>alert(1)</script>\n\nx <b>y</b>", false);
+        assert!(!r.html.contains("<script>"));
+        assert!(r.html.contains("&lt;script&gt;"));
+        let r = render("<b>y</b>", true);
+        assert!(r.html.contains("<b>y</b>"));
+    }
+
+    #[test]
+    fn unsafe_link_schemes_are_dropped() {
+        let r = render("[x](javascript:alert(1)) [y](https://a.example) [z](../rel) ![i](data:x)", false);
+        assert!(!r.html.contains("javascript:"));
+        assert!(!r.html.contains("data:"));
+        assert!(r.html.contains("https://a.example"));
+        assert!(r.html.contains("../rel"));
+    }
+
+    #[test]
+    fn finds_h1() {
+        assert!(render("# Title\n\ntext", false).h1.is_some());
+        assert!(render("## Sub\n", false).h1.is_none());
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded() {
+        let deep = "> ".repeat(5000) + "x";
+        let r = render(&deep, false);
+        assert!(r.html.matches("<blockquote>").count() <= MAX_DEPTH);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn never_panics(s in "\\PC{0,200}", raw in any::<bool>()) {
+            let _ = render(&s, raw);
+        }
+    }
+}

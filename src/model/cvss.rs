@@ -1,0 +1,220 @@
+//! CVSS vectors. Scores are always computed from the vector (RustSec `cvss` crate), never
+//! typed by hand; a score given alongside a vector is only a cross-check.
+
+use std::str::FromStr;
+
+use serde::Serialize;
+
+/// Qualitative severity rating (the same scale for CVSS 3.x and 4.0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    None,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::None,
+    ];
+
+    pub fn from_score(score: f64) -> Self {
+        match score {
+            s if s >= 9.0 => Severity::Critical,
+            s if s >= 7.0 => Severity::High,
+            s if s >= 4.0 => Severity::Medium,
+            s if s > 0.0 => Severity::Low,
+            _ => Severity::None,
+        }
+    }
+
+    /// `critical`, used in URLs and CSS classes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::None => "none",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    /// `Critical`, for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::None => "None",
+            Severity::Low => "Low",
+            Severity::Medium => "Medium",
+            Severity::High => "High",
+            Severity::Critical => "Critical",
+        }
+    }
+
+    /// `CRITICAL`, as CVSS JSON `baseSeverity`.
+    pub fn upper(self) -> &'static str {
+        match self {
+            Severity::None => "NONE",
+            Severity::Low => "LOW",
+            Severity::Medium => "MEDIUM",
+            Severity::High => "HIGH",
+            Severity::Critical => "CRITICAL",
+        }
+    }
+}
+
+/// A CVSS 3.0 or 3.1 base vector with its computed base score.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CvssV3 {
+    pub version: &'static str,
+    pub vector: String,
+    pub score: f64,
+    pub severity: Severity,
+    /// The base metrics as CVSS JSON property names and values (`attackVector: NETWORK`).
+    #[serde(skip)]
+    pub metrics: Vec<(&'static str, &'static str)>,
+}
+
+/// A CVSS 4.0 vector with its computed score.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CvssV4 {
+    pub vector: String,
+    pub score: f64,
+    pub severity: Severity,
+    /// CVSS-B, CVSS-BT, CVSS-BE or CVSS-BTE: which metric groups the score includes.
+    pub nomenclature: String,
+}
+
+/// The eight CVSS 3.x base metrics: abbreviation, JSON name, and value names.
+const V3_BASE: &[(&str, &str, &[(&str, &str)])] = &[
+    ("AV", "attackVector", &[("N", "NETWORK"), ("A", "ADJACENT_NETWORK"), ("L", "LOCAL"), ("P", "PHYSICAL")]),
+    ("AC", "attackComplexity", &[("L", "LOW"), ("H", "HIGH")]),
+    ("PR", "privilegesRequired", &[("N", "NONE"), ("L", "LOW"), ("H", "HIGH")]),
+    ("UI", "userInteraction", &[("N", "NONE"), ("R", "REQUIRED")]),
+    ("S", "scope", &[("U", "UNCHANGED"), ("C", "CHANGED")]),
+    ("C", "confidentialityImpact", &[("N", "NONE"), ("L", "LOW"), ("H", "HIGH")]),
+    ("I", "integrityImpact", &[("N", "NONE"), ("L", "LOW"), ("H", "HIGH")]),
+    ("A", "availabilityImpact", &[("N", "NONE"), ("L", "LOW"), ("H", "HIGH")]),
+];
+
+impl CvssV3 {
+    /// Parses a complete CVSS 3.0/3.1 base vector. Temporal and environmental metrics are
+    /// refused: their scores are not computed, and a CSAF score must match its vector.
+    pub fn parse(vector: &str) -> Result<Self, String> {
+        let version = match vector.split('/').next() {
+            Some("CVSS:3.1") => "3.1",
+            Some("CVSS:3.0") => "3.0",
+            _ => return Err("a CVSS 3 vector starts with `CVSS:3.1/` or `CVSS:3.0/`".into()),
+        };
+        let metrics = v3_base_metrics(vector)?;
+        let parsed = cvss::Cvss::from_str(vector).map_err(|e| format!("invalid CVSS vector: {e}"))?;
+        let score = round1(parsed.score());
+        Ok(CvssV3 {
+            version,
+            vector: vector.to_string(),
+            score,
+            severity: Severity::from_score(score),
+            metrics,
+        })
+    }
+}
+
+fn v3_base_metrics(vector: &str) -> Result<Vec<(&'static str, &'static str)>, String> {
+    let mut out = Vec::with_capacity(V3_BASE.len());
+    let parts: Vec<&str> = vector.split('/').skip(1).collect();
+    for part in &parts {
+        let Some((key, _)) = part.split_once(':') else {
+            return Err(format!("`{part}` is not a `METRIC:VALUE` pair"));
+        };
+        if !V3_BASE.iter().any(|(abbr, _, _)| *abbr == key) {
+            return Err(format!(
+                "metric `{key}` is not a base metric; temporal and environmental metrics are not supported"
+            ));
+        }
+    }
+    for (abbr, json, values) in V3_BASE {
+        let given: Vec<&str> = parts
+            .iter()
+            .filter_map(|p| p.split_once(':'))
+            .filter(|(k, _)| k == abbr)
+            .map(|(_, v)| v)
+            .collect();
+        let value = match given.as_slice() {
+            [v] => *v,
+            [] => return Err(format!("base metric `{abbr}` is missing")),
+            _ => return Err(format!("base metric `{abbr}` is given more than once")),
+        };
+        let name = values
+            .iter()
+            .find(|(short, _)| *short == value)
+            .map(|(_, long)| *long)
+            .ok_or_else(|| format!("`{abbr}:{value}` is not a valid value"))?;
+        out.push((*json, name));
+    }
+    Ok(out)
+}
+
+impl CvssV4 {
+    pub fn parse(vector: &str) -> Result<Self, String> {
+        if !vector.starts_with("CVSS:4.0/") {
+            return Err("a CVSS 4.0 vector starts with `CVSS:4.0/`".into());
+        }
+        let parsed = cvss::v4::Vector::from_str(vector).map_err(|e| format!("invalid CVSS vector: {e}"))?;
+        let score = round1(parsed.score().value());
+        Ok(CvssV4 {
+            vector: vector.to_string(),
+            score,
+            severity: Severity::from_score(score),
+            nomenclature: parsed.nomenclature().to_string(),
+        })
+    }
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn v3_scores_and_metrics() {
+        let v = CvssV3::parse("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H").expect("valid");
+        assert_eq!(v.score, 9.8);
+        assert_eq!(v.severity, Severity::Critical);
+        assert_eq!(v.metrics[0], ("attackVector", "NETWORK"));
+        let v = CvssV3::parse("CVSS:3.0/AV:L/AC:H/PR:H/UI:R/S:U/C:L/I:N/A:N").expect("valid");
+        assert_eq!(v.version, "3.0");
+        assert_eq!(v.severity, Severity::Low);
+    }
+
+    #[test]
+    fn v3_rejects_incomplete_and_odd_vectors() {
+        for bad in [
+            "CVSS:3.1/AV:N/AC:L",
+            "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:P",
+            "CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+            "CVSS:3.1/AV:N/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+            "AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+            "",
+        ] {
+            assert!(CvssV3::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn v4_scores() {
+        let v = CvssV4::parse("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N")
+            .expect("valid");
+        assert_eq!(v.score, 9.3);
+        assert_eq!(v.severity, Severity::Critical);
+        assert!(CvssV4::parse("CVSS:4.0/AV:N").is_err());
+    }
+}

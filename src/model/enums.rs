@@ -1,0 +1,131 @@
+//! Enumerations with CSAF 2.0's names and values.
+
+use serde::{Deserialize, Serialize};
+
+/// `tracking.status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Draft,
+    Interim,
+    Final,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Interim => "interim",
+            Status::Final => "final",
+        }
+    }
+}
+
+/// Traffic Light Protocol label (TLP 2.0 names; `WHITE` is the TLP 1.0 name of `CLEAR`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, PartialOrd, Ord)]
+pub enum Tlp {
+    #[default]
+    #[serde(rename = "CLEAR")]
+    Clear,
+    #[serde(rename = "WHITE")]
+    White,
+    #[serde(rename = "GREEN")]
+    Green,
+    #[serde(rename = "AMBER")]
+    Amber,
+    #[serde(rename = "AMBER+STRICT")]
+    AmberStrict,
+    #[serde(rename = "RED")]
+    Red,
+}
+
+impl Tlp {
+    /// Only TLP:CLEAR (WHITE) may be published without restriction.
+    pub fn is_public(self) -> bool {
+        matches!(self, Tlp::Clear | Tlp::White)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tlp::Clear => "CLEAR",
+            Tlp::White => "WHITE",
+            Tlp::Green => "GREEN",
+            Tlp::Amber => "AMBER",
+            Tlp::AmberStrict => "AMBER+STRICT",
+            Tlp::Red => "RED",
+        }
+    }
+
+    /// The CSAF 2.0 label: CSAF 2.0 predates TLP 2.0, so CLEAR is `WHITE` and
+    /// AMBER+STRICT (which 2.0 cannot express) is the stricter `RED`.
+    pub fn csaf20_label(self) -> &'static str {
+        match self {
+            Tlp::Clear | Tlp::White => "WHITE",
+            Tlp::Green => "GREEN",
+            Tlp::Amber => "AMBER",
+            Tlp::AmberStrict | Tlp::Red => "RED",
+        }
+    }
+}
+
+/// `remediations[].category`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RemediationCategory {
+    VendorFix,
+    Mitigation,
+    Workaround,
+    NoFixPlanned,
+    NoneAvailable,
+}
+
+impl RemediationCategory {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RemediationCategory::VendorFix => "vendor_fix",
+            RemediationCategory::Mitigation => "mitigation",
+            RemediationCategory::Workaround => "workaround",
+            RemediationCategory::NoFixPlanned => "no_fix_planned",
+            RemediationCategory::NoneAvailable => "none_available",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RemediationCategory::VendorFix => "Vendor fix",
+            RemediationCategory::Mitigation => "Mitigation",
+            RemediationCategory::Workaround => "Workaround",
+            RemediationCategory::NoFixPlanned => "No fix planned",
+            RemediationCategory::NoneAvailable => "No fix available yet",
+        }
+    }
+}
+
+/// The product status an `[[affected]]` entry states (the `fixed` status comes from
+/// its `fixed` version).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProductStatus {
+    #[default]
+    KnownAffected,
+    KnownNotAffected,
+    UnderInvestigation,
+}
+
+impl ProductStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProductStatus::KnownAffected => "known_affected",
+            ProductStatus::KnownNotAffected => "known_not_affected",
+            ProductStatus::UnderInvestigation => "under_investigation",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ProductStatus::KnownAffected => "Affected",
+            ProductStatus::KnownNotAffected => "Not affected",
+            ProductStatus::UnderInvestigation => "Under investigation",
+        }
+    }
+}

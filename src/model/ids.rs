@@ -1,0 +1,186 @@
+//! Identifiers: advisory ids, product ids, CVE and CWE ids. Each is checked once when the
+//! front matter is read, so later stages can use them in paths and URLs without care.
+
+use std::fmt;
+
+use jiff::Timestamp;
+
+/// Windows cannot create files with these names, whatever the extension.
+const RESERVED_NAMES: &[&str] = &[
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+/// An advisory id such as `ACME-SA-2026-0042`: used in URLs, file names and CSAF
+/// `tracking.id`, so it is restricted to characters safe in all three.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct AdvisoryId(String);
+
+impl AdvisoryId {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        check_safe_name(s, "advisory id", |c| {
+            c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')
+        })?;
+        Ok(AdvisoryId(s.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for AdvisoryId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A product id from the catalog: a lowercase slug.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct ProductId(String);
+
+impl ProductId {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        check_safe_name(s, "product id", |c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'
+        })?;
+        Ok(ProductId(s.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ProductId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Shared rules for names that become path segments: non-empty, short, an allowed
+/// alphabet, no leading dot or dash, no `..`, not a Windows device name.
+fn check_safe_name(s: &str, what: &str, allowed: impl Fn(char) -> bool) -> Result<(), String> {
+    if s.is_empty() {
+        return Err(format!("{what} is empty"));
+    }
+    if s.len() > 100 {
+        return Err(format!("{what} is longer than 100 characters"));
+    }
+    if let Some(bad) = s.chars().find(|c| !allowed(*c)) {
+        return Err(format!("{what} `{}` contains `{}`", s.escape_debug(), bad.escape_debug()));
+    }
+    if s.starts_with(['.', '-']) || s.contains("..") {
+        return Err(format!("{what} `{s}` starts with `.` or `-` or contains `..`"));
+    }
+    let stem = s.split('.').next().unwrap_or(s).to_ascii_lowercase();
+    if RESERVED_NAMES.contains(&stem.as_str()) {
+        return Err(format!("{what} `{s}` is a reserved device name on Windows"));
+    }
+    Ok(())
+}
+
+/// `CVE-YYYY-NNNN` with four or more digits in the sequence number.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Cve(String);
+
+impl Cve {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let ok = s
+            .strip_prefix("CVE-")
+            .and_then(|r| r.split_once('-'))
+            .is_some_and(|(year, seq)| {
+                year.len() == 4
+                    && year.bytes().all(|b| b.is_ascii_digit())
+                    && seq.len() >= 4
+                    && seq.len() <= 19
+                    && seq.bytes().all(|b| b.is_ascii_digit())
+            });
+        if ok {
+            Ok(Cve(s.to_string()))
+        } else {
+            Err(format!(
+                "`{}` is not a CVE id (expected CVE-YYYY-NNNN, e.g. CVE-2026-10001)",
+                s.escape_debug()
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A CWE id with its official name from the CWE release current at the advisory's date.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Cwe {
+    pub id: String,
+    pub name: String,
+}
+
+impl Cwe {
+    /// Checks the form `CWE-NNN` and looks the name up in the CWE list that was current on
+    /// `date` (the same rule the CSAF validators apply for CSAF 2.0 documents).
+    pub fn lookup(s: &str, date: Timestamp) -> Result<Self, String> {
+        let digits = s.strip_prefix("CWE-").unwrap_or("");
+        if digits.is_empty() || digits.len() > 7 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!(
+                "`{}` is not a CWE id (expected CWE-NNN, e.g. CWE-79)",
+                s.escape_debug()
+            ));
+        }
+        let entries = &*csaf_rs::helpers::CWE_ENTRIES;
+        let day = date.strftime("%Y-%m-%d").to_string();
+        let version = entries
+            .iter()
+            .filter(|(_, v)| v.release_date.to_string() <= day)
+            .max_by_key(|(_, v)| v.release_date)
+            .or_else(|| entries.iter().max_by_key(|(_, v)| v.release_date))
+            .map(|(_, v)| v);
+        let name = version
+            .and_then(|v| v.entries.get(s))
+            .map(|e| e.name.clone())
+            .ok_or_else(|| format!("{s} is not in the CWE list current on {day}"))?;
+        Ok(Cwe {
+            id: s.to_string(),
+            name,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn advisory_ids() {
+        assert!(AdvisoryId::parse("ACME-SA-2026-0042").is_ok());
+        for bad in ["", "../x", "a/b", "a b", ".hidden", "-x", "CON", "nul.txt", "a\u{0}b", "a..b"] {
+            assert!(AdvisoryId::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn product_ids() {
+        assert!(ProductId::parse("router-x100").is_ok());
+        assert!(ProductId::parse("Router").is_err());
+        assert!(ProductId::parse("a_b").is_err());
+    }
+
+    #[test]
+    fn cves() {
+        assert!(Cve::parse("CVE-2026-10001").is_ok());
+        assert!(Cve::parse("CVE-2026-123").is_err());
+        assert!(Cve::parse("cve-2026-1234").is_err());
+        assert!(Cve::parse("CVE-26-1234").is_err());
+    }
+
+    #[test]
+    fn cwe_names_come_from_the_list() {
+        let date: Timestamp = "2026-03-10T00:00:00Z".parse().expect("valid");
+        let cwe = Cwe::lookup("CWE-79", date).expect("known");
+        assert!(cwe.name.starts_with("Improper Neutralization of Input During Web Page Generation"));
+        assert!(Cwe::lookup("CWE-99999999", date).is_err());
+        assert!(Cwe::lookup("CWE-abc", date).is_err());
+    }
+}

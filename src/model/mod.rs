@@ -1,0 +1,15 @@
+//! The domain model: advisories, products, identifiers, CVSS, dates.
+
+pub mod acknowledgments;
+pub mod advisory;
+pub mod cvss;
+pub mod enums;
+pub mod ids;
+pub mod products;
+pub mod raw;
+pub mod time;
+
+pub use advisory::Advisory;
+pub use cvss::Severity;
+pub use enums::{ProductStatus, RemediationCategory, Status, Tlp};
+pub use products::{Catalog, Product};

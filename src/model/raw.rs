@@ -1,0 +1,106 @@
+//! The advisory front matter exactly as written: serde types with spans. `advisory.rs`
+//! turns them into the checked domain model.
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::value::Datetime;
+
+use super::enums::{ProductStatus, RemediationCategory, Status, Tlp};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAdvisory {
+    pub id: Spanned<String>,
+    pub title: Spanned<String>,
+    pub published: Spanned<Datetime>,
+    pub status: Status,
+    #[serde(default)]
+    pub tlp: Tlp,
+    pub summary: Spanned<String>,
+    #[serde(default)]
+    pub revisions: Vec<RawRevision>,
+    pub affected: Vec<RawAffected>,
+    pub vulnerabilities: Vec<RawVulnerability>,
+    #[serde(default)]
+    pub acknowledgments: Vec<RawAcknowledgment>,
+    #[serde(default)]
+    pub references: Vec<RawReference>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRevision {
+    pub date: Spanned<Datetime>,
+    pub summary: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAffected {
+    pub product: Spanned<String>,
+    #[serde(default)]
+    pub versions: Option<Spanned<String>>,
+    #[serde(default)]
+    pub fixed: Option<Spanned<String>>,
+    #[serde(default)]
+    pub status: ProductStatus,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVulnerability {
+    #[serde(default)]
+    pub cve: Option<Spanned<String>>,
+    pub title: String,
+    #[serde(default)]
+    pub cwe: Option<Spanned<String>>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub cvss_v3: Option<Spanned<String>>,
+    #[serde(default)]
+    pub cvss_v3_score: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub cvss_v4: Option<Spanned<String>>,
+    #[serde(default)]
+    pub cvss_v4_score: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub products: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub discovery_date: Option<Spanned<Datetime>>,
+    #[serde(default)]
+    pub remediations: Vec<RawRemediation>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRemediation {
+    pub category: RemediationCategory,
+    pub details: String,
+    #[serde(default)]
+    pub url: Option<Spanned<String>>,
+    #[serde(default)]
+    pub products: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAcknowledgment {
+    #[serde(default)]
+    pub names: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub organization: Option<String>,
+    #[serde(default)]
+    pub url: Option<Spanned<String>>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub anonymous: Option<Spanned<bool>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReference {
+    pub url: Spanned<String>,
+    pub summary: String,
+}

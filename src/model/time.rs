@@ -1,0 +1,64 @@
+//! Dates from TOML front matter, converted to `jiff::Timestamp` right after parsing (TOML
+//! datetimes must never reach templates or JSON in their serde form).
+
+use jiff::Timestamp;
+use toml::value::Datetime;
+
+/// Reads a TOML datetime with an offset, or a plain date as midnight UTC. Local datetimes
+/// without an offset are refused: an advisory's release time must be unambiguous.
+pub fn to_timestamp(dt: &Datetime) -> Result<Timestamp, String> {
+    match (&dt.date, &dt.time, &dt.offset) {
+        (Some(_), Some(_), Some(_)) => dt
+            .to_string()
+            .parse::<Timestamp>()
+            .map_err(|e| format!("cannot read `{dt}` as a date and time: {e}")),
+        (Some(d), None, None) => format!("{d}T00:00:00Z")
+            .parse::<Timestamp>()
+            .map_err(|e| format!("cannot read `{dt}` as a date: {e}")),
+        (Some(_), Some(_), None) => Err(format!(
+            "`{dt}` has no time zone offset; add `Z` for UTC or an offset such as `+02:00`"
+        )),
+        _ => Err(format!("`{dt}` is a time without a date")),
+    }
+}
+
+/// RFC 3339 in UTC with whole seconds, the form CSAF and feeds use (`2026-03-10T09:00:00Z`).
+pub fn rfc3339(ts: Timestamp) -> String {
+    let secs = ts.as_second();
+    Timestamp::from_second(secs)
+        .map(|t| t.to_string())
+        .unwrap_or_else(|_| ts.to_string())
+}
+
+/// `2026-03-10`, for display.
+pub fn date_only(ts: Timestamp) -> String {
+    ts.strftime("%Y-%m-%d").to_string()
+}
+
+/// RFC 2822 date for RSS (`Tue, 10 Mar 2026 09:00:00 +0000`).
+pub fn rfc2822(ts: Timestamp) -> String {
+    jiff::fmt::rfc2822::to_string(&ts.to_zoned(jiff::tz::TimeZone::UTC))
+        .unwrap_or_else(|_| rfc3339(ts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dt(s: &str) -> Datetime {
+        s.parse().expect("valid toml datetime")
+    }
+
+    #[test]
+    fn converts_forms() {
+        let t = to_timestamp(&dt("2026-03-10T09:00:00Z")).expect("offset datetime");
+        assert_eq!(rfc3339(t), "2026-03-10T09:00:00Z");
+        let t = to_timestamp(&dt("2026-03-10T11:00:00+02:00")).expect("offset datetime");
+        assert_eq!(rfc3339(t), "2026-03-10T09:00:00Z");
+        let t = to_timestamp(&dt("2026-03-10")).expect("date");
+        assert_eq!(rfc3339(t), "2026-03-10T00:00:00Z");
+        assert_eq!(rfc2822(t), "Tue, 10 Mar 2026 00:00:00 +0000");
+        assert!(to_timestamp(&dt("2026-03-10T09:00:00")).is_err());
+        assert!(to_timestamp(&dt("09:00:00")).is_err());
+    }
+}

@@ -1,0 +1,208 @@
+//! Assemble: the immutable `Site` every emitter renders from, and the publication gate,
+//! the one place that decides what is public.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use jiff::Timestamp;
+
+use crate::config::SiteConfig;
+use crate::diag::{Code, Diagnostic};
+use crate::document::Page;
+use crate::model::acknowledgments::ExtraCredit;
+use crate::model::ids::{AdvisoryId, ProductId};
+use crate::model::{Advisory, Catalog, Severity, Status};
+use crate::pgpkey::KeyInfo;
+
+/// Whether the output is the public site or an internal preview.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Only published advisories (the publication gate applies).
+    #[default]
+    Public,
+    /// Everything, drafts and embargoed included, with a banner and `noindex`.
+    Preview,
+}
+
+/// Why an advisory was held back from the public output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HoldReason {
+    Draft,
+    Embargoed { until: Timestamp },
+    Restricted { tlp: &'static str },
+}
+
+impl std::fmt::Display for HoldReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HoldReason::Draft => f.write_str("draft"),
+            HoldReason::Embargoed { until } => write!(f, "embargoed until {until}"),
+            HoldReason::Restricted { tlp } => write!(f, "TLP:{tlp} is not public"),
+        }
+    }
+}
+
+/// An advisory that the gate kept out: only its id, file and reason, never content.
+#[derive(Debug, Clone)]
+pub struct HeldBack {
+    pub id: AdvisoryId,
+    pub source: PathBuf,
+    pub reason: HoldReason,
+}
+
+/// The publication gate. Published means: not a draft, released at or before the build
+/// time, and TLP:CLEAR. Every emitter sees only what passes.
+pub fn gate(advisories: Vec<Advisory>, now: Timestamp, mode: Mode) -> (Vec<Advisory>, Vec<HeldBack>) {
+    let mut published = Vec::new();
+    let mut held = Vec::new();
+    for a in advisories {
+        match hold_reason(&a, now) {
+            Some(reason) => {
+                held.push(HeldBack {
+                    id: a.id.clone(),
+                    source: a.source.clone(),
+                    reason,
+                });
+                if mode == Mode::Preview {
+                    published.push(a);
+                }
+            }
+            None => published.push(a),
+        }
+    }
+    (published, held)
+}
+
+pub fn hold_reason(a: &Advisory, now: Timestamp) -> Option<HoldReason> {
+    if a.status == Status::Draft {
+        Some(HoldReason::Draft)
+    } else if a.published > now {
+        Some(HoldReason::Embargoed { until: a.published })
+    } else if !a.tlp.is_public() {
+        Some(HoldReason::Restricted { tlp: a.tlp.as_str() })
+    } else {
+        None
+    }
+}
+
+/// Everything the emitters need, immutable after `assemble`.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: SiteConfig,
+    pub build_time: Timestamp,
+    pub mode: Mode,
+    pub catalog: Catalog,
+    /// Published advisories (in preview: all), newest first.
+    pub advisories: Vec<Advisory>,
+    pub held_back: Vec<HeldBack>,
+    pub pages: Vec<Page>,
+    pub extra_credits: Vec<ExtraCredit>,
+    /// The published OpenPGP key, when configured.
+    pub key: Option<KeyInfo>,
+    /// Whether CSAF documents and security.txt are signed in this build.
+    pub signing: bool,
+}
+
+/// Inputs to `assemble`, parsed.
+pub struct Parts {
+    pub config: SiteConfig,
+    pub build_time: Timestamp,
+    pub mode: Mode,
+    pub catalog: Catalog,
+    pub advisories: Vec<Advisory>,
+    pub pages: Vec<Page>,
+    pub extra_credits: Vec<ExtraCredit>,
+    pub key: Option<KeyInfo>,
+    pub signing: bool,
+}
+
+impl Site {
+    /// Cross-file checks (duplicate ids), then the gate and sorting.
+    pub fn assemble(parts: Parts) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let diags = duplicate_ids(&parts.advisories);
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        let (mut advisories, held_back) = gate(parts.advisories, parts.build_time, parts.mode);
+        advisories.sort_by(|a, b| b.published.cmp(&a.published).then_with(|| b.id.cmp(&a.id)));
+        let mut pages = parts.pages;
+        pages.sort_by(|a, b| a.slug.cmp(&b.slug));
+        let site = Site {
+            config: parts.config,
+            build_time: parts.build_time,
+            mode: parts.mode,
+            catalog: parts.catalog,
+            advisories,
+            held_back,
+            pages,
+            extra_credits: parts.extra_credits,
+            key: parts.key,
+            signing: parts.signing,
+        };
+        Ok((site, Vec::new()))
+    }
+
+    /// Published advisories that concern `product`, newest first.
+    pub fn advisories_for(&self, product: &ProductId) -> Vec<&Advisory> {
+        self.advisories
+            .iter()
+            .filter(|a| a.affected.iter().any(|x| &x.product == product))
+            .collect()
+    }
+
+    /// Published advisories grouped by year of first release, newest year first.
+    pub fn by_year(&self) -> Vec<(i16, Vec<&Advisory>)> {
+        let mut map: BTreeMap<i16, Vec<&Advisory>> = BTreeMap::new();
+        for a in &self.advisories {
+            map.entry(a.year()).or_default().push(a);
+        }
+        map.into_iter().rev().collect()
+    }
+
+    /// Published advisories with the given severity.
+    pub fn with_severity(&self, severity: Severity) -> Vec<&Advisory> {
+        self.advisories
+            .iter()
+            .filter(|a| a.severity() == Some(severity))
+            .collect()
+    }
+
+    pub fn page(&self, slug: &str) -> Option<&Page> {
+        self.pages.iter().find(|p| p.slug == slug)
+    }
+
+    /// Absolute URL for a site path (`advisories/X/` → `https://…/advisories/X/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}/{}", self.config.base(), path.trim_start_matches('/'))
+    }
+
+    /// The newest date any published content carries, for feeds' `lastBuildDate` and
+    /// similar fields that should not change when nothing changed.
+    pub fn last_change(&self) -> Timestamp {
+        self.advisories
+            .iter()
+            .map(Advisory::updated)
+            .max()
+            .unwrap_or(self.build_time)
+    }
+}
+
+fn duplicate_ids(advisories: &[Advisory]) -> Vec<Diagnostic> {
+    let mut seen: BTreeMap<&AdvisoryId, &Advisory> = BTreeMap::new();
+    let mut diags = Vec::new();
+    let mut sorted: Vec<&Advisory> = advisories.iter().collect();
+    sorted.sort_by(|a, b| a.source.cmp(&b.source));
+    for a in sorted {
+        if let Some(first) = seen.get(&a.id) {
+            diags.push(
+                Diagnostic::error(Code::DuplicateId, format!("advisory id `{}` is used twice", a.id))
+                    .at(&a.source, a.id_span.clone())
+                    .also(&first.source, first.id_span.clone(), "first used here")
+                    .help("give each advisory its own id (`psirt-site new advisory` picks the next free one)"),
+            );
+        } else {
+            seen.insert(&a.id, a);
+        }
+    }
+    diags
+}

@@ -1,0 +1,181 @@
+//! Discover: finds the content files of a site and reads them as UTF-8 text.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::diag::{Code, Diagnostic};
+
+pub const CONTENT_DIR: &str = "content";
+pub const ADVISORIES_DIR: &str = "advisories";
+pub const PRODUCTS_FILE: &str = "products.toml";
+pub const ACKNOWLEDGMENTS_FILE: &str = "acknowledgments.toml";
+
+/// Content files larger than this are rejected instead of read (no advisory is this long;
+/// a file this large is a mistake or an attack on the build machine).
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// What a content file is, decided by where it lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SourceKind {
+    Advisory,
+    Page,
+    Products,
+    Acknowledgments,
+}
+
+/// One content file, read. `rel_path` is relative to the site root and is what
+/// diagnostics show.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub kind: SourceKind,
+    pub rel_path: PathBuf,
+    pub text: Arc<str>,
+}
+
+/// The outcome of discovery: the readable files, a diagnostic per unreadable one, and a
+/// lossy copy of each file that was not UTF-8 (so its diagnostic can show line:col).
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub files: Vec<SourceFile>,
+    pub diags: Vec<Diagnostic>,
+    pub lossy: Vec<SourceFile>,
+}
+
+/// Lists and reads every content file, sorted by path.
+pub fn discover(root: &Path) -> Discovered {
+    let mut out = Discovered::default();
+    let diags = &mut out.diags;
+    let content = root.join(CONTENT_DIR);
+    if !content.is_dir() {
+        diags.push(
+            Diagnostic::error(Code::Io, "the site has no content/ folder")
+                .help("create content/advisories/ and content/products.toml, or run `psirt-site init`"),
+        );
+        return out;
+    }
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut found = Vec::new();
+    for entry in WalkDir::new(&content).sort_by_file_name().follow_links(false) {
+        match entry {
+            Ok(e) => match classify(root, &canonical_root, e.path(), e.path_is_symlink()) {
+                Ok(Some(item)) => found.push(item),
+                Ok(None) => {}
+                Err(d) => diags.push(d),
+            },
+            Err(e) => diags.push(walk_error(root, &e)),
+        }
+    }
+    let results: Vec<_> = found
+        .par_iter()
+        .map(|(kind, rel)| read_text(root, rel, *kind))
+        .collect();
+    for r in results {
+        match r {
+            Ok(f) => out.files.push(f),
+            Err((d, lossy)) => {
+                out.diags.push(d);
+                out.lossy.extend(lossy);
+            }
+        }
+    }
+    out.files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    out
+}
+
+fn walk_error(root: &Path, e: &walkdir::Error) -> Diagnostic {
+    let path = e.path().map(|p| relative(root, p)).unwrap_or_default();
+    Diagnostic::error(Code::Io, format!("cannot read content folder: {e}")).in_file(path)
+}
+
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// Decides whether a walked path is content, and of what kind. Hidden files and unknown
+/// extensions are skipped; symlinks pointing outside the site root are rejected.
+fn classify(
+    root: &Path,
+    canonical_root: &Path,
+    path: &Path,
+    is_symlink: bool,
+) -> Result<Option<(SourceKind, PathBuf)>, Diagnostic> {
+    let rel = relative(root, path);
+    let hidden = rel
+        .components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+    if hidden {
+        return Ok(None);
+    }
+    if is_symlink {
+        let target = path.canonicalize().map_err(|e| {
+            Diagnostic::error(Code::Io, format!("broken symbolic link: {e}")).in_file(&rel)
+        })?;
+        if !target.starts_with(canonical_root) {
+            return Err(Diagnostic::error(
+                Code::UnsafePath,
+                "symbolic link points outside the site root; it is not followed",
+            )
+            .in_file(&rel)
+            .help("copy the file into content/ instead of linking to it"));
+        }
+    }
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let under_content = rel.strip_prefix(CONTENT_DIR).unwrap_or(&rel);
+    let name = under_content.to_string_lossy();
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let in_advisories = under_content.starts_with(ADVISORIES_DIR);
+    let kind = match (in_advisories, ext, name.as_ref()) {
+        (true, "md", _) => SourceKind::Advisory,
+        (false, _, PRODUCTS_FILE) => SourceKind::Products,
+        (false, _, ACKNOWLEDGMENTS_FILE) => SourceKind::Acknowledgments,
+        (false, "md", _) if under_content.components().count() == 1 => SourceKind::Page,
+        _ => return Ok(None),
+    };
+    Ok(Some((kind, rel)))
+}
+
+type ReadError = (Diagnostic, Option<SourceFile>);
+
+fn read_text(root: &Path, rel: &Path, kind: SourceKind) -> Result<SourceFile, ReadError> {
+    let full = root.join(rel);
+    let io_err = |e: std::io::Error| {
+        (
+            Diagnostic::error(Code::Io, format!("cannot read file: {e}")).in_file(rel),
+            None,
+        )
+    };
+    let len = std::fs::metadata(&full).map_err(io_err)?.len();
+    if len > MAX_FILE_BYTES {
+        let d = Diagnostic::error(
+            Code::Io,
+            format!("file is {len} bytes, more than the limit of {MAX_FILE_BYTES}"),
+        )
+        .in_file(rel)
+        .help("split the advisory or move attachments to static/");
+        return Err((d, None));
+    }
+    let bytes = std::fs::read(&full).map_err(io_err)?;
+    let file = |text: String| SourceFile {
+        kind,
+        rel_path: rel.to_path_buf(),
+        text: Arc::from(text),
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(file(text)),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            // The lossy copy keeps the valid prefix byte for byte, so `at` maps to the
+            // right line and column.
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let d = Diagnostic::error(Code::InvalidUtf8, "file is not valid UTF-8")
+                .at(rel, at..at + 1)
+                .help("save the file as UTF-8");
+            Err((d, Some(file(lossy))))
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! Themes: the built-in theme (embedded in the binary), an optional site theme, and the
+//! site's own overrides, resolved file by file (site → theme → built-in).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rust_embed::RustEmbed;
+use serde::Serialize;
+use tera::{Context, Tera};
+use walkdir::WalkDir;
+
+use crate::diag::{Code, Diagnostic};
+
+#[derive(RustEmbed)]
+#[folder = "themes/default/"]
+struct Builtin;
+
+/// Prefix under which built-in templates are registered, so a site template can extend
+/// `builtin/advisory.html` and replace a single block.
+pub const BUILTIN_PREFIX: &str = "builtin/";
+pub const THEME_PREFIX: &str = "theme/";
+
+/// Templates ready to render and the static files to copy, with overrides applied.
+pub struct Theme {
+    tera: Tera,
+    /// Output path (e.g. `css/portal.css`) → bytes; later layers have replaced earlier ones.
+    pub statics: BTreeMap<String, Vec<u8>>,
+}
+
+impl std::fmt::Debug for Theme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Theme")
+            .field("statics", &self.statics.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+/// One layer's files: templates (name → source) and statics (path → bytes).
+#[derive(Default)]
+struct Layer {
+    templates: Vec<(String, String)>,
+    statics: Vec<(String, Vec<u8>)>,
+}
+
+fn builtin_layer() -> Layer {
+    let mut layer = Layer::default();
+    for name in Builtin::iter() {
+        let Some(file) = Builtin::get(&name) else { continue };
+        if let Some(t) = name.strip_prefix("templates/") {
+            let text = String::from_utf8_lossy(&file.data).into_owned();
+            layer.templates.push((format!("{BUILTIN_PREFIX}{t}"), text));
+        } else if let Some(s) = name.strip_prefix("static/") {
+            layer.statics.push((s.to_string(), file.data.into_owned()));
+        }
+    }
+    layer
+}
+
+/// Reads `dir/templates/**` and `dir/static/**` from disk.
+fn disk_layer(dir: &Path, prefix: &str) -> Result<Layer, Vec<Diagnostic>> {
+    let mut layer = Layer::default();
+    let mut diags = Vec::new();
+    for (sub, is_template) in [("templates", true), ("static", false)] {
+        let base = dir.join(sub);
+        if !base.is_dir() {
+            continue;
+        }
+        for entry in WalkDir::new(&base).sort_by_file_name() {
+            let entry = match entry {
+                Ok(e) if e.file_type().is_file() => e,
+                Ok(_) => continue,
+                Err(e) => {
+                    diags.push(Diagnostic::error(Code::Io, format!("cannot read theme: {e}")).in_file(&base));
+                    continue;
+                }
+            };
+            let rel = rel_name(&base, entry.path());
+            if rel.split('/').any(|c| c.starts_with('.')) {
+                continue;
+            }
+            match std::fs::read(entry.path()) {
+                Ok(bytes) if is_template => layer
+                    .templates
+                    .push((format!("{prefix}{rel}"), String::from_utf8_lossy(&bytes).into_owned())),
+                Ok(bytes) => layer.statics.push((rel, bytes)),
+                Err(e) => diags.push(
+                    Diagnostic::error(Code::Io, format!("cannot read {rel}: {e}")).in_file(entry.path()),
+                ),
+            }
+        }
+    }
+    if diags.is_empty() { Ok(layer) } else { Err(diags) }
+}
+
+fn rel_name(base: &Path, path: &Path) -> String {
+    path.strip_prefix(base)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+impl Theme {
+    /// Loads the built-in theme, then `root/themes/<name>` if configured, then the site's
+    /// own `templates/` and `static/`.
+    pub fn load(root: &Path, theme: Option<&str>) -> Result<Theme, Vec<Diagnostic>> {
+        let mut layers = vec![builtin_layer()];
+        if let Some(name) = theme {
+            let dir: PathBuf = root.join("themes").join(name);
+            if !dir.is_dir() {
+                return Err(vec![
+                    Diagnostic::error(Code::Config, format!("theme `{name}` not found in themes/"))
+                        .in_file(crate::config::CONFIG_FILE)
+                        .help("create themes/<name>/templates/ or remove `theme` from site.toml"),
+                ]);
+            }
+            layers.push(disk_layer(&dir, THEME_PREFIX)?);
+        }
+        layers.push(disk_layer(root, "")?);
+        Theme::from_layers(layers)
+    }
+
+    fn from_layers(layers: Vec<Layer>) -> Result<Theme, Vec<Diagnostic>> {
+        let mut tera = Tera::new();
+        tera.set_fallback_prefixes([THEME_PREFIX, BUILTIN_PREFIX])
+            .map_err(|e| vec![template_error(&e, "setting up the theme")])?;
+        let mut statics = BTreeMap::new();
+        let mut templates = Vec::new();
+        for layer in layers {
+            templates.extend(layer.templates);
+            statics.extend(layer.statics);
+        }
+        tera.add_raw_templates(templates)
+            .map_err(|e| vec![template_error(&e, "loading templates")])?;
+        Ok(Theme { tera, statics })
+    }
+
+    /// Renders `template` with `context`; errors name the template position and what was
+    /// being rendered.
+    pub fn render(&self, template: &str, context: &impl Serialize, what: &str) -> Result<String, Diagnostic> {
+        let ctx = Context::from_serialize(context).map_err(|e| template_error(&e, what))?;
+        self.tera
+            .render(template, &ctx)
+            .map_err(|e| template_error(&e, &format!("{what} with template {template}")))
+    }
+
+    /// The built-in templates' names (without prefix), for `theme eject --list`.
+    pub fn builtin_template_names() -> Vec<String> {
+        Builtin::iter()
+            .filter_map(|n| n.strip_prefix("templates/").map(str::to_string))
+            .collect()
+    }
+
+    /// The built-in source of a template, for `theme eject`.
+    pub fn builtin_template(name: &str) -> Option<String> {
+        Builtin::get(&format!("templates/{name}"))
+            .map(|f| String::from_utf8_lossy(&f.data).into_owned())
+    }
+}
+
+fn template_error(e: &tera::Error, what: &str) -> Diagnostic {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    Diagnostic::error(Code::Template, format!("while {what}: {msg}"))
+        .help("fix the template named in the message, or remove your override of it")
+}

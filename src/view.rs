@@ -1,0 +1,405 @@
+//! The template contract: the only data templates see. Everything is pre-formatted
+//! (dates, scores, URLs) so templates stay simple and output stays deterministic.
+//! Documented field by field in `docs/templates.md`; a change here bumps the theme
+//! `api_version`.
+
+use serde::Serialize;
+
+use crate::model::advisory::{Acknowledgment, Advisory, Vulnerability};
+use crate::model::cvss::Severity;
+use crate::model::ids::ProductId;
+use crate::model::time::{date_only, rfc3339};
+use crate::model::{Product, Status};
+use crate::site::{HoldReason, Mode, Site, hold_reason};
+
+/// A link in navigation or lists.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub label: String,
+    /// Site-relative path, always starting with `/` (already prefixed with `site.root`).
+    pub url: String,
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedLink {
+    pub title: String,
+    pub url: String,
+}
+
+/// Site-wide values, the same on every page.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    /// Absolute base URL without trailing slash.
+    pub base_url: String,
+    /// Path prefix of `base_url` (empty for a site at the domain root); prepend to every
+    /// site-relative link.
+    pub root: String,
+    pub publisher: String,
+    pub contact_email: String,
+    pub nav: Vec<Link>,
+    /// True in `--preview` builds and `serve` with drafts: show the banner, add noindex.
+    pub preview: bool,
+    /// Inject the live-reload script (serve mode only).
+    pub live_reload: bool,
+    /// Build date, `YYYY-MM-DD`.
+    pub build_date: String,
+    pub version: &'static str,
+    pub has_key: bool,
+    pub has_policy: bool,
+}
+
+/// Per-page values.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageMeta {
+    pub title: String,
+    pub description: String,
+    /// Absolute canonical URL of the page.
+    pub canonical: String,
+    /// Feeds to advertise with `<link rel="alternate">`.
+    pub feeds: Vec<FeedLink>,
+    /// Which nav entry is current (`advisories`, `products`, …).
+    pub section: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProductRef {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoreView {
+    pub version: String,
+    pub vector: String,
+    pub score: String,
+    pub severity: &'static str,
+    pub severity_label: &'static str,
+    /// Link to the FIRST calculator for the vector.
+    pub calculator_url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RemediationView {
+    pub category: &'static str,
+    pub label: &'static str,
+    pub details: String,
+    pub url: Option<String>,
+    pub products: Vec<ProductRef>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VulnerabilityView {
+    pub cve: Option<String>,
+    pub cve_url: Option<String>,
+    pub title: String,
+    pub cwe_id: Option<String>,
+    pub cwe_name: Option<String>,
+    pub cwe_url: Option<String>,
+    pub description: Option<String>,
+    pub cvss_v3: Option<ScoreView>,
+    pub cvss_v4: Option<ScoreView>,
+    pub products: Vec<ProductRef>,
+    pub remediations: Vec<RemediationView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AffectedView {
+    pub product: ProductRef,
+    pub versions: Option<String>,
+    pub fixed: Option<String>,
+    pub status: &'static str,
+    pub status_label: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AckView {
+    /// Names joined for display; "Anonymous researcher" for anonymous credits.
+    pub display: String,
+    pub organization: Option<String>,
+    pub url: Option<String>,
+    pub summary: Option<String>,
+    pub anonymous: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RevisionView {
+    pub number: u32,
+    pub date: String,
+    pub date_iso: String,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DownloadView {
+    pub label: String,
+    pub url: String,
+}
+
+/// One advisory, ready to show. List pages use the same view.
+#[derive(Debug, Clone, Serialize)]
+pub struct AdvisoryView {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub summary: String,
+    pub status: &'static str,
+    pub interim: bool,
+    pub tlp: &'static str,
+    pub published: String,
+    pub published_iso: String,
+    pub updated: String,
+    pub updated_iso: String,
+    pub was_updated: bool,
+    pub version: u32,
+    pub year: i16,
+    /// `critical` … `none`, or `unrated` when no vulnerability has a CVSS vector.
+    pub severity: &'static str,
+    pub severity_label: &'static str,
+    pub score: String,
+    pub cves: Vec<String>,
+    pub products: Vec<ProductRef>,
+    pub body_html: String,
+    pub vulnerabilities: Vec<VulnerabilityView>,
+    pub affected: Vec<AffectedView>,
+    pub acknowledgments: Vec<AckView>,
+    pub revisions: Vec<RevisionView>,
+    pub references: Vec<DownloadView>,
+    pub downloads: Vec<DownloadView>,
+    /// In preview builds: why the public build would hold this advisory back.
+    pub held_reason: Option<String>,
+}
+
+impl SiteView {
+    pub fn new(site: &Site, section: &str, live_reload: bool) -> Self {
+        let root = root_path(site.config.base());
+        let mut nav = vec![
+            link(&root, "Advisories", "/advisories/", section == "advisories"),
+            link(&root, "Products", "/products/", section == "products"),
+        ];
+        if site.page("policy").is_some() {
+            nav.push(link(&root, "Disclosure policy", "/policy/", section == "policy"));
+        }
+        nav.push(link(&root, "Acknowledgments", "/acknowledgments/", section == "acknowledgments"));
+        if site.key.is_some() {
+            nav.push(link(&root, "PGP key", "/pgp/", section == "pgp"));
+        }
+        nav.push(link(&root, "Feeds", "/feeds/", section == "feeds"));
+        SiteView {
+            title: site.config.title.clone(),
+            description: site.config.description.clone(),
+            language: site.config.language.clone(),
+            base_url: site.config.base().to_string(),
+            root,
+            publisher: site.config.publisher.name.clone(),
+            contact_email: site.config.contact.email.get_ref().clone(),
+            nav,
+            preview: site.mode == Mode::Preview,
+            live_reload,
+            build_date: date_only(site.build_time),
+            version: env!("CARGO_PKG_VERSION"),
+            has_key: site.key.is_some(),
+            has_policy: site.page("policy").is_some(),
+        }
+    }
+}
+
+fn link(root: &str, label: &str, path: &str, current: bool) -> Link {
+    Link {
+        label: label.to_string(),
+        url: format!("{root}{path}"),
+        current,
+    }
+}
+
+/// `https://x.example/security/` → `/security`; `https://x.example` → ``.
+pub fn root_path(base: &str) -> String {
+    let after_scheme = base.split_once("://").map_or(base, |(_, r)| r);
+    match after_scheme.find('/') {
+        Some(i) => after_scheme[i..].trim_end_matches('/').to_string(),
+        None => String::new(),
+    }
+}
+
+/// Site-relative URL of an advisory page (`/advisories/ACME-SA-2026-0001/`).
+pub fn advisory_path(id: &str) -> String {
+    format!("/advisories/{id}/")
+}
+
+pub fn product_path(id: &ProductId) -> String {
+    format!("/products/{id}/")
+}
+
+pub fn product_ref(site: &Site, id: &ProductId, root: &str) -> ProductRef {
+    let name = site
+        .catalog
+        .get(id)
+        .map_or_else(|| id.to_string(), |p: &Product| p.name.clone());
+    ProductRef {
+        id: id.to_string(),
+        name,
+        url: format!("{root}{}", product_path(id)),
+    }
+}
+
+fn score_v3(v: &crate::model::cvss::CvssV3) -> ScoreView {
+    ScoreView {
+        version: v.version.to_string(),
+        vector: v.vector.clone(),
+        score: format!("{:.1}", v.score),
+        severity: v.severity.as_str(),
+        severity_label: v.severity.label(),
+        calculator_url: format!(
+            "https://www.first.org/cvss/calculator/{}#{}",
+            v.version, v.vector
+        ),
+    }
+}
+
+fn score_v4(v: &crate::model::cvss::CvssV4) -> ScoreView {
+    ScoreView {
+        version: "4.0".into(),
+        vector: v.vector.clone(),
+        score: format!("{:.1}", v.score),
+        severity: v.severity.as_str(),
+        severity_label: v.severity.label(),
+        calculator_url: format!("https://www.first.org/cvss/calculator/4.0#{}", v.vector),
+    }
+}
+
+fn vulnerability_view(site: &Site, v: &Vulnerability, root: &str) -> VulnerabilityView {
+    let refs = |ids: &[ProductId]| ids.iter().map(|p| product_ref(site, p, root)).collect();
+    VulnerabilityView {
+        cve: v.cve.as_ref().map(|c| c.as_str().to_string()),
+        cve_url: v
+            .cve
+            .as_ref()
+            .map(|c| format!("https://www.cve.org/CVERecord?id={}", c.as_str())),
+        title: v.title.clone(),
+        cwe_id: v.cwe.as_ref().map(|c| c.id.clone()),
+        cwe_name: v.cwe.as_ref().map(|c| c.name.clone()),
+        cwe_url: v.cwe.as_ref().map(|c| {
+            let n = c.id.trim_start_matches("CWE-");
+            format!("https://cwe.mitre.org/data/definitions/{n}.html")
+        }),
+        description: v.description.clone(),
+        cvss_v3: v.cvss_v3.as_ref().map(score_v3),
+        cvss_v4: v.cvss_v4.as_ref().map(score_v4),
+        products: refs(&v.products),
+        remediations: v
+            .remediations
+            .iter()
+            .map(|r| RemediationView {
+                category: r.category.as_str(),
+                label: r.category.label(),
+                details: r.details.clone(),
+                url: r.url.clone(),
+                products: refs(&r.products),
+            })
+            .collect(),
+    }
+}
+
+pub fn ack_view(a: &Acknowledgment) -> AckView {
+    AckView {
+        display: if a.anonymous || a.names.is_empty() {
+            if a.anonymous {
+                "Anonymous researcher".to_string()
+            } else {
+                a.organization.clone().unwrap_or_default()
+            }
+        } else {
+            a.names.join(", ")
+        },
+        organization: a.organization.clone(),
+        url: a.url.clone(),
+        summary: a.summary.clone(),
+        anonymous: a.anonymous,
+    }
+}
+
+pub fn severity_key(s: Option<Severity>) -> (&'static str, &'static str) {
+    s.map_or(("unrated", "Unrated"), |s| (s.as_str(), s.label()))
+}
+
+impl AdvisoryView {
+    pub fn new(site: &Site, a: &Advisory, downloads: Vec<DownloadView>) -> Self {
+        Self::build(site, a, downloads, true)
+    }
+
+    /// The list-page form: same fields, without the body and the per-vulnerability details.
+    pub fn summary_of(site: &Site, a: &Advisory) -> Self {
+        Self::build(site, a, Vec::new(), false)
+    }
+
+    fn build(site: &Site, a: &Advisory, downloads: Vec<DownloadView>, full: bool) -> Self {
+        let root = root_path(site.config.base());
+        let (severity, severity_label) = severity_key(a.severity());
+        AdvisoryView {
+            id: a.id.to_string(),
+            title: a.title.clone(),
+            url: format!("{root}{}", advisory_path(a.id.as_str())),
+            summary: a.summary.clone(),
+            status: a.status.as_str(),
+            interim: a.status == Status::Interim,
+            tlp: a.tlp.as_str(),
+            published: date_only(a.published),
+            published_iso: rfc3339(a.published),
+            updated: date_only(a.updated()),
+            updated_iso: rfc3339(a.updated()),
+            was_updated: a.revisions.len() > 1,
+            version: u32::try_from(a.revisions.len()).unwrap_or(0),
+            year: a.year(),
+            severity,
+            severity_label,
+            score: a.rating().map(|(s, _)| format!("{s:.1}")).unwrap_or_default(),
+            cves: a.cves().map(|c| c.as_str().to_string()).collect(),
+            products: a.product_ids().into_iter().map(|p| product_ref(site, p, &root)).collect(),
+            body_html: if full { a.body_html.clone() } else { String::new() },
+            vulnerabilities: if full {
+                a.vulnerabilities.iter().map(|v| vulnerability_view(site, v, &root)).collect()
+            } else {
+                Vec::new()
+            },
+            affected: a
+                .affected
+                .iter()
+                .map(|x| AffectedView {
+                    product: product_ref(site, &x.product, &root),
+                    versions: x.versions.clone(),
+                    fixed: x.fixed.clone(),
+                    status: x.status.as_str(),
+                    status_label: x.status.label(),
+                })
+                .collect(),
+            acknowledgments: a.acknowledgments.iter().map(ack_view).collect(),
+            revisions: a
+                .revisions
+                .iter()
+                .map(|r| RevisionView {
+                    number: r.number,
+                    date: date_only(r.date),
+                    date_iso: rfc3339(r.date),
+                    summary: r.summary.clone(),
+                })
+                .collect(),
+            references: a
+                .references
+                .iter()
+                .map(|r| DownloadView {
+                    label: r.summary.clone(),
+                    url: r.url.clone(),
+                })
+                .collect(),
+            downloads,
+            held_reason: match site.mode {
+                Mode::Preview => hold_reason(a, site.build_time).map(|r: HoldReason| r.to_string()),
+                Mode::Public => None,
+            },
+        }
+    }
+}
