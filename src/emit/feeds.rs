@@ -1,35 +1,339 @@
-//! RSS 2.0 feeds (stub).
+//! RSS 2.0 feeds: every advisory, one feed per product and per severity, an updates feed
+//! with one item per revision (so readers hear about updates, not only new advisories),
+//! and the `feeds/` page that lists them.
+//!
+//! Output must be byte-identical across rebuilds of the same content, so nothing here
+//! reads the clock: `lastBuildDate` is the newest content date, GUIDs derive from ids.
 
+use rss::extension::atom::{AtomExtension, Link};
+use rss::{Category, Channel, Guid, Item};
+use serde::Serialize;
+
+use super::html::{Common, page};
 use super::{EmitOptions, OutputFile};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::model::Severity;
+use crate::model::advisory::{Advisory, Revision};
 use crate::model::ids::ProductId;
+use crate::model::time::{date_only, rfc2822};
 use crate::site::Site;
 use crate::theme::Theme;
-use crate::view::FeedLink;
+use crate::view::{FeedLink, advisory_path, severity_key};
+
+const MAIN_PATH: &str = "feeds/advisories.xml";
+const UPDATES_PATH: &str = "feeds/updates.xml";
+
+// Feed file paths live in these functions only, so the `<link rel="alternate">` URLs
+// that pages advertise and the files emitted here cannot drift apart.
+fn severity_path(s: Severity) -> String {
+    format!("feeds/severity/{}.xml", s.as_str())
+}
+
+fn product_path(p: &ProductId) -> String {
+    format!("feeds/products/{p}.xml")
+}
+
+fn product_name<'a>(site: &'a Site, p: &'a ProductId) -> &'a str {
+    site.catalog.get(p).map_or(p.as_str(), |x| x.name.as_str())
+}
 
 pub fn main_feed_link(site: &Site) -> FeedLink {
     FeedLink {
         title: format!("{}: all advisories", site.config.title),
-        url: site.url("feeds/advisories.xml"),
+        url: site.url(MAIN_PATH),
+    }
+}
+
+pub fn updates_feed_link(site: &Site) -> FeedLink {
+    FeedLink {
+        title: format!("{}: advisory updates", site.config.title),
+        url: site.url(UPDATES_PATH),
     }
 }
 
 pub fn severity_feed_link(site: &Site, s: Severity) -> FeedLink {
     FeedLink {
         title: format!("{}: {} advisories", site.config.title, s.label()),
-        url: site.url(&format!("feeds/severity/{}.xml", s.as_str())),
+        url: site.url(&severity_path(s)),
     }
 }
 
 pub fn product_feed_link(site: &Site, p: &ProductId) -> FeedLink {
-    let name = site.catalog.get(p).map_or(p.as_str(), |x| x.name.as_str());
     FeedLink {
-        title: format!("{}: {name}", site.config.title),
-        url: site.url(&format!("feeds/products/{p}.xml")),
+        title: format!("{}: {}", site.config.title, product_name(site, p)),
+        url: site.url(&product_path(p)),
     }
 }
 
-pub fn emit(_site: &Site, _theme: &Theme, _opts: EmitOptions) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    Ok(Vec::new())
+/// One feed to write: where, what it is called, and its items (newest first).
+struct Feed {
+    path: String,
+    /// Short name for the feeds page; the channel title is `link.title`.
+    label: String,
+    link: FeedLink,
+    description: String,
+    items: Vec<Item>,
+}
+
+fn advisory_feed(site: &Site, path: String, label: String, link: FeedLink, description: String, list: &[&Advisory]) -> Feed {
+    Feed {
+        path,
+        label,
+        link,
+        description,
+        items: list.iter().map(|a| advisory_item(site, a)).collect(),
+    }
+}
+
+/// Every feed of the site, in the order the feeds page lists them.
+fn all_feeds(site: &Site) -> Vec<Feed> {
+    let all: Vec<&Advisory> = site.advisories.iter().collect();
+    let mut feeds = vec![
+        advisory_feed(
+            site,
+            MAIN_PATH.into(),
+            "All advisories".into(),
+            main_feed_link(site),
+            "Every published security advisory, newest first.".into(),
+            &all,
+        ),
+        Feed {
+            path: UPDATES_PATH.into(),
+            label: "Advisory updates".into(),
+            link: updates_feed_link(site),
+            description: "New advisories and every later revision of an advisory, newest first.".into(),
+            items: update_items(site),
+        },
+    ];
+    for s in Severity::ALL {
+        feeds.push(advisory_feed(
+            site,
+            severity_path(s),
+            format!("{} severity", s.label()),
+            severity_feed_link(site, s),
+            format!("Advisories whose highest CVSS base score is rated {}.", s.label()),
+            &site.with_severity(s),
+        ));
+    }
+    for p in site.catalog.products.values() {
+        feeds.push(advisory_feed(
+            site,
+            product_path(&p.id),
+            p.name.clone(),
+            product_feed_link(site, &p.id),
+            format!("Advisories that concern {}.", p.name),
+            &site.advisories_for(&p.id),
+        ));
+    }
+    feeds
+}
+
+/// Revisions of all advisories as items, newest first; ties broken by id and number so
+/// the order never depends on input order.
+fn update_items(site: &Site) -> Vec<Item> {
+    let mut revisions: Vec<(&Advisory, &Revision)> = site
+        .advisories
+        .iter()
+        .flat_map(|a| a.revisions.iter().map(move |r| (a, r)))
+        .collect();
+    revisions.sort_by(|(a, r), (b, s)| {
+        s.date
+            .cmp(&r.date)
+            .then_with(|| b.id.cmp(&a.id))
+            .then_with(|| s.number.cmp(&r.number))
+    });
+    revisions.into_iter().map(|(a, r)| update_item(site, a, r)).collect()
+}
+
+fn item_title(a: &Advisory) -> String {
+    let (_, label) = severity_key(a.severity());
+    format!("{} [{label}]: {}", a.id, a.title)
+}
+
+fn page_url(site: &Site, a: &Advisory) -> String {
+    site.url(&advisory_path(a.id.as_str()))
+}
+
+fn advisory_item(site: &Site, a: &Advisory) -> Item {
+    let url = page_url(site, a);
+    Item {
+        title: Some(item_title(a)),
+        link: Some(url.clone()),
+        description: Some(description(a, None)),
+        categories: categories(site, a),
+        guid: Some(Guid { value: url, permalink: true }),
+        pub_date: Some(rfc2822(a.published)),
+        ..Item::default()
+    }
+}
+
+/// An item per revision. The GUID is `<page>#revision-<n>`: stable across rebuilds, and
+/// new for each revision so readers show it as new. It is not marked a permalink because
+/// the advisory page has no `revision-<n>` anchor.
+fn update_item(site: &Site, a: &Advisory, r: &Revision) -> Item {
+    let url = page_url(site, a);
+    Item {
+        title: Some(format!("{} (revision {})", item_title(a), r.number)),
+        link: Some(url.clone()),
+        description: Some(description(a, Some(r))),
+        categories: categories(site, a),
+        guid: Some(Guid {
+            value: format!("{url}#revision-{}", r.number),
+            permalink: false,
+        }),
+        pub_date: Some(rfc2822(r.date)),
+        ..Item::default()
+    }
+}
+
+/// Product names, then CVE ids, as plain categories (readers filter on them).
+fn categories(site: &Site, a: &Advisory) -> Vec<Category> {
+    let products = a.product_ids().into_iter().map(|p| product_name(site, p).to_string());
+    let cves = a.cves().map(|c| c.as_str().to_string());
+    products
+        .chain(cves)
+        .map(|name| Category { name, domain: None })
+        .collect()
+}
+
+/// The highest-scoring vector of the advisory, with the same tie rule as
+/// `Advisory::rating` (the last of equal scores) so score and severity agree.
+fn highest_vector(a: &Advisory) -> Option<(f64, Severity, &str)> {
+    a.vulnerabilities
+        .iter()
+        .filter_map(|v| match (&v.cvss_v4, &v.cvss_v3) {
+            (Some(x), _) => Some((x.score, x.severity, x.vector.as_str())),
+            (None, Some(x)) => Some((x.score, x.severity, x.vector.as_str())),
+            (None, None) => None,
+        })
+        .max_by(|x, y| x.0.total_cmp(&y.0))
+}
+
+/// Small HTML: readers render `description` as HTML, so plain text such as `< 4.2` must be
+/// escaped for HTML here. XML escaping is the rss crate's job (it writes CDATA).
+fn description(a: &Advisory, revision: Option<&Revision>) -> String {
+    let mut out = String::new();
+    if let Some(r) = revision {
+        out.push_str(&format!(
+            "<p>Revision {} ({}): {}</p>",
+            r.number,
+            date_only(r.date),
+            escape_html(&r.summary)
+        ));
+    }
+    out.push_str(&format!("<p>{}</p>", escape_html(&a.summary)));
+    match highest_vector(a) {
+        Some((score, severity, vector)) => out.push_str(&format!(
+            "<p>Highest CVSS base score: {score:.1} ({}), <code>{}</code></p>",
+            severity.label(),
+            escape_html(vector)
+        )),
+        None => out.push_str("<p>Not rated with CVSS.</p>"),
+    }
+    out
+}
+
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn render(site: &Site, feed: &Feed) -> Result<OutputFile, Diagnostic> {
+    let self_link = Link {
+        href: site.url(&feed.path),
+        rel: "self".into(),
+        mime_type: Some("application/rss+xml".into()),
+        ..Link::default()
+    };
+    let channel = Channel {
+        title: feed.link.title.clone(),
+        link: site.url(""),
+        description: feed.description.clone(),
+        language: Some(site.config.language.clone()),
+        // Not the build time: an unchanged site must rebuild to identical bytes.
+        last_build_date: Some(rfc2822(site.last_change())),
+        generator: Some(format!("psirt-site {}", env!("CARGO_PKG_VERSION"))),
+        items: feed.items.clone(),
+        atom_ext: Some(AtomExtension { links: vec![self_link] }),
+        ..Channel::default()
+    };
+    let mut bytes = channel
+        .pretty_write_to(Vec::new(), b' ', 2)
+        .map_err(|e| Diagnostic::error(Code::Output, format!("cannot write feed {}: {e}", feed.path)))?;
+    bytes.push(b'\n');
+    Ok(OutputFile::new(feed.path.clone(), bytes))
+}
+
+#[derive(Serialize)]
+struct FeedEntry {
+    title: String,
+    url: String,
+    description: String,
+}
+
+#[derive(Serialize)]
+struct FeedsContext {
+    #[serde(flatten)]
+    common: Common,
+    feeds: Vec<FeedEntry>,
+}
+
+fn feeds_page(site: &Site, theme: &Theme, opts: EmitOptions, feeds: &[Feed]) -> Result<OutputFile, Diagnostic> {
+    let ctx = FeedsContext {
+        common: Common::new(site, opts, "feeds", "Feeds", "feeds/")
+            .describe("RSS feeds of new and updated security advisories, by product and by severity.")
+            .with_feeds(vec![main_feed_link(site), updates_feed_link(site)]),
+        feeds: feeds
+            .iter()
+            .map(|f| FeedEntry {
+                title: f.label.clone(),
+                url: f.link.url.clone(),
+                description: f.description.clone(),
+            })
+            .collect(),
+    };
+    page(theme, "feeds.html", &ctx, "feeds/", "rendering the feeds page")
+}
+
+pub fn emit(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let feeds = all_feeds(site);
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    let results = feeds
+        .iter()
+        .map(|f| render(site, f))
+        .chain(std::iter::once(feeds_page(site, theme, opts, &feeds)));
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => diags.push(d),
+        }
+    }
+    if diags.is_empty() { Ok(files) } else { Err(diags) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_html() {
+        assert_eq!(escape_html(r#"< 4.2 & "x" >"#), "&lt; 4.2 &amp; &quot;x&quot; &gt;");
+    }
+
+    #[test]
+    fn paths_match_links() {
+        let p = ProductId::parse("router-x1").expect("valid id");
+        assert_eq!(product_path(&p), "feeds/products/router-x1.xml");
+        assert_eq!(severity_path(Severity::Critical), "feeds/severity/critical.xml");
+    }
 }

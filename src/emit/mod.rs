@@ -69,6 +69,8 @@ pub fn emit_all(site: &Site, theme: &Theme, signer: Option<&Signer>, opts: EmitO
     if !diags.is_empty() {
         return Err(diags);
     }
+    let listings = csaf::provider::listings(&files, &site.config.title);
+    files.extend(listings);
     files.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
     check_paths(&files)?;
     Ok(files)

@@ -1,0 +1,178 @@
+//! CSAF 2.0: one validated `csaf_security_advisory` per published advisory, with hashes
+//! and signatures, in the trusted-provider layout of CSAF 2.0 §7.1.
+
+pub mod check;
+pub mod document;
+pub mod provider;
+pub mod validate;
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256, Sha512};
+
+use super::OutputFile;
+use crate::diag::Diagnostic;
+use crate::model::Advisory;
+use crate::model::time::rfc3339;
+use crate::signing::Signer;
+use crate::site::Site;
+use crate::view::{DownloadView, advisory_path};
+
+/// Root of the provider tree in the output.
+pub const CSAF_ROOT: &str = ".well-known/csaf";
+/// CSAF 2.0 calls TLP:CLEAR `WHITE`; the folder name is the lowercase label.
+pub const PUBLIC_TLP_DIR: &str = "white";
+
+/// CSAF 2.0 §5.1: the file name is the tracking id in lowercase, with every run of
+/// characters outside `+`, `-`, `a-z`, `0-9` replaced by one `_`, plus `.json`.
+pub fn file_name(tracking_id: &str) -> String {
+    let mut out = String::with_capacity(tracking_id.len() + 5);
+    let mut in_run = false;
+    for c in tracking_id.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '+' || c == '-' {
+            out.push(c);
+            in_run = false;
+        } else if !in_run {
+            out.push('_');
+            in_run = true;
+        }
+    }
+    out.push_str(".json");
+    out
+}
+
+/// `2026/acme-sa-2026-0001.json`: the path below the TLP folder (year of the initial
+/// release, CSAF 2.0 §7.1.11).
+pub fn relative_path(a: &Advisory) -> String {
+    format!("{}/{}", a.year(), file_name(a.id.as_str()))
+}
+
+/// Path of the document in the output tree.
+pub fn document_path(a: &Advisory) -> String {
+    format!("{CSAF_ROOT}/{PUBLIC_TLP_DIR}/{}", relative_path(a))
+}
+
+/// Links to the machine-readable versions, for the advisory page.
+pub fn downloads(site: &Site, a: &Advisory) -> Vec<DownloadView> {
+    let url = site.url(&document_path(a));
+    let mut out = vec![
+        DownloadView { label: "CSAF 2.0 (JSON)".into(), url: url.clone() },
+        DownloadView { label: "SHA-256".into(), url: format!("{url}.sha256") },
+        DownloadView { label: "SHA-512".into(), url: format!("{url}.sha512") },
+    ];
+    if site.signing {
+        out.push(DownloadView { label: "OpenPGP signature".into(), url: format!("{url}.asc") });
+    }
+    out
+}
+
+/// One emitted document: what the provider files need to list it.
+#[derive(Debug, Clone)]
+pub struct Emitted {
+    pub relative: String,
+    pub id: String,
+    pub title: String,
+    pub initial: String,
+    pub current: String,
+    pub json: serde_json::Value,
+}
+
+/// The CSAF JSON of an advisory, as published (also used by tests and `check`).
+pub fn csaf_json(site: &Site, a: &Advisory) -> serde_json::Value {
+    let urls = document::Urls {
+        json: site.url(&document_path(a)),
+        html: site.url(advisory_path(a.id.as_str()).trim_start_matches('/')),
+    };
+    document::to_csaf(a, &site.config, &site.catalog, &urls, env!("CARGO_PKG_VERSION"))
+}
+
+fn serialize(site: &Site, value: &serde_json::Value) -> Vec<u8> {
+    let mut bytes = if site.config.csaf.pretty {
+        serde_json::to_vec_pretty(value)
+    } else {
+        serde_json::to_vec(value)
+    }
+    .expect("a serde_json::Value always serializes");
+    bytes.push(b'\n');
+    bytes
+}
+
+/// `<hex>  <file name>\n`, the format `sha256sum -c` reads (CSAF 2.0 §7.1.18).
+pub fn hash_file<D: Digest>(bytes: &[u8], name: &str) -> Vec<u8> {
+    let digest = D::digest(bytes);
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{hex}  {name}\n").into_bytes()
+}
+
+fn document_files(site: &Site, a: &Advisory, signer: Option<&Signer>) -> Result<(Emitted, Vec<OutputFile>), Vec<Diagnostic>> {
+    let json = csaf_json(site, a);
+    let warnings = validate::validate(&json, &a.source)?;
+    drop(warnings);
+    let bytes = serialize(site, &json);
+    let path = document_path(a);
+    let name = file_name(a.id.as_str());
+    let mut files = vec![
+        OutputFile::new(format!("{path}.sha256"), hash_file::<Sha256>(&bytes, &name)),
+        OutputFile::new(format!("{path}.sha512"), hash_file::<Sha512>(&bytes, &name)),
+    ];
+    if let Some(s) = signer {
+        let sig = s.detached(&bytes).map_err(|d| vec![d])?;
+        files.push(OutputFile::new(format!("{path}.asc"), sig));
+    }
+    files.push(OutputFile::new(path, bytes));
+    let emitted = Emitted {
+        relative: relative_path(a),
+        id: a.id.to_string(),
+        title: a.title.clone(),
+        initial: rfc3339(a.published),
+        current: rfc3339(a.updated()),
+        json,
+    };
+    Ok((emitted, files))
+}
+
+/// All CSAF output: documents, hashes, signatures and the provider files.
+pub fn emit(site: &Site, signer: Option<&Signer>) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let results: Vec<_> = site
+        .advisories
+        .par_iter()
+        .filter(|a| crate::site::hold_reason(a, site.build_time).is_none())
+        .map(|a| document_files(site, a, signer))
+        .collect();
+    let mut files = Vec::new();
+    let mut emitted = Vec::new();
+    let mut diags = Vec::new();
+    for r in results {
+        match r {
+            Ok((e, f)) => {
+                emitted.push(e);
+                files.extend(f);
+            }
+            Err(d) => diags.extend(d),
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    files.extend(provider::files(site, &emitted, signer)?);
+    Ok(files)
+}
+
+/// `check --provider DIR` from the command line.
+pub fn check_provider_cli(dir: &std::path::Path) -> std::process::ExitCode {
+    check::run_cli(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_follow_section_5_1() {
+        assert_eq!(file_name("ACME-SA-2026-0001"), "acme-sa-2026-0001.json");
+        assert_eq!(file_name("Example Company_-_ID 2021:0001"), "example_company_-_id_2021_0001.json");
+        assert_eq!(file_name("cisco-sa-20180328-smi2"), "cisco-sa-20180328-smi2.json");
+        assert_eq!(file_name("RHSA-2019:1862"), "rhsa-2019_1862.json");
+        assert_eq!(file_name("a..b"), "a_b.json");
+        assert_eq!(file_name("a+b"), "a+b.json");
+    }
+}

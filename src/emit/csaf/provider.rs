@@ -1,0 +1,247 @@
+//! The CSAF 2.0 provider files (§7.1): provider-metadata.json, index.txt, changes.csv,
+//! ROLIE feed, service and category documents, and HTML directory listings.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Value, json};
+
+use super::{CSAF_ROOT, Emitted, PUBLIC_TLP_DIR};
+use crate::diag::Diagnostic;
+use crate::emit::OutputFile;
+use crate::signing::Signer;
+use crate::site::Site;
+
+pub const FEED_FILE: &str = "csaf-feed-tlp-white.json";
+pub const SERVICE_FILE: &str = "service.json";
+pub const METADATA_FILE: &str = "provider-metadata.json";
+pub const PRODUCTS_CATEGORY_FILE: &str = "category-products.json";
+pub const VENDORS_CATEGORY_FILE: &str = "category-vendors.json";
+pub const ROLIE_CSAF_SCHEME: &str = "urn:ietf:params:rolie:category:information-type";
+
+fn json_file(path: String, value: &Value) -> OutputFile {
+    let mut bytes = serde_json::to_vec_pretty(value).expect("a serde_json::Value always serializes");
+    bytes.push(b'\n');
+    OutputFile::new(path, bytes)
+}
+
+fn url(site: &Site, rel: &str) -> String {
+    site.url(&format!("{CSAF_ROOT}/{rel}"))
+}
+
+pub fn files(site: &Site, docs: &[Emitted], signer: Option<&Signer>) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let tlp = format!("{CSAF_ROOT}/{PUBLIC_TLP_DIR}");
+    let mut out = vec![
+        OutputFile::new(format!("{tlp}/index.txt"), index_txt(docs)),
+        OutputFile::new(format!("{tlp}/changes.csv"), changes_csv(docs)),
+        json_file(format!("{CSAF_ROOT}/{FEED_FILE}"), &rolie_feed(site, docs)),
+        json_file(format!("{CSAF_ROOT}/{SERVICE_FILE}"), &service(site)),
+        json_file(format!("{CSAF_ROOT}/{PRODUCTS_CATEGORY_FILE}"), &category(products(site))),
+        json_file(format!("{CSAF_ROOT}/{VENDORS_CATEGORY_FILE}"), &category(vendors(site))),
+        json_file(format!("{CSAF_ROOT}/{METADATA_FILE}"), &metadata(site, signer)),
+    ];
+    if let Some(s) = signer {
+        // The signing key may differ from the contact key on the PGP page; publish it
+        // where provider-metadata.json points, unless the key page emitter already does.
+        let same = site.key.as_ref().is_some_and(|k| k.fingerprint == s.fingerprint());
+        if !same {
+            out.push(OutputFile::new(
+                format!("{CSAF_ROOT}/openpgp/{}.asc", s.fingerprint()),
+                s.public_key_armored(),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// One relative path per line, sorted (§7.1.12).
+pub fn index_txt(docs: &[Emitted]) -> String {
+    let paths: BTreeSet<&str> = docs.iter().map(|d| d.relative.as_str()).collect();
+    paths.into_iter().map(|p| format!("{p}\n")).collect()
+}
+
+/// `"path","current_release_date"`, newest first (§7.1.13). Ties are broken by path so
+/// the file is stable.
+pub fn changes_csv(docs: &[Emitted]) -> String {
+    let mut rows: Vec<(&str, &str)> = docs.iter().map(|d| (d.current.as_str(), d.relative.as_str())).collect();
+    rows.sort_by(|a, b| b.0.cmp(a.0).then_with(|| a.1.cmp(b.1)));
+    rows.into_iter()
+        .map(|(date, path)| format!("{},{}\n", csv_quote(path), csv_quote(date)))
+        .collect()
+}
+
+fn csv_quote(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+fn rolie_feed(site: &Site, docs: &[Emitted]) -> Value {
+    let mut sorted: Vec<&Emitted> = docs.iter().collect();
+    sorted.sort_by(|a, b| b.current.cmp(&a.current).then_with(|| a.relative.cmp(&b.relative)));
+    let entries: Vec<Value> = sorted.iter().map(|d| feed_entry(site, d)).collect();
+    let updated = sorted
+        .first()
+        .map_or_else(|| crate::model::time::rfc3339(site.build_time), |d| d.current.clone());
+    json!({
+        "feed": {
+            "id": format!("{}-csaf-feed-tlp-white", slug(&site.config.publisher.name)),
+            "title": format!("{} CSAF feed (TLP:WHITE)", site.config.publisher.name),
+            "link": [ { "rel": "self", "href": url(site, FEED_FILE) } ],
+            "category": [ { "scheme": ROLIE_CSAF_SCHEME, "term": "csaf" } ],
+            "updated": updated,
+            "entry": entries,
+        }
+    })
+}
+
+fn feed_entry(site: &Site, d: &Emitted) -> Value {
+    let href = url(site, &format!("{PUBLIC_TLP_DIR}/{}", d.relative));
+    let mut links = vec![
+        json!({ "rel": "self", "href": href }),
+        json!({ "rel": "hash", "href": format!("{href}.sha256") }),
+        json!({ "rel": "hash", "href": format!("{href}.sha512") }),
+    ];
+    if site.signing {
+        links.push(json!({ "rel": "signature", "href": format!("{href}.asc") }));
+    }
+    let summary = d.json["document"]["notes"][0]["text"].as_str().unwrap_or(&d.title).to_string();
+    json!({
+        "id": d.id,
+        "title": d.title,
+        "link": links,
+        "published": d.initial,
+        "updated": d.current,
+        "summary": { "content": summary },
+        "content": { "type": "application/json", "src": href },
+        "format": {
+            "schema": "https://docs.oasis-open.org/csaf/csaf/v2.0/csaf_json_schema.json",
+            "version": "2.0"
+        }
+    })
+}
+
+fn service(site: &Site) -> Value {
+    json!({
+        "service": {
+            "workspace": [ {
+                "title": "Public CSAF feed",
+                "collection": [ {
+                    "title": format!("{} CSAF feed (TLP:WHITE)", site.config.publisher.name),
+                    "href": url(site, FEED_FILE),
+                    "categories": { "category": [ { "scheme": ROLIE_CSAF_SCHEME, "term": "csaf" } ] }
+                } ]
+            } ]
+        }
+    })
+}
+
+fn products(site: &Site) -> Vec<String> {
+    site.catalog.products.values().map(|p| p.name.clone()).collect()
+}
+
+fn vendors(site: &Site) -> Vec<String> {
+    let set: BTreeSet<String> = site.catalog.products.values().map(|p| p.vendor.clone()).collect();
+    set.into_iter().collect()
+}
+
+fn category(terms: Vec<String>) -> Value {
+    let items: Vec<Value> = terms.into_iter().map(|t| json!({ "term": t })).collect();
+    json!({ "categories": { "category": items } })
+}
+
+fn metadata(site: &Site, signer: Option<&Signer>) -> Value {
+    let cfg = &site.config;
+    let mut publisher = serde_json::Map::new();
+    publisher.insert("category".into(), json!(cfg.publisher.category.as_str()));
+    if let Some(c) = &cfg.publisher.contact_details {
+        publisher.insert("contact_details".into(), json!(c));
+    }
+    if let Some(i) = &cfg.publisher.issuing_authority {
+        publisher.insert("issuing_authority".into(), json!(i));
+    }
+    publisher.insert("name".into(), json!(cfg.publisher.name));
+    publisher.insert("namespace".into(), json!(cfg.publisher.namespace.get_ref()));
+    let keys: Vec<Value> = signer
+        .map(|s| {
+            vec![json!({
+                "fingerprint": s.fingerprint(),
+                "url": url(site, &format!("openpgp/{}.asc", s.fingerprint())),
+            })]
+        })
+        .unwrap_or_default();
+    let role = if signer.is_some() { "csaf_trusted_provider" } else { "csaf_provider" };
+    json!({
+        "canonical_url": url(site, METADATA_FILE),
+        "distributions": [ {
+            "directory_url": url(site, &format!("{PUBLIC_TLP_DIR}/")),
+            "rolie": { "feeds": [ {
+                "summary": format!("All TLP:WHITE advisories of {}.", cfg.publisher.name),
+                "tlp_label": "WHITE",
+                "url": url(site, FEED_FILE),
+            } ] }
+        } ],
+        "last_updated": crate::model::time::rfc3339(site.last_change()),
+        "list_on_CSAF_aggregators": true,
+        "metadata_version": "2.0",
+        "mirror_on_CSAF_aggregators": true,
+        "public_openpgp_keys": keys,
+        "publisher": publisher,
+        "role": role,
+    })
+}
+
+fn slug(s: &str) -> String {
+    crate::markdown::slugify(s)
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Pre-rendered directory listings (`index.html`) for every folder of the provider tree:
+/// crawlers that do not read ROLIE follow them, and CSAF forbids script-built listings.
+pub fn listings(files: &[OutputFile], title: &str) -> Vec<OutputFile> {
+    let prefix = format!("{CSAF_ROOT}/");
+    let paths: Vec<&str> = files
+        .iter()
+        .filter_map(|f| f.path.strip_prefix(&prefix))
+        .filter(|p| !p.ends_with("index.html"))
+        .collect();
+    let mut dirs: BTreeSet<String> = BTreeSet::from([String::new()]);
+    for p in &paths {
+        let mut acc = String::new();
+        for seg in p.split('/').rev().skip(1).collect::<Vec<_>>().into_iter().rev() {
+            acc.push_str(seg);
+            acc.push('/');
+            dirs.insert(acc.clone());
+        }
+    }
+    dirs.iter()
+        .map(|dir| {
+            let mut entries: BTreeSet<String> = BTreeSet::new();
+            for p in &paths {
+                if let Some(rest) = p.strip_prefix(dir.as_str()) {
+                    match rest.split_once('/') {
+                        Some((sub, _)) => entries.insert(format!("{sub}/")),
+                        None => entries.insert(rest.to_string()),
+                    };
+                }
+            }
+            OutputFile::new(format!("{prefix}{dir}index.html"), listing_html(title, dir, &entries))
+        })
+        .collect()
+}
+
+fn listing_html(title: &str, dir: &str, entries: &BTreeSet<String>) -> String {
+    let heading = html_escape(&format!("Index of /{CSAF_ROOT}/{dir}"));
+    let mut items = String::new();
+    if !dir.is_empty() {
+        items.push_str("<li><a href=\"../\">../</a></li>\n");
+    }
+    for e in entries {
+        let href = e.split('/').map(crate::url::encode_segment).collect::<Vec<_>>().join("/");
+        items.push_str(&format!("<li><a href=\"{href}\">{}</a></li>\n", html_escape(e)));
+    }
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{heading} · {}</title>\n</head>\n<body>\n<main>\n<h1>{heading}</h1>\n<ul>\n{items}</ul>\n</main>\n</body>\n</html>\n",
+        html_escape(title)
+    )
+}

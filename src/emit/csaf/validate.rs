@@ -1,0 +1,63 @@
+//! Validation of generated CSAF with csaf-rs: the JSON schema and every mandatory test
+//! (6.1.x) must pass or the build fails; recommended tests (6.2.x) become warnings.
+
+use std::path::Path;
+
+use csaf_rs::csaf::raw::RawDocument;
+use csaf_rs::schema::csaf2_0::schema::CommonSecurityAdvisoryFramework;
+use csaf_rs::validation::{TestResultStatus, ValidationError, validate_by_preset};
+use serde_json::Value;
+
+use crate::diag::{Code, Diagnostic};
+
+/// Findings of one preset as (test id, error or warning message) pairs.
+fn findings(json: &Value, preset: &str) -> Vec<(String, bool, String)> {
+    let doc: RawDocument<CommonSecurityAdvisoryFramework> = RawDocument::new(json.clone());
+    let Ok(result) = validate_by_preset(&doc, "2.0", preset) else {
+        return vec![(preset.into(), true, format!("unknown validation preset `{preset}`"))];
+    };
+    let mut out = Vec::new();
+    for t in result.test_results {
+        let describe = |e: &ValidationError| format!("{} (at {})", e.message, e.instance_path);
+        match &t.status {
+            TestResultStatus::Failure { errors, warnings, .. } => {
+                out.extend(errors.iter().map(|e| (t.test_id.clone(), true, describe(e))));
+                out.extend(warnings.iter().map(|e| (t.test_id.clone(), false, describe(e))));
+            }
+            TestResultStatus::Skipped if preset != "optional" => {
+                out.push((t.test_id.clone(), true, "the document could not be parsed for this test".into()));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Validates a generated document. Errors point at the advisory's source file, since
+/// that is where the user must fix them.
+pub fn validate(json: &Value, source: &Path) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    for (test, is_error, msg) in findings(json, "basic") {
+        let d = Diagnostic::error(Code::Csaf, format!("generated CSAF fails test {test}: {msg}"))
+            .in_file(source)
+            .help("fix the advisory's front matter; if it looks right, this is a psirt-site bug: please report it");
+        if is_error {
+            errors.push(d);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Vec::new())
+}
+
+/// Recommended-test findings (CSAF 2.0 §6.2) as warnings, for `check`.
+pub fn recommended(json: &Value, source: &Path) -> Vec<Diagnostic> {
+    findings(json, "optional")
+        .into_iter()
+        .map(|(test, _, msg)| {
+            Diagnostic::warning(Code::CsafWarning, format!("CSAF recommended test {test}: {msg}"))
+                .in_file(source)
+        })
+        .collect()
+}
