@@ -75,7 +75,14 @@ struct Feed {
     items: Vec<Item>,
 }
 
-fn advisory_feed(site: &Site, path: String, label: String, link: FeedLink, description: String, list: &[&Advisory]) -> Feed {
+fn advisory_feed(
+    site: &Site,
+    path: String,
+    label: String,
+    link: FeedLink,
+    description: String,
+    list: &[&Advisory],
+) -> Feed {
     Feed {
         path,
         label,
@@ -101,7 +108,8 @@ fn all_feeds(site: &Site) -> Vec<Feed> {
             path: UPDATES_PATH.into(),
             label: "Advisory updates".into(),
             link: updates_feed_link(site),
-            description: "New advisories and every later revision of an advisory, newest first.".into(),
+            description: "New advisories and every later revision of an advisory, newest first."
+                .into(),
             items: update_items(site),
         },
     ];
@@ -111,7 +119,10 @@ fn all_feeds(site: &Site) -> Vec<Feed> {
             severity_path(s),
             format!("{} severity", s.label()),
             severity_feed_link(site, s),
-            format!("Advisories whose highest CVSS base score is rated {}.", s.label()),
+            format!(
+                "Advisories whose highest CVSS base score is rated {}.",
+                s.label()
+            ),
             &site.with_severity(s),
         ));
     }
@@ -142,7 +153,10 @@ fn update_items(site: &Site) -> Vec<Item> {
             .then_with(|| b.id.cmp(&a.id))
             .then_with(|| s.number.cmp(&r.number))
     });
-    revisions.into_iter().map(|(a, r)| update_item(site, a, r)).collect()
+    revisions
+        .into_iter()
+        .map(|(a, r)| update_item(site, a, r))
+        .collect()
 }
 
 fn item_title(a: &Advisory) -> String {
@@ -161,7 +175,10 @@ fn advisory_item(site: &Site, a: &Advisory) -> Item {
         link: Some(url.clone()),
         description: Some(description(a, None)),
         categories: categories(site, a),
-        guid: Some(Guid { value: url, permalink: true }),
+        guid: Some(Guid {
+            value: url,
+            permalink: true,
+        }),
         pub_date: Some(rfc2822(a.published)),
         ..Item::default()
     }
@@ -188,7 +205,10 @@ fn update_item(site: &Site, a: &Advisory, r: &Revision) -> Item {
 
 /// Product names, then CVE ids, as plain categories (readers filter on them).
 fn categories(site: &Site, a: &Advisory) -> Vec<Category> {
-    let products = a.product_ids().into_iter().map(|p| product_name(site, p).to_string());
+    let products = a
+        .product_ids()
+        .into_iter()
+        .map(|p| product_name(site, p).to_string());
     let cves = a.cves().map(|c| c.as_str().to_string());
     products
         .chain(cves)
@@ -263,12 +283,17 @@ fn render(site: &Site, feed: &Feed) -> Result<OutputFile, Diagnostic> {
         last_build_date: Some(rfc2822(site.last_change())),
         generator: Some(format!("psirt-site {}", env!("CARGO_PKG_VERSION"))),
         items: feed.items.clone(),
-        atom_ext: Some(AtomExtension { links: vec![self_link] }),
+        atom_ext: Some(AtomExtension {
+            links: vec![self_link],
+        }),
         ..Channel::default()
     };
-    let mut bytes = channel
-        .pretty_write_to(Vec::new(), b' ', 2)
-        .map_err(|e| Diagnostic::error(Code::Output, format!("cannot write feed {}: {e}", feed.path)))?;
+    let mut bytes = channel.pretty_write_to(Vec::new(), b' ', 2).map_err(|e| {
+        Diagnostic::error(
+            Code::Output,
+            format!("cannot write feed {}: {e}", feed.path),
+        )
+    })?;
     bytes.push(b'\n');
     Ok(OutputFile::new(feed.path.clone(), bytes))
 }
@@ -287,10 +312,17 @@ struct FeedsContext {
     feeds: Vec<FeedEntry>,
 }
 
-fn feeds_page(site: &Site, theme: &Theme, opts: EmitOptions, feeds: &[Feed]) -> Result<OutputFile, Diagnostic> {
+fn feeds_page(
+    site: &Site,
+    theme: &Theme,
+    opts: EmitOptions,
+    feeds: &[Feed],
+) -> Result<OutputFile, Diagnostic> {
     let ctx = FeedsContext {
         common: Common::new(site, opts, "feeds", "Feeds", "feeds/")
-            .describe("RSS feeds of new and updated security advisories, by product and by severity.")
+            .describe(
+                "RSS feeds of new and updated security advisories, by product and by severity.",
+            )
             .with_feeds(vec![main_feed_link(site), updates_feed_link(site)]),
         feeds: feeds
             .iter()
@@ -301,10 +333,20 @@ fn feeds_page(site: &Site, theme: &Theme, opts: EmitOptions, feeds: &[Feed]) -> 
             })
             .collect(),
     };
-    page(theme, "feeds.html", &ctx, "feeds/", "rendering the feeds page")
+    page(
+        theme,
+        "feeds.html",
+        &ctx,
+        "feeds/",
+        "rendering the feeds page",
+    )
 }
 
-pub fn emit(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+pub fn emit(
+    site: &Site,
+    theme: &Theme,
+    opts: EmitOptions,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let feeds = all_feeds(site);
     let mut files = Vec::new();
     let mut diags = Vec::new();
@@ -318,7 +360,11 @@ pub fn emit(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputF
             Err(d) => diags.push(d),
         }
     }
-    if diags.is_empty() { Ok(files) } else { Err(diags) }
+    if diags.is_empty() {
+        Ok(files)
+    } else {
+        Err(diags)
+    }
 }
 
 #[cfg(test)]
@@ -327,13 +373,19 @@ mod tests {
 
     #[test]
     fn escapes_html() {
-        assert_eq!(escape_html(r#"< 4.2 & "x" >"#), "&lt; 4.2 &amp; &quot;x&quot; &gt;");
+        assert_eq!(
+            escape_html(r#"< 4.2 & "x" >"#),
+            "&lt; 4.2 &amp; &quot;x&quot; &gt;"
+        );
     }
 
     #[test]
     fn paths_match_links() {
         let p = ProductId::parse("router-x1").expect("valid id");
         assert_eq!(product_path(&p), "feeds/products/router-x1.xml");
-        assert_eq!(severity_path(Severity::Critical), "feeds/severity/critical.xml");
+        assert_eq!(
+            severity_path(Severity::Critical),
+            "feeds/severity/critical.xml"
+        );
     }
 }

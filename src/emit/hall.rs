@@ -1,10 +1,376 @@
-//! The acknowledgments hall of fame (stub).
+//! The acknowledgments hall of fame: everyone credited in a published advisory or in
+//! `content/acknowledgments.toml`, grouped by year, one entry per person.
+//!
+//! Sources are only `site.advisories` (which the publication gate has already filtered)
+//! and `site.extra_credits`, so an embargoed advisory can never leak a researcher's name.
 
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use serde::Serialize;
+
+use super::html::{Common, page};
 use super::{EmitOptions, OutputFile};
 use crate::diag::Diagnostic;
 use crate::site::Site;
 use crate::theme::Theme;
+use crate::view::{advisory_path, root_path};
 
-pub fn emit(_site: &Site, _theme: &Theme, _opts: EmitOptions) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    Ok(Vec::new())
+const ANONYMOUS: &str = "Anonymous researcher";
+
+/// The identity of a credited name: Unicode-lowercased, inner whitespace collapsed to one
+/// space, trimmed. "Jane Doe" and " jane  DOE " are the same person.
+pub fn person_key(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CreditView {
+    pub label: String,
+    pub url: Option<String>,
+    pub summary: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResearcherView {
+    pub name: String,
+    pub organization: Option<String>,
+    pub url: Option<String>,
+    pub anonymous: bool,
+    /// Credits across all years, not only this one.
+    pub count: usize,
+    pub credits: Vec<CreditView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct YearView {
+    pub year: i16,
+    pub researchers: Vec<ResearcherView>,
+}
+
+/// One credited party from one source (advisory or extra credit).
+#[derive(Debug, Clone)]
+pub struct Credit {
+    pub year: i16,
+    /// `None` for an anonymous credit.
+    pub name: Option<String>,
+    pub organization: Option<String>,
+    pub url: Option<String>,
+    /// Which advisory or extra credit this came from: a name credited twice by the same
+    /// source counts once.
+    pub source: String,
+    pub credit: CreditView,
+}
+
+/// One party an acknowledgment credits; `name` is `None` for an anonymous researcher.
+#[derive(Debug, PartialEq, Eq)]
+struct Who {
+    name: Option<String>,
+    organization: Option<String>,
+}
+
+/// What one acknowledgment credits: each name, else the organization, else (anonymous)
+/// one unnamed researcher. An entry with none of these credits no one.
+fn credited(names: &[String], organization: Option<&str>, anonymous: bool) -> Vec<Who> {
+    let organization = organization.map(str::trim).filter(|o| !o.is_empty());
+    if anonymous {
+        // The organization is dropped too: it could identify someone who asked not to be.
+        return vec![Who {
+            name: None,
+            organization: None,
+        }];
+    }
+    let names: Vec<Who> = names
+        .iter()
+        .filter(|n| !person_key(n).is_empty())
+        .map(|n| Who {
+            name: Some(n.trim().to_string()),
+            organization: organization.map(str::to_string),
+        })
+        .collect();
+    match (names.is_empty(), organization) {
+        (false, _) => names,
+        (true, Some(org)) => vec![Who {
+            name: Some(org.to_string()),
+            organization: None,
+        }],
+        (true, None) => Vec::new(),
+    }
+}
+
+fn year_of(ts: Timestamp) -> i16 {
+    ts.to_zoned(TimeZone::UTC).year()
+}
+
+/// Every credit of the site in a fixed order: advisories as the site lists them (newest
+/// first), then extra credits newest first. "First seen" tie-breaks follow this order.
+pub fn collect(site: &Site) -> Vec<Credit> {
+    let root = root_path(site.config.base());
+    let mut out = Vec::new();
+    for a in &site.advisories {
+        let credit = CreditView {
+            label: format!("{}: {}", a.id, a.title),
+            url: Some(format!("{root}{}", advisory_path(a.id.as_str()))),
+            summary: None,
+        };
+        for ack in &a.acknowledgments {
+            for who in credited(&ack.names, ack.organization.as_deref(), ack.anonymous) {
+                out.push(Credit {
+                    year: a.year(),
+                    name: who.name,
+                    organization: who.organization,
+                    url: ack.url.clone(),
+                    source: a.id.to_string(),
+                    credit: CreditView {
+                        summary: ack.summary.clone(),
+                        ..credit.clone()
+                    },
+                });
+            }
+        }
+    }
+    let mut extra: Vec<(usize, _)> = site.extra_credits.iter().enumerate().collect();
+    extra.sort_by(|(i, x), (j, y)| y.date.cmp(&x.date).then(i.cmp(j)));
+    for (i, c) in extra {
+        for who in credited(&c.names, c.organization.as_deref(), c.anonymous) {
+            out.push(Credit {
+                year: year_of(c.date),
+                name: who.name,
+                organization: who.organization,
+                url: c.url.clone(),
+                source: format!("acknowledgments.toml#{i}"),
+                credit: CreditView {
+                    label: c.summary.clone(),
+                    url: None,
+                    summary: None,
+                },
+            });
+        }
+    }
+    out
+}
+
+/// Counts values in first-seen order and picks the most frequent (ties: first seen).
+#[derive(Debug, Default)]
+struct Tally(Vec<(String, usize)>);
+
+impl Tally {
+    fn add(&mut self, value: Option<&str>) {
+        let Some(v) = value else { return };
+        match self.0.iter_mut().find(|(x, _)| x == v) {
+            Some((_, n)) => *n += 1,
+            None => self.0.push((v.to_string(), 1)),
+        }
+    }
+
+    fn best(&self) -> Option<String> {
+        let mut best: Option<&(String, usize)> = None;
+        for entry in &self.0 {
+            if best.is_none_or(|b| entry.1 > b.1) {
+                best = Some(entry);
+            }
+        }
+        best.map(|(v, _)| v.clone())
+    }
+}
+
+#[derive(Debug, Default)]
+struct Person {
+    spellings: Tally,
+    organizations: Tally,
+    urls: Tally,
+    sources: BTreeSet<String>,
+    by_year: BTreeMap<i16, Vec<CreditView>>,
+}
+
+/// The hall: years newest first, researchers by name (case-insensitive), and the number of
+/// distinct named researchers.
+pub fn aggregate(credits: Vec<Credit>) -> (Vec<YearView>, usize) {
+    let mut people: BTreeMap<String, Person> = BTreeMap::new();
+    let mut years: BTreeMap<i16, Vec<ResearcherView>> = BTreeMap::new();
+    for c in credits {
+        let Some(name) = c.name else {
+            // Anonymous credits are never merged: two of them may be two people.
+            years.entry(c.year).or_default().push(ResearcherView {
+                name: ANONYMOUS.into(),
+                organization: None,
+                url: None,
+                anonymous: true,
+                count: 1,
+                credits: vec![c.credit],
+            });
+            continue;
+        };
+        let person = people.entry(person_key(&name)).or_default();
+        if !person.sources.insert(c.source) {
+            continue;
+        }
+        person.spellings.add(Some(&name));
+        person.organizations.add(c.organization.as_deref());
+        person.urls.add(c.url.as_deref());
+        person.by_year.entry(c.year).or_default().push(c.credit);
+    }
+    let total = people.len();
+    for person in people.into_values() {
+        let count = person.by_year.values().map(Vec::len).sum();
+        let name = person.spellings.best().unwrap_or_default();
+        for (year, credits) in person.by_year {
+            years.entry(year).or_default().push(ResearcherView {
+                name: name.clone(),
+                organization: person.organizations.best(),
+                url: person.urls.best(),
+                anonymous: false,
+                count,
+                credits,
+            });
+        }
+    }
+    let years = years
+        .into_iter()
+        .rev()
+        .map(|(year, mut researchers)| {
+            // Stable sort: equal names (anonymous entries) keep their first-seen order.
+            researchers.sort_by_cached_key(|r| (r.name.to_lowercase(), r.name.clone()));
+            YearView { year, researchers }
+        })
+        .collect();
+    (years, total)
+}
+
+#[derive(Serialize)]
+struct HallContext {
+    #[serde(flatten)]
+    common: Common,
+    years: Vec<YearView>,
+    total_researchers: usize,
+}
+
+pub fn emit(
+    site: &Site,
+    theme: &Theme,
+    opts: EmitOptions,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let (years, total_researchers) = aggregate(collect(site));
+    let ctx = HallContext {
+        common: Common::new(
+            site,
+            opts,
+            "acknowledgments",
+            "Acknowledgments",
+            "acknowledgments/",
+        )
+        .describe("Researchers who reported vulnerabilities to us through coordinated disclosure."),
+        years,
+        total_researchers,
+    };
+    page(
+        theme,
+        "acknowledgments.html",
+        &ctx,
+        "acknowledgments/",
+        "rendering the acknowledgments page",
+    )
+    .map(|f| vec![f])
+    .map_err(|d| vec![d])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn credit(year: i16, name: Option<&str>, source: &str) -> Credit {
+        Credit {
+            year,
+            name: name.map(str::to_string),
+            organization: None,
+            url: None,
+            source: source.into(),
+            credit: CreditView {
+                label: source.into(),
+                url: None,
+                summary: None,
+            },
+        }
+    }
+
+    #[test]
+    fn key_folds_case_and_whitespace() {
+        assert_eq!(person_key("Jane Doe"), person_key("jane  doe"));
+        assert_eq!(person_key(" JANE\tDoe\n"), "jane doe");
+        assert_eq!(person_key("Ærø ÖSTERGÅRD"), "ærø östergård");
+        assert_ne!(person_key("Jane Doe"), person_key("Jane Do"));
+        assert_eq!(person_key("   "), "");
+    }
+
+    #[test]
+    fn credited_parties() {
+        let names = vec!["A".to_string(), "B".to_string()];
+        assert_eq!(credited(&names, Some("Org"), false).len(), 2);
+        let org = Who {
+            name: Some("Org".into()),
+            organization: None,
+        };
+        assert_eq!(credited(&[], Some("Org"), false), vec![org]);
+        let anon = Who {
+            name: None,
+            organization: None,
+        };
+        assert_eq!(credited(&[], Some("Org"), true), vec![anon]);
+        assert!(credited(&[], None, false).is_empty());
+        assert!(credited(&[], Some("  "), false).is_empty());
+    }
+
+    #[test]
+    fn merges_spellings_and_counts_across_years() {
+        let credits = vec![
+            credit(2026, Some("jane  doe"), "A-3"),
+            credit(2025, Some("Jane Doe"), "A-2"),
+            credit(2025, Some("Jane Doe"), "A-1"),
+            credit(2025, Some("Jane Doe"), "A-1"),
+            credit(2025, Some("bob"), "A-1"),
+            credit(2025, None, "A-1"),
+            credit(2025, None, "A-2"),
+        ];
+        let (years, total) = aggregate(credits);
+        assert_eq!(total, 2);
+        assert_eq!(
+            years.iter().map(|y| y.year).collect::<Vec<_>>(),
+            [2026, 2025]
+        );
+        let jane26 = &years[0].researchers[0];
+        assert_eq!(
+            (jane26.name.as_str(), jane26.count, jane26.credits.len()),
+            ("Jane Doe", 3, 1)
+        );
+        let names: Vec<_> = years[1]
+            .researchers
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "Anonymous researcher",
+                "Anonymous researcher",
+                "bob",
+                "Jane Doe"
+            ]
+        );
+        assert_eq!(years[1].researchers[3].credits.len(), 2);
+    }
+
+    #[test]
+    fn tally_prefers_frequent_then_first() {
+        let mut t = Tally::default();
+        t.add(Some("b"));
+        t.add(Some("a"));
+        t.add(None);
+        assert_eq!(t.best().as_deref(), Some("b"));
+        t.add(Some("a"));
+        assert_eq!(t.best().as_deref(), Some("a"));
+    }
 }

@@ -239,11 +239,39 @@ fn full_product(name: String, id: String, p: &crate::model::Product) -> Value {
     Value::Object(m)
 }
 
+/// Writes a range in the `vers` syntax that CSAF recommends (test 6.2.18) when it is a
+/// plain list of comparisons (`>= 2.0, < 2.3.4` → `vers:generic/>=2.0|<2.3.4`); other
+/// range texts are kept as written.
+pub fn to_vers(range: &str) -> Option<String> {
+    if range.trim().eq_ignore_ascii_case("all versions") {
+        return Some("vers:generic/*".into());
+    }
+    let mut parts = Vec::new();
+    for part in range.split(',') {
+        let part = part.trim();
+        let op_len = part.find(|c: char| !matches!(c, '<' | '>' | '=' | '!')).unwrap_or(part.len());
+        let (op, version) = part.split_at(op_len);
+        let version = version.trim();
+        let valid_op = matches!(op, "<" | "<=" | ">" | ">=" | "=" | "!=" | "");
+        let valid_version = !version.is_empty()
+            && version.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_' | '~'));
+        if !valid_op || !valid_version {
+            return None;
+        }
+        parts.push(format!("{op}{version}"));
+    }
+    Some(format!("vers:generic/{}", parts.join("|")))
+}
+
 fn version_leaf(text: &str, id: String, p: &crate::model::Product) -> Value {
-    let category = if is_range(text) { "product_version_range" } else { "product_version" };
+    let (category, name) = if is_range(text) {
+        ("product_version_range", to_vers(text).unwrap_or_else(|| text.to_string()))
+    } else {
+        ("product_version", text.to_string())
+    };
     json!({
         "category": category,
-        "name": text,
+        "name": name,
         "product": full_product(format!("{} {text}", p.name), id, p),
     })
 }
@@ -372,6 +400,14 @@ mod tests {
         for v in ["4.2.1", "2.3.4-rc1", "2026.1"] {
             assert!(!is_range(v), "{v}");
         }
+    }
+
+    #[test]
+    fn vers_conversion() {
+        assert_eq!(to_vers("< 4.2.1").as_deref(), Some("vers:generic/<4.2.1"));
+        assert_eq!(to_vers(">= 2.0, < 2.3.4").as_deref(), Some("vers:generic/>=2.0|<2.3.4"));
+        assert_eq!(to_vers("all versions").as_deref(), Some("vers:generic/*"));
+        assert_eq!(to_vers("4.x prior to 4.2"), None);
     }
 
     #[test]

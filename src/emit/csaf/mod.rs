@@ -85,6 +85,23 @@ pub fn csaf_json(site: &Site, a: &Advisory) -> serde_json::Value {
     document::to_csaf(a, &site.config, &site.catalog, &urls, env!("CARGO_PKG_VERSION"))
 }
 
+/// Sorts object keys recursively: CSAF recommends alphabetically sorted keys (test
+/// 6.2.13), and sorted keys make documents diff and hash stably.
+pub fn sort_keys(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            let mut entries: Vec<(String, serde_json::Value)> = std::mem::take(map).into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            for (k, mut v) in entries {
+                sort_keys(&mut v);
+                map.insert(k, v);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(sort_keys),
+        _ => {}
+    }
+}
+
 fn serialize(site: &Site, value: &serde_json::Value) -> Vec<u8> {
     let mut bytes = if site.config.csaf.pretty {
         serde_json::to_vec_pretty(value)
@@ -104,7 +121,8 @@ pub fn hash_file<D: Digest>(bytes: &[u8], name: &str) -> Vec<u8> {
 }
 
 fn document_files(site: &Site, a: &Advisory, signer: Option<&Signer>) -> Result<(Emitted, Vec<OutputFile>), Vec<Diagnostic>> {
-    let json = csaf_json(site, a);
+    let mut json = csaf_json(site, a);
+    sort_keys(&mut json);
     let warnings = validate::validate(&json, &a.source)?;
     drop(warnings);
     let bytes = serialize(site, &json);
