@@ -1,35 +1,306 @@
-//! OpenPGP signing of CSAF documents and security.txt (stub).
-
-/// A loaded, unlocked signing key.
-#[derive(Debug)]
-pub struct Signer {
-    pub fingerprint: String,
-}
-
-impl Signer {
-    pub fn fingerprint(&self) -> String {
-        self.fingerprint.clone()
-    }
-
-    pub fn public_key_armored(&self) -> String {
-        String::new()
-    }
-
-    pub fn detached(&self, _data: &[u8]) -> Result<String, Diagnostic> {
-        Ok(String::new())
-    }
-
-    pub fn clearsign(&self, text: &str) -> Result<String, Diagnostic> {
-        Ok(text.to_string())
-    }
-}
+//! OpenPGP signing of CSAF documents (detached `.asc`) and security.txt (cleartext).
+//!
+//! The secret key comes from an environment variable (CI) or a file outside the
+//! repository, is unlocked once while loading, and stays in memory only; every problem is
+//! reported before anything is written. No message ever contains key material or the
+//! passphrase: errors from the OpenPGP library are not passed on while the key is read,
+//! because they could quote what they failed to parse.
 
 use std::path::Path;
 
-use crate::config::SiteConfig;
-use crate::diag::Diagnostic;
+use jiff::Timestamp;
+use pgp::armor::{BlockType, Dearmor};
+use pgp::composed::{ArmorOptions, CleartextSignedMessage, Deserializable, DetachedSignature, SignedSecretKey};
+use pgp::packet::{SecretKey, SecretSubkey};
+use pgp::types::{Password, SigningKey};
+
+use crate::config::{CONFIG_FILE, SiteConfig, SigningConfig};
+use crate::diag::{Code, Diagnostic};
+use crate::pgpkey::{self, Component};
+
+/// A loaded, unlocked signing key. Shared by reference across rayon threads.
+pub struct Signer {
+    /// Fingerprint of the primary key (the certificate readers import), uppercase hex.
+    pub fingerprint: String,
+    signing_fingerprint: String,
+    key: Unlocked,
+    public_armored: String,
+}
+
+/// The component that makes signatures: the primary key, or a signing subkey (the usual
+/// setup when the primary key is kept offline).
+enum Unlocked {
+    Primary(SecretKey),
+    Subkey(SecretSubkey),
+}
+
+impl std::fmt::Debug for Signer {
+    // By hand, so a `{:?}` anywhere can never print secret key material.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Signer")
+            .field("fingerprint", &self.fingerprint)
+            .field("signing_fingerprint", &self.signing_fingerprint)
+            .finish_non_exhaustive()
+    }
+}
+
+// Emitters sign from many threads at once.
+const _: fn() = || {
+    fn sync_and_send<T: Sync + Send>() {}
+    sync_and_send::<Signer>();
+};
+
+impl Signer {
+    /// Primary key fingerprint, uppercase hex without spaces.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    /// Fingerprint of the (sub)key that actually signs.
+    pub fn signing_fingerprint(&self) -> &str {
+        &self.signing_fingerprint
+    }
+
+    /// The public half of the signing key, armored, for publishing next to signatures.
+    pub fn public_key_armored(&self) -> &str {
+        &self.public_armored
+    }
+
+    fn signing_key(&self) -> &dyn SigningKey {
+        match &self.key {
+            Unlocked::Primary(k) => k,
+            Unlocked::Subkey(k) => k,
+        }
+    }
+
+    /// An ASCII-armored detached signature over `data` (binary mode, so the bytes are
+    /// signed exactly as served).
+    pub fn detached(&self, data: &[u8]) -> Result<String, Diagnostic> {
+        let key = Box::new(self.signing_key());
+        let hash = key.hash_alg();
+        DetachedSignature::sign_binary_data(rand::thread_rng(), &key, &Password::empty(), hash, data)
+            .and_then(|s| s.to_armored_string(ArmorOptions::default()))
+            .map_err(|e| sign_failed(&e))
+    }
+
+    /// An OpenPGP cleartext-signed copy of `text`. Lines are normalized first (LF, no
+    /// trailing blanks): verifiers ignore trailing blanks, and rPGP 0.21 would otherwise
+    /// sign them and produce a signature nobody can verify.
+    pub fn clearsign(&self, text: &str) -> Result<String, Diagnostic> {
+        let normalized = normalize_for_clearsign(text);
+        let key = Box::new(self.signing_key());
+        CleartextSignedMessage::sign(rand::thread_rng(), &normalized, &key, &Password::empty())
+            .and_then(|m| m.to_armored_string(ArmorOptions::default()))
+            .map_err(|e| sign_failed(&e))
+    }
+}
+
+fn sign_failed(e: &pgp::errors::Error) -> Diagnostic {
+    Diagnostic::error(Code::Signing, format!("OpenPGP signing failed: {e}"))
+        .help("check that the key's algorithm is supported; regenerate the signing subkey if this persists")
+}
+
+/// LF line endings, no trailing spaces or tabs, and a final newline.
+pub fn normalize_for_clearsign(text: &str) -> String {
+    let unified = text.replace("\r\n", "\n").replace('\r', "\n");
+    let mut out = String::with_capacity(unified.len() + 1);
+    for line in unified.lines() {
+        out.push_str(line.trim_end_matches([' ', '\t']));
+        out.push('\n');
+    }
+    out
+}
 
 /// Loads and unlocks the signing key when `[signing]` is configured.
-pub fn load(_root: &Path, _config: &SiteConfig) -> Result<Option<Signer>, Vec<Diagnostic>> {
-    Ok(None)
+pub fn load(root: &Path, config: &SiteConfig) -> Result<Option<Signer>, Vec<Diagnostic>> {
+    let Some(signing) = &config.signing else {
+        return Ok(None);
+    };
+    load_at(root, signing, Timestamp::now()).map(Some).map_err(|d| vec![d])
+}
+
+/// [`load`] with an explicit clock, checking expiry against `now`.
+pub fn load_at(root: &Path, cfg: &SigningConfig, now: Timestamp) -> Result<Signer, Diagnostic> {
+    let (text, origin) = key_text(root, cfg)?;
+    let secret = parse_secret(&text, &origin)?;
+    drop(text);
+    let public = secret.to_public_key();
+    let primary = pgpkey::primary_component(&public).ok_or_else(|| {
+        error(format!("the signing key from {origin} has no valid self-signature"))
+            .help("refresh its self-signatures, e.g. `gpg --quick-set-expire FINGERPRINT 2y`, and export it again")
+    })?;
+    check_usable(&primary, "signing key", &origin, now)?;
+    let candidates = candidates(&secret, &public, &primary, now);
+    if candidates.is_empty() {
+        return Err(error(format!("the key from {origin} has no valid signing key or subkey"))
+            .help("add one with `gpg --quick-add-key FINGERPRINT ed25519 sign 2y`, or extend an expired one"));
+    }
+    let password = passphrase(cfg);
+    let (key, signing_fingerprint) = unlock(&secret, &candidates, password.as_ref(), cfg, &origin)?;
+    let public_armored = public.to_armored_string(ArmorOptions::default()).map_err(|e| {
+        error(format!("cannot armor the public part of the signing key: {e}"))
+            .help("export the key again with `gpg --armor --export-secret-keys`")
+    })?;
+    let signer = Signer {
+        fingerprint: primary.fingerprint,
+        signing_fingerprint,
+        key,
+        public_armored,
+    };
+    self_test(&signer, &public)?;
+    Ok(signer)
+}
+
+fn error(message: String) -> Diagnostic {
+    Diagnostic::error(Code::Signing, message)
+}
+
+/// The armored key text and a description of where it came from (for messages).
+fn key_text(root: &Path, cfg: &SigningConfig) -> Result<(String, String), Diagnostic> {
+    match std::env::var(&cfg.key_env) {
+        Ok(v) if !v.trim().is_empty() => return Ok((v, format!("${}", cfg.key_env))),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            return Err(error(format!("${} is not valid UTF-8", cfg.key_env))
+                .help("put the ASCII-armored key text (`gpg --armor --export-secret-keys`) in the variable"));
+        }
+        _ => {}
+    }
+    let Some(file) = &cfg.key_file else {
+        return Err(error(format!("[signing] is configured but no key was given: ${} is not set and there is no key_file", cfg.key_env))
+            .in_file(CONFIG_FILE)
+            .help(format!("set ${} to the armored secret key (in CI: from a secret), or set [signing] key_file, or remove [signing]", cfg.key_env)));
+    };
+    let origin = format!("`{}`", file.display());
+    std::fs::read_to_string(crate::site_path(root, file))
+        .map(|t| (t, origin.clone()))
+        .map_err(|e| {
+            error(format!("cannot read the signing key {origin}: {e}"))
+                .in_file(CONFIG_FILE)
+                .help(format!("key_file is relative to the site root; or pass the key in ${} instead", cfg.key_env))
+        })
+}
+
+fn parse_secret(text: &str, origin: &str) -> Result<SignedSecretKey, Diagnostic> {
+    let export_help = "export it with `gpg --armor --export-secret-keys FINGERPRINT` (or `--export-secret-subkeys` to leave the primary key offline)";
+    let mut dearmor = Dearmor::new(text.as_bytes());
+    let _ = std::io::Read::read_to_end(&mut dearmor, &mut Vec::new());
+    match dearmor.typ {
+        Some(BlockType::PrivateKey) => {}
+        Some(BlockType::PublicKey) => {
+            return Err(error(format!("{origin} holds a public key; signing needs the secret key")).help(export_help));
+        }
+        _ => {
+            let hint = if text.trim().len() < 256 && !text.contains('\n') {
+                " (the variable must hold the armored key text itself, not a path)"
+            } else {
+                ""
+            };
+            return Err(error(format!("{origin} is not an ASCII-armored OpenPGP secret key{hint}")).help(export_help));
+        }
+    }
+    // The library's error text is deliberately dropped: it may quote the input.
+    SignedSecretKey::from_string(text)
+        .map(|(k, _)| k)
+        .map_err(|_| error(format!("{origin} holds an OpenPGP secret key that cannot be read")).help(export_help))
+}
+
+fn check_usable(c: &Component, what: &str, origin: &str, now: Timestamp) -> Result<(), Diagnostic> {
+    if c.revoked {
+        return Err(error(format!("the {what} {} from {origin} is revoked", c.fingerprint))
+            .help("configure the PSIRT's current key (docs/signing.md, \"Rotating the key\")"));
+    }
+    if let Some(e) = c.expires.filter(|e| *e <= now) {
+        return Err(error(format!("the {what} {} from {origin} expired on {}", c.fingerprint, e.strftime("%Y-%m-%d")))
+            .help("extend it with `gpg --quick-set-expire FINGERPRINT 2y '*'` and export it again; publish the refreshed public key too"));
+    }
+    Ok(())
+}
+
+/// Fingerprints of the components that may sign now, best first: the newest valid
+/// signing subkey with secret material, then the primary key if it may sign.
+fn candidates(secret: &SignedSecretKey, public: &pgp::composed::SignedPublicKey, primary: &Component, now: Timestamp) -> Vec<String> {
+    let mut subs: Vec<Component> = public
+        .public_subkeys
+        .iter()
+        .filter_map(|s| pgpkey::subkey_component(public, s))
+        .filter(|c| c.caps.sign && c.is_valid_at(now))
+        .filter(|c| secret.secret_subkeys.iter().any(|s| pgpkey::fingerprint_hex(&s.key) == c.fingerprint))
+        .collect();
+    subs.sort_by(|a, b| b.created.cmp(&a.created));
+    let mut out: Vec<String> = subs.into_iter().map(|c| c.fingerprint).collect();
+    if primary.caps.sign {
+        out.push(primary.fingerprint.clone());
+    }
+    out
+}
+
+fn passphrase(cfg: &SigningConfig) -> Option<Password> {
+    std::env::var_os(&cfg.passphrase_env).map(|v| Password::from(v.as_encoded_bytes()))
+}
+
+/// Unlocks the first candidate whose secret material is present.
+fn unlock(
+    secret: &SignedSecretKey,
+    candidates: &[String],
+    password: Option<&Password>,
+    cfg: &SigningConfig,
+    origin: &str,
+) -> Result<(Unlocked, String), Diagnostic> {
+    let empty = Password::empty();
+    let pw = password.unwrap_or(&empty);
+    let primary_fp = pgpkey::fingerprint_hex(&secret.primary_key);
+    let mut first_error = None;
+    for fp in candidates {
+        let attempt = if *fp == primary_fp {
+            let mut k = secret.primary_key.clone();
+            let locked = k.secret_params().is_encrypted();
+            (locked, k.remove_password(pw).map(|()| Unlocked::Primary(k)))
+        } else if let Some(s) = secret.secret_subkeys.iter().find(|s| pgpkey::fingerprint_hex(&s.key) == *fp) {
+            let mut k = s.key.clone();
+            let locked = k.secret_params().is_encrypted();
+            (locked, k.remove_password(pw).map(|()| Unlocked::Subkey(k)))
+        } else {
+            continue;
+        };
+        match attempt {
+            (_, Ok(key)) => return Ok((key, fp.clone())),
+            (locked, Err(_)) => first_error.get_or_insert((locked, fp.clone())),
+        };
+    }
+    let (locked, fp) = first_error.unwrap_or((false, primary_fp));
+    Err(match (locked, password.is_some()) {
+        (true, false) => error(format!("the signing key {fp} from {origin} is passphrase-protected and ${} is not set", cfg.passphrase_env))
+            .help(format!("set ${} to the key's passphrase (in CI: from a secret)", cfg.passphrase_env)),
+        (true, true) => error(format!("wrong passphrase for the signing key {fp} from {origin} (from ${})", cfg.passphrase_env))
+            .help("check the secret that sets the variable; a gpg stub (key on a smartcard or offline) cannot sign either"),
+        (false, _) => error(format!("the secret material of signing key {fp} from {origin} cannot be used"))
+            .help("export the secret key again; keys on a smartcard cannot be used by psirt-site"),
+    })
+}
+
+/// Signs and verifies a short text, so a broken key fails the build before any output.
+fn self_test(signer: &Signer, public: &pgp::composed::SignedPublicKey) -> Result<(), Diagnostic> {
+    let probe = b"psirt-site signing self-test\n";
+    let armored = signer.detached(probe)?;
+    let verified = DetachedSignature::from_string(&armored).ok().is_some_and(|(sig, _)| {
+        sig.verify(&public.primary_key, probe).is_ok()
+            || public.public_subkeys.iter().any(|s| sig.verify(&s.key, probe).is_ok())
+    });
+    if verified {
+        Ok(())
+    } else {
+        Err(error(format!("signatures made with key {} do not verify", signer.fingerprint))
+            .help("the key file may be corrupt; export it again"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_lines() {
+        assert_eq!(normalize_for_clearsign("a  \r\nb\t\n\nc"), "a\nb\n\nc\n");
+        assert_eq!(normalize_for_clearsign("- dash \n"), "- dash\n");
+    }
 }

@@ -123,6 +123,10 @@ impl Site {
         if !diags.is_empty() {
             return Err(diags);
         }
+        let mut catalog = parts.catalog;
+        if parts.mode == Mode::Public {
+            hide_unannounced_products(&mut catalog, &parts.advisories, parts.build_time);
+        }
         let (mut advisories, held_back) = gate(parts.advisories, parts.build_time, parts.mode);
         advisories.sort_by(|a, b| b.published.cmp(&a.published).then_with(|| b.id.cmp(&a.id)));
         let mut pages = parts.pages;
@@ -131,7 +135,7 @@ impl Site {
             config: parts.config,
             build_time: parts.build_time,
             mode: parts.mode,
-            catalog: parts.catalog,
+            catalog,
             advisories,
             held_back,
             pages,
@@ -185,6 +189,22 @@ impl Site {
             .max()
             .unwrap_or(self.build_time)
     }
+}
+
+/// A product that only held-back advisories mention may be unannounced: keep it out of
+/// the public site until an advisory about it is published.
+fn hide_unannounced_products(catalog: &mut Catalog, advisories: &[Advisory], now: Timestamp) {
+    let mentions = |a: &Advisory, id: &ProductId| a.affected.iter().any(|x| &x.product == id);
+    catalog.products.retain(|id, _| {
+        let mut held = false;
+        for a in advisories.iter().filter(|a| mentions(a, id)) {
+            if hold_reason(a, now).is_none() {
+                return true;
+            }
+            held = true;
+        }
+        !held
+    });
 }
 
 fn duplicate_ids(advisories: &[Advisory]) -> Vec<Diagnostic> {

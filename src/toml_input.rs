@@ -20,6 +20,8 @@ pub fn parse<T: DeserializeOwned>(
 fn to_diagnostic(err: &toml::de::Error, offset: usize, file: &Path) -> Diagnostic {
     let message = err.message().trim().to_string();
     let (code, help) = classify(&message);
+    // serde appends the expected keys or values to the message; they go to the hint.
+    let message = message.split(", expected one of").next().unwrap_or(&message).to_string();
     let span = err
         .span()
         .map_or(offset..offset, |s| s.start + offset..s.end + offset);
@@ -39,7 +41,7 @@ fn classify(message: &str) -> (Code, Option<String>) {
     if let Some(rest) = message.strip_prefix("unknown field") {
         let expected = rest
             .split_once(", expected ")
-            .map(|(_, e)| format!("known keys here: {e}"));
+            .map(|(_, e)| format!("known keys here: {}", e.trim_start_matches("one of ")));
         return (
             Code::UnknownKey,
             expected.or(Some("remove the key; see docs/content-model.md".into())),
@@ -54,7 +56,7 @@ fn classify(message: &str) -> (Code, Option<String>) {
     if let Some(rest) = message.strip_prefix("unknown variant") {
         let expected = rest
             .split_once(", expected ")
-            .map(|(_, e)| format!("use one of {e}"));
+            .map(|(_, e)| format!("use one of {}", e.trim_start_matches("one of ")));
         return (Code::UnknownCategory, expected);
     }
     if message.starts_with("invalid type") || message.starts_with("invalid value") {

@@ -88,7 +88,9 @@ fn credited(names: &[String], organization: Option<&str>, anonymous: bool) -> Ve
         .iter()
         .filter(|n| !person_key(n).is_empty())
         .map(|n| Who {
-            name: Some(n.trim().to_string()),
+            // Inner whitespace collapsed: HTML would show it as one space anyway, and
+            // "Jane  Doe" should count as the spelling "Jane Doe".
+            name: Some(n.split_whitespace().collect::<Vec<_>>().join(" ")),
             organization: organization.map(str::to_string),
         })
         .collect();

@@ -1,0 +1,132 @@
+//! Whole builds: output layout, determinism, atomicity, output folder safety.
+
+mod common;
+
+use common::{SiteTest, tree};
+
+#[test]
+fn builds_the_expected_pages_and_files() {
+    let t = SiteTest::minimal();
+    let report = t.build().expect("builds");
+    assert_eq!(report.published, 1);
+    for path in [
+        "index.html",
+        "404.html",
+        "advisories/index.html",
+        "advisories/2026/index.html",
+        "advisories/severity/medium/index.html",
+        "advisories/EX-2026-0001/index.html",
+        "products/index.html",
+        "products/widget/index.html",
+        "sitemap.xml",
+        "robots.txt",
+        ".well-known/csaf/provider-metadata.json",
+        ".well-known/csaf/white/2026/ex-2026-0001.json",
+        ".well-known/csaf/white/2026/ex-2026-0001.json.sha256",
+        ".well-known/csaf/white/2026/ex-2026-0001.json.sha512",
+        ".well-known/csaf/white/index.txt",
+        ".well-known/csaf/white/changes.csv",
+        ".well-known/csaf/csaf-feed-tlp-white.json",
+        ".well-known/csaf/index.html",
+        ".well-known/csaf/white/2026/index.html",
+    ] {
+        assert!(t.out().join(path).is_file(), "missing {path}");
+    }
+    let page = t.read("advisories/EX-2026-0001/index.html");
+    for needle in ["XSS in Widget", "CVE-2026-40001", "CWE-79", "6.1", "Jane Doe", "2.0.1", "Example Widget"] {
+        assert!(page.contains(needle), "advisory page lacks {needle}");
+    }
+    assert_eq!(t.read(".well-known/csaf/white/index.txt"), "2026/ex-2026-0001.json\n");
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let t = SiteTest::minimal();
+    t.write("content/policy.md", "+++\ntitle = \"Policy\"\n+++\n## Scope\n\nAll products.\n");
+    t.build().expect("first build");
+    let first = tree(&t.out());
+    t.build().expect("second build");
+    assert_eq!(first, tree(&t.out()));
+}
+
+#[test]
+fn demo_site_builds_deterministically() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let outs = [tempfile::tempdir().expect("tmp"), tempfile::tempdir().expect("tmp")];
+    for out in &outs {
+        let opts = psirt_site::BuildOptions {
+            root: root.to_path_buf(),
+            output: Some(out.path().join("public")),
+            now: Some(common::now()),
+            ..Default::default()
+        };
+        let r = psirt_site::build(&opts).unwrap_or_else(|f| {
+            panic!("{}", psirt_site::diag::render(&f.diagnostics, &f.sources, Default::default()))
+        });
+        assert!(r.published >= 8, "demo publishes its advisories");
+    }
+    assert_eq!(tree(&outs[0].path().join("public")), tree(&outs[1].path().join("public")));
+}
+
+#[test]
+fn a_failed_build_keeps_the_previous_output() {
+    let t = SiteTest::minimal();
+    t.build().expect("first build");
+    let before = tree(&t.out());
+    t.write("content/advisories/broken.md", "+++\nid = \n+++\n");
+    assert!(t.build().is_err());
+    assert_eq!(before, tree(&t.out()), "output changed after a failed build");
+    let leftovers: Vec<_> = std::fs::read_dir(t.root())
+        .expect("read root")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-") || n.contains(".old-"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary folders left: {leftovers:?}");
+}
+
+#[test]
+fn refuses_to_replace_a_folder_it_did_not_write() {
+    let t = SiteTest::minimal();
+    t.write("precious/data.txt", "do not delete");
+    let mut opts = t.options();
+    opts.output = Some(t.root().join("precious"));
+    assert!(psirt_site::build(&opts).is_err());
+    assert!(t.root().join("precious/data.txt").is_file());
+    for bad in [t.root().to_path_buf(), t.root().join("content"), t.root().join("content/x")] {
+        let mut opts = t.options();
+        opts.output = Some(bad.clone());
+        assert!(psirt_site::build(&opts).is_err(), "wrote into {}", bad.display());
+    }
+    assert!(t.root().join("content/products.toml").is_file());
+}
+
+#[test]
+fn preview_refuses_the_public_folder_and_shows_drafts() {
+    let t = SiteTest::minimal();
+    t.write(
+        "content/advisories/EX-2026-0002.md",
+        &common::advisory("EX-2026-0002", "Draft thing", "2026-03-11T09:00:00Z").replace("status = \"final\"", "status = \"draft\""),
+    );
+    let mut opts = t.options();
+    opts.mode = psirt_site::site::Mode::Preview;
+    opts.output = Some(t.out());
+    assert!(psirt_site::build(&opts).is_err(), "preview must not write into public/");
+    let preview = t.root().join("preview");
+    opts.output = Some(preview.clone());
+    psirt_site::build(&opts).expect("preview builds");
+    let page = std::fs::read_to_string(preview.join("advisories/EX-2026-0002/index.html")).expect("draft page");
+    assert!(page.contains("noindex"));
+    assert!(page.contains("Draft thing"));
+    assert!(!preview.join(".well-known/csaf/white/2026/ex-2026-0002.json").exists());
+}
+
+#[test]
+fn source_date_epoch_sets_the_build_time() {
+    let opts = psirt_site::BuildOptions::default();
+    // SAFETY: this test binary sets the variable before reading it, in one thread.
+    unsafe { std::env::set_var("SOURCE_DATE_EPOCH", "1795392000") };
+    let t = psirt_site::build_time(&opts).expect("valid");
+    unsafe { std::env::remove_var("SOURCE_DATE_EPOCH") };
+    assert_eq!(t.as_second(), 1_795_392_000);
+}

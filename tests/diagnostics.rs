@@ -1,0 +1,158 @@
+//! Every class of user error gives a diagnostic with the user's file, line and column, a
+//! stable code and a hint; all problems in all files are reported in one run.
+
+mod common;
+
+use common::{SiteTest, advisory};
+
+fn broken(replace: &str, with: &str) -> SiteTest {
+    let t = SiteTest::minimal();
+    let text = advisory("EX-2026-0001", "XSS in Widget", "2026-03-10T09:00:00Z");
+    assert!(text.contains(replace), "fixture text lacks {replace:?}");
+    t.write("content/advisories/EX-2026-0001.md", &text.replacen(replace, with, 1));
+    t
+}
+
+#[test]
+fn toml_syntax_error() {
+    let t = broken("status = \"final\"", "status = final\"");
+    insta::assert_snapshot!(t.check_errors());
+}
+
+#[test]
+fn unknown_key() {
+    let t = broken("tlp = \"CLEAR\"", "tlp = \"CLEAR\"\nseverity = \"high\"");
+    insta::assert_snapshot!(t.check_errors());
+}
+
+#[test]
+fn missing_required_field() {
+    let t = broken("summary = \"Summary of EX-2026-0001.\"\n", "");
+    insta::assert_snapshot!(t.check_errors());
+}
+
+#[test]
+fn duplicate_advisory_id() {
+    let t = SiteTest::minimal();
+    t.write(
+        "content/advisories/copy.md",
+        &advisory("EX-2026-0001", "Copy", "2026-04-01T00:00:00Z"),
+    );
+    insta::assert_snapshot!(t.check_errors());
+}
+
+#[test]
+fn malformed_cve() {
+    let t = broken("CVE-2026-40001", "CVE-26-1");
+    insta::assert_snapshot!(t.check_errors());
+}
+
+#[test]
+fn unknown_product() {
+    let t = broken("product = \"widget\"", "product = \"wigdet\"");
+    insta::assert_snapshot!(t.check_errors());
+}
+
+#[test]
+fn invalid_cvss_vector() {
+    let t = broken("/S:C/C:L/I:L/A:N", "/S:C/C:L");
+    insta::assert_snapshot!(t.check_errors());
+}
+
+#[test]
+fn cvss_score_disagrees_with_vector() {
+    let t = broken("cwe = \"CWE-79\"", "cwe = \"CWE-79\"\ncvss_v3_score = 9.8");
+    insta::assert_snapshot!(t.check_errors());
+}
+
+#[test]
+fn unknown_remediation_category() {
+    let t = broken("category = \"vendor_fix\"", "category = \"patch\"");
+    insta::assert_snapshot!(t.check_errors());
+}
+
+#[test]
+fn revision_dates_out_of_order() {
+    let t = broken(
+        "summary = \"Initial public release\"",
+        "summary = \"Initial public release\"\n\n[[revisions]]\ndate = 2026-01-01T00:00:00Z\nsummary = \"Earlier?\"",
+    );
+    insta::assert_snapshot!(t.check_errors());
+}
+
+#[test]
+fn invalid_utf8() {
+    let t = SiteTest::minimal();
+    let mut bytes = advisory("EX-2026-0002", "Bad bytes", "2026-03-10T09:00:00Z").into_bytes();
+    let at = bytes.len() - 10;
+    bytes[at] = 0xff;
+    t.write_bytes("content/advisories/EX-2026-0002.md", &bytes);
+    insta::assert_snapshot!(t.check_errors());
+}
+
+#[test]
+fn missing_and_unclosed_front_matter() {
+    let t = SiteTest::minimal();
+    t.write("content/advisories/none.md", "# Just a heading\n");
+    t.write("content/advisories/open.md", "+++\nid = \"X\"\n");
+    insta::assert_snapshot!(t.check_errors());
+}
+
+#[test]
+fn unsafe_advisory_id() {
+    let t = broken("id = \"EX-2026-0001\"", "id = \"../../etc/passwd\"");
+    insta::assert_snapshot!(t.check_errors());
+}
+
+#[test]
+fn all_problems_in_all_files_at_once() {
+    let t = broken("CVE-2026-40001", "CVE-bad");
+    t.write(
+        "content/advisories/EX-2026-0002.md",
+        &advisory("EX-2026-0002", "Two", "2026-03-11T09:00:00Z").replace("product = \"widget\"", "product = \"nope\""),
+    );
+    t.write("content/products.toml", &format!("{}\n[[products]]\nid = \"Bad Id\"\nname = \"x\"\nvendor = \"y\"\n", common::PRODUCTS));
+    let text = t.check_errors();
+    assert!(text.contains("error[invalid-cve]"), "{text}");
+    assert!(text.contains("error[unknown-product]"), "{text}");
+    assert!(text.contains("error[invalid-id]"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn site_toml_errors_point_into_site_toml() {
+    let t = SiteTest::minimal();
+    t.write("site.toml", &common::SITE_TOML.replace("base_url = \"https://psirt.example.com\"", "base_url = \"javascript:alert(1)\"\ncolour = \"red\""));
+    insta::assert_snapshot!(t.check_errors());
+}
+
+#[test]
+fn check_exit_codes_from_the_binary() {
+    let t = broken("CVE-2026-40001", "CVE-bad");
+    let bin = env!("CARGO_BIN_EXE_psirt-site");
+    let out = std::process::Command::new(bin)
+        .args(["check", "--root"])
+        .arg(t.root())
+        .env("SOURCE_DATE_EPOCH", common::NOW.to_string())
+        .output()
+        .expect("run binary");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("content/advisories/EX-2026-0001.md:"), "{stderr}");
+    let ok = std::process::Command::new(bin)
+        .args(["check", "--root"])
+        .arg(SiteTest::minimal().root())
+        .output()
+        .expect("run binary");
+    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
+    let usage = std::process::Command::new(bin).args(["build", "--no-such-flag"]).output().expect("run binary");
+    assert_eq!(usage.status.code(), Some(2));
+}
+
+#[test]
+fn github_format() {
+    let t = broken("CVE-2026-40001", "CVE-bad");
+    let f = t.check().expect_err("fails");
+    let text = psirt_site::diag::render(&f.diagnostics, &f.sources, psirt_site::diag::Format::Github);
+    assert!(text.starts_with("::error file=content/advisories/EX-2026-0001.md,line="), "{text}");
+}
