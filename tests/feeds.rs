@@ -366,8 +366,10 @@ fn advertised_feeds_exist() {
         let html = fs::read_to_string(out.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
         for (i, _) in html.match_indices(&prefix) {
             let rest = &html[i + prefix.len()..];
-            let end = rest.find(".xml").expect("feed URL ends in .xml");
-            advertised.push(format!("feeds/{}.xml", &rest[..end]));
+            let end = rest.find(['"', '\'', ' ', '>']).unwrap_or(rest.len());
+            if let Some(name) = rest[..end].strip_suffix(".xml") {
+                advertised.push(format!("feeds/{name}.xml"));
+            }
         }
     }
     for rel in [
