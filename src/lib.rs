@@ -169,6 +169,7 @@ pub fn generate(opts: &BuildOptions) -> Result<Built, Failure> {
     timer.lap("assemble");
 
     diags.extend(validate::run(&site, &all_advisories));
+    diags.extend(emit::security_txt::check(&site));
     if diags.iter().any(Diagnostic::is_error) {
         return Err(fail(diags, &sources));
     }

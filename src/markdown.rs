@@ -33,7 +33,8 @@ const MAX_DEPTH: usize = 64;
 
 pub fn render(body: &str, raw_html: bool) -> Rendered {
     let mut out = Rendered::default();
-    let mut slugs = HashSet::new();
+    // Ids the theme's page layout uses itself; a heading must not take them.
+    let mut slugs: HashSet<String> = ["main", "content", "top"].iter().map(|s| s.to_string()).collect();
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut heading: Option<(HeadingLevel, usize, Vec<Event<'_>>, Option<CowStr<'_>>)> = None;
     let mut h2_starts: Vec<(String, usize, usize)> = Vec::new();

@@ -50,9 +50,9 @@ pub struct KeyInfo {
     pub expires_at: Option<Timestamp>,
     #[serde(skip)]
     pub revoked: bool,
-    /// Whether a reporter can encrypt to the key at the build time.
+    /// Whether the primary key itself may encrypt (RSA keys often do).
     #[serde(skip)]
-    pub can_encrypt: bool,
+    pub primary_encrypts: bool,
 }
 
 /// One (non-revoked) subkey.
@@ -64,6 +64,10 @@ pub struct SubkeyInfo {
     pub expires: Option<String>,
     /// `sign`, `encrypt`, `sign, encrypt`, …
     pub capabilities: String,
+    #[serde(skip)]
+    pub expires_at: Option<Timestamp>,
+    #[serde(skip)]
+    pub encrypts: bool,
 }
 
 /// A primary key or subkey as its newest valid self-signature describes it.
@@ -319,7 +323,6 @@ impl KeyInfo {
     fn assemble(key: &SignedPublicKey, primary: Component, subs: Vec<Component>, text: &str, binary: Vec<u8>) -> KeyInfo {
         let user_ids = user_ids(key);
         let wkd_email = user_ids.first().and_then(|u| email_of(u));
-        let can_encrypt = primary.caps.encrypt || subs.iter().any(|s| s.caps.encrypt);
         let mut armored = text.replace("\r\n", "\n");
         if !armored.ends_with('\n') {
             armored.push('\n');
@@ -339,6 +342,8 @@ impl KeyInfo {
                     created: day(s.created),
                     expires: s.expires.map(day),
                     capabilities: s.caps.describe(),
+                    expires_at: s.expires,
+                    encrypts: s.caps.encrypt,
                 })
                 .collect(),
             armored,
@@ -346,7 +351,7 @@ impl KeyInfo {
             binary,
             expires_at: primary.expires,
             revoked: primary.revoked,
-            can_encrypt,
+            primary_encrypts: primary.caps.encrypt,
         }
     }
 
@@ -369,10 +374,12 @@ impl KeyInfo {
             }
             _ => {}
         }
-        if !self.can_encrypt {
+        let can_encrypt = self.primary_encrypts
+            || self.subkeys.iter().any(|s| s.encrypts && s.expires_at.is_none_or(|e| e > now));
+        if !can_encrypt {
             out.push((
                 false,
-                "the published key has no encryption (sub)key: reporters cannot encrypt to it".into(),
+                "the published key has no valid encryption (sub)key: reporters cannot encrypt to it".into(),
                 "add one with `gpg --quick-add-key FINGERPRINT cv25519 encr 2y` and export the key again",
             ));
         }

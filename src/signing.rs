@@ -85,11 +85,13 @@ impl Signer {
 
     /// An OpenPGP cleartext-signed copy of `text`. Lines are normalized first (LF, no
     /// trailing blanks): verifiers ignore trailing blanks, and rPGP 0.21 would otherwise
-    /// sign them and produce a signature nobody can verify.
+    /// sign them and produce a signature nobody can verify. The final line break belongs
+    /// to the armor framing (RFC 9580 §7.1), as in `gpg --clearsign` output.
     pub fn clearsign(&self, text: &str) -> Result<String, Diagnostic> {
         let normalized = normalize_for_clearsign(text);
+        let normalized = normalized.strip_suffix('\n').unwrap_or(&normalized);
         let key = Box::new(self.signing_key());
-        CleartextSignedMessage::sign(rand::thread_rng(), &normalized, &key, &Password::empty())
+        CleartextSignedMessage::sign(rand::thread_rng(), normalized, &key, &Password::empty())
             .and_then(|m| m.to_armored_string(ArmorOptions::default()))
             .map_err(|e| sign_failed(&e))
     }
@@ -122,8 +124,34 @@ pub fn load(root: &Path, config: &SiteConfig) -> Result<Option<Signer>, Vec<Diag
 /// [`load`] with an explicit clock, checking expiry against `now`.
 pub fn load_at(root: &Path, cfg: &SigningConfig, now: Timestamp) -> Result<Signer, Diagnostic> {
     let (text, origin) = key_text(root, cfg)?;
-    let secret = parse_secret(&text, &origin)?;
-    drop(text);
+    let unlock = Unlock { password: passphrase(cfg), passphrase_env: &cfg.passphrase_env, origin: &origin };
+    build(&text, &unlock, now)
+}
+
+/// How to unlock a key, and what to call things in messages.
+struct Unlock<'a> {
+    password: Option<Password>,
+    passphrase_env: &'a str,
+    /// Where the key came from: `$VAR` or a quoted path.
+    origin: &'a str,
+}
+
+impl Signer {
+    /// A signer from armored secret key text, for tests and library users; `passphrase`
+    /// is `None` for an unprotected key. Expiry and revocation are checked against `now`.
+    pub fn from_armored(text: &str, passphrase: Option<&str>, now: Timestamp) -> Result<Signer, Diagnostic> {
+        let unlock = Unlock {
+            password: passphrase.map(Password::from),
+            passphrase_env: "PSIRT_SITE_SIGNING_PASSPHRASE",
+            origin: "the given key",
+        };
+        build(text, &unlock, now)
+    }
+}
+
+fn build(text: &str, how: &Unlock<'_>, now: Timestamp) -> Result<Signer, Diagnostic> {
+    let origin = how.origin;
+    let secret = parse_secret(text, origin)?;
     let public = secret.to_public_key();
     let primary = pgpkey::primary_component(&public).ok_or_else(|| {
         error(format!("the signing key from {origin} has no valid self-signature"))
@@ -135,8 +163,7 @@ pub fn load_at(root: &Path, cfg: &SigningConfig, now: Timestamp) -> Result<Signe
         return Err(error(format!("the key from {origin} has no valid signing key or subkey"))
             .help("add one with `gpg --quick-add-key FINGERPRINT ed25519 sign 2y`, or extend an expired one"));
     }
-    let password = passphrase(cfg);
-    let (key, signing_fingerprint) = unlock(&secret, &candidates, password.as_ref(), cfg, &origin)?;
+    let (key, signing_fingerprint) = unlock(&secret, &candidates, how)?;
     let public_armored = public.to_armored_string(ArmorOptions::default()).map_err(|e| {
         error(format!("cannot armor the public part of the signing key: {e}"))
             .help("export the key again with `gpg --armor --export-secret-keys`")
@@ -239,15 +266,10 @@ fn passphrase(cfg: &SigningConfig) -> Option<Password> {
 }
 
 /// Unlocks the first candidate whose secret material is present.
-fn unlock(
-    secret: &SignedSecretKey,
-    candidates: &[String],
-    password: Option<&Password>,
-    cfg: &SigningConfig,
-    origin: &str,
-) -> Result<(Unlocked, String), Diagnostic> {
+fn unlock(secret: &SignedSecretKey, candidates: &[String], how: &Unlock<'_>) -> Result<(Unlocked, String), Diagnostic> {
+    let (origin, var) = (how.origin, how.passphrase_env);
     let empty = Password::empty();
-    let pw = password.unwrap_or(&empty);
+    let pw = how.password.as_ref().unwrap_or(&empty);
     let primary_fp = pgpkey::fingerprint_hex(&secret.primary_key);
     let mut first_error = None;
     for fp in candidates {
@@ -268,10 +290,10 @@ fn unlock(
         };
     }
     let (locked, fp) = first_error.unwrap_or((false, primary_fp));
-    Err(match (locked, password.is_some()) {
-        (true, false) => error(format!("the signing key {fp} from {origin} is passphrase-protected and ${} is not set", cfg.passphrase_env))
-            .help(format!("set ${} to the key's passphrase (in CI: from a secret)", cfg.passphrase_env)),
-        (true, true) => error(format!("wrong passphrase for the signing key {fp} from {origin} (from ${})", cfg.passphrase_env))
+    Err(match (locked, how.password.is_some()) {
+        (true, false) => error(format!("the signing key {fp} from {origin} is passphrase-protected and ${var} is not set"))
+            .help(format!("set ${var} to the key's passphrase (in CI: from a secret)")),
+        (true, true) => error(format!("wrong passphrase for the signing key {fp} from {origin} (from ${var})"))
             .help("check the secret that sets the variable; a gpg stub (key on a smartcard or offline) cannot sign either"),
         (false, _) => error(format!("the secret material of signing key {fp} from {origin} cannot be used"))
             .help("export the secret key again; keys on a smartcard cannot be used by psirt-site"),

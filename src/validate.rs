@@ -1,11 +1,61 @@
 //! Validate: checks across the assembled site that no single file can see.
 
-use crate::diag::Diagnostic;
+use rayon::prelude::*;
+
+use crate::diag::{Code, Diagnostic};
+use crate::emit::csaf;
 use crate::model::Advisory;
-use crate::site::Site;
+use crate::site::{Site, hold_reason};
 
 /// Runs every site-level check. `all` includes held-back advisories, which are checked as
 /// thoroughly as published ones so they are ready on release day.
-pub fn run(_site: &Site, _all: &[Advisory]) -> Vec<Diagnostic> {
-    Vec::new()
+pub fn run(site: &Site, all: &[Advisory]) -> Vec<Diagnostic> {
+    let mut diags = held_back_csaf(site, all);
+    diags.extend(policy_sections(site));
+    diags
+}
+
+/// Published advisories are validated when their CSAF is emitted; held-back ones are
+/// converted and validated here, so an embargoed advisory cannot fail on release day.
+fn held_back_csaf(site: &Site, all: &[Advisory]) -> Vec<Diagnostic> {
+    all.par_iter()
+        .filter(|a| hold_reason(a, site.build_time).is_some())
+        .flat_map_iter(|a| {
+            let mut json = csaf::csaf_json(site, a);
+            csaf::sort_keys(&mut json);
+            csaf::validate::validate(&json, &a.source).err().unwrap_or_default()
+        })
+        .collect()
+}
+
+/// What a disclosure policy should cover (ISO/IEC 29147 and the common VDP templates),
+/// as keywords any of which may appear in a `##` heading.
+const POLICY_TOPICS: &[(&str, &[&str])] = &[
+    ("scope", &["scope"]),
+    ("how to report", &["report", "submit", "contact us"]),
+    ("encryption", &["encrypt", "pgp", "openpgp"]),
+    ("response times", &["commitment", "response", "timeline", "what to expect", "process"]),
+    ("coordinated disclosure", &["disclosure", "embargo"]),
+    ("safe harbor", &["safe harbor", "safe harbour", "legal", "authori"]),
+    ("credit", &["credit", "acknowledg", "recognition"]),
+    ("CVE assignment", &["cve"]),
+];
+
+fn policy_sections(site: &Site) -> Vec<Diagnostic> {
+    let Some(policy) = site.page("policy") else {
+        return vec![
+            Diagnostic::warning(Code::Policy, "the site has no disclosure policy (content/policy.md)")
+                .help("`psirt-site init` writes a complete default policy to start from"),
+        ];
+    };
+    let headings: Vec<String> = policy.headings.iter().map(|h| h.to_lowercase()).collect();
+    POLICY_TOPICS
+        .iter()
+        .filter(|(_, keys)| !headings.iter().any(|h| keys.iter().any(|k| h.contains(k))))
+        .map(|(topic, _)| {
+            Diagnostic::warning(Code::Policy, format!("the disclosure policy has no section on {topic}"))
+                .in_file(&policy.source)
+                .help(format!("add a `## ` section about {topic} (ISO/IEC 29147 recommends it)"))
+        })
+        .collect()
 }

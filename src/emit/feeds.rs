@@ -267,14 +267,14 @@ fn escape_html(s: &str) -> String {
     out
 }
 
-fn render(site: &Site, feed: &Feed) -> Result<OutputFile, Diagnostic> {
+fn channel(site: &Site, feed: &Feed) -> Channel {
     let self_link = Link {
         href: site.url(&feed.path),
         rel: "self".into(),
         mime_type: Some("application/rss+xml".into()),
         ..Link::default()
     };
-    let channel = Channel {
+    Channel {
         title: feed.link.title.clone(),
         link: site.url(""),
         description: feed.description.clone(),
@@ -287,15 +287,7 @@ fn render(site: &Site, feed: &Feed) -> Result<OutputFile, Diagnostic> {
             links: vec![self_link],
         }),
         ..Channel::default()
-    };
-    let mut bytes = channel.pretty_write_to(Vec::new(), b' ', 2).map_err(|e| {
-        Diagnostic::error(
-            Code::Output,
-            format!("cannot write feed {}: {e}", feed.path),
-        )
-    })?;
-    bytes.push(b'\n');
-    Ok(OutputFile::new(feed.path.clone(), bytes))
+    }
 }
 
 #[derive(Serialize)]
@@ -312,17 +304,12 @@ struct FeedsContext {
     feeds: Vec<FeedEntry>,
 }
 
-fn feeds_page(
-    site: &Site,
-    theme: &Theme,
-    opts: EmitOptions,
-    feeds: &[Feed],
-) -> Result<OutputFile, Diagnostic> {
-    let ctx = FeedsContext {
+fn feeds_context(site: &Site, opts: EmitOptions, feeds: &[Feed]) -> FeedsContext {
+    let description =
+        "RSS feeds of new and updated security advisories, by product and by severity.";
+    FeedsContext {
         common: Common::new(site, opts, "feeds", "Feeds", "feeds/")
-            .describe(
-                "RSS feeds of new and updated security advisories, by product and by severity.",
-            )
+            .describe(description)
             .with_feeds(vec![main_feed_link(site), updates_feed_link(site)]),
         feeds: feeds
             .iter()
@@ -332,14 +319,7 @@ fn feeds_page(
                 description: f.description.clone(),
             })
             .collect(),
-    };
-    page(
-        theme,
-        "feeds.html",
-        &ctx,
-        "feeds/",
-        "rendering the feeds page",
-    )
+    }
 }
 
 pub fn emit(
@@ -350,15 +330,28 @@ pub fn emit(
     let feeds = all_feeds(site);
     let mut files = Vec::new();
     let mut diags = Vec::new();
-    let results = feeds
-        .iter()
-        .map(|f| render(site, f))
-        .chain(std::iter::once(feeds_page(site, theme, opts, &feeds)));
-    for r in results {
-        match r {
-            Ok(f) => files.push(f),
-            Err(d) => diags.push(d),
+    for feed in &feeds {
+        match channel(site, feed).pretty_write_to(Vec::new(), b' ', 2) {
+            Ok(mut bytes) => {
+                bytes.push(b'\n');
+                files.push(OutputFile::new(feed.path.clone(), bytes));
+            }
+            Err(e) => diags.push(Diagnostic::error(
+                Code::Output,
+                format!("cannot write feed {}: {e}", feed.path),
+            )),
         }
+    }
+    let ctx = feeds_context(site, opts, &feeds);
+    match page(
+        theme,
+        "feeds.html",
+        &ctx,
+        "feeds/",
+        "rendering the feeds page",
+    ) {
+        Ok(f) => files.push(f),
+        Err(d) => diags.push(d),
     }
     if diags.is_empty() {
         Ok(files)
