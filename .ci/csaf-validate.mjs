@@ -43,5 +43,5 @@ if (count === 0) {
   console.log(`no CSAF documents found under ${root}`)
   process.exit(1)
 }
-console.log(`${count - failed} passed, ${failed} failed`)
+console.log(`CSAF documents: ${count - failed} valid, ${failed} invalid (csaf-validator-lib)`)
 process.exit(failed === 0 ? 0 : 1)
