@@ -44,7 +44,7 @@ pub fn split(text: &str) -> Result<Split, SplitError> {
         return Err(SplitError::Missing { at: line.start });
     };
     let fm_start = opening.end;
-    while let Some(line) = lines.next() {
+    for line in lines {
         if line_content(text, &line).trim_end() == DELIMITER {
             return Ok(Split {
                 front_matter: fm_start..line.start,

@@ -91,8 +91,11 @@ pub struct CvssV4 {
     pub nomenclature: String,
 }
 
-/// The eight CVSS 3.x base metrics: abbreviation, JSON name, and value names.
-const V3_BASE: &[(&str, &str, &[(&str, &str)])] = &[
+/// Abbreviation, CVSS JSON name, and (short, long) value names of a metric.
+type MetricDef = (&'static str, &'static str, &'static [(&'static str, &'static str)]);
+
+/// The eight CVSS 3.x base metrics.
+const V3_BASE: &[MetricDef] = &[
     ("AV", "attackVector", &[("N", "NETWORK"), ("A", "ADJACENT_NETWORK"), ("L", "LOCAL"), ("P", "PHYSICAL")]),
     ("AC", "attackComplexity", &[("L", "LOW"), ("H", "HIGH")]),
     ("PR", "privilegesRequired", &[("N", "NONE"), ("L", "LOW"), ("H", "HIGH")]),

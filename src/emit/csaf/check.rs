@@ -1,9 +1,359 @@
 //! `check --provider DIR`: checks a built output folder the way a CSAF checker checks a
-//! live provider, for everything that needs no web server.
+//! live provider (CSAF 2.0 §7.1), for everything that needs no web server.
 
-use std::path::Path;
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-pub fn run_cli(_dir: &Path) -> ExitCode {
-    ExitCode::from(2)
+use serde_json::Value;
+use sha2::{Digest, Sha256, Sha512};
+
+use super::provider::{FEED_FILE, METADATA_FILE, SERVICE_FILE};
+use super::{CSAF_ROOT, file_name};
+
+/// The outcome of one requirement.
+#[derive(Debug, Clone)]
+pub struct Requirement {
+    pub number: u8,
+    pub title: &'static str,
+    pub problems: Vec<String>,
+}
+
+impl Requirement {
+    pub fn passed(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// A CSAF document found in a TLP folder.
+struct Doc {
+    /// Path below the TLP folder, e.g. `2026/acme-sa-2026-0001.json`.
+    relative: String,
+    path: PathBuf,
+    bytes: Vec<u8>,
+    json: Option<Value>,
+}
+
+fn read_json(path: &Path) -> Result<Value, String> {
+    let text = fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{} is not JSON: {e}", path.display()))
+}
+
+/// Documents in `<csaf>/<tlp>/<year>/` folders.
+fn documents(csaf: &Path, tlp: &str) -> Vec<Doc> {
+    let dir = csaf.join(tlp);
+    let mut out = Vec::new();
+    for e in walkdir::WalkDir::new(&dir).min_depth(2).max_depth(2).sort_by_file_name().into_iter().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !e.file_type().is_file() || !name.ends_with(".json") {
+            continue;
+        }
+        let relative = e.path().strip_prefix(&dir).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
+        let bytes = fs::read(e.path()).unwrap_or_default();
+        let json = serde_json::from_slice(&bytes).ok();
+        out.push(Doc { relative, path: e.path().to_path_buf(), bytes, json });
+    }
+    out
+}
+
+/// Runs every offline check against `out` (a built site folder).
+pub fn check(out: &Path) -> Vec<Requirement> {
+    let csaf = out.join(CSAF_ROOT);
+    let metadata = read_json(&csaf.join(METADATA_FILE));
+    let tlp = "white";
+    let docs = documents(&csaf, tlp);
+    let key = fs::read_dir(csaf.join("openpgp"))
+        .ok()
+        .and_then(|d| d.flatten().find(|e| e.path().extension().is_some_and(|x| x == "asc")))
+        .and_then(|e| fs::read_to_string(e.path()).ok());
+    vec![
+        req(5, "file names follow the tracking id (§5.1)", filenames(&docs)),
+        req(8, "security.txt names provider-metadata.json", security_txt(out, &metadata)),
+        req(9, "provider-metadata.json is complete", metadata_fields(&metadata, key.is_some())),
+        req(11, "one folder per year of initial release", year_folders(&docs)),
+        req(12, "index.txt lists every document", index_txt(&csaf.join(tlp), &docs)),
+        req(13, "changes.csv lists every document, newest first", changes_csv(&csaf.join(tlp), &docs)),
+        req(15, "ROLIE feed lists every document with hashes", rolie(&csaf, tlp, &docs)),
+        req(16, "ROLIE service document", service(&csaf)),
+        req(18, "SHA-256 and SHA-512 files match", hashes(&docs)),
+        req(19, "OpenPGP signatures verify with the published key", signatures(&docs, key.as_deref())),
+        req(20, "documents pass the CSAF schema and mandatory tests", validity(&docs)),
+        req(21, "directory listings link every file", listings(&csaf)),
+    ]
+}
+
+fn req(number: u8, title: &'static str, problems: Vec<String>) -> Requirement {
+    Requirement { number, title, problems }
+}
+
+fn filenames(docs: &[Doc]) -> Vec<String> {
+    let mut out = Vec::new();
+    if docs.is_empty() {
+        out.push("no CSAF documents found".into());
+    }
+    for d in docs {
+        let Some(id) = d.json.as_ref().and_then(|j| j["document"]["tracking"]["id"].as_str()) else {
+            out.push(format!("{}: not a CSAF document", d.relative));
+            continue;
+        };
+        let expected = file_name(id);
+        if !d.relative.ends_with(&format!("/{expected}")) {
+            out.push(format!("{}: expected file name {expected} for tracking id {id}", d.relative));
+        }
+    }
+    out
+}
+
+fn security_txt(out: &Path, metadata: &Result<Value, String>) -> Vec<String> {
+    let Ok(text) = fs::read_to_string(out.join(".well-known/security.txt")) else {
+        return vec!["/.well-known/security.txt is missing".into()];
+    };
+    let canonical = metadata.as_ref().ok().and_then(|m| m["canonical_url"].as_str()).unwrap_or("");
+    let first = text.lines().find_map(|l| l.strip_prefix("CSAF: "));
+    match first {
+        Some(url) if url.trim() == canonical => Vec::new(),
+        Some(url) => vec![format!("first CSAF line is {url}, not {canonical}")],
+        None => vec!["security.txt has no `CSAF:` line".into()],
+    }
+}
+
+fn metadata_fields(metadata: &Result<Value, String>, has_key: bool) -> Vec<String> {
+    let m = match metadata {
+        Ok(m) => m,
+        Err(e) => return vec![e.clone()],
+    };
+    let mut out = Vec::new();
+    for field in ["canonical_url", "distributions", "last_updated", "metadata_version", "publisher", "role"] {
+        if m.get(field).is_none() {
+            out.push(format!("missing `{field}`"));
+        }
+    }
+    if m["metadata_version"] != "2.0" {
+        out.push("metadata_version is not 2.0".into());
+    }
+    let role = m["role"].as_str().unwrap_or("");
+    let keys = m["public_openpgp_keys"].as_array().map_or(0, Vec::len);
+    if role == "csaf_trusted_provider" && (keys == 0 || !has_key) {
+        out.push("a trusted provider must list and publish its OpenPGP key".into());
+    }
+    if !matches!(role, "csaf_publisher" | "csaf_provider" | "csaf_trusted_provider") {
+        out.push(format!("unknown role `{role}`"));
+    }
+    out
+}
+
+fn year_folders(docs: &[Doc]) -> Vec<String> {
+    docs.iter()
+        .filter_map(|d| {
+            let date = d.json.as_ref()?["document"]["tracking"]["initial_release_date"].as_str()?.to_string();
+            let year = date.get(..4)?;
+            (!d.relative.starts_with(&format!("{year}/")))
+                .then(|| format!("{} is not in the folder of its initial release year {year}", d.relative))
+        })
+        .collect()
+}
+
+fn listed(docs: &[Doc]) -> BTreeSet<String> {
+    docs.iter().map(|d| d.relative.clone()).collect()
+}
+
+fn index_txt(tlp: &Path, docs: &[Doc]) -> Vec<String> {
+    let Ok(text) = fs::read_to_string(tlp.join("index.txt")) else {
+        return vec!["index.txt is missing".into()];
+    };
+    let lines: BTreeSet<String> = text.lines().map(str::to_string).collect();
+    compare_sets("index.txt", &lines, &listed(docs))
+}
+
+fn compare_sets(what: &str, found: &BTreeSet<String>, expected: &BTreeSet<String>) -> Vec<String> {
+    let mut out: Vec<String> = expected.difference(found).map(|p| format!("{what} lacks {p}")).collect();
+    out.extend(found.difference(expected).map(|p| format!("{what} lists {p}, which does not exist")));
+    out
+}
+
+fn changes_csv(tlp: &Path, docs: &[Doc]) -> Vec<String> {
+    let Ok(text) = fs::read_to_string(tlp.join("changes.csv")) else {
+        return vec!["changes.csv is missing".into()];
+    };
+    let mut out = Vec::new();
+    let mut rows = Vec::new();
+    for line in text.lines() {
+        let fields: Vec<&str> = line.split(',').collect();
+        match fields.as_slice() {
+            [p, d] if p.len() > 1 && d.len() > 1 && p.starts_with('"') && d.ends_with('"') => {
+                rows.push((p.trim_matches('"').to_string(), d.trim_matches('"').to_string()));
+            }
+            _ => out.push(format!("malformed line `{line}`")),
+        }
+    }
+    if rows.windows(2).any(|w| w[0].1 < w[1].1) {
+        out.push("rows are not sorted newest first".into());
+    }
+    for d in docs {
+        let current = d.json.as_ref().and_then(|j| j["document"]["tracking"]["current_release_date"].as_str());
+        match rows.iter().find(|r| r.0 == d.relative) {
+            Some(r) if Some(r.1.as_str()) != current => {
+                out.push(format!("{}: date {} is not current_release_date", d.relative, r.1));
+            }
+            _ => {}
+        }
+    }
+    let found: BTreeSet<String> = rows.into_iter().map(|r| r.0).collect();
+    out.extend(compare_sets("changes.csv", &found, &listed(docs)));
+    out
+}
+
+/// The output-relative path of an absolute URL of this site, by its `/.well-known/` part.
+fn local(url: &str) -> Option<String> {
+    url.find("/.well-known/").map(|i| url[i + 1..].to_string())
+}
+
+fn rolie(csaf: &Path, tlp: &str, docs: &[Doc]) -> Vec<String> {
+    let feed = match read_json(&csaf.join(FEED_FILE)) {
+        Ok(f) => f,
+        Err(e) => return vec![e],
+    };
+    let mut out = Vec::new();
+    let root = csaf.parent().and_then(Path::parent).unwrap_or(csaf);
+    let mut found = BTreeSet::new();
+    for entry in feed["feed"]["entry"].as_array().into_iter().flatten() {
+        for link in entry["link"].as_array().into_iter().flatten() {
+            let href = link["href"].as_str().unwrap_or("");
+            match local(href) {
+                Some(p) if root.join(&p).is_file() => {
+                    if link["rel"] == "self" {
+                        let prefix = format!("{CSAF_ROOT}/{tlp}/");
+                        found.insert(p.strip_prefix(&prefix).unwrap_or(&p).to_string());
+                    }
+                }
+                _ => out.push(format!("entry {}: link {href} does not resolve", entry["id"])),
+            }
+        }
+    }
+    let has_csaf_category = feed["feed"]["category"]
+        .as_array()
+        .is_some_and(|c| c.iter().any(|x| x["term"] == "csaf"));
+    if !has_csaf_category {
+        out.push("feed lacks the `csaf` information-type category".into());
+    }
+    out.extend(compare_sets("the ROLIE feed", &found, &listed(docs)));
+    out
+}
+
+fn service(csaf: &Path) -> Vec<String> {
+    match read_json(&csaf.join(SERVICE_FILE)) {
+        Ok(s) if s["service"]["workspace"][0]["collection"][0]["href"].is_string() => Vec::new(),
+        Ok(_) => vec!["service.json names no feed".into()],
+        Err(e) => vec![e],
+    }
+}
+
+fn hex<D: Digest>(bytes: &[u8]) -> String {
+    D::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn hashes(docs: &[Doc]) -> Vec<String> {
+    let mut out = Vec::new();
+    for d in docs {
+        let name = d.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        for (ext, digest) in [("sha256", hex::<Sha256>(&d.bytes)), ("sha512", hex::<Sha512>(&d.bytes))] {
+            let path = PathBuf::from(format!("{}.{ext}", d.path.display()));
+            match fs::read_to_string(&path) {
+                Ok(t) if t == format!("{digest}  {name}\n") => {}
+                Ok(_) => out.push(format!("{}.{ext} does not match the document", d.relative)),
+                Err(_) => out.push(format!("{}.{ext} is missing", d.relative)),
+            }
+        }
+    }
+    out
+}
+
+fn signatures(docs: &[Doc], key: Option<&str>) -> Vec<String> {
+    let Some(key) = key else {
+        return vec!["no public key in openpgp/ (a csaf_provider without signatures)".into()];
+    };
+    docs.iter()
+        .filter_map(|d| {
+            let sig = fs::read_to_string(format!("{}.asc", d.path.display()));
+            match sig {
+                Ok(sig) => verify_detached(key, &sig, &d.bytes)
+                    .err()
+                    .map(|e| format!("{}.asc: {e}", d.relative)),
+                Err(_) => Some(format!("{}.asc is missing", d.relative)),
+            }
+        })
+        .collect()
+}
+
+/// Verifies an armored detached signature over `data` with the primary key or any subkey
+/// of the armored public key.
+pub fn verify_detached(key: &str, signature: &str, data: &[u8]) -> Result<(), String> {
+    use pgp::composed::{Deserializable, DetachedSignature, SignedPublicKey};
+    let (key, _) = SignedPublicKey::from_string(key).map_err(|e| format!("unreadable public key: {e}"))?;
+    let (sig, _) = DetachedSignature::from_string(signature).map_err(|e| format!("unreadable signature: {e}"))?;
+    if sig.verify(&key, data).is_ok() || key.public_subkeys.iter().any(|k| sig.verify(k, data).is_ok()) {
+        Ok(())
+    } else {
+        Err("signature does not verify".into())
+    }
+}
+
+fn validity(docs: &[Doc]) -> Vec<String> {
+    docs.iter()
+        .flat_map(|d| match &d.json {
+            None => vec![format!("{} is not JSON", d.relative)],
+            Some(j) => super::validate::validate(j, &d.path)
+                .err()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|diag| format!("{}: {}", d.relative, diag.message))
+                .collect(),
+        })
+        .collect()
+}
+
+fn listings(csaf: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in walkdir::WalkDir::new(csaf).sort_by_file_name().into_iter().flatten() {
+        if !e.file_type().is_dir() {
+            continue;
+        }
+        let Ok(html) = fs::read_to_string(e.path().join("index.html")) else {
+            out.push(format!("{} has no index.html listing", e.path().display()));
+            continue;
+        };
+        for child in fs::read_dir(e.path()).into_iter().flatten().flatten() {
+            let mut name = child.file_name().to_string_lossy().into_owned();
+            if name == "index.html" {
+                continue;
+            }
+            if child.path().is_dir() {
+                name.push('/');
+            }
+            if !html.contains(&format!("href=\"{name}\"")) && !html.contains(&format!("href={name}>")) {
+                out.push(format!("{}/index.html does not link {name}", e.path().display()));
+            }
+        }
+    }
+    out
+}
+
+/// Prints one line per requirement; exit 0 when all pass, 1 otherwise.
+pub fn run_cli(dir: &Path) -> ExitCode {
+    if !dir.join(CSAF_ROOT).is_dir() {
+        eprintln!("error: {} has no {CSAF_ROOT}/ folder; build the site first", dir.display());
+        return ExitCode::from(2);
+    }
+    let results = check(dir);
+    for r in &results {
+        let mark = if r.passed() { "pass" } else { "FAIL" };
+        println!("[{mark}] requirement {:>2}: {}", r.number, r.title);
+        for p in &r.problems {
+            println!("         - {p}");
+        }
+    }
+    let failed = results.iter().filter(|r| !r.passed()).count();
+    println!("{} passed, {failed} failed", results.len() - failed);
+    if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }

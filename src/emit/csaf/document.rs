@@ -188,9 +188,12 @@ fn is_range(versions: &str) -> bool {
             .any(|w| lower.contains(w))
 }
 
+/// Product-name branches grouped by optional family, in order of first mention.
+type Families = Vec<(Option<String>, Vec<Value>)>;
+
 fn product_tree(a: &Advisory, catalog: &Catalog) -> Value {
     // vendor → family → product name → version leaves, in order of first mention.
-    let mut vendors: Vec<(String, Vec<(Option<String>, Vec<Value>)>)> = Vec::new();
+    let mut vendors: Vec<(String, Families)> = Vec::new();
     for entry in &a.affected {
         let Some(p) = catalog.get(&entry.product) else { continue };
         let name_branch = product_branch(entry, p);
