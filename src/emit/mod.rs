@@ -4,6 +4,7 @@
 pub mod csaf;
 pub mod feeds;
 pub mod hall;
+pub mod hosting;
 pub mod html;
 pub mod keys;
 pub mod security_txt;
@@ -71,6 +72,8 @@ pub fn emit_all(site: &Site, theme: &Theme, signer: Option<&Signer>, opts: EmitO
     }
     let listings = csaf::provider::listings(&files, &site.config.title);
     files.extend(listings);
+    let hosting = hosting::emit(&files);
+    files.extend(hosting);
     files.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
     check_paths(&files)?;
     Ok(files)
