@@ -69,8 +69,6 @@ codes! {
     Policy => "policy", "the disclosure policy lacks a recommended section";
     UnsafePath => "unsafe-path", "a path would leave the site or output folder";
     Output => "output", "the output folder cannot be used or written";
-    OverrideOutdated => "override-outdated", "an ejected template is older than the built-in";
-    Provider => "provider", "a built CSAF provider tree fails a requirement";
 }
 
 /// A place in a user's file. The byte range is into the whole file, never a fragment.
@@ -234,7 +232,8 @@ fn location(label: &Label, sources: &SourceMap) -> (String, Option<(usize, usize
     let Some(text) = sources.get(&label.file) else {
         return (path, None);
     };
-    if label.span == (0..0) && text.is_empty() {
+    // `in_file` labels (0..0) name a whole file: no position to show.
+    if label.span == (0..0) {
         return (path, None);
     }
     let index = LineIndex::new(text);
@@ -386,13 +385,21 @@ mod tests {
     }
 
     #[test]
+    fn every_code_is_documented() {
+        let docs = include_str!("../docs/diagnostics.md");
+        for code in Code::ALL {
+            assert!(docs.contains(&format!("`{}`", code.name())), "docs/diagnostics.md lacks {}", code.name());
+        }
+    }
+
+    #[test]
     fn line_col_counts_characters() {
         let text = "ab\nçd\r\nx";
         let idx = LineIndex::new(text);
         assert_eq!(idx.line_col(text, 0), (1, 1));
         assert_eq!(idx.line_col(text, 3), (2, 1));
         assert_eq!(idx.line_col(text, 5), (2, 2));
-        assert_eq!(idx.line_col(text, 9), (3, 1));
+        assert_eq!(idx.line_col(text, 8), (3, 1));
         assert_eq!(idx.line_col(text, 99), (3, 2));
         assert_eq!(idx.line_text(text, 2), "çd");
     }

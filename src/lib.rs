@@ -153,6 +153,7 @@ pub fn generate(opts: &BuildOptions) -> Result<Built, Failure> {
         return Err(fail(diags, &sources));
     }
     let all_advisories = advisories.clone();
+    let full_catalog = catalog.clone();
     let (site, _) = Site::assemble(Parts {
         config,
         build_time: now,
@@ -168,7 +169,7 @@ pub fn generate(opts: &BuildOptions) -> Result<Built, Failure> {
     diags.extend(key.into_iter().flat_map(|k| k.1));
     timer.lap("assemble");
 
-    diags.extend(validate::run(&site, &all_advisories));
+    diags.extend(validate::run(&site, &all_advisories, &full_catalog));
     diags.extend(emit::security_txt::check(&site));
     if diags.iter().any(Diagnostic::is_error) {
         return Err(fail(diags, &sources));
@@ -258,9 +259,26 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
     Ok(report)
 }
 
-/// Validates everything `build` would, without writing.
+/// Validates everything `build` would, without writing, and adds the CSAF recommended
+/// tests (6.2.x) as warnings.
 pub fn check(opts: &BuildOptions) -> Result<Report, Failure> {
-    generate(opts).map(|b| b.report)
+    let built = generate(opts)?;
+    let mut report = built.report;
+    let site = &built.site;
+    let recommended: Vec<Diagnostic> = {
+        use rayon::prelude::*;
+        site.advisories
+            .par_iter()
+            .flat_map_iter(|a| {
+                let mut json = emit::csaf::csaf_json(site, a);
+                emit::csaf::sort_keys(&mut json);
+                emit::csaf::validate::recommended(&json, &a.source)
+            })
+            .collect()
+    };
+    report.warnings.extend(recommended);
+    report.warnings = diag::Diagnostics { items: std::mem::take(&mut report.warnings) }.sorted();
+    Ok(report)
 }
 
 /// Resolves `path` against the site root unless it is absolute.

@@ -184,7 +184,9 @@ fn remove_leftovers(parent: &Path, name: &str) {
             .next()
             .and_then(|p| p.parse::<u32>().ok())
             .is_some_and(|p| Path::new(&format!("/proc/{p}")).exists());
-        if ours && !pid_alive && e.path().join(MARKER).exists() {
+        // A killed build may die before writing its marker; the exact name pattern with a
+        // dead process id is ours all the same.
+        if ours && !pid_alive {
             let _ = fs::remove_dir_all(e.path());
         }
     }

@@ -4,24 +4,24 @@ use rayon::prelude::*;
 
 use crate::diag::{Code, Diagnostic};
 use crate::emit::csaf;
-use crate::model::Advisory;
+use crate::model::{Advisory, Catalog};
 use crate::site::{Site, hold_reason};
 
 /// Runs every site-level check. `all` includes held-back advisories, which are checked as
 /// thoroughly as published ones so they are ready on release day.
-pub fn run(site: &Site, all: &[Advisory]) -> Vec<Diagnostic> {
-    let mut diags = held_back_csaf(site, all);
+pub fn run(site: &Site, all: &[Advisory], catalog: &Catalog) -> Vec<Diagnostic> {
+    let mut diags = held_back_csaf(site, all, catalog);
     diags.extend(policy_sections(site));
     diags
 }
 
 /// Published advisories are validated when their CSAF is emitted; held-back ones are
 /// converted and validated here, so an embargoed advisory cannot fail on release day.
-fn held_back_csaf(site: &Site, all: &[Advisory]) -> Vec<Diagnostic> {
+fn held_back_csaf(site: &Site, all: &[Advisory], catalog: &Catalog) -> Vec<Diagnostic> {
     all.par_iter()
         .filter(|a| hold_reason(a, site.build_time).is_some())
         .flat_map_iter(|a| {
-            let mut json = csaf::csaf_json(site, a);
+            let mut json = csaf::csaf_json_with(site, a, catalog);
             csaf::sort_keys(&mut json);
             csaf::validate::validate(&json, &a.source).err().unwrap_or_default()
         })

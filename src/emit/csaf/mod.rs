@@ -78,11 +78,17 @@ pub struct Emitted {
 
 /// The CSAF JSON of an advisory, as published (also used by tests and `check`).
 pub fn csaf_json(site: &Site, a: &Advisory) -> serde_json::Value {
+    csaf_json_with(site, a, &site.catalog)
+}
+
+/// As `csaf_json`, with another catalog: held-back advisories may name products that
+/// the public site does not show yet.
+pub fn csaf_json_with(site: &Site, a: &Advisory, catalog: &crate::model::Catalog) -> serde_json::Value {
     let urls = document::Urls {
         json: site.url(&document_path(a)),
         html: site.url(advisory_path(a.id.as_str()).trim_start_matches('/')),
     };
-    document::to_csaf(a, &site.config, &site.catalog, &urls, env!("CARGO_PKG_VERSION"))
+    document::to_csaf(a, &site.config, catalog, &urls, env!("CARGO_PKG_VERSION"))
 }
 
 /// Sorts object keys recursively: CSAF recommends alphabetically sorted keys (test
