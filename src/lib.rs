@@ -36,6 +36,28 @@ use crate::emit::{EmitOptions, OutputFile};
 use crate::site::{HeldBack, Mode, Parts, Site};
 use crate::source::SourceKind;
 
+/// Receives the name of each pipeline stage as it finishes (for a progress display).
+#[derive(Clone, Default)]
+pub struct Progress(Option<std::sync::Arc<dyn Fn(&'static str) + Send + Sync>>);
+
+impl Progress {
+    pub fn new(f: impl Fn(&'static str) + Send + Sync + 'static) -> Self {
+        Progress(Some(std::sync::Arc::new(f)))
+    }
+
+    fn report(&self, stage: &'static str) {
+        if let Some(f) = &self.0 {
+            f(stage);
+        }
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "Progress(on)" } else { "Progress(off)" })
+    }
+}
+
 /// What to build and how.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -49,6 +71,7 @@ pub struct BuildOptions {
     pub live_reload: bool,
     /// The build time; defaults to `SOURCE_DATE_EPOCH`, else the current time.
     pub now: Option<Timestamp>,
+    pub progress: Progress,
 }
 
 /// A successful build or check.
@@ -99,6 +122,7 @@ pub struct Built {
 struct Timer {
     start: Instant,
     timings: Vec<(&'static str, Duration)>,
+    progress: Progress,
 }
 
 impl Timer {
@@ -106,6 +130,7 @@ impl Timer {
         let now = Instant::now();
         self.timings.push((stage, now - self.start));
         self.start = now;
+        self.progress.report(stage);
     }
 }
 
@@ -118,7 +143,11 @@ fn fail(diagnostics: Vec<Diagnostic>, sources: &SourceMap) -> Failure {
 
 /// Runs the pipeline without writing.
 pub fn generate(opts: &BuildOptions) -> Result<Built, Failure> {
-    let mut timer = Timer { start: Instant::now(), timings: Vec::new() };
+    let mut timer = Timer {
+        start: Instant::now(),
+        timings: Vec::new(),
+        progress: opts.progress.clone(),
+    };
     let mut sources = SourceMap::default();
     let now = build_time(opts).map_err(|d| fail(vec![d], &sources))?;
     let mut loaded = SiteConfig::load(&opts.root, &mut sources).map_err(|d| fail(d, &sources))?;
@@ -255,6 +284,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
     output::write_atomically(&out, &built.files).map_err(|d| fail(vec![d], &sources))?;
     let mut report = built.report;
     report.timings.push(("write", start.elapsed()));
+    opts.progress.report("write");
     report.output = Some(out);
     Ok(report)
 }

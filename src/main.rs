@@ -48,6 +48,34 @@ fn print_report(r: &Report, fmt: Format, quiet: bool, verb: &str) {
     );
 }
 
+/// A spinner naming the pipeline stage, drawn only on a terminal and not with --quiet.
+fn progress_bar(quiet: bool) -> indicatif::ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.enable_steady_tick(std::time::Duration::from_millis(100));
+    bar.set_message("reading configuration");
+    bar
+}
+
+fn progress_of(bar: &indicatif::ProgressBar) -> psirt_site::Progress {
+    let bar = bar.clone();
+    psirt_site::Progress::new(move |done| {
+        let next = match done {
+            "config" => "reading content",
+            "discover" => "parsing advisories",
+            "parse" => "assembling the site",
+            "assemble" => "validating",
+            "validate" => "loading the theme",
+            "theme" => "rendering HTML, CSAF, feeds; hashing and signing",
+            "emit" => "minifying HTML",
+            _ => "writing the output",
+        };
+        bar.set_message(next.to_string());
+    })
+}
+
 fn print_timings(r: &Report) {
     for (stage, d) in &r.timings {
         eprintln!("  {stage:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
@@ -67,11 +95,11 @@ fn main() -> ExitCode {
                 mode,
                 ..BuildOptions::default()
             };
-            let progress = !common.quiet && std::io::stderr().is_terminal();
-            if progress {
-                eprintln!("building {} …", common.root.display());
-            }
-            match psirt_site::build(&opts) {
+            let bar = progress_bar(common.quiet);
+            let opts = BuildOptions { progress: progress_of(&bar), ..opts };
+            let result = psirt_site::build(&opts);
+            bar.finish_and_clear();
+            match result {
                 Ok(r) => {
                     print_report(&r, fmt, common.quiet, "built");
                     if timings {
