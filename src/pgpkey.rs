@@ -8,15 +8,15 @@
 
 use std::path::Path;
 
+mod component;
+
 use jiff::{SignedDuration, Timestamp};
 use pgp::armor::{BlockType, Dearmor};
-use pgp::composed::{Deserializable, SignedPublicKey, SignedPublicSubKey};
-use pgp::crypto::public_key::PublicKeyAlgorithm;
-use pgp::packet::{KeyFlags, Signature};
-use pgp::ser::Serialize as _;
-use pgp::types::{KeyDetails, PublicParams, Tag};
+use pgp::composed::{Deserializable, SignedPublicKey};
+use pgp::types::Tag;
 use serde::Serialize;
 
+pub(crate) use self::component::{Component, fingerprint_hex, primary_component, subkey_component};
 use crate::config::{CONFIG_FILE, SiteConfig};
 use crate::diag::{Code, Diagnostic};
 
@@ -70,168 +70,6 @@ pub struct SubkeyInfo {
     pub encrypts: bool,
 }
 
-/// A primary key or subkey as its newest valid self-signature describes it.
-#[derive(Debug, Clone)]
-pub(crate) struct Component {
-    pub fingerprint: String,
-    pub algorithm: String,
-    pub created: Timestamp,
-    pub expires: Option<Timestamp>,
-    pub revoked: bool,
-    pub caps: Caps,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct Caps {
-    pub certify: bool,
-    pub sign: bool,
-    pub encrypt: bool,
-    pub authenticate: bool,
-}
-
-impl Caps {
-    fn from_flags(flags: &KeyFlags, alg: PublicKeyAlgorithm, primary: bool) -> Caps {
-        let caps = Caps {
-            certify: flags.certify(),
-            sign: flags.sign(),
-            encrypt: flags.encrypt_comms() || flags.encrypt_storage(),
-            authenticate: flags.authentication(),
-        };
-        if caps != Caps::default() {
-            return caps;
-        }
-        // Keys older than the key-flags subpacket: what the algorithm can do.
-        let sign = !matches!(alg, PublicKeyAlgorithm::ECDH | PublicKeyAlgorithm::ElgamalEncrypt)
-            && !matches!(alg, PublicKeyAlgorithm::X25519 | PublicKeyAlgorithm::X448 | PublicKeyAlgorithm::RSAEncrypt);
-        let encrypt = matches!(
-            alg,
-            PublicKeyAlgorithm::RSA
-                | PublicKeyAlgorithm::RSAEncrypt
-                | PublicKeyAlgorithm::ECDH
-                | PublicKeyAlgorithm::ElgamalEncrypt
-                | PublicKeyAlgorithm::X25519
-                | PublicKeyAlgorithm::X448
-        );
-        Caps { certify: primary, sign, encrypt, authenticate: false }
-    }
-
-    fn describe(self) -> String {
-        let names = [
-            (self.certify, "certify"),
-            (self.sign, "sign"),
-            (self.encrypt, "encrypt"),
-            (self.authenticate, "authenticate"),
-        ];
-        let used: Vec<&str> = names.iter().filter(|(on, _)| *on).map(|(_, n)| *n).collect();
-        if used.is_empty() { "none".into() } else { used.join(", ") }
-    }
-}
-
-impl Component {
-    /// Usable for new signatures or encryption at `now`.
-    pub(crate) fn is_valid_at(&self, now: Timestamp) -> bool {
-        !self.revoked && self.expires.is_none_or(|e| e > now) && self.created <= now
-    }
-}
-
-fn to_jiff(t: pgp::types::Timestamp) -> Timestamp {
-    Timestamp::from_second(i64::from(t.as_secs())).unwrap_or_default()
-}
-
-fn sig_time(sig: &Signature) -> Timestamp {
-    sig.created().map(to_jiff).unwrap_or_default()
-}
-
-/// `created + key expiration time`; zero means "never" (RFC 9580 §5.2.3.13).
-fn expiry(created: Timestamp, sig: &Signature) -> Option<Timestamp> {
-    let secs = sig.key_expiration_time()?.as_secs();
-    if secs == 0 {
-        return None;
-    }
-    created.checked_add(SignedDuration::from_secs(i64::from(secs))).ok()
-}
-
-pub(crate) fn fingerprint_hex(key: &impl KeyDetails) -> String {
-    format!("{:X}", key.fingerprint())
-}
-
-/// The primary key's state, or `None` when no self-signature verifies.
-pub(crate) fn primary_component(key: &SignedPublicKey) -> Option<Component> {
-    let primary = &key.primary_key;
-    let mut self_sigs: Vec<&Signature> = key
-        .details
-        .users
-        .iter()
-        .flat_map(|u| u.signatures.iter().filter(|s| s.verify_certification(primary, Tag::UserId, &u.id).is_ok()))
-        .collect();
-    self_sigs.extend(key.details.direct_signatures.iter().filter(|s| s.verify_key(primary).is_ok()));
-    let newest = self_sigs.into_iter().max_by_key(|s| sig_time(s))?;
-    let created = to_jiff(primary.created_at());
-    let revoked = key.details.revocation_signatures.iter().any(|s| s.verify_key(primary).is_ok());
-    Some(Component {
-        fingerprint: fingerprint_hex(primary),
-        algorithm: algorithm_name(primary.algorithm(), primary.public_params()),
-        created,
-        expires: expiry(created, newest),
-        revoked,
-        caps: Caps::from_flags(&newest.key_flags(), primary.algorithm(), true),
-    })
-}
-
-/// A subkey's state, or `None` when no binding signature verifies.
-pub(crate) fn subkey_component(key: &SignedPublicKey, sub: &SignedPublicSubKey) -> Option<Component> {
-    let valid: Vec<&Signature> = sub
-        .signatures
-        .iter()
-        .filter(|s| s.verify_subkey_binding(&key.primary_key, &sub.key).is_ok())
-        .collect();
-    let is_revocation = |s: &&Signature| s.typ() == Some(pgp::packet::SignatureType::SubkeyRevocation);
-    let newest = valid.iter().filter(|s| !is_revocation(s)).max_by_key(|s| sig_time(s))?;
-    let created = to_jiff(sub.key.created_at());
-    Some(Component {
-        fingerprint: fingerprint_hex(&sub.key),
-        algorithm: algorithm_name(sub.key.algorithm(), sub.key.public_params()),
-        created,
-        expires: expiry(created, newest),
-        revoked: valid.iter().any(is_revocation),
-        caps: Caps::from_flags(&newest.key_flags(), sub.key.algorithm(), false),
-    })
-}
-
-/// Human name of a key algorithm as `gpg` users know it.
-pub(crate) fn algorithm_name(alg: PublicKeyAlgorithm, params: &PublicParams) -> String {
-    let bits = || mpi_bits(params).map(|b| format!(" {b}")).unwrap_or_default();
-    match params {
-        PublicParams::RSA(_) => format!("RSA{}", bits()),
-        PublicParams::DSA(_) => format!("DSA{}", bits()),
-        PublicParams::Elgamal(_) => format!("ElGamal{}", bits()),
-        PublicParams::EdDSALegacy(p) => format!("EdDSA ({})", curve_name(p.curve().name())),
-        PublicParams::ECDSA(p) => format!("ECDSA ({})", curve_name(p.curve().name())),
-        PublicParams::ECDH(p) => format!("ECDH ({})", curve_name(p.curve().name())),
-        PublicParams::Ed25519(_) => "Ed25519".into(),
-        PublicParams::Ed448(_) => "Ed448".into(),
-        PublicParams::X25519(_) => "X25519".into(),
-        PublicParams::X448(_) => "X448".into(),
-        _ => format!("{alg:?}"),
-    }
-}
-
-/// Bit length of the first MPI (the modulus or prime), read from the wire encoding,
-/// which starts with the big-endian bit count.
-fn mpi_bits(params: &PublicParams) -> Option<u16> {
-    let bytes = params.to_bytes().ok()?;
-    Some(u16::from_be_bytes([*bytes.first()?, *bytes.get(1)?]))
-}
-
-fn curve_name(name: &str) -> String {
-    match name {
-        "Ed25519Legacy" => "Ed25519".into(),
-        "Curve25519Legacy" => "Curve25519".into(),
-        "P-256" | "P-384" | "P-521" => format!("NIST {name}"),
-        other => other.to_string(),
-    }
-}
-
 /// `ABCD EF01 …`: groups of four hex digits.
 pub fn group_fingerprint(hex: &str) -> String {
     hex.as_bytes()
@@ -254,7 +92,9 @@ pub fn email_of(user_id: &str) -> Option<String> {
     let (local, domain) = addr.split_once('@')?;
     let ok = !local.is_empty()
         && domain.contains('.')
-        && !addr.chars().any(|c| c.is_whitespace() || c.is_control() || "<>\"'/\\".contains(c));
+        && !addr
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "<>\"'/\\".contains(c));
     ok.then(|| addr.to_string())
 }
 
@@ -266,7 +106,10 @@ pub struct KeyError {
 }
 
 fn key_error(message: impl Into<String>, help: &'static str) -> KeyError {
-    KeyError { message: message.into(), help }
+    KeyError {
+        message: message.into(),
+        help,
+    }
 }
 
 const EXPORT_HELP: &str = "export the public key with `gpg --armor --export FINGERPRINT > FILE`";
@@ -278,12 +121,20 @@ fn unarmor(text: &str) -> Result<Vec<u8>, KeyError> {
     let read = std::io::Read::read_to_end(&mut dearmor, &mut bytes);
     match (dearmor.typ, read) {
         (Some(BlockType::PublicKey), Ok(_)) => Ok(bytes),
-        (Some(BlockType::PrivateKey | BlockType::PrivateKeyPKCS1(_) | BlockType::PrivateKeyPKCS8), _) => Err(key_error(
-            "this file holds a SECRET key; refusing to publish it",
-            "point [pgp] public_key at the public key (`gpg --armor --export`), and replace the secret key if it was ever shared",
+        (Some(BlockType::PrivateKey | BlockType::PrivateKeyPKCS1(_) | BlockType::PrivateKeyPKCS8), _) => {
+            Err(key_error(
+                "this file holds a SECRET key; refusing to publish it",
+                "point [pgp] public_key at the public key (`gpg --armor --export`), and replace the secret key if it was ever shared",
+            ))
+        }
+        (Some(BlockType::PublicKey), Err(_)) | (None, _) => Err(key_error(
+            "this is not an ASCII-armored OpenPGP public key",
+            EXPORT_HELP,
         )),
-        (Some(BlockType::PublicKey), Err(_)) | (None, _) => Err(key_error("this is not an ASCII-armored OpenPGP public key", EXPORT_HELP)),
-        (Some(other), _) => Err(key_error(format!("this is a `{other}` block, not a public key"), EXPORT_HELP)),
+        (Some(other), _) => Err(key_error(
+            format!("this is a `{other}` block, not a public key"),
+            EXPORT_HELP,
+        )),
     }
 }
 
@@ -295,7 +146,9 @@ impl KeyInfo {
             .map_err(|e| key_error(format!("cannot read the key: {e}"), EXPORT_HELP))?;
         let key = match keys.next() {
             Some(Ok(k)) => k,
-            Some(Err(e)) => return Err(key_error(format!("cannot read the key: {e}"), EXPORT_HELP)),
+            Some(Err(e)) => {
+                return Err(key_error(format!("cannot read the key: {e}"), EXPORT_HELP));
+            }
             None => return Err(key_error("the armor holds no key", EXPORT_HELP)),
         };
         if keys.next().is_some() {
@@ -320,7 +173,13 @@ impl KeyInfo {
         Ok(KeyInfo::assemble(&key, primary, subs, text, binary))
     }
 
-    fn assemble(key: &SignedPublicKey, primary: Component, subs: Vec<Component>, text: &str, binary: Vec<u8>) -> KeyInfo {
+    fn assemble(
+        key: &SignedPublicKey,
+        primary: Component,
+        subs: Vec<Component>,
+        text: &str,
+        binary: Vec<u8>,
+    ) -> KeyInfo {
         let user_ids = user_ids(key);
         let wkd_email = user_ids.first().and_then(|u| email_of(u));
         let mut armored = text.replace("\r\n", "\n");
@@ -357,39 +216,57 @@ impl KeyInfo {
 
     /// Problems with the key at `now`: errors when it is revoked or expired, a warning
     /// when it expires soon or nobody can encrypt to it.
-    pub fn problems(&self, now: Timestamp) -> Vec<(bool, String, &'static str)> {
+    pub fn problems(&self, now: Timestamp) -> Vec<Diagnostic> {
+        let fpr = &self.fingerprint;
         let mut out = Vec::new();
         if self.revoked {
-            out.push((true, format!("the published key {} is revoked", self.fingerprint), NEW_KEY_HELP));
+            out.push(
+                Diagnostic::error(Code::Key, format!("the published key {fpr} is revoked"))
+                    .help(NEW_KEY_HELP),
+            );
         }
         let soon = now
             .checked_add(SignedDuration::from_hours(24 * EXPIRY_WARNING_DAYS))
             .unwrap_or(Timestamp::MAX);
         match self.expires_at {
-            Some(e) if e <= now => {
-                out.push((true, format!("the published key {} expired on {}", self.fingerprint, day(e)), EXTEND_HELP));
-            }
-            Some(e) if e < soon => {
-                out.push((false, format!("the published key {} expires on {}", self.fingerprint, day(e)), EXTEND_HELP));
-            }
+            Some(e) if e <= now => out.push(
+                Diagnostic::error(
+                    Code::Key,
+                    format!("the published key {fpr} expired on {}", day(e)),
+                )
+                .help(EXTEND_HELP),
+            ),
+            Some(e) if e < soon => out.push(
+                Diagnostic::warning(
+                    Code::Key,
+                    format!("the published key {fpr} expires on {}", day(e)),
+                )
+                .help(EXTEND_HELP),
+            ),
             _ => {}
         }
         let can_encrypt = self.primary_encrypts
-            || self.subkeys.iter().any(|s| s.encrypts && s.expires_at.is_none_or(|e| e > now));
+            || self
+                .subkeys
+                .iter()
+                .any(|s| s.encrypts && s.expires_at.is_none_or(|e| e > now));
         if !can_encrypt {
-            out.push((
-                false,
-                "the published key has no valid encryption (sub)key: reporters cannot encrypt to it".into(),
-                "add one with `gpg --quick-add-key FINGERPRINT cv25519 encr 2y` and export the key again",
-            ));
+            out.push(
+                Diagnostic::warning(
+                    Code::Key,
+                    "the published key has no valid encryption (sub)key: reporters cannot encrypt to it",
+                )
+                .help(
+                    "add one with `gpg --quick-add-key FINGERPRINT cv25519 encr 2y` and export the key again",
+                ),
+            );
         }
         out
     }
 }
 
 const NEW_KEY_HELP: &str = "publish the PSIRT's current key (see docs/signing.md, \"Rotating the key\")";
-const EXTEND_HELP: &str =
-    "extend it with `gpg --quick-set-expire FINGERPRINT 2y` (and `… 2y '*'` for subkeys), then export and commit the public key again";
+const EXTEND_HELP: &str = "extend it with `gpg --quick-set-expire FINGERPRINT 2y` (and `… 2y '*'` for subkeys), then export and commit the public key again";
 
 /// User ids as text, the primary one (by the primary-user-id flag) first; gpg does not
 /// set the flag on a single user id, so otherwise the first in the file leads.
@@ -400,10 +277,10 @@ fn user_ids(key: &SignedPublicKey) -> Vec<String> {
         .iter()
         .filter_map(|u| {
             let text = String::from_utf8_lossy(u.id.id()).into_owned();
-            let signed = u
-                .signatures
-                .iter()
-                .any(|s| s.verify_certification(&key.primary_key, Tag::UserId, &u.id).is_ok());
+            let signed = u.signatures.iter().any(|s| {
+                s.verify_certification(&key.primary_key, Tag::UserId, &u.id)
+                    .is_ok()
+            });
             signed.then(|| (u.is_primary(), text))
         })
         .collect();
@@ -413,7 +290,11 @@ fn user_ids(key: &SignedPublicKey) -> Vec<String> {
 
 /// Loads the configured public key: `Ok(None)` when none is configured; warnings ride
 /// along with the key.
-pub fn load(root: &Path, config: &SiteConfig, now: Timestamp) -> Result<Option<(KeyInfo, Vec<Diagnostic>)>, Vec<Diagnostic>> {
+pub fn load(
+    root: &Path,
+    config: &SiteConfig,
+    now: Timestamp,
+) -> Result<Option<(KeyInfo, Vec<Diagnostic>)>, Vec<Diagnostic>> {
     let Some(pgp) = &config.pgp else {
         return Ok(None);
     };
@@ -426,16 +307,20 @@ pub fn load(root: &Path, config: &SiteConfig, now: Timestamp) -> Result<Option<(
         )]
     })?;
     let info = KeyInfo::from_armored(&text).map_err(|e| {
-        vec![here(Diagnostic::error(Code::Key, format!("{}: {}", rel.display(), e.message)).help(e.help))]
+        vec![here(
+            Diagnostic::error(Code::Key, format!("{}: {}", rel.display(), e.message)).help(e.help),
+        )]
     })?;
-    let mut warnings = Vec::new();
-    let mut errors = Vec::new();
-    for (is_error, message, help) in info.problems(now) {
-        let d = if is_error { Diagnostic::error(Code::Key, message) } else { Diagnostic::warning(Code::Key, message) };
-        let d = here(d.help(help));
-        if is_error { errors.push(d) } else { warnings.push(d) }
+    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = info
+        .problems(now)
+        .into_iter()
+        .map(here)
+        .partition(Diagnostic::is_error);
+    if errors.is_empty() {
+        Ok(Some((info, warnings)))
+    } else {
+        Err(errors)
     }
-    if errors.is_empty() { Ok(Some((info, warnings))) } else { Err(errors) }
 }
 
 #[cfg(test)]
@@ -449,7 +334,10 @@ mod tests {
             email_of("Acme PSIRT (EXAMPLE) <psirt@acme.example>").as_deref(),
             Some("psirt@acme.example")
         );
-        assert_eq!(email_of("psirt@acme.example").as_deref(), Some("psirt@acme.example"));
+        assert_eq!(
+            email_of("psirt@acme.example").as_deref(),
+            Some("psirt@acme.example")
+        );
         assert_eq!(email_of("Just a name"), None);
         assert_eq!(email_of("Bad <a b@c.d>"), None);
     }
@@ -461,11 +349,5 @@ mod tests {
         assert!(e.message.contains("SECRET"), "{}", e.message);
         let e = KeyInfo::from_armored("hello").expect_err("garbage");
         assert!(e.message.contains("not an ASCII-armored"), "{}", e.message);
-    }
-
-    #[test]
-    fn describes_capabilities() {
-        let c = Caps { sign: true, encrypt: true, ..Caps::default() };
-        assert_eq!(c.describe(), "sign, encrypt");
     }
 }

@@ -10,11 +10,13 @@ use std::path::Path;
 
 use jiff::Timestamp;
 use pgp::armor::{BlockType, Dearmor};
-use pgp::composed::{ArmorOptions, CleartextSignedMessage, Deserializable, DetachedSignature, SignedSecretKey};
+use pgp::composed::{
+    ArmorOptions, CleartextSignedMessage, Deserializable, DetachedSignature, SignedSecretKey,
+};
 use pgp::packet::{SecretKey, SecretSubkey};
 use pgp::types::{Password, SigningKey};
 
-use crate::config::{CONFIG_FILE, SiteConfig, SigningConfig};
+use crate::config::{CONFIG_FILE, SigningConfig, SiteConfig};
 use crate::diag::{Code, Diagnostic};
 use crate::pgpkey::{self, Component};
 
@@ -118,13 +120,19 @@ pub fn load(root: &Path, config: &SiteConfig) -> Result<Option<Signer>, Vec<Diag
     let Some(signing) = &config.signing else {
         return Ok(None);
     };
-    load_at(root, signing, Timestamp::now()).map(Some).map_err(|d| vec![d])
+    load_at(root, signing, Timestamp::now())
+        .map(Some)
+        .map_err(|d| vec![d])
 }
 
 /// [`load`] with an explicit clock, checking expiry against `now`.
 pub fn load_at(root: &Path, cfg: &SigningConfig, now: Timestamp) -> Result<Signer, Diagnostic> {
     let (text, origin) = key_text(root, cfg)?;
-    let unlock = Unlock { password: passphrase(cfg), passphrase_env: &cfg.passphrase_env, origin: &origin };
+    let unlock = Unlock {
+        password: passphrase(cfg),
+        passphrase_env: &cfg.passphrase_env,
+        origin: &origin,
+    };
     build(&text, &unlock, now)
 }
 
@@ -154,14 +162,20 @@ fn build(text: &str, how: &Unlock<'_>, now: Timestamp) -> Result<Signer, Diagnos
     let secret = parse_secret(text, origin)?;
     let public = secret.to_public_key();
     let primary = pgpkey::primary_component(&public).ok_or_else(|| {
-        error(format!("the signing key from {origin} has no valid self-signature"))
-            .help("refresh its self-signatures, e.g. `gpg --quick-set-expire FINGERPRINT 2y`, and export it again")
+        error(format!(
+            "the signing key from {origin} has no valid self-signature"
+        ))
+        .help(
+            "refresh its self-signatures, e.g. `gpg --quick-set-expire FINGERPRINT 2y`, and export it again",
+        )
     })?;
-    check_usable(&primary, "signing key", &origin, now)?;
+    check_usable(&primary, "signing key", origin, now)?;
     let candidates = candidates(&secret, &public, &primary, now);
     if candidates.is_empty() {
-        return Err(error(format!("the key from {origin} has no valid signing key or subkey"))
-            .help("add one with `gpg --quick-add-key FINGERPRINT ed25519 sign 2y`, or extend an expired one"));
+        return Err(error(format!(
+            "the key from {origin} has no valid signing key or subkey"
+        ))
+        .help("add one with `gpg --quick-add-key FINGERPRINT ed25519 sign 2y`, or extend an expired one"));
     }
     let (key, signing_fingerprint) = unlock(&secret, &candidates, how)?;
     let public_armored = public.to_armored_string(ArmorOptions::default()).map_err(|e| {
@@ -187,23 +201,27 @@ fn key_text(root: &Path, cfg: &SigningConfig) -> Result<(String, String), Diagno
     match std::env::var(&cfg.key_env) {
         Ok(v) if !v.trim().is_empty() => return Ok((v, format!("${}", cfg.key_env))),
         Err(std::env::VarError::NotUnicode(_)) => {
-            return Err(error(format!("${} is not valid UTF-8", cfg.key_env))
-                .help("put the ASCII-armored key text (`gpg --armor --export-secret-keys`) in the variable"));
+            return Err(error(format!("${} is not valid UTF-8", cfg.key_env)).help(
+                "put the ASCII-armored key text (`gpg --armor --export-secret-keys`) in the variable",
+            ));
         }
         _ => {}
     }
     let Some(file) = &cfg.key_file else {
-        return Err(error(format!("[signing] is configured but no key was given: ${} is not set and there is no key_file", cfg.key_env))
-            .in_file(CONFIG_FILE)
+        return Err(error(format!("{CONFIG_FILE} has [signing] but no key was given: ${} is not set and there is no key_file", cfg.key_env))
             .help(format!("set ${} to the armored secret key (in CI: from a secret), or set [signing] key_file, or remove [signing]", cfg.key_env)));
     };
     let origin = format!("`{}`", file.display());
     std::fs::read_to_string(crate::site_path(root, file))
         .map(|t| (t, origin.clone()))
         .map_err(|e| {
-            error(format!("cannot read the signing key {origin}: {e}"))
-                .in_file(CONFIG_FILE)
-                .help(format!("key_file is relative to the site root; or pass the key in ${} instead", cfg.key_env))
+            error(format!(
+                "cannot read the signing key {origin} ([signing] key_file in {CONFIG_FILE}): {e}"
+            ))
+            .help(format!(
+                "key_file is relative to the site root; or pass the key in ${} instead",
+                cfg.key_env
+            ))
         })
 }
 
@@ -214,7 +232,10 @@ fn parse_secret(text: &str, origin: &str) -> Result<SignedSecretKey, Diagnostic>
     match dearmor.typ {
         Some(BlockType::PrivateKey) => {}
         Some(BlockType::PublicKey) => {
-            return Err(error(format!("{origin} holds a public key; signing needs the secret key")).help(export_help));
+            return Err(error(format!(
+                "{origin} holds a public key; signing needs the secret key"
+            ))
+            .help(export_help));
         }
         _ => {
             let hint = if text.trim().len() < 256 && !text.contains('\n') {
@@ -222,19 +243,27 @@ fn parse_secret(text: &str, origin: &str) -> Result<SignedSecretKey, Diagnostic>
             } else {
                 ""
             };
-            return Err(error(format!("{origin} is not an ASCII-armored OpenPGP secret key{hint}")).help(export_help));
+            return Err(error(format!(
+                "{origin} is not an ASCII-armored OpenPGP secret key{hint}"
+            ))
+            .help(export_help));
         }
     }
     // The library's error text is deliberately dropped: it may quote the input.
-    SignedSecretKey::from_string(text)
-        .map(|(k, _)| k)
-        .map_err(|_| error(format!("{origin} holds an OpenPGP secret key that cannot be read")).help(export_help))
+    SignedSecretKey::from_string(text).map(|(k, _)| k).map_err(|_| {
+        error(format!(
+            "{origin} holds an OpenPGP secret key that cannot be read"
+        ))
+        .help(export_help)
+    })
 }
 
 fn check_usable(c: &Component, what: &str, origin: &str, now: Timestamp) -> Result<(), Diagnostic> {
     if c.revoked {
-        return Err(error(format!("the {what} {} from {origin} is revoked", c.fingerprint))
-            .help("configure the PSIRT's current key (docs/signing.md, \"Rotating the key\")"));
+        return Err(
+            error(format!("the {what} {} from {origin} is revoked", c.fingerprint))
+                .help("configure the PSIRT's current key (docs/signing.md, \"Rotating the key\")"),
+        );
     }
     if let Some(e) = c.expires.filter(|e| *e <= now) {
         return Err(error(format!("the {what} {} from {origin} expired on {}", c.fingerprint, e.strftime("%Y-%m-%d")))
@@ -245,15 +274,25 @@ fn check_usable(c: &Component, what: &str, origin: &str, now: Timestamp) -> Resu
 
 /// Fingerprints of the components that may sign now, best first: the newest valid
 /// signing subkey with secret material, then the primary key if it may sign.
-fn candidates(secret: &SignedSecretKey, public: &pgp::composed::SignedPublicKey, primary: &Component, now: Timestamp) -> Vec<String> {
+fn candidates(
+    secret: &SignedSecretKey,
+    public: &pgp::composed::SignedPublicKey,
+    primary: &Component,
+    now: Timestamp,
+) -> Vec<String> {
     let mut subs: Vec<Component> = public
         .public_subkeys
         .iter()
         .filter_map(|s| pgpkey::subkey_component(public, s))
         .filter(|c| c.caps.sign && c.is_valid_at(now))
-        .filter(|c| secret.secret_subkeys.iter().any(|s| pgpkey::fingerprint_hex(&s.key) == c.fingerprint))
+        .filter(|c| {
+            secret
+                .secret_subkeys
+                .iter()
+                .any(|s| pgpkey::fingerprint_hex(&s.key) == c.fingerprint)
+        })
         .collect();
-    subs.sort_by(|a, b| b.created.cmp(&a.created));
+    subs.sort_by_key(|c| std::cmp::Reverse(c.created));
     let mut out: Vec<String> = subs.into_iter().map(|c| c.fingerprint).collect();
     if primary.caps.sign {
         out.push(primary.fingerprint.clone());
@@ -266,7 +305,11 @@ fn passphrase(cfg: &SigningConfig) -> Option<Password> {
 }
 
 /// Unlocks the first candidate whose secret material is present.
-fn unlock(secret: &SignedSecretKey, candidates: &[String], how: &Unlock<'_>) -> Result<(Unlocked, String), Diagnostic> {
+fn unlock(
+    secret: &SignedSecretKey,
+    candidates: &[String],
+    how: &Unlock<'_>,
+) -> Result<(Unlocked, String), Diagnostic> {
     let (origin, var) = (how.origin, how.passphrase_env);
     let empty = Password::empty();
     let pw = how.password.as_ref().unwrap_or(&empty);
@@ -277,7 +320,11 @@ fn unlock(secret: &SignedSecretKey, candidates: &[String], how: &Unlock<'_>) -> 
             let mut k = secret.primary_key.clone();
             let locked = k.secret_params().is_encrypted();
             (locked, k.remove_password(pw).map(|()| Unlocked::Primary(k)))
-        } else if let Some(s) = secret.secret_subkeys.iter().find(|s| pgpkey::fingerprint_hex(&s.key) == *fp) {
+        } else if let Some(s) = secret
+            .secret_subkeys
+            .iter()
+            .find(|s| pgpkey::fingerprint_hex(&s.key) == *fp)
+        {
             let mut k = s.key.clone();
             let locked = k.secret_params().is_encrypted();
             (locked, k.remove_password(pw).map(|()| Unlocked::Subkey(k)))
@@ -304,15 +351,23 @@ fn unlock(secret: &SignedSecretKey, candidates: &[String], how: &Unlock<'_>) -> 
 fn self_test(signer: &Signer, public: &pgp::composed::SignedPublicKey) -> Result<(), Diagnostic> {
     let probe = b"psirt-site signing self-test\n";
     let armored = signer.detached(probe)?;
-    let verified = DetachedSignature::from_string(&armored).ok().is_some_and(|(sig, _)| {
-        sig.verify(&public.primary_key, probe).is_ok()
-            || public.public_subkeys.iter().any(|s| sig.verify(&s.key, probe).is_ok())
-    });
+    let verified = DetachedSignature::from_string(&armored)
+        .ok()
+        .is_some_and(|(sig, _)| {
+            sig.verify(&public.primary_key, probe).is_ok()
+                || public
+                    .public_subkeys
+                    .iter()
+                    .any(|s| sig.verify(&s.key, probe).is_ok())
+        });
     if verified {
         Ok(())
     } else {
-        Err(error(format!("signatures made with key {} do not verify", signer.fingerprint))
-            .help("the key file may be corrupt; export it again"))
+        Err(error(format!(
+            "signatures made with key {} do not verify",
+            signer.fingerprint
+        ))
+        .help("the key file may be corrupt; export it again"))
     }
 }
 

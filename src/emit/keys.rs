@@ -35,6 +35,8 @@ struct KeyView<'a> {
     subkeys: &'a [SubkeyInfo],
     download_url: String,
     wkd_email: Option<&'a str>,
+    /// This build signs CSAF documents and security.txt: the page explains `gpg --verify`.
+    signs: bool,
 }
 
 #[derive(Serialize)]
@@ -62,13 +64,17 @@ pub fn emit(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputF
             subkeys: &key.subkeys,
             download_url: format!("{root}/{KEY_FILE}"),
             wkd_email: key.wkd_email.as_deref(),
+            signs: site.signing,
         },
     };
     let html = page(theme, "pgp.html", &ctx, KEY_PAGE, "rendering the PGP key page").map_err(|d| vec![d])?;
     let mut files = vec![
         html,
         OutputFile::new(KEY_FILE, key.armored.clone()),
-        OutputFile::new(format!(".well-known/csaf/openpgp/{}.asc", key.fingerprint), key.armored.clone()),
+        OutputFile::new(
+            format!(".well-known/csaf/openpgp/{}.asc", key.fingerprint),
+            key.armored.clone(),
+        ),
     ];
     if let Some(path) = key.wkd_email.as_deref().and_then(wkd_path) {
         files.push(OutputFile::new(path, key.binary.clone()));

@@ -47,7 +47,9 @@ pub fn expires(now: Timestamp, cfg: &SecurityTxtConfig) -> Result<Timestamp, Str
         (None, n) => {
             let n = n.as_ref().map_or(DEFAULT_EXPIRES_AFTER_DAYS, |n| *n.get_ref());
             let n = n.clamp(1, MAX_EXPIRES_AFTER_DAYS);
-            let at = now.checked_add(days(n)).map_err(|e| format!("cannot add {n} days to the build time: {e}"))?;
+            let at = now
+                .checked_add(days(n))
+                .map_err(|e| format!("cannot add {n} days to the build time: {e}"))?;
             // Whole seconds: RFC 3339 without a fraction is what every parser accepts.
             Timestamp::from_second(at.as_second()).map_err(|e| e.to_string())
         }
@@ -72,18 +74,26 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
     }
     if let (Some(fixed), Some(_)) = (&cfg.expires, &cfg.expires_after_days) {
         out.push(
-            Diagnostic::error(Code::SecurityTxt, "security_txt sets both `expires` and `expires_after_days`")
-                .at(CONFIG_FILE, fixed.span())
-                .help("keep `expires_after_days` (moves forward with every build) and remove `expires`"),
+            Diagnostic::error(
+                Code::SecurityTxt,
+                "security_txt sets both `expires` and `expires_after_days`",
+            )
+            .at(CONFIG_FILE, fixed.span())
+            .help("keep `expires_after_days` (moves forward with every build) and remove `expires`"),
         );
     } else if let Some(fixed) = &cfg.expires {
         out.extend(check_fixed(site.build_time, fixed));
     }
     for lang in cfg.preferred_languages.iter().filter(|l| !is_language_tag(l)) {
         out.push(
-            Diagnostic::error(Code::SecurityTxt, format!("`{}` is not a language tag", lang.escape_debug()))
-                .in_file(CONFIG_FILE)
-                .help("write tags such as \"en\", \"de\" or \"pt-BR\" (RFC 5646)"),
+            Diagnostic::error(
+                Code::SecurityTxt,
+                format!(
+                    "{CONFIG_FILE} [security_txt] preferred_languages: `{}` is not a language tag",
+                    lang.escape_debug()
+                ),
+            )
+            .help("write tags such as \"en\", \"de\" or \"pt-BR\" (RFC 5646)"),
         );
     }
     out
@@ -94,26 +104,49 @@ fn check_fixed(now: Timestamp, fixed: &toml::Spanned<toml::value::Datetime>) -> 
     let renew = "use `expires_after_days` instead, so every build renews the date";
     let t = match to_timestamp(fixed.get_ref()) {
         Ok(t) => t,
-        Err(e) => return Some(at(Diagnostic::error(Code::SecurityTxt, format!("security_txt.expires: {e}")).help(renew))),
+        Err(e) => {
+            return Some(at(Diagnostic::error(
+                Code::SecurityTxt,
+                format!("security_txt.expires: {e}"),
+            )
+            .help(renew)));
+        }
     };
     let shown = rfc3339(t);
     if t <= now {
-        return Some(at(Diagnostic::error(Code::SecurityTxt, format!("security_txt.expires ({shown}) is in the past"))
-            .help(renew)));
+        return Some(at(Diagnostic::error(
+            Code::SecurityTxt,
+            format!("security_txt.expires ({shown}) is in the past"),
+        )
+        .help(renew)));
     }
-    if now.checked_add(days(EXPIRY_WARNING_DAYS)).is_ok_and(|soon| t < soon) {
-        return Some(at(Diagnostic::warning(Code::SecurityTxt, format!("security.txt expires soon ({shown})")).help(renew)));
+    if now
+        .checked_add(days(EXPIRY_WARNING_DAYS))
+        .is_ok_and(|soon| t < soon)
+    {
+        return Some(at(Diagnostic::warning(
+            Code::SecurityTxt,
+            format!("security.txt expires soon ({shown})"),
+        )
+        .help(renew)));
     }
-    if now.checked_add(days(MAX_EXPIRES_AFTER_DAYS)).is_ok_and(|limit| t > limit) {
-        return Some(at(Diagnostic::warning(Code::SecurityTxt, format!("security.txt expires more than a year from now ({shown})"))
-            .help("RFC 9116 recommends an Expires less than a year away")));
+    if now
+        .checked_add(days(MAX_EXPIRES_AFTER_DAYS))
+        .is_ok_and(|limit| t > limit)
+    {
+        return Some(at(Diagnostic::warning(
+            Code::SecurityTxt,
+            format!("security.txt expires more than a year from now ({shown})"),
+        )
+        .help("RFC 9116 recommends an Expires less than a year away")));
     }
     None
 }
 
 /// RFC 5646 in outline: letters, digits and hyphens, starting with a letter.
 fn is_language_tag(s: &str) -> bool {
-    s.split('-').all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()))
+    s.split('-')
+        .all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()))
         && s.starts_with(|c: char| c.is_ascii_alphabetic())
 }
 
@@ -152,9 +185,10 @@ pub fn fields(site: &Site) -> Result<Vec<(&'static str, String)>, String> {
 /// The unsigned file text; refuses values with line breaks or other control characters.
 pub fn render(site: &Site) -> Result<String, Vec<Diagnostic>> {
     let fields = fields(site).map_err(|e| {
-        vec![Diagnostic::error(Code::SecurityTxt, format!("security.txt Expires: {e}"))
-            .in_file(CONFIG_FILE)
-            .help("see [security_txt] in docs/disclosure.md")]
+        vec![
+            Diagnostic::error(Code::SecurityTxt, format!("security.txt Expires: {e}"))
+                .help("see [security_txt] in docs/disclosure.md"),
+        ]
     })?;
     let mut bad = Vec::new();
     let mut text = String::new();
@@ -162,8 +196,7 @@ pub fn render(site: &Site) -> Result<String, Vec<Diagnostic>> {
         if value.is_empty() || value.chars().any(char::is_control) {
             bad.push(
                 Diagnostic::error(Code::SecurityTxt, format!("security.txt {name} value `{}` is empty or contains a line break or control character", value.escape_debug()))
-                    .in_file(CONFIG_FILE)
-                    .help("remove the line break from the value in site.toml"),
+                    .help(format!("remove the line break from the value in {CONFIG_FILE}")),
             );
         }
         text.push_str(&format!("{name}: {value}\n"));
@@ -201,11 +234,20 @@ mod tests {
     #[test]
     fn expires_from_days_default_and_clamped() {
         let now = ts("2026-11-18T10:13:20.5Z");
-        assert_eq!(rfc3339(expires(now, &cfg(None, None)).expect("default")), "2027-05-17T10:13:20Z");
+        assert_eq!(
+            rfc3339(expires(now, &cfg(None, None)).expect("default")),
+            "2027-05-17T10:13:20Z"
+        );
         assert_eq!(expires(now, &cfg(Some(30), None)), Ok(ts("2026-12-18T10:13:20Z")));
-        assert_eq!(expires(now, &cfg(Some(1000), None)), Ok(ts("2027-11-18T10:13:20Z")));
+        assert_eq!(
+            expires(now, &cfg(Some(1000), None)),
+            Ok(ts("2027-11-18T10:13:20Z"))
+        );
         assert_eq!(expires(now, &cfg(Some(0), None)), Ok(ts("2026-11-19T10:13:20Z")));
-        assert_eq!(expires(now, &cfg(None, Some("2027-01-31"))), Ok(ts("2027-01-31T00:00:00Z")));
+        assert_eq!(
+            expires(now, &cfg(None, Some("2027-01-31"))),
+            Ok(ts("2027-01-31T00:00:00Z"))
+        );
         assert!(expires(now, &cfg(Some(10), Some("2027-01-31"))).is_err());
     }
 
@@ -222,7 +264,8 @@ mod tests {
     #[test]
     fn fixed_expiry_checks() {
         let now = ts("2026-11-18T00:00:00Z");
-        let spanned = |s: &str| toml::Spanned::new(0..0, s.parse::<toml::value::Datetime>().expect("datetime"));
+        let spanned =
+            |s: &str| toml::Spanned::new(0..0, s.parse::<toml::value::Datetime>().expect("datetime"));
         let past = check_fixed(now, &spanned("2026-01-01")).expect("past");
         assert!(past.is_error());
         let soon = check_fixed(now, &spanned("2026-12-01")).expect("soon");

@@ -1,0 +1,434 @@
+//! Signing, key reading, WKD and security.txt expiry, end to end where possible: every
+//! signature is checked with rPGP and, when `gpg` is on PATH, with `gpg --verify` in a
+//! throwaway GNUPGHOME (the tests say so and skip that part when gpg is missing).
+//!
+//! Keys: one generated here with rPGP (primary certify-only + signing and encryption
+//! subkeys, the offline-primary layout), the demo key under keys/, and test-only keys
+//! under tests/fixtures/keys/ (see generate.sh there).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use jiff::Timestamp;
+use pgp::composed::{
+    ArmorOptions, CleartextSignedMessage, Deserializable, DetachedSignature, EncryptionCaps, KeyType,
+    SecretKeyParamsBuilder, SignedPublicKey, SubkeyParamsBuilder,
+};
+use pgp::crypto::ecc_curve::ECCCurve;
+use psirt_site::config::{SecurityTxtConfig, SigningConfig};
+use psirt_site::diag::{Code, Diagnostic};
+use psirt_site::emit::keys::{wkd_hash, wkd_path};
+use psirt_site::emit::security_txt::expires;
+use psirt_site::pgpkey::KeyInfo;
+use psirt_site::signing::{Signer, load_at};
+
+const FIXTURE_PASSPHRASE: &str = "test-only-passphrase";
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(repo().join("tests/fixtures/keys").join(name)).expect("fixture key")
+}
+
+/// An Ed25519 key whose primary only certifies; signatures come from a subkey.
+fn generated_secret_key() -> String {
+    let mut sign = SubkeyParamsBuilder::default();
+    sign.key_type(KeyType::Ed25519Legacy)
+        .can_sign(true)
+        .can_encrypt(EncryptionCaps::None);
+    let mut encrypt = SubkeyParamsBuilder::default();
+    encrypt
+        .key_type(KeyType::ECDH(ECCCurve::Curve25519Legacy))
+        .can_sign(false)
+        .can_encrypt(EncryptionCaps::All);
+    let mut params = SecretKeyParamsBuilder::default();
+    params
+        .key_type(KeyType::Ed25519Legacy)
+        .can_certify(true)
+        .can_sign(false)
+        .can_encrypt(EncryptionCaps::None)
+        .primary_user_id("Generated Test Key (TEST ONLY) <generated@test.invalid>".into())
+        .subkeys(vec![
+            sign.build().expect("sign subkey"),
+            encrypt.build().expect("encryption subkey"),
+        ]);
+    let key = params
+        .build()
+        .expect("key params")
+        .generate(rand::thread_rng())
+        .expect("key generation");
+    key.to_armored_string(ArmorOptions::default()).expect("armor")
+}
+
+/// A throwaway GNUPGHOME with `public_key` imported, or `None` (with a note) without gpg.
+struct Gpg {
+    home: tempfile::TempDir,
+}
+
+impl Gpg {
+    fn with_key(public_key: &str) -> Option<Gpg> {
+        if Command::new("gpg").arg("--version").output().is_err() {
+            eprintln!("NOTE: gpg is not on PATH; skipping the `gpg --verify` part of this test");
+            return None;
+        }
+        let home = tempfile::tempdir().expect("temp GNUPGHOME");
+        let gpg = Gpg { home };
+        let key = gpg.home.path().join("key.asc");
+        std::fs::write(&key, public_key).expect("write key");
+        let out = gpg.run(&["--import", path_str(&key)]);
+        assert!(
+            out.status.success(),
+            "gpg --import: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Some(gpg)
+    }
+
+    fn run(&self, args: &[&str]) -> std::process::Output {
+        Command::new("gpg")
+            .env("GNUPGHOME", self.home.path())
+            .args(["--batch", "--no-tty"])
+            .args(args)
+            .output()
+            .expect("run gpg")
+    }
+
+    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.home.path().join(name);
+        std::fs::write(&p, bytes).expect("write file");
+        p
+    }
+
+    fn assert_good(&self, args: &[&str]) {
+        let out = self.run(&[&["--verify"], args].concat());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success() && err.contains("Good signature"),
+            "gpg --verify failed:\n{err}"
+        );
+    }
+
+    fn kill_agent(&self) {
+        let _ = Command::new("gpgconf")
+            .env("GNUPGHOME", self.home.path())
+            .args(["--kill", "all"])
+            .output();
+    }
+}
+
+impl Drop for Gpg {
+    fn drop(&mut self) {
+        self.kill_agent();
+    }
+}
+
+fn path_str(p: &Path) -> &str {
+    p.to_str().expect("UTF-8 temp path")
+}
+
+/// Checks both signature kinds with rPGP, and with gpg when present.
+fn assert_signatures_verify(signer: &Signer) {
+    let data = b"{\"document\": {\"title\": \"CSAF bytes, signed exactly\"}}  \r\n";
+    let detached = signer.detached(data).expect("detached signature");
+    assert!(
+        detached.starts_with("-----BEGIN PGP SIGNATURE-----"),
+        "{detached}"
+    );
+    // Trailing blanks and CRLF on purpose: the rPGP 0.21 clear-signing bug (CRATES.md §3).
+    let text = "Contact: mailto:psirt@test.invalid   \r\nExpires: 2027-05-17T10:13:20Z\t\n- dashed line\n";
+    let signed = signer.clearsign(text).expect("cleartext signature");
+    assert!(
+        signed.starts_with("-----BEGIN PGP SIGNED MESSAGE-----\n"),
+        "{signed}"
+    );
+    assert!(
+        signed.contains("\nContact: mailto:psirt@test.invalid\nExpires:"),
+        "{signed}"
+    );
+
+    let (public, _) = SignedPublicKey::from_string(signer.public_key_armored()).expect("public key");
+    let verifies =
+        |f: &dyn Fn(&pgp::packet::PublicSubkey) -> bool| public.public_subkeys.iter().any(|s| f(&s.key));
+    let (sig, _) = DetachedSignature::from_string(&detached).expect("parse detached");
+    assert!(verifies(&|k| sig.verify(k, data).is_ok()) || sig.verify(&public.primary_key, data).is_ok());
+    let (msg, _) = CleartextSignedMessage::from_string(&signed).expect("parse cleartext");
+    assert!(verifies(&|k| msg.verify(k).is_ok()) || msg.verify(&public.primary_key).is_ok());
+
+    if let Some(gpg) = Gpg::with_key(signer.public_key_armored()) {
+        let file = gpg.file("doc.json", data);
+        let asc = gpg.file("doc.json.asc", detached.as_bytes());
+        gpg.assert_good(&[path_str(&asc), path_str(&file)]);
+        let tampered = gpg.file("tampered.json", b"{}");
+        let out = gpg.run(&["--verify", path_str(&asc), path_str(&tampered)]);
+        assert!(!out.status.success(), "gpg accepted a signature over other bytes");
+        let txt = gpg.file("security.txt", signed.as_bytes());
+        gpg.assert_good(&[path_str(&txt)]);
+    }
+}
+
+#[test]
+fn generated_key_signs_with_its_subkey() {
+    let signer = Signer::from_armored(&generated_secret_key(), None, Timestamp::now()).expect("signer");
+    assert_ne!(
+        signer.fingerprint(),
+        signer.signing_fingerprint(),
+        "the signing subkey signs"
+    );
+    assert_eq!(signer.fingerprint().len(), 40);
+    assert!(
+        signer
+            .fingerprint()
+            .chars()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+    );
+    assert_signatures_verify(&signer);
+}
+
+#[test]
+fn demo_key_signs_and_matches_the_published_key() {
+    let cfg = SigningConfig {
+        key_file: Some("keys/demo-signing-key.asc".into()),
+        key_env: "PSIRT_SITE_TEST_NEVER_SET_1".into(),
+        passphrase_env: "PSIRT_SITE_TEST_NEVER_SET_2".into(),
+    };
+    let signer = load_at(&repo(), &cfg, Timestamp::now()).expect("demo signer");
+    let published = std::fs::read_to_string(repo().join("static/keys/psirt-public.asc")).expect("public key");
+    let info = KeyInfo::from_armored(&published).expect("key info");
+    assert_eq!(signer.fingerprint(), info.fingerprint);
+    assert!(info.user_ids[0].contains("EXAMPLE KEY"), "{:?}", info.user_ids);
+    assert_eq!(info.wkd_email.as_deref(), Some("psirt@acme-networks.example"));
+    assert_eq!(info.algorithm, "EdDSA (Ed25519)");
+    assert_signatures_verify(&signer);
+}
+
+#[test]
+fn signing_from_many_threads() {
+    let signer = Signer::from_armored(&generated_secret_key(), None, Timestamp::now()).expect("signer");
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..8)
+            .map(|i| {
+                let signer = &signer;
+                s.spawn(move || signer.detached(format!("document {i}").as_bytes()).expect("sign"))
+            })
+            .collect();
+        for h in handles {
+            assert!(h.join().expect("thread").contains("BEGIN PGP SIGNATURE"));
+        }
+    });
+}
+
+/// The diagnostic must never contain the passphrase or any line of the key.
+fn assert_no_secrets(d: &Diagnostic, key: &str, passphrase: Option<&str>) {
+    let shown = format!("{} {}", d.message, d.help.as_deref().unwrap_or(""));
+    if let Some(p) = passphrase {
+        assert!(!shown.contains(p), "passphrase leaked: {shown}");
+    }
+    for line in key
+        .lines()
+        .filter(|l| l.len() > 16 && !l.starts_with("-----") && !l.starts_with("Comment"))
+    {
+        assert!(!shown.contains(line), "key material leaked: {shown}");
+    }
+}
+
+#[test]
+fn protected_key_needs_the_right_passphrase() {
+    let key = fixture("test-protected.asc");
+    let now = Timestamp::now();
+    let missing = Signer::from_armored(&key, None, now).expect_err("no passphrase");
+    assert_eq!(missing.code, Code::Signing);
+    assert!(
+        missing.message.contains("passphrase-protected"),
+        "{}",
+        missing.message
+    );
+    assert!(
+        missing
+            .help
+            .as_deref()
+            .is_some_and(|h| h.contains("$PSIRT_SITE_SIGNING_PASSPHRASE"))
+    );
+    assert_no_secrets(&missing, &key, None);
+
+    let wrong_pass = "wrong-horse-battery-staple";
+    let wrong = Signer::from_armored(&key, Some(wrong_pass), now).expect_err("wrong passphrase");
+    assert_eq!(wrong.code, Code::Signing);
+    assert!(wrong.message.contains("wrong passphrase"), "{}", wrong.message);
+    assert_no_secrets(&wrong, &key, Some(wrong_pass));
+
+    let signer = Signer::from_armored(&key, Some(FIXTURE_PASSPHRASE), now).expect("right passphrase");
+    assert!(!format!("{signer:?}").contains(FIXTURE_PASSPHRASE));
+    assert_signatures_verify(&signer);
+}
+
+#[test]
+fn passphrase_and_key_from_environment() {
+    // Unique variable names: no other test reads them. std serializes its own env access.
+    let (key_var, pass_var) = ("PSIRT_SITE_TEST_KEY_ENV_3", "PSIRT_SITE_TEST_PASS_ENV_3");
+    let key = fixture("test-protected.asc");
+    unsafe {
+        std::env::set_var(key_var, &key);
+        std::env::set_var(pass_var, "not-it");
+    }
+    let cfg = SigningConfig {
+        key_file: Some("does/not/matter.asc".into()),
+        key_env: key_var.into(),
+        passphrase_env: pass_var.into(),
+    };
+    let wrong = load_at(&repo(), &cfg, Timestamp::now()).expect_err("wrong passphrase");
+    assert!(
+        wrong.message.contains(&format!("${key_var}")),
+        "{}",
+        wrong.message
+    );
+    assert!(
+        wrong.message.contains(&format!("${pass_var}")),
+        "{}",
+        wrong.message
+    );
+    assert_no_secrets(&wrong, &key, Some("not-it"));
+    unsafe { std::env::set_var(pass_var, FIXTURE_PASSPHRASE) };
+    let signer = load_at(&repo(), &cfg, Timestamp::now()).expect("env signer");
+    assert_eq!(signer.fingerprint().len(), 40);
+    unsafe {
+        std::env::remove_var(key_var);
+        std::env::remove_var(pass_var);
+    }
+}
+
+#[test]
+fn missing_key_is_a_signing_error() {
+    let none = SigningConfig {
+        key_file: None,
+        key_env: "PSIRT_SITE_TEST_NEVER_SET_4".into(),
+        passphrase_env: "PSIRT_SITE_TEST_NEVER_SET_5".into(),
+    };
+    let d = load_at(&repo(), &none, Timestamp::now()).expect_err("no key");
+    assert_eq!(d.code, Code::Signing);
+    assert!(
+        d.message.contains("$PSIRT_SITE_TEST_NEVER_SET_4"),
+        "{}",
+        d.message
+    );
+    let absent = SigningConfig {
+        key_file: Some("keys/no-such-key.asc".into()),
+        ..none
+    };
+    let d = load_at(&repo(), &absent, Timestamp::now()).expect_err("missing file");
+    assert_eq!(d.code, Code::Signing);
+    assert!(d.message.contains("keys/no-such-key.asc"), "{}", d.message);
+}
+
+#[test]
+fn wrong_kinds_of_key_are_refused() {
+    let public = std::fs::read_to_string(repo().join("static/keys/psirt-public.asc")).expect("public key");
+    let d = Signer::from_armored(&public, None, Timestamp::now()).expect_err("public key as signing key");
+    assert!(d.message.contains("public key"), "{}", d.message);
+    let d = Signer::from_armored("/run/secrets/key.asc", None, Timestamp::now()).expect_err("a path");
+    assert!(d.message.contains("not a path"), "{}", d.message);
+    let secret = fixture("test-protected.asc");
+    let e = KeyInfo::from_armored(&secret).expect_err("secret key as public key");
+    assert!(e.message.contains("SECRET"), "{}", e.message);
+}
+
+#[test]
+fn expired_and_revoked_keys_are_refused() {
+    let now = Timestamp::now();
+    let d = Signer::from_armored(&fixture("test-expired.asc"), None, now).expect_err("expired");
+    assert_eq!(d.code, Code::Signing);
+    assert!(d.message.contains("expired on 2020-01-02"), "{}", d.message);
+    let d = Signer::from_armored(&fixture("test-revoked.asc"), None, now).expect_err("revoked");
+    assert!(d.message.contains("revoked"), "{}", d.message);
+
+    let expired = KeyInfo::from_armored(&fixture("test-expired-public.asc")).expect("parses");
+    assert_eq!(expired.expires.as_deref(), Some("2020-01-02"));
+    assert!(
+        expired
+            .problems(now)
+            .iter()
+            .any(|d| d.is_error() && d.message.contains("expired"))
+    );
+    let revoked = KeyInfo::from_armored(&fixture("test-revoked-public.asc")).expect("parses");
+    assert!(
+        revoked
+            .problems(now)
+            .iter()
+            .any(|d| d.is_error() && d.message.contains("revoked"))
+    );
+}
+
+#[test]
+fn expiring_key_warns_ninety_days_ahead() {
+    let info = KeyInfo::from_armored(&fixture("test-expired-public.asc")).expect("parses");
+    let before: Timestamp = "2019-12-01T00:00:00Z".parse().expect("time");
+    let problems = info.problems(before);
+    assert!(
+        problems
+            .iter()
+            .any(|d| !d.is_error() && d.message.contains("expires on 2020-01-02")),
+        "{problems:?}"
+    );
+    assert!(!problems.iter().any(Diagnostic::is_error));
+}
+
+#[test]
+fn key_info_of_an_rsa_key() {
+    let info = KeyInfo::from_armored(&fixture("test-rsa-public.asc")).expect("parses");
+    assert_eq!(info.algorithm, "RSA 3072");
+    assert_eq!(info.expires, None);
+    assert_eq!(info.user_ids.len(), 2);
+    assert_eq!(info.fingerprint_grouped.split(' ').count(), 10);
+    assert_eq!(info.fingerprint_grouped.replace(' ', ""), info.fingerprint);
+    assert_eq!(info.created.len(), 10);
+    assert_eq!(info.subkeys.len(), 1);
+    assert_eq!(info.subkeys[0].algorithm, "RSA 3072");
+    assert_eq!(info.subkeys[0].capabilities, "encrypt");
+    let json = serde_json::to_value(&info).expect("serialize");
+    for field in [
+        "fingerprint",
+        "fingerprint_grouped",
+        "algorithm",
+        "created",
+        "expires",
+        "user_ids",
+        "subkeys",
+        "wkd_email",
+    ] {
+        assert!(json.get(field).is_some(), "{field} missing from {json}");
+    }
+    assert!(json.get("binary").is_none());
+}
+
+#[test]
+fn wkd_hash_known_values() {
+    // draft-koch-openpgp-webkey-service, §3.1.
+    assert_eq!(wkd_hash("Joe.Doe"), "iy9q119eutrkn8s1mk4r39qejnbu3n5q");
+    assert_eq!(wkd_hash("joe.doe"), wkd_hash("JOE.DOE"));
+    // Checked with `gpg --with-wkd-hash --list-keys` for the demo key's address.
+    assert_eq!(
+        wkd_path("psirt@acme-networks.example").as_deref(),
+        Some(".well-known/openpgpkey/hu/4tz7q7ge5mwz5sjx4yatrzhqs37873ts")
+    );
+}
+
+fn txt_config(days: Option<i64>) -> SecurityTxtConfig {
+    SecurityTxtConfig {
+        expires_after_days: days.map(|d| toml::Spanned::new(0..0, d)),
+        expires: None,
+        preferred_languages: Vec::new(),
+        hiring: None,
+        extra_contacts: Vec::new(),
+    }
+}
+
+#[test]
+fn security_txt_expires_is_clamped() {
+    let now: Timestamp = "2026-11-18T10:13:20Z".parse().expect("time");
+    let at = |days| expires(now, &txt_config(days)).expect("expires").to_string();
+    assert_eq!(at(None), "2027-05-17T10:13:20Z", "default 180 days");
+    assert_eq!(at(Some(365)), "2027-11-18T10:13:20Z");
+    assert_eq!(at(Some(5000)), "2027-11-18T10:13:20Z", "clamped to 365 days");
+    assert_eq!(at(Some(-3)), "2026-11-19T10:13:20Z", "clamped to 1 day");
+}
