@@ -169,7 +169,7 @@ pub fn generate(opts: &BuildOptions) -> Result<Built, Failure> {
     timer.lap("parse");
 
     let key = pgpkey::load(&opts.root, &config, now);
-    let signer = signing::load(&opts.root, &config);
+    let signer = signing::load(&opts.root, &config).map(|s| s.map(|s| s.at_time(now)));
     let (key, signer) = match (key, signer) {
         (Ok(k), Ok(s)) => (k, s),
         (k, s) => {

@@ -12,9 +12,10 @@ use jiff::Timestamp;
 use pgp::armor::{BlockType, Dearmor};
 use pgp::composed::{
     ArmorOptions, CleartextSignedMessage, Deserializable, DetachedSignature, SignedSecretKey,
+    SubpacketConfig,
 };
-use pgp::packet::{SecretKey, SecretSubkey};
-use pgp::types::{Password, SigningKey};
+use pgp::packet::{SecretKey, SecretSubkey, SignatureConfig, SignatureType, Subpacket, SubpacketData};
+use pgp::types::{KeyVersion, Password, SigningKey};
 
 use crate::config::{CONFIG_FILE, SigningConfig, SiteConfig};
 use crate::diag::{Code, Diagnostic};
@@ -27,6 +28,10 @@ pub struct Signer {
     signing_fingerprint: String,
     key: Unlocked,
     public_armored: String,
+    /// Signature creation time, seconds since 1970: the build time (not the wall clock),
+    /// so builds with `SOURCE_DATE_EPOCH` are byte-identical (Ed25519 and RSA PKCS#1
+    /// signatures are deterministic given the same time).
+    created: u32,
 }
 
 /// The component that makes signatures: the primary key, or a signing subkey (the usual
@@ -75,12 +80,49 @@ impl Signer {
         }
     }
 
+    /// Signatures made from now on carry `time` (the build time) as their creation time,
+    /// but never a time before the signing key was created, which verifiers reject.
+    pub fn at_time(mut self, time: Timestamp) -> Self {
+        let build = u32::try_from(time.as_second()).unwrap_or(u32::MAX);
+        let key_created = self.signing_key().created_at().as_secs();
+        self.created = build.max(key_created);
+        self
+    }
+
+    /// The hashed and unhashed subpackets that `gpg` writes too, with our creation time.
+    fn subpackets(&self) -> pgp::errors::Result<(Vec<Subpacket>, Vec<Subpacket>)> {
+        let key = self.signing_key();
+        let time = pgp::types::Timestamp::from_secs(self.created);
+        let hashed = vec![
+            Subpacket::regular(SubpacketData::SignatureCreationTime(time))?,
+            Subpacket::regular(SubpacketData::IssuerFingerprint(key.fingerprint()))?,
+        ];
+        // RFC 9580: v6 signatures must not carry the legacy issuer key id.
+        let unhashed = if key.version() <= KeyVersion::V4 {
+            vec![Subpacket::regular(SubpacketData::IssuerKeyId(key.legacy_key_id()))?]
+        } else {
+            Vec::new()
+        };
+        Ok((hashed, unhashed))
+    }
+
     /// An ASCII-armored detached signature over `data` (binary mode, so the bytes are
     /// signed exactly as served).
     pub fn detached(&self, data: &[u8]) -> Result<String, Diagnostic> {
         let key = Box::new(self.signing_key());
         let hash = key.hash_alg();
-        DetachedSignature::sign_binary_data(rand::thread_rng(), &key, &Password::empty(), hash, data)
+        self.subpackets()
+            .and_then(|(hashed, unhashed)| {
+                let config = SubpacketConfig::UserDefined { hashed, unhashed };
+                DetachedSignature::sign_binary_data_with_subpackets(
+                    rand::thread_rng(),
+                    &key,
+                    &Password::empty(),
+                    hash,
+                    data,
+                    config,
+                )
+            })
             .and_then(|s| s.to_armored_string(ArmorOptions::default()))
             .map_err(|e| sign_failed(&e))
     }
@@ -93,7 +135,13 @@ impl Signer {
         let normalized = normalize_for_clearsign(text);
         let normalized = normalized.strip_suffix('\n').unwrap_or(&normalized);
         let key = Box::new(self.signing_key());
-        CleartextSignedMessage::sign(rand::thread_rng(), normalized, &key, &Password::empty())
+        self.subpackets()
+            .and_then(|(hashed, unhashed)| {
+                let mut config = SignatureConfig::from_key(rand::thread_rng(), &key, SignatureType::Text)?;
+                config.hashed_subpackets = hashed;
+                config.unhashed_subpackets = unhashed;
+                CleartextSignedMessage::new(normalized, config, &key, &Password::empty())
+            })
             .and_then(|m| m.to_armored_string(ArmorOptions::default()))
             .map_err(|e| sign_failed(&e))
     }
@@ -187,7 +235,9 @@ fn build(text: &str, how: &Unlock<'_>, now: Timestamp) -> Result<Signer, Diagnos
         signing_fingerprint,
         key,
         public_armored,
+        created: u32::try_from(now.as_second()).unwrap_or(u32::MAX),
     };
+    let signer = signer.at_time(now);
     self_test(&signer, &public)?;
     Ok(signer)
 }

@@ -2,6 +2,7 @@
 
 pub mod acknowledgments;
 pub mod advisory;
+pub mod build;
 pub mod cvss;
 pub mod enums;
 pub mod ids;

@@ -1,0 +1,376 @@
+//! Construction of the advisory model from front matter. Every check that needs only
+//! one advisory and the product catalog happens here, with spans into the user's file.
+
+use std::ops::Range;
+use std::path::Path;
+
+use jiff::Timestamp;
+use toml::Spanned;
+use toml::value::Datetime;
+
+use super::advisory::{Acknowledgment, Advisory, Affected, Reference, Remediation, Revision, Section, Vulnerability};
+use super::cvss::{CvssV3, CvssV4};
+use super::enums::{ProductStatus, Status};
+use super::ids::{AdvisoryId, Cve, Cwe, ProductId};
+use super::products::Catalog;
+use super::raw::*;
+use super::time::to_timestamp;
+use crate::diag::{Code, Diagnostic};
+use crate::url::check_url;
+
+/// Converts raw front matter into an `Advisory`, collecting every problem.
+pub struct Builder<'a> {
+    pub file: &'a Path,
+    /// Offset of the front matter in the file: added to every span.
+    pub offset: usize,
+    pub catalog: &'a Catalog,
+    pub diags: Vec<Diagnostic>,
+}
+
+impl Builder<'_> {
+    fn span<T>(&self, s: &Spanned<T>) -> Range<usize> {
+        let r = s.span();
+        r.start + self.offset..r.end + self.offset
+    }
+
+    fn error<T>(&mut self, code: Code, at: &Spanned<T>, msg: String, help: &str) {
+        let span = self.span(at);
+        let mut d = Diagnostic::error(code, msg).at(self.file, span);
+        if !help.is_empty() {
+            d = d.help(help);
+        }
+        self.diags.push(d);
+    }
+
+    fn date(&mut self, dt: &Spanned<Datetime>) -> Option<Timestamp> {
+        match to_timestamp(dt.get_ref()) {
+            Ok(t) => Some(t),
+            Err(msg) => {
+                self.error(Code::InvalidDate, dt, msg, "write e.g. 2026-03-10T09:00:00Z");
+                None
+            }
+        }
+    }
+
+    fn url(&mut self, url: &Spanned<String>) -> Option<String> {
+        match check_url(url.get_ref(), &["https", "http"]) {
+            Ok(()) => Some(url.get_ref().clone()),
+            Err(msg) => {
+                self.error(Code::InvalidUrl, url, msg, "use an absolute https:// URL");
+                None
+            }
+        }
+    }
+
+    fn product(&mut self, id: &Spanned<String>) -> Option<ProductId> {
+        let parsed = ProductId::parse(id.get_ref())
+            .ok()
+            .filter(|p| self.catalog.get(p).is_some());
+        if parsed.is_none() {
+            let known = self.catalog.ids_hint();
+            self.error(
+                Code::UnknownProduct,
+                id,
+                format!("unknown product id `{}`", id.get_ref().escape_debug()),
+                &format!("define it in content/products.toml; known ids: {known}"),
+            );
+        }
+        parsed
+    }
+
+    fn non_empty(&mut self, s: &Spanned<String>, what: &str) -> String {
+        if s.get_ref().trim().is_empty() {
+            self.error(Code::InvalidValue, s, format!("{what} is empty"), "");
+        }
+        s.get_ref().trim().to_string()
+    }
+
+    /// Builds the advisory; `None` when any error was found (the diagnostics say why).
+    pub fn build(
+        &mut self,
+        raw: RawAdvisory,
+        body_html: String,
+        sections: Vec<Section>,
+    ) -> Option<Advisory> {
+        let errors_before = self.diags.len();
+        let id = match AdvisoryId::parse(raw.id.get_ref()) {
+            Ok(id) => Some(id),
+            Err(msg) => {
+                let help = "use letters, digits, `-`, `_` and `.` only, e.g. ACME-SA-2026-0042";
+                self.error(Code::InvalidId, &raw.id, msg, help);
+                None
+            }
+        };
+        let title = self.non_empty(&raw.title, "title");
+        let summary = self.non_empty(&raw.summary, "summary");
+        let published = self.date(&raw.published);
+        let revisions = self.revisions(&raw, published);
+        let affected = self.affected(&raw.affected);
+        // Vulnerabilities concern the products that are (or may be) affected; products
+        // known not to be affected are stated as such for every vulnerability.
+        let affected_ids: Vec<ProductId> = affected
+            .iter()
+            .filter(|a| a.status != ProductStatus::KnownNotAffected)
+            .map(|a| a.product.clone())
+            .collect();
+        self.duplicate_cves(&raw.vulnerabilities);
+        let reference_date = revisions.last().map(|r| r.date).or(published);
+        let vulnerabilities = raw
+            .vulnerabilities
+            .iter()
+            .map(|v| self.vulnerability(v, &affected_ids, reference_date))
+            .collect::<Vec<_>>();
+        let acknowledgments = raw.acknowledgments.iter().map(|a| self.acknowledgment(a)).collect();
+        let references = raw
+            .references
+            .iter()
+            .filter_map(|r| {
+                self.url(&r.url).map(|url| Reference {
+                    url,
+                    summary: r.summary.trim().to_string(),
+                })
+            })
+            .collect();
+        if self.diags[errors_before..].iter().any(Diagnostic::is_error) {
+            return None;
+        }
+        Some(Advisory {
+            id: id?,
+            title,
+            published: published?,
+            status: raw.status,
+            tlp: raw.tlp,
+            summary,
+            revisions,
+            affected,
+            vulnerabilities: vulnerabilities.into_iter().collect::<Option<Vec<_>>>()?,
+            acknowledgments,
+            references,
+            body_html,
+            sections,
+            source: self.file.to_path_buf(),
+            id_span: self.span(&raw.id),
+        })
+    }
+
+    fn revisions(&mut self, raw: &RawAdvisory, published: Option<Timestamp>) -> Vec<Revision> {
+        if raw.revisions.is_empty() && raw.status != Status::Draft {
+            self.error(
+                Code::NoRevisions,
+                &raw.id,
+                "a non-draft advisory needs at least one [[revisions]] entry".into(),
+                "add [[revisions]] with date = <published> and summary = \"Initial public release\"",
+            );
+        }
+        let mut out: Vec<Revision> = Vec::new();
+        let mut previous = published;
+        for (i, r) in raw.revisions.iter().enumerate() {
+            let Some(date) = self.date(&r.date) else { continue };
+            if let Some(prev) = previous.filter(|p| date < *p) {
+                let what = if i == 0 { "`published`" } else { "the revision before it" };
+                self.error(
+                    Code::RevisionOrder,
+                    &r.date,
+                    format!("revision {} is dated before {what} ({prev})", i + 1),
+                    "list revisions oldest first, none before `published`",
+                );
+            }
+            previous = Some(date);
+            out.push(Revision {
+                number: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                date,
+                summary: r.summary.trim().to_string(),
+            });
+        }
+        out
+    }
+
+    fn affected(&mut self, raw: &[RawAffected]) -> Vec<Affected> {
+        let mut out: Vec<Affected> = Vec::new();
+        for a in raw {
+            let Some(product) = self.product(&a.product) else { continue };
+            if a.versions.is_none() && a.status != ProductStatus::KnownNotAffected {
+                self.error(
+                    Code::MissingField,
+                    &a.product,
+                    "missing field `versions` for an affected product".into(),
+                    "add versions = \"< 4.2.1\" (the affected range)",
+                );
+            }
+            if out.iter().any(|o| o.product == product) {
+                self.error(
+                    Code::DuplicateId,
+                    &a.product,
+                    format!("product `{product}` is listed twice in [[affected]]"),
+                    "merge the entries; one per product",
+                );
+                continue;
+            }
+            let text = |s: &Option<Spanned<String>>| {
+                s.as_ref()
+                    .map(|v| v.get_ref().trim().to_string())
+                    .filter(|v| !v.is_empty())
+            };
+            out.push(Affected {
+                product,
+                versions: text(&a.versions),
+                fixed: text(&a.fixed),
+                status: a.status,
+            });
+        }
+        out
+    }
+
+    fn vulnerability(
+        &mut self,
+        v: &RawVulnerability,
+        affected: &[ProductId],
+        date: Option<Timestamp>,
+    ) -> Option<Vulnerability> {
+        let cve = v.cve.as_ref().and_then(|c| match Cve::parse(c.get_ref()) {
+            Ok(cve) => Some(cve),
+            Err(msg) => {
+                self.error(Code::InvalidCve, c, msg, "");
+                None
+            }
+        });
+        let cwe = match (&v.cwe, date) {
+            (Some(c), Some(date)) => match Cwe::lookup(c.get_ref(), date) {
+                Ok(cwe) => Some(cwe),
+                Err(msg) => {
+                    self.error(Code::InvalidCwe, c, msg, "see https://cwe.mitre.org for ids");
+                    None
+                }
+            },
+            _ => None,
+        };
+        let cvss_v3 = self.cvss(&v.cvss_v3, &v.cvss_v3_score, CvssV3::parse, |c| c.score);
+        let cvss_v4 = self.cvss(&v.cvss_v4, &v.cvss_v4_score, CvssV4::parse, |c| c.score);
+        let products = match &v.products {
+            Some(ids) => self.vulnerable_products(ids, affected),
+            None => affected.to_vec(),
+        };
+        let remediations = v
+            .remediations
+            .iter()
+            .map(|r| self.remediation(r, &products))
+            .collect();
+        let discovery_date = v.discovery_date.as_ref().and_then(|d| self.date(d));
+        Some(Vulnerability {
+            cve,
+            title: v.title.trim().to_string(),
+            cwe,
+            description: v.description.as_ref().map(|d| d.trim().to_string()),
+            cvss_v3,
+            cvss_v4,
+            products,
+            discovery_date,
+            remediations,
+        })
+    }
+
+    /// CSAF allows each CVE once per document (test 6.1.23).
+    fn duplicate_cves(&mut self, vulns: &[RawVulnerability]) {
+        let mut seen: Vec<&str> = Vec::new();
+        for c in vulns.iter().filter_map(|v| v.cve.as_ref()) {
+            if seen.contains(&c.get_ref().as_str()) {
+                self.error(
+                    Code::DuplicateId,
+                    c,
+                    format!("{} is used by two vulnerabilities of this advisory", c.get_ref()),
+                    "describe each CVE in one [[vulnerabilities]] entry",
+                );
+            }
+            seen.push(c.get_ref());
+        }
+    }
+
+    fn vulnerable_products(&mut self, ids: &[Spanned<String>], affected: &[ProductId]) -> Vec<ProductId> {
+        let mut out = Vec::new();
+        for id in ids {
+            let Some(p) = self.product(id) else { continue };
+            if !affected.contains(&p) {
+                self.error(
+                    Code::UnknownProduct,
+                    id,
+                    format!("product `{p}` is not an affected product of this advisory"),
+                    "list it in [[affected]] with status known_affected or under_investigation",
+                );
+            }
+            out.push(p);
+        }
+        out
+    }
+
+    fn cvss<T>(
+        &mut self,
+        vector: &Option<Spanned<String>>,
+        given: &Option<Spanned<f64>>,
+        parse: fn(&str) -> Result<T, String>,
+        score: fn(&T) -> f64,
+    ) -> Option<T> {
+        let Some(vector) = vector else {
+            if let Some(g) = given {
+                self.error(Code::MissingField, g, "a score needs its vector".into(), "add the vector");
+            }
+            return None;
+        };
+        let parsed = match parse(vector.get_ref()) {
+            Ok(p) => p,
+            Err(msg) => {
+                let help = "write the full vector, e.g. CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H";
+                self.error(Code::InvalidCvss, vector, msg, help);
+                return None;
+            }
+        };
+        if let Some(g) = given {
+            let computed = score(&parsed);
+            if (g.get_ref() - computed).abs() > 0.05 {
+                self.error(
+                    Code::CvssScoreMismatch,
+                    g,
+                    format!("score {} disagrees with its vector, which scores {computed}", g.get_ref()),
+                    "remove the score (it is computed) or fix the vector",
+                );
+            }
+        }
+        Some(parsed)
+    }
+
+    fn remediation(&mut self, r: &RawRemediation, vulnerable: &[ProductId]) -> Remediation {
+        let products = match &r.products {
+            Some(ids) => self.vulnerable_products(ids, vulnerable),
+            None => vulnerable.to_vec(),
+        };
+        Remediation {
+            category: r.category,
+            details: r.details.trim().to_string(),
+            url: r.url.as_ref().and_then(|u| self.url(u)),
+            products,
+        }
+    }
+
+    fn acknowledgment(&mut self, a: &RawAcknowledgment) -> Acknowledgment {
+        let anonymous = a.anonymous.as_ref().is_some_and(|s| *s.get_ref());
+        if let (Some(flag), true) = (&a.anonymous, anonymous && !a.names.is_empty()) {
+            self.error(
+                Code::InvalidValue,
+                flag,
+                "an anonymous acknowledgment must not carry names".into(),
+                "remove `names`, or remove `anonymous` if the researcher agreed to be named",
+            );
+        }
+        let names = a
+            .names
+            .iter()
+            .map(|n| self.non_empty(n, "acknowledged name"))
+            .collect();
+        Acknowledgment {
+            names,
+            organization: a.organization.as_ref().map(|o| o.trim().to_string()),
+            url: a.url.as_ref().and_then(|u| self.url(u)),
+            summary: a.summary.as_ref().map(|s| s.trim().to_string()),
+            anonymous,
+        }
+    }
+}
