@@ -40,16 +40,15 @@ fn read_json(path: &Path) -> Result<Value, String> {
     serde_json::from_str(&text).map_err(|e| format!("{} is not JSON: {e}", path.display()))
 }
 
-/// Documents in `<csaf>/<tlp>/<year>/` folders.
-fn documents(csaf: &Path, tlp: &str) -> Vec<Doc> {
-    let dir = csaf.join(tlp);
+/// Documents in `<dir>/<year>/` folders.
+fn documents(dir: &Path) -> Vec<Doc> {
     let mut out = Vec::new();
     for e in walkdir::WalkDir::new(&dir).min_depth(2).max_depth(2).sort_by_file_name().into_iter().flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         if !e.file_type().is_file() || !name.ends_with(".json") {
             continue;
         }
-        let relative = e.path().strip_prefix(&dir).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
+        let relative = e.path().strip_prefix(dir).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
         let bytes = fs::read(e.path()).unwrap_or_default();
         let json = serde_json::from_slice(&bytes).ok();
         out.push(Doc { relative, path: e.path().to_path_buf(), bytes, json });
@@ -61,8 +60,8 @@ fn documents(csaf: &Path, tlp: &str) -> Vec<Doc> {
 pub fn check(out: &Path) -> Vec<Requirement> {
     let csaf = out.join(CSAF_ROOT);
     let metadata = read_json(&csaf.join(METADATA_FILE));
-    let tlp = "white";
-    let docs = documents(&csaf, tlp);
+    let dir = directory(out, &metadata);
+    let docs = documents(&dir);
     let key = fs::read_dir(csaf.join("openpgp"))
         .ok()
         .and_then(|d| d.flatten().find(|e| e.path().extension().is_some_and(|x| x == "asc")))
@@ -72,15 +71,27 @@ pub fn check(out: &Path) -> Vec<Requirement> {
         req(8, "security.txt names provider-metadata.json", security_txt(out, &metadata)),
         req(9, "provider-metadata.json is complete", metadata_fields(&metadata, key.is_some())),
         req(11, "one folder per year of initial release", year_folders(&docs)),
-        req(12, "index.txt lists every document", index_txt(&csaf.join(tlp), &docs)),
-        req(13, "changes.csv lists every document, newest first", changes_csv(&csaf.join(tlp), &docs)),
-        req(15, "ROLIE feed lists every document with hashes", rolie(&csaf, tlp, &docs)),
-        req(16, "ROLIE service document", service(&csaf)),
-        req(18, "SHA-256 and SHA-512 files match", hashes(&docs)),
+        req(12, "index.txt lists every document", index_txt(&dir, &docs)),
+        req(13, "changes.csv lists every document, newest first", changes_csv(&dir, &docs)),
+        req(15, "ROLIE feed lists every document with hashes", rolie_feeds(out, &dir, &docs, &metadata)),
+        req(16, "ROLIE service document", service(&csaf, &metadata)),
+        req(18, "hash files (.sha256, .sha512) match", hashes(&docs)),
         req(19, "OpenPGP signatures verify with the published key", signatures(&docs, key.as_deref())),
         req(20, "documents pass the CSAF schema and mandatory tests", validity(&docs)),
         req(21, "directory listings link every file", listings(&csaf)),
     ]
+}
+
+/// The folder of the public documents: the `directory_url` of provider-metadata.json,
+/// else the TLP:WHITE folder psirt-site writes.
+fn directory(out: &Path, metadata: &Result<Value, String>) -> PathBuf {
+    let from_metadata = metadata.as_ref().ok().and_then(|m| {
+        m["distributions"].as_array()?.iter().find_map(|d| d["directory_url"].as_str().and_then(local))
+    });
+    match from_metadata {
+        Some(rel) => out.join(rel.trim_end_matches('/')),
+        None => out.join(CSAF_ROOT).join(super::PUBLIC_TLP_DIR),
+    }
 }
 
 fn req(number: u8, title: &'static str, problems: Vec<String>) -> Requirement {
@@ -209,13 +220,34 @@ fn local(url: &str) -> Option<String> {
     url.find("/.well-known/").map(|i| url[i + 1..].to_string())
 }
 
-fn rolie(csaf: &Path, tlp: &str, docs: &[Doc]) -> Vec<String> {
-    let feed = match read_json(&csaf.join(FEED_FILE)) {
+/// ROLIE feeds named in provider-metadata.json (none for a directory-only provider).
+fn feed_paths(metadata: &Result<Value, String>) -> Vec<String> {
+    let Ok(m) = metadata else { return vec![format!("{CSAF_ROOT}/{FEED_FILE}")] };
+    m["distributions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|d| d["rolie"]["feeds"].as_array().cloned().unwrap_or_default())
+        .filter_map(|f| f["url"].as_str().and_then(local))
+        .collect()
+}
+
+/// Every ROLIE feed must list every document of the directory (§7.1.15); a provider that
+/// only offers the directory distribution has nothing to check here.
+fn rolie_feeds(root: &Path, dir: &Path, docs: &[Doc], metadata: &Result<Value, String>) -> Vec<String> {
+    feed_paths(metadata)
+        .iter()
+        .flat_map(|p| rolie(root, &root.join(p), dir, docs))
+        .collect()
+}
+
+fn rolie(root: &Path, feed_path: &Path, dir: &Path, docs: &[Doc]) -> Vec<String> {
+    let feed = match read_json(feed_path) {
         Ok(f) => f,
         Err(e) => return vec![e],
     };
     let mut out = Vec::new();
-    let root = csaf.parent().and_then(Path::parent).unwrap_or(csaf);
+    let prefix = dir.strip_prefix(root).unwrap_or(dir).to_string_lossy().replace('\\', "/") + "/";
     let mut found = BTreeSet::new();
     for entry in feed["feed"]["entry"].as_array().into_iter().flatten() {
         for link in entry["link"].as_array().into_iter().flatten() {
@@ -223,7 +255,6 @@ fn rolie(csaf: &Path, tlp: &str, docs: &[Doc]) -> Vec<String> {
             match local(href) {
                 Some(p) if root.join(&p).is_file() => {
                     if link["rel"] == "self" {
-                        let prefix = format!("{CSAF_ROOT}/{tlp}/");
                         found.insert(p.strip_prefix(&prefix).unwrap_or(&p).to_string());
                     }
                 }
@@ -241,7 +272,10 @@ fn rolie(csaf: &Path, tlp: &str, docs: &[Doc]) -> Vec<String> {
     out
 }
 
-fn service(csaf: &Path) -> Vec<String> {
+fn service(csaf: &Path, metadata: &Result<Value, String>) -> Vec<String> {
+    if feed_paths(metadata).is_empty() {
+        return Vec::new();
+    }
     match read_json(&csaf.join(SERVICE_FILE)) {
         Ok(s) if s["service"]["workspace"][0]["collection"][0]["href"].is_string() => Vec::new(),
         Ok(_) => vec!["service.json names no feed".into()],
@@ -253,17 +287,22 @@ fn hex<D: Digest>(bytes: &[u8]) -> String {
     D::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// CSAF 2.0 §7.1.18 asks for at least one of SHA-256 and SHA-512; every hash file that
+/// exists must match. The file holds the hex digest, optionally followed by the name.
 fn hashes(docs: &[Doc]) -> Vec<String> {
     let mut out = Vec::new();
     for d in docs {
-        let name = d.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let mut present = 0;
         for (ext, digest) in [("sha256", hex::<Sha256>(&d.bytes)), ("sha512", hex::<Sha512>(&d.bytes))] {
-            let path = PathBuf::from(format!("{}.{ext}", d.path.display()));
-            match fs::read_to_string(&path) {
-                Ok(t) if t == format!("{digest}  {name}\n") => {}
-                Ok(_) => out.push(format!("{}.{ext} does not match the document", d.relative)),
-                Err(_) => out.push(format!("{}.{ext} is missing", d.relative)),
+            let Ok(text) = fs::read_to_string(format!("{}.{ext}", d.path.display())) else { continue };
+            present += 1;
+            let given = text.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+            if given != digest {
+                out.push(format!("{}.{ext} does not match the document", d.relative));
             }
+        }
+        if present == 0 {
+            out.push(format!("{} has neither a .sha256 nor a .sha512 file", d.relative));
         }
     }
     out
