@@ -404,6 +404,34 @@ mod tests {
         assert_eq!(idx.line_text(text, 2), "çd");
     }
 
+    /// The obvious, slow way to compute a position, to check `LineIndex` against.
+    fn naive_line_col(text: &str, offset: usize) -> (usize, usize) {
+        let (mut line, mut col) = (1, 1);
+        for (i, c) in text.char_indices() {
+            if i >= offset {
+                break;
+            }
+            if c == '\n' {
+                line += 1;
+                col = 1;
+            } else {
+                col += 1;
+            }
+        }
+        (line, col)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        #[test]
+        fn line_index_agrees_with_a_naive_count(text in "(\\PC|\n|\r\n){0,80}", pick in 0usize..400) {
+            let offset = pick.min(text.len());
+            let offset = (0..=offset).rev().find(|o| text.is_char_boundary(*o)).unwrap_or(0);
+            let idx = LineIndex::new(&text);
+            proptest::prop_assert_eq!(idx.line_col(&text, offset), naive_line_col(&text, offset));
+        }
+    }
+
     #[test]
     fn human_render_has_location_snippet_and_help() {
         let mut sources = SourceMap::default();
