@@ -149,6 +149,9 @@ pub struct AdvisoryView {
     pub summary: String,
     pub status: &'static str,
     pub interim: bool,
+    /// Why and when the advisory was withdrawn, when it was.
+    pub withdrawn_reason: Option<String>,
+    pub withdrawn_date: Option<String>,
     pub tlp: &'static str,
     pub published: String,
     pub published_iso: String,
@@ -346,6 +349,8 @@ impl AdvisoryView {
             summary: a.summary.clone(),
             status: a.status.as_str(),
             interim: a.status == Status::Interim,
+            withdrawn_reason: a.withdrawn.as_ref().map(|w| w.reason.clone()),
+            withdrawn_date: a.withdrawn.as_ref().map(|w| date_only(w.date)),
             tlp: a.tlp.as_str(),
             published: date_only(a.published),
             published_iso: rfc3339(a.published),

@@ -74,6 +74,14 @@ pub struct Reference {
     pub summary: String,
 }
 
+/// An advisory taken back (e.g. a false positive). It stays published, so that the
+/// customers who acted on it learn why; the withdrawal is its last revision.
+#[derive(Debug, Clone, Serialize)]
+pub struct Withdrawal {
+    pub date: Timestamp,
+    pub reason: String,
+}
+
 /// A `##` section of the body, kept as Markdown source for CSAF notes.
 #[derive(Debug, Clone, Serialize)]
 pub struct Section {
@@ -95,6 +103,7 @@ pub struct Advisory {
     pub vulnerabilities: Vec<Vulnerability>,
     pub acknowledgments: Vec<Acknowledgment>,
     pub references: Vec<Reference>,
+    pub withdrawn: Option<Withdrawal>,
     /// Markdown body rendered to HTML (sanitised according to `raw_html`).
     pub body_html: String,
     pub sections: Vec<Section>,

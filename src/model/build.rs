@@ -8,7 +8,9 @@ use jiff::Timestamp;
 use toml::Spanned;
 use toml::value::Datetime;
 
-use super::advisory::{Acknowledgment, Advisory, Affected, Reference, Remediation, Revision, Section, Vulnerability};
+use super::advisory::{
+    Acknowledgment, Advisory, Affected, Reference, Remediation, Revision, Section, Vulnerability, Withdrawal,
+};
 use super::cvss::{CvssV3, CvssV4};
 use super::enums::{ProductStatus, Status};
 use super::ids::{AdvisoryId, Cve, Cwe, ProductId};
@@ -104,7 +106,8 @@ impl Builder<'_> {
         let title = self.non_empty(&raw.title, "title");
         let summary = self.non_empty(&raw.summary, "summary");
         let published = self.date(&raw.published);
-        let revisions = self.revisions(&raw, published);
+        let mut revisions = self.revisions(&raw, published);
+        let withdrawn = raw.withdrawn.as_ref().and_then(|w| self.withdrawal(w, &mut revisions));
         let affected = self.affected(&raw.affected);
         // Vulnerabilities concern the products that are (or may be) affected; products
         // known not to be affected are stated as such for every vulnerability.
@@ -146,6 +149,7 @@ impl Builder<'_> {
             vulnerabilities: vulnerabilities.into_iter().collect::<Option<Vec<_>>>()?,
             acknowledgments,
             references,
+            withdrawn,
             body_html,
             sections,
             source: self.file.to_path_buf(),
@@ -183,6 +187,24 @@ impl Builder<'_> {
             });
         }
         out
+    }
+
+    /// The withdrawal becomes the last revision, so the CSAF revision history, version,
+    /// changes.csv, ROLIE feed and the updates feed all show it without further input.
+    fn withdrawal(&mut self, w: &RawWithdrawn, revisions: &mut Vec<Revision>) -> Option<Withdrawal> {
+        let date = self.date(&w.date)?;
+        let reason = self.non_empty(&w.reason, "withdrawn.reason");
+        if let Some(last) = revisions.last().filter(|r| r.date > date) {
+            let msg = format!("the withdrawal is dated before the last revision ({})", last.date);
+            self.error(Code::RevisionOrder, &w.date, msg, "date the withdrawal after every revision");
+            return None;
+        }
+        revisions.push(Revision {
+            number: u32::try_from(revisions.len() + 1).unwrap_or(u32::MAX),
+            date,
+            summary: format!("Withdrawn: {reason}"),
+        });
+        Some(Withdrawal { date, reason })
     }
 
     fn affected(&mut self, raw: &[RawAffected]) -> Vec<Affected> {

@@ -25,6 +25,15 @@ pub struct RawAdvisory {
     pub acknowledgments: Vec<RawAcknowledgment>,
     #[serde(default)]
     pub references: Vec<RawReference>,
+    #[serde(default)]
+    pub withdrawn: Option<RawWithdrawn>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWithdrawn {
+    pub date: Spanned<Datetime>,
+    pub reason: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]

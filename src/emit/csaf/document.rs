@@ -108,7 +108,14 @@ pub fn note_category(heading: &str) -> &'static str {
 }
 
 fn document_notes(a: &Advisory) -> Vec<Value> {
-    let mut notes = vec![json!({ "category": "summary", "text": a.summary, "title": "Summary" })];
+    let mut notes = Vec::new();
+    if let Some(w) = &a.withdrawn {
+        // CSAF 2.0 has no withdrawn status (2.1 adds one); the convention is a final
+        // revision and a prominent note.
+        let text = format!("This advisory was withdrawn on {}: {}", rfc3339(w.date), w.reason);
+        notes.push(json!({ "category": "general", "text": text, "title": "Withdrawn" }));
+    }
+    notes.push(json!({ "category": "summary", "text": a.summary, "title": "Summary" }));
     notes.extend(a.sections.iter().filter(|s| !s.markdown.trim().is_empty()).map(section_note));
     notes
 }
