@@ -52,6 +52,11 @@ pub(crate) enum Command {
         /// output folder), with a banner and noindex on every page
         #[arg(long, value_name = "DIR", conflicts_with = "output")]
         preview: Option<PathBuf>,
+        /// Also write CSAF documents of released advisories with a TLP other than CLEAR
+        /// (GREEN, AMBER, RED) into DIR, for an access-controlled location; never into
+        /// the public output
+        #[arg(long, value_name = "DIR")]
+        restricted: Option<PathBuf>,
         /// Print how long each stage took
         #[arg(long)]
         timings: bool,

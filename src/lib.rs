@@ -72,6 +72,8 @@ pub struct BuildOptions {
     /// The build time; defaults to `SOURCE_DATE_EPOCH`, else the current time.
     pub now: Option<Timestamp>,
     pub progress: Progress,
+    /// Also write CSAF of released non-CLEAR TLP advisories into this separate folder.
+    pub restricted: Option<PathBuf>,
 }
 
 /// A successful build or check.
@@ -116,6 +118,8 @@ pub fn build_time(opts: &BuildOptions) -> Result<Timestamp, Diagnostic> {
 pub struct Built {
     pub site: Site,
     pub files: Vec<OutputFile>,
+    /// CSAF of non-public TLP advisories, when `restricted` was asked for.
+    pub restricted: Vec<OutputFile>,
     pub report: Report,
 }
 
@@ -209,6 +213,11 @@ pub fn generate(opts: &BuildOptions) -> Result<Built, Failure> {
     timer.lap("theme");
     let emit_opts = EmitOptions { live_reload: opts.live_reload };
     let mut files = emit::emit_all(&site, &theme, signer.as_ref(), emit_opts).map_err(|d| fail(d, &sources))?;
+    let restricted = match opts.restricted {
+        Some(_) => emit::csaf::restricted(&site, &all_advisories, &full_catalog, signer.as_ref())
+            .map_err(|d| fail(d, &sources))?,
+        None => Vec::new(),
+    };
     timer.lap("emit");
     if site.config.minify {
         output::minify(&mut files);
@@ -223,7 +232,7 @@ pub fn generate(opts: &BuildOptions) -> Result<Built, Failure> {
         timings: timer.timings,
         sources,
     };
-    Ok(Built { site, files, report })
+    Ok(Built { site, files, restricted, report })
 }
 
 type Parsed = (
@@ -275,14 +284,23 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
     let built = generate(opts)?;
     let out = output_dir(opts, &built.site.config);
     let sources = built.report.sources.clone();
+    let public = opts.root.join(&built.site.config.output_dir);
     if opts.mode == Mode::Preview {
-        let public = opts.root.join(&built.site.config.output_dir);
-        output::check_preview_dir(&public, &out).map_err(|d| fail(vec![d], &sources))?;
+        output::check_separate(&public, &out, "a preview").map_err(|d| fail(vec![d], &sources))?;
+    }
+    if let Some(dir) = &opts.restricted {
+        for other in [&public, &out] {
+            output::check_separate(other, dir, "restricted TLP documents").map_err(|d| fail(vec![d], &sources))?;
+        }
+        output::check_output_dir(&opts.root, dir).map_err(|d| fail(vec![d], &sources))?;
     }
     output::check_output_dir(&opts.root, &out).map_err(|d| fail(vec![d], &sources))?;
     let start = Instant::now();
     output::write_atomically(&out, &built.files).map_err(|d| fail(vec![d], &sources))?;
     let mut report = built.report;
+    if let Some(dir) = &opts.restricted {
+        output::write_atomically(dir, &built.restricted).map_err(|d| fail(vec![d], &sources))?;
+    }
     report.timings.push(("write", start.elapsed()));
     opts.progress.report("write");
     report.output = Some(out);

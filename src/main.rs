@@ -85,7 +85,7 @@ fn print_timings(r: &Report) {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { common, output, base_url, preview, timings } => {
+        Command::Build { common, output, base_url, preview, restricted, timings } => {
             let fmt = format(common.message_format);
             let mode = if preview.is_some() { Mode::Preview } else { Mode::Public };
             let opts = BuildOptions {
@@ -93,6 +93,7 @@ fn main() -> ExitCode {
                 output: preview.clone().or(output),
                 base_url,
                 mode,
+                restricted,
                 ..BuildOptions::default()
             };
             let bar = progress_bar(common.quiet);

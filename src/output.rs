@@ -51,15 +51,16 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-/// A preview (drafts and embargoed included) must never land in the public output folder.
-pub fn check_preview_dir(public: &Path, preview: &Path) -> Result<(), Diagnostic> {
-    let (public, preview) = (absolute(public), absolute(preview));
-    if public == preview || preview.starts_with(&public) || public.starts_with(&preview) {
+/// Non-public output (a preview with drafts, restricted TLP documents) must never land in
+/// or around the public output folder.
+pub fn check_separate(public: &Path, other: &Path, what: &str) -> Result<(), Diagnostic> {
+    let (public, other) = (absolute(public), absolute(other));
+    if public == other || other.starts_with(&public) || public.starts_with(&other) {
         return Err(Diagnostic::error(
             Code::Output,
-            format!("refusing to write a preview into the public output folder {}", public.display()),
+            format!("refusing to write {what} into or around {}", public.display()),
         )
-        .help("pass a separate folder to --preview, e.g. --preview ../preview"));
+        .help("pass a separate folder, outside the public output folder"));
     }
     Ok(())
 }

@@ -166,3 +166,23 @@ fn minified_titles_stay_escaped() {
     assert!(page.contains("<title>EX-2026-0001: &lt;/title>"), "title must keep `</title>` escaped");
     assert!(page.contains("&lt;script>alert(1)&lt;/script></h1>"), "the heading is escaped");
 }
+
+#[test]
+fn restricted_tlp_documents_go_only_to_the_restricted_folder() {
+    let t = leak_site();
+    let mut opts = t.options();
+    let restricted = t.root().join("restricted");
+    opts.restricted = Some(restricted.clone());
+    psirt_site::build(&opts).expect("builds");
+    assert_eq!(found(&t.out()), vec!["MARKERPUB"], "the public output is unchanged");
+    let amber = restricted.join(".well-known/csaf/amber/2026/ex-2026-0004.json");
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&amber).expect("amber document")).expect("json");
+    assert_eq!(doc["document"]["distribution"]["tlp"]["label"], "AMBER");
+    assert!(restricted.join(".well-known/csaf/amber/index.txt").is_file());
+    let restricted_files = tree(&restricted);
+    let text: String = restricted_files.iter().map(|(_, b)| String::from_utf8_lossy(b).into_owned()).collect();
+    assert!(!text.contains("MARKERDRAFT") && !text.contains("MARKEREMBARGO") && !text.contains("MARKERPUB"));
+
+    opts.restricted = Some(t.out().join("restricted"));
+    assert!(psirt_site::build(&opts).is_err(), "restricted output inside the public folder is refused");
+}

@@ -126,13 +126,19 @@ pub fn hash_file<D: Digest>(bytes: &[u8], name: &str) -> Vec<u8> {
     format!("{hex}  {name}\n").into_bytes()
 }
 
-fn document_files(site: &Site, a: &Advisory, signer: Option<&Signer>) -> Result<(Emitted, Vec<OutputFile>), Vec<Diagnostic>> {
-    let mut json = csaf_json(site, a);
+/// A document with its hashes and signature, below `tlp_dir` (e.g. `.well-known/csaf/white`).
+fn document_files(
+    site: &Site,
+    a: &Advisory,
+    signer: Option<&Signer>,
+    tlp_dir: &str,
+    catalog: &crate::model::Catalog,
+) -> Result<(Emitted, Vec<OutputFile>), Vec<Diagnostic>> {
+    let mut json = csaf_json_with(site, a, catalog);
     sort_keys(&mut json);
-    let warnings = validate::validate(&json, &a.source)?;
-    drop(warnings);
+    validate::validate(&json, &a.source)?;
     let bytes = serialize(site, &json);
-    let path = document_path(a);
+    let path = format!("{tlp_dir}/{}", relative_path(a));
     let name = file_name(a.id.as_str());
     let mut files = vec![
         OutputFile::new(format!("{path}.sha256"), hash_file::<Sha256>(&bytes, &name)),
@@ -160,7 +166,7 @@ pub fn emit(site: &Site, signer: Option<&Signer>) -> Result<Vec<OutputFile>, Vec
         .advisories
         .par_iter()
         .filter(|a| crate::site::hold_reason(a, site.build_time).is_none())
-        .map(|a| document_files(site, a, signer))
+        .map(|a| document_files(site, a, signer, &format!("{CSAF_ROOT}/{PUBLIC_TLP_DIR}"), &site.catalog))
         .collect();
     let mut files = Vec::new();
     let mut emitted = Vec::new();
@@ -179,6 +185,43 @@ pub fn emit(site: &Site, signer: Option<&Signer>) -> Result<Vec<OutputFile>, Vec
     }
     files.extend(provider::files(site, &emitted, signer)?);
     Ok(files)
+}
+
+/// CSAF for released advisories whose TLP is not CLEAR, for upload to an access-controlled
+/// location: one folder per CSAF 2.0 TLP label (`green/`, `amber/`, `red/`) with year
+/// folders, hashes, signatures, `index.txt` and `changes.csv`. Never part of the public site.
+pub fn restricted(
+    site: &Site,
+    all: &[Advisory],
+    catalog: &crate::model::Catalog,
+    signer: Option<&Signer>,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    use crate::site::{HoldReason, hold_reason};
+    let restricted: Vec<&Advisory> = all
+        .iter()
+        .filter(|a| matches!(hold_reason(a, site.build_time), Some(HoldReason::Restricted { .. })))
+        .collect();
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    let mut labels: Vec<&str> = restricted.iter().map(|a| a.tlp.csaf20_label()).collect();
+    labels.sort_unstable();
+    labels.dedup();
+    for label in labels {
+        let dir = format!("{CSAF_ROOT}/{}", label.to_ascii_lowercase());
+        let mut emitted = Vec::new();
+        for a in restricted.iter().filter(|a| a.tlp.csaf20_label() == label) {
+            match document_files(site, a, signer, &dir, catalog) {
+                Ok((e, f)) => {
+                    emitted.push(e);
+                    files.extend(f);
+                }
+                Err(d) => diags.extend(d),
+            }
+        }
+        files.push(OutputFile::new(format!("{dir}/index.txt"), provider::index_txt(&emitted)));
+        files.push(OutputFile::new(format!("{dir}/changes.csv"), provider::changes_csv(&emitted)));
+    }
+    if diags.is_empty() { Ok(files) } else { Err(diags) }
 }
 
 /// `check --provider DIR` from the command line.
