@@ -308,20 +308,26 @@ fn vulnerability_view(site: &Site, v: &Vulnerability, root: &str) -> Vulnerabili
 }
 
 pub fn ack_view(a: &Acknowledgment) -> AckView {
+    // An anonymous credit shows nothing that could identify the researcher.
+    if a.anonymous {
+        return AckView {
+            display: "Anonymous researcher".to_string(),
+            organization: None,
+            url: None,
+            summary: a.summary.clone(),
+            anonymous: true,
+        };
+    }
     AckView {
-        display: if a.anonymous || a.names.is_empty() {
-            if a.anonymous {
-                "Anonymous researcher".to_string()
-            } else {
-                a.organization.clone().unwrap_or_default()
-            }
+        display: if a.names.is_empty() {
+            a.organization.clone().unwrap_or_default()
         } else {
             a.names.join(", ")
         },
         organization: a.organization.clone(),
         url: a.url.clone(),
         summary: a.summary.clone(),
-        anonymous: a.anonymous,
+        anonymous: false,
     }
 }
 

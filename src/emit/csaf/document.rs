@@ -140,18 +140,22 @@ fn references(a: &Advisory, urls: &Urls) -> Vec<Value> {
 
 fn acknowledgment(ack: &Acknowledgment) -> Value {
     let mut m = Map::new();
+    if ack.anonymous {
+        // Nothing that could identify an anonymous researcher, as on the HTML page.
+        let summary = match &ack.summary {
+            Some(s) => format!("{s} (an anonymous researcher)"),
+            None => "an anonymous researcher".to_string(),
+        };
+        m.insert("summary".into(), json!(summary));
+        return Value::Object(m);
+    }
     if !ack.names.is_empty() {
         m.insert("names".into(), json!(ack.names));
     }
     if let Some(o) = &ack.organization {
         m.insert("organization".into(), json!(o));
     }
-    let summary = match (&ack.summary, ack.anonymous) {
-        (Some(s), true) => Some(format!("{s} (an anonymous researcher)")),
-        (None, true) => Some("an anonymous researcher".to_string()),
-        (s, false) => s.clone(),
-    };
-    if let Some(s) = summary {
+    if let Some(s) = &ack.summary {
         m.insert("summary".into(), json!(s));
     }
     if let Some(u) = &ack.url {
