@@ -1,0 +1,430 @@
+//! The HTTP side of `serve`: answers from the in-memory site with the headers a correct
+//! production host would send, the live-reload long-poll, and the build-error overlay.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, PoisonError};
+use std::time::Duration;
+
+use tiny_http::{Header, Method, Request, Response};
+
+use super::{Files, MAX_POLLS, Shared};
+use crate::emit::csaf::CSAF_ROOT;
+use crate::emit::hosting;
+
+/// The path the live-reload script in the theme's `base.html` polls.
+const LIVERELOAD: &str = "/__livereload";
+const TEXT: &str = "text/plain; charset=utf-8";
+const HTML: &str = "text/html; charset=utf-8";
+
+/// Hands requests to [`handle`] until `stop` is set; a short receive timeout lets the loop
+/// notice the flag without needing a wake-up call.
+pub(super) fn accept_loop(http: &tiny_http::Server, shared: &Arc<Shared>, stop: &AtomicBool) {
+    while !stop.load(Ordering::SeqCst) {
+        match http.recv_timeout(Duration::from_millis(100)) {
+            Ok(Some(req)) => handle(req, shared),
+            Ok(None) => {}
+            // A failed connection concerns one client only; pause so a persistent error
+            // cannot spin the loop.
+            Err(_) => std::thread::sleep(Duration::from_millis(10)),
+        }
+    }
+}
+
+fn handle(req: Request, shared: &Arc<Shared>) {
+    let url = req.url().to_string();
+    let url = url.split('#').next().unwrap_or_default();
+    let (raw_path, query) = url.split_once('?').unwrap_or((url, ""));
+    // The CSAF provider tree is never redirected (CSAF 2.0 §7.1.1 requirement 3); CORS
+    // goes where the host configuration puts it (CSAF and Web Key Directory trees).
+    let rel = raw_path.strip_prefix('/').unwrap_or(raw_path);
+    let csaf = rel == CSAF_ROOT || rel.starts_with(&format!("{CSAF_ROOT}/"));
+    let cors = hosting::needs_cors(rel);
+    match req.method() {
+        Method::Get | Method::Head => {}
+        Method::Options => {
+            let resp = Response::empty(204).with_header(header("Allow", "GET, HEAD, OPTIONS"));
+            return send(req, with_common(resp, cors));
+        }
+        _ => {
+            let resp = text_response(405, "405 Method Not Allowed\n")
+                .with_header(header("Allow", "GET, HEAD, OPTIONS"));
+            return send(req, with_common(resp, cors));
+        }
+    }
+    if raw_path == LIVERELOAD {
+        return livereload(req, shared, query);
+    }
+    let Some(path) = percent_decode(raw_path) else {
+        return send(req, with_common(text_response(400, "400 Bad Request\n"), cors));
+    };
+    let (site, error, version) = {
+        let state = shared.lock();
+        (state.site.clone(), state.error.clone(), state.version)
+    };
+    if !site.good {
+        // No build has succeeded yet: there is no site, only the error to show.
+        let text = error.as_deref().unwrap_or("the site has not been built yet");
+        let resp = Response::from_data(error_page(text, version)).with_status_code(500);
+        return send(
+            req,
+            with_common(resp.with_header(header("Content-Type", HTML)), cors),
+        );
+    }
+    let resp = match resolve(&site, &path, csaf) {
+        Target::File(key) => file_response(&key, &site.map[&key], error.as_deref(), 200),
+        Target::Redirect => redirect(raw_path, query),
+        Target::NotFound => not_found(&site, error.as_deref()),
+    };
+    send(req, with_common(resp, cors));
+}
+
+/// What a path resolves to in a built site.
+#[derive(Debug, PartialEq, Eq)]
+enum Target {
+    /// The output file with this key.
+    File(String),
+    /// A folder asked for without its trailing slash.
+    Redirect,
+    NotFound,
+}
+
+/// `/x/` → `x/index.html`; `/x` → the file `x`, else (if `x/index.html` exists) a redirect
+/// to `/x/` as static hosts do, except in the CSAF tree, which answers directly.
+fn resolve(site: &Files, path: &str, csaf: bool) -> Target {
+    let Some(rel) = path.strip_prefix('/') else {
+        return Target::NotFound;
+    };
+    if rel.is_empty() || rel.ends_with('/') {
+        let key = format!("{rel}index.html");
+        return if site.map.contains_key(&key) {
+            Target::File(key)
+        } else {
+            Target::NotFound
+        };
+    }
+    if is_host_config(rel) {
+        return Target::NotFound;
+    }
+    if site.map.contains_key(rel) {
+        return Target::File(rel.to_string());
+    }
+    let index = format!("{rel}/index.html");
+    match (site.map.contains_key(&index), csaf) {
+        (true, true) => Target::File(index),
+        (true, false) => Target::Redirect,
+        (false, _) => Target::NotFound,
+    }
+}
+
+fn file_response(key: &str, bytes: &[u8], error: Option<&str>, status: u16) -> Resp {
+    let ctype = content_type(key);
+    let body = match error {
+        Some(e) if ctype == HTML => inject_overlay(bytes, e),
+        _ => bytes.to_vec(),
+    };
+    Response::from_data(body)
+        .with_status_code(status)
+        .with_header(header("Content-Type", ctype))
+}
+
+fn not_found(site: &Files, error: Option<&str>) -> Resp {
+    match site.map.get("404.html") {
+        Some(page) => file_response("404.html", page, error, 404),
+        None => text_response(404, "404 Not Found\n"),
+    }
+}
+
+fn redirect(raw_path: &str, query: &str) -> Resp {
+    let location = if query.is_empty() {
+        format!("{raw_path}/")
+    } else {
+        format!("{raw_path}/?{query}")
+    };
+    // The request line was ASCII when tiny_http parsed it, so this only fails on a bug.
+    match Header::from_bytes("Location", location.as_bytes()) {
+        Ok(h) => text_response(301, "301 Moved Permanently\n").with_header(h),
+        Err(()) => text_response(400, "400 Bad Request\n"),
+    }
+}
+
+type Resp = Response<std::io::Cursor<Vec<u8>>>;
+
+fn text_response(status: u16, body: &str) -> Resp {
+    Response::from_string(body)
+        .with_status_code(status)
+        .with_header(header("Content-Type", TEXT))
+}
+
+/// Headers on every answer. `no-store` so a reload always shows the latest build.
+fn with_common<R: std::io::Read>(resp: Response<R>, cors: bool) -> Response<R> {
+    let mut resp = resp
+        .with_header(header("Cache-Control", "no-store"))
+        .with_header(header("X-Content-Type-Options", "nosniff"))
+        // A known length is sent as Content-Length rather than chunked, like static hosts do.
+        .with_chunked_threshold(usize::MAX);
+    if cors {
+        resp.add_header(header("Access-Control-Allow-Origin", "*"));
+    }
+    resp
+}
+
+fn send<R: std::io::Read>(req: Request, resp: Response<R>) {
+    // The client may have gone away; there is nobody left to tell.
+    let _ = req.respond(resp);
+}
+
+/// A header from constant ASCII text.
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("constant header names and values are ASCII")
+}
+
+/// The media type for an output path: the table the generated host configuration uses
+/// (`emit::hosting`), so what `serve` sends is what a correctly configured host sends.
+/// Asset types that table does not list fall back to the usual ones, so images and fonts
+/// from `static/` display in the browser.
+pub(super) fn content_type(path: &str) -> &'static str {
+    // Hosts match extensions case-insensitively (`LOGO.PNG`); the table expects lower case.
+    let lower = path.to_ascii_lowercase();
+    let shared = hosting::content_type(&lower);
+    if shared != "application/octet-stream" {
+        return shared;
+    }
+    let name = lower.rsplit('/').next().unwrap_or_default();
+    match name.rsplit_once('.').map_or("", |(_, ext)| ext) {
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "woff" => "font/woff",
+        "pdf" => "application/pdf",
+        _ => shared,
+    }
+}
+
+/// Host configuration for Netlify, Cloudflare Pages and Apache: those hosts read it and
+/// never serve it, so neither does `serve`.
+fn is_host_config(key: &str) -> bool {
+    matches!(key, "_headers" | ".htaccess")
+}
+
+/// Decodes `%XX` escapes; `None` for malformed escapes or a result that is not UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3)?;
+            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                return None;
+            }
+            out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// `GET /__livereload?since=N`: answers at once when the version differs from `N` (the
+/// first request sends 0), else parks the request in its own thread until the next build
+/// or the poll timeout (204).
+fn livereload(req: Request, shared: &Arc<Shared>, query: &str) {
+    let since = query
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("since="))
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0);
+    let (version, stopping) = {
+        let state = shared.lock();
+        (state.version, state.stopping)
+    };
+    if version != since || stopping {
+        return send(req, with_common(version_response(version), false));
+    }
+    if shared.polls.fetch_add(1, Ordering::SeqCst) >= MAX_POLLS {
+        shared.polls.fetch_sub(1, Ordering::SeqCst);
+        return send(
+            req,
+            with_common(text_response(503, "too many live-reload requests\n"), false),
+        );
+    }
+    let slot = PollSlot(shared.clone());
+    // If the thread cannot start, the closure is dropped: the slot is released and
+    // tiny_http answers the dropped request with 500, which the page retries.
+    let _ = std::thread::Builder::new()
+        .name("psirt-serve-poll".into())
+        .spawn(move || park(req, &slot.0, since));
+}
+
+/// Counts a parked poll for as long as it lives.
+struct PollSlot(Arc<Shared>);
+
+impl Drop for PollSlot {
+    fn drop(&mut self) {
+        self.0.polls.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+fn park(req: Request, shared: &Shared, since: u64) {
+    let state = shared.lock();
+    let (state, _) = shared
+        .changed
+        .wait_timeout_while(state, shared.poll_timeout, |s| s.version == since && !s.stopping)
+        .unwrap_or_else(PoisonError::into_inner);
+    let version = state.version;
+    drop(state);
+    if version == since {
+        send(req, with_common(Response::empty(204), false));
+    } else {
+        send(req, with_common(version_response(version), false));
+    }
+}
+
+fn version_response(version: u64) -> Resp {
+    Response::from_string(format!("{{\"version\": {version}}}"))
+        .with_header(header("Content-Type", "application/json"))
+}
+
+/// The error box laid over every page while the last build failed.
+fn overlay(error: &str) -> String {
+    format!(
+        concat!(
+            r#"<div id="psirt-site-build-error" role="alert" style="position:fixed;inset:0;z-index:2147483647;"#,
+            r#"overflow:auto;margin:0;padding:1.5rem;background:rgba(24,24,27,.96);color:#f4f4f5;"#,
+            r#"font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;text-align:left">"#,
+            r#"<p style="margin:0 0 1rem;font-weight:bold;color:#fca5a5">psirt-site serve: the build failed. "#,
+            r#"Below it is the last good build; this page reloads when the error is fixed.</p>"#,
+            r#"<pre style="margin:0;white-space:pre-wrap;color:inherit;background:none">{}</pre></div>"#,
+        ),
+        escape_html(error)
+    )
+}
+
+/// Inserts the overlay before the last `</body>`, or appends it when there is none.
+fn inject_overlay(html: &[u8], error: &str) -> Vec<u8> {
+    let pos = html
+        .windows(7)
+        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
+        .unwrap_or(html.len());
+    [&html[..pos], overlay(error).as_bytes(), &html[pos..]].concat()
+}
+
+/// The page for every request while no build has succeeded yet, with its own reload
+/// script (the theme's is not available without a build). It knows its version, so it
+/// cannot miss a build finished between serving the page and its first poll.
+fn error_page(error: &str, version: u64) -> Vec<u8> {
+    format!(
+        concat!(
+            r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">"#,
+            r#"<title>Build failed · psirt-site serve</title></head><body>{}<script>"#,
+            r#"(function(){{var seen={};function poll(){{fetch("{}?since="+seen,{{cache:"no-store"}})"#,
+            r#".then(function(r){{if(r.status===200){{return r.json();}}if(r.status!==204){{throw new Error();}}return null;}})"#,
+            r#".then(function(d){{if(d&&d.version!==seen){{location.reload();return;}}setTimeout(poll,100);}})"#,
+            r#".catch(function(){{setTimeout(poll,1000);}});}}poll();}})();"#,
+            r#"</script></body></html>"#,
+        ),
+        overlay(error),
+        version,
+        LIVERELOAD
+    )
+    .into_bytes()
+}
+
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(paths: &[&str]) -> Files {
+        Files {
+            map: paths.iter().map(|p| (p.to_string(), Vec::new())).collect(),
+            good: true,
+        }
+    }
+
+    #[test]
+    fn resolves_like_a_static_host() {
+        let s = site(&[
+            "index.html",
+            "a/index.html",
+            "css/x.css",
+            ".well-known/csaf/white/index.html",
+        ]);
+        assert_eq!(resolve(&s, "/", false), Target::File("index.html".into()));
+        assert_eq!(resolve(&s, "/a/", false), Target::File("a/index.html".into()));
+        assert_eq!(resolve(&s, "/a", false), Target::Redirect);
+        assert_eq!(resolve(&s, "/css/x.css", false), Target::File("css/x.css".into()));
+        assert_eq!(resolve(&s, "/css/", false), Target::NotFound);
+        assert_eq!(resolve(&s, "/nope", false), Target::NotFound);
+        assert_eq!(resolve(&s, "/_headers", false), Target::NotFound);
+        let csaf = "/.well-known/csaf/white";
+        assert_eq!(
+            resolve(&s, csaf, true),
+            Target::File(".well-known/csaf/white/index.html".into())
+        );
+    }
+
+    #[test]
+    fn content_types_match_production() {
+        let cases = [
+            (
+                ".well-known/csaf/white/2026/ex-2026-0001.json",
+                "application/json",
+            ),
+            (".well-known/csaf/provider-metadata.json", "application/json"),
+            (".well-known/csaf/white/2026/ex-2026-0001.json.sha512", TEXT),
+            (".well-known/csaf/white/2026/ex-2026-0001.json.asc", TEXT),
+            (".well-known/security.txt", TEXT),
+            ("index.html", HTML),
+            ("css/portal.css", "text/css; charset=utf-8"),
+            ("feeds/severity/high.xml", "application/rss+xml"),
+            ("sitemap.xml", "application/xml"),
+            (
+                ".well-known/openpgpkey/hu/4tz7q7ge5mwz5sjx4yatrzhqs37873ts",
+                "application/octet-stream",
+            ),
+            (".well-known/csaf/white/changes.csv", TEXT),
+            ("static/IMG.PNG", "image/png"),
+            ("static/photo.jpg", "image/jpeg"),
+            ("noext", "application/octet-stream"),
+        ];
+        for (path, want) in cases {
+            assert_eq!(content_type(path), want, "{path}");
+        }
+    }
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(percent_decode("/a%20b/%C3%A7").as_deref(), Some("/a b/ç"));
+        for bad in ["/%", "/%2", "/%zz", "/%+1", "/%ff"] {
+            assert_eq!(percent_decode(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn overlay_goes_before_body_end_and_is_escaped() {
+        let html = b"<html><body><p>x</p></BODY></html>";
+        let out = String::from_utf8(inject_overlay(html, "bad <script>&\"'")).expect("utf-8");
+        assert!(out.ends_with("</pre></div></BODY></html>"), "{out}");
+        assert!(out.contains("bad &lt;script&gt;&amp;&quot;&#39;"), "{out}");
+        let bare = String::from_utf8(inject_overlay(b"text", "e")).expect("utf-8");
+        assert!(bare.starts_with("text<div"), "{bare}");
+    }
+}

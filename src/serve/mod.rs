@@ -1,0 +1,361 @@
+//! `serve`: build the site in memory, serve it on 127.0.0.1, rebuild on every change.
+//!
+//! Nothing is written to disk: every build is held as a map from output path to bytes and
+//! swapped in whole, so a request sees either the old site or the new one, never a mix.
+//! A failed build keeps the last good site online and adds an error overlay to its HTML.
+//! The threads are fixed: one accepting requests, the file watcher's (which also runs the
+//! rebuilds, one at a time), and at most [`MAX_POLLS`] parked live-reload requests.
+
+mod http;
+mod watch;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crate::diag::{self, Code, Diagnostic, Format};
+use crate::site::Mode;
+use crate::{BuildOptions, Built, Failure};
+
+/// How long a live-reload request is held before it is answered with 204.
+pub const POLL_TIMEOUT: Duration = Duration::from_secs(25);
+
+/// Parked live-reload requests beyond this many get 503 (the page retries after 1 s), so a
+/// runaway tab cannot make the server spawn threads without limit.
+pub const MAX_POLLS: usize = 64;
+
+/// What to serve and how; [`ServeOptions::new`] gives the defaults of `psirt-site serve`.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    /// Where to listen; port 0 picks a free port.
+    pub addr: SocketAddr,
+    pub mode: Mode,
+    pub poll_timeout: Duration,
+}
+
+impl ServeOptions {
+    pub fn new(root: &Path, addr: SocketAddr, mode: Mode) -> Self {
+        ServeOptions {
+            root: root.to_path_buf(),
+            addr,
+            mode,
+            poll_timeout: POLL_TIMEOUT,
+        }
+    }
+}
+
+/// One build's output: output path (`/`-separated, no leading slash) → bytes.
+#[derive(Debug, Default)]
+struct Files {
+    map: HashMap<String, Vec<u8>>,
+    /// False until the first build succeeds: then there is no site to fall back on.
+    good: bool,
+}
+
+#[derive(Debug)]
+struct State {
+    /// Bumped after every build, good or failed, so open pages reload either way.
+    version: u64,
+    site: Arc<Files>,
+    /// The rendered diagnostics of the last build, if it failed.
+    error: Option<Arc<str>>,
+    stopping: bool,
+}
+
+/// What the request, watcher and poll threads share.
+struct Shared {
+    state: Mutex<State>,
+    /// Signalled on every new version and on shutdown; parked long-polls wait on it.
+    changed: Condvar,
+    build: BuildOptions,
+    poll_timeout: Duration,
+    polls: AtomicUsize,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock leaves the state consistent (every write is a
+        // single assignment), so keep serving rather than poisoning every later request.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs one full build and publishes the result; called by one thread at a time.
+    fn rebuild(&self) {
+        let start = Instant::now();
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::generate(&self.build)));
+        let result = result.unwrap_or_else(|_| {
+            Err(Failure {
+                diagnostics: vec![Diagnostic::error(
+                    Code::Io,
+                    "internal error: the build panicked (see above)",
+                )],
+                sources: diag::SourceMap::default(),
+            })
+        });
+        let secs = start.elapsed().as_secs_f64();
+        let (site, error) = match result {
+            Ok(built) => (Some(Arc::new(report_success(built, secs))), None),
+            Err(failure) => (None, Some(report_failure(&failure))),
+        };
+        let mut state = self.lock();
+        if let Some(site) = site {
+            state.site = site;
+        }
+        state.error = error;
+        state.version += 1;
+        drop(state);
+        self.changed.notify_all();
+    }
+}
+
+/// Prints warnings and a one-line summary; returns the files to serve.
+fn report_success(built: Built, secs: f64) -> Files {
+    let report = &built.report;
+    if !report.warnings.is_empty() {
+        eprint!(
+            "{}",
+            diag::render(&report.warnings, &report.sources, Format::Human)
+        );
+    }
+    eprintln!(
+        "built {} advisories ({} held back), {} files in {secs:.2}s",
+        report.published,
+        report.held_back.len(),
+        report.files
+    );
+    let map = built.files.into_iter().map(|f| (f.path, f.bytes)).collect();
+    Files { map, good: true }
+}
+
+/// Prints the diagnostics and returns them as text for the browser overlay.
+fn report_failure(failure: &Failure) -> Arc<str> {
+    let text = diag::render(&failure.diagnostics, &failure.sources, Format::Human);
+    eprint!("{text}");
+    let errors = failure.diagnostics.iter().filter(|d| d.is_error()).count();
+    eprintln!(
+        "build failed ({errors} error{}); still serving the last good build",
+        if errors == 1 { "" } else { "s" }
+    );
+    Arc::from(text)
+}
+
+/// A running dev server. Dropping it stops it too; [`Server::stop`] says so explicitly.
+pub struct Server {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    stop_accepting: Arc<AtomicBool>,
+    accept: Option<JoinHandle<()>>,
+    watcher: Option<watch::Watcher>,
+}
+
+impl Server {
+    /// Builds the site, starts watching it and serving it on 127.0.0.1 at `addr`.
+    pub fn start(root: &Path, addr: SocketAddr, mode: Mode) -> Result<Server, Diagnostic> {
+        Server::start_with(ServeOptions::new(root, addr, mode))
+    }
+
+    pub fn start_with(opts: ServeOptions) -> Result<Server, Diagnostic> {
+        let root = site_root(&opts.root)?;
+        let http = tiny_http::Server::http(opts.addr).map_err(|e| {
+            Diagnostic::error(Code::Io, format!("cannot listen on {}: {e}", opts.addr)).help(
+                "another program may use this port; choose another with --port, or --port 0 for a free one",
+            )
+        })?;
+        let addr = http.server_addr().to_ip().unwrap_or(opts.addr);
+        let build = BuildOptions {
+            root: root.clone(),
+            // The port is known only now (port 0), and links must point back at this server.
+            base_url: Some(format!("http://{addr}")),
+            mode: opts.mode,
+            live_reload: true,
+            ..BuildOptions::default()
+        };
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State {
+                version: 0,
+                site: Arc::default(),
+                error: None,
+                stopping: false,
+            }),
+            changed: Condvar::new(),
+            build,
+            poll_timeout: opts.poll_timeout,
+            polls: AtomicUsize::new(0),
+        });
+        shared.rebuild();
+        let watcher = watch::Watcher::start(&root, shared.clone())?;
+        let stop_accepting = Arc::new(AtomicBool::new(false));
+        let accept = {
+            let (shared, stop) = (shared.clone(), stop_accepting.clone());
+            std::thread::Builder::new()
+                .name("psirt-serve-http".into())
+                .spawn(move || http::accept_loop(&http, &shared, &stop))
+                .map_err(|e| Diagnostic::error(Code::Io, format!("cannot start the server thread: {e}")))?
+        };
+        Ok(Server {
+            shared,
+            addr,
+            stop_accepting,
+            accept: Some(accept),
+            watcher: Some(watcher),
+        })
+    }
+
+    /// `http://127.0.0.1:<port>`, without a trailing slash.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The build number: 1 after the first build, one more after each rebuild.
+    pub fn version(&self) -> u64 {
+        self.shared.lock().version
+    }
+
+    /// The rendered diagnostics of the last build if it failed, as printed to the terminal.
+    pub fn last_error(&self) -> Option<String> {
+        self.shared.lock().error.as_deref().map(str::to_string)
+    }
+
+    /// Rebuilds now, as if a file had changed (blocks until the build is published).
+    pub fn rebuild(&self) {
+        self.shared.rebuild();
+    }
+
+    /// Stops watching and serving; parked live-reload requests are answered with 204.
+    pub fn stop(self) {
+        drop(self);
+    }
+
+    fn shutdown(&mut self) {
+        if let Some(w) = self.watcher.take() {
+            w.stop();
+        }
+        self.shared.lock().stopping = true;
+        self.shared.changed.notify_all();
+        self.stop_accepting.store(true, Ordering::SeqCst);
+        if let Some(t) = self.accept.take() {
+            let _ = t.join();
+        }
+        // Parked polls wake on the notify above and answer at once; wait for them briefly
+        // so their sockets are closed before `stop` returns.
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while self.shared.polls.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// The site root as an absolute path (watch events carry absolute paths).
+fn site_root(root: &Path) -> Result<PathBuf, Diagnostic> {
+    let abs = root.canonicalize().map_err(|e| {
+        Diagnostic::error(
+            Code::Io,
+            format!("cannot open the site root {}: {e}", root.display()),
+        )
+        .help("pass the folder that holds site.toml with --root")
+    })?;
+    if !abs.join(crate::config::CONFIG_FILE).is_file() {
+        return Err(
+            Diagnostic::error(Code::Config, format!("no site.toml in {}", abs.display()))
+                .help("run serve inside a site, pass --root, or create a site with `psirt-site init DIR`"),
+        );
+    }
+    Ok(abs)
+}
+
+/// `psirt-site serve`: serves until Ctrl-C.
+pub fn run(root: &Path, port: u16, open: bool, mode: Mode) -> Result<(), Diagnostic> {
+    let server = Server::start(root, SocketAddr::from(([127, 0, 0, 1], port)), mode)?;
+    let url = format!("{}/", server.url());
+    let what = match mode {
+        Mode::Preview => "preview: drafts and embargoed advisories included",
+        Mode::Public => "public: only what `build` would publish",
+    };
+    println!("serving {url} ({what}); press Ctrl-C to stop");
+    if open {
+        open_browser(&url);
+    }
+    signal::install();
+    while !signal::requested() {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    eprintln!("stopping");
+    server.stop();
+    Ok(())
+}
+
+/// Opens `url` in the default browser; failure is not an error (the URL is printed).
+fn open_browser(url: &str) {
+    let mut cmd = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        // `start` takes the first quoted argument as a window title, hence the empty one.
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    cmd.arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    if let Ok(mut child) = cmd.spawn() {
+        // Reap the launcher so it does not linger as a zombie; it exits quickly.
+        let _ = std::thread::Builder::new()
+            .name("psirt-serve-open".into())
+            .spawn(move || child.wait());
+    }
+}
+
+/// Ctrl-C: the first one asks for a clean shutdown, a second one ends the process at once.
+mod signal {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    static REQUESTED: AtomicBool = AtomicBool::new(false);
+
+    pub(super) fn requested() -> bool {
+        REQUESTED.load(Ordering::SeqCst)
+    }
+
+    #[cfg(unix)]
+    extern "C" fn on_signal(_: libc::c_int) {
+        REQUESTED.store(true, Ordering::SeqCst);
+        // SAFETY: signal() is async-signal-safe; restoring the default action lets a
+        // second Ctrl-C kill the process if the clean shutdown hangs.
+        unsafe {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+        }
+    }
+
+    #[cfg(unix)]
+    pub(super) fn install() {
+        let handler = on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
+        // SAFETY: the handler only stores to an atomic and calls signal(), both
+        // async-signal-safe.
+        unsafe {
+            libc::signal(libc::SIGINT, handler);
+            libc::signal(libc::SIGTERM, handler);
+        }
+    }
+
+    /// Elsewhere Ctrl-C ends the process with the default action; nothing is on disk to
+    /// clean up, so that is clean enough.
+    #[cfg(not(unix))]
+    pub(super) fn install() {}
+}
