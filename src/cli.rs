@@ -7,7 +7,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Static site generator for product security teams: advisories, CSAF 2.0, security.txt.
 #[derive(Debug, Parser)]
 #[command(name = "psirt-site", version, about, long_about = None)]
-#[command(after_help = "Exit codes: 0 success, 1 content errors (see the diagnostics), 2 usage errors.\n\nExample:\n  psirt-site init my-psirt && cd my-psirt && psirt-site build")]
+#[command(
+    after_help = "Exit codes: 0 success, 1 content errors (see the diagnostics), 2 usage errors.\n\nExample:\n  psirt-site init my-psirt && cd my-psirt && psirt-site build"
+)]
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
@@ -38,7 +40,9 @@ pub(crate) struct Common {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Build the site into the output folder (public/ by default)
-    #[command(after_help = "Drafts, embargoed advisories (published in the future) and TLP other than CLEAR are\nheld back and listed, never written. The previous output stays untouched when the build\nfails. SOURCE_DATE_EPOCH sets the build time for reproducible output.\n\nExamples:\n  psirt-site build\n  psirt-site build --output /tmp/site --base-url https://staging.example\n  psirt-site build --preview ../preview")]
+    #[command(
+        after_help = "Drafts, embargoed advisories (published in the future) and TLP other than CLEAR are\nheld back and listed, never written. The previous output stays untouched when the build\nfails. SOURCE_DATE_EPOCH sets the build time for reproducible output.\n\nExamples:\n  psirt-site build\n  psirt-site build --output /tmp/site --base-url https://staging.example\n  psirt-site build --preview ../preview"
+    )]
     Build {
         #[command(flatten)]
         common: Common,
@@ -62,7 +66,9 @@ pub(crate) enum Command {
         timings: bool,
     },
     /// Validate everything build would, without writing anything
-    #[command(after_help = "Held-back advisories (drafts, embargoed) are validated too.\n\nExamples:\n  psirt-site check\n  psirt-site check --message-format github\n  psirt-site check --provider public/   # check a built CSAF provider tree")]
+    #[command(
+        after_help = "Held-back advisories (drafts, embargoed) are validated too.\n\nExamples:\n  psirt-site check\n  psirt-site check --message-format github\n  psirt-site check --provider public/   # check a built CSAF provider tree"
+    )]
     Check {
         #[command(flatten)]
         common: Common,
@@ -82,7 +88,9 @@ pub(crate) enum Command {
         what: NewCommand,
     },
     /// Serve the site on 127.0.0.1 and rebuild on every change
-    #[command(after_help = "Drafts and embargoed advisories are shown with a preview banner unless --public.\n\nExample:\n  psirt-site serve --port 8000 --open")]
+    #[command(
+        after_help = "Drafts and embargoed advisories are shown with a preview banner unless --public.\n\nExample:\n  psirt-site serve --port 8000 --open"
+    )]
     Serve {
         #[command(flatten)]
         common: Common,
@@ -101,7 +109,9 @@ pub(crate) enum Command {
 #[derive(Debug, Subcommand)]
 pub(crate) enum NewCommand {
     /// Create the next advisory file with a front matter skeleton
-    #[command(after_help = "The id is the next free number of the current year, e.g. ACME-SA-2026-0007,\nwith the prefix taken from the newest existing advisory.\n\nExample:\n  psirt-site new advisory --title \"Buffer overflow in the web UI\"")]
+    #[command(
+        after_help = "The id is the next free number of the current year, e.g. ACME-SA-2026-0007,\nwith the prefix taken from the newest existing advisory.\n\nExample:\n  psirt-site new advisory --title \"Buffer overflow in the web UI\""
+    )]
     Advisory {
         /// Site root
         #[arg(long, default_value = ".")]

@@ -215,7 +215,11 @@ impl SiteConfig {
             }
         };
         url(&self.base_url, "base_url", &["https", "http"]);
-        url(&self.publisher.namespace, "publisher.namespace", &["https", "http"]);
+        url(
+            &self.publisher.namespace,
+            "publisher.namespace",
+            &["https", "http"],
+        );
         for u in &self.contact.urls {
             url(u, "contact.urls", &["https", "http", "mailto"]);
         }
@@ -249,5 +253,7 @@ fn is_email(s: &str) -> bool {
     };
     !local.is_empty()
         && domain.contains('.')
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control() || "<>\"".contains(c))
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "<>\"".contains(c))
 }

@@ -164,7 +164,11 @@ impl LineIndex {
         let start = self.line_starts[line];
         let col = text
             .get(start..)
-            .map(|rest| rest.char_indices().take_while(|(i, _)| start + i < offset).count())
+            .map(|rest| {
+                rest.char_indices()
+                    .take_while(|(i, _)| start + i < offset)
+                    .count()
+            })
             .unwrap_or(0);
         (line + 1, col + 1)
     }
@@ -191,10 +195,7 @@ impl SourceMap {
     }
 
     pub fn get(&self, path: &Path) -> Option<&str> {
-        self.files
-            .iter()
-            .find(|(p, _)| p == path)
-            .map(|(_, t)| &**t)
+        self.files.iter().find(|(p, _)| p == path).map(|(_, t)| &**t)
     }
 }
 
@@ -318,18 +319,11 @@ fn render_github(out: &mut String, d: &Diagnostic, sources: &SourceMap) {
         msg.push_str("\nhelp: ");
         msg.push_str(help);
     }
-    let _ = writeln!(
-        out,
-        "::{kind} {}::{}",
-        props.join(","),
-        github_escape_data(&msg)
-    );
+    let _ = writeln!(out, "::{kind} {}::{}", props.join(","), github_escape_data(&msg));
 }
 
 fn github_escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 fn github_escape_property(s: &str) -> String {
@@ -388,7 +382,11 @@ mod tests {
     fn every_code_is_documented() {
         let docs = include_str!("../docs/diagnostics.md");
         for code in Code::ALL {
-            assert!(docs.contains(&format!("`{}`", code.name())), "docs/diagnostics.md lacks {}", code.name());
+            assert!(
+                docs.contains(&format!("`{}`", code.name())),
+                "docs/diagnostics.md lacks {}",
+                code.name()
+            );
         }
     }
 

@@ -100,9 +100,12 @@ pub fn parse_advisory(
     if let Some(h1) = &rendered.h1 {
         let at = split.body.start + h1.start..split.body.start + h1.end;
         builder.diags.push(
-            Diagnostic::warning(Code::H1InBody, "the body has a `#` heading; the title is shown already")
-                .at(path, at)
-                .help("start sections at `##`"),
+            Diagnostic::warning(
+                Code::H1InBody,
+                "the body has a `#` heading; the title is shown already",
+            )
+            .at(path, at)
+            .help("start sections at `##`"),
         );
     }
     check_non_empty_lists(&raw, &mut builder);
@@ -121,7 +124,9 @@ fn check_non_empty_lists(raw: &RawAdvisory, builder: &mut Builder<'_>) {
             builder.diags.push(
                 Diagnostic::error(Code::MissingField, format!("the advisory has no {what} entry"))
                     .at(builder.file, span.clone())
-                    .help(format!("add at least one {what} table; see docs/content-model.md")),
+                    .help(format!(
+                        "add at least one {what} table; see docs/content-model.md"
+                    )),
             );
         }
     }
@@ -132,11 +137,7 @@ pub fn parse_page(file: &SourceFile, raw_html: bool) -> Result<Page, Diagnostic>
     let path = &file.rel_path;
     let text = &*file.text;
     let split = frontmatter::split(text).map_err(|e| split_error(path, e))?;
-    let raw: RawPage = toml_input::parse(
-        &text[split.front_matter.clone()],
-        split.front_matter.start,
-        path,
-    )?;
+    let raw: RawPage = toml_input::parse(&text[split.front_matter.clone()], split.front_matter.start, path)?;
     let rendered = markdown::render(&text[split.body.clone()], raw_html);
     let slug = path
         .file_stem()

@@ -117,14 +117,8 @@ mod tests {
     fn reports_missing_and_unclosed() {
         assert_eq!(split(""), Err(SplitError::Missing { at: 0 }));
         assert_eq!(split("\n# hi\n"), Err(SplitError::Missing { at: 1 }));
-        assert_eq!(
-            split("+++\na = 1\n"),
-            Err(SplitError::Unclosed { opening: 0..3 })
-        );
-        assert_eq!(
-            split("---\na: 1\n---\n"),
-            Err(SplitError::Missing { at: 0 })
-        );
+        assert_eq!(split("+++\na = 1\n"), Err(SplitError::Unclosed { opening: 0..3 }));
+        assert_eq!(split("---\na: 1\n---\n"), Err(SplitError::Missing { at: 0 }));
     }
 
     proptest! {

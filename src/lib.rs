@@ -54,7 +54,11 @@ impl Progress {
 
 impl std::fmt::Debug for Progress {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0.is_some() { "Progress(on)" } else { "Progress(off)" })
+        f.write_str(if self.0.is_some() {
+            "Progress(on)"
+        } else {
+            "Progress(off)"
+        })
     }
 }
 
@@ -107,8 +111,11 @@ pub fn build_time(opts: &BuildOptions) -> Result<Timestamp, Diagnostic> {
             .ok()
             .and_then(|s| Timestamp::from_second(s).ok())
             .ok_or_else(|| {
-                Diagnostic::error(Code::Config, format!("SOURCE_DATE_EPOCH=`{v}` is not a Unix timestamp"))
-                    .help("set it to whole seconds since 1970, e.g. $(git log -1 --format=%ct)")
+                Diagnostic::error(
+                    Code::Config,
+                    format!("SOURCE_DATE_EPOCH=`{v}` is not a Unix timestamp"),
+                )
+                .help("set it to whole seconds since 1970, e.g. $(git log -1 --format=%ct)")
             }),
         Err(_) => Ok(Timestamp::now()),
     }
@@ -209,10 +216,14 @@ pub fn generate(opts: &BuildOptions) -> Result<Built, Failure> {
     }
     timer.lap("validate");
 
-    let theme = theme::Theme::load(&opts.root, site.config.theme.as_deref()).map_err(|d| fail(d, &sources))?;
+    let theme =
+        theme::Theme::load(&opts.root, site.config.theme.as_deref()).map_err(|d| fail(d, &sources))?;
     timer.lap("theme");
-    let emit_opts = EmitOptions { live_reload: opts.live_reload };
-    let mut files = emit::emit_all(&site, &theme, signer.as_ref(), emit_opts).map_err(|d| fail(d, &sources))?;
+    let emit_opts = EmitOptions {
+        live_reload: opts.live_reload,
+    };
+    let mut files =
+        emit::emit_all(&site, &theme, signer.as_ref(), emit_opts).map_err(|d| fail(d, &sources))?;
     let restricted = match opts.restricted {
         Some(_) => emit::csaf::restricted(&site, &all_advisories, &full_catalog, signer.as_ref())
             .map_err(|d| fail(d, &sources))?,
@@ -232,7 +243,12 @@ pub fn generate(opts: &BuildOptions) -> Result<Built, Failure> {
         timings: timer.timings,
         sources,
     };
-    Ok(Built { site, files, restricted, report })
+    Ok(Built {
+        site,
+        files,
+        restricted,
+        report,
+    })
 }
 
 type Parsed = (
@@ -290,7 +306,8 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
     }
     if let Some(dir) = &opts.restricted {
         for other in [&public, &out] {
-            output::check_separate(other, dir, "restricted TLP documents").map_err(|d| fail(vec![d], &sources))?;
+            output::check_separate(other, dir, "restricted TLP documents")
+                .map_err(|d| fail(vec![d], &sources))?;
         }
         output::check_output_dir(&opts.root, dir).map_err(|d| fail(vec![d], &sources))?;
     }
@@ -325,11 +342,18 @@ pub fn check(opts: &BuildOptions) -> Result<Report, Failure> {
             .collect()
     };
     report.warnings.extend(recommended);
-    report.warnings = diag::Diagnostics { items: std::mem::take(&mut report.warnings) }.sorted();
+    report.warnings = diag::Diagnostics {
+        items: std::mem::take(&mut report.warnings),
+    }
+    .sorted();
     Ok(report)
 }
 
 /// Resolves `path` against the site root unless it is absolute.
 pub fn site_path(root: &Path, path: &Path) -> PathBuf {
-    if path.is_absolute() { path.to_path_buf() } else { root.join(path) }
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        root.join(path)
+    }
 }

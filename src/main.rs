@@ -23,7 +23,10 @@ fn format(m: MessageFormat) -> Format {
 fn print_failure(f: &Failure, fmt: Format) -> ExitCode {
     eprint!("{}", diag::render(&f.diagnostics, &f.sources, fmt));
     let errors = f.diagnostics.iter().filter(|d| d.is_error()).count();
-    eprintln!("error: {errors} problem{} found", if errors == 1 { "" } else { "s" });
+    eprintln!(
+        "error: {errors} problem{} found",
+        if errors == 1 { "" } else { "s" }
+    );
     ExitCode::from(1)
 }
 
@@ -38,7 +41,11 @@ fn print_report(r: &Report, fmt: Format, quiet: bool, verb: &str) {
         eprintln!("held back: {} ({}): {}", h.id, h.source.display(), h.reason);
     }
     let total: std::time::Duration = r.timings.iter().map(|t| t.1).sum();
-    let out = r.output.as_ref().map(|o| format!(" into {}", o.display())).unwrap_or_default();
+    let out = r
+        .output
+        .as_ref()
+        .map(|o| format!(" into {}", o.display()))
+        .unwrap_or_default();
     eprintln!(
         "{verb}: {} advisories published, {} held back, {} files{out} in {:.2}s",
         r.published,
@@ -85,9 +92,20 @@ fn print_timings(r: &Report) {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { common, output, base_url, preview, restricted, timings } => {
+        Command::Build {
+            common,
+            output,
+            base_url,
+            preview,
+            restricted,
+            timings,
+        } => {
             let fmt = format(common.message_format);
-            let mode = if preview.is_some() { Mode::Preview } else { Mode::Public };
+            let mode = if preview.is_some() {
+                Mode::Preview
+            } else {
+                Mode::Public
+            };
             let opts = BuildOptions {
                 root: common.root.clone(),
                 output: preview.clone().or(output),
@@ -97,7 +115,10 @@ fn main() -> ExitCode {
                 ..BuildOptions::default()
             };
             let bar = progress_bar(common.quiet);
-            let opts = BuildOptions { progress: progress_of(&bar), ..opts };
+            let opts = BuildOptions {
+                progress: progress_of(&bar),
+                ..opts
+            };
             let result = psirt_site::build(&opts);
             bar.finish_and_clear();
             match result {
@@ -116,7 +137,10 @@ fn main() -> ExitCode {
             if let Some(dir) = provider {
                 return psirt_site::emit::csaf::check_provider_cli(&dir);
             }
-            let opts = BuildOptions { root: common.root.clone(), ..BuildOptions::default() };
+            let opts = BuildOptions {
+                root: common.root.clone(),
+                ..BuildOptions::default()
+            };
             match psirt_site::check(&opts) {
                 Ok(r) => {
                     print_report(&r, fmt, common.quiet, "checked");
@@ -127,25 +151,52 @@ fn main() -> ExitCode {
         }
         Command::Init { dir } => match psirt_site::scaffold::init(&dir) {
             Ok(()) => {
-                eprintln!("created a new site in {}; build it with: cd {} && psirt-site build", dir.display(), dir.display());
+                eprintln!(
+                    "created a new site in {}; build it with: cd {} && psirt-site build",
+                    dir.display(),
+                    dir.display()
+                );
                 ExitCode::SUCCESS
             }
-            Err(d) => print_failure(&Failure { diagnostics: vec![d], sources: SourceMap::default() }, Format::Human),
+            Err(d) => print_failure(
+                &Failure {
+                    diagnostics: vec![d],
+                    sources: SourceMap::default(),
+                },
+                Format::Human,
+            ),
         },
-        Command::New { what: NewCommand::Advisory { root, title } } => {
-            match psirt_site::scaffold::new_advisory(&root, title.as_deref(), jiff::Timestamp::now()) {
-                Ok(path) => {
-                    println!("{}", path.display());
-                    ExitCode::SUCCESS
-                }
-                Err(d) => print_failure(&Failure { diagnostics: vec![d], sources: SourceMap::default() }, Format::Human),
+        Command::New {
+            what: NewCommand::Advisory { root, title },
+        } => match psirt_site::scaffold::new_advisory(&root, title.as_deref(), jiff::Timestamp::now()) {
+            Ok(path) => {
+                println!("{}", path.display());
+                ExitCode::SUCCESS
             }
-        }
-        Command::Serve { common, port, open, public } => {
+            Err(d) => print_failure(
+                &Failure {
+                    diagnostics: vec![d],
+                    sources: SourceMap::default(),
+                },
+                Format::Human,
+            ),
+        },
+        Command::Serve {
+            common,
+            port,
+            open,
+            public,
+        } => {
             let mode = if public { Mode::Public } else { Mode::Preview };
             match psirt_site::serve::run(&common.root, port, open, mode) {
                 Ok(()) => ExitCode::SUCCESS,
-                Err(d) => print_failure(&Failure { diagnostics: vec![d as Diagnostic], sources: SourceMap::default() }, Format::Human),
+                Err(d) => print_failure(
+                    &Failure {
+                        diagnostics: vec![d as Diagnostic],
+                        sources: SourceMap::default(),
+                    },
+                    Format::Human,
+                ),
             }
         }
     }

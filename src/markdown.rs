@@ -104,13 +104,23 @@ fn limit_depth<'a>(event: Event<'a>, depth: &mut usize) -> Event<'a> {
 fn sanitize(event: Event<'_>, raw_html: bool) -> Event<'_> {
     match event {
         Event::Html(h) | Event::InlineHtml(h) if !raw_html => Event::Text(h),
-        Event::Start(Tag::Link { link_type, dest_url, title, id }) => Event::Start(Tag::Link {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
             link_type,
             dest_url: safe_url(dest_url),
             title,
             id,
         }),
-        Event::Start(Tag::Image { link_type, dest_url, title, id }) => Event::Start(Tag::Image {
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
             link_type,
             dest_url: safe_url(dest_url),
             title,
@@ -157,7 +167,11 @@ fn plain_text(events: &[Event<'_>]) -> String {
 /// `Affected products` → `affected-products`, made unique within the page.
 fn unique_slug(text: &str, used: &mut HashSet<String>) -> String {
     let base = slugify(text);
-    let base = if base.is_empty() { "section".to_string() } else { base };
+    let base = if base.is_empty() {
+        "section".to_string()
+    } else {
+        base
+    };
     let mut slug = base.clone();
     let mut n = 1;
     while !used.insert(slug.clone()) {
@@ -216,7 +230,10 @@ mod tests {
 
     #[test]
     fn renders_tables_footnotes_and_anchors() {
-        let r = render("## Details\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nText[^1].\n\n[^1]: Note.\n\n## Details\n", false);
+        let r = render(
+            "## Details\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nText[^1].\n\n[^1]: Note.\n\n## Details\n",
+            false,
+        );
         assert!(r.html.contains("<h2 id=\"details\">Details</h2>"));
         assert!(r.html.contains("<h2 id=\"details-2\">"));
         assert!(r.html.contains("<table>"));
@@ -236,7 +253,10 @@ mod tests {
 
     #[test]
     fn unsafe_link_schemes_are_dropped() {
-        let r = render("[x](javascript:alert(1)) [y](https://a.example) [z](../rel) ![i](data:x)", false);
+        let r = render(
+            "[x](javascript:alert(1)) [y](https://a.example) [z](../rel) ![i](data:x)",
+            false,
+        );
         assert!(!r.html.contains("javascript:"));
         assert!(!r.html.contains("data:"));
         assert!(r.html.contains("https://a.example"));

@@ -37,14 +37,20 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
     if bad {
         return Err(Diagnostic::error(
             Code::Output,
-            format!("refusing to write into {}: it is or contains the site's sources", out.display()),
+            format!(
+                "refusing to write into {}: it is or contains the site's sources",
+                out.display()
+            ),
         )
         .help("choose an output folder such as `public/` inside the site root"));
     }
     if out.exists() && !out.join(MARKER).exists() && !is_empty_dir(&out) {
         return Err(Diagnostic::error(
             Code::Output,
-            format!("{} exists and was not written by psirt-site; it will not be replaced", out.display()),
+            format!(
+                "{} exists and was not written by psirt-site; it will not be replaced",
+                out.display()
+            ),
         )
         .help("remove it yourself or choose another --output folder"));
     }
@@ -97,9 +103,14 @@ fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
 
 /// Writes `files` into a fresh temporary folder beside `out`, then swaps it into place.
 pub fn write_atomically(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
-    let name = out.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    let name = out
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
     let pid = std::process::id();
     let tmp = parent.join(format!(".{name}.tmp-{pid}"));
     let old = parent.join(format!(".{name}.old-{pid}"));
@@ -167,9 +178,19 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
     let b = CString::new(b.as_os_str().as_bytes())?;
     // SAFETY: both pointers are valid NUL-terminated strings for the duration of the call.
     let rc = unsafe {
-        libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE)
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
     };
-    if rc == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
 }
 
 /// Removes temporary folders left by builds that were killed (only our own names).

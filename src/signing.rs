@@ -11,8 +11,7 @@ use std::path::Path;
 use jiff::Timestamp;
 use pgp::armor::{BlockType, Dearmor};
 use pgp::composed::{
-    ArmorOptions, CleartextSignedMessage, Deserializable, DetachedSignature, SignedSecretKey,
-    SubpacketConfig,
+    ArmorOptions, CleartextSignedMessage, Deserializable, DetachedSignature, SignedSecretKey, SubpacketConfig,
 };
 use pgp::packet::{SecretKey, SecretSubkey, SignatureConfig, SignatureType, Subpacket, SubpacketData};
 use pgp::types::{KeyVersion, Password, SigningKey};
@@ -99,7 +98,9 @@ impl Signer {
         ];
         // RFC 9580: v6 signatures must not carry the legacy issuer key id.
         let unhashed = if key.version() <= KeyVersion::V4 {
-            vec![Subpacket::regular(SubpacketData::IssuerKeyId(key.legacy_key_id()))?]
+            vec![Subpacket::regular(SubpacketData::IssuerKeyId(
+                key.legacy_key_id(),
+            ))?]
         } else {
             Vec::new()
         };

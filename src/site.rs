@@ -218,7 +218,9 @@ fn duplicate_ids(advisories: &[Advisory]) -> Vec<Diagnostic> {
                 Diagnostic::error(Code::DuplicateId, format!("advisory id `{}` is used twice", a.id))
                     .at(&a.source, a.id_span.clone())
                     .also(&first.source, first.id_span.clone(), "first used here")
-                    .help("give each advisory its own id (`psirt-site new advisory` picks the next free one)"),
+                    .help(
+                        "give each advisory its own id (`psirt-site new advisory` picks the next free one)",
+                    ),
             );
         } else {
             seen.insert(&a.id, a);

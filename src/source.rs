@@ -110,9 +110,9 @@ fn classify(
         return Ok(None);
     }
     if is_symlink {
-        let target = path.canonicalize().map_err(|e| {
-            Diagnostic::error(Code::Io, format!("broken symbolic link: {e}")).in_file(&rel)
-        })?;
+        let target = path
+            .canonicalize()
+            .map_err(|e| Diagnostic::error(Code::Io, format!("broken symbolic link: {e}")).in_file(&rel))?;
         if !target.starts_with(canonical_root) {
             return Err(Diagnostic::error(
                 Code::UnsafePath,

@@ -79,9 +79,10 @@ fn disk_layer(dir: &Path, prefix: &str) -> Result<Layer, Vec<Diagnostic>> {
                 continue;
             }
             match std::fs::read(entry.path()) {
-                Ok(bytes) if is_template => layer
-                    .templates
-                    .push((format!("{prefix}{rel}"), String::from_utf8_lossy(&bytes).into_owned())),
+                Ok(bytes) if is_template => layer.templates.push((
+                    format!("{prefix}{rel}"),
+                    String::from_utf8_lossy(&bytes).into_owned(),
+                )),
                 Ok(bytes) => layer.statics.push((rel, bytes)),
                 Err(e) => diags.push(
                     Diagnostic::error(Code::Io, format!("cannot read {rel}: {e}")).in_file(entry.path()),
@@ -154,8 +155,7 @@ impl Theme {
 
     /// The built-in source of a template, for `theme eject`.
     pub fn builtin_template(name: &str) -> Option<String> {
-        Builtin::get(&format!("templates/{name}"))
-            .map(|f| String::from_utf8_lossy(&f.data).into_owned())
+        Builtin::get(&format!("templates/{name}")).map(|f| String::from_utf8_lossy(&f.data).into_owned())
     }
 }
 

@@ -9,11 +9,7 @@ use crate::diag::{Code, Diagnostic};
 /// Deserializes `fragment`, which starts at byte `offset` of `file`, into `T`.
 /// Errors carry the span shifted into the whole file and a code derived from the kind
 /// of problem (syntax, unknown key, missing field, wrong value).
-pub fn parse<T: DeserializeOwned>(
-    fragment: &str,
-    offset: usize,
-    file: &Path,
-) -> Result<T, Diagnostic> {
+pub fn parse<T: DeserializeOwned>(fragment: &str, offset: usize, file: &Path) -> Result<T, Diagnostic> {
     toml::from_str(fragment).map_err(|err| to_diagnostic(&err, offset, file))
 }
 
@@ -21,7 +17,11 @@ fn to_diagnostic(err: &toml::de::Error, offset: usize, file: &Path) -> Diagnosti
     let message = err.message().trim().to_string();
     let (code, help) = classify(&message);
     // serde appends the expected keys or values to the message; they go to the hint.
-    let message = message.split(", expected one of").next().unwrap_or(&message).to_string();
+    let message = message
+        .split(", expected one of")
+        .next()
+        .unwrap_or(&message)
+        .to_string();
     let span = err
         .span()
         .map_or(offset..offset, |s| s.start + offset..s.end + offset);

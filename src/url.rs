@@ -4,9 +4,15 @@
 /// Accepts an absolute URL with one of `schemes` and no whitespace or control characters.
 pub fn check_url(url: &str, schemes: &[&str]) -> Result<(), String> {
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(format!("`{}` contains whitespace or control characters", shown(url)));
+        return Err(format!(
+            "`{}` contains whitespace or control characters",
+            shown(url)
+        ));
     }
-    if url.chars().any(|c| matches!(c, '<' | '>' | '"' | '\'' | '`' | '\\')) {
+    if url
+        .chars()
+        .any(|c| matches!(c, '<' | '>' | '"' | '\'' | '`' | '\\'))
+    {
         return Err(format!("`{}` contains a character URLs may not", shown(url)));
     }
     let Some((scheme, rest)) = url.split_once(':') else {

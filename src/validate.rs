@@ -23,7 +23,9 @@ fn held_back_csaf(site: &Site, all: &[Advisory], catalog: &Catalog) -> Vec<Diagn
         .flat_map_iter(|a| {
             let mut json = csaf::csaf_json_with(site, a, catalog);
             csaf::sort_keys(&mut json);
-            csaf::validate::validate(&json, &a.source).err().unwrap_or_default()
+            csaf::validate::validate(&json, &a.source)
+                .err()
+                .unwrap_or_default()
         })
         .collect()
 }
@@ -34,9 +36,15 @@ const POLICY_TOPICS: &[(&str, &[&str])] = &[
     ("scope", &["scope"]),
     ("how to report", &["report", "submit", "contact us"]),
     ("encryption", &["encrypt", "pgp", "openpgp"]),
-    ("response times", &["commitment", "response", "timeline", "what to expect", "process"]),
+    (
+        "response times",
+        &["commitment", "response", "timeline", "what to expect", "process"],
+    ),
     ("coordinated disclosure", &["disclosure", "embargo"]),
-    ("safe harbor", &["safe harbor", "safe harbour", "legal", "authori"]),
+    (
+        "safe harbor",
+        &["safe harbor", "safe harbour", "legal", "authori"],
+    ),
     ("credit", &["credit", "acknowledg", "recognition"]),
     ("CVE assignment", &["cve"]),
 ];
@@ -44,8 +52,11 @@ const POLICY_TOPICS: &[(&str, &[&str])] = &[
 fn policy_sections(site: &Site) -> Vec<Diagnostic> {
     let Some(policy) = site.page("policy") else {
         return vec![
-            Diagnostic::warning(Code::Policy, "the site has no disclosure policy (content/policy.md)")
-                .help("`psirt-site init` writes a complete default policy to start from"),
+            Diagnostic::warning(
+                Code::Policy,
+                "the site has no disclosure policy (content/policy.md)",
+            )
+            .help("`psirt-site init` writes a complete default policy to start from"),
         ];
     };
     let headings: Vec<String> = policy.headings.iter().map(|h| h.to_lowercase()).collect();
@@ -53,9 +64,14 @@ fn policy_sections(site: &Site) -> Vec<Diagnostic> {
         .iter()
         .filter(|(_, keys)| !headings.iter().any(|h| keys.iter().any(|k| h.contains(k))))
         .map(|(topic, _)| {
-            Diagnostic::warning(Code::Policy, format!("the disclosure policy has no section on {topic}"))
-                .in_file(&policy.source)
-                .help(format!("add a `## ` section about {topic} (ISO/IEC 29147 recommends it)"))
+            Diagnostic::warning(
+                Code::Policy,
+                format!("the disclosure policy has no section on {topic}"),
+            )
+            .in_file(&policy.source)
+            .help(format!(
+                "add a `## ` section about {topic} (ISO/IEC 29147 recommends it)"
+            ))
         })
         .collect()
 }

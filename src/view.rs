@@ -187,7 +187,12 @@ impl SiteView {
         if site.page("policy").is_some() {
             nav.push(link(&root, "Disclosure policy", "/policy/", section == "policy"));
         }
-        nav.push(link(&root, "Acknowledgments", "/acknowledgments/", section == "acknowledgments"));
+        nav.push(link(
+            &root,
+            "Acknowledgments",
+            "/acknowledgments/",
+            section == "acknowledgments",
+        ));
         if site.key.is_some() {
             nav.push(link(&root, "PGP key", "/pgp/", section == "pgp"));
         }
@@ -256,10 +261,7 @@ fn score_v3(v: &crate::model::cvss::CvssV3) -> ScoreView {
         score: format!("{:.1}", v.score),
         severity: v.severity.as_str(),
         severity_label: v.severity.label(),
-        calculator_url: format!(
-            "https://www.first.org/cvss/calculator/{}#{}",
-            v.version, v.vector
-        ),
+        calculator_url: format!("https://www.first.org/cvss/calculator/{}#{}", v.version, v.vector),
     }
 }
 
@@ -369,10 +371,17 @@ impl AdvisoryView {
             severity_label,
             score: a.rating().map(|(s, _)| format!("{s:.1}")).unwrap_or_default(),
             cves: a.cves().map(|c| c.as_str().to_string()).collect(),
-            products: a.product_ids().into_iter().map(|p| product_ref(site, p, &root)).collect(),
+            products: a
+                .product_ids()
+                .into_iter()
+                .map(|p| product_ref(site, p, &root))
+                .collect(),
             body_html: if full { a.body_html.clone() } else { String::new() },
             vulnerabilities: if full {
-                a.vulnerabilities.iter().map(|v| vulnerability_view(site, v, &root)).collect()
+                a.vulnerabilities
+                    .iter()
+                    .map(|v| vulnerability_view(site, v, &root))
+                    .collect()
             } else {
                 Vec::new()
             },

@@ -33,16 +33,30 @@ fn builds_the_expected_pages_and_files() {
         assert!(t.out().join(path).is_file(), "missing {path}");
     }
     let page = t.read("advisories/EX-2026-0001/index.html");
-    for needle in ["XSS in Widget", "CVE-2026-40001", "CWE-79", "6.1", "Jane Doe", "2.0.1", "Example Widget"] {
+    for needle in [
+        "XSS in Widget",
+        "CVE-2026-40001",
+        "CWE-79",
+        "6.1",
+        "Jane Doe",
+        "2.0.1",
+        "Example Widget",
+    ] {
         assert!(page.contains(needle), "advisory page lacks {needle}");
     }
-    assert_eq!(t.read(".well-known/csaf/white/index.txt"), "2026/ex-2026-0001.json\n");
+    assert_eq!(
+        t.read(".well-known/csaf/white/index.txt"),
+        "2026/ex-2026-0001.json\n"
+    );
 }
 
 #[test]
 fn two_builds_are_byte_identical() {
     let t = SiteTest::minimal();
-    t.write("content/policy.md", "+++\ntitle = \"Policy\"\n+++\n## Scope\n\nAll products.\n");
+    t.write(
+        "content/policy.md",
+        "+++\ntitle = \"Policy\"\n+++\n## Scope\n\nAll products.\n",
+    );
     t.build().expect("first build");
     let first = tree(&t.out());
     t.build().expect("second build");
@@ -52,7 +66,10 @@ fn two_builds_are_byte_identical() {
 #[test]
 fn demo_site_builds_deterministically() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let outs = [tempfile::tempdir().expect("tmp"), tempfile::tempdir().expect("tmp")];
+    let outs = [
+        tempfile::tempdir().expect("tmp"),
+        tempfile::tempdir().expect("tmp"),
+    ];
     for out in &outs {
         let opts = psirt_site::BuildOptions {
             root: root.to_path_buf(),
@@ -61,11 +78,17 @@ fn demo_site_builds_deterministically() {
             ..Default::default()
         };
         let r = psirt_site::build(&opts).unwrap_or_else(|f| {
-            panic!("{}", psirt_site::diag::render(&f.diagnostics, &f.sources, Default::default()))
+            panic!(
+                "{}",
+                psirt_site::diag::render(&f.diagnostics, &f.sources, Default::default())
+            )
         });
         assert!(r.published >= 8, "demo publishes its advisories");
     }
-    assert_eq!(tree(&outs[0].path().join("public")), tree(&outs[1].path().join("public")));
+    assert_eq!(
+        tree(&outs[0].path().join("public")),
+        tree(&outs[1].path().join("public"))
+    );
 }
 
 #[test]
@@ -93,7 +116,11 @@ fn refuses_to_replace_a_folder_it_did_not_write() {
     opts.output = Some(t.root().join("precious"));
     assert!(psirt_site::build(&opts).is_err());
     assert!(t.root().join("precious/data.txt").is_file());
-    for bad in [t.root().to_path_buf(), t.root().join("content"), t.root().join("content/x")] {
+    for bad in [
+        t.root().to_path_buf(),
+        t.root().join("content"),
+        t.root().join("content/x"),
+    ] {
         let mut opts = t.options();
         opts.output = Some(bad.clone());
         assert!(psirt_site::build(&opts).is_err(), "wrote into {}", bad.display());
@@ -106,19 +133,28 @@ fn preview_refuses_the_public_folder_and_shows_drafts() {
     let t = SiteTest::minimal();
     t.write(
         "content/advisories/EX-2026-0002.md",
-        &common::advisory("EX-2026-0002", "Draft thing", "2026-03-11T09:00:00Z").replace("status = \"final\"", "status = \"draft\""),
+        &common::advisory("EX-2026-0002", "Draft thing", "2026-03-11T09:00:00Z")
+            .replace("status = \"final\"", "status = \"draft\""),
     );
     let mut opts = t.options();
     opts.mode = psirt_site::site::Mode::Preview;
     opts.output = Some(t.out());
-    assert!(psirt_site::build(&opts).is_err(), "preview must not write into public/");
+    assert!(
+        psirt_site::build(&opts).is_err(),
+        "preview must not write into public/"
+    );
     let preview = t.root().join("preview");
     opts.output = Some(preview.clone());
     psirt_site::build(&opts).expect("preview builds");
-    let page = std::fs::read_to_string(preview.join("advisories/EX-2026-0002/index.html")).expect("draft page");
+    let page =
+        std::fs::read_to_string(preview.join("advisories/EX-2026-0002/index.html")).expect("draft page");
     assert!(page.contains("noindex"));
     assert!(page.contains("Draft thing"));
-    assert!(!preview.join(".well-known/csaf/white/2026/ex-2026-0002.json").exists());
+    assert!(
+        !preview
+            .join(".well-known/csaf/white/2026/ex-2026-0002.json")
+            .exists()
+    );
 }
 
 #[test]

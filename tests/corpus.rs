@@ -18,14 +18,22 @@ fn labels(corpus: &Path) -> Vec<Value> {
 fn filename_rule_matches_the_oasis_test_cases() {
     let Some(corpus) = common::corpus() else { return };
     let mut checked = 0;
-    for l in labels(&corpus).iter().filter(|l| l["check"].as_str().unwrap_or("").starts_with("filename")) {
+    for l in labels(&corpus)
+        .iter()
+        .filter(|l| l["check"].as_str().unwrap_or("").starts_with("filename"))
+    {
         let rel = l["file"].as_str().expect("file");
         let path = corpus.join("invalid-csaf").join(rel);
         let doc: Value = serde_json::from_str(&fs::read_to_string(&path).expect("read")).expect("json");
         let id = doc["document"]["tracking"]["id"].as_str().expect("tracking id");
         let actual = path.file_name().expect("name").to_string_lossy().into_owned();
         let follows_rule = file_name(id) == actual;
-        assert_eq!(follows_rule, l["fails_test"] == false, "{rel}: id {id:?} → {}", file_name(id));
+        assert_eq!(
+            follows_rule,
+            l["fails_test"] == false,
+            "{rel}: id {id:?} → {}",
+            file_name(id)
+        );
         checked += 1;
     }
     assert_eq!(checked, 6);
@@ -42,8 +50,12 @@ fn validation_agrees_with_the_labelled_mandatory_test_cases() {
     let mut checked = 0;
     for l in labels(&corpus).iter().filter(|l| l["group"] == "mandatory") {
         let rel = l["file"].as_str().expect("file");
-        let Ok(text) = fs::read_to_string(corpus.join("invalid-csaf").join(rel)) else { continue };
-        let Ok(doc) = serde_json::from_str::<Value>(&text) else { continue };
+        let Ok(text) = fs::read_to_string(corpus.join("invalid-csaf").join(rel)) else {
+            continue;
+        };
+        let Ok(doc) = serde_json::from_str::<Value>(&text) else {
+            continue;
+        };
         let test = l["test_id"].as_str().expect("test id");
         let needle = format!("test {test}:");
         let failed = validate::validate(&doc, Path::new(rel))
@@ -53,19 +65,32 @@ fn validation_agrees_with_the_labelled_mandatory_test_cases() {
             .any(|d| d.message.contains(&needle));
         let expected = l["fails_test"] == true;
         if failed != expected {
-            disagreements.push(format!("{rel}: test {test} failed={failed}, labelled fails_test={expected}"));
+            disagreements.push(format!(
+                "{rel}: test {test} failed={failed}, labelled fails_test={expected}"
+            ));
         }
         checked += 1;
     }
     assert!(checked > 100, "only {checked} labelled documents found");
-    assert!(disagreements.is_empty(), "{} of {checked} disagree:\n{}", disagreements.len(), disagreements.join("\n"));
+    assert!(
+        disagreements.is_empty(),
+        "{} of {checked} disagree:\n{}",
+        disagreements.len(),
+        disagreements.join("\n")
+    );
 }
 
 #[test]
 fn provider_check_finds_the_real_problems_of_a_real_provider() {
     let Some(corpus) = common::corpus() else { return };
     let results = check::check(&corpus.join("csaf/owasp-juice-shop"));
-    let status = |n: u8| results.iter().find(|r| r.number == n).map(|r| r.passed()).expect("requirement");
+    let status = |n: u8| {
+        results
+            .iter()
+            .find(|r| r.number == n)
+            .map(|r| r.passed())
+            .expect("requirement")
+    };
     assert!(status(5), "file names are right");
     assert!(status(18), "its SHA-512 files match");
     assert!(!status(12), "index.txt names a file that does not exist");

@@ -9,7 +9,10 @@ fn broken(replace: &str, with: &str) -> SiteTest {
     let t = SiteTest::minimal();
     let text = advisory("EX-2026-0001", "XSS in Widget", "2026-03-10T09:00:00Z");
     assert!(text.contains(replace), "fixture text lacks {replace:?}");
-    t.write("content/advisories/EX-2026-0001.md", &text.replacen(replace, with, 1));
+    t.write(
+        "content/advisories/EX-2026-0001.md",
+        &text.replacen(replace, with, 1),
+    );
     t
 }
 
@@ -109,9 +112,16 @@ fn all_problems_in_all_files_at_once() {
     let t = broken("CVE-2026-40001", "CVE-bad");
     t.write(
         "content/advisories/EX-2026-0002.md",
-        &advisory("EX-2026-0002", "Two", "2026-03-11T09:00:00Z").replace("product = \"widget\"", "product = \"nope\""),
+        &advisory("EX-2026-0002", "Two", "2026-03-11T09:00:00Z")
+            .replace("product = \"widget\"", "product = \"nope\""),
     );
-    t.write("content/products.toml", &format!("{}\n[[products]]\nid = \"Bad Id\"\nname = \"x\"\nvendor = \"y\"\n", common::PRODUCTS));
+    t.write(
+        "content/products.toml",
+        &format!(
+            "{}\n[[products]]\nid = \"Bad Id\"\nname = \"x\"\nvendor = \"y\"\n",
+            common::PRODUCTS
+        ),
+    );
     let text = t.check_errors();
     assert!(text.contains("error[invalid-cve]"), "{text}");
     assert!(text.contains("error[unknown-product]"), "{text}");
@@ -122,7 +132,13 @@ fn all_problems_in_all_files_at_once() {
 #[test]
 fn site_toml_errors_point_into_site_toml() {
     let t = SiteTest::minimal();
-    t.write("site.toml", &common::SITE_TOML.replace("base_url = \"https://psirt.example.com\"", "base_url = \"javascript:alert(1)\"\ncolour = \"red\""));
+    t.write(
+        "site.toml",
+        &common::SITE_TOML.replace(
+            "base_url = \"https://psirt.example.com\"",
+            "base_url = \"javascript:alert(1)\"\ncolour = \"red\"",
+        ),
+    );
     insta::assert_snapshot!(t.check_errors());
 }
 
@@ -144,8 +160,16 @@ fn check_exit_codes_from_the_binary() {
         .arg(SiteTest::minimal().root())
         .output()
         .expect("run binary");
-    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
-    let usage = std::process::Command::new(bin).args(["build", "--no-such-flag"]).output().expect("run binary");
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let usage = std::process::Command::new(bin)
+        .args(["build", "--no-such-flag"])
+        .output()
+        .expect("run binary");
     assert_eq!(usage.status.code(), Some(2));
 }
 
@@ -154,5 +178,8 @@ fn github_format() {
     let t = broken("CVE-2026-40001", "CVE-bad");
     let f = t.check().expect_err("fails");
     let text = psirt_site::diag::render(&f.diagnostics, &f.sources, psirt_site::diag::Format::Github);
-    assert!(text.starts_with("::error file=content/advisories/EX-2026-0001.md,line="), "{text}");
+    assert!(
+        text.starts_with("::error file=content/advisories/EX-2026-0001.md,line="),
+        "{text}"
+    );
 }

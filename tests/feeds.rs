@@ -63,7 +63,8 @@ impl Adv {
 }
 
 const CRITICAL: &str = "cve = \"CVE-2025-10001\"\ntitle = \"Overflow\"\ncvss_v3 = \"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H\"";
-const MEDIUM: &str = "cve = \"CVE-2026-20002\"\ntitle = \"Leak\"\ncvss_v3 = \"CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:U/C:L/I:L/A:N\"";
+const MEDIUM: &str =
+    "cve = \"CVE-2026-20002\"\ntitle = \"Leak\"\ncvss_v3 = \"CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:U/C:L/I:L/A:N\"";
 
 fn advisories() -> Vec<Adv> {
     let adv = |id, title, published, status, revisions, products, vulnerability| Adv {
@@ -160,10 +161,7 @@ fn guids(c: &Channel) -> Vec<String> {
 }
 
 fn titles(c: &Channel) -> Vec<&str> {
-    c.items()
-        .iter()
-        .map(|i| i.title().expect("title"))
-        .collect()
+    c.items().iter().map(|i| i.title().expect("title")).collect()
 }
 
 fn page(id: &str) -> String {
@@ -176,11 +174,7 @@ fn feed_files(out: &Path) -> Vec<PathBuf> {
     while let Some(d) = dirs.pop() {
         for e in fs::read_dir(&d).expect("read feeds dir") {
             let p = e.expect("dir entry").path();
-            if p.is_dir() {
-                dirs.push(p)
-            } else {
-                files.push(p)
-            }
+            if p.is_dir() { dirs.push(p) } else { files.push(p) }
         }
     }
     files.sort();
@@ -198,21 +192,11 @@ fn feeds_hold_the_published_advisories() {
     assert_eq!(all.title(), "Test PSIRT: all advisories");
     assert_eq!(all.link(), format!("{BASE}/"));
     assert_eq!(all.language(), Some("en"));
-    assert_eq!(
-        all.last_build_date(),
-        Some("Sat, 10 Jan 2026 09:00:00 +0000")
-    );
-    assert!(
-        all.generator()
-            .expect("generator")
-            .starts_with("psirt-site ")
-    );
+    assert_eq!(all.last_build_date(), Some("Sat, 10 Jan 2026 09:00:00 +0000"));
+    assert!(all.generator().expect("generator").starts_with("psirt-site "));
     let atom = all.atom_ext().expect("atom extension");
     assert_eq!(atom.links()[0].rel(), "self");
-    assert_eq!(
-        atom.links()[0].href(),
-        format!("{BASE}/feeds/advisories.xml")
-    );
+    assert_eq!(atom.links()[0].href(), format!("{BASE}/feeds/advisories.xml"));
     assert_eq!(atom.links()[0].mime_type(), Some("application/rss+xml"));
     assert_eq!(
         titles(&all),
@@ -259,9 +243,7 @@ fn feeds_hold_the_published_advisories() {
     );
     for s in ["high", "low", "none"] {
         assert!(
-            feed(&out, &format!("feeds/severity/{s}.xml"))
-                .items()
-                .is_empty(),
+            feed(&out, &format!("feeds/severity/{s}.xml")).items().is_empty(),
             "{s}"
         );
     }
@@ -283,11 +265,7 @@ fn unpublished_advisories_are_in_no_feed() {
             "TEST-SA-2026-0003",
             "Embargoed",
         ] {
-            assert!(
-                !text.contains(secret),
-                "{secret} leaked into {}",
-                f.display()
-            );
+            assert!(!text.contains(secret), "{secret} leaked into {}", f.display());
         }
     }
 }
@@ -384,10 +362,7 @@ fn advertised_feeds_exist() {
         );
     }
     for rel in &advertised {
-        assert!(
-            out.join(rel).is_file(),
-            "{rel} is advertised but not written"
-        );
+        assert!(out.join(rel).is_file(), "{rel} is advertised but not written");
     }
     let listed = fs::read_to_string(out.join("feeds/index.html")).expect("feeds page");
     for f in feed_files(&out)

@@ -47,7 +47,10 @@ fn outputs_match_the_golden_files() {
         ..Default::default()
     };
     psirt_site::build(&opts).unwrap_or_else(|f| {
-        panic!("{}", psirt_site::diag::render(&f.diagnostics, &f.sources, Default::default()))
+        panic!(
+            "{}",
+            psirt_site::diag::render(&f.diagnostics, &f.sources, Default::default())
+        )
     });
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     let mut mismatches = Vec::new();
@@ -64,5 +67,8 @@ fn outputs_match_the_golden_files() {
             mismatches.push(format!("{rel} differs from {}", expected_path.display()));
         }
     }
-    assert!(mismatches.is_empty(), "{mismatches:#?}\nrun UPDATE_GOLDEN=1 cargo test --test golden and review the diff");
+    assert!(
+        mismatches.is_empty(),
+        "{mismatches:#?}\nrun UPDATE_GOLDEN=1 cargo test --test golden and review the diff"
+    );
 }

@@ -67,10 +67,7 @@ Body.
 
 fn ack(names: &[&str], extra: &str) -> String {
     let names: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
-    format!(
-        "\n[[acknowledgments]]\nnames = [{}]\n{extra}\n",
-        names.join(", ")
-    )
+    format!("\n[[acknowledgments]]\nnames = [{}]\n{extra}\n", names.join(", "))
 }
 
 fn write_site(root: &Path) {
@@ -216,11 +213,7 @@ fn anonymous_credits_stay_separate_and_sorted_by_name() {
             .filter(|r| r.anonymous)
             .all(|r| r.organization.is_none())
     );
-    let names: Vec<&str> = years[1]
-        .researchers
-        .iter()
-        .map(|r| r.name.as_str())
-        .collect();
+    let names: Vec<&str> = years[1].researchers.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(names, ["bob builder", "Jane Doe"], "case-insensitive order");
 }
 

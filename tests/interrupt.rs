@@ -10,7 +10,10 @@ use common::{SiteTest, tree};
 
 fn big_site(count: usize, marker: &str) -> SiteTest {
     let t = SiteTest::empty();
-    let body = format!("\n{}\n", "Lorem ipsum dolor sit amet, consectetur adipiscing elit. ".repeat(120));
+    let body = format!(
+        "\n{}\n",
+        "Lorem ipsum dolor sit amet, consectetur adipiscing elit. ".repeat(120)
+    );
     for i in 0..count {
         let id = format!("EX-2026-{i:05}");
         let text = common::advisory(&id, &format!("{marker} advisory {i}"), "2026-03-10T09:00:00Z")
@@ -67,11 +70,25 @@ fn killing_a_build_mid_write_keeps_a_complete_output() {
         eprintln!("killed mid-write: previous output intact");
     } else {
         // The kill came too late (after the swap): the output must be the complete new site.
-        assert!(after.iter().any(|(p, b)| p.ends_with("index.html") && String::from_utf8_lossy(b).contains("NEW advisory")));
-        assert!(!after.iter().any(|(_, b)| String::from_utf8_lossy(b).contains("OLD advisory")), "mixed output");
+        assert!(
+            after.iter().any(
+                |(p, b)| p.ends_with("index.html") && String::from_utf8_lossy(b).contains("NEW advisory")
+            )
+        );
+        assert!(
+            !after
+                .iter()
+                .any(|(_, b)| String::from_utf8_lossy(b).contains("OLD advisory")),
+            "mixed output"
+        );
         eprintln!("build finished before the kill; output is the complete new site");
     }
-    assert!(after == old || !after.iter().any(|(_, b)| String::from_utf8_lossy(b).contains("OLD advisory")));
+    assert!(
+        after == old
+            || !after
+                .iter()
+                .any(|(_, b)| String::from_utf8_lossy(b).contains("OLD advisory"))
+    );
 
     // The next build cleans up the killed build's temporary folder.
     assert!(run(&t).wait().expect("build").success());

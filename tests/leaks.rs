@@ -49,10 +49,34 @@ fn product(marker: &str) -> String {
 
 const CASES: &[(&str, &str, &str, &str, &str)] = &[
     // marker, cve, status, tlp, published
-    ("MARKERPUB", "CVE-2026-91001", "final", "CLEAR", "2026-01-01T00:00:00Z"),
-    ("MARKERDRAFT", "CVE-2026-91002", "draft", "CLEAR", "2026-01-01T00:00:00Z"),
-    ("MARKEREMBARGO", "CVE-2026-91003", "final", "CLEAR", "2027-02-01T00:00:00Z"),
-    ("MARKERAMBER", "CVE-2026-91004", "final", "AMBER", "2026-01-01T00:00:00Z"),
+    (
+        "MARKERPUB",
+        "CVE-2026-91001",
+        "final",
+        "CLEAR",
+        "2026-01-01T00:00:00Z",
+    ),
+    (
+        "MARKERDRAFT",
+        "CVE-2026-91002",
+        "draft",
+        "CLEAR",
+        "2026-01-01T00:00:00Z",
+    ),
+    (
+        "MARKEREMBARGO",
+        "CVE-2026-91003",
+        "final",
+        "CLEAR",
+        "2027-02-01T00:00:00Z",
+    ),
+    (
+        "MARKERAMBER",
+        "CVE-2026-91004",
+        "final",
+        "AMBER",
+        "2026-01-01T00:00:00Z",
+    ),
 ];
 
 fn leak_site() -> SiteTest {
@@ -79,7 +103,9 @@ fn found(out: &std::path::Path) -> Vec<&'static str> {
             let lower = marker.to_lowercase();
             files.iter().any(|(path, bytes)| {
                 let text = String::from_utf8_lossy(bytes);
-                [*marker, *cve, lower.as_str()].iter().any(|m| text.contains(m) || path.contains(m))
+                [*marker, *cve, lower.as_str()]
+                    .iter()
+                    .any(|m| text.contains(m) || path.contains(m))
             })
         })
         .map(|(m, ..)| *m)
@@ -117,7 +143,14 @@ fn held_back_reasons_name_no_content() {
 #[test]
 fn check_validates_held_back_advisories_too() {
     let t = leak_site();
-    let text = marked("EX-2026-0002", "MARKERDRAFT", "CVE-bad", "draft", "CLEAR", "2026-01-01T00:00:00Z");
+    let text = marked(
+        "EX-2026-0002",
+        "MARKERDRAFT",
+        "CVE-bad",
+        "draft",
+        "CLEAR",
+        "2026-01-01T00:00:00Z",
+    );
     t.write("content/advisories/EX-2026-0002.md", &text);
     let errors = t.check_errors();
     assert!(errors.contains("invalid-cve"), "{errors}");
@@ -134,9 +167,13 @@ fn hostile_strings_render_inert_everywhere() {
         "content/products.toml",
         "[[products]]\nid = \"evil\"\nname = \"\\\"><img src=x onerror=alert(1)>\"\nvendor = \"<b>Vendor</b>\"\n",
     );
-    let text = common::advisory("EX-2026-0001", "<script>alert(1)</script>", "2026-03-10T09:00:00Z")
-        .replace("product = \"widget\"", "product = \"evil\"")
-        .replace("names = [\"Jane Doe\"]", "names = [\"<svg onload=alert(2)>\"]")
+    let text = common::advisory(
+        "EX-2026-0001",
+        "<script>alert(1)</script>",
+        "2026-03-10T09:00:00Z",
+    )
+    .replace("product = \"widget\"", "product = \"evil\"")
+    .replace("names = [\"Jane Doe\"]", "names = [\"<svg onload=alert(2)>\"]")
         + "\n<script>alert(3)</script>\n\n[click](javascript:alert(4))\n";
     t.write("content/advisories/EX-2026-0001.md", &text);
     t.build().expect("builds");
@@ -147,7 +184,13 @@ fn hostile_strings_render_inert_everywhere() {
             serde_json::from_str::<serde_json::Value>(&s).unwrap_or_else(|e| panic!("{path}: {e}"));
             continue;
         }
-        for bad in ["<script>alert", "<img src=x", "<svg onload", "javascript:alert", "<b>Vendor"] {
+        for bad in [
+            "<script>alert",
+            "<img src=x",
+            "<svg onload",
+            "javascript:alert",
+            "<b>Vendor",
+        ] {
             assert!(!s.contains(bad), "{path} contains {bad}");
         }
     }
@@ -159,12 +202,22 @@ fn hostile_strings_render_inert_everywhere() {
 #[test]
 fn minified_titles_stay_escaped() {
     let t = SiteTest::minimal();
-    let text = common::advisory("EX-2026-0001", "</title><script>alert(1)</script>", "2026-03-10T09:00:00Z");
+    let text = common::advisory(
+        "EX-2026-0001",
+        "</title><script>alert(1)</script>",
+        "2026-03-10T09:00:00Z",
+    );
     t.write("content/advisories/EX-2026-0001.md", &text);
     t.build().expect("builds");
     let page = t.read("advisories/EX-2026-0001/index.html");
-    assert!(page.contains("<title>EX-2026-0001: &lt;/title>"), "title must keep `</title>` escaped");
-    assert!(page.contains("&lt;script>alert(1)&lt;/script></h1>"), "the heading is escaped");
+    assert!(
+        page.contains("<title>EX-2026-0001: &lt;/title>"),
+        "title must keep `</title>` escaped"
+    );
+    assert!(
+        page.contains("&lt;script>alert(1)&lt;/script></h1>"),
+        "the heading is escaped"
+    );
 }
 
 #[test]
@@ -174,15 +227,26 @@ fn restricted_tlp_documents_go_only_to_the_restricted_folder() {
     let restricted = t.root().join("restricted");
     opts.restricted = Some(restricted.clone());
     psirt_site::build(&opts).expect("builds");
-    assert_eq!(found(&t.out()), vec!["MARKERPUB"], "the public output is unchanged");
+    assert_eq!(
+        found(&t.out()),
+        vec!["MARKERPUB"],
+        "the public output is unchanged"
+    );
     let amber = restricted.join(".well-known/csaf/amber/2026/ex-2026-0004.json");
-    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&amber).expect("amber document")).expect("json");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&amber).expect("amber document")).expect("json");
     assert_eq!(doc["document"]["distribution"]["tlp"]["label"], "AMBER");
     assert!(restricted.join(".well-known/csaf/amber/index.txt").is_file());
     let restricted_files = tree(&restricted);
-    let text: String = restricted_files.iter().map(|(_, b)| String::from_utf8_lossy(b).into_owned()).collect();
+    let text: String = restricted_files
+        .iter()
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .collect();
     assert!(!text.contains("MARKERDRAFT") && !text.contains("MARKEREMBARGO") && !text.contains("MARKERPUB"));
 
     opts.restricted = Some(t.out().join("restricted"));
-    assert!(psirt_site::build(&opts).is_err(), "restricted output inside the public folder is refused");
+    assert!(
+        psirt_site::build(&opts).is_err(),
+        "restricted output inside the public folder is refused"
+    );
 }

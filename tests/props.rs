@@ -63,7 +63,12 @@ fn empty_and_nul_files_are_diagnostics() {
 
 #[test]
 fn a_ten_megabyte_advisory_builds() {
-    let t = advisory_with(|s| format!("{s}{}", "A long line of text in a very large advisory body.\n".repeat(200_000)));
+    let t = advisory_with(|s| {
+        format!(
+            "{s}{}",
+            "A long line of text in a very large advisory body.\n".repeat(200_000)
+        )
+    });
     let r = t.build();
     assert!(r.is_ok(), "{:?}", r.err().map(|f| f.diagnostics));
 }

@@ -8,11 +8,20 @@ use common::SiteTest;
 #[test]
 fn a_site_partial_overrides_the_builtin_one() {
     let t = SiteTest::minimal();
-    t.write("templates/partials/footer.html", "<footer><p>Custom footer of {{ site.publisher }}</p></footer>\n");
+    t.write(
+        "templates/partials/footer.html",
+        "<footer><p>Custom footer of {{ site.publisher }}</p></footer>\n",
+    );
     t.build().expect("builds");
     let home = t.read("index.html");
-    assert!(home.contains("Custom footer of Example Corp PSIRT"), "override not used");
-    assert!(t.read("advisories/EX-2026-0001/index.html").contains("Custom footer"));
+    assert!(
+        home.contains("Custom footer of Example Corp PSIRT"),
+        "override not used"
+    );
+    assert!(
+        t.read("advisories/EX-2026-0001/index.html")
+            .contains("Custom footer")
+    );
 }
 
 #[test]
@@ -32,7 +41,10 @@ fn a_site_template_can_extend_the_builtin_and_replace_one_block() {
 fn a_named_theme_sits_between_site_and_builtin() {
     let t = SiteTest::minimal();
     t.write("site.toml", &format!("theme = \"night\"\n{}", common::SITE_TOML));
-    t.write("themes/night/templates/partials/footer.html", "<footer><p>Night theme</p></footer>\n");
+    t.write(
+        "themes/night/templates/partials/footer.html",
+        "<footer><p>Night theme</p></footer>\n",
+    );
     t.write("themes/night/static/css/extra.css", "body { color: red }\n");
     t.build().expect("builds");
     assert!(t.read("index.html").contains("Night theme"));
@@ -57,7 +69,13 @@ fn the_embedded_theme_matches_the_theme_folder() {
         .into_iter()
         .flatten()
         .filter(|e| e.file_type().is_file())
-        .map(|e| e.path().strip_prefix(&dir).expect("below").to_string_lossy().replace('\\', "/"))
+        .map(|e| {
+            e.path()
+                .strip_prefix(&dir)
+                .expect("below")
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
         .collect();
     on_disk.sort();
     let mut embedded = psirt_site::theme::Theme::builtin_template_names();

@@ -108,8 +108,7 @@ fn all_feeds(site: &Site) -> Vec<Feed> {
             path: UPDATES_PATH.into(),
             label: "Advisory updates".into(),
             link: updates_feed_link(site),
-            description: "New advisories and every later revision of an advisory, newest first."
-                .into(),
+            description: "New advisories and every later revision of an advisory, newest first.".into(),
             items: update_items(site),
         },
     ];
@@ -119,10 +118,7 @@ fn all_feeds(site: &Site) -> Vec<Feed> {
             severity_path(s),
             format!("{} severity", s.label()),
             severity_feed_link(site, s),
-            format!(
-                "Advisories whose highest CVSS base score is rated {}.",
-                s.label()
-            ),
+            format!("Advisories whose highest CVSS base score is rated {}.", s.label()),
             &site.with_severity(s),
         ));
     }
@@ -305,8 +301,7 @@ struct FeedsContext {
 }
 
 fn feeds_context(site: &Site, opts: EmitOptions, feeds: &[Feed]) -> FeedsContext {
-    let description =
-        "RSS feeds of new and updated security advisories, by product and by severity.";
+    let description = "RSS feeds of new and updated security advisories, by product and by severity.";
     FeedsContext {
         common: Common::new(site, opts, "feeds", "Feeds", "feeds/")
             .describe(description)
@@ -322,11 +317,7 @@ fn feeds_context(site: &Site, opts: EmitOptions, feeds: &[Feed]) -> FeedsContext
     }
 }
 
-pub fn emit(
-    site: &Site,
-    theme: &Theme,
-    opts: EmitOptions,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+pub fn emit(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let feeds = all_feeds(site);
     let mut files = Vec::new();
     let mut diags = Vec::new();
@@ -343,21 +334,11 @@ pub fn emit(
         }
     }
     let ctx = feeds_context(site, opts, &feeds);
-    match page(
-        theme,
-        "feeds.html",
-        &ctx,
-        "feeds/",
-        "rendering the feeds page",
-    ) {
+    match page(theme, "feeds.html", &ctx, "feeds/", "rendering the feeds page") {
         Ok(f) => files.push(f),
         Err(d) => diags.push(d),
     }
-    if diags.is_empty() {
-        Ok(files)
-    } else {
-        Err(diags)
-    }
+    if diags.is_empty() { Ok(files) } else { Err(diags) }
 }
 
 #[cfg(test)]
@@ -376,9 +357,6 @@ mod tests {
     fn paths_match_links() {
         let p = ProductId::parse("router-x1").expect("valid id");
         assert_eq!(product_path(&p), "feeds/products/router-x1.xml");
-        assert_eq!(
-            severity_path(Severity::Critical),
-            "feeds/severity/critical.xml"
-        );
+        assert_eq!(severity_path(Severity::Critical), "feeds/severity/critical.xml");
     }
 }

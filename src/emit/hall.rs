@@ -251,11 +251,7 @@ struct HallContext {
     total_researchers: usize,
 }
 
-pub fn emit(
-    site: &Site,
-    theme: &Theme,
-    opts: EmitOptions,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+pub fn emit(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let (years, total_researchers) = aggregate(collect(site));
     let ctx = HallContext {
         common: Common::new(
@@ -339,28 +335,16 @@ mod tests {
         ];
         let (years, total) = aggregate(credits);
         assert_eq!(total, 2);
-        assert_eq!(
-            years.iter().map(|y| y.year).collect::<Vec<_>>(),
-            [2026, 2025]
-        );
+        assert_eq!(years.iter().map(|y| y.year).collect::<Vec<_>>(), [2026, 2025]);
         let jane26 = &years[0].researchers[0];
         assert_eq!(
             (jane26.name.as_str(), jane26.count, jane26.credits.len()),
             ("Jane Doe", 3, 1)
         );
-        let names: Vec<_> = years[1]
-            .researchers
-            .iter()
-            .map(|r| r.name.as_str())
-            .collect();
+        let names: Vec<_> = years[1].researchers.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(
             names,
-            [
-                "Anonymous researcher",
-                "Anonymous researcher",
-                "bob",
-                "Jane Doe"
-            ]
+            ["Anonymous researcher", "Anonymous researcher", "bob", "Jane Doe"]
         );
         assert_eq!(years[1].researchers[3].credits.len(), 2);
     }

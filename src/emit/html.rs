@@ -46,7 +46,13 @@ impl Common {
 }
 
 /// Renders a page context into `path` (a folder path gets `index.html`).
-pub fn page<C: Serialize>(theme: &Theme, template: &str, ctx: &C, path: &str, what: &str) -> Result<OutputFile, Diagnostic> {
+pub fn page<C: Serialize>(
+    theme: &Theme,
+    template: &str,
+    ctx: &C,
+    path: &str,
+    what: &str,
+) -> Result<OutputFile, Diagnostic> {
     let html = theme.render(template, ctx, what)?;
     let file = if path.is_empty() || path.ends_with('/') {
         format!("{path}index.html")
@@ -110,7 +116,12 @@ fn home(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<OutputFile, Dia
     let root = root_path(site.config.base());
     let ctx = HomeContext {
         common: Common::new(site, opts, "home", "Security advisories", ""),
-        latest: site.advisories.iter().take(10).map(|a| AdvisoryView::summary_of(site, a)).collect(),
+        latest: site
+            .advisories
+            .iter()
+            .take(10)
+            .map(|a| AdvisoryView::summary_of(site, a))
+            .collect(),
         counts: Severity::ALL
             .iter()
             .map(|s| SeverityCount {
@@ -121,7 +132,12 @@ fn home(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<OutputFile, Dia
             })
             .collect(),
         total: site.advisories.len(),
-        products: site.catalog.products.keys().map(|id| product_ref(site, id, &root)).collect(),
+        products: site
+            .catalog
+            .products
+            .keys()
+            .map(|id| product_ref(site, id, &root))
+            .collect(),
     };
     page(theme, "index.html", &ctx, "", "rendering the home page")
 }
@@ -188,7 +204,13 @@ fn advisory_indexes(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec
         .collect()
 }
 
-fn advisory_index(site: &Site, theme: &Theme, opts: EmitOptions, filter: Filter, years: &[i16]) -> Result<OutputFile, Diagnostic> {
+fn advisory_index(
+    site: &Site,
+    theme: &Theme,
+    opts: EmitOptions,
+    filter: Filter,
+    years: &[i16],
+) -> Result<OutputFile, Diagnostic> {
     let root = root_path(site.config.base());
     let link = |label: String, f: Filter| Link {
         label,
@@ -197,7 +219,10 @@ fn advisory_index(site: &Site, theme: &Theme, opts: EmitOptions, filter: Filter,
     };
     let mut year_links = vec![link("All years".into(), Filter::All)];
     year_links.extend(years.iter().map(|y| link(y.to_string(), Filter::Year(*y))));
-    let severities = Severity::ALL.iter().map(|s| link(s.label().into(), Filter::Severity(*s))).collect();
+    let severities = Severity::ALL
+        .iter()
+        .map(|s| link(s.label().into(), Filter::Severity(*s)))
+        .collect();
     let groups: Vec<YearGroup> = site
         .by_year()
         .into_iter()
@@ -225,7 +250,13 @@ fn advisory_index(site: &Site, theme: &Theme, opts: EmitOptions, filter: Filter,
         severities,
         total,
     };
-    page(theme, "advisories.html", &ctx, &filter.path(), "rendering the advisory index")
+    page(
+        theme,
+        "advisories.html",
+        &ctx,
+        &filter.path(),
+        "rendering the advisory index",
+    )
 }
 
 #[derive(Serialize)]
@@ -240,7 +271,11 @@ fn advisory(site: &Site, theme: &Theme, opts: EmitOptions, a: &Advisory) -> Resu
     let path = path.trim_start_matches('/');
     let title = format!("{}: {}", a.id, a.title);
     let mut feeds = vec![feeds::main_feed_link(site)];
-    feeds.extend(a.product_ids().into_iter().map(|p| feeds::product_feed_link(site, p)));
+    feeds.extend(
+        a.product_ids()
+            .into_iter()
+            .map(|p| feeds::product_feed_link(site, p)),
+    );
     let ctx = AdvisoryContext {
         common: Common::new(site, opts, "advisories", &title, path)
             .describe(&a.summary)
@@ -295,7 +330,10 @@ fn products(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputF
         };
         match families.iter_mut().find(|f| f.name == name) {
             Some(f) => f.products.push(item),
-            None => families.push(Family { name, products: vec![item] }),
+            None => families.push(Family {
+                name,
+                products: vec![item],
+            }),
         }
     }
     families.sort_by(|a, b| a.name.cmp(&b.name));
@@ -303,16 +341,41 @@ fn products(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputF
         common: Common::new(site, opts, "products", "Products", "products/"),
         families,
     };
-    let mut files = vec![page(theme, "products.html", &index, "products/", "rendering the product list")?];
+    let mut files = vec![page(
+        theme,
+        "products.html",
+        &index,
+        "products/",
+        "rendering the product list",
+    )?];
     for p in site.catalog.products.values() {
         let path = format!("products/{}/", p.id);
         let ctx = ProductContext {
-            common: Common::new(site, opts, "products", &format!("Advisories for {}", p.name), &path)
-                .with_feeds(vec![feeds::main_feed_link(site), feeds::product_feed_link(site, &p.id)]),
+            common: Common::new(
+                site,
+                opts,
+                "products",
+                &format!("Advisories for {}", p.name),
+                &path,
+            )
+            .with_feeds(vec![
+                feeds::main_feed_link(site),
+                feeds::product_feed_link(site, &p.id),
+            ]),
             product: p.clone(),
-            advisories: site.advisories_for(&p.id).into_iter().map(|a| AdvisoryView::summary_of(site, a)).collect(),
+            advisories: site
+                .advisories_for(&p.id)
+                .into_iter()
+                .map(|a| AdvisoryView::summary_of(site, a))
+                .collect(),
         };
-        files.push(page(theme, "product.html", &ctx, &path, &format!("rendering product {}", p.id))?);
+        files.push(page(
+            theme,
+            "product.html",
+            &ctx,
+            &path,
+            &format!("rendering product {}", p.id),
+        )?);
     }
     Ok(files)
 }

@@ -94,8 +94,11 @@ fn check_paths(files: &[OutputFile]) -> Result<(), Vec<Diagnostic>> {
     for pair in files.windows(2) {
         if pair[0].path == pair[1].path {
             diags.push(
-                Diagnostic::error(Code::Output, format!("two outputs want the path `{}`", pair[0].path))
-                    .help("rename the static file or page that collides with a generated one"),
+                Diagnostic::error(
+                    Code::Output,
+                    format!("two outputs want the path `{}`", pair[0].path),
+                )
+                .help("rename the static file or page that collides with a generated one"),
             );
         }
     }
@@ -103,7 +106,10 @@ fn check_paths(files: &[OutputFile]) -> Result<(), Vec<Diagnostic>> {
         if !is_safe_relative(&f.path) {
             diags.push(Diagnostic::error(
                 Code::UnsafePath,
-                format!("output path `{}` would leave the output folder", f.path.escape_debug()),
+                format!(
+                    "output path `{}` would leave the output folder",
+                    f.path.escape_debug()
+                ),
             ));
         }
     }
@@ -115,7 +121,9 @@ pub fn is_safe_relative(path: &str) -> bool {
         && !path.starts_with('/')
         && !path.contains('\\')
         && !path.chars().any(char::is_control)
-        && path.split('/').all(|seg| !seg.is_empty() && seg != "." && seg != "..")
+        && path
+            .split('/')
+            .all(|seg| !seg.is_empty() && seg != "." && seg != "..")
 }
 
 #[cfg(test)]

@@ -38,9 +38,14 @@ fn sitemap(site: &Site) -> OutputFile {
         entries.push((site.url(&format!("products/{p}/")), None));
     }
     for a in &site.advisories {
-        entries.push((site.url(advisory_path(a.id.as_str()).trim_start_matches('/')), Some(date_only(a.updated()))));
+        entries.push((
+            site.url(advisory_path(a.id.as_str()).trim_start_matches('/')),
+            Some(date_only(a.updated())),
+        ));
     }
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for (loc, lastmod) in entries {
         let _ = write!(xml, "  <url><loc>{}</loc>", xml_escape(&loc));
         if let Some(d) = lastmod {
@@ -55,7 +60,10 @@ fn sitemap(site: &Site) -> OutputFile {
 fn robots(site: &Site) -> OutputFile {
     let body = match site.mode {
         Mode::Preview => "User-agent: *\nDisallow: /\n".to_string(),
-        Mode::Public => format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", site.url("sitemap.xml")),
+        Mode::Public => format!(
+            "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+            site.url("sitemap.xml")
+        ),
     };
     OutputFile::new("robots.txt", body)
 }

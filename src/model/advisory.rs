@@ -150,4 +150,3 @@ impl Advisory {
         out
     }
 }
-

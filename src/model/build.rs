@@ -88,12 +88,7 @@ impl Builder<'_> {
     }
 
     /// Builds the advisory; `None` when any error was found (the diagnostics say why).
-    pub fn build(
-        &mut self,
-        raw: RawAdvisory,
-        body_html: String,
-        sections: Vec<Section>,
-    ) -> Option<Advisory> {
+    pub fn build(&mut self, raw: RawAdvisory, body_html: String, sections: Vec<Section>) -> Option<Advisory> {
         let errors_before = self.diags.len();
         let id = match AdvisoryId::parse(raw.id.get_ref()) {
             Ok(id) => Some(id),
@@ -107,7 +102,10 @@ impl Builder<'_> {
         let summary = self.non_empty(&raw.summary, "summary");
         let published = self.date(&raw.published);
         let mut revisions = self.revisions(&raw, published);
-        let withdrawn = raw.withdrawn.as_ref().and_then(|w| self.withdrawal(w, &mut revisions));
+        let withdrawn = raw
+            .withdrawn
+            .as_ref()
+            .and_then(|w| self.withdrawal(w, &mut revisions));
         let affected = self.affected(&raw.affected);
         // Vulnerabilities concern the products that are (or may be) affected; products
         // known not to be affected are stated as such for every vulnerability.
@@ -123,7 +121,11 @@ impl Builder<'_> {
             .iter()
             .map(|v| self.vulnerability(v, &affected_ids, reference_date))
             .collect::<Vec<_>>();
-        let acknowledgments = raw.acknowledgments.iter().map(|a| self.acknowledgment(a)).collect();
+        let acknowledgments = raw
+            .acknowledgments
+            .iter()
+            .map(|a| self.acknowledgment(a))
+            .collect();
         let references = raw
             .references
             .iter()
@@ -171,7 +173,11 @@ impl Builder<'_> {
         for (i, r) in raw.revisions.iter().enumerate() {
             let Some(date) = self.date(&r.date) else { continue };
             if let Some(prev) = previous.filter(|p| date < *p) {
-                let what = if i == 0 { "`published`" } else { "the revision before it" };
+                let what = if i == 0 {
+                    "`published`"
+                } else {
+                    "the revision before it"
+                };
                 self.error(
                     Code::RevisionOrder,
                     &r.date,
@@ -196,7 +202,12 @@ impl Builder<'_> {
         let reason = self.non_empty(&w.reason, "withdrawn.reason");
         if let Some(last) = revisions.last().filter(|r| r.date > date) {
             let msg = format!("the withdrawal is dated before the last revision ({})", last.date);
-            self.error(Code::RevisionOrder, &w.date, msg, "date the withdrawal after every revision");
+            self.error(
+                Code::RevisionOrder,
+                &w.date,
+                msg,
+                "date the withdrawal after every revision",
+            );
             return None;
         }
         revisions.push(Revision {
@@ -210,7 +221,9 @@ impl Builder<'_> {
     fn affected(&mut self, raw: &[RawAffected]) -> Vec<Affected> {
         let mut out: Vec<Affected> = Vec::new();
         for a in raw {
-            let Some(product) = self.product(&a.product) else { continue };
+            let Some(product) = self.product(&a.product) else {
+                continue;
+            };
             if a.versions.is_none() && a.status != ProductStatus::KnownNotAffected {
                 self.error(
                     Code::MissingField,
@@ -333,7 +346,12 @@ impl Builder<'_> {
     ) -> Option<T> {
         let Some(vector) = vector else {
             if let Some(g) = given {
-                self.error(Code::MissingField, g, "a score needs its vector".into(), "add the vector");
+                self.error(
+                    Code::MissingField,
+                    g,
+                    "a score needs its vector".into(),
+                    "add the vector",
+                );
             }
             return None;
         };
@@ -351,7 +369,10 @@ impl Builder<'_> {
                 self.error(
                     Code::CvssScoreMismatch,
                     g,
-                    format!("score {} disagrees with its vector, which scores {computed}", g.get_ref()),
+                    format!(
+                        "score {} disagrees with its vector, which scores {computed}",
+                        g.get_ref()
+                    ),
                     "remove the score (it is computed) or fix the vector",
                 );
             }

@@ -92,18 +92,47 @@ pub struct CvssV4 {
 }
 
 /// Abbreviation, CVSS JSON name, and (short, long) value names of a metric.
-type MetricDef = (&'static str, &'static str, &'static [(&'static str, &'static str)]);
+type MetricDef = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
 
 /// The eight CVSS 3.x base metrics.
 const V3_BASE: &[MetricDef] = &[
-    ("AV", "attackVector", &[("N", "NETWORK"), ("A", "ADJACENT_NETWORK"), ("L", "LOCAL"), ("P", "PHYSICAL")]),
+    (
+        "AV",
+        "attackVector",
+        &[
+            ("N", "NETWORK"),
+            ("A", "ADJACENT_NETWORK"),
+            ("L", "LOCAL"),
+            ("P", "PHYSICAL"),
+        ],
+    ),
     ("AC", "attackComplexity", &[("L", "LOW"), ("H", "HIGH")]),
-    ("PR", "privilegesRequired", &[("N", "NONE"), ("L", "LOW"), ("H", "HIGH")]),
+    (
+        "PR",
+        "privilegesRequired",
+        &[("N", "NONE"), ("L", "LOW"), ("H", "HIGH")],
+    ),
     ("UI", "userInteraction", &[("N", "NONE"), ("R", "REQUIRED")]),
     ("S", "scope", &[("U", "UNCHANGED"), ("C", "CHANGED")]),
-    ("C", "confidentialityImpact", &[("N", "NONE"), ("L", "LOW"), ("H", "HIGH")]),
-    ("I", "integrityImpact", &[("N", "NONE"), ("L", "LOW"), ("H", "HIGH")]),
-    ("A", "availabilityImpact", &[("N", "NONE"), ("L", "LOW"), ("H", "HIGH")]),
+    (
+        "C",
+        "confidentialityImpact",
+        &[("N", "NONE"), ("L", "LOW"), ("H", "HIGH")],
+    ),
+    (
+        "I",
+        "integrityImpact",
+        &[("N", "NONE"), ("L", "LOW"), ("H", "HIGH")],
+    ),
+    (
+        "A",
+        "availabilityImpact",
+        &[("N", "NONE"), ("L", "LOW"), ("H", "HIGH")],
+    ),
 ];
 
 impl CvssV3 {
@@ -214,8 +243,8 @@ mod tests {
 
     #[test]
     fn v4_scores() {
-        let v = CvssV4::parse("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N")
-            .expect("valid");
+        let v =
+            CvssV4::parse("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N").expect("valid");
         assert_eq!(v.score, 9.3);
         assert_eq!(v.severity, Severity::Critical);
         assert!(CvssV4::parse("CVSS:4.0/AV:N").is_err());

@@ -7,8 +7,8 @@ use jiff::Timestamp;
 
 /// Windows cannot create files with these names, whatever the extension.
 const RESERVED_NAMES: &[&str] = &[
-    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
-    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9",
+    "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
 ];
 
 /// An advisory id such as `ACME-SA-2026-0042`: used in URLs, file names and CSAF
@@ -68,7 +68,11 @@ fn check_safe_name(s: &str, what: &str, allowed: impl Fn(char) -> bool) -> Resul
         return Err(format!("{what} is longer than 100 characters"));
     }
     if let Some(bad) = s.chars().find(|c| !allowed(*c)) {
-        return Err(format!("{what} `{}` contains `{}`", s.escape_debug(), bad.escape_debug()));
+        return Err(format!(
+            "{what} `{}` contains `{}`",
+            s.escape_debug(),
+            bad.escape_debug()
+        ));
     }
     if s.starts_with(['.', '-']) || s.contains("..") {
         return Err(format!("{what} `{s}` starts with `.` or `-` or contains `..`"));
@@ -155,7 +159,9 @@ mod tests {
     #[test]
     fn advisory_ids() {
         assert!(AdvisoryId::parse("ACME-SA-2026-0042").is_ok());
-        for bad in ["", "../x", "a/b", "a b", ".hidden", "-x", "CON", "nul.txt", "a\u{0}b", "a..b"] {
+        for bad in [
+            "", "../x", "a/b", "a b", ".hidden", "-x", "CON", "nul.txt", "a\u{0}b", "a..b",
+        ] {
             assert!(AdvisoryId::parse(bad).is_err(), "{bad:?}");
         }
     }
@@ -179,7 +185,10 @@ mod tests {
     fn cwe_names_come_from_the_list() {
         let date: Timestamp = "2026-03-10T00:00:00Z".parse().expect("valid");
         let cwe = Cwe::lookup("CWE-79", date).expect("known");
-        assert!(cwe.name.starts_with("Improper Neutralization of Input During Web Page Generation"));
+        assert!(
+            cwe.name
+                .starts_with("Improper Neutralization of Input During Web Page Generation")
+        );
         assert!(Cwe::lookup("CWE-99999999", date).is_err());
         assert!(Cwe::lookup("CWE-abc", date).is_err());
     }

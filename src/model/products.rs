@@ -100,9 +100,12 @@ impl Catalog {
                 let ok = v.starts_with("cpe:2.3:") || v.starts_with("cpe:/") || v.starts_with("pkg:");
                 if !ok || v.chars().any(char::is_whitespace) {
                     diags.push(
-                        Diagnostic::error(Code::InvalidValue, format!("`{}` is not a CPE or package URL", v.escape_debug()))
-                            .at(file, helper.span())
-                            .help("CPEs start with cpe:2.3:, package URLs with pkg:"),
+                        Diagnostic::error(
+                            Code::InvalidValue,
+                            format!("`{}` is not a CPE or package URL", v.escape_debug()),
+                        )
+                        .at(file, helper.span())
+                        .help("CPEs start with cpe:2.3:, package URLs with pkg:"),
                     );
                 }
             }

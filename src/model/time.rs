@@ -37,8 +37,7 @@ pub fn date_only(ts: Timestamp) -> String {
 
 /// RFC 2822 date for RSS (`Tue, 10 Mar 2026 09:00:00 +0000`).
 pub fn rfc2822(ts: Timestamp) -> String {
-    jiff::fmt::rfc2822::to_string(&ts.to_zoned(jiff::tz::TimeZone::UTC))
-        .unwrap_or_else(|_| rfc3339(ts))
+    jiff::fmt::rfc2822::to_string(&ts.to_zoned(jiff::tz::TimeZone::UTC)).unwrap_or_else(|_| rfc3339(ts))
 }
 
 #[cfg(test)]

@@ -61,8 +61,10 @@ fn write_new(path: &Path, text: &str) -> Result<(), Diagnostic> {
 pub fn init(dir: &Path) -> Result<(), Diagnostic> {
     let non_empty = fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false);
     if non_empty {
-        return Err(Diagnostic::error(Code::Io, format!("{} exists and is not empty", dir.display()))
-            .help("choose a new folder name"));
+        return Err(
+            Diagnostic::error(Code::Io, format!("{} exists and is not empty", dir.display()))
+                .help("choose a new folder name"),
+        );
     }
     let now = Timestamp::now();
     let year = now.strftime("%Y").to_string();
@@ -75,7 +77,13 @@ pub fn init(dir: &Path) -> Result<(), Diagnostic> {
     write_new(&dir.join(".gitignore"), "/public\n/preview\n")?;
     let id = format!("EXAMPLE-SA-{year}-0001");
     let advisory = skeleton(&id, "Example: cross-site scripting in Example App", now, "final");
-    write_new(&dir.join(CONTENT_DIR).join(ADVISORIES_DIR).join(&year).join(format!("{id}.md")), &advisory)
+    write_new(
+        &dir.join(CONTENT_DIR)
+            .join(ADVISORIES_DIR)
+            .join(&year)
+            .join(format!("{id}.md")),
+        &advisory,
+    )
 }
 
 /// A complete advisory front matter with placeholders to edit.
@@ -130,8 +138,10 @@ Describe what users can do until they can update.
 pub fn new_advisory(root: &Path, title: Option<&str>, now: Timestamp) -> Result<PathBuf, Diagnostic> {
     let dir = root.join(CONTENT_DIR).join(ADVISORIES_DIR);
     if !root.join(crate::config::CONFIG_FILE).is_file() {
-        return Err(Diagnostic::error(Code::Config, format!("{} has no site.toml", root.display()))
-            .help("run this in a site folder, pass --root, or create one with `psirt-site init`"));
+        return Err(
+            Diagnostic::error(Code::Config, format!("{} has no site.toml", root.display()))
+                .help("run this in a site folder, pass --root, or create one with `psirt-site init`"),
+        );
     }
     let year = now.strftime("%Y").to_string();
     let stems: Vec<String> = walkdir::WalkDir::new(&dir)

@@ -161,7 +161,12 @@ pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let e = e.expect("walk");
         if e.file_type().is_file() {
-            let rel = e.path().strip_prefix(dir).expect("below dir").to_string_lossy().replace('\\', "/");
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .expect("below dir")
+                .to_string_lossy()
+                .replace('\\', "/");
             out.push((rel, fs::read(e.path()).expect("read")));
         }
     }

@@ -43,15 +43,31 @@ fn read_json(path: &Path) -> Result<Value, String> {
 /// Documents in `<dir>/<year>/` folders.
 fn documents(dir: &Path) -> Vec<Doc> {
     let mut out = Vec::new();
-    for e in walkdir::WalkDir::new(&dir).min_depth(2).max_depth(2).sort_by_file_name().into_iter().flatten() {
+    for e in walkdir::WalkDir::new(dir)
+        .min_depth(2)
+        .max_depth(2)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
         let name = e.file_name().to_string_lossy().into_owned();
         if !e.file_type().is_file() || !name.ends_with(".json") {
             continue;
         }
-        let relative = e.path().strip_prefix(dir).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
+        let relative = e
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(e.path())
+            .to_string_lossy()
+            .replace('\\', "/");
         let bytes = fs::read(e.path()).unwrap_or_default();
         let json = serde_json::from_slice(&bytes).ok();
-        out.push(Doc { relative, path: e.path().to_path_buf(), bytes, json });
+        out.push(Doc {
+            relative,
+            path: e.path().to_path_buf(),
+            bytes,
+            json,
+        });
     }
     out
 }
@@ -64,20 +80,47 @@ pub fn check(out: &Path) -> Vec<Requirement> {
     let docs = documents(&dir);
     let key = fs::read_dir(csaf.join("openpgp"))
         .ok()
-        .and_then(|d| d.flatten().find(|e| e.path().extension().is_some_and(|x| x == "asc")))
+        .and_then(|d| {
+            d.flatten()
+                .find(|e| e.path().extension().is_some_and(|x| x == "asc"))
+        })
         .and_then(|e| fs::read_to_string(e.path()).ok());
     vec![
         req(5, "file names follow the tracking id (§5.1)", filenames(&docs)),
-        req(8, "security.txt names provider-metadata.json", security_txt(out, &metadata)),
-        req(9, "provider-metadata.json is complete", metadata_fields(&metadata, key.is_some())),
+        req(
+            8,
+            "security.txt names provider-metadata.json",
+            security_txt(out, &metadata),
+        ),
+        req(
+            9,
+            "provider-metadata.json is complete",
+            metadata_fields(&metadata, key.is_some()),
+        ),
         req(11, "one folder per year of initial release", year_folders(&docs)),
         req(12, "index.txt lists every document", index_txt(&dir, &docs)),
-        req(13, "changes.csv lists every document, newest first", changes_csv(&dir, &docs)),
-        req(15, "ROLIE feed lists every document with hashes", rolie_feeds(out, &dir, &docs, &metadata)),
+        req(
+            13,
+            "changes.csv lists every document, newest first",
+            changes_csv(&dir, &docs),
+        ),
+        req(
+            15,
+            "ROLIE feed lists every document with hashes",
+            rolie_feeds(out, &dir, &docs, &metadata),
+        ),
         req(16, "ROLIE service document", service(&csaf, &metadata)),
         req(18, "hash files (.sha256, .sha512) match", hashes(&docs)),
-        req(19, "OpenPGP signatures verify with the published key", signatures(&docs, key.as_deref())),
-        req(20, "documents pass the CSAF schema and mandatory tests", validity(&docs)),
+        req(
+            19,
+            "OpenPGP signatures verify with the published key",
+            signatures(&docs, key.as_deref()),
+        ),
+        req(
+            20,
+            "documents pass the CSAF schema and mandatory tests",
+            validity(&docs),
+        ),
         req(21, "directory listings link every file", listings(&csaf)),
     ]
 }
@@ -86,7 +129,10 @@ pub fn check(out: &Path) -> Vec<Requirement> {
 /// else the TLP:WHITE folder psirt-site writes.
 fn directory(out: &Path, metadata: &Result<Value, String>) -> PathBuf {
     let from_metadata = metadata.as_ref().ok().and_then(|m| {
-        m["distributions"].as_array()?.iter().find_map(|d| d["directory_url"].as_str().and_then(local))
+        m["distributions"]
+            .as_array()?
+            .iter()
+            .find_map(|d| d["directory_url"].as_str().and_then(local))
     });
     match from_metadata {
         Some(rel) => out.join(rel.trim_end_matches('/')),
@@ -95,7 +141,11 @@ fn directory(out: &Path, metadata: &Result<Value, String>) -> PathBuf {
 }
 
 fn req(number: u8, title: &'static str, problems: Vec<String>) -> Requirement {
-    Requirement { number, title, problems }
+    Requirement {
+        number,
+        title,
+        problems,
+    }
 }
 
 fn filenames(docs: &[Doc]) -> Vec<String> {
@@ -104,13 +154,20 @@ fn filenames(docs: &[Doc]) -> Vec<String> {
         out.push("no CSAF documents found".into());
     }
     for d in docs {
-        let Some(id) = d.json.as_ref().and_then(|j| j["document"]["tracking"]["id"].as_str()) else {
+        let Some(id) = d
+            .json
+            .as_ref()
+            .and_then(|j| j["document"]["tracking"]["id"].as_str())
+        else {
             out.push(format!("{}: not a CSAF document", d.relative));
             continue;
         };
         let expected = file_name(id);
         if !d.relative.ends_with(&format!("/{expected}")) {
-            out.push(format!("{}: expected file name {expected} for tracking id {id}", d.relative));
+            out.push(format!(
+                "{}: expected file name {expected} for tracking id {id}",
+                d.relative
+            ));
         }
     }
     out
@@ -120,7 +177,11 @@ fn security_txt(out: &Path, metadata: &Result<Value, String>) -> Vec<String> {
     let Ok(text) = fs::read_to_string(out.join(".well-known/security.txt")) else {
         return vec!["/.well-known/security.txt is missing".into()];
     };
-    let canonical = metadata.as_ref().ok().and_then(|m| m["canonical_url"].as_str()).unwrap_or("");
+    let canonical = metadata
+        .as_ref()
+        .ok()
+        .and_then(|m| m["canonical_url"].as_str())
+        .unwrap_or("");
     let first = text.lines().find_map(|l| l.strip_prefix("CSAF: "));
     match first {
         Some(url) if url.trim() == canonical => Vec::new(),
@@ -135,7 +196,14 @@ fn metadata_fields(metadata: &Result<Value, String>, has_key: bool) -> Vec<Strin
         Err(e) => return vec![e.clone()],
     };
     let mut out = Vec::new();
-    for field in ["canonical_url", "distributions", "last_updated", "metadata_version", "publisher", "role"] {
+    for field in [
+        "canonical_url",
+        "distributions",
+        "last_updated",
+        "metadata_version",
+        "publisher",
+        "role",
+    ] {
         if m.get(field).is_none() {
             out.push(format!("missing `{field}`"));
         }
@@ -157,10 +225,16 @@ fn metadata_fields(metadata: &Result<Value, String>, has_key: bool) -> Vec<Strin
 fn year_folders(docs: &[Doc]) -> Vec<String> {
     docs.iter()
         .filter_map(|d| {
-            let date = d.json.as_ref()?["document"]["tracking"]["initial_release_date"].as_str()?.to_string();
+            let date = d.json.as_ref()?["document"]["tracking"]["initial_release_date"]
+                .as_str()?
+                .to_string();
             let year = date.get(..4)?;
-            (!d.relative.starts_with(&format!("{year}/")))
-                .then(|| format!("{} is not in the folder of its initial release year {year}", d.relative))
+            (!d.relative.starts_with(&format!("{year}/"))).then(|| {
+                format!(
+                    "{} is not in the folder of its initial release year {year}",
+                    d.relative
+                )
+            })
         })
         .collect()
 }
@@ -178,8 +252,15 @@ fn index_txt(tlp: &Path, docs: &[Doc]) -> Vec<String> {
 }
 
 fn compare_sets(what: &str, found: &BTreeSet<String>, expected: &BTreeSet<String>) -> Vec<String> {
-    let mut out: Vec<String> = expected.difference(found).map(|p| format!("{what} lacks {p}")).collect();
-    out.extend(found.difference(expected).map(|p| format!("{what} lists {p}, which does not exist")));
+    let mut out: Vec<String> = expected
+        .difference(found)
+        .map(|p| format!("{what} lacks {p}"))
+        .collect();
+    out.extend(
+        found
+            .difference(expected)
+            .map(|p| format!("{what} lists {p}, which does not exist")),
+    );
     out
 }
 
@@ -202,10 +283,16 @@ fn changes_csv(tlp: &Path, docs: &[Doc]) -> Vec<String> {
         out.push("rows are not sorted newest first".into());
     }
     for d in docs {
-        let current = d.json.as_ref().and_then(|j| j["document"]["tracking"]["current_release_date"].as_str());
+        let current = d
+            .json
+            .as_ref()
+            .and_then(|j| j["document"]["tracking"]["current_release_date"].as_str());
         match rows.iter().find(|r| r.0 == d.relative) {
             Some(r) if Some(r.1.as_str()) != current => {
-                out.push(format!("{}: date {} is not current_release_date", d.relative, r.1));
+                out.push(format!(
+                    "{}: date {} is not current_release_date",
+                    d.relative, r.1
+                ));
             }
             _ => {}
         }
@@ -222,7 +309,9 @@ fn local(url: &str) -> Option<String> {
 
 /// ROLIE feeds named in provider-metadata.json (none for a directory-only provider).
 fn feed_paths(metadata: &Result<Value, String>) -> Vec<String> {
-    let Ok(m) = metadata else { return vec![format!("{CSAF_ROOT}/{FEED_FILE}")] };
+    let Ok(m) = metadata else {
+        return vec![format!("{CSAF_ROOT}/{FEED_FILE}")];
+    };
     m["distributions"]
         .as_array()
         .into_iter()
@@ -247,7 +336,12 @@ fn rolie(root: &Path, feed_path: &Path, dir: &Path, docs: &[Doc]) -> Vec<String>
         Err(e) => return vec![e],
     };
     let mut out = Vec::new();
-    let prefix = dir.strip_prefix(root).unwrap_or(dir).to_string_lossy().replace('\\', "/") + "/";
+    let prefix = dir
+        .strip_prefix(root)
+        .unwrap_or(dir)
+        .to_string_lossy()
+        .replace('\\', "/")
+        + "/";
     let mut found = BTreeSet::new();
     for entry in feed["feed"]["entry"].as_array().into_iter().flatten() {
         for link in entry["link"].as_array().into_iter().flatten() {
@@ -293,8 +387,13 @@ fn hashes(docs: &[Doc]) -> Vec<String> {
     let mut out = Vec::new();
     for d in docs {
         let mut present = 0;
-        for (ext, digest) in [("sha256", hex::<Sha256>(&d.bytes)), ("sha512", hex::<Sha512>(&d.bytes))] {
-            let Ok(text) = fs::read_to_string(format!("{}.{ext}", d.path.display())) else { continue };
+        for (ext, digest) in [
+            ("sha256", hex::<Sha256>(&d.bytes)),
+            ("sha512", hex::<Sha512>(&d.bytes)),
+        ] {
+            let Ok(text) = fs::read_to_string(format!("{}.{ext}", d.path.display())) else {
+                continue;
+            };
             present += 1;
             let given = text.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
             if given != digest {
@@ -330,7 +429,8 @@ fn signatures(docs: &[Doc], key: Option<&str>) -> Vec<String> {
 pub fn verify_detached(key: &str, signature: &str, data: &[u8]) -> Result<(), String> {
     use pgp::composed::{Deserializable, DetachedSignature, SignedPublicKey};
     let (key, _) = SignedPublicKey::from_string(key).map_err(|e| format!("unreadable public key: {e}"))?;
-    let (sig, _) = DetachedSignature::from_string(signature).map_err(|e| format!("unreadable signature: {e}"))?;
+    let (sig, _) =
+        DetachedSignature::from_string(signature).map_err(|e| format!("unreadable signature: {e}"))?;
     if sig.verify(&key, data).is_ok() || key.public_subkeys.iter().any(|k| sig.verify(k, data).is_ok()) {
         Ok(())
     } else {
@@ -354,7 +454,11 @@ fn validity(docs: &[Doc]) -> Vec<String> {
 
 fn listings(csaf: &Path) -> Vec<String> {
     let mut out = Vec::new();
-    for e in walkdir::WalkDir::new(csaf).sort_by_file_name().into_iter().flatten() {
+    for e in walkdir::WalkDir::new(csaf)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
         if !e.file_type().is_dir() {
             continue;
         }
@@ -381,7 +485,10 @@ fn listings(csaf: &Path) -> Vec<String> {
 /// Prints one line per requirement; exit 0 when all pass, 1 otherwise.
 pub fn run_cli(dir: &Path) -> ExitCode {
     if !dir.join(CSAF_ROOT).is_dir() {
-        eprintln!("error: {} has no {CSAF_ROOT}/ folder; build the site first", dir.display());
+        eprintln!(
+            "error: {} has no {CSAF_ROOT}/ folder; build the site first",
+            dir.display()
+        );
         return ExitCode::from(2);
     }
     let results = check(dir);
@@ -394,5 +501,9 @@ pub fn run_cli(dir: &Path) -> ExitCode {
     }
     let failed = results.iter().filter(|r| !r.passed()).count();
     println!("{} passed, {failed} failed", results.len() - failed);
-    if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }

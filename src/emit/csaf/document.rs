@@ -28,7 +28,9 @@ fn status_leaves(a: &Affected) -> Vec<(&'static str, String)> {
         ProductStatus::UnderInvestigation => {
             out.push(("under_investigation", leaf_id(&a.product, "under-investigation")));
         }
-        ProductStatus::KnownNotAffected => out.push(("known_not_affected", leaf_id(&a.product, "not-affected"))),
+        ProductStatus::KnownNotAffected => {
+            out.push(("known_not_affected", leaf_id(&a.product, "not-affected")))
+        }
     }
     if a.fixed.is_some() {
         out.push(("fixed", leaf_id(&a.product, "fixed")));
@@ -100,7 +102,8 @@ pub fn note_category(heading: &str) -> &'static str {
     match heading.trim().to_ascii_lowercase().as_str() {
         "summary" | "overview" => "summary",
         "" | "description" | "details" | "technical details" | "vulnerability details" => "details",
-        "impact" | "workarounds" | "workaround" | "mitigation" | "mitigations" | "solution" | "remediation" => "general",
+        "impact" | "workarounds" | "workaround" | "mitigation" | "mitigations" | "solution"
+        | "remediation" => "general",
         "faq" | "frequently asked questions" => "faq",
         "legal" | "legal disclaimer" | "disclaimer" => "legal_disclaimer",
         _ => "other",
@@ -116,12 +119,21 @@ fn document_notes(a: &Advisory) -> Vec<Value> {
         notes.push(json!({ "category": "general", "text": text, "title": "Withdrawn" }));
     }
     notes.push(json!({ "category": "summary", "text": a.summary, "title": "Summary" }));
-    notes.extend(a.sections.iter().filter(|s| !s.markdown.trim().is_empty()).map(section_note));
+    notes.extend(
+        a.sections
+            .iter()
+            .filter(|s| !s.markdown.trim().is_empty())
+            .map(section_note),
+    );
     notes
 }
 
 fn section_note(s: &Section) -> Value {
-    let title = if s.heading.is_empty() { "Details" } else { s.heading.as_str() };
+    let title = if s.heading.is_empty() {
+        "Details"
+    } else {
+        s.heading.as_str()
+    };
     json!({ "category": note_category(&s.heading), "text": s.markdown, "title": title })
 }
 
@@ -167,9 +179,13 @@ fn acknowledgment(ack: &Acknowledgment) -> Value {
 /// Integer versioning: revisions 1…n, version n. Drafts (only in previews and restricted
 /// output) are version 0 with a single draft entry, as CSAF tests 6.1.16–6.1.19 require.
 fn tracking(a: &Advisory, version: &str) -> Value {
-    let (doc_version, history): (String, Vec<Value>) = if a.status == Status::Draft || a.revisions.is_empty() {
+    let (doc_version, history): (String, Vec<Value>) = if a.status == Status::Draft || a.revisions.is_empty()
+    {
         let date = rfc3339(a.updated());
-        ("0".into(), vec![json!({ "date": date, "number": "0", "summary": "Draft" })])
+        (
+            "0".into(),
+            vec![json!({ "date": date, "number": "0", "summary": "Draft" })],
+        )
     } else {
         let history = a
             .revisions
@@ -194,9 +210,18 @@ fn tracking(a: &Advisory, version: &str) -> Value {
 fn is_range(versions: &str) -> bool {
     let lower = versions.to_ascii_lowercase();
     versions.contains(['<', '>', '=', ',', '*', '|'])
-        || ["all", "prior", "before", "after", "through", "and later", "earlier", "since"]
-            .iter()
-            .any(|w| lower.contains(w))
+        || [
+            "all",
+            "prior",
+            "before",
+            "after",
+            "through",
+            "and later",
+            "earlier",
+            "since",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
 }
 
 /// Product-name branches grouped by optional family, in order of first mention.
@@ -206,7 +231,9 @@ fn product_tree(a: &Advisory, catalog: &Catalog) -> Value {
     // vendor → family → product name → version leaves, in order of first mention.
     let mut vendors: Vec<(String, Families)> = Vec::new();
     for entry in &a.affected {
-        let Some(p) = catalog.get(&entry.product) else { continue };
+        let Some(p) = catalog.get(&entry.product) else {
+            continue;
+        };
         let name_branch = product_branch(entry, p);
         let vendor = match vendors.iter_mut().position(|(v, _)| *v == p.vendor) {
             Some(i) => &mut vendors[i].1,
@@ -226,7 +253,9 @@ fn product_tree(a: &Advisory, catalog: &Catalog) -> Value {
             let mut inner = Vec::new();
             for (family, products) in families {
                 match family {
-                    Some(f) => inner.push(json!({ "category": "product_family", "name": f, "branches": products })),
+                    Some(f) => {
+                        inner.push(json!({ "category": "product_family", "name": f, "branches": products }))
+                    }
                     None => inner.extend(products),
                 }
             }
@@ -263,12 +292,16 @@ pub fn to_vers(range: &str) -> Option<String> {
     let mut parts = Vec::new();
     for part in range.split(',') {
         let part = part.trim();
-        let op_len = part.find(|c: char| !matches!(c, '<' | '>' | '=' | '!')).unwrap_or(part.len());
+        let op_len = part
+            .find(|c: char| !matches!(c, '<' | '>' | '=' | '!'))
+            .unwrap_or(part.len());
         let (op, version) = part.split_at(op_len);
         let version = version.trim();
         let valid_op = matches!(op, "<" | "<=" | ">" | ">=" | "=" | "!=" | "");
         let valid_version = !version.is_empty()
-            && version.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_' | '~'));
+            && version
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_' | '~'));
         if !valid_op || !valid_version {
             return None;
         }
@@ -279,7 +312,10 @@ pub fn to_vers(range: &str) -> Option<String> {
 
 fn version_leaf(text: &str, id: String, p: &crate::model::Product) -> Value {
     let (category, name) = if is_range(text) {
-        ("product_version_range", to_vers(text).unwrap_or_else(|| text.to_string()))
+        (
+            "product_version_range",
+            to_vers(text).unwrap_or_else(|| text.to_string()),
+        )
     } else {
         ("product_version", text.to_string())
     };
@@ -336,7 +372,10 @@ fn vulnerability(a: &Advisory, v: &Vulnerability) -> Value {
         m.insert("remediations".into(), Value::Array(rems));
     }
     if let (Some(v3), false) = (&v.cvss_v3, concerned.is_empty()) {
-        m.insert("scores".into(), json!([{ "cvss_v3": cvss_v3(v3), "products": concerned }]));
+        m.insert(
+            "scores".into(),
+            json!([{ "cvss_v3": cvss_v3(v3), "products": concerned }]),
+        );
     }
     m.insert("title".into(), json!(v.title));
     Value::Object(m)
@@ -380,7 +419,12 @@ fn product_status(a: &Advisory, v: &Vulnerability) -> Value {
         }
     }
     // Schema order of the product status categories.
-    let order = ["fixed", "known_affected", "known_not_affected", "under_investigation"];
+    let order = [
+        "fixed",
+        "known_affected",
+        "known_not_affected",
+        "under_investigation",
+    ];
     let mut sorted = Map::new();
     for key in order {
         if let Some(v) = status.remove(key) {
@@ -408,7 +452,13 @@ mod tests {
 
     #[test]
     fn ranges_are_recognised() {
-        for r in ["< 4.2.1", ">= 2.0, < 2.3.4", "all versions", "4.x prior to 4.2", "<= 3.9.4"] {
+        for r in [
+            "< 4.2.1",
+            ">= 2.0, < 2.3.4",
+            "all versions",
+            "4.x prior to 4.2",
+            "<= 3.9.4",
+        ] {
             assert!(is_range(r), "{r}");
         }
         for v in ["4.2.1", "2.3.4-rc1", "2026.1"] {
@@ -419,7 +469,10 @@ mod tests {
     #[test]
     fn vers_conversion() {
         assert_eq!(to_vers("< 4.2.1").as_deref(), Some("vers:generic/<4.2.1"));
-        assert_eq!(to_vers(">= 2.0, < 2.3.4").as_deref(), Some("vers:generic/>=2.0|<2.3.4"));
+        assert_eq!(
+            to_vers(">= 2.0, < 2.3.4").as_deref(),
+            Some("vers:generic/>=2.0|<2.3.4")
+        );
         assert_eq!(to_vers("all versions").as_deref(), Some("vers:generic/*"));
         assert_eq!(to_vers("4.x prior to 4.2"), None);
     }

@@ -55,12 +55,24 @@ pub fn document_path(a: &Advisory) -> String {
 pub fn downloads(site: &Site, a: &Advisory) -> Vec<DownloadView> {
     let url = site.url(&document_path(a));
     let mut out = vec![
-        DownloadView { label: "CSAF 2.0 (JSON)".into(), url: url.clone() },
-        DownloadView { label: "SHA-256".into(), url: format!("{url}.sha256") },
-        DownloadView { label: "SHA-512".into(), url: format!("{url}.sha512") },
+        DownloadView {
+            label: "CSAF 2.0 (JSON)".into(),
+            url: url.clone(),
+        },
+        DownloadView {
+            label: "SHA-256".into(),
+            url: format!("{url}.sha256"),
+        },
+        DownloadView {
+            label: "SHA-512".into(),
+            url: format!("{url}.sha512"),
+        },
     ];
     if site.signing {
-        out.push(DownloadView { label: "OpenPGP signature".into(), url: format!("{url}.asc") });
+        out.push(DownloadView {
+            label: "OpenPGP signature".into(),
+            url: format!("{url}.asc"),
+        });
     }
     out
 }
@@ -166,7 +178,15 @@ pub fn emit(site: &Site, signer: Option<&Signer>) -> Result<Vec<OutputFile>, Vec
         .advisories
         .par_iter()
         .filter(|a| crate::site::hold_reason(a, site.build_time).is_none())
-        .map(|a| document_files(site, a, signer, &format!("{CSAF_ROOT}/{PUBLIC_TLP_DIR}"), &site.catalog))
+        .map(|a| {
+            document_files(
+                site,
+                a,
+                signer,
+                &format!("{CSAF_ROOT}/{PUBLIC_TLP_DIR}"),
+                &site.catalog,
+            )
+        })
         .collect();
     let mut files = Vec::new();
     let mut emitted = Vec::new();
@@ -199,7 +219,12 @@ pub fn restricted(
     use crate::site::{HoldReason, hold_reason};
     let restricted: Vec<&Advisory> = all
         .iter()
-        .filter(|a| matches!(hold_reason(a, site.build_time), Some(HoldReason::Restricted { .. })))
+        .filter(|a| {
+            matches!(
+                hold_reason(a, site.build_time),
+                Some(HoldReason::Restricted { .. })
+            )
+        })
         .collect();
     let mut files = Vec::new();
     let mut diags = Vec::new();
@@ -218,8 +243,14 @@ pub fn restricted(
                 Err(d) => diags.extend(d),
             }
         }
-        files.push(OutputFile::new(format!("{dir}/index.txt"), provider::index_txt(&emitted)));
-        files.push(OutputFile::new(format!("{dir}/changes.csv"), provider::changes_csv(&emitted)));
+        files.push(OutputFile::new(
+            format!("{dir}/index.txt"),
+            provider::index_txt(&emitted),
+        ));
+        files.push(OutputFile::new(
+            format!("{dir}/changes.csv"),
+            provider::changes_csv(&emitted),
+        ));
     }
     if diags.is_empty() { Ok(files) } else { Err(diags) }
 }
@@ -236,7 +267,10 @@ mod tests {
     #[test]
     fn file_names_follow_section_5_1() {
         assert_eq!(file_name("ACME-SA-2026-0001"), "acme-sa-2026-0001.json");
-        assert_eq!(file_name("Example Company_-_ID 2021:0001"), "example_company_-_id_2021_0001.json");
+        assert_eq!(
+            file_name("Example Company_-_ID 2021:0001"),
+            "example_company_-_id_2021_0001.json"
+        );
         assert_eq!(file_name("cisco-sa-20180328-smi2"), "cisco-sa-20180328-smi2.json");
         assert_eq!(file_name("RHSA-2019:1862"), "rhsa-2019_1862.json");
         assert_eq!(file_name("a..b"), "a_b.json");

@@ -28,21 +28,34 @@ fn url(site: &Site, rel: &str) -> String {
     site.url(&format!("{CSAF_ROOT}/{rel}"))
 }
 
-pub fn files(site: &Site, docs: &[Emitted], signer: Option<&Signer>) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+pub fn files(
+    site: &Site,
+    docs: &[Emitted],
+    signer: Option<&Signer>,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let tlp = format!("{CSAF_ROOT}/{PUBLIC_TLP_DIR}");
     let mut out = vec![
         OutputFile::new(format!("{tlp}/index.txt"), index_txt(docs)),
         OutputFile::new(format!("{tlp}/changes.csv"), changes_csv(docs)),
         json_file(format!("{CSAF_ROOT}/{FEED_FILE}"), &rolie_feed(site, docs)),
         json_file(format!("{CSAF_ROOT}/{SERVICE_FILE}"), &service(site)),
-        json_file(format!("{CSAF_ROOT}/{PRODUCTS_CATEGORY_FILE}"), &category(products(site))),
-        json_file(format!("{CSAF_ROOT}/{VENDORS_CATEGORY_FILE}"), &category(vendors(site))),
+        json_file(
+            format!("{CSAF_ROOT}/{PRODUCTS_CATEGORY_FILE}"),
+            &category(products(site)),
+        ),
+        json_file(
+            format!("{CSAF_ROOT}/{VENDORS_CATEGORY_FILE}"),
+            &category(vendors(site)),
+        ),
         json_file(format!("{CSAF_ROOT}/{METADATA_FILE}"), &metadata(site, signer)),
     ];
     if let Some(s) = signer {
         // The signing key may differ from the contact key on the PGP page; publish it
         // where provider-metadata.json points, unless the key page emitter already does.
-        let same = site.key.as_ref().is_some_and(|k| k.fingerprint == s.fingerprint());
+        let same = site
+            .key
+            .as_ref()
+            .is_some_and(|k| k.fingerprint == s.fingerprint());
         if !same {
             out.push(OutputFile::new(
                 format!("{CSAF_ROOT}/openpgp/{}.asc", s.fingerprint()),
@@ -62,7 +75,10 @@ pub fn index_txt(docs: &[Emitted]) -> String {
 /// `"path","current_release_date"`, newest first (§7.1.13). Ties are broken by path so
 /// the file is stable.
 pub fn changes_csv(docs: &[Emitted]) -> String {
-    let mut rows: Vec<(&str, &str)> = docs.iter().map(|d| (d.current.as_str(), d.relative.as_str())).collect();
+    let mut rows: Vec<(&str, &str)> = docs
+        .iter()
+        .map(|d| (d.current.as_str(), d.relative.as_str()))
+        .collect();
     rows.sort_by(|a, b| b.0.cmp(a.0).then_with(|| a.1.cmp(b.1)));
     rows.into_iter()
         .map(|(date, path)| format!("{},{}\n", csv_quote(path), csv_quote(date)))
@@ -75,11 +91,16 @@ fn csv_quote(s: &str) -> String {
 
 fn rolie_feed(site: &Site, docs: &[Emitted]) -> Value {
     let mut sorted: Vec<&Emitted> = docs.iter().collect();
-    sorted.sort_by(|a, b| b.current.cmp(&a.current).then_with(|| a.relative.cmp(&b.relative)));
+    sorted.sort_by(|a, b| {
+        b.current
+            .cmp(&a.current)
+            .then_with(|| a.relative.cmp(&b.relative))
+    });
     let entries: Vec<Value> = sorted.iter().map(|d| feed_entry(site, d)).collect();
-    let updated = sorted
-        .first()
-        .map_or_else(|| crate::model::time::rfc3339(site.build_time), |d| d.current.clone());
+    let updated = sorted.first().map_or_else(
+        || crate::model::time::rfc3339(site.build_time),
+        |d| d.current.clone(),
+    );
     json!({
         "feed": {
             "id": format!("{}-csaf-feed-tlp-white", slug(&site.config.publisher.name)),
@@ -102,7 +123,10 @@ fn feed_entry(site: &Site, d: &Emitted) -> Value {
     if site.signing {
         links.push(json!({ "rel": "signature", "href": format!("{href}.asc") }));
     }
-    let summary = d.json["document"]["notes"][0]["text"].as_str().unwrap_or(&d.title).to_string();
+    let summary = d.json["document"]["notes"][0]["text"]
+        .as_str()
+        .unwrap_or(&d.title)
+        .to_string();
     json!({
         "id": d.id,
         "title": d.title,
@@ -167,7 +191,11 @@ fn metadata(site: &Site, signer: Option<&Signer>) -> Value {
             })]
         })
         .unwrap_or_default();
-    let role = if signer.is_some() { "csaf_trusted_provider" } else { "csaf_provider" };
+    let role = if signer.is_some() {
+        "csaf_trusted_provider"
+    } else {
+        "csaf_provider"
+    };
     json!({
         "canonical_url": url(site, METADATA_FILE),
         "distributions": [ {
@@ -193,7 +221,10 @@ fn slug(s: &str) -> String {
 }
 
 fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// Pre-rendered directory listings (`index.html`) for every folder of the provider tree:
@@ -225,7 +256,10 @@ pub fn listings(files: &[OutputFile], title: &str) -> Vec<OutputFile> {
                     };
                 }
             }
-            OutputFile::new(format!("{prefix}{dir}index.html"), listing_html(title, dir, &entries))
+            OutputFile::new(
+                format!("{prefix}{dir}index.html"),
+                listing_html(title, dir, &entries),
+            )
         })
         .collect()
 }
@@ -237,7 +271,11 @@ fn listing_html(title: &str, dir: &str, entries: &BTreeSet<String>) -> String {
         items.push_str("<li><a href=\"../\">../</a></li>\n");
     }
     for e in entries {
-        let href = e.split('/').map(crate::url::encode_segment).collect::<Vec<_>>().join("/");
+        let href = e
+            .split('/')
+            .map(crate::url::encode_segment)
+            .collect::<Vec<_>>()
+            .join("/");
         items.push_str(&format!("<li><a href=\"{href}\">{}</a></li>\n", html_escape(e)));
     }
     format!(

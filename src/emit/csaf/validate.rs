@@ -14,7 +14,11 @@ use crate::diag::{Code, Diagnostic};
 fn findings(json: &Value, preset: &str) -> Vec<(String, bool, String)> {
     let doc: RawDocument<CommonSecurityAdvisoryFramework> = RawDocument::new(json.clone());
     let Ok(result) = validate_by_preset(&doc, "2.0", preset) else {
-        return vec![(preset.into(), true, format!("unknown validation preset `{preset}`"))];
+        return vec![(
+            preset.into(),
+            true,
+            format!("unknown validation preset `{preset}`"),
+        )];
     };
     let mut out = Vec::new();
     let mut skipped = 0;
@@ -31,7 +35,8 @@ fn findings(json: &Value, preset: &str) -> Vec<(String, bool, String)> {
     }
     // Tests are skipped when the document does not even deserialize; say so once.
     if skipped > 0 && preset != "optional" {
-        let msg = format!("{skipped} tests could not run: the document does not match the CSAF 2.0 structure");
+        let msg =
+            format!("{skipped} tests could not run: the document does not match the CSAF 2.0 structure");
         out.push(("schema".into(), true, msg));
     }
     out
