@@ -152,6 +152,57 @@ fn fail(diagnostics: Vec<Diagnostic>, sources: &SourceMap) -> Failure {
     }
 }
 
+/// Inputs read and parsed, before the site is assembled.
+struct Loaded {
+    now: Timestamp,
+    config: SiteConfig,
+    parsed: Parsed,
+    key: Option<(pgpkey::KeyInfo, Vec<Diagnostic>)>,
+    signer: Option<signing::Signer>,
+    diags: Vec<Diagnostic>,
+}
+
+/// Stages 1–4: configuration, discovery, parsing, keys. Fails on any error so far.
+fn load(opts: &BuildOptions, timer: &mut Timer, sources: &mut SourceMap) -> Result<Loaded, Failure> {
+    let now = build_time(opts).map_err(|d| fail(vec![d], sources))?;
+    let mut loaded = SiteConfig::load(&opts.root, sources).map_err(|d| fail(d, sources))?;
+    if let Some(base) = &opts.base_url {
+        loaded.config.base_url = toml::Spanned::new(0..0, base.clone());
+    }
+    let config = loaded.config;
+    timer.lap("config");
+    let discovered = source::discover(&opts.root);
+    for f in discovered.files.iter().chain(&discovered.lossy) {
+        sources.add(&f.rel_path, f.text.clone());
+    }
+    let mut diags = discovered.diags;
+    timer.lap("discover");
+    let (parsed, more) = parse_all(&discovered.files, &config);
+    diags.extend(more);
+    timer.lap("parse");
+    let key = pgpkey::load(&opts.root, &config, now);
+    let signer = signing::load(&opts.root, &config).map(|s| s.map(|s| s.at_time(now)));
+    let (key, signer) = match (key, signer) {
+        (Ok(k), Ok(s)) => (k, s),
+        (k, s) => {
+            diags.extend(k.err().into_iter().flatten());
+            diags.extend(s.err().into_iter().flatten());
+            return Err(fail(diags, sources));
+        }
+    };
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(fail(diags, sources));
+    }
+    Ok(Loaded {
+        now,
+        config,
+        parsed,
+        key,
+        signer,
+        diags,
+    })
+}
+
 /// Runs the pipeline without writing.
 pub fn generate(opts: &BuildOptions) -> Result<Built, Failure> {
     let mut timer = Timer {
@@ -160,48 +211,23 @@ pub fn generate(opts: &BuildOptions) -> Result<Built, Failure> {
         progress: opts.progress.clone(),
     };
     let mut sources = SourceMap::default();
-    let now = build_time(opts).map_err(|d| fail(vec![d], &sources))?;
-    let mut loaded = SiteConfig::load(&opts.root, &mut sources).map_err(|d| fail(d, &sources))?;
-    if let Some(base) = &opts.base_url {
-        loaded.config.base_url = toml::Spanned::new(0..0, base.clone());
-    }
-    let config = loaded.config;
-    timer.lap("config");
-
-    let discovered = source::discover(&opts.root);
-    for f in discovered.files.iter().chain(&discovered.lossy) {
-        sources.add(&f.rel_path, f.text.clone());
-    }
-    let mut diags = discovered.diags;
-    timer.lap("discover");
-
-    let (catalog, extra_credits, pages, advisories, more) = parse_all(&discovered.files, &config);
-    diags.extend(more);
-    timer.lap("parse");
-
-    let key = pgpkey::load(&opts.root, &config, now);
-    let signer = signing::load(&opts.root, &config).map(|s| s.map(|s| s.at_time(now)));
-    let (key, signer) = match (key, signer) {
-        (Ok(k), Ok(s)) => (k, s),
-        (k, s) => {
-            diags.extend(k.err().into_iter().flatten());
-            diags.extend(s.err().into_iter().flatten());
-            return Err(fail(diags, &sources));
-        }
-    };
-    if diags.iter().any(Diagnostic::is_error) {
-        return Err(fail(diags, &sources));
-    }
-    let all_advisories = advisories.clone();
-    let full_catalog = catalog.clone();
-    let (site, _) = Site::assemble(Parts {
+    let Loaded {
+        now,
+        config,
+        parsed,
+        key,
+        signer,
+        mut diags,
+    } = load(opts, &mut timer, &mut sources)?;
+    let full_catalog = parsed.catalog.clone();
+    let (site, held) = Site::assemble(Parts {
         config,
         build_time: now,
         mode: opts.mode,
-        catalog,
-        advisories,
-        pages,
-        extra_credits,
+        catalog: parsed.catalog,
+        advisories: parsed.advisories,
+        pages: parsed.pages,
+        extra_credits: parsed.extra_credits,
         key: key.as_ref().map(|k| k.0.clone()),
         signing: signer.is_some(),
     })
@@ -209,31 +235,14 @@ pub fn generate(opts: &BuildOptions) -> Result<Built, Failure> {
     diags.extend(key.into_iter().flat_map(|k| k.1));
     timer.lap("assemble");
 
-    diags.extend(validate::run(&site, &all_advisories, &full_catalog));
+    diags.extend(validate::run(&site, &held, &full_catalog));
     diags.extend(emit::security_txt::check(&site));
     if diags.iter().any(Diagnostic::is_error) {
         return Err(fail(diags, &sources));
     }
     timer.lap("validate");
-
-    let theme =
-        theme::Theme::load(&opts.root, site.config.theme.as_deref()).map_err(|d| fail(d, &sources))?;
-    timer.lap("theme");
-    let emit_opts = EmitOptions {
-        live_reload: opts.live_reload,
-    };
-    let mut files =
-        emit::emit_all(&site, &theme, signer.as_ref(), emit_opts).map_err(|d| fail(d, &sources))?;
-    let restricted = match opts.restricted {
-        Some(_) => emit::csaf::restricted(&site, &all_advisories, &full_catalog, signer.as_ref())
-            .map_err(|d| fail(d, &sources))?,
-        None => Vec::new(),
-    };
-    timer.lap("emit");
-    if site.config.minify {
-        output::minify(&mut files);
-        timer.lap("minify");
-    }
+    let rendered = render(opts, &site, &held, &full_catalog, signer.as_ref(), &mut timer);
+    let (files, restricted) = rendered.map_err(|d| fail(d, &sources))?;
     let report = Report {
         warnings: diag::Diagnostics { items: diags }.sorted(),
         held_back: site.held_back.clone(),
@@ -251,15 +260,42 @@ pub fn generate(opts: &BuildOptions) -> Result<Built, Failure> {
     })
 }
 
-type Parsed = (
-    model::Catalog,
-    Vec<model::acknowledgments::ExtraCredit>,
-    Vec<document::Page>,
-    Vec<model::Advisory>,
-    Vec<Diagnostic>,
-);
+/// Stages 7–8: theme, every emitter, minification; plus restricted CSAF when asked for.
+fn render(
+    opts: &BuildOptions,
+    site: &Site,
+    held: &[model::Advisory],
+    full_catalog: &model::Catalog,
+    signer: Option<&signing::Signer>,
+    timer: &mut Timer,
+) -> Result<(Vec<OutputFile>, Vec<OutputFile>), Vec<Diagnostic>> {
+    let theme = theme::Theme::load(&opts.root, site.config.theme.as_deref())?;
+    timer.lap("theme");
+    let emit_opts = EmitOptions {
+        live_reload: opts.live_reload,
+    };
+    let mut files = emit::emit_all(site, &theme, signer, emit_opts)?;
+    let restricted = match opts.restricted {
+        Some(_) => emit::csaf::restricted(site, held, full_catalog, signer)?,
+        None => Vec::new(),
+    };
+    timer.lap("emit");
+    if site.config.minify {
+        output::minify(&mut files);
+        timer.lap("minify");
+    }
+    Ok((files, restricted))
+}
 
-fn parse_all(files: &[source::SourceFile], config: &SiteConfig) -> Parsed {
+/// Everything parsed from `content/`.
+struct Parsed {
+    catalog: model::Catalog,
+    extra_credits: Vec<model::acknowledgments::ExtraCredit>,
+    pages: Vec<document::Page>,
+    advisories: Vec<model::Advisory>,
+}
+
+fn parse_all(files: &[source::SourceFile], config: &SiteConfig) -> (Parsed, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut catalog = model::Catalog::default();
     let mut extra = Vec::new();
@@ -285,7 +321,13 @@ fn parse_all(files: &[source::SourceFile], config: &SiteConfig) -> Parsed {
     }
     let (advisories, d) = document::parse_advisories(files, &catalog, config.raw_html);
     diags.extend(d);
-    (catalog, extra, pages, advisories, diags)
+    let parsed = Parsed {
+        catalog,
+        extra_credits: extra,
+        pages,
+        advisories,
+    };
+    (parsed, diags)
 }
 
 /// The output folder for these options.

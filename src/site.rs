@@ -52,25 +52,40 @@ pub struct HeldBack {
 
 /// The publication gate. Published means: not a draft, released at or before the build
 /// time, and TLP:CLEAR. Every emitter sees only what passes.
-pub fn gate(advisories: Vec<Advisory>, now: Timestamp, mode: Mode) -> (Vec<Advisory>, Vec<HeldBack>) {
-    let mut published = Vec::new();
-    let mut held = Vec::new();
+/// The outcome of the gate.
+pub struct Gated {
+    /// What the site shows: the published advisories (in preview: all).
+    pub shown: Vec<Advisory>,
+    /// Why each held-back advisory was held back.
+    pub held_back: Vec<HeldBack>,
+    /// The held-back advisories themselves, for validation and restricted output only;
+    /// they never enter the `Site`'s public list.
+    pub held: Vec<Advisory>,
+}
+
+pub fn gate(advisories: Vec<Advisory>, now: Timestamp, mode: Mode) -> Gated {
+    let mut out = Gated {
+        shown: Vec::new(),
+        held_back: Vec::new(),
+        held: Vec::new(),
+    };
     for a in advisories {
         match hold_reason(&a, now) {
             Some(reason) => {
-                held.push(HeldBack {
+                out.held_back.push(HeldBack {
                     id: a.id.clone(),
                     source: a.source.clone(),
                     reason,
                 });
                 if mode == Mode::Preview {
-                    published.push(a);
+                    out.shown.push(a.clone());
                 }
+                out.held.push(a);
             }
-            None => published.push(a),
+            None => out.shown.push(a),
         }
     }
-    (published, held)
+    out
 }
 
 pub fn hold_reason(a: &Advisory, now: Timestamp) -> Option<HoldReason> {
@@ -118,7 +133,8 @@ pub struct Parts {
 
 impl Site {
     /// Cross-file checks (duplicate ids), then the gate and sorting.
-    pub fn assemble(parts: Parts) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
+    /// Returns the site and the held-back advisories (see `Gated::held`).
+    pub fn assemble(parts: Parts) -> Result<(Site, Vec<Advisory>), Vec<Diagnostic>> {
         let diags = duplicate_ids(&parts.advisories);
         if !diags.is_empty() {
             return Err(diags);
@@ -127,7 +143,11 @@ impl Site {
         if parts.mode == Mode::Public {
             hide_unannounced_products(&mut catalog, &parts.advisories, parts.build_time);
         }
-        let (mut advisories, held_back) = gate(parts.advisories, parts.build_time, parts.mode);
+        let Gated {
+            shown: mut advisories,
+            held_back,
+            held,
+        } = gate(parts.advisories, parts.build_time, parts.mode);
         advisories.sort_by(|a, b| b.published.cmp(&a.published).then_with(|| b.id.cmp(&a.id)));
         let mut pages = parts.pages;
         pages.sort_by(|a, b| a.slug.cmp(&b.slug));
@@ -143,7 +163,7 @@ impl Site {
             key: parts.key,
             signing: parts.signing,
         };
-        Ok((site, Vec::new()))
+        Ok((site, held))
     }
 
     /// Published advisories that concern `product`, newest first.

@@ -5,21 +5,21 @@ use rayon::prelude::*;
 use crate::diag::{Code, Diagnostic};
 use crate::emit::csaf;
 use crate::model::{Advisory, Catalog};
-use crate::site::{Site, hold_reason};
+use crate::site::Site;
 
-/// Runs every site-level check. `all` includes held-back advisories, which are checked as
-/// thoroughly as published ones so they are ready on release day.
-pub fn run(site: &Site, all: &[Advisory], catalog: &Catalog) -> Vec<Diagnostic> {
-    let mut diags = held_back_csaf(site, all, catalog);
+/// Runs every site-level check. Held-back advisories are checked as thoroughly as
+/// published ones (whose CSAF is validated as it is emitted), so they are ready on
+/// release day.
+pub fn run(site: &Site, held: &[Advisory], catalog: &Catalog) -> Vec<Diagnostic> {
+    let mut diags = held_back_csaf(site, held, catalog);
     diags.extend(policy_sections(site));
     diags
 }
 
 /// Published advisories are validated when their CSAF is emitted; held-back ones are
 /// converted and validated here, so an embargoed advisory cannot fail on release day.
-fn held_back_csaf(site: &Site, all: &[Advisory], catalog: &Catalog) -> Vec<Diagnostic> {
-    all.par_iter()
-        .filter(|a| hold_reason(a, site.build_time).is_some())
+fn held_back_csaf(site: &Site, held: &[Advisory], catalog: &Catalog) -> Vec<Diagnostic> {
+    held.par_iter()
         .flat_map_iter(|a| {
             let mut json = csaf::csaf_json_with(site, a, catalog);
             csaf::sort_keys(&mut json);
