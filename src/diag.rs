@@ -184,18 +184,17 @@ impl LineIndex {
 /// The texts of files named by diagnostics, so the renderer can show line and snippet.
 #[derive(Debug, Default, Clone)]
 pub struct SourceMap {
-    files: Vec<(PathBuf, Arc<str>)>,
+    // A map, not a list: a site has thousands of files and every one is added.
+    files: std::collections::BTreeMap<PathBuf, Arc<str>>,
 }
 
 impl SourceMap {
     pub fn add(&mut self, path: &Path, text: Arc<str>) {
-        if self.get(path).is_none() {
-            self.files.push((path.to_path_buf(), text));
-        }
+        self.files.entry(path.to_path_buf()).or_insert(text);
     }
 
     pub fn get(&self, path: &Path) -> Option<&str> {
-        self.files.iter().find(|(p, _)| p == path).map(|(_, t)| &**t)
+        self.files.get(path).map(|t| &**t)
     }
 }
 

@@ -135,11 +135,17 @@ impl Cwe {
         }
         let entries = &*csaf_rs::helpers::CWE_ENTRIES;
         let day = date.strftime("%Y-%m-%d").to_string();
+        // Two CWE lists can share a release date (2.12 and 3.0 do); break the tie by
+        // version number, or the choice would depend on the map's iteration order.
+        let key = |(name, v): &(&String, &csaf_rs::helpers::CweVersionData)| {
+            let number: Vec<u32> = name.split('.').filter_map(|p| p.parse().ok()).collect();
+            (v.release_date, number)
+        };
         let version = entries
             .iter()
             .filter(|(_, v)| v.release_date.to_string() <= day)
-            .max_by_key(|(_, v)| v.release_date)
-            .or_else(|| entries.iter().max_by_key(|(_, v)| v.release_date))
+            .max_by_key(key)
+            .or_else(|| entries.iter().max_by_key(key))
             .map(|(_, v)| v);
         let name = version
             .and_then(|v| v.entries.get(s))

@@ -85,7 +85,8 @@ pub struct Emitted {
     pub title: String,
     pub initial: String,
     pub current: String,
-    pub json: serde_json::Value,
+    /// The advisory summary, for the ROLIE entry.
+    pub summary: String,
 }
 
 /// The CSAF JSON of an advisory, as published (also used by tests and `check`).
@@ -167,7 +168,7 @@ fn document_files(
         title: a.title.clone(),
         initial: rfc3339(a.published),
         current: rfc3339(a.updated()),
-        json,
+        summary: a.summary.clone(),
     };
     Ok((emitted, files))
 }

@@ -123,10 +123,7 @@ fn feed_entry(site: &Site, d: &Emitted) -> Value {
     if site.signing {
         links.push(json!({ "rel": "signature", "href": format!("{href}.asc") }));
     }
-    let summary = d.json["document"]["notes"][0]["text"]
-        .as_str()
-        .unwrap_or(&d.title)
-        .to_string();
+    let summary = &d.summary;
     json!({
         "id": d.id,
         "title": d.title,
