@@ -500,7 +500,11 @@ pub fn run_cli(dir: &Path) -> ExitCode {
         }
     }
     let failed = results.iter().filter(|r| !r.passed()).count();
-    println!("provider check: {} of {} requirements met", results.len() - failed, results.len());
+    println!(
+        "provider check: {} of {} requirements met",
+        results.len() - failed,
+        results.len()
+    );
     if failed == 0 {
         ExitCode::SUCCESS
     } else {
