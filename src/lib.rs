@@ -9,6 +9,7 @@ pub mod config;
 pub mod diag;
 pub mod document;
 pub mod emit;
+pub mod escape;
 pub mod frontmatter;
 pub mod markdown;
 pub mod model;

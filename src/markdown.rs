@@ -76,7 +76,7 @@ pub fn render(body: &str, raw_html: bool) -> Rendered {
 }
 
 fn heading_open(level: HeadingLevel, id: &str) -> String {
-    format!("<{level} id=\"{}\">", escape_attr(id))
+    format!("<{level} id=\"{}\">", crate::escape::markup(id))
 }
 
 /// Keeps the nesting of block containers bounded; deeper content becomes plain text.
@@ -191,13 +191,6 @@ pub fn slugify(text: &str) -> String {
         }
     }
     out.trim_end_matches('-').to_string()
-}
-
-fn escape_attr(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 /// Splits the body into its `##` sections (heading text, Markdown source after it). Text

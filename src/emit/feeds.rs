@@ -234,31 +234,17 @@ fn description(a: &Advisory, revision: Option<&Revision>) -> String {
             "<p>Revision {} ({}): {}</p>",
             r.number,
             date_only(r.date),
-            escape_html(&r.summary)
+            crate::escape::markup(&r.summary)
         ));
     }
-    out.push_str(&format!("<p>{}</p>", escape_html(&a.summary)));
+    out.push_str(&format!("<p>{}</p>", crate::escape::markup(&a.summary)));
     match highest_vector(a) {
         Some((score, severity, vector)) => out.push_str(&format!(
             "<p>Highest CVSS base score: {score:.1} ({}), <code>{}</code></p>",
             severity.label(),
-            escape_html(vector)
+            crate::escape::markup(vector)
         )),
         None => out.push_str("<p>Not rated with CVSS.</p>"),
-    }
-    out
-}
-
-fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
     }
     out
 }
@@ -348,7 +334,7 @@ mod tests {
     #[test]
     fn escapes_html() {
         assert_eq!(
-            escape_html(r#"< 4.2 & "x" >"#),
+            crate::escape::markup(r#"< 4.2 & "x" >"#),
             "&lt; 4.2 &amp; &quot;x&quot; &gt;"
         );
     }

@@ -12,14 +12,6 @@ pub fn emit(site: &Site) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     Ok(vec![sitemap(site), robots(site)])
 }
 
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
-}
-
 fn sitemap(site: &Site) -> OutputFile {
     let mut entries: Vec<(String, Option<String>)> = vec![
         (site.url(""), Some(date_only(site.last_change()))),
@@ -47,7 +39,7 @@ fn sitemap(site: &Site) -> OutputFile {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for (loc, lastmod) in entries {
-        let _ = write!(xml, "  <url><loc>{}</loc>", xml_escape(&loc));
+        let _ = write!(xml, "  <url><loc>{}</loc>", crate::escape::markup(&loc));
         if let Some(d) = lastmod {
             let _ = write!(xml, "<lastmod>{d}</lastmod>");
         }

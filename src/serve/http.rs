@@ -299,7 +299,7 @@ fn overlay(error: &str) -> String {
             r#"Below it is the last good build; this page reloads when the error is fixed.</p>"#,
             r#"<pre style="margin:0;white-space:pre-wrap;color:inherit;background:none">{}</pre></div>"#,
         ),
-        escape_html(error)
+        crate::escape::markup(error)
     )
 }
 
@@ -331,21 +331,6 @@ fn error_page(error: &str, version: u64) -> Vec<u8> {
         LIVERELOAD
     )
     .into_bytes()
-}
-
-fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -217,13 +217,6 @@ fn slug(s: &str) -> String {
     crate::markdown::slugify(s)
 }
 
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// Pre-rendered directory listings (`index.html`) for every folder of the provider tree:
 /// crawlers that do not read ROLIE follow them, and CSAF forbids script-built listings.
 pub fn listings(files: &[OutputFile], title: &str) -> Vec<OutputFile> {
@@ -262,7 +255,7 @@ pub fn listings(files: &[OutputFile], title: &str) -> Vec<OutputFile> {
 }
 
 fn listing_html(title: &str, dir: &str, entries: &BTreeSet<String>) -> String {
-    let heading = html_escape(&format!("Index of /{CSAF_ROOT}/{dir}"));
+    let heading = crate::escape::markup(&format!("Index of /{CSAF_ROOT}/{dir}"));
     let mut items = String::new();
     if !dir.is_empty() {
         items.push_str("<li><a href=\"../\">../</a></li>\n");
@@ -273,10 +266,13 @@ fn listing_html(title: &str, dir: &str, entries: &BTreeSet<String>) -> String {
             .map(crate::url::encode_segment)
             .collect::<Vec<_>>()
             .join("/");
-        items.push_str(&format!("<li><a href=\"{href}\">{}</a></li>\n", html_escape(e)));
+        items.push_str(&format!(
+            "<li><a href=\"{href}\">{}</a></li>\n",
+            crate::escape::markup(e)
+        ));
     }
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{heading} · {}</title>\n</head>\n<body>\n<main>\n<h1>{heading}</h1>\n<ul>\n{items}</ul>\n</main>\n</body>\n</html>\n",
-        html_escape(title)
+        crate::escape::markup(title)
     )
 }
