@@ -7,6 +7,7 @@ mod cli;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -14,7 +15,7 @@ use psirt_site::diag::{self, Diagnostic, Format, SourceMap};
 use psirt_site::site::Mode;
 use psirt_site::{BuildOptions, Failure, Report};
 
-use cli::{Cli, Command, MessageFormat, NewCommand};
+use cli::{Cli, Command, Common, MessageFormat, NewCommand};
 
 fn format(m: MessageFormat) -> Format {
     match m {
@@ -92,9 +93,75 @@ fn print_timings(r: &Report) {
     }
 }
 
+/// A single diagnostic without source text (init, new, serve start-up).
+fn print_one(d: Diagnostic) -> ExitCode {
+    let failure = Failure {
+        diagnostics: vec![d],
+        sources: SourceMap::default(),
+    };
+    print_failure(&failure, Format::Human)
+}
+
+/// The options of `build`: `--preview DIR` switches the mode and the output folder.
+struct BuildArgs {
+    output: Option<PathBuf>,
+    base_url: Option<String>,
+    preview: Option<PathBuf>,
+    restricted: Option<PathBuf>,
+    timings: bool,
+}
+
+fn build(common: Common, args: BuildArgs) -> ExitCode {
+    let fmt = format(common.message_format);
+    let mode = if args.preview.is_some() {
+        Mode::Preview
+    } else {
+        Mode::Public
+    };
+    let bar = progress_bar(common.quiet);
+    let opts = BuildOptions {
+        root: common.root.clone(),
+        output: args.preview.or(args.output),
+        base_url: args.base_url,
+        mode,
+        restricted: args.restricted,
+        progress: progress_of(&bar),
+        ..BuildOptions::default()
+    };
+    let result = psirt_site::build(&opts);
+    bar.finish_and_clear();
+    match result {
+        Ok(r) => {
+            print_report(&r, fmt, common.quiet, "built");
+            if args.timings {
+                print_timings(&r);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(f) => print_failure(&f, fmt),
+    }
+}
+
+fn check(common: Common, provider: Option<PathBuf>) -> ExitCode {
+    if let Some(dir) = provider {
+        return psirt_site::emit::csaf::check_provider_cli(&dir);
+    }
+    let fmt = format(common.message_format);
+    let opts = BuildOptions {
+        root: common.root.clone(),
+        ..BuildOptions::default()
+    };
+    match psirt_site::check(&opts) {
+        Ok(r) => {
+            print_report(&r, fmt, common.quiet, "checked");
+            ExitCode::SUCCESS
+        }
+        Err(f) => print_failure(&f, fmt),
+    }
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
+    match Cli::parse().command {
         Command::Build {
             common,
             output,
@@ -102,72 +169,24 @@ fn main() -> ExitCode {
             preview,
             restricted,
             timings,
-        } => {
-            let fmt = format(common.message_format);
-            let mode = if preview.is_some() {
-                Mode::Preview
-            } else {
-                Mode::Public
-            };
-            let opts = BuildOptions {
-                root: common.root.clone(),
-                output: preview.clone().or(output),
+        } => build(
+            common,
+            BuildArgs {
+                output,
                 base_url,
-                mode,
+                preview,
                 restricted,
-                ..BuildOptions::default()
-            };
-            let bar = progress_bar(common.quiet);
-            let opts = BuildOptions {
-                progress: progress_of(&bar),
-                ..opts
-            };
-            let result = psirt_site::build(&opts);
-            bar.finish_and_clear();
-            match result {
-                Ok(r) => {
-                    print_report(&r, fmt, common.quiet, "built");
-                    if timings {
-                        print_timings(&r);
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(f) => print_failure(&f, fmt),
-            }
-        }
-        Command::Check { common, provider } => {
-            let fmt = format(common.message_format);
-            if let Some(dir) = provider {
-                return psirt_site::emit::csaf::check_provider_cli(&dir);
-            }
-            let opts = BuildOptions {
-                root: common.root.clone(),
-                ..BuildOptions::default()
-            };
-            match psirt_site::check(&opts) {
-                Ok(r) => {
-                    print_report(&r, fmt, common.quiet, "checked");
-                    ExitCode::SUCCESS
-                }
-                Err(f) => print_failure(&f, fmt),
-            }
-        }
+                timings,
+            },
+        ),
+        Command::Check { common, provider } => check(common, provider),
         Command::Init { dir } => match psirt_site::scaffold::init(&dir) {
             Ok(()) => {
-                eprintln!(
-                    "created a new site in {}; build it with: cd {} && psirt-site build",
-                    dir.display(),
-                    dir.display()
-                );
+                let d = dir.display();
+                eprintln!("created a new site in {d}; build it with: cd {d} && psirt-site build");
                 ExitCode::SUCCESS
             }
-            Err(d) => print_failure(
-                &Failure {
-                    diagnostics: vec![d],
-                    sources: SourceMap::default(),
-                },
-                Format::Human,
-            ),
+            Err(d) => print_one(d),
         },
         Command::New {
             what: NewCommand::Advisory { root, title },
@@ -176,13 +195,7 @@ fn main() -> ExitCode {
                 println!("{}", path.display());
                 ExitCode::SUCCESS
             }
-            Err(d) => print_failure(
-                &Failure {
-                    diagnostics: vec![d],
-                    sources: SourceMap::default(),
-                },
-                Format::Human,
-            ),
+            Err(d) => print_one(d),
         },
         Command::Serve {
             common,
@@ -193,13 +206,7 @@ fn main() -> ExitCode {
             let mode = if public { Mode::Public } else { Mode::Preview };
             match psirt_site::serve::run(&common.root, port, open, mode) {
                 Ok(()) => ExitCode::SUCCESS,
-                Err(d) => print_failure(
-                    &Failure {
-                        diagnostics: vec![d as Diagnostic],
-                        sources: SourceMap::default(),
-                    },
-                    Format::Human,
-                ),
+                Err(d) => print_one(d),
             }
         }
     }
