@@ -40,8 +40,6 @@ pub struct SiteConfig {
     pub signing: Option<SigningConfig>,
     #[serde(default)]
     pub csaf: CsafConfig,
-    #[serde(default)]
-    pub extra: toml::Table,
 }
 
 fn default_language() -> String {

@@ -329,41 +329,22 @@ fn github_escape_property(s: &str) -> String {
     github_escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// Collects diagnostics from many independent steps; the caller decides when to stop.
-#[derive(Debug, Default)]
-pub struct Diagnostics {
-    pub items: Vec<Diagnostic>,
-}
-
-impl Diagnostics {
-    pub fn push(&mut self, d: Diagnostic) {
-        self.items.push(d);
-    }
-
-    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
-        self.items.extend(ds);
-    }
-
-    pub fn has_errors(&self) -> bool {
-        self.items.iter().any(Diagnostic::is_error)
-    }
-
-    /// Sorted by file, position, then code, so output is stable across runs and threads.
-    pub fn sorted(mut self) -> Vec<Diagnostic> {
-        self.items.sort_by(|a, b| {
-            let key = |d: &Diagnostic| {
-                (
-                    d.primary.as_ref().map(|l| (l.file.clone(), l.span.start)),
-                    d.level,
-                    d.code,
-                    d.message.clone(),
-                )
-            };
-            key(a).cmp(&key(b))
-        });
-        self.items.dedup();
-        self.items
-    }
+/// Sorts by file, position, then code, and drops exact repeats, so output is stable
+/// across runs and threads.
+pub fn sorted(mut items: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    items.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            (
+                d.primary.as_ref().map(|l| (l.file.clone(), l.span.start)),
+                d.level,
+                d.code,
+                d.message.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    items.dedup();
+    items
 }
 
 #[cfg(test)]

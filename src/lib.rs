@@ -148,7 +148,7 @@ impl Timer {
 
 fn fail(diagnostics: Vec<Diagnostic>, sources: &SourceMap) -> Failure {
     Failure {
-        diagnostics: diag::Diagnostics { items: diagnostics }.sorted(),
+        diagnostics: diag::sorted(diagnostics),
         sources: sources.clone(),
     }
 }
@@ -245,7 +245,7 @@ pub fn generate(opts: &BuildOptions) -> Result<Built, Failure> {
     let rendered = render(opts, &site, &held, &full_catalog, signer.as_ref(), &mut timer);
     let (files, restricted) = rendered.map_err(|d| fail(d, &sources))?;
     let report = Report {
-        warnings: diag::Diagnostics { items: diags }.sorted(),
+        warnings: diag::sorted(diags),
         held_back: site.held_back.clone(),
         published: site.advisories.len(),
         files: files.len(),
@@ -385,10 +385,7 @@ pub fn check(opts: &BuildOptions) -> Result<Report, Failure> {
             .collect()
     };
     report.warnings.extend(recommended);
-    report.warnings = diag::Diagnostics {
-        items: std::mem::take(&mut report.warnings),
-    }
-    .sorted();
+    report.warnings = diag::sorted(std::mem::take(&mut report.warnings));
     Ok(report)
 }
 
