@@ -422,6 +422,20 @@ fn self_test(signer: &Signer, public: &pgp::composed::SignedPublicKey) -> Result
     }
 }
 
+/// Verifies an armored detached signature over `data` with the primary key or any subkey
+/// of the armored public key.
+pub fn verify_detached(key: &str, signature: &str, data: &[u8]) -> Result<(), String> {
+    use pgp::composed::{Deserializable, DetachedSignature, SignedPublicKey};
+    let (key, _) = SignedPublicKey::from_string(key).map_err(|e| format!("unreadable public key: {e}"))?;
+    let (sig, _) =
+        DetachedSignature::from_string(signature).map_err(|e| format!("unreadable signature: {e}"))?;
+    if sig.verify(&key, data).is_ok() || key.public_subkeys.iter().any(|k| sig.verify(k, data).is_ok()) {
+        Ok(())
+    } else {
+        Err("signature does not verify".into())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -415,27 +415,13 @@ fn signatures(docs: &[Doc], key: Option<&str>) -> Vec<String> {
         .filter_map(|d| {
             let sig = fs::read_to_string(format!("{}.asc", d.path.display()));
             match sig {
-                Ok(sig) => verify_detached(key, &sig, &d.bytes)
+                Ok(sig) => crate::signing::verify_detached(key, &sig, &d.bytes)
                     .err()
                     .map(|e| format!("{}.asc: {e}", d.relative)),
                 Err(_) => Some(format!("{}.asc is missing", d.relative)),
             }
         })
         .collect()
-}
-
-/// Verifies an armored detached signature over `data` with the primary key or any subkey
-/// of the armored public key.
-pub fn verify_detached(key: &str, signature: &str, data: &[u8]) -> Result<(), String> {
-    use pgp::composed::{Deserializable, DetachedSignature, SignedPublicKey};
-    let (key, _) = SignedPublicKey::from_string(key).map_err(|e| format!("unreadable public key: {e}"))?;
-    let (sig, _) =
-        DetachedSignature::from_string(signature).map_err(|e| format!("unreadable signature: {e}"))?;
-    if sig.verify(&key, data).is_ok() || key.public_subkeys.iter().any(|k| sig.verify(k, data).is_ok()) {
-        Ok(())
-    } else {
-        Err("signature does not verify".into())
-    }
 }
 
 fn validity(docs: &[Doc]) -> Vec<String> {
