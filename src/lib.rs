@@ -3,7 +3,8 @@
 //! The pipeline, one stage per module, plain types between them:
 //! `config` → `source::discover` → `document` (split + parse) → `site::Site::assemble`
 //! (publication gate) → `validate` → `theme` → `emit` (HTML, CSAF, feeds, security.txt,
-//! keys) → `output` (minify, atomic write).
+//! keys; each file minified and handed to a sink as it is made) → `output` (staging folder,
+//! atomic swap).
 
 pub mod config;
 pub mod diag;
@@ -12,6 +13,7 @@ pub mod emit;
 pub mod escape;
 pub mod frontmatter;
 pub mod markdown;
+pub mod minify;
 pub mod model;
 pub mod output;
 pub mod pgpkey;
@@ -33,7 +35,7 @@ use jiff::Timestamp;
 
 use crate::config::SiteConfig;
 use crate::diag::{Code, Diagnostic, SourceMap};
-use crate::emit::{EmitOptions, OutputFile};
+use crate::emit::{EmitOptions, OutputFile, Sink};
 use crate::site::{HeldBack, Mode, Parts, Site};
 use crate::source::SourceKind;
 
@@ -89,8 +91,39 @@ pub struct Report {
     pub published: usize,
     pub files: usize,
     pub output: Option<PathBuf>,
-    pub timings: Vec<(&'static str, Duration)>,
+    pub timings: Vec<StageTiming>,
     pub sources: SourceMap,
+}
+
+/// How long a pipeline stage took, and the process's memory when it ended.
+#[derive(Debug, Clone, Copy)]
+pub struct StageTiming {
+    pub stage: &'static str,
+    pub elapsed: Duration,
+    /// Resident and peak resident memory in KiB, where the OS tells (Linux).
+    pub rss_kib: Option<(u64, u64)>,
+}
+
+impl StageTiming {
+    fn now(stage: &'static str, elapsed: Duration) -> Self {
+        StageTiming {
+            stage,
+            elapsed,
+            rss_kib: memory_kib(),
+        }
+    }
+}
+
+/// `VmRSS` and `VmHWM` of this process, from `/proc/self/status`.
+fn memory_kib() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
 }
 
 /// A failed build or check: every problem found, and the texts to show them in.
@@ -133,14 +166,14 @@ pub struct Built {
 
 struct Timer {
     start: Instant,
-    timings: Vec<(&'static str, Duration)>,
+    timings: Vec<StageTiming>,
     progress: Progress,
 }
 
 impl Timer {
     fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
-        self.timings.push((stage, now - self.start));
+        self.timings.push(StageTiming::now(stage, now - self.start));
         self.start = now;
         self.progress.report(stage);
     }
@@ -204,8 +237,18 @@ fn load(opts: &BuildOptions, timer: &mut Timer, sources: &mut SourceMap) -> Resu
     })
 }
 
-/// Runs the pipeline without writing.
-pub fn generate(opts: &BuildOptions) -> Result<Built, Failure> {
+/// The site assembled and validated (stages 1–6), ready to render.
+struct Prepared {
+    site: Site,
+    held: Vec<model::Advisory>,
+    full_catalog: model::Catalog,
+    signer: Option<signing::Signer>,
+    diags: Vec<Diagnostic>,
+    timer: Timer,
+    sources: SourceMap,
+}
+
+fn prepare(opts: &BuildOptions) -> Result<Prepared, Failure> {
     let mut timer = Timer {
         start: Instant::now(),
         timings: Vec::new(),
@@ -242,50 +285,69 @@ pub fn generate(opts: &BuildOptions) -> Result<Built, Failure> {
         return Err(fail(diags, &sources));
     }
     timer.lap("validate");
-    let rendered = render(opts, &site, &held, &full_catalog, signer.as_ref(), &mut timer);
-    let (files, restricted) = rendered.map_err(|d| fail(d, &sources))?;
-    let report = Report {
-        warnings: diag::sorted(diags),
-        held_back: site.held_back.clone(),
-        published: site.advisories.len(),
-        files: files.len(),
-        output: None,
-        timings: timer.timings,
-        sources,
-    };
-    Ok(Built {
+    Ok(Prepared {
         site,
-        files,
-        restricted,
-        report,
+        held,
+        full_catalog,
+        signer,
+        diags,
+        timer,
+        sources,
     })
 }
 
-/// Stages 7–8: theme, every emitter, minification; plus restricted CSAF when asked for.
-fn render(
-    opts: &BuildOptions,
-    site: &Site,
-    held: &[model::Advisory],
-    full_catalog: &model::Catalog,
-    signer: Option<&signing::Signer>,
-    timer: &mut Timer,
-) -> Result<(Vec<OutputFile>, Vec<OutputFile>), Vec<Diagnostic>> {
-    let theme = theme::Theme::load(&opts.root, site.config.theme.as_deref())?;
-    timer.lap("theme");
-    let emit_opts = EmitOptions {
-        live_reload: opts.live_reload,
-    };
-    let mut files = emit::emit_all(site, &theme, signer, emit_opts)?;
-    let restricted = match opts.restricted {
-        Some(_) => emit::csaf::restricted(site, held, full_catalog, signer)?,
-        None => Vec::new(),
-    };
-    timer.lap("emit");
-    if site.config.minify {
-        output::minify(&mut files);
-        timer.lap("minify");
+impl Prepared {
+    /// Stages 7–8: theme and every emitter, each file handed to `sink` as it is made;
+    /// returns the report and, when asked for, the restricted CSAF files.
+    fn render(
+        mut self,
+        opts: &BuildOptions,
+        sink: &dyn Sink,
+    ) -> Result<(Site, Report, Vec<OutputFile>), Failure> {
+        let theme = theme::Theme::load(&opts.root, self.site.config.theme.as_deref())
+            .map_err(|d| fail(d, &self.sources))?;
+        self.timer.lap("theme");
+        let emitter = emit::Emitter {
+            site: &self.site,
+            theme: &theme,
+            signer: self.signer.as_ref(),
+            opts: EmitOptions {
+                live_reload: opts.live_reload,
+            },
+            sink,
+        };
+        let paths = emitter.run().map_err(|d| fail(d, &self.sources))?;
+        let restricted = match opts.restricted {
+            Some(_) => {
+                emit::csaf::restricted(&self.site, &self.held, &self.full_catalog, self.signer.as_ref())
+                    .map_err(|d| fail(d, &self.sources))?
+            }
+            None => Vec::new(),
+        };
+        self.timer.lap("emit");
+        let report = Report {
+            warnings: diag::sorted(self.diags),
+            held_back: self.site.held_back.clone(),
+            published: self.site.advisories.len(),
+            files: paths.len(),
+            output: None,
+            timings: self.timer.timings,
+            sources: self.sources,
+        };
+        Ok((self.site, report, restricted))
     }
-    Ok((files, restricted))
+}
+
+/// Runs the pipeline and keeps every output file in memory (`serve`, tests).
+pub fn generate(opts: &BuildOptions) -> Result<Built, Failure> {
+    let sink = emit::MemorySink::default();
+    let (site, report, restricted) = prepare(opts)?.render(opts, &sink)?;
+    Ok(Built {
+        site,
+        files: sink.into_files(),
+        restricted,
+        report,
+    })
 }
 
 /// Everything parsed from `content/`.
@@ -338,47 +400,53 @@ pub fn output_dir(opts: &BuildOptions, config: &SiteConfig) -> PathBuf {
         .unwrap_or_else(|| opts.root.join(&config.output_dir))
 }
 
-/// Builds the site and writes it atomically.
+/// Builds the site: every file goes into a staging folder as it is made, and the folder
+/// replaces the output only when everything succeeded.
 pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
-    let built = generate(opts)?;
-    let out = output_dir(opts, &built.site.config);
-    let sources = built.report.sources.clone();
-    let public = opts.root.join(&built.site.config.output_dir);
-    if opts.mode == Mode::Preview {
-        output::check_separate(&public, &out, "a preview").map_err(|d| fail(vec![d], &sources))?;
-    }
-    if let Some(dir) = &opts.restricted {
-        for other in [&public, &out] {
-            output::check_separate(other, dir, "restricted TLP documents")
-                .map_err(|d| fail(vec![d], &sources))?;
-        }
-        output::check_output_dir(&opts.root, dir).map_err(|d| fail(vec![d], &sources))?;
-    }
-    output::check_output_dir(&opts.root, &out).map_err(|d| fail(vec![d], &sources))?;
+    let prepared = prepare(opts)?;
+    let config = &prepared.site.config;
+    let out = output_dir(opts, config);
+    let public = opts.root.join(&config.output_dir);
+    check_output_dirs(opts, &out, &public).map_err(|d| fail(vec![d], &prepared.sources))?;
+    let sources = prepared.sources.clone();
+    let staging = output::Staging::create(&out).map_err(|d| fail(vec![d], &sources))?;
+    let (_site, mut report, restricted) = prepared.render(opts, &staging)?;
     let start = Instant::now();
-    output::write_atomically(&out, &built.files).map_err(|d| fail(vec![d], &sources))?;
-    let mut report = built.report;
+    staging.commit().map_err(|d| fail(vec![d], &sources))?;
     if let Some(dir) = &opts.restricted {
-        output::write_atomically(dir, &built.restricted).map_err(|d| fail(vec![d], &sources))?;
+        output::write_atomically(dir, &restricted).map_err(|d| fail(vec![d], &sources))?;
     }
-    report.timings.push(("write", start.elapsed()));
+    report.timings.push(StageTiming::now("write", start.elapsed()));
     opts.progress.report("write");
     report.output = Some(out);
     Ok(report)
 }
 
-/// Validates everything `build` would, without writing, and adds the CSAF recommended
-/// tests (6.2.x) as warnings.
+/// Refuses output folders that would overwrite the site, a preview over the public output,
+/// and restricted documents inside a public folder.
+fn check_output_dirs(opts: &BuildOptions, out: &Path, public: &Path) -> Result<(), Diagnostic> {
+    if opts.mode == Mode::Preview {
+        output::check_separate(public, out, "a preview")?;
+    }
+    if let Some(dir) = &opts.restricted {
+        for other in [public, out] {
+            output::check_separate(other, dir, "restricted TLP documents")?;
+        }
+        output::check_output_dir(&opts.root, dir)?;
+    }
+    output::check_output_dir(&opts.root, out)
+}
+
+/// Validates everything `build` would (rendering every file and throwing it away), without
+/// writing, and adds the CSAF recommended tests (6.2.x) as warnings.
 pub fn check(opts: &BuildOptions) -> Result<Report, Failure> {
-    let built = generate(opts)?;
-    let mut report = built.report;
-    let site = &built.site;
+    let (site, mut report, _) = prepare(opts)?.render(opts, &emit::DiscardSink)?;
     let recommended: Vec<Diagnostic> = {
         use rayon::prelude::*;
         site.advisories
             .par_iter()
             .flat_map_iter(|a| {
-                let mut json = emit::csaf::csaf_json(site, a);
+                let mut json = emit::csaf::csaf_json(&site, a);
                 emit::csaf::sort_keys(&mut json);
                 emit::csaf::validate::recommended(&json, &a.source)
             })

@@ -44,7 +44,7 @@ fn print_report(r: &Report, fmt: Format, quiet: bool, verb: &str) {
     for h in &r.held_back {
         eprintln!("held back: {} ({}): {}", h.id, h.source.display(), h.reason);
     }
-    let total: std::time::Duration = r.timings.iter().map(|t| t.1).sum();
+    let total: std::time::Duration = r.timings.iter().map(|t| t.elapsed).sum();
     let out = r
         .output
         .as_ref()
@@ -79,8 +79,8 @@ fn progress_of(bar: &indicatif::ProgressBar) -> psirt_site::Progress {
             "parse" => "assembling the site",
             "assemble" => "validating",
             "validate" => "loading the theme",
-            "theme" => "rendering HTML, CSAF, feeds; hashing and signing",
-            "emit" => "minifying HTML",
+            "theme" => "rendering and writing HTML, CSAF, feeds; hashing and signing",
+            "emit" => "moving the output into place",
             _ => "writing the output",
         };
         bar.set_message(next.to_string());
@@ -88,8 +88,16 @@ fn progress_of(bar: &indicatif::ProgressBar) -> psirt_site::Progress {
 }
 
 fn print_timings(r: &Report) {
-    for (stage, d) in &r.timings {
-        eprintln!("  {stage:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+    for t in &r.timings {
+        let memory = t
+            .rss_kib
+            .map(|(rss, peak)| format!("   rss {:>5} MiB, peak {:>5} MiB", rss / 1024, peak / 1024))
+            .unwrap_or_default();
+        eprintln!(
+            "  {:<10} {:>8.1} ms{memory}",
+            t.stage,
+            t.elapsed.as_secs_f64() * 1000.0
+        );
     }
 }
 

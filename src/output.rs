@@ -1,5 +1,6 @@
-//! Write: minify HTML, then write the whole tree into a temporary folder beside the
-//! output and swap it into place, so a failed or killed build never leaves a half site.
+//! Write: every file goes into a temporary folder beside the output as soon as it is made,
+//! and the folder is swapped into place at the end, so a failed or killed build never leaves
+//! a half site.
 
 use std::fs;
 use std::io::Write as _;
@@ -8,25 +9,11 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diag::{Code, Diagnostic};
-use crate::emit::OutputFile;
+use crate::emit::{OutputFile, Sink};
 
 /// Marks a folder as written by psirt-site, so a rebuild may replace it. A folder without
 /// it is never deleted: the user may have pointed `--output` at something precious.
 pub const MARKER: &str = ".psirt-site-output";
-
-/// Minifies every HTML file in place (in parallel).
-pub fn minify(files: &mut [OutputFile]) {
-    let mut cfg = minify_html::Cfg::new();
-    // Optional closing and opening tags stay: browsers accept their omission, but some
-    // validators and tools do not (and the savings after compression are tiny).
-    cfg.keep_closing_tags = true;
-    cfg.keep_html_and_head_opening_tags = true;
-    cfg.minify_css = true;
-    cfg.minify_js = true;
-    files.par_iter_mut().filter(|f| f.is_html()).for_each(|f| {
-        f.bytes = minify_html::minify(&f.bytes, &cfg);
-    });
-}
 
 /// Refuses output folders that would overwrite or delete the site's own files.
 pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
@@ -103,46 +90,80 @@ fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
 
 /// Writes `files` into a fresh temporary folder beside `out`, then swaps it into place.
 pub fn write_atomically(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
-    let name = out
-        .file_name()
-        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    let pid = std::process::id();
-    let tmp = parent.join(format!(".{name}.tmp-{pid}"));
-    let old = parent.join(format!(".{name}.old-{pid}"));
-    remove_leftovers(parent, &name);
-    let result = write_tree(&tmp, files).and_then(|()| swap(&tmp, out, &old));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&tmp);
-    }
-    result
+    let staging = Staging::create(out)?;
+    files
+        .par_iter()
+        .try_for_each(|f| staging.write(&f.path, &f.bytes))?;
+    staging.commit()
 }
 
-fn write_tree(dir: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
-    fs::create_dir_all(dir).map_err(|e| io_error(dir, &e))?;
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(|p| dir.join(p)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    // The marker comes first, so a temporary folder left by a killed build is known
-    // to be ours and can be cleaned up by the next build.
-    let marker = dir.join(MARKER);
-    let mut m = fs::File::create(&marker).map_err(|e| io_error(&marker, &e))?;
-    m.write_all(b"Written by psirt-site. This folder is replaced on every build.\n")
-        .map_err(|e| io_error(&marker, &e))?;
-    for d in &dirs {
-        fs::create_dir_all(d).map_err(|e| io_error(d, &e))?;
+/// A fresh temporary folder beside the output that files are written into as the build
+/// makes them, and that replaces the output on [`Staging::commit`]. Dropped without a
+/// commit (a failed build), it is deleted: the previous output stays as it was.
+pub struct Staging {
+    out: PathBuf,
+    tmp: PathBuf,
+    old: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn create(out: &Path) -> Result<Self, Diagnostic> {
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
+        let name = out
+            .file_name()
+            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        let pid = std::process::id();
+        remove_leftovers(parent, &name);
+        let staging = Staging {
+            out: out.to_path_buf(),
+            tmp: parent.join(format!(".{name}.tmp-{pid}")),
+            old: parent.join(format!(".{name}.old-{pid}")),
+            committed: false,
+        };
+        fs::create_dir_all(&staging.tmp).map_err(|e| io_error(&staging.tmp, &e))?;
+        // The marker comes first, so a temporary folder left by a killed build is known
+        // to be ours and can be cleaned up by the next build.
+        let marker = staging.tmp.join(MARKER);
+        let mut m = fs::File::create(&marker).map_err(|e| io_error(&marker, &e))?;
+        m.write_all(b"Written by psirt-site. This folder is replaced on every build.\n")
+            .map_err(|e| io_error(&marker, &e))?;
+        Ok(staging)
     }
-    files.par_iter().try_for_each(|f| {
-        let path = dir.join(&f.path);
-        fs::write(&path, &f.bytes).map_err(|e| io_error(&path, &e))
-    })
+
+    /// Writes one file (`path` is relative and already checked by the emitter).
+    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let path = self.tmp.join(path);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| io_error(dir, &e))?;
+        }
+        fs::write(&path, bytes).map_err(|e| io_error(&path, &e))
+    }
+
+    /// Puts the written tree in place of the output.
+    pub fn commit(mut self) -> Result<(), Diagnostic> {
+        swap(&self.tmp, &self.out, &self.old)?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, file: OutputFile) -> Result<(), Diagnostic> {
+        self.write(&file.path, &file.bytes)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.tmp);
+        }
+    }
 }
 
 /// Puts the new tree in place. On Linux the two folders are exchanged in one atomic

@@ -211,13 +211,14 @@ fn minified_titles_stay_escaped() {
     t.build().expect("builds");
     let page = t.read("advisories/EX-2026-0001/index.html");
     assert!(
-        page.contains("<title>EX-2026-0001: &lt;/title>"),
-        "title must keep `</title>` escaped"
+        page.contains("<title>EX-2026-0001: &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; ·"),
+        "title must keep `</title>` escaped: {page}"
     );
     assert!(
-        page.contains("&lt;script>alert(1)&lt;/script></h1>"),
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt;</h1>"),
         "the heading is escaped"
     );
+    assert!(!page.contains("<script>alert"), "no live script");
 }
 
 #[test]

@@ -64,6 +64,7 @@ pub fn page<C: Serialize>(
 
 type Job<'a> = Box<dyn Fn() -> Result<Vec<OutputFile>, Diagnostic> + Sync + Send + 'a>;
 
+/// Every page except the advisory pages (see [`advisory`]).
 pub fn emit(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let jobs: Vec<Job<'_>> = vec![
         Box::new(|| home(site, theme, opts).map(|f| vec![f])),
@@ -74,20 +75,9 @@ pub fn emit(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputF
     ];
     let mut files = Vec::new();
     let mut diags = Vec::new();
-    let advisory_pages: Vec<Result<OutputFile, Diagnostic>> = site
-        .advisories
-        .par_iter()
-        .map(|a| advisory(site, theme, opts, a))
-        .collect();
     for r in jobs.par_iter().map(|j| j()).collect::<Vec<_>>() {
         match r {
             Ok(f) => files.extend(f),
-            Err(d) => diags.push(d),
-        }
-    }
-    for r in advisory_pages {
-        match r {
-            Ok(f) => files.push(f),
             Err(d) => diags.push(d),
         }
     }
@@ -266,7 +256,13 @@ struct AdvisoryContext {
     advisory: AdvisoryView,
 }
 
-fn advisory(site: &Site, theme: &Theme, opts: EmitOptions, a: &Advisory) -> Result<OutputFile, Diagnostic> {
+/// One advisory's page; `emit::Emitter` calls it advisory by advisory.
+pub fn advisory(
+    site: &Site,
+    theme: &Theme,
+    opts: EmitOptions,
+    a: &Advisory,
+) -> Result<OutputFile, Diagnostic> {
     let path = advisory_path(a.id.as_str());
     let path = path.trim_start_matches('/');
     let title = format!("{}: {}", a.id, a.title);

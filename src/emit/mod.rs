@@ -1,5 +1,5 @@
 //! Emit: every output kind is its own module, each a pure function of `&Site` returning
-//! files. Nothing here touches the disk; `output` writes.
+//! files. Nothing here touches the disk: files go to a [`Sink`], and `output` writes.
 
 pub mod csaf;
 pub mod feeds;
@@ -44,39 +44,161 @@ pub struct EmitOptions {
     pub live_reload: bool,
 }
 
-type EmitResult = Result<Vec<OutputFile>, Vec<Diagnostic>>;
+/// Where finished files go: a staging folder (`build`), memory (`serve`, tests) or nowhere
+/// (`check`). Emitters never write themselves; `emit_all` hands every file to the sink as
+/// soon as it is made, so a build never holds the whole output in memory.
+pub trait Sink: Sync {
+    fn put(&self, file: OutputFile) -> Result<(), Diagnostic>;
+}
 
-/// Runs every emitter (in parallel), checks paths, and returns the files sorted by path.
-pub fn emit_all(site: &Site, theme: &Theme, signer: Option<&Signer>, opts: EmitOptions) -> EmitResult {
-    let emitters: Vec<Box<dyn Fn() -> EmitResult + Sync + Send + '_>> = vec![
-        Box::new(|| html::emit(site, theme, opts)),
-        Box::new(|| hall::emit(site, theme, opts)),
-        Box::new(|| keys::emit(site, theme, opts)),
-        Box::new(|| csaf::emit(site, signer)),
-        Box::new(|| feeds::emit(site, theme, opts)),
-        Box::new(|| security_txt::emit(site, signer)),
-        Box::new(|| sitemap::emit(site)),
-        Box::new(|| Ok(statics(theme))),
-    ];
-    let results: Vec<EmitResult> = emitters.par_iter().map(|e| e()).collect();
-    let mut files = Vec::new();
-    let mut diags = Vec::new();
-    for r in results {
-        match r {
-            Ok(f) => files.extend(f),
-            Err(d) => diags.extend(d),
+/// Keeps every file, for `serve` and tests.
+#[derive(Default)]
+pub struct MemorySink(std::sync::Mutex<Vec<OutputFile>>);
+
+impl MemorySink {
+    /// The files, sorted by path.
+    pub fn into_files(self) -> Vec<OutputFile> {
+        let mut files = self
+            .0
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
+impl Sink for MemorySink {
+    fn put(&self, file: OutputFile) -> Result<(), Diagnostic> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(file);
+        Ok(())
+    }
+}
+
+/// Drops every file: `check` renders everything (so it finds what `build` would) but
+/// writes nothing.
+pub struct DiscardSink;
+
+impl Sink for DiscardSink {
+    fn put(&self, _file: OutputFile) -> Result<(), Diagnostic> {
+        Ok(())
+    }
+}
+
+type EmitResult = Result<Vec<OutputFile>, Vec<Diagnostic>>;
+type Delivered = Result<Vec<String>, Vec<Diagnostic>>;
+
+/// The emit stage: what every emitter makes goes through [`deliver`] into `sink`.
+pub struct Emitter<'a> {
+    pub site: &'a Site,
+    pub theme: &'a Theme,
+    pub signer: Option<&'a Signer>,
+    pub opts: EmitOptions,
+    pub sink: &'a dyn Sink,
+}
+
+impl Emitter<'_> {
+    /// Runs every emitter (in parallel) and returns the paths of all files, sorted.
+    pub fn run(&self) -> Delivered {
+        let (site, theme, opts) = (self.site, self.theme, self.opts);
+        // The bulk of the output (one page and one CSAF document with hashes and signature
+        // per advisory) goes to the sink advisory by advisory.
+        let (mut paths, documents) = self.per_advisory()?;
+        let emitters: Vec<Box<dyn Fn() -> EmitResult + Sync + Send + '_>> = vec![
+            Box::new(|| html::emit(site, theme, opts)),
+            Box::new(|| hall::emit(site, theme, opts)),
+            Box::new(|| keys::emit(site, theme, opts)),
+            Box::new(|| csaf::provider::files(site, &documents, self.signer)),
+            Box::new(|| feeds::emit(site, theme, opts)),
+            Box::new(|| security_txt::emit(site, self.signer)),
+            Box::new(|| sitemap::emit(site)),
+            Box::new(|| Ok(statics(theme))),
+        ];
+        let delivered: Vec<Delivered> = emitters
+            .par_iter()
+            .map(|e| e().and_then(|files| self.deliver_all(files)))
+            .collect();
+        let mut diags = Vec::new();
+        for d in delivered {
+            match d {
+                Ok(p) => paths.extend(p),
+                Err(d) => diags.extend(d),
+            }
+        }
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        let mut last = csaf::provider::listings(&paths, &site.config.title);
+        last.extend(hosting::emit(&paths));
+        paths.extend(self.deliver_all(last)?);
+        paths.par_sort_unstable();
+        check_unique(&paths)?;
+        Ok(paths)
+    }
+
+    /// Each advisory's page and CSAF files; the CSAF summaries for the provider files.
+    fn per_advisory(&self) -> Result<(Vec<String>, Vec<csaf::Emitted>), Vec<Diagnostic>> {
+        type PerAdvisory = Result<(Vec<String>, Option<csaf::Emitted>), Vec<Diagnostic>>;
+        let results: Vec<PerAdvisory> = self
+            .site
+            .advisories
+            .par_iter()
+            .map(|a| {
+                let page = html::advisory(self.site, self.theme, self.opts, a).map_err(|d| vec![d])?;
+                let mut paths = vec![self.deliver(page)?];
+                let document = match csaf::advisory_files(self.site, a, self.signer)? {
+                    Some((document, files)) => {
+                        paths.extend(self.deliver_all(files)?);
+                        Some(document)
+                    }
+                    None => None,
+                };
+                Ok((paths, document))
+            })
+            .collect();
+        let mut paths = Vec::new();
+        let mut documents = Vec::new();
+        let mut diags = Vec::new();
+        for r in results {
+            match r {
+                Ok((p, d)) => {
+                    paths.extend(p);
+                    documents.extend(d);
+                }
+                Err(d) => diags.extend(d),
+            }
+        }
+        if diags.is_empty() {
+            Ok((paths, documents))
+        } else {
+            Err(diags)
         }
     }
-    if !diags.is_empty() {
-        return Err(diags);
+
+    fn deliver_all(&self, files: Vec<OutputFile>) -> Delivered {
+        files.into_iter().map(|f| self.deliver(f)).collect()
     }
-    let listings = csaf::provider::listings(&files, &site.config.title);
-    files.extend(listings);
-    let hosting = hosting::emit(&files);
-    files.extend(hosting);
-    files.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
-    check_paths(&files)?;
-    Ok(files)
+
+    /// Checks the path, minifies HTML (when the site asks for it) and hands the file on.
+    fn deliver(&self, mut file: OutputFile) -> Result<String, Vec<Diagnostic>> {
+        if !is_safe_relative(&file.path) {
+            return Err(vec![Diagnostic::error(
+                Code::UnsafePath,
+                format!(
+                    "output path `{}` would leave the output folder",
+                    file.path.escape_debug()
+                ),
+            )]);
+        }
+        if self.site.config.minify && file.is_html() {
+            file.bytes = crate::minify::minify(&file.bytes);
+        }
+        let path = file.path.clone();
+        self.sink.put(file).map_err(|d| vec![d])?;
+        Ok(path)
+    }
 }
 
 fn statics(theme: &Theme) -> Vec<OutputFile> {
@@ -87,32 +209,18 @@ fn statics(theme: &Theme) -> Vec<OutputFile> {
         .collect()
 }
 
-/// Every path must stay inside the output folder and be unique. Ids are checked when
-/// read, so a failure here is either a static file name or a bug; report it, never write.
-fn check_paths(files: &[OutputFile]) -> Result<(), Vec<Diagnostic>> {
-    let mut diags = Vec::new();
-    for pair in files.windows(2) {
-        if pair[0].path == pair[1].path {
-            diags.push(
-                Diagnostic::error(
-                    Code::Output,
-                    format!("two outputs want the path `{}`", pair[0].path),
-                )
-                .help("rename the static file or page that collides with a generated one"),
-            );
-        }
-    }
-    for f in files {
-        if !is_safe_relative(&f.path) {
-            diags.push(Diagnostic::error(
-                Code::UnsafePath,
-                format!(
-                    "output path `{}` would leave the output folder",
-                    f.path.escape_debug()
-                ),
-            ));
-        }
-    }
+/// Two outputs with one path would overwrite each other. Ids are checked when read, so a
+/// collision is a static file named like a generated one (or a bug); report it, never
+/// publish.
+fn check_unique(paths: &[String]) -> Result<(), Vec<Diagnostic>> {
+    let diags: Vec<Diagnostic> = paths
+        .windows(2)
+        .filter(|pair| pair[0] == pair[1])
+        .map(|pair| {
+            Diagnostic::error(Code::Output, format!("two outputs want the path `{}`", pair[0]))
+                .help("rename the static file or page that collides with a generated one")
+        })
+        .collect();
     if diags.is_empty() { Ok(()) } else { Err(diags) }
 }
 

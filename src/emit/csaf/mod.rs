@@ -6,7 +6,6 @@ pub mod document;
 pub mod provider;
 pub mod validate;
 
-use rayon::prelude::*;
 use sha2::{Digest, Sha256, Sha512};
 
 use super::OutputFile;
@@ -173,39 +172,19 @@ fn document_files(
     Ok((emitted, files))
 }
 
-/// All CSAF output: documents, hashes, signatures and the provider files.
-pub fn emit(site: &Site, signer: Option<&Signer>) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let results: Vec<_> = site
-        .advisories
-        .par_iter()
-        .filter(|a| crate::site::hold_reason(a, site.build_time).is_none())
-        .map(|a| {
-            document_files(
-                site,
-                a,
-                signer,
-                &format!("{CSAF_ROOT}/{PUBLIC_TLP_DIR}"),
-                &site.catalog,
-            )
-        })
-        .collect();
-    let mut files = Vec::new();
-    let mut emitted = Vec::new();
-    let mut diags = Vec::new();
-    for r in results {
-        match r {
-            Ok((e, f)) => {
-                emitted.push(e);
-                files.extend(f);
-            }
-            Err(d) => diags.extend(d),
-        }
+/// A released advisory's CSAF document with hashes and signature, and what the provider
+/// files (index, changes, ROLIE feed) say of it; `None` for advisories held back. The
+/// provider files themselves come from [`provider::files`] once every document is made.
+pub fn advisory_files(
+    site: &Site,
+    a: &Advisory,
+    signer: Option<&Signer>,
+) -> Result<Option<(Emitted, Vec<OutputFile>)>, Vec<Diagnostic>> {
+    if crate::site::hold_reason(a, site.build_time).is_some() {
+        return Ok(None);
     }
-    if !diags.is_empty() {
-        return Err(diags);
-    }
-    files.extend(provider::files(site, &emitted, signer)?);
-    Ok(files)
+    let dir = format!("{CSAF_ROOT}/{PUBLIC_TLP_DIR}");
+    document_files(site, a, signer, &dir, &site.catalog).map(Some)
 }
 
 /// CSAF for released advisories whose TLP is not CLEAR, for upload to an access-controlled

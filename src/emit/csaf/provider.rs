@@ -219,11 +219,11 @@ fn slug(s: &str) -> String {
 
 /// Pre-rendered directory listings (`index.html`) for every folder of the provider tree:
 /// crawlers that do not read ROLIE follow them, and CSAF forbids script-built listings.
-pub fn listings(files: &[OutputFile], title: &str) -> Vec<OutputFile> {
+pub fn listings(all_paths: &[String], title: &str) -> Vec<OutputFile> {
     let prefix = format!("{CSAF_ROOT}/");
-    let paths: Vec<&str> = files
+    let paths: Vec<&str> = all_paths
         .iter()
-        .filter_map(|f| f.path.strip_prefix(&prefix))
+        .filter_map(|p| p.strip_prefix(&prefix))
         .filter(|p| !p.ends_with("index.html"))
         .collect();
     let mut dirs: BTreeSet<String> = BTreeSet::from([String::new()]);
