@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::diag::{Code, Diagnostic};
 use crate::frontmatter::{self, SplitError};
 use crate::markdown;
-use crate::model::advisory::Builder;
+use crate::model::advisory::{Body, Builder};
 use crate::model::raw::RawAdvisory;
 use crate::model::{Advisory, Catalog};
 use crate::source::{SourceFile, SourceKind};
@@ -90,7 +90,9 @@ pub fn parse_advisory(
         Err(d) => return (None, vec![d]),
     };
     let body = &text[split.body.clone()];
-    let rendered = markdown::render(body, raw_html);
+    // Rendered here only for its outline and to report problems; the page renders it
+    // again when it is made (see `model::advisory::Body`).
+    let rendered = markdown::outline(body, raw_html);
     let mut builder = Builder {
         file: path,
         offset: split.front_matter.start,
@@ -109,7 +111,8 @@ pub fn parse_advisory(
         );
     }
     check_non_empty_lists(&raw, &mut builder);
-    let advisory = builder.build(raw, rendered.html, rendered.sections);
+    let body = Body::new(file.text.clone(), split.body.clone());
+    let advisory = builder.build(raw, body, rendered.sections);
     (advisory, builder.diags)
 }
 

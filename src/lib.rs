@@ -448,7 +448,7 @@ pub fn check(opts: &BuildOptions) -> Result<Report, Failure> {
             .flat_map_iter(|a| {
                 let mut json = emit::csaf::csaf_json(&site, a);
                 emit::csaf::sort_keys(&mut json);
-                emit::csaf::validate::recommended(&json, &a.source)
+                emit::csaf::validate::recommended(json, &a.source)
             })
             .collect()
     };

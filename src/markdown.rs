@@ -13,7 +13,7 @@ use crate::model::advisory::Section;
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
     pub html: String,
-    /// `##` sections as Markdown source (for CSAF notes).
+    /// `##` sections: heading and Markdown range in the body (for CSAF notes).
     pub sections: Vec<Section>,
     /// Byte range (in the body) of a level-1 heading, if the body has one.
     pub h1: Option<Range<usize>>,
@@ -32,6 +32,19 @@ fn options() -> Options {
 const MAX_DEPTH: usize = 64;
 
 pub fn render(body: &str, raw_html: bool) -> Rendered {
+    let (events, mut out) = process(body, raw_html);
+    html::push_html(&mut out.html, events.into_iter());
+    out
+}
+
+/// As [`render`] without making the HTML: the sections and the level-1 heading.
+pub fn outline(body: &str, raw_html: bool) -> Rendered {
+    process(body, raw_html).1
+}
+
+/// The sanitised events of the body (headings already turned into HTML with anchors), and
+/// its outline.
+fn process(body: &str, raw_html: bool) -> (Vec<Event<'_>>, Rendered) {
     let mut out = Rendered::default();
     // Ids the theme's page layout uses itself; a heading must not take them.
     let mut slugs: HashSet<String> = ["main", "content", "top"].iter().map(|s| s.to_string()).collect();
@@ -70,9 +83,8 @@ pub fn render(body: &str, raw_html: bool) -> Rendered {
             }
         }
     }
-    html::push_html(&mut out.html, events.into_iter());
     out.sections = sections(body, &h2_starts);
-    out
+    (events, out)
 }
 
 fn heading_open(level: HeadingLevel, id: &str) -> String {
@@ -198,22 +210,31 @@ pub fn slugify(text: &str) -> String {
 fn sections(body: &str, h2: &[(String, usize, usize)]) -> Vec<Section> {
     let mut out = Vec::new();
     let first = h2.first().map_or(body.len(), |h| h.1);
-    let preamble = body.get(..first).unwrap_or("").trim();
+    let preamble = trimmed(body, 0..first);
     if !preamble.is_empty() {
         out.push(Section {
             heading: String::new(),
-            markdown: preamble.to_string(),
+            markdown: preamble,
         });
     }
     for (i, (heading, _, content_start)) in h2.iter().enumerate() {
         let end = h2.get(i + 1).map_or(body.len(), |next| next.1);
-        let markdown = body.get(*content_start..end).unwrap_or("").trim().to_string();
         out.push(Section {
             heading: heading.clone(),
-            markdown,
+            markdown: trimmed(body, *content_start..end),
         });
     }
     out
+}
+
+/// `range` of `text` without leading and trailing whitespace (empty if out of bounds).
+fn trimmed(text: &str, range: Range<usize>) -> Range<usize> {
+    let Some(part) = text.get(range.clone()) else {
+        return 0..0;
+    };
+    let start = range.start + (part.len() - part.trim_start().len());
+    let end = range.start + part.trim_end().len();
+    start..end.max(start)
 }
 
 #[cfg(test)]
@@ -232,7 +253,12 @@ mod tests {
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("fn-1"));
         assert_eq!(r.sections.len(), 2);
-        assert!(r.sections[0].markdown.starts_with("| a | b |"));
+        let body =
+            "## Details\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nText[^1].\n\n[^1]: Note.\n\n## Details\n";
+        let first = &body[r.sections[0].markdown.clone()];
+        assert!(first.starts_with("| a | b |"), "{first:?}");
+        assert!(first.ends_with("[^1]: Note."), "{first:?}");
+        assert!(r.sections[1].markdown.is_empty());
     }
 
     #[test]

@@ -10,71 +10,92 @@
 
 /// Elements around which whitespace is never rendered: their boundaries start or end a line
 /// box (or they are not rendered at all), so a whitespace run that touches one is dropped.
-const BLOCK: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "base",
-    "blockquote",
-    "body",
-    "br",
-    "caption",
-    "col",
-    "colgroup",
-    "dd",
-    "details",
-    "dialog",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "head",
-    "header",
-    "hgroup",
-    "hr",
-    "html",
-    "legend",
-    "li",
-    "link",
-    "main",
-    "menu",
-    "meta",
-    "nav",
-    "noscript",
-    "ol",
-    "optgroup",
-    "option",
-    "p",
-    "pre",
-    "script",
-    "search",
-    "section",
-    "style",
-    "summary",
-    "table",
-    "tbody",
-    "td",
-    "template",
-    "tfoot",
-    "th",
-    "thead",
-    "title",
-    "tr",
-    "ul",
-];
+fn is_block(name: &[u8]) -> bool {
+    let mut lower = [0u8; 12];
+    let Some(lower) = lowercase(name, &mut lower) else {
+        return false;
+    };
+    matches!(
+        lower,
+        b"address"
+            | b"article"
+            | b"aside"
+            | b"base"
+            | b"blockquote"
+            | b"body"
+            | b"br"
+            | b"caption"
+            | b"col"
+            | b"colgroup"
+            | b"dd"
+            | b"details"
+            | b"dialog"
+            | b"div"
+            | b"dl"
+            | b"dt"
+            | b"fieldset"
+            | b"figcaption"
+            | b"figure"
+            | b"footer"
+            | b"form"
+            | b"h1"
+            | b"h2"
+            | b"h3"
+            | b"h4"
+            | b"h5"
+            | b"h6"
+            | b"head"
+            | b"header"
+            | b"hgroup"
+            | b"hr"
+            | b"html"
+            | b"legend"
+            | b"li"
+            | b"link"
+            | b"main"
+            | b"menu"
+            | b"meta"
+            | b"nav"
+            | b"noscript"
+            | b"ol"
+            | b"optgroup"
+            | b"option"
+            | b"p"
+            | b"pre"
+            | b"script"
+            | b"search"
+            | b"section"
+            | b"style"
+            | b"summary"
+            | b"table"
+            | b"tbody"
+            | b"td"
+            | b"template"
+            | b"tfoot"
+            | b"th"
+            | b"thead"
+            | b"title"
+            | b"tr"
+            | b"ul"
+    )
+}
 
 /// Elements whose content is copied unchanged.
-const VERBATIM: &[&str] = &["code", "pre", "script", "style", "textarea"];
+fn is_verbatim(name: &[u8]) -> bool {
+    let mut lower = [0u8; 12];
+    matches!(
+        lowercase(name, &mut lower),
+        Some(b"code" | b"pre" | b"script" | b"style" | b"textarea")
+    )
+}
+
+fn lowercase<'b>(name: &[u8], buf: &'b mut [u8; 12]) -> Option<&'b [u8]> {
+    let out = buf.get_mut(..name.len())?;
+    for (o, b) in out.iter_mut().zip(name) {
+        *o = b.to_ascii_lowercase();
+    }
+    Some(out)
+}
 
 /// Returns the minified page. Input that is not well-formed in the places this pass looks at
 /// (an unclosed tag or comment) is copied through from that point on.
@@ -101,7 +122,7 @@ pub fn minify(html: &[u8]) -> Vec<u8> {
             let name = tag_name(&html[i + 1..end]);
             i = end + 1;
             last_tag = name;
-            if opening && is_in(name, VERBATIM) {
+            if opening && is_verbatim(name) {
                 i = copy_verbatim(&mut out, html, i, name);
             }
         } else if b.is_ascii_whitespace() {
@@ -111,8 +132,8 @@ pub fn minify(html: &[u8]) -> Vec<u8> {
             }
             let after_tag = out.last() == Some(&b'>');
             let before_tag = html.get(i) == Some(&b'<');
-            let at_block_edge = (after_tag && is_in(last_tag, BLOCK))
-                || (before_tag && is_in(tag_name(html.get(i + 1..).unwrap_or_default()), BLOCK))
+            let at_block_edge = (after_tag && is_block(last_tag))
+                || (before_tag && is_block(tag_name(html.get(i + 1..).unwrap_or_default())))
                 || out.is_empty();
             if !at_block_edge {
                 out.push(if i - start == 1 { b } else { b' ' });
@@ -150,17 +171,14 @@ fn copy_rest(mut out: Vec<u8>, html: &[u8], from: usize) -> Vec<u8> {
 
 /// Index of the `>` that ends the tag starting at `start`, skipping quoted attribute values.
 fn tag_end(html: &[u8], start: usize) -> Option<usize> {
-    let mut quote = None;
-    for (offset, &b) in html[start + 1..].iter().enumerate() {
-        match (quote, b) {
-            (Some(q), _) if b == q => quote = None,
-            (Some(_), _) => {}
-            (None, b'"' | b'\'') => quote = Some(b),
-            (None, b'>') => return Some(start + 1 + offset),
-            (None, _) => {}
+    let mut i = start + 1;
+    loop {
+        i += memchr::memchr3(b'>', b'"', b'\'', html.get(i..)?)?;
+        match html[i] {
+            b'>' => return Some(i),
+            quote => i += 1 + memchr::memchr(quote, html.get(i + 1..)?)? + 1,
         }
     }
-    None
 }
 
 /// The element name of a tag's inside (`/p`, `a href=…`, `!DOCTYPE html`).
@@ -173,16 +191,8 @@ fn tag_name(inside: &[u8]) -> &[u8] {
     &inside[..len]
 }
 
-fn is_in(name: &[u8], set: &[&str]) -> bool {
-    set.iter().any(|s| s.as_bytes().eq_ignore_ascii_case(name))
-}
-
 fn find(haystack: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    haystack
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
+    memchr::memmem::find(haystack.get(from..)?, needle).map(|p| p + from)
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ fn held_back_csaf(site: &Site, held: &[Advisory], catalog: &Catalog) -> Vec<Diag
         .flat_map_iter(|a| {
             let mut json = csaf::csaf_json_with(site, a, catalog);
             csaf::sort_keys(&mut json);
-            csaf::validate::validate(&json, &a.source)
+            csaf::validate::validate(json, &a.source)
                 .err()
                 .unwrap_or_default()
         })

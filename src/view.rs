@@ -376,7 +376,11 @@ impl AdvisoryView {
                 .into_iter()
                 .map(|p| product_ref(site, p, &root))
                 .collect(),
-            body_html: if full { a.body_html.clone() } else { String::new() },
+            body_html: if full {
+                crate::markdown::render(a.body.markdown(), site.config.raw_html).html
+            } else {
+                String::new()
+            },
             vulnerabilities: if full {
                 a.vulnerabilities
                     .iter()

@@ -58,7 +58,7 @@ fn validation_agrees_with_the_labelled_mandatory_test_cases() {
         };
         let test = l["test_id"].as_str().expect("test id");
         let needle = format!("test {test}:");
-        let failed = validate::validate(&doc, Path::new(rel))
+        let failed = validate::validate(doc, Path::new(rel))
             .err()
             .unwrap_or_default()
             .iter()

@@ -428,7 +428,7 @@ fn validity(docs: &[Doc]) -> Vec<String> {
     docs.iter()
         .flat_map(|d| match &d.json {
             None => vec![format!("{} is not JSON", d.relative)],
-            Some(j) => super::validate::validate(j, &d.path)
+            Some(j) => super::validate::validate(j.clone(), &d.path)
                 .err()
                 .unwrap_or_default()
                 .into_iter()

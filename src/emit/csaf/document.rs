@@ -122,19 +122,19 @@ fn document_notes(a: &Advisory) -> Vec<Value> {
     notes.extend(
         a.sections
             .iter()
-            .filter(|s| !s.markdown.trim().is_empty())
-            .map(section_note),
+            .filter(|s| !s.markdown.is_empty())
+            .map(|s| section_note(s, a.body.section(s))),
     );
     notes
 }
 
-fn section_note(s: &Section) -> Value {
+fn section_note(s: &Section, markdown: &str) -> Value {
     let title = if s.heading.is_empty() {
         "Details"
     } else {
         s.heading.as_str()
     };
-    json!({ "category": note_category(&s.heading), "text": s.markdown, "title": title })
+    json!({ "category": note_category(&s.heading), "text": markdown, "title": title })
 }
 
 fn references(a: &Advisory, urls: &Urls) -> Vec<Value> {

@@ -106,18 +106,7 @@ pub fn csaf_json_with(site: &Site, a: &Advisory, catalog: &crate::model::Catalog
 /// Sorts object keys recursively: CSAF recommends alphabetically sorted keys (test
 /// 6.2.13), and sorted keys make documents diff and hash stably.
 pub fn sort_keys(value: &mut serde_json::Value) {
-    match value {
-        serde_json::Value::Object(map) => {
-            let mut entries: Vec<(String, serde_json::Value)> = std::mem::take(map).into_iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(&b.0));
-            for (k, mut v) in entries {
-                sort_keys(&mut v);
-                map.insert(k, v);
-            }
-        }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(sort_keys),
-        _ => {}
-    }
+    value.sort_all_objects();
 }
 
 fn serialize(site: &Site, value: &serde_json::Value) -> Vec<u8> {
@@ -148,8 +137,8 @@ fn document_files(
 ) -> Result<(Emitted, Vec<OutputFile>), Vec<Diagnostic>> {
     let mut json = csaf_json_with(site, a, catalog);
     sort_keys(&mut json);
-    validate::validate(&json, &a.source)?;
     let bytes = serialize(site, &json);
+    validate::validate(json, &a.source)?;
     let path = format!("{tlp_dir}/{}", relative_path(a));
     let name = file_name(a.id.as_str());
     let mut files = vec![

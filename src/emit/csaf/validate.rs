@@ -11,8 +11,8 @@ use serde_json::Value;
 use crate::diag::{Code, Diagnostic};
 
 /// Findings of one preset as (test id, error or warning message) pairs.
-fn findings(json: &Value, preset: &str) -> Vec<(String, bool, String)> {
-    let doc: RawDocument<CommonSecurityAdvisoryFramework> = RawDocument::new(json.clone());
+fn findings(json: Value, preset: &str) -> Vec<(String, bool, String)> {
+    let doc: RawDocument<CommonSecurityAdvisoryFramework> = RawDocument::new(json);
     let Ok(result) = validate_by_preset(&doc, "2.0", preset) else {
         return vec![(
             preset.into(),
@@ -44,7 +44,7 @@ fn findings(json: &Value, preset: &str) -> Vec<(String, bool, String)> {
 
 /// Validates a generated document. Errors point at the advisory's source file, since
 /// that is where the user must fix them.
-pub fn validate(json: &Value, source: &Path) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+pub fn validate(json: Value, source: &Path) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     for (test, is_error, msg) in findings(json, "basic") {
         let d = Diagnostic::error(Code::Csaf, format!("CSAF fails test {test}: {msg}"))
@@ -61,7 +61,7 @@ pub fn validate(json: &Value, source: &Path) -> Result<Vec<Diagnostic>, Vec<Diag
 }
 
 /// Recommended-test findings (CSAF 2.0 §6.2) as warnings, for `check`.
-pub fn recommended(json: &Value, source: &Path) -> Vec<Diagnostic> {
+pub fn recommended(json: Value, source: &Path) -> Vec<Diagnostic> {
     findings(json, "optional")
         .into_iter()
         .map(|(test, _, msg)| {
