@@ -108,6 +108,40 @@ fn a_failed_build_keeps_the_previous_output() {
     assert!(leftovers.is_empty(), "temporary folders left: {leftovers:?}");
 }
 
+/// Failures found while rendering, after files went to the staging folder: the output and
+/// the folder beside it stay as they were.
+#[test]
+fn a_build_that_fails_while_rendering_keeps_the_previous_output() {
+    let t = SiteTest::minimal();
+    t.build().expect("first build");
+    let before = tree(&t.out());
+    // A static file that collides with a generated one is found only after every file
+    // was written to the staging folder.
+    t.write("static/sitemap.xml", "<urlset/>");
+    let failure = t.build().expect_err("a path collision fails the build");
+    assert!(
+        failure
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("two outputs want the path `sitemap.xml`")),
+        "{:?}",
+        failure.diagnostics
+    );
+    assert_eq!(before, tree(&t.out()), "output changed after a failed build");
+    std::fs::remove_file(t.root().join("static/sitemap.xml")).expect("remove");
+    // A template that fails on every advisory page fails in the middle of rendering.
+    t.write("templates/advisory.html", "{{ no_such_variable.field }}");
+    assert!(t.build().is_err());
+    assert_eq!(before, tree(&t.out()), "output changed after a failed build");
+    let leftovers: Vec<_> = std::fs::read_dir(t.root())
+        .expect("read root")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-") || n.contains(".old-"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary folders left: {leftovers:?}");
+}
+
 #[test]
 fn refuses_to_replace_a_folder_it_did_not_write() {
     let t = SiteTest::minimal();

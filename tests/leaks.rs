@@ -158,11 +158,10 @@ fn check_validates_held_back_advisories_too() {
 
 #[test]
 fn hostile_strings_render_inert_everywhere() {
-    // Minification is off here: minify-html writes `<` unescaped where HTML treats it as
-    // text (inside <title>, attributes), which is safe but defeats a plain text scan.
-    // `minified_titles_stay_escaped` covers the minified form.
+    // Minification is on (the default): it never rewrites entities, so a plain text scan
+    // of the published pages finds any hostile markup that got through.
     let t = SiteTest::empty();
-    t.write("site.toml", &format!("minify = false\n{}", common::SITE_TOML));
+    t.write("site.toml", common::SITE_TOML);
     t.write(
         "content/products.toml",
         "[[products]]\nid = \"evil\"\nname = \"\\\"><img src=x onerror=alert(1)>\"\nvendor = \"<b>Vendor</b>\"\n",
