@@ -159,7 +159,7 @@ impl Theme {
     }
 }
 
-fn template_error(e: &tera::Error, what: &str) -> Diagnostic {
+pub(crate) fn template_error(e: &tera::Error, what: &str) -> Diagnostic {
     let mut msg = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {

@@ -1,5 +1,7 @@
 //! HTML pages: one function per page kind, each builds its view and renders one template.
 
+use std::collections::HashMap;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -64,12 +66,46 @@ pub fn page<C: Serialize>(
 
 type Job<'a> = Box<dyn Fn() -> Result<Vec<OutputFile>, Diagnostic> + Sync + Send + 'a>;
 
+/// Each advisory's summary view as a template value, made once and shared by every list
+/// that shows it (the home page, the index, each year and severity, each product). Template
+/// values are reference-counted, so a list of 10,000 advisories costs pointers, not copies.
+struct Summaries<'s>(HashMap<&'s str, tera::Value>);
+
+impl<'s> Summaries<'s> {
+    fn new(site: &'s Site) -> Result<Self, Diagnostic> {
+        let values = site
+            .advisories
+            .par_iter()
+            .map(|a| {
+                let value = tera::Value::try_from_serializable(&AdvisoryView::summary_of(site, a))
+                    .map_err(|e| crate::theme::template_error(&e, "preparing the advisory lists"))?;
+                Ok((a.id.as_str(), value))
+            })
+            .collect::<Result<_, Diagnostic>>()?;
+        Ok(Summaries(values))
+    }
+
+    fn of<'a>(&self, advisories: impl IntoIterator<Item = &'a Advisory>) -> Vec<tera::Value> {
+        advisories
+            .into_iter()
+            .filter_map(|a| self.0.get(a.id.as_str()).cloned())
+            .collect()
+    }
+}
+
 /// Every page except the advisory pages (see [`advisory`]).
 pub fn emit(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let summaries = Summaries::new(site).map_err(|d| vec![d])?;
+    let lists = Lists {
+        site,
+        theme,
+        opts,
+        summaries: &summaries,
+    };
     let jobs: Vec<Job<'_>> = vec![
-        Box::new(|| home(site, theme, opts).map(|f| vec![f])),
-        Box::new(|| advisory_indexes(site, theme, opts)),
-        Box::new(|| products(site, theme, opts)),
+        Box::new(|| lists.home().map(|f| vec![f])),
+        Box::new(|| lists.advisory_indexes()),
+        Box::new(|| lists.products()),
         Box::new(|| pages(site, theme, opts)),
         Box::new(|| not_found(site, theme, opts).map(|f| vec![f])),
     ];
@@ -96,46 +132,52 @@ struct SeverityCount {
 struct HomeContext {
     #[serde(flatten)]
     common: Common,
-    latest: Vec<AdvisoryView>,
+    latest: Vec<tera::Value>,
     counts: Vec<SeverityCount>,
     total: usize,
     products: Vec<ProductRef>,
 }
 
-fn home(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<OutputFile, Diagnostic> {
-    let root = root_path(site.config.base());
-    let ctx = HomeContext {
-        common: Common::new(site, opts, "home", "Security advisories", ""),
-        latest: site
-            .advisories
-            .iter()
-            .take(10)
-            .map(|a| AdvisoryView::summary_of(site, a))
-            .collect(),
-        counts: Severity::ALL
-            .iter()
-            .map(|s| SeverityCount {
-                severity: s.as_str(),
-                label: s.label(),
-                count: site.with_severity(*s).len(),
-                url: format!("{root}/advisories/severity/{}/", s.as_str()),
-            })
-            .collect(),
-        total: site.advisories.len(),
-        products: site
-            .catalog
-            .products
-            .keys()
-            .map(|id| product_ref(site, id, &root))
-            .collect(),
-    };
-    page(theme, "index.html", &ctx, "", "rendering the home page")
+/// The pages that list advisories.
+struct Lists<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    opts: EmitOptions,
+    summaries: &'a Summaries<'a>,
+}
+
+impl Lists<'_> {
+    fn home(&self) -> Result<OutputFile, Diagnostic> {
+        let (site, theme, opts) = (self.site, self.theme, self.opts);
+        let root = root_path(site.config.base());
+        let ctx = HomeContext {
+            common: Common::new(site, opts, "home", "Security advisories", ""),
+            latest: self.summaries.of(site.advisories.iter().take(10)),
+            counts: Severity::ALL
+                .iter()
+                .map(|s| SeverityCount {
+                    severity: s.as_str(),
+                    label: s.label(),
+                    count: site.with_severity(*s).len(),
+                    url: format!("{root}/advisories/severity/{}/", s.as_str()),
+                })
+                .collect(),
+            total: site.advisories.len(),
+            products: site
+                .catalog
+                .products
+                .keys()
+                .map(|id| product_ref(site, id, &root))
+                .collect(),
+        };
+        page(theme, "index.html", &ctx, "", "rendering the home page")
+    }
 }
 
 #[derive(Serialize)]
 struct YearGroup {
     year: i16,
-    advisories: Vec<AdvisoryView>,
+    advisories: Vec<tera::Value>,
 }
 
 #[derive(Serialize)]
@@ -183,70 +225,64 @@ impl Filter {
     }
 }
 
-fn advisory_indexes(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputFile>, Diagnostic> {
-    let years: Vec<i16> = site.by_year().into_iter().map(|(y, _)| y).collect();
-    let mut filters = vec![Filter::All];
-    filters.extend(years.iter().map(|y| Filter::Year(*y)));
-    filters.extend(Severity::ALL.iter().map(|s| Filter::Severity(*s)));
-    filters
-        .par_iter()
-        .map(|f| advisory_index(site, theme, opts, *f, &years))
-        .collect()
-}
-
-fn advisory_index(
-    site: &Site,
-    theme: &Theme,
-    opts: EmitOptions,
-    filter: Filter,
-    years: &[i16],
-) -> Result<OutputFile, Diagnostic> {
-    let root = root_path(site.config.base());
-    let link = |label: String, f: Filter| Link {
-        label,
-        url: format!("{root}/{}", f.path()),
-        current: f == filter,
-    };
-    let mut year_links = vec![link("All years".into(), Filter::All)];
-    year_links.extend(years.iter().map(|y| link(y.to_string(), Filter::Year(*y))));
-    let severities = Severity::ALL
-        .iter()
-        .map(|s| link(s.label().into(), Filter::Severity(*s)))
-        .collect();
-    let groups: Vec<YearGroup> = site
-        .by_year()
-        .into_iter()
-        .map(|(year, list)| YearGroup {
-            year,
-            advisories: list
-                .into_iter()
-                .filter(|a| filter.keeps(a))
-                .map(|a| AdvisoryView::summary_of(site, a))
-                .collect(),
-        })
-        .filter(|g| !g.advisories.is_empty())
-        .collect();
-    let total = groups.iter().map(|g| g.advisories.len()).sum();
-    let mut feeds = vec![feeds::main_feed_link(site)];
-    if let Filter::Severity(s) = filter {
-        feeds.push(feeds::severity_feed_link(site, s));
+impl Lists<'_> {
+    fn advisory_indexes(&self) -> Result<Vec<OutputFile>, Diagnostic> {
+        let site = self.site;
+        let years: Vec<i16> = site.by_year().into_iter().map(|(y, _)| y).collect();
+        let mut filters = vec![Filter::All];
+        filters.extend(years.iter().map(|y| Filter::Year(*y)));
+        filters.extend(Severity::ALL.iter().map(|s| Filter::Severity(*s)));
+        filters
+            .par_iter()
+            .map(|f| self.advisory_index(*f, &years))
+            .collect()
     }
-    let heading = filter.heading();
-    let ctx = IndexContext {
-        common: Common::new(site, opts, "advisories", &heading, &filter.path()).with_feeds(feeds),
-        heading,
-        groups,
-        years: year_links,
-        severities,
-        total,
-    };
-    page(
-        theme,
-        "advisories.html",
-        &ctx,
-        &filter.path(),
-        "rendering the advisory index",
-    )
+
+    fn advisory_index(&self, filter: Filter, years: &[i16]) -> Result<OutputFile, Diagnostic> {
+        let (site, theme, opts) = (self.site, self.theme, self.opts);
+        let root = root_path(site.config.base());
+        let link = |label: String, f: Filter| Link {
+            label,
+            url: format!("{root}/{}", f.path()),
+            current: f == filter,
+        };
+        let mut year_links = vec![link("All years".into(), Filter::All)];
+        year_links.extend(years.iter().map(|y| link(y.to_string(), Filter::Year(*y))));
+        let severities = Severity::ALL
+            .iter()
+            .map(|s| link(s.label().into(), Filter::Severity(*s)))
+            .collect();
+        let groups: Vec<YearGroup> = site
+            .by_year()
+            .into_iter()
+            .map(|(year, list)| YearGroup {
+                year,
+                advisories: self.summaries.of(list.into_iter().filter(|a| filter.keeps(a))),
+            })
+            .filter(|g| !g.advisories.is_empty())
+            .collect();
+        let total = groups.iter().map(|g| g.advisories.len()).sum();
+        let mut feeds = vec![feeds::main_feed_link(site)];
+        if let Filter::Severity(s) = filter {
+            feeds.push(feeds::severity_feed_link(site, s));
+        }
+        let heading = filter.heading();
+        let ctx = IndexContext {
+            common: Common::new(site, opts, "advisories", &heading, &filter.path()).with_feeds(feeds),
+            heading,
+            groups,
+            years: year_links,
+            severities,
+            total,
+        };
+        page(
+            theme,
+            "advisories.html",
+            &ctx,
+            &filter.path(),
+            "rendering the advisory index",
+        )
+    }
 }
 
 #[derive(Serialize)]
@@ -309,71 +345,70 @@ struct ProductContext {
     #[serde(flatten)]
     common: Common,
     product: crate::model::Product,
-    advisories: Vec<AdvisoryView>,
+    advisories: Vec<tera::Value>,
 }
 
-fn products(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputFile>, Diagnostic> {
-    let root = root_path(site.config.base());
-    let mut families: Vec<Family> = Vec::new();
-    for p in site.catalog.products.values() {
-        let name = p.family.clone().unwrap_or_else(|| "Other products".into());
-        let item = ProductItem {
-            id: p.id.to_string(),
-            name: p.name.clone(),
-            url: product_ref(site, &p.id, &root).url,
-            description: p.description.clone(),
-            count: site.advisories_for(&p.id).len(),
-        };
-        match families.iter_mut().find(|f| f.name == name) {
-            Some(f) => f.products.push(item),
-            None => families.push(Family {
-                name,
-                products: vec![item],
-            }),
+impl Lists<'_> {
+    fn products(&self) -> Result<Vec<OutputFile>, Diagnostic> {
+        let (site, theme, opts) = (self.site, self.theme, self.opts);
+        let root = root_path(site.config.base());
+        let mut families: Vec<Family> = Vec::new();
+        for p in site.catalog.products.values() {
+            let name = p.family.clone().unwrap_or_else(|| "Other products".into());
+            let item = ProductItem {
+                id: p.id.to_string(),
+                name: p.name.clone(),
+                url: product_ref(site, &p.id, &root).url,
+                description: p.description.clone(),
+                count: site.advisories_for(&p.id).len(),
+            };
+            match families.iter_mut().find(|f| f.name == name) {
+                Some(f) => f.products.push(item),
+                None => families.push(Family {
+                    name,
+                    products: vec![item],
+                }),
+            }
         }
-    }
-    families.sort_by(|a, b| a.name.cmp(&b.name));
-    let index = ProductsContext {
-        common: Common::new(site, opts, "products", "Products", "products/"),
-        families,
-    };
-    let mut files = vec![page(
-        theme,
-        "products.html",
-        &index,
-        "products/",
-        "rendering the product list",
-    )?];
-    for p in site.catalog.products.values() {
-        let path = format!("products/{}/", p.id);
-        let ctx = ProductContext {
-            common: Common::new(
-                site,
-                opts,
-                "products",
-                &format!("Advisories for {}", p.name),
-                &path,
-            )
-            .with_feeds(vec![
-                feeds::main_feed_link(site),
-                feeds::product_feed_link(site, &p.id),
-            ]),
-            product: p.clone(),
-            advisories: site
-                .advisories_for(&p.id)
-                .into_iter()
-                .map(|a| AdvisoryView::summary_of(site, a))
-                .collect(),
+        families.sort_by(|a, b| a.name.cmp(&b.name));
+        let index = ProductsContext {
+            common: Common::new(site, opts, "products", "Products", "products/"),
+            families,
         };
-        files.push(page(
+        let mut files = vec![page(
             theme,
-            "product.html",
-            &ctx,
-            &path,
-            &format!("rendering product {}", p.id),
-        )?);
+            "products.html",
+            &index,
+            "products/",
+            "rendering the product list",
+        )?];
+        for p in site.catalog.products.values() {
+            let path = format!("products/{}/", p.id);
+            let ctx = ProductContext {
+                common: Common::new(
+                    site,
+                    opts,
+                    "products",
+                    &format!("Advisories for {}", p.name),
+                    &path,
+                )
+                .with_feeds(vec![
+                    feeds::main_feed_link(site),
+                    feeds::product_feed_link(site, &p.id),
+                ]),
+                product: p.clone(),
+                advisories: self.summaries.of(site.advisories_for(&p.id)),
+            };
+            files.push(page(
+                theme,
+                "product.html",
+                &ctx,
+                &path,
+                &format!("rendering product {}", p.id),
+            )?);
+        }
+        Ok(files)
     }
-    Ok(files)
 }
 
 #[derive(Serialize)]
