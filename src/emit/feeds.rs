@@ -5,6 +5,7 @@
 //! Output must be byte-identical across rebuilds of the same content, so nothing here
 //! reads the clock: `lastBuildDate` is the newest content date, GUIDs derive from ids.
 
+use rayon::prelude::*;
 use rss::extension::atom::{AtomExtension, Link};
 use rss::{Category, Channel, Guid, Item};
 use serde::Serialize;
@@ -88,7 +89,7 @@ fn advisory_feed(
         label,
         link,
         description,
-        items: list.iter().map(|a| advisory_item(site, a)).collect(),
+        items: list.par_iter().map(|a| advisory_item(site, a)).collect(),
     }
 }
 
@@ -150,7 +151,7 @@ fn update_items(site: &Site) -> Vec<Item> {
             .then_with(|| s.number.cmp(&r.number))
     });
     revisions
-        .into_iter()
+        .into_par_iter()
         .map(|(a, r)| update_item(site, a, r))
         .collect()
 }
@@ -305,18 +306,26 @@ fn feeds_context(site: &Site, opts: EmitOptions, feeds: &[Feed]) -> FeedsContext
 
 pub fn emit(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let feeds = all_feeds(site);
-    let mut files = Vec::new();
-    let mut diags = Vec::new();
-    for feed in &feeds {
-        match channel(site, feed).pretty_write_to(Vec::new(), b' ', 2) {
-            Ok(mut bytes) => {
-                bytes.push(b'\n');
-                files.push(OutputFile::new(feed.path.clone(), bytes));
-            }
-            Err(e) => diags.push(Diagnostic::error(
-                Code::Output,
-                format!("cannot write feed {}: {e}", feed.path),
-            )),
+    let written: Vec<Result<OutputFile, Diagnostic>> = feeds
+        .par_iter()
+        .map(
+            |feed| match channel(site, feed).pretty_write_to(Vec::new(), b' ', 2) {
+                Ok(mut bytes) => {
+                    bytes.push(b'\n');
+                    Ok(OutputFile::new(feed.path.clone(), bytes))
+                }
+                Err(e) => Err(Diagnostic::error(
+                    Code::Output,
+                    format!("cannot write feed {}: {e}", feed.path),
+                )),
+            },
+        )
+        .collect();
+    let (mut files, mut diags) = (Vec::new(), Vec::new());
+    for w in written {
+        match w {
+            Ok(f) => files.push(f),
+            Err(d) => diags.push(d),
         }
     }
     let ctx = feeds_context(site, opts, &feeds);
