@@ -138,10 +138,18 @@ impl Staging {
     /// Writes one file (`path` is relative and already checked by the emitter).
     pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let path = self.tmp.join(path);
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(|e| io_error(dir, &e))?;
+        // Most files go into a folder that exists already; make folders only when the
+        // write says one is missing (saves a system call or two for each of ~50,000 files).
+        match fs::write(&path, bytes) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(dir) = path.parent() {
+                    fs::create_dir_all(dir).map_err(|e| io_error(dir, &e))?;
+                }
+                fs::write(&path, bytes)
+            }
+            other => other,
         }
-        fs::write(&path, bytes).map_err(|e| io_error(&path, &e))
+        .map_err(|e| io_error(&path, &e))
     }
 
     /// Puts the written tree in place of the output.
