@@ -45,8 +45,8 @@ pub struct EmitOptions {
 }
 
 /// Where finished files go: a staging folder (`build`), memory (`serve`, tests) or nowhere
-/// (`check`). Emitters never write themselves; `emit_all` hands every file to the sink as
-/// soon as it is made, so a build never holds the whole output in memory.
+/// (`check`). Emitters never write themselves; [`Emitter::run`] hands every file to the sink
+/// as soon as it is made, so a build never holds the whole output in memory.
 pub trait Sink: Sync {
     fn put(&self, file: OutputFile) -> Result<(), Diagnostic>;
 }
@@ -90,7 +90,8 @@ impl Sink for DiscardSink {
 type EmitResult = Result<Vec<OutputFile>, Vec<Diagnostic>>;
 type Delivered = Result<Vec<String>, Vec<Diagnostic>>;
 
-/// The emit stage: what every emitter makes goes through [`deliver`] into `sink`.
+/// The emit stage: every file any emitter makes is checked, minified when it is HTML and
+/// the site asks for it, and handed to `sink`.
 pub struct Emitter<'a> {
     pub site: &'a Site,
     pub theme: &'a Theme,
