@@ -3,6 +3,7 @@
 mod common;
 
 use common::{SiteTest, tree};
+use psirt_site::diag::Code;
 
 #[test]
 fn builds_the_expected_pages_and_files() {
@@ -98,14 +99,7 @@ fn a_failed_build_keeps_the_previous_output() {
     let before = tree(&t.out());
     t.write("content/advisories/broken.md", "+++\nid = \n+++\n");
     assert!(t.build().is_err());
-    assert_eq!(before, tree(&t.out()), "output changed after a failed build");
-    let leftovers: Vec<_> = std::fs::read_dir(t.root())
-        .expect("read root")
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".tmp-") || n.contains(".old-"))
-        .collect();
-    assert!(leftovers.is_empty(), "temporary folders left: {leftovers:?}");
+    assert_untouched(&t, &before);
 }
 
 /// Failures found while rendering, after files went to the staging folder: the output and
@@ -127,11 +121,21 @@ fn a_build_that_fails_while_rendering_keeps_the_previous_output() {
         "{:?}",
         failure.diagnostics
     );
-    assert_eq!(before, tree(&t.out()), "output changed after a failed build");
+    assert_untouched(&t, &before);
     std::fs::remove_file(t.root().join("static/sitemap.xml")).expect("remove");
     // A template that fails on every advisory page fails in the middle of rendering.
     t.write("templates/advisory.html", "{{ no_such_variable.field }}");
-    assert!(t.build().is_err());
+    let failure = t.build().expect_err("a template error fails the build");
+    assert!(
+        failure.diagnostics.iter().any(|d| d.code == Code::Template),
+        "{:?}",
+        failure.diagnostics
+    );
+    assert_untouched(&t, &before);
+}
+
+/// The output is what it was before a failed build, and no temporary folder is left.
+fn assert_untouched(t: &SiteTest, before: &[(String, Vec<u8>)]) {
     assert_eq!(before, tree(&t.out()), "output changed after a failed build");
     let leftovers: Vec<_> = std::fs::read_dir(t.root())
         .expect("read root")
