@@ -101,7 +101,7 @@ pub struct Emitter<'a> {
 }
 
 impl Emitter<'_> {
-    /// Runs every emitter (in parallel) and returns the paths of all files, sorted.
+    /// Runs every emitter and returns the paths of all files, sorted.
     pub fn run(&self) -> Delivered {
         let (site, theme, opts) = (self.site, self.theme, self.opts);
         // The bulk of the output (one page and one CSAF document with hashes and signature
@@ -117,8 +117,11 @@ impl Emitter<'_> {
             Box::new(|| sitemap::emit(site)),
             Box::new(|| Ok(statics(theme))),
         ];
+        // One after another, each parallel inside: the big lists and feeds of a large site
+        // would otherwise be built at the same time (10k advisories: 110 MiB more peak
+        // memory, no faster).
         let delivered: Vec<Delivered> = emitters
-            .par_iter()
+            .iter()
             .map(|e| e().and_then(|files| self.deliver_all(files)))
             .collect();
         let mut diags = Vec::new();
