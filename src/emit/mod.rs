@@ -104,14 +104,10 @@ impl Emitter<'_> {
     /// Runs every emitter and returns the paths of all files, sorted.
     pub fn run(&self) -> Delivered {
         let (site, theme, opts) = (self.site, self.theme, self.opts);
-        // The bulk of the output (one page and one CSAF document with hashes and signature
-        // per advisory) goes to the sink advisory by advisory.
-        let (mut paths, documents) = self.per_advisory()?;
         let emitters: Vec<Box<dyn Fn() -> EmitResult + Sync + Send + '_>> = vec![
             Box::new(|| html::emit(site, theme, opts)),
             Box::new(|| hall::emit(site, theme, opts)),
             Box::new(|| keys::emit(site, theme, opts)),
-            Box::new(|| csaf::provider::files(site, &documents, self.signer)),
             Box::new(|| feeds::emit(site, theme, opts)),
             Box::new(|| security_txt::emit(site, self.signer)),
             Box::new(|| sitemap::emit(site)),
@@ -120,10 +116,22 @@ impl Emitter<'_> {
         // One after another, each parallel inside: the big lists and feeds of a large site
         // would otherwise be built at the same time (10k advisories: 110 MiB more peak
         // memory, no faster).
-        let delivered: Vec<Delivered> = emitters
+        let mut delivered: Vec<Delivered> = emitters
             .iter()
             .map(|e| e().and_then(|files| self.deliver_all(files)))
             .collect();
+        // Then the bulk of the output (one page and one CSAF document with hashes and
+        // signature per advisory), advisory by advisory, in the memory the site-wide files
+        // have just given back; the provider files list the documents, so they come last.
+        match self.per_advisory() {
+            Ok((paths, documents)) => {
+                delivered.push(Ok(paths));
+                let provider = csaf::provider::files(site, &documents, self.signer);
+                delivered.push(provider.and_then(|files| self.deliver_all(files)));
+            }
+            Err(d) => delivered.push(Err(d)),
+        }
+        let mut paths = Vec::new();
         let mut diags = Vec::new();
         for d in delivered {
             match d {
