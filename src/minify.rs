@@ -102,7 +102,7 @@ fn lowercase<'b>(name: &[u8], buf: &'b mut [u8; 12]) -> Option<&'b [u8]> {
 pub fn minify(html: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(html.len());
     let mut i = 0;
-    // Name of the last tag written (lowercase, without `/`), to judge the whitespace after it.
+    // Name of the last tag written (as written, without `/`), to judge the whitespace after it.
     let mut last_tag: &[u8] = b"html";
     while i < html.len() {
         let b = html[i];
@@ -135,7 +135,9 @@ pub fn minify(html: &[u8]) -> Vec<u8> {
             let at_block_edge = (after_tag && is_block(last_tag))
                 || (before_tag && is_block(tag_name(html.get(i + 1..).unwrap_or_default())))
                 || out.is_empty();
-            if !at_block_edge {
+            // A removed comment can leave two runs of whitespace next to each other.
+            let after_space = out.last().is_some_and(u8::is_ascii_whitespace);
+            if !at_block_edge && !after_space {
                 out.push(if i - start == 1 { b } else { b' ' });
             }
         } else {
@@ -244,6 +246,7 @@ mod tests {
     #[test]
     fn removes_comments_and_survives_broken_input() {
         assert_eq!(min("<p>a<!-- note -->b</p>"), "<p>ab</p>");
+        assert_eq!(min("<p>a <!-- note --> b</p>"), "<p>a b</p>");
         assert_eq!(min("<p>a <!-- open"), "<p>a <!-- open");
         assert_eq!(min("<p>a <b"), "<p>a <b");
         assert_eq!(min("<pre>never closed\n  x"), "<pre>never closed\n  x");

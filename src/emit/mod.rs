@@ -104,7 +104,7 @@ impl Emitter<'_> {
     /// Runs every emitter and returns the paths of all files, sorted.
     pub fn run(&self) -> Delivered {
         let (site, theme, opts) = (self.site, self.theme, self.opts);
-        let emitters: Vec<Box<dyn Fn() -> EmitResult + Sync + Send + '_>> = vec![
+        let emitters: Vec<Box<dyn Fn() -> EmitResult + '_>> = vec![
             Box::new(|| html::emit(site, theme, opts)),
             Box::new(|| hall::emit(site, theme, opts)),
             Box::new(|| keys::emit(site, theme, opts)),
