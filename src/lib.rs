@@ -92,6 +92,8 @@ pub struct Report {
     pub files: usize,
     pub output: Option<PathBuf>,
     pub timings: Vec<StageTiming>,
+    /// The steps of the `emit` stage (site-wide files, advisories, provider files).
+    pub emit_steps: Vec<StageTiming>,
     pub sources: SourceMap,
 }
 
@@ -105,7 +107,7 @@ pub struct StageTiming {
 }
 
 impl StageTiming {
-    fn now(stage: &'static str, elapsed: Duration) -> Self {
+    pub(crate) fn now(stage: &'static str, elapsed: Duration) -> Self {
         StageTiming {
             stage,
             elapsed,
@@ -316,7 +318,8 @@ impl Prepared {
             },
             sink,
         };
-        let paths = emitter.run().map_err(|d| fail(d, &self.sources))?;
+        let (paths, emit_steps) = emitter.run();
+        let paths = paths.map_err(|d| fail(d, &self.sources))?;
         let restricted = match opts.restricted {
             Some(_) => {
                 emit::csaf::restricted(&self.site, &self.held, &self.full_catalog, self.signer.as_ref())
@@ -332,6 +335,7 @@ impl Prepared {
             files: paths.len(),
             output: None,
             timings: self.timer.timings,
+            emit_steps,
             sources: self.sources,
         };
         Ok((self.site, report, restricted))

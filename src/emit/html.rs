@@ -64,21 +64,25 @@ pub fn page<C: Serialize>(
     Ok(OutputFile::new(file, html))
 }
 
-type Job<'a> = Box<dyn Fn() -> Result<Vec<OutputFile>, Diagnostic> + Sync + Send + 'a>;
-
 /// Each advisory's summary view as a template value, made once and shared by every list
 /// that shows it (the home page, the index, each year and severity, each product). Template
 /// values are reference-counted, so a list of 10,000 advisories costs pointers, not copies.
+/// The value carries `card`, the advisory's `partials/advisory_card.html`, rendered here
+/// once instead of once per list (at 10,000 advisories the lists show ~45,000 cards).
 struct Summaries<'s>(HashMap<&'s str, tera::Value>);
 
+#[derive(Serialize)]
+struct CardContext<'v> {
+    a: &'v tera::Value,
+}
+
 impl<'s> Summaries<'s> {
-    fn new(site: &'s Site) -> Result<Self, Diagnostic> {
+    fn new(site: &'s Site, theme: &Theme) -> Result<Self, Diagnostic> {
         let values = site
             .advisories
             .par_iter()
             .map(|a| {
-                let value = tera::Value::try_from_serializable(&AdvisoryView::summary_of(site, a))
-                    .map_err(|e| crate::theme::template_error(&e, "preparing the advisory lists"))?;
+                let value = summary_with_card(site, theme, a)?;
                 Ok((a.id.as_str(), value))
             })
             .collect::<Result<_, Diagnostic>>()?;
@@ -93,31 +97,65 @@ impl<'s> Summaries<'s> {
     }
 }
 
-/// Every page except the advisory pages (see [`advisory`]).
-pub fn emit(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let summaries = Summaries::new(site).map_err(|d| vec![d])?;
-    let lists = Lists {
-        site,
-        theme,
-        opts,
-        summaries: &summaries,
+fn summary_with_card(site: &Site, theme: &Theme, a: &Advisory) -> Result<tera::Value, Diagnostic> {
+    let what = "preparing the advisory lists";
+    let view = tera::Value::try_from_serializable(&AdvisoryView::summary_of(site, a))
+        .map_err(|e| crate::theme::template_error(&e, what))?;
+    let what = format!("rendering the list card of {} ({})", a.id, a.source.display());
+    let card = theme.render("partials/advisory_card.html", &CardContext { a: &view }, &what)?;
+    let Some(mut map) = view.into_map() else {
+        unreachable!("an AdvisoryView serializes to a map")
     };
-    let jobs: Vec<Job<'_>> = vec![
-        Box::new(|| lists.home().map(|f| vec![f])),
-        Box::new(|| lists.advisory_indexes()),
-        Box::new(|| lists.products()),
-        Box::new(|| pages(site, theme, opts)),
-        Box::new(|| not_found(site, theme, opts).map(|f| vec![f])),
-    ];
-    let mut files = Vec::new();
-    let mut diags = Vec::new();
-    for r in jobs.par_iter().map(|j| j()).collect::<Vec<_>>() {
-        match r {
-            Ok(f) => files.extend(f),
-            Err(d) => diags.push(d),
-        }
+    map.insert("card".into(), tera::Value::safe_string(&card));
+    Ok(tera::Value::from(map))
+}
+
+/// Makes one page of the site.
+pub type PageJob<'a> = Box<dyn Fn() -> Result<OutputFile, Diagnostic> + Sync + Send + 'a>;
+
+/// Every page except the advisory pages (see [`advisory`]): the lists, the site's own
+/// pages and the 404 page, as one job per page, so that the caller can write each page as
+/// soon as it is made (the list pages of a large site are megabytes each).
+pub struct Lists<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    opts: EmitOptions,
+    summaries: Summaries<'a>,
+}
+
+impl<'a> Lists<'a> {
+    pub fn new(site: &'a Site, theme: &'a Theme, opts: EmitOptions) -> Result<Self, Diagnostic> {
+        Ok(Lists {
+            site,
+            theme,
+            opts,
+            summaries: Summaries::new(site, theme)?,
+        })
     }
-    if diags.is_empty() { Ok(files) } else { Err(diags) }
+
+    pub fn jobs(&self) -> Vec<PageJob<'_>> {
+        let (site, theme, opts) = (self.site, self.theme, self.opts);
+        let mut jobs: Vec<PageJob<'_>> = vec![
+            Box::new(|| self.home()),
+            Box::new(|| self.products_index()),
+            Box::new(move || not_found(site, theme, opts)),
+        ];
+        let years: Vec<i16> = site.by_year().into_iter().map(|(y, _)| y).collect();
+        let mut filters = vec![Filter::All];
+        filters.extend(years.iter().map(|y| Filter::Year(*y)));
+        filters.extend(Severity::ALL.iter().map(|s| Filter::Severity(*s)));
+        for filter in filters {
+            let years = years.clone();
+            jobs.push(Box::new(move || self.advisory_index(filter, &years)));
+        }
+        for p in site.catalog.products.values() {
+            jobs.push(Box::new(move || self.product(p)));
+        }
+        for p in &site.pages {
+            jobs.push(Box::new(move || content_page(site, theme, opts, p)));
+        }
+        jobs
+    }
 }
 
 #[derive(Serialize)]
@@ -136,14 +174,6 @@ struct HomeContext {
     counts: Vec<SeverityCount>,
     total: usize,
     products: Vec<ProductRef>,
-}
-
-/// The pages that list advisories.
-struct Lists<'a> {
-    site: &'a Site,
-    theme: &'a Theme,
-    opts: EmitOptions,
-    summaries: &'a Summaries<'a>,
 }
 
 impl Lists<'_> {
@@ -226,18 +256,6 @@ impl Filter {
 }
 
 impl Lists<'_> {
-    fn advisory_indexes(&self) -> Result<Vec<OutputFile>, Diagnostic> {
-        let site = self.site;
-        let years: Vec<i16> = site.by_year().into_iter().map(|(y, _)| y).collect();
-        let mut filters = vec![Filter::All];
-        filters.extend(years.iter().map(|y| Filter::Year(*y)));
-        filters.extend(Severity::ALL.iter().map(|s| Filter::Severity(*s)));
-        filters
-            .par_iter()
-            .map(|f| self.advisory_index(*f, &years))
-            .collect()
-    }
-
     fn advisory_index(&self, filter: Filter, years: &[i16]) -> Result<OutputFile, Diagnostic> {
         let (site, theme, opts) = (self.site, self.theme, self.opts);
         let root = root_path(site.config.base());
@@ -349,8 +367,8 @@ struct ProductContext {
 }
 
 impl Lists<'_> {
-    fn products(&self) -> Result<Vec<OutputFile>, Diagnostic> {
-        let (site, theme, opts) = (self.site, self.theme, self.opts);
+    fn products_index(&self) -> Result<OutputFile, Diagnostic> {
+        let (site, opts) = (self.site, self.opts);
         let root = root_path(site.config.base());
         let mut families: Vec<Family> = Vec::new();
         for p in site.catalog.products.values() {
@@ -375,39 +393,24 @@ impl Lists<'_> {
             common: Common::new(site, opts, "products", "Products", "products/"),
             families,
         };
-        let mut files = vec![page(
-            theme,
-            "products.html",
-            &index,
-            "products/",
-            "rendering the product list",
-        )?];
-        for p in site.catalog.products.values() {
-            let path = format!("products/{}/", p.id);
-            let ctx = ProductContext {
-                common: Common::new(
-                    site,
-                    opts,
-                    "products",
-                    &format!("Advisories for {}", p.name),
-                    &path,
-                )
-                .with_feeds(vec![
-                    feeds::main_feed_link(site),
-                    feeds::product_feed_link(site, &p.id),
-                ]),
-                product: p.clone(),
-                advisories: self.summaries.of(site.advisories_for(&p.id)),
-            };
-            files.push(page(
-                theme,
-                "product.html",
-                &ctx,
-                &path,
-                &format!("rendering product {}", p.id),
-            )?);
-        }
-        Ok(files)
+        let what = "rendering the product list";
+        page(self.theme, "products.html", &index, "products/", what)
+    }
+
+    fn product(&self, p: &crate::model::Product) -> Result<OutputFile, Diagnostic> {
+        let (site, opts) = (self.site, self.opts);
+        let path = format!("products/{}/", p.id);
+        let title = format!("Advisories for {}", p.name);
+        let ctx = ProductContext {
+            common: Common::new(site, opts, "products", &title, &path).with_feeds(vec![
+                feeds::main_feed_link(site),
+                feeds::product_feed_link(site, &p.id),
+            ]),
+            product: p.clone(),
+            advisories: self.summaries.of(site.advisories_for(&p.id)),
+        };
+        let what = format!("rendering product {}", p.id);
+        page(self.theme, "product.html", &ctx, &path, &what)
     }
 }
 
@@ -425,27 +428,27 @@ struct PageContext {
     content: PageContent,
 }
 
-fn pages(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputFile>, Diagnostic> {
-    site.pages
-        .iter()
-        .map(|p| {
-            let path = format!("{}/", p.slug);
-            let mut common = Common::new(site, opts, &p.slug, &p.title, &path);
-            if let Some(d) = &p.description {
-                common = common.describe(d);
-            }
-            let ctx = PageContext {
-                common,
-                content: PageContent {
-                    title: p.title.clone(),
-                    description: p.description.clone(),
-                    body_html: p.body_html.clone(),
-                },
-            };
-            let what = format!("rendering page {}", p.source.display());
-            page(theme, "page.html", &ctx, &path, &what)
-        })
-        .collect()
+fn content_page(
+    site: &Site,
+    theme: &Theme,
+    opts: EmitOptions,
+    p: &crate::document::Page,
+) -> Result<OutputFile, Diagnostic> {
+    let path = format!("{}/", p.slug);
+    let mut common = Common::new(site, opts, &p.slug, &p.title, &path);
+    if let Some(d) = &p.description {
+        common = common.describe(d);
+    }
+    let ctx = PageContext {
+        common,
+        content: PageContent {
+            title: p.title.clone(),
+            description: p.description.clone(),
+            body_html: p.body_html.clone(),
+        },
+    };
+    let what = format!("rendering page {}", p.source.display());
+    page(theme, "page.html", &ctx, &path, &what)
 }
 
 fn not_found(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<OutputFile, Diagnostic> {

@@ -90,6 +90,20 @@ impl Sink for DiscardSink {
 type EmitResult = Result<Vec<OutputFile>, Vec<Diagnostic>>;
 type Delivered = Result<Vec<String>, Vec<Diagnostic>>;
 
+/// Times the steps of [`Emitter::run`] for `--timings`.
+struct Laps {
+    start: std::time::Instant,
+    laps: Vec<crate::StageTiming>,
+}
+
+impl Laps {
+    fn lap(&mut self, step: &'static str) {
+        let now = std::time::Instant::now();
+        self.laps.push(crate::StageTiming::now(step, now - self.start));
+        self.start = now;
+    }
+}
+
 /// The emit stage: every file any emitter makes is checked, minified when it is HTML and
 /// the site asks for it, and handed to `sink`.
 pub struct Emitter<'a> {
@@ -101,33 +115,49 @@ pub struct Emitter<'a> {
 }
 
 impl Emitter<'_> {
-    /// Runs every emitter and returns the paths of all files, sorted.
-    pub fn run(&self) -> Delivered {
+    /// Runs every emitter and returns the paths of all files, sorted, and how long each
+    /// step took (for `--timings`).
+    pub fn run(&self) -> (Delivered, Vec<crate::StageTiming>) {
+        let mut laps = Laps {
+            start: std::time::Instant::now(),
+            laps: Vec::new(),
+        };
+        let delivered = self.run_steps(&mut laps);
+        (delivered, laps.laps)
+    }
+
+    fn run_steps(&self, laps: &mut Laps) -> Delivered {
         let (site, theme, opts) = (self.site, self.theme, self.opts);
-        let emitters: Vec<Box<dyn Fn() -> EmitResult + '_>> = vec![
-            Box::new(|| html::emit(site, theme, opts)),
-            Box::new(|| hall::emit(site, theme, opts)),
-            Box::new(|| keys::emit(site, theme, opts)),
-            Box::new(|| feeds::emit(site, theme, opts)),
-            Box::new(|| security_txt::emit(site, self.signer)),
-            Box::new(|| sitemap::emit(site)),
-            Box::new(|| Ok(statics(theme))),
+        type Step<'s> = (&'static str, Box<dyn Fn() -> EmitResult + 's>);
+        // The list pages first, each written as soon as it is made.
+        let lists = html::Lists::new(site, theme, opts).map_err(|d| vec![d]);
+        let mut delivered = vec![lists.and_then(|lists| self.deliver_jobs(lists.jobs()))];
+        laps.lap("lists");
+        let emitters: Vec<Step<'_>> = vec![
+            ("hall", Box::new(|| hall::emit(site, theme, opts))),
+            ("keys", Box::new(|| keys::emit(site, theme, opts))),
+            ("feeds", Box::new(|| feeds::emit(site, theme, opts))),
+            ("security.txt", Box::new(|| security_txt::emit(site, self.signer))),
+            ("sitemap", Box::new(|| sitemap::emit(site))),
+            ("static", Box::new(|| Ok(statics(theme)))),
         ];
         // One after another, each parallel inside: the big lists and feeds of a large site
         // would otherwise be built at the same time (10k advisories: 110 MiB more peak
         // memory, no faster).
-        let mut delivered: Vec<Delivered> = emitters
-            .iter()
-            .map(|e| e().and_then(|files| self.deliver_all(files)))
-            .collect();
+        for (step, emit) in &emitters {
+            delivered.push(emit().and_then(|files| self.deliver_all(files)));
+            laps.lap(step);
+        }
         // Then the bulk of the output (one page and one CSAF document with hashes and
         // signature per advisory), advisory by advisory, in the memory the site-wide files
         // have just given back; the provider files list the documents, so they come last.
         match self.per_advisory() {
             Ok((paths, documents)) => {
                 delivered.push(Ok(paths));
+                laps.lap("advisories");
                 let provider = csaf::provider::files(site, &documents, self.signer);
                 delivered.push(provider.and_then(|files| self.deliver_all(files)));
+                laps.lap("provider");
             }
             Err(d) => delivered.push(Err(d)),
         }
@@ -147,6 +177,7 @@ impl Emitter<'_> {
         paths.extend(self.deliver_all(last)?);
         paths.par_sort_unstable();
         check_unique(&paths)?;
+        laps.lap("listings");
         Ok(paths)
     }
 
@@ -187,6 +218,23 @@ impl Emitter<'_> {
         } else {
             Err(diags)
         }
+    }
+
+    /// Runs page jobs in parallel and delivers each page as soon as it is made.
+    fn deliver_jobs(&self, jobs: Vec<html::PageJob<'_>>) -> Delivered {
+        let results: Vec<Result<String, Vec<Diagnostic>>> = jobs
+            .par_iter()
+            .map(|job| job().map_err(|d| vec![d]).and_then(|f| self.deliver(f)))
+            .collect();
+        let mut paths = Vec::with_capacity(results.len());
+        let mut diags = Vec::new();
+        for r in results {
+            match r {
+                Ok(p) => paths.push(p),
+                Err(d) => diags.extend(d),
+            }
+        }
+        if diags.is_empty() { Ok(paths) } else { Err(diags) }
     }
 
     fn deliver_all(&self, files: Vec<OutputFile>) -> Delivered {
