@@ -10,7 +10,7 @@ use rss::extension::atom::{AtomExtension, Link};
 use rss::{Category, Channel, Guid, Item};
 use serde::Serialize;
 
-use super::html::{Common, page};
+use super::html::{Common, PageJob, page};
 use super::{EmitOptions, OutputFile};
 use crate::diag::{Code, Diagnostic};
 use crate::model::Severity;
@@ -66,72 +66,67 @@ pub fn product_feed_link(site: &Site, p: &ProductId) -> FeedLink {
     }
 }
 
-/// One feed to write: where, what it is called, and its items (newest first).
-struct Feed {
+/// What a feed lists: advisories (newest first), or every revision of every advisory.
+enum Items<'a> {
+    Advisories(Vec<&'a Advisory>),
+    Updates,
+}
+
+/// One feed to write: where, what it is called, and what it lists. Items are made when
+/// the feed is written, one feed at a time, not all at once.
+pub struct Feed<'a> {
     path: String,
     /// Short name for the feeds page; the channel title is `link.title`.
     label: String,
     link: FeedLink,
     description: String,
-    items: Vec<Item>,
+    items: Items<'a>,
 }
 
-fn advisory_feed(
-    site: &Site,
-    path: String,
-    label: String,
-    link: FeedLink,
-    description: String,
-    list: &[&Advisory],
-) -> Feed {
-    Feed {
-        path,
-        label,
-        link,
-        description,
-        items: list.par_iter().map(|a| advisory_item(site, a)).collect(),
+impl Feed<'_> {
+    fn items(&self, site: &Site) -> Vec<Item> {
+        match &self.items {
+            Items::Advisories(list) => list.par_iter().map(|a| advisory_item(site, a)).collect(),
+            Items::Updates => update_items(site),
+        }
     }
 }
 
 /// Every feed of the site, in the order the feeds page lists them.
-fn all_feeds(site: &Site) -> Vec<Feed> {
-    let all: Vec<&Advisory> = site.advisories.iter().collect();
+pub fn all_feeds(site: &Site) -> Vec<Feed<'_>> {
     let mut feeds = vec![
-        advisory_feed(
-            site,
-            MAIN_PATH.into(),
-            "All advisories".into(),
-            main_feed_link(site),
-            "Every published security advisory, newest first.".into(),
-            &all,
-        ),
+        Feed {
+            path: MAIN_PATH.into(),
+            label: "All advisories".into(),
+            link: main_feed_link(site),
+            description: "Every published security advisory, newest first.".into(),
+            items: Items::Advisories(site.advisories.iter().collect()),
+        },
         Feed {
             path: UPDATES_PATH.into(),
             label: "Advisory updates".into(),
             link: updates_feed_link(site),
             description: "New advisories and every later revision of an advisory, newest first.".into(),
-            items: update_items(site),
+            items: Items::Updates,
         },
     ];
     for s in Severity::ALL {
-        feeds.push(advisory_feed(
-            site,
-            severity_path(s),
-            format!("{} severity", s.label()),
-            severity_feed_link(site, s),
-            format!("Advisories whose highest CVSS base score is rated {}.", s.label()),
-            &site.with_severity(s),
-        ));
+        feeds.push(Feed {
+            path: severity_path(s),
+            label: format!("{} severity", s.label()),
+            link: severity_feed_link(site, s),
+            description: format!("Advisories whose highest CVSS base score is rated {}.", s.label()),
+            items: Items::Advisories(site.with_severity(s)),
+        });
     }
     for p in site.catalog.products.values() {
-        feeds.push(advisory_feed(
-            site,
-            product_path(&p.id),
-            p.name.clone(),
-            product_feed_link(site, &p.id),
-            format!("Advisories that concern {}.", p.name),
-            &site.advisories_for(&p.id),
-        ));
+        feeds.push(Feed {
+            path: product_path(&p.id),
+            label: p.name.clone(),
+            link: product_feed_link(site, &p.id),
+            description: format!("Advisories that concern {}.", p.name),
+            items: Items::Advisories(site.advisories_for(&p.id)),
+        });
     }
     feeds
 }
@@ -250,7 +245,7 @@ fn description(a: &Advisory, revision: Option<&Revision>) -> String {
     out
 }
 
-fn channel(site: &Site, feed: &Feed) -> Channel {
+fn channel(site: &Site, feed: &Feed<'_>, items: Vec<Item>) -> Channel {
     let self_link = Link {
         href: site.url(&feed.path),
         rel: "self".into(),
@@ -265,7 +260,7 @@ fn channel(site: &Site, feed: &Feed) -> Channel {
         // Not the build time: an unchanged site must rebuild to identical bytes.
         last_build_date: Some(rfc2822(site.last_change())),
         generator: Some(format!("psirt-site {}", env!("CARGO_PKG_VERSION"))),
-        items: feed.items.clone(),
+        items,
         atom_ext: Some(AtomExtension {
             links: vec![self_link],
         }),
@@ -287,7 +282,7 @@ struct FeedsContext {
     feeds: Vec<FeedEntry>,
 }
 
-fn feeds_context(site: &Site, opts: EmitOptions, feeds: &[Feed]) -> FeedsContext {
+fn feeds_context(site: &Site, opts: EmitOptions, feeds: &[Feed<'_>]) -> FeedsContext {
     let description = "RSS feeds of new and updated security advisories, by product and by severity.";
     FeedsContext {
         common: Common::new(site, opts, "feeds", "Feeds", "feeds/")
@@ -304,36 +299,31 @@ fn feeds_context(site: &Site, opts: EmitOptions, feeds: &[Feed]) -> FeedsContext
     }
 }
 
-pub fn emit(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let feeds = all_feeds(site);
-    let written: Vec<Result<OutputFile, Diagnostic>> = feeds
-        .par_iter()
-        .map(
-            |feed| match channel(site, feed).pretty_write_to(Vec::new(), b' ', 2) {
-                Ok(mut bytes) => {
-                    bytes.push(b'\n');
-                    Ok(OutputFile::new(feed.path.clone(), bytes))
-                }
-                Err(e) => Err(Diagnostic::error(
-                    Code::Output,
-                    format!("cannot write feed {}: {e}", feed.path),
-                )),
-            },
-        )
-        .collect();
-    let (mut files, mut diags) = (Vec::new(), Vec::new());
-    for w in written {
-        match w {
-            Ok(f) => files.push(f),
-            Err(d) => diags.push(d),
+/// One RSS file.
+fn write(site: &Site, feed: &Feed<'_>) -> Result<OutputFile, Diagnostic> {
+    match channel(site, feed, feed.items(site)).pretty_write_to(Vec::new(), b' ', 2) {
+        Ok(mut bytes) => {
+            bytes.push(b'\n');
+            Ok(OutputFile::new(feed.path.clone(), bytes))
         }
+        Err(e) => Err(Diagnostic::error(
+            Code::Output,
+            format!("cannot write feed {}: {e}", feed.path),
+        )),
     }
-    let ctx = feeds_context(site, opts, &feeds);
-    match page(theme, "feeds.html", &ctx, "feeds/", "rendering the feeds page") {
-        Ok(f) => files.push(f),
-        Err(d) => diags.push(d),
+}
+
+/// One job per feed, and one for the feeds page, so that each feed is written as soon as
+/// it is made (at 10,000 advisories the feeds hold ~50,000 items).
+pub fn jobs<'a>(site: &'a Site, theme: &'a Theme, opts: EmitOptions, feeds: &'a [Feed<'a>]) -> Vec<PageJob<'a>> {
+    let mut jobs: Vec<PageJob<'a>> = vec![Box::new(move || {
+        let ctx = feeds_context(site, opts, feeds);
+        page(theme, "feeds.html", &ctx, "feeds/", "rendering the feeds page")
+    })];
+    for feed in feeds {
+        jobs.push(Box::new(move || write(site, feed)));
     }
-    if diags.is_empty() { Ok(files) } else { Err(diags) }
+    jobs
 }
 
 #[cfg(test)]

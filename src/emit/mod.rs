@@ -133,10 +133,13 @@ impl Emitter<'_> {
         let lists = html::Lists::new(site, theme, opts).map_err(|d| vec![d]);
         let mut delivered = vec![lists.and_then(|lists| self.deliver_jobs(lists.jobs()))];
         laps.lap("lists");
+        let all_feeds = feeds::all_feeds(site);
+        delivered.push(self.deliver_jobs(feeds::jobs(site, theme, opts, &all_feeds)));
+        drop(all_feeds);
+        laps.lap("feeds");
         let emitters: Vec<Step<'_>> = vec![
             ("hall", Box::new(|| hall::emit(site, theme, opts))),
             ("keys", Box::new(|| keys::emit(site, theme, opts))),
-            ("feeds", Box::new(|| feeds::emit(site, theme, opts))),
             ("security.txt", Box::new(|| security_txt::emit(site, self.signer))),
             ("sitemap", Box::new(|| sitemap::emit(site))),
             ("static", Box::new(|| Ok(statics(theme)))),
