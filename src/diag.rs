@@ -196,6 +196,18 @@ impl SourceMap {
     pub fn get(&self, path: &Path) -> Option<&str> {
         self.files.get(path).map(|t| &**t)
     }
+
+    /// Keeps only the files that `diags` point into. Once the site is checked, the other
+    /// texts are not needed (a large site's sources are tens of megabytes); diagnostics
+    /// found later name a whole file, not a position in it.
+    pub fn retain_mentioned(&mut self, diags: &[Diagnostic]) {
+        let mentioned: std::collections::BTreeSet<&Path> = diags
+            .iter()
+            .flat_map(|d| d.primary.iter().chain(&d.secondary))
+            .map(|label| label.file.as_path())
+            .collect();
+        self.files.retain(|path, _| mentioned.contains(path.as_path()));
+    }
 }
 
 /// Output style for diagnostics.
@@ -351,6 +363,19 @@ pub fn sorted(mut items: Vec<Diagnostic>) -> Vec<Diagnostic> {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn source_map_keeps_only_files_that_diagnostics_point_into() {
+        let mut sources = SourceMap::default();
+        for name in ["a.md", "b.md", "c.md"] {
+            sources.add(Path::new(name), Arc::from(format!("text of {name}")));
+        }
+        let warning = Diagnostic::warning(Code::H1InBody, "x").at(Path::new("b.md"), 0..4);
+        sources.retain_mentioned(&[warning]);
+        assert_eq!(sources.get(Path::new("b.md")), Some("text of b.md"));
+        assert_eq!(sources.get(Path::new("a.md")), None);
+        assert_eq!(sources.get(Path::new("c.md")), None);
+    }
 
     #[test]
     fn codes_are_unique() {

@@ -111,7 +111,7 @@ pub fn parse_advisory(
         );
     }
     check_non_empty_lists(&raw, &mut builder);
-    let body = Body::new(file.text.clone(), split.body.clone());
+    let body = Body::new(body);
     let advisory = builder.build(raw, body, rendered.sections);
     (advisory, builder.diags)
 }

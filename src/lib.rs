@@ -286,6 +286,7 @@ fn prepare(opts: &BuildOptions) -> Result<Prepared, Failure> {
     if diags.iter().any(Diagnostic::is_error) {
         return Err(fail(diags, &sources));
     }
+    sources.retain_mentioned(&diags);
     timer.lap("validate");
     Ok(Prepared {
         site,

@@ -91,29 +91,23 @@ pub struct Section {
     pub markdown: Range<usize>,
 }
 
-/// The Markdown body of an advisory: the file's text, shared with the source map, and
-/// the body's place in it. It is rendered to HTML when the page is made, not kept as
-/// HTML: at 10,000 advisories that saves about 100 MB.
+/// The Markdown body of an advisory. It is rendered to HTML when the page is made, not
+/// kept as HTML: at 10,000 advisories that saves about 100 MB. Only the body is kept, not
+/// the front matter around it, so the file's text can be let go once the site is checked.
 #[derive(Debug, Clone)]
 pub struct Body {
     text: Arc<str>,
-    range: Range<usize>,
 }
 
 impl Body {
-    /// `range` must lie on character boundaries of `text` (the front matter splitter's
-    /// ranges do); anything else gives an empty body.
-    pub fn new(text: Arc<str>, range: Range<usize>) -> Self {
-        let range = if text.get(range.clone()).is_some() {
-            range
-        } else {
-            0..0
-        };
-        Body { text, range }
+    pub fn new(markdown: &str) -> Self {
+        Body {
+            text: Arc::from(markdown),
+        }
     }
 
     pub fn markdown(&self) -> &str {
-        self.text.get(self.range.clone()).unwrap_or_default()
+        &self.text
     }
 
     /// A section's Markdown.
