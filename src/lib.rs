@@ -164,6 +164,8 @@ pub struct Built {
     /// CSAF of non-public TLP advisories, when `restricted` was asked for.
     pub restricted: Vec<OutputFile>,
     pub report: Report,
+    /// What the next build may reuse (only from [`generate_with_memo`]).
+    pub memo: emit::memo::Memo,
 }
 
 struct Timer {
@@ -306,7 +308,8 @@ impl Prepared {
         mut self,
         opts: &BuildOptions,
         sink: &dyn Sink,
-    ) -> Result<(Site, Report, Vec<OutputFile>), Failure> {
+        memo: Option<&emit::memo::Memo>,
+    ) -> Result<Rendered, Failure> {
         let theme = theme::Theme::load(&opts.root, self.site.config.theme.as_deref())
             .map_err(|d| fail(d, &self.sources))?;
         self.timer.lap("theme");
@@ -318,9 +321,11 @@ impl Prepared {
                 live_reload: opts.live_reload,
             },
             sink,
+            memo,
         };
-        let (paths, emit_steps) = emitter.run();
-        let paths = paths.map_err(|d| fail(d, &self.sources))?;
+        let outcome = emitter.run();
+        let emit_steps = outcome.steps;
+        let paths = outcome.delivered.map_err(|d| fail(d, &self.sources))?;
         let restricted = match opts.restricted {
             Some(_) => {
                 emit::csaf::restricted(&self.site, &self.held, &self.full_catalog, self.signer.as_ref())
@@ -339,19 +344,43 @@ impl Prepared {
             emit_steps,
             sources: self.sources,
         };
-        Ok((self.site, report, restricted))
+        Ok(Rendered {
+            site: self.site,
+            report,
+            restricted,
+            memo: outcome.memo,
+        })
     }
 }
 
-/// Runs the pipeline and keeps every output file in memory (`serve`, tests).
+/// What [`Prepared::render`] made besides the files it handed to the sink.
+struct Rendered {
+    site: Site,
+    report: Report,
+    restricted: Vec<OutputFile>,
+    memo: emit::memo::Memo,
+}
+
+/// Runs the pipeline and keeps every output file in memory (tests).
 pub fn generate(opts: &BuildOptions) -> Result<Built, Failure> {
+    generate_inner(opts, None)
+}
+
+/// As [`generate`], reusing what `memo` holds from the previous build where the inputs of
+/// a page or document are unchanged (`serve`); the new memo is in [`Built::memo`].
+pub fn generate_with_memo(opts: &BuildOptions, memo: &emit::memo::Memo) -> Result<Built, Failure> {
+    generate_inner(opts, Some(memo))
+}
+
+fn generate_inner(opts: &BuildOptions, memo: Option<&emit::memo::Memo>) -> Result<Built, Failure> {
     let sink = emit::MemorySink::default();
-    let (site, report, restricted) = prepare(opts)?.render(opts, &sink)?;
+    let rendered = prepare(opts)?.render(opts, &sink, memo)?;
     Ok(Built {
-        site,
+        site: rendered.site,
         files: sink.into_files(),
-        restricted,
-        report,
+        restricted: rendered.restricted,
+        report: rendered.report,
+        memo: rendered.memo,
     })
 }
 
@@ -415,7 +444,11 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
     check_output_dirs(opts, &out, &public).map_err(|d| fail(vec![d], &prepared.sources))?;
     let sources = prepared.sources.clone();
     let staging = output::Staging::create(&out).map_err(|d| fail(vec![d], &sources))?;
-    let (_site, mut report, restricted) = prepared.render(opts, &staging)?;
+    let Rendered {
+        mut report,
+        restricted,
+        ..
+    } = prepared.render(opts, &staging, None)?;
     let start = Instant::now();
     staging.commit().map_err(|d| fail(vec![d], &sources))?;
     if let Some(dir) = &opts.restricted {
@@ -445,7 +478,7 @@ fn check_output_dirs(opts: &BuildOptions, out: &Path, public: &Path) -> Result<(
 /// Validates everything `build` would (rendering every file and throwing it away), without
 /// writing, and adds the CSAF recommended tests (6.2.x) as warnings.
 pub fn check(opts: &BuildOptions) -> Result<Report, Failure> {
-    let (site, mut report, _) = prepare(opts)?.render(opts, &emit::DiscardSink)?;
+    let Rendered { site, mut report, .. } = prepare(opts)?.render(opts, &emit::DiscardSink, None)?;
     let recommended: Vec<Diagnostic> = {
         use rayon::prelude::*;
         site.advisories

@@ -94,7 +94,10 @@ fn print_timings(r: &Report) {
             .map(|(rss, peak)| format!("   rss {:>5} MiB, peak {:>5} MiB", rss / 1024, peak / 1024))
             .unwrap_or_default();
         let name = format!("{indent}{}", t.stage);
-        eprintln!("  {name:<14} {:>8.1} ms{memory}", t.elapsed.as_secs_f64() * 1000.0);
+        eprintln!(
+            "  {name:<14} {:>8.1} ms{memory}",
+            t.elapsed.as_secs_f64() * 1000.0
+        );
     };
     for t in &r.timings {
         line("", t);

@@ -25,6 +25,9 @@ pub struct Theme {
     tera: Tera,
     /// Output path (e.g. `css/portal.css`) → bytes; later layers have replaced earlier ones.
     pub statics: BTreeMap<String, Vec<u8>>,
+    /// SHA-256 over every template's name and source: pages rendered with another theme
+    /// are never reused (see `emit::memo`).
+    pub fingerprint: [u8; 32],
 }
 
 impl std::fmt::Debug for Theme {
@@ -132,9 +135,24 @@ impl Theme {
             templates.extend(layer.templates);
             statics.extend(layer.statics);
         }
+        let fingerprint = {
+            use sha2::Digest;
+            let mut h = sha2::Sha256::new();
+            for (name, source) in &templates {
+                for part in [name, source] {
+                    h.update((part.len() as u64).to_le_bytes());
+                    h.update(part.as_bytes());
+                }
+            }
+            h.finalize().into()
+        };
         tera.add_raw_templates(templates)
             .map_err(|e| vec![template_error(&e, "loading templates")])?;
-        Ok(Theme { tera, statics })
+        Ok(Theme {
+            tera,
+            statics,
+            fingerprint,
+        })
     }
 
     /// Renders `template` with `context`; errors name the template position and what was

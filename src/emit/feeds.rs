@@ -315,7 +315,12 @@ fn write(site: &Site, feed: &Feed<'_>) -> Result<OutputFile, Diagnostic> {
 
 /// One job per feed, and one for the feeds page, so that each feed is written as soon as
 /// it is made (at 10,000 advisories the feeds hold ~50,000 items).
-pub fn jobs<'a>(site: &'a Site, theme: &'a Theme, opts: EmitOptions, feeds: &'a [Feed<'a>]) -> Vec<PageJob<'a>> {
+pub fn jobs<'a>(
+    site: &'a Site,
+    theme: &'a Theme,
+    opts: EmitOptions,
+    feeds: &'a [Feed<'a>],
+) -> Vec<PageJob<'a>> {
     let mut jobs: Vec<PageJob<'a>> = vec![Box::new(move || {
         let ctx = feeds_context(site, opts, feeds);
         page(theme, "feeds.html", &ctx, "feeds/", "rendering the feeds page")

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::{EmitOptions, OutputFile};
 use crate::diag::Diagnostic;
+use crate::emit::memo::{self, Key, Memo};
 use crate::emit::{csaf, feeds};
 use crate::model::{Advisory, Severity};
 use crate::site::Site;
@@ -56,12 +57,16 @@ pub fn page<C: Serialize>(
     what: &str,
 ) -> Result<OutputFile, Diagnostic> {
     let html = theme.render(template, ctx, what)?;
-    let file = if path.is_empty() || path.ends_with('/') {
+    Ok(OutputFile::new(page_file(path), html))
+}
+
+/// The file of a page path: a folder path gets `index.html`.
+fn page_file(path: &str) -> String {
+    if path.is_empty() || path.ends_with('/') {
         format!("{path}index.html")
     } else {
         path.to_string()
-    };
-    Ok(OutputFile::new(file, html))
+    }
 }
 
 /// Each advisory's summary view as a template value, made once and shared by every list
@@ -317,8 +322,44 @@ pub fn advisory(
     opts: EmitOptions,
     a: &Advisory,
 ) -> Result<OutputFile, Diagnostic> {
+    let (ctx, path) = advisory_context(site, opts, a);
+    render_advisory(theme, &ctx, &path, a)
+}
+
+/// An advisory page made or taken from the memo.
+pub enum Made {
+    Rendered(OutputFile),
+    /// As written by the previous build (already minified).
+    Reused(OutputFile),
+}
+
+/// As [`advisory`], but an unchanged page (same theme, path and template context) is
+/// taken from `memo` instead of rendered; also returns the page's memo key.
+pub fn advisory_memo(
+    site: &Site,
+    theme: &Theme,
+    opts: EmitOptions,
+    a: &Advisory,
+    memo: &Memo,
+) -> Result<(Made, Key), Diagnostic> {
+    let (ctx, path) = advisory_context(site, opts, a);
+    let json = serde_json::to_vec(&ctx).map_err(|e| {
+        Diagnostic::error(
+            crate::diag::Code::Output,
+            format!("cannot serialize the page of {}: {e}", a.id),
+        )
+    })?;
+    let key = memo::key(&[&theme.fingerprint, path.as_bytes(), &json]);
+    let made = match memo.pages.get(&key) {
+        Some(bytes) => Made::Reused(OutputFile::new(page_file(&path), bytes.clone())),
+        None => Made::Rendered(render_advisory(theme, &ctx, &path, a)?),
+    };
+    Ok((made, key))
+}
+
+fn advisory_context(site: &Site, opts: EmitOptions, a: &Advisory) -> (AdvisoryContext, String) {
     let path = advisory_path(a.id.as_str());
-    let path = path.trim_start_matches('/');
+    let path = path.trim_start_matches('/').to_string();
     let title = format!("{}: {}", a.id, a.title);
     let mut feeds = vec![feeds::main_feed_link(site)];
     feeds.extend(
@@ -327,13 +368,22 @@ pub fn advisory(
             .map(|p| feeds::product_feed_link(site, p)),
     );
     let ctx = AdvisoryContext {
-        common: Common::new(site, opts, "advisories", &title, path)
+        common: Common::new(site, opts, "advisories", &title, &path)
             .describe(&a.summary)
             .with_feeds(feeds),
         advisory: AdvisoryView::new(site, a, csaf::downloads(site, a)),
     };
+    (ctx, path)
+}
+
+fn render_advisory(
+    theme: &Theme,
+    ctx: &AdvisoryContext,
+    path: &str,
+    a: &Advisory,
+) -> Result<OutputFile, Diagnostic> {
     let what = format!("rendering advisory {} ({})", a.id, a.source.display());
-    page(theme, "advisory.html", &ctx, path, &what)
+    page(theme, "advisory.html", ctx, path, &what)
 }
 
 #[derive(Serialize)]

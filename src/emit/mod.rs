@@ -7,6 +7,7 @@ pub mod hall;
 pub mod hosting;
 pub mod html;
 pub mod keys;
+pub mod memo;
 pub mod security_txt;
 pub mod sitemap;
 
@@ -90,6 +91,20 @@ impl Sink for DiscardSink {
 type EmitResult = Result<Vec<OutputFile>, Vec<Diagnostic>>;
 type Delivered = Result<Vec<String>, Vec<Diagnostic>>;
 
+/// One advisory's share of the output.
+struct PerAdvisory {
+    paths: Vec<String>,
+    document: Option<csaf::Emitted>,
+    entries: Vec<memo::Entry>,
+}
+
+/// Every advisory's share of the output.
+struct AllAdvisories {
+    paths: Vec<String>,
+    documents: Vec<csaf::Emitted>,
+    entries: Vec<memo::Entry>,
+}
+
 /// Times the steps of [`Emitter::run`] for `--timings`.
 struct Laps {
     start: std::time::Instant,
@@ -112,21 +127,37 @@ pub struct Emitter<'a> {
     pub signer: Option<&'a Signer>,
     pub opts: EmitOptions,
     pub sink: &'a dyn Sink,
+    /// The previous build's reusable results (`serve`); `None` renders everything.
+    pub memo: Option<&'a memo::Memo>,
+}
+
+/// What [`Emitter::run`] did.
+pub struct Outcome {
+    /// The paths of all files, sorted, or every problem found.
+    pub delivered: Result<Vec<String>, Vec<Diagnostic>>,
+    /// How long each step took (for `--timings`).
+    pub steps: Vec<crate::StageTiming>,
+    /// What the next build may reuse; empty without a memo.
+    pub memo: memo::Memo,
 }
 
 impl Emitter<'_> {
-    /// Runs every emitter and returns the paths of all files, sorted, and how long each
-    /// step took (for `--timings`).
-    pub fn run(&self) -> (Delivered, Vec<crate::StageTiming>) {
+    /// Runs every emitter.
+    pub fn run(&self) -> Outcome {
         let mut laps = Laps {
             start: std::time::Instant::now(),
             laps: Vec::new(),
         };
-        let delivered = self.run_steps(&mut laps);
-        (delivered, laps.laps)
+        let mut entries = Vec::new();
+        let delivered = self.run_steps(&mut laps, &mut entries);
+        Outcome {
+            delivered,
+            steps: laps.laps,
+            memo: memo::Memo::from_entries(entries),
+        }
     }
 
-    fn run_steps(&self, laps: &mut Laps) -> Delivered {
+    fn run_steps(&self, laps: &mut Laps, entries: &mut Vec<memo::Entry>) -> Delivered {
         let (site, theme, opts) = (self.site, self.theme, self.opts);
         type Step<'s> = (&'static str, Box<dyn Fn() -> EmitResult + 's>);
         // The list pages first, each written as soon as it is made.
@@ -155,7 +186,9 @@ impl Emitter<'_> {
         // signature per advisory), advisory by advisory, in the memory the site-wide files
         // have just given back; the provider files list the documents, so they come last.
         match self.per_advisory() {
-            Ok((paths, documents)) => {
+            Ok(all) => {
+                let (paths, documents) = (all.paths, all.documents);
+                *entries = all.entries;
                 delivered.push(Ok(paths));
                 laps.lap("advisories");
                 let provider = csaf::provider::files(site, &documents, self.signer);
@@ -184,43 +217,69 @@ impl Emitter<'_> {
         Ok(paths)
     }
 
-    /// Each advisory's page and CSAF files; the CSAF summaries for the provider files.
-    fn per_advisory(&self) -> Result<(Vec<String>, Vec<csaf::Emitted>), Vec<Diagnostic>> {
-        type PerAdvisory = Result<(Vec<String>, Option<csaf::Emitted>), Vec<Diagnostic>>;
-        let results: Vec<PerAdvisory> = self
+    /// Each advisory's page and CSAF files; the CSAF summaries for the provider files, and
+    /// the memo entries for the next build.
+    fn per_advisory(&self) -> Result<AllAdvisories, Vec<Diagnostic>> {
+        let results: Vec<Result<PerAdvisory, Vec<Diagnostic>>> = self
             .site
             .advisories
             .par_iter()
-            .map(|a| {
-                let page = html::advisory(self.site, self.theme, self.opts, a).map_err(|d| vec![d])?;
-                let mut paths = vec![self.deliver(page)?];
-                let document = match csaf::advisory_files(self.site, a, self.signer)? {
-                    Some((document, files)) => {
-                        paths.extend(self.deliver_all(files)?);
-                        Some(document)
-                    }
-                    None => None,
-                };
-                Ok((paths, document))
-            })
+            .map(|a| self.one_advisory(a))
             .collect();
         let mut paths = Vec::new();
         let mut documents = Vec::new();
+        let mut entries = Vec::new();
         let mut diags = Vec::new();
         for r in results {
             match r {
-                Ok((p, d)) => {
-                    paths.extend(p);
-                    documents.extend(d);
+                Ok(one) => {
+                    paths.extend(one.paths);
+                    documents.extend(one.document);
+                    entries.extend(one.entries);
                 }
                 Err(d) => diags.extend(d),
             }
         }
         if diags.is_empty() {
-            Ok((paths, documents))
+            Ok(AllAdvisories {
+                paths,
+                documents,
+                entries,
+            })
         } else {
             Err(diags)
         }
+    }
+
+    fn one_advisory(&self, a: &crate::model::Advisory) -> Result<PerAdvisory, Vec<Diagnostic>> {
+        let (site, theme, opts) = (self.site, self.theme, self.opts);
+        let mut entries = Vec::new();
+        let page_path = match self.memo {
+            None => self.deliver(html::advisory(site, theme, opts, a).map_err(|d| vec![d])?)?,
+            Some(memo) => {
+                let (made, key) = html::advisory_memo(site, theme, opts, a, memo).map_err(|d| vec![d])?;
+                let page = match made {
+                    html::Made::Rendered(page) => self.finish(page)?,
+                    html::Made::Reused(page) => page,
+                };
+                entries.push(memo::Entry::Page(key, page.bytes.clone()));
+                self.put(page)?
+            }
+        };
+        let mut paths = vec![page_path];
+        let document = match csaf::advisory_files(site, a, self.signer, self.memo)? {
+            Some(document) => {
+                paths.extend(self.deliver_all(document.files)?);
+                entries.extend(document.memo);
+                Some(document.emitted)
+            }
+            None => None,
+        };
+        Ok(PerAdvisory {
+            paths,
+            document,
+            entries,
+        })
     }
 
     /// Runs page jobs in parallel and delivers each page as soon as it is made.
@@ -245,7 +304,21 @@ impl Emitter<'_> {
     }
 
     /// Checks the path, minifies HTML (when the site asks for it) and hands the file on.
-    fn deliver(&self, mut file: OutputFile) -> Result<String, Vec<Diagnostic>> {
+    fn deliver(&self, file: OutputFile) -> Result<String, Vec<Diagnostic>> {
+        let file = self.finish(file)?;
+        self.put(file)
+    }
+
+    /// Minifies HTML when the site asks for it.
+    fn finish(&self, mut file: OutputFile) -> Result<OutputFile, Vec<Diagnostic>> {
+        if self.site.config.minify && file.is_html() {
+            file.bytes = crate::minify::minify(&file.bytes);
+        }
+        Ok(file)
+    }
+
+    /// Checks the path and hands the file to the sink.
+    fn put(&self, file: OutputFile) -> Result<String, Vec<Diagnostic>> {
         if !is_safe_relative(&file.path) {
             return Err(vec![Diagnostic::error(
                 Code::UnsafePath,
@@ -254,9 +327,6 @@ impl Emitter<'_> {
                     file.path.escape_debug()
                 ),
             )]);
-        }
-        if self.site.config.minify && file.is_html() {
-            file.bytes = crate::minify::minify(&file.bytes);
         }
         let path = file.path.clone();
         self.sink.put(file).map_err(|d| vec![d])?;

@@ -75,6 +75,9 @@ struct Shared {
     build: BuildOptions,
     poll_timeout: Duration,
     polls: AtomicUsize,
+    /// What the last good build made that the next may reuse (pages and CSAF signatures
+    /// whose inputs did not change); only the rebuilding thread touches it.
+    memo: Mutex<crate::emit::memo::Memo>,
 }
 
 impl Shared {
@@ -84,10 +87,22 @@ impl Shared {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Runs one full build and publishes the result; called by one thread at a time.
+    /// Runs one build and publishes the result; called by one thread at a time. Every
+    /// stage runs again, but pages and CSAF documents whose inputs are unchanged are taken
+    /// from the previous build (`emit::memo`).
     fn rebuild(&self) {
         let start = Instant::now();
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::generate(&self.build)));
+        let mut memo = self.memo.lock().unwrap_or_else(PoisonError::into_inner);
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            crate::generate_with_memo(&self.build, &memo)
+        }));
+        let result = result.map(|r| {
+            r.map(|mut built| {
+                *memo = std::mem::take(&mut built.memo);
+                built
+            })
+        });
+        drop(memo);
         let result = result.unwrap_or_else(|_| {
             Err(Failure {
                 diagnostics: vec![Diagnostic::error(
@@ -186,6 +201,7 @@ impl Server {
             build,
             poll_timeout: opts.poll_timeout,
             polls: AtomicUsize::new(0),
+            memo: Mutex::default(),
         });
         shared.rebuild();
         let watcher = watch::Watcher::start(&root, shared.clone())?;

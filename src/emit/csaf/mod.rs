@@ -9,6 +9,7 @@ pub mod validate;
 use sha2::{Digest, Sha256, Sha512};
 
 use super::OutputFile;
+use super::memo::{self, Memo};
 use crate::diag::Diagnostic;
 use crate::model::Advisory;
 use crate::model::time::rfc3339;
@@ -128,27 +129,42 @@ pub fn hash_file<D: Digest>(bytes: &[u8], name: &str) -> Vec<u8> {
 }
 
 /// A document with its hashes and signature, below `tlp_dir` (e.g. `.well-known/csaf/white`).
+/// With a memo (serve), a document whose bytes are unchanged is not validated, hashed and
+/// signed again: its files come from the memo, and the entry is returned for the next.
 fn document_files(
     site: &Site,
     a: &Advisory,
     signer: Option<&Signer>,
     tlp_dir: &str,
     catalog: &crate::model::Catalog,
-) -> Result<(Emitted, Vec<OutputFile>), Vec<Diagnostic>> {
+    memo: Option<&Memo>,
+) -> Result<Document, Vec<Diagnostic>> {
     let mut json = csaf_json_with(site, a, catalog);
     sort_keys(&mut json);
     let bytes = serialize(site, &json);
-    validate::validate(json, &a.source)?;
     let path = format!("{tlp_dir}/{}", relative_path(a));
-    let name = file_name(a.id.as_str());
-    let mut files = vec![
-        OutputFile::new(format!("{path}.sha256"), hash_file::<Sha256>(&bytes, &name)),
-        OutputFile::new(format!("{path}.sha512"), hash_file::<Sha512>(&bytes, &name)),
-    ];
-    if let Some(s) = signer {
-        let sig = s.detached(&bytes).map_err(|d| vec![d])?;
-        files.push(OutputFile::new(format!("{path}.asc"), sig));
-    }
+    let key = memo.map(|_| {
+        let fingerprint = signer.map(Signer::fingerprint).unwrap_or_default();
+        memo::key(&[path.as_bytes(), fingerprint.as_bytes(), &bytes])
+    });
+    let reused = key.and_then(|k| Some((k, memo?.documents.get(&k)?.clone())));
+    let mut files = match reused {
+        Some((_, files)) => files,
+        None => {
+            validate::validate(json, &a.source)?;
+            let name = file_name(a.id.as_str());
+            let mut files = vec![
+                OutputFile::new(format!("{path}.sha256"), hash_file::<Sha256>(&bytes, &name)),
+                OutputFile::new(format!("{path}.sha512"), hash_file::<Sha512>(&bytes, &name)),
+            ];
+            if let Some(s) = signer {
+                let sig = s.detached(&bytes).map_err(|d| vec![d])?;
+                files.push(OutputFile::new(format!("{path}.asc"), sig));
+            }
+            files
+        }
+    };
+    let entry = key.map(|k| memo::Entry::Document(k, files.clone()));
     files.push(OutputFile::new(path, bytes));
     let emitted = Emitted {
         relative: relative_path(a),
@@ -158,7 +174,18 @@ fn document_files(
         current: rfc3339(a.updated()),
         summary: a.summary.clone(),
     };
-    Ok((emitted, files))
+    Ok(Document {
+        emitted,
+        files,
+        memo: entry,
+    })
+}
+
+/// A document's files and what the provider files and the next build's memo need of it.
+pub struct Document {
+    pub emitted: Emitted,
+    pub files: Vec<OutputFile>,
+    pub memo: Option<memo::Entry>,
 }
 
 /// A released advisory's CSAF document with hashes and signature, and what the provider
@@ -168,12 +195,13 @@ pub fn advisory_files(
     site: &Site,
     a: &Advisory,
     signer: Option<&Signer>,
-) -> Result<Option<(Emitted, Vec<OutputFile>)>, Vec<Diagnostic>> {
+    memo: Option<&Memo>,
+) -> Result<Option<Document>, Vec<Diagnostic>> {
     if crate::site::hold_reason(a, site.build_time).is_some() {
         return Ok(None);
     }
     let dir = format!("{CSAF_ROOT}/{PUBLIC_TLP_DIR}");
-    document_files(site, a, signer, &dir, &site.catalog).map(Some)
+    document_files(site, a, signer, &dir, &site.catalog, memo).map(Some)
 }
 
 /// CSAF for released advisories whose TLP is not CLEAR, for upload to an access-controlled
@@ -204,10 +232,10 @@ pub fn restricted(
         let dir = format!("{CSAF_ROOT}/{}", label.to_ascii_lowercase());
         let mut emitted = Vec::new();
         for a in restricted.iter().filter(|a| a.tlp.csaf20_label() == label) {
-            match document_files(site, a, signer, &dir, catalog) {
-                Ok((e, f)) => {
-                    emitted.push(e);
-                    files.extend(f);
+            match document_files(site, a, signer, &dir, catalog, None) {
+                Ok(d) => {
+                    emitted.push(d.emitted);
+                    files.extend(d.files);
                 }
                 Err(d) => diags.extend(d),
             }
