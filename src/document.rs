@@ -7,6 +7,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::diag::{Code, Diagnostic};
+use crate::emit::memo::{self, Memo};
 use crate::frontmatter::{self, SplitError};
 use crate::markdown;
 use crate::model::advisory::{Body, Builder};
@@ -42,18 +43,47 @@ pub fn parse_advisories(
     catalog: &Catalog,
     raw_html: bool,
 ) -> (Vec<Advisory>, Vec<Diagnostic>) {
-    let results: Vec<(Option<Advisory>, Vec<Diagnostic>)> = files
+    let (advisories, diags, _) = parse_advisories_memo(files, catalog, raw_html, None);
+    (advisories, diags)
+}
+
+/// As [`parse_advisories`], taking unchanged files' results from `memo` (`serve`); also
+/// returns the memo entries for the next build (none without a memo).
+pub fn parse_advisories_memo(
+    files: &[SourceFile],
+    catalog: &Catalog,
+    raw_html: bool,
+    memo: Option<&Memo>,
+) -> (Vec<Advisory>, Vec<Diagnostic>, Vec<memo::Entry>) {
+    // The key covers everything `parse_advisory` reads: the file, the catalog, the flag.
+    let context = memo.map(|_| memo::key(&[format!("{catalog:?}").as_bytes(), &[u8::from(raw_html)]]));
+    let results: Vec<(memo::Parsed, Option<memo::Key>)> = files
         .par_iter()
         .filter(|f| f.kind == SourceKind::Advisory)
-        .map(|f| parse_advisory(f, catalog, raw_html))
+        .map(|f| {
+            let Some((memo, context)) = memo.zip(context) else {
+                return (parse_advisory(f, catalog, raw_html), None);
+            };
+            let path = f.rel_path.to_string_lossy();
+            let key = memo::key(&[&context, path.as_bytes(), f.text.as_bytes()]);
+            let parsed = match memo.advisory(&key) {
+                Some(parsed) => parsed.clone(),
+                None => parse_advisory(f, catalog, raw_html),
+            };
+            (parsed, Some(key))
+        })
         .collect();
     let mut advisories = Vec::new();
     let mut diags = Vec::new();
-    for (a, d) in results {
+    let mut entries = Vec::new();
+    for ((a, d), key) in results {
+        if let Some(key) = key {
+            entries.push(memo::Entry::Advisory(key, Box::new((a.clone(), d.clone()))));
+        }
         advisories.extend(a);
         diags.extend(d);
     }
-    (advisories, diags)
+    (advisories, diags, entries)
 }
 
 fn split_error(file: &Path, err: SplitError) -> Diagnostic {

@@ -201,7 +201,12 @@ struct Loaded {
 }
 
 /// Stages 1–4: configuration, discovery, parsing, keys. Fails on any error so far.
-fn load(opts: &BuildOptions, timer: &mut Timer, sources: &mut SourceMap) -> Result<Loaded, Failure> {
+fn load(
+    opts: &BuildOptions,
+    timer: &mut Timer,
+    sources: &mut SourceMap,
+    memo: Option<&emit::memo::Memo>,
+) -> Result<Loaded, Failure> {
     let now = build_time(opts).map_err(|d| fail(vec![d], sources))?;
     let mut loaded = SiteConfig::load(&opts.root, sources).map_err(|d| fail(d, sources))?;
     if let Some(base) = &opts.base_url {
@@ -215,7 +220,7 @@ fn load(opts: &BuildOptions, timer: &mut Timer, sources: &mut SourceMap) -> Resu
     }
     let mut diags = discovered.diags;
     timer.lap("discover");
-    let (parsed, more) = parse_all(&discovered.files, &config);
+    let (parsed, more) = parse_all(&discovered.files, &config, memo);
     diags.extend(more);
     timer.lap("parse");
     let key = pgpkey::load(&opts.root, &config, now);
@@ -246,13 +251,15 @@ struct Prepared {
     site: Site,
     held: Vec<model::Advisory>,
     full_catalog: model::Catalog,
+    /// Parsed advisories for the next build's memo (`serve` only).
+    memo_entries: Vec<emit::memo::Entry>,
     signer: Option<signing::Signer>,
     diags: Vec<Diagnostic>,
     timer: Timer,
     sources: SourceMap,
 }
 
-fn prepare(opts: &BuildOptions) -> Result<Prepared, Failure> {
+fn prepare(opts: &BuildOptions, memo: Option<&emit::memo::Memo>) -> Result<Prepared, Failure> {
     let mut timer = Timer {
         start: Instant::now(),
         timings: Vec::new(),
@@ -266,8 +273,9 @@ fn prepare(opts: &BuildOptions) -> Result<Prepared, Failure> {
         key,
         signer,
         mut diags,
-    } = load(opts, &mut timer, &mut sources)?;
+    } = load(opts, &mut timer, &mut sources, memo)?;
     let full_catalog = parsed.catalog.clone();
+    let memo_entries = parsed.memo_entries;
     let (site, held) = Site::assemble(Parts {
         config,
         build_time: now,
@@ -294,6 +302,7 @@ fn prepare(opts: &BuildOptions) -> Result<Prepared, Failure> {
         site,
         held,
         full_catalog,
+        memo_entries,
         signer,
         diags,
         timer,
@@ -348,7 +357,11 @@ impl Prepared {
             site: self.site,
             report,
             restricted,
-            memo: outcome.memo,
+            memo: {
+                let mut memo = outcome.memo;
+                memo.extend(self.memo_entries);
+                memo
+            },
         })
     }
 }
@@ -374,7 +387,7 @@ pub fn generate_with_memo(opts: &BuildOptions, memo: &emit::memo::Memo) -> Resul
 
 fn generate_inner(opts: &BuildOptions, memo: Option<&emit::memo::Memo>) -> Result<Built, Failure> {
     let sink = emit::MemorySink::default();
-    let rendered = prepare(opts)?.render(opts, &sink, memo)?;
+    let rendered = prepare(opts, memo)?.render(opts, &sink, memo)?;
     Ok(Built {
         site: rendered.site,
         files: sink.into_files(),
@@ -390,9 +403,15 @@ struct Parsed {
     extra_credits: Vec<model::acknowledgments::ExtraCredit>,
     pages: Vec<document::Page>,
     advisories: Vec<model::Advisory>,
+    /// Parsed advisories for the next build's memo (`serve` only).
+    memo_entries: Vec<emit::memo::Entry>,
 }
 
-fn parse_all(files: &[source::SourceFile], config: &SiteConfig) -> (Parsed, Vec<Diagnostic>) {
+fn parse_all(
+    files: &[source::SourceFile],
+    config: &SiteConfig,
+    memo: Option<&emit::memo::Memo>,
+) -> (Parsed, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut catalog = model::Catalog::default();
     let mut extra = Vec::new();
@@ -416,13 +435,15 @@ fn parse_all(files: &[source::SourceFile], config: &SiteConfig) -> (Parsed, Vec<
             SourceKind::Advisory => {}
         }
     }
-    let (advisories, d) = document::parse_advisories(files, &catalog, config.raw_html);
+    let (advisories, d, memo_entries) =
+        document::parse_advisories_memo(files, &catalog, config.raw_html, memo);
     diags.extend(d);
     let parsed = Parsed {
         catalog,
         extra_credits: extra,
         pages,
         advisories,
+        memo_entries,
     };
     (parsed, diags)
 }
@@ -437,7 +458,7 @@ pub fn output_dir(opts: &BuildOptions, config: &SiteConfig) -> PathBuf {
 /// Builds the site: every file goes into a staging folder as it is made, and the folder
 /// replaces the output only when everything succeeded.
 pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
-    let prepared = prepare(opts)?;
+    let prepared = prepare(opts, None)?;
     let config = &prepared.site.config;
     let out = output_dir(opts, config);
     let public = opts.root.join(&config.output_dir);
@@ -478,7 +499,7 @@ fn check_output_dirs(opts: &BuildOptions, out: &Path, public: &Path) -> Result<(
 /// Validates everything `build` would (rendering every file and throwing it away), without
 /// writing, and adds the CSAF recommended tests (6.2.x) as warnings.
 pub fn check(opts: &BuildOptions) -> Result<Report, Failure> {
-    let Rendered { site, mut report, .. } = prepare(opts)?.render(opts, &emit::DiscardSink, None)?;
+    let Rendered { site, mut report, .. } = prepare(opts, None)?.render(opts, &emit::DiscardSink, None)?;
     let recommended: Vec<Diagnostic> = {
         use rayon::prelude::*;
         site.advisories

@@ -7,6 +7,8 @@ use common::{SiteTest, advisory};
 use psirt_site::emit::OutputFile;
 use psirt_site::emit::memo::Memo;
 use psirt_site::{BuildOptions, Built};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 fn opts_for(root: &std::path::Path) -> BuildOptions {
     BuildOptions {
@@ -26,6 +28,32 @@ fn built(r: Result<Built, psirt_site::Failure>) -> Built {
     })
 }
 
+/// The memo for the next build, over this build's output (as `serve` keeps it), with
+/// `marker` appended to every HTML page, so a test can tell reused pages from rendered ones.
+fn next_memo(b: &mut Built, marker: &str) -> Memo {
+    let output: HashMap<String, Vec<u8>> = b
+        .files
+        .iter()
+        .map(|f| {
+            let mut bytes = f.bytes.clone();
+            if f.path.ends_with(".html") {
+                bytes.extend_from_slice(marker.as_bytes());
+            }
+            (f.path.clone(), bytes)
+        })
+        .collect();
+    std::mem::take(&mut b.memo).with_output(Arc::new(output))
+}
+
+fn page(b: &Built, path: &str) -> String {
+    let f = b
+        .files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("no {path}"));
+    String::from_utf8_lossy(&f.bytes).into_owned()
+}
+
 fn assert_same(expected: &[OutputFile], actual: &[OutputFile]) {
     let paths = |files: &[OutputFile]| files.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
     assert_eq!(paths(expected), paths(actual));
@@ -39,17 +67,20 @@ fn reusing_the_demo_site_gives_the_same_files_as_a_fresh_build() {
     let opts = opts_for(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
     let fresh = built(psirt_site::generate(&opts));
     assert!(fresh.memo.is_empty(), "generate keeps no memo");
-    let first = built(psirt_site::generate_with_memo(&opts, &Memo::default()));
+    let mut first = built(psirt_site::generate_with_memo(&opts, &Memo::default()));
     assert_same(&fresh.files, &first.files);
-    // One page and one document (with its signature files) per published advisory.
-    assert_eq!(first.memo.len(), 2 * fresh.report.published);
-    let second = built(psirt_site::generate_with_memo(&opts, &first.memo));
+    // One page and one document (with its signature files) per published advisory, and
+    // every advisory file parsed (the held-back ones too).
+    let published = fresh.report.published;
+    let files = published + fresh.report.held_back.len();
+    assert_eq!(first.memo.counts(), (published, published, files));
+    let second = built(psirt_site::generate_with_memo(&opts, &next_memo(&mut first, "")));
     assert_same(&fresh.files, &second.files);
-    assert_eq!(second.memo.len(), first.memo.len());
+    assert_eq!(second.memo.counts(), (published, published, files));
 }
 
 #[test]
-fn an_edited_advisory_is_rendered_again_and_the_others_reused() {
+fn unchanged_pages_are_reused_and_an_edited_advisory_is_rendered_again() {
     let t = SiteTest::minimal();
     let second = "content/advisories/EX-2026-0002.md";
     t.write(
@@ -57,42 +88,63 @@ fn an_edited_advisory_is_rendered_again_and_the_others_reused() {
         &advisory("EX-2026-0002", "Second advisory", "2026-04-01T09:00:00Z"),
     );
     let opts = opts_for(t.root());
-    let before = built(psirt_site::generate_with_memo(&opts, &Memo::default()));
+    let mut before = built(psirt_site::generate_with_memo(&opts, &Memo::default()));
     t.write(
         second,
         &advisory("EX-2026-0002", "Renamed advisory", "2026-04-01T09:00:00Z"),
     );
-    let after = built(psirt_site::generate_with_memo(&opts, &before.memo));
-    let fresh = built(psirt_site::generate(&opts));
-    assert_same(&fresh.files, &after.files);
-    let page = |b: &Built| {
-        let f = b
-            .files
-            .iter()
-            .find(|f| f.path == "advisories/EX-2026-0002/index.html")
-            .expect("the page of the edited advisory");
-        String::from_utf8_lossy(&f.bytes).into_owned()
-    };
-    assert!(page(&after).contains("Renamed advisory"));
-    assert!(!page(&after).contains("Second advisory"));
-    assert!(page(&before).contains("Second advisory"));
+    let memo = next_memo(&mut before, "<!-- reused -->");
+    let after = built(psirt_site::generate_with_memo(&opts, &memo));
+    let edited = page(&after, "advisories/EX-2026-0002/index.html");
+    assert!(edited.contains("Renamed advisory") && !edited.contains("<!-- reused -->"));
+    let unchanged = page(&after, "advisories/EX-2026-0001/index.html");
+    assert!(
+        unchanged.ends_with("<!-- reused -->"),
+        "the unchanged page comes from the memo"
+    );
+    // Without the marker, the result is exactly a build from scratch.
+    let mut before = built(psirt_site::generate_with_memo(&opts, &Memo::default()));
+    t.write(
+        second,
+        &advisory("EX-2026-0002", "Third title", "2026-04-01T09:00:00Z"),
+    );
+    let after = built(psirt_site::generate_with_memo(&opts, &next_memo(&mut before, "")));
+    assert_same(&built(psirt_site::generate(&opts)).files, &after.files);
 }
 
 #[test]
 fn a_theme_change_renders_every_page_again() {
     let t = SiteTest::minimal();
     let opts = opts_for(t.root());
-    let before = built(psirt_site::generate_with_memo(&opts, &Memo::default()));
+    let mut before = built(psirt_site::generate_with_memo(&opts, &Memo::default()));
     t.write(
         "templates/partials/footer.html",
         "<footer><p>Overridden footer</p></footer>",
     );
-    let after = built(psirt_site::generate_with_memo(&opts, &before.memo));
-    let page = after
-        .files
-        .iter()
-        .find(|f| f.path == "advisories/EX-2026-0001/index.html")
-        .expect("advisory page");
-    assert!(String::from_utf8_lossy(&page.bytes).contains("Overridden footer"));
+    let after = built(psirt_site::generate_with_memo(
+        &opts,
+        &next_memo(&mut before, "<!-- reused -->"),
+    ));
+    let page = page(&after, "advisories/EX-2026-0001/index.html");
+    assert!(page.contains("Overridden footer") && !page.contains("<!-- reused -->"));
+    assert_same(&built(psirt_site::generate(&opts)).files, &after.files);
+}
+
+#[test]
+fn a_catalog_change_reaches_every_advisory() {
+    let t = SiteTest::minimal();
+    let opts = opts_for(t.root());
+    let mut before = built(psirt_site::generate_with_memo(&opts, &Memo::default()));
+    t.write(
+        "content/products.toml",
+        &common::PRODUCTS.replace("Example Widget", "Renamed Widget"),
+    );
+    let after = built(psirt_site::generate_with_memo(
+        &opts,
+        &next_memo(&mut before, "<!-- reused -->"),
+    ));
+    let csaf = page(&after, ".well-known/csaf/white/2026/ex-2026-0001.json");
+    assert!(csaf.contains("Renamed Widget"));
+    assert!(!page(&after, "advisories/EX-2026-0001/index.html").contains("<!-- reused -->"));
     assert_same(&built(psirt_site::generate(&opts)).files, &after.files);
 }

@@ -350,9 +350,9 @@ pub fn advisory_memo(
         )
     })?;
     let key = memo::key(&[&theme.fingerprint, path.as_bytes(), &json]);
-    let made = match memo.pages.get(&key) {
-        Some(bytes) => Made::Reused(OutputFile::new(page_file(&path), bytes.clone())),
-        None => Made::Rendered(render_advisory(theme, &ctx, &path, a)?),
+    let made = match memo.page(&key) {
+        Some(file) if file.path == page_file(&path) => Made::Reused(file),
+        _ => Made::Rendered(render_advisory(theme, &ctx, &path, a)?),
     };
     Ok((made, key))
 }

@@ -1,8 +1,9 @@
-//! Reuse between rebuilds in `serve`: an advisory's page and its CSAF hashes and signature
-//! are reused when what they are made from has not changed.
+//! Reuse between rebuilds in `serve`: a parsed advisory, an advisory's page and its CSAF
+//! hashes and signature are reused when what they are made from has not changed.
 //!
-//! Keys are SHA-256 digests of the exact inputs of the expensive step, not of the source
-//! files, so a dependency cannot be forgotten: a page is keyed by its theme, path and the
+//! Keys are SHA-256 digests of the exact inputs of the expensive step, so a dependency
+//! cannot be forgotten: a parsed advisory is keyed by its file's path and text and the
+//! product catalog (`document::parse_advisory` reads nothing else), a page by its theme, path and the
 //! complete template context (which holds everything the page shows: the advisory, the
 //! site's navigation, the build date, the live-reload flag), and a CSAF document by its own
 //! bytes, folder and signing key. What is skipped on a hit is rendering and minifying the
@@ -12,49 +13,102 @@
 //! depend on an earlier run.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
 use super::OutputFile;
+use crate::diag::Diagnostic;
+use crate::model::Advisory;
 
 /// A SHA-256 digest of a step's inputs.
 pub type Key = [u8; 32];
 
+/// The previous build's output, path → bytes, as `serve` holds it to answer requests.
+pub type Output = Arc<HashMap<String, Vec<u8>>>;
+
 /// What the previous build made; read-only while a build runs (no locks), and replaced by
-/// the entries of the new build when it ends.
+/// the entries of the new build when it ends. Pages and signatures are not copied into
+/// the memo: it names their paths in the previous build's output, which `serve` keeps
+/// anyway, so reuse costs no memory beyond the keys.
 #[derive(Debug, Default)]
 pub struct Memo {
-    /// Page key → the page as written (minified when the site asks for it).
-    pub(crate) pages: HashMap<Key, Vec<u8>>,
-    /// Document key → the hash and signature files of that document.
-    pub(crate) documents: HashMap<Key, Vec<OutputFile>>,
+    /// Page key → the page's path in `output` (as written: minified when asked for).
+    pages: HashMap<Key, String>,
+    /// Document key → the paths of that document's hash and signature files in `output`.
+    documents: HashMap<Key, Vec<String>>,
+    /// Source key → the advisory parsed from it, and what parsing said.
+    advisories: HashMap<Key, Parsed>,
+    output: Output,
 }
+
+/// The result of parsing one advisory file.
+pub type Parsed = (Option<Advisory>, Vec<Diagnostic>);
 
 /// One entry made or reused by a build, for the next build's memo.
 #[derive(Debug)]
 pub enum Entry {
-    Page(Key, Vec<u8>),
-    Document(Key, Vec<OutputFile>),
+    Page(Key, String),
+    Document(Key, Vec<String>),
+    Advisory(Key, Box<Parsed>),
 }
 
 impl Memo {
     pub(crate) fn from_entries(entries: impl IntoIterator<Item = Entry>) -> Self {
         let mut memo = Memo::default();
-        for e in entries {
-            match e {
-                Entry::Page(k, bytes) => {
-                    memo.pages.insert(k, bytes);
-                }
-                Entry::Document(k, files) => {
-                    memo.documents.insert(k, files);
-                }
-            }
-        }
+        memo.extend(entries);
         memo
     }
 
+    /// Adds entries made in another stage of the same build.
+    pub(crate) fn extend(&mut self, entries: impl IntoIterator<Item = Entry>) {
+        for e in entries {
+            match e {
+                Entry::Page(k, path) => {
+                    self.pages.insert(k, path);
+                }
+                Entry::Document(k, paths) => {
+                    self.documents.insert(k, paths);
+                }
+                Entry::Advisory(k, parsed) => {
+                    self.advisories.insert(k, *parsed);
+                }
+            }
+        }
+    }
+
+    /// The memo for the next build: these entries over the output they point into (the
+    /// output this memo's build produced).
+    pub fn with_output(mut self, output: Output) -> Self {
+        self.output = output;
+        self
+    }
+
+    pub(crate) fn page(&self, key: &Key) -> Option<OutputFile> {
+        let path = self.pages.get(key)?;
+        let bytes = self.output.get(path)?;
+        Some(OutputFile::new(path.clone(), bytes.clone()))
+    }
+
+    pub(crate) fn document_files(&self, key: &Key) -> Option<Vec<OutputFile>> {
+        let paths = self.documents.get(key)?;
+        paths
+            .iter()
+            .map(|p| Some(OutputFile::new(p.clone(), self.output.get(p)?.clone())))
+            .collect()
+    }
+
+    pub(crate) fn advisory(&self, key: &Key) -> Option<&Parsed> {
+        self.advisories.get(key)
+    }
+
+    /// How many pages, documents and parsed advisories it holds.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        (self.pages.len(), self.documents.len(), self.advisories.len())
+    }
+
     pub fn len(&self) -> usize {
-        self.pages.len() + self.documents.len()
+        self.pages.len() + self.documents.len() + self.advisories.len()
     }
 
     pub fn is_empty(&self) -> bool {

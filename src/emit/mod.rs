@@ -262,7 +262,7 @@ impl Emitter<'_> {
                     html::Made::Rendered(page) => self.finish(page)?,
                     html::Made::Reused(page) => page,
                 };
-                entries.push(memo::Entry::Page(key, page.bytes.clone()));
+                entries.push(memo::Entry::Page(key, page.path.clone()));
                 self.put(page)?
             }
         };

@@ -339,7 +339,7 @@ mod tests {
 
     fn site(paths: &[&str]) -> Files {
         Files {
-            map: paths.iter().map(|p| (p.to_string(), Vec::new())).collect(),
+            map: std::sync::Arc::new(paths.iter().map(|p| (p.to_string(), Vec::new())).collect()),
             good: true,
         }
     }

@@ -52,7 +52,8 @@ impl ServeOptions {
 /// One build's output: output path (`/`-separated, no leading slash) → bytes.
 #[derive(Debug, Default)]
 struct Files {
-    map: HashMap<String, Vec<u8>>,
+    /// Shared with the memo of the next rebuild, which reuses unchanged files from it.
+    map: Arc<HashMap<String, Vec<u8>>>,
     /// False until the first build succeeds: then there is no site to fall back on.
     good: bool,
 }
@@ -88,21 +89,14 @@ impl Shared {
     }
 
     /// Runs one build and publishes the result; called by one thread at a time. Every
-    /// stage runs again, but pages and CSAF documents whose inputs are unchanged are taken
-    /// from the previous build (`emit::memo`).
+    /// stage runs again, but advisories, pages and CSAF signatures whose inputs are
+    /// unchanged are taken from the previous good build (`emit::memo`).
     fn rebuild(&self) {
         let start = Instant::now();
         let mut memo = self.memo.lock().unwrap_or_else(PoisonError::into_inner);
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             crate::generate_with_memo(&self.build, &memo)
         }));
-        let result = result.map(|r| {
-            r.map(|mut built| {
-                *memo = std::mem::take(&mut built.memo);
-                built
-            })
-        });
-        drop(memo);
         let result = result.unwrap_or_else(|_| {
             Err(Failure {
                 diagnostics: vec![Diagnostic::error(
@@ -114,9 +108,15 @@ impl Shared {
         });
         let secs = start.elapsed().as_secs_f64();
         let (site, error) = match result {
-            Ok(built) => (Some(Arc::new(report_success(built, secs))), None),
+            Ok(mut built) => {
+                let next = std::mem::take(&mut built.memo);
+                let files = report_success(built, secs);
+                *memo = next.with_output(files.map.clone());
+                (Some(Arc::new(files)), None)
+            }
             Err(failure) => (None, Some(report_failure(&failure))),
         };
+        drop(memo);
         let mut state = self.lock();
         if let Some(site) = site {
             state.site = site;
@@ -143,7 +143,7 @@ fn report_success(built: Built, secs: f64) -> Files {
         report.held_back.len(),
         report.files
     );
-    let map = built.files.into_iter().map(|f| (f.path, f.bytes)).collect();
+    let map = Arc::new(built.files.into_iter().map(|f| (f.path, f.bytes)).collect());
     Files { map, good: true }
 }
 

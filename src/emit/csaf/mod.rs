@@ -147,9 +147,9 @@ fn document_files(
         let fingerprint = signer.map(Signer::fingerprint).unwrap_or_default();
         memo::key(&[path.as_bytes(), fingerprint.as_bytes(), &bytes])
     });
-    let reused = key.and_then(|k| Some((k, memo?.documents.get(&k)?.clone())));
+    let reused = key.and_then(|k| memo?.document_files(&k));
     let mut files = match reused {
-        Some((_, files)) => files,
+        Some(files) => files,
         None => {
             validate::validate(json, &a.source)?;
             let name = file_name(a.id.as_str());
@@ -164,7 +164,7 @@ fn document_files(
             files
         }
     };
-    let entry = key.map(|k| memo::Entry::Document(k, files.clone()));
+    let entry = key.map(|k| memo::Entry::Document(k, files.iter().map(|f| f.path.clone()).collect()));
     files.push(OutputFile::new(path, bytes));
     let emitted = Emitted {
         relative: relative_path(a),
