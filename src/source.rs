@@ -60,7 +60,7 @@ pub fn discover(root: &Path) -> Discovered {
     let mut found = Vec::new();
     for entry in WalkDir::new(&content).sort_by_file_name().follow_links(false) {
         match entry {
-            Ok(e) => match classify(root, &canonical_root, e.path(), e.path_is_symlink()) {
+            Ok(e) => match classify(root, &canonical_root, &e) {
                 Ok(Some(item)) => found.push(item),
                 Ok(None) => {}
                 Err(d) => diags.push(d),
@@ -99,9 +99,9 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
 fn classify(
     root: &Path,
     canonical_root: &Path,
-    path: &Path,
-    is_symlink: bool,
+    entry: &walkdir::DirEntry,
 ) -> Result<Option<(SourceKind, PathBuf)>, Diagnostic> {
+    let (path, is_symlink) = (entry.path(), entry.path_is_symlink());
     let rel = relative(root, path);
     let hidden = rel
         .components()
@@ -122,7 +122,13 @@ fn classify(
             .help("copy the file into content/ instead of linking to it"));
         }
     }
-    if !path.is_file() {
+    // The walk's own file type saves a `stat` per file; a link's target needs one.
+    let is_file = if is_symlink {
+        path.is_file()
+    } else {
+        entry.file_type().is_file()
+    };
+    if !is_file {
         return Ok(None);
     }
     let under_content = rel.strip_prefix(CONTENT_DIR).unwrap_or(&rel);

@@ -123,9 +123,17 @@ fn serialize(site: &Site, value: &serde_json::Value) -> Vec<u8> {
 
 /// `<hex>  <file name>\n`, the format `sha256sum -c` reads (CSAF 2.0 §7.1.18).
 pub fn hash_file<D: Digest>(bytes: &[u8], name: &str) -> Vec<u8> {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = D::digest(bytes);
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{hex}  {name}\n").into_bytes()
+    let mut out = Vec::with_capacity(digest.len() * 2 + name.len() + 3);
+    for b in digest.iter() {
+        out.push(HEX[usize::from(b >> 4)]);
+        out.push(HEX[usize::from(b & 0xf)]);
+    }
+    out.extend_from_slice(b"  ");
+    out.extend_from_slice(name.as_bytes());
+    out.push(b'\n');
+    out
 }
 
 /// A document with its hashes and signature, below `tlp_dir` (e.g. `.well-known/csaf/white`).
@@ -260,6 +268,14 @@ pub fn check_provider_cli(dir: &std::path::Path) -> std::process::ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hash_files_are_what_sha256sum_reads() {
+        assert_eq!(
+            String::from_utf8(hash_file::<Sha256>(b"abc", "x.json")).expect("ASCII"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  x.json\n"
+        );
+    }
 
     #[test]
     fn file_names_follow_section_5_1() {
