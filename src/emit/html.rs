@@ -108,9 +108,11 @@ fn summary_with_card(site: &Site, theme: &Theme, a: &Advisory) -> Result<tera::V
         .map_err(|e| crate::theme::template_error(&e, what))?;
     let what = format!("rendering the list card of {} ({})", a.id, a.source.display());
     let card = theme.render("partials/advisory_card.html", &CardContext { a: &view }, &what)?;
-    let Some(mut map) = view.into_map() else {
-        unreachable!("an AdvisoryView serializes to a map")
-    };
+    if !view.is_map() {
+        let msg = format!("{what}: the advisory's summary is not a map (a psirt-site bug)");
+        return Err(Diagnostic::error(crate::diag::Code::Output, msg));
+    }
+    let mut map = view.into_map().unwrap_or_default();
     map.insert("card".into(), tera::Value::safe_string(&card));
     Ok(tera::Value::from(map))
 }

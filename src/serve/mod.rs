@@ -5,6 +5,7 @@
 //! A failed build keeps the last good site online and adds an error overlay to its HTML.
 //! The threads are fixed: one accepting requests, the file watcher's (which also runs the
 //! rebuilds, one at a time), and at most [`MAX_POLLS`] parked live-reload requests.
+//! Rebuilds reuse the last good build's unchanged work (`emit::memo`).
 
 mod http;
 mod watch;
