@@ -351,7 +351,9 @@ pub fn advisory_memo(
             format!("cannot serialize the page of {}: {e}", a.id),
         )
     })?;
-    let key = memo::key(&[&theme.fingerprint, path.as_bytes(), &json]);
+    // Pages are kept as written, so whether they were minified is part of the key too.
+    let minified = [u8::from(site.config.minify)];
+    let key = memo::key(&[&theme.fingerprint, &minified, path.as_bytes(), &json]);
     let made = match memo.page(&key) {
         Some(file) if file.path == page_file(&path) => Made::Reused(file),
         _ => Made::Rendered(render_advisory(theme, &ctx, &path, a)?),
