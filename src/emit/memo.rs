@@ -2,15 +2,16 @@
 //! hashes and signature are reused when what they are made from has not changed.
 //!
 //! Keys are SHA-256 digests of the exact inputs of the expensive step, so a dependency
-//! cannot be forgotten: a parsed advisory is keyed by its file's path and text and the
-//! product catalog (`document::parse_advisory` reads nothing else), a page by its theme, path and the
-//! complete template context (which holds everything the page shows: the advisory, the
-//! site's navigation, the build date, the live-reload flag), and a CSAF document by its own
-//! bytes, folder and signing key. What is skipped on a hit is rendering and minifying the
-//! page, and validating, hashing and signing the document; the inputs themselves are still
-//! computed, which is cheap. The memo holds only the entries the last build used, so it
-//! never grows beyond one site. `build` and `check` never use it: their output must not
-//! depend on an earlier run.
+//! cannot be forgotten: a parsed advisory is keyed by its file's path and text, the product
+//! catalog and the `raw_html` flag (`document::parse_advisory` reads nothing else); a page
+//! by its theme, whether pages are minified, its path and its complete template context
+//! (which holds everything the page shows: the advisory, the site's navigation, the build
+//! date, the live-reload flag); a CSAF document by its own bytes, folder and signing key.
+//! What is skipped on a hit is parsing, rendering and minifying the page, and validating,
+//! hashing and signing the document; the keys' inputs themselves are still computed, which
+//! is cheaper. The memo holds only the entries the last build used, so it never grows
+//! beyond one site. `build` and `check` never use it: their output must not depend on an
+//! earlier run.
 
 use std::collections::HashMap;
 use std::sync::Arc;
