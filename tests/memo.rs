@@ -156,7 +156,10 @@ fn turning_minification_off_renders_every_page_again() {
     let mut before = built(psirt_site::generate_with_memo(&opts, &Memo::default()));
     let site_toml = common::SITE_TOML.replacen("\n", "\nminify = false\n", 1);
     t.write("site.toml", &site_toml);
-    let after = built(psirt_site::generate_with_memo(&opts, &next_memo(&mut before, "<!-- reused -->")));
+    let after = built(psirt_site::generate_with_memo(
+        &opts,
+        &next_memo(&mut before, "<!-- reused -->"),
+    ));
     assert!(!page(&after, "advisories/EX-2026-0001/index.html").contains("<!-- reused -->"));
     assert_same(&built(psirt_site::generate(&opts)).files, &after.files);
 }
