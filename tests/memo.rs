@@ -163,3 +163,19 @@ fn turning_minification_off_renders_every_page_again() {
     assert!(!page(&after, "advisories/EX-2026-0001/index.html").contains("<!-- reused -->"));
     assert_same(&built(psirt_site::generate(&opts)).files, &after.files);
 }
+
+#[test]
+fn a_changed_site_toml_reaches_every_csaf_document() {
+    let t = SiteTest::minimal();
+    let opts = opts_for(t.root());
+    let mut before = built(psirt_site::generate_with_memo(&opts, &Memo::default()));
+    let site_toml = common::SITE_TOML.replace("Example Corp PSIRT", "Renamed Corp PSIRT");
+    t.write("site.toml", &site_toml);
+    let after = built(psirt_site::generate_with_memo(
+        &opts,
+        &next_memo(&mut before, "<!-- reused -->"),
+    ));
+    let csaf = page(&after, ".well-known/csaf/white/2026/ex-2026-0001.json");
+    assert!(csaf.contains("Renamed Corp PSIRT"), "{csaf}");
+    assert_same(&built(psirt_site::generate(&opts)).files, &after.files);
+}

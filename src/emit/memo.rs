@@ -6,12 +6,13 @@
 //! catalog and the `raw_html` flag (`document::parse_advisory` reads nothing else); a page
 //! by its theme, whether pages are minified, its path and its complete template context
 //! (which holds everything the page shows: the advisory, the site's navigation, the build
-//! date, the live-reload flag); a CSAF document by its own bytes, folder and signing key.
-//! What is skipped on a hit is parsing, rendering and minifying the page, and validating,
-//! hashing and signing the document; the keys' inputs themselves are still computed, which
-//! is cheaper. The memo holds only the entries the last build used, so it never grows
-//! beyond one site. `build` and `check` never use it: their output must not depend on an
-//! earlier run.
+//! date, the live-reload flag); a CSAF document by everything `to_csaf` reads (the
+//! advisory, `site.toml`, the catalog, the version; see `csaf::memo_context`), its folder
+//! and the signing key. What is skipped on a hit is parsing; rendering and minifying the
+//! page; making, validating, hashing and signing the document. A page's context is still
+//! built to compute its key, which is cheaper than rendering it. The memo holds only the
+//! entries the last build used, so it never grows beyond one site. `build` and `check`
+//! never use it: their output must not depend on an earlier run.
 
 use std::collections::HashMap;
 use std::sync::Arc;

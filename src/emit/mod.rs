@@ -220,11 +220,13 @@ impl Emitter<'_> {
     /// Each advisory's page and CSAF files; the CSAF summaries for the provider files, and
     /// the memo entries for the next build.
     fn per_advisory(&self) -> Result<AllAdvisories, Vec<Diagnostic>> {
+        let csaf_context = self.memo.map(|_| csaf::memo_context(self.site));
+        let csaf_memo = self.memo.zip(csaf_context.as_ref());
         let results: Vec<Result<PerAdvisory, Vec<Diagnostic>>> = self
             .site
             .advisories
             .par_iter()
-            .map(|a| self.one_advisory(a))
+            .map(|a| self.one_advisory(a, csaf_memo))
             .collect();
         let mut paths = Vec::new();
         let mut documents = Vec::new();
@@ -251,7 +253,11 @@ impl Emitter<'_> {
         }
     }
 
-    fn one_advisory(&self, a: &crate::model::Advisory) -> Result<PerAdvisory, Vec<Diagnostic>> {
+    fn one_advisory(
+        &self,
+        a: &crate::model::Advisory,
+        csaf_memo: Option<csaf::MemoUse<'_>>,
+    ) -> Result<PerAdvisory, Vec<Diagnostic>> {
         let (site, theme, opts) = (self.site, self.theme, self.opts);
         let mut entries = Vec::new();
         let page_path = match self.memo {
@@ -267,7 +273,7 @@ impl Emitter<'_> {
             }
         };
         let mut paths = vec![page_path];
-        let document = match csaf::advisory_files(site, a, self.signer, self.memo)? {
+        let document = match csaf::advisory_files(site, a, self.signer, csaf_memo)? {
             Some(document) => {
                 paths.extend(self.deliver_all(document.files)?);
                 entries.extend(document.memo);

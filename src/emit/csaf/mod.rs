@@ -136,44 +136,47 @@ pub fn hash_file<D: Digest>(bytes: &[u8], name: &str) -> Vec<u8> {
     out
 }
 
+/// What every document's memo key has in common: [`document::to_csaf`] reads only the
+/// advisory, `site.toml`, the product catalog and psirt-site's version.
+pub fn memo_context(site: &Site) -> memo::Key {
+    let config = format!("{:?}", site.config);
+    let catalog = format!("{:?}", site.catalog);
+    let version = env!("CARGO_PKG_VERSION");
+    memo::key(&[config.as_bytes(), catalog.as_bytes(), version.as_bytes()])
+}
+
+/// The previous build's memo, and this build's [`memo_context`].
+pub type MemoUse<'a> = (&'a Memo, &'a memo::Key);
+
 /// A document with its hashes and signature, below `tlp_dir` (e.g. `.well-known/csaf/white`).
-/// With a memo (serve), a document whose bytes are unchanged is not validated, hashed and
-/// signed again: its files come from the memo, and the entry is returned for the next.
+/// With a memo (serve), a document whose inputs are unchanged (the advisory, everything in
+/// [`memo_context`], the folder and the signing key) is not made, validated, hashed and
+/// signed again: its files come from the previous output.
 fn document_files(
     site: &Site,
     a: &Advisory,
     signer: Option<&Signer>,
     tlp_dir: &str,
     catalog: &crate::model::Catalog,
-    memo: Option<&Memo>,
+    memo: Option<MemoUse<'_>>,
 ) -> Result<Document, Vec<Diagnostic>> {
-    let mut json = csaf_json_with(site, a, catalog);
-    sort_keys(&mut json);
-    let bytes = serialize(site, &json);
     let path = format!("{tlp_dir}/{}", relative_path(a));
-    let key = memo.map(|_| {
+    let key = memo.map(|(_, context)| {
         let fingerprint = signer.map(Signer::fingerprint).unwrap_or_default();
-        memo::key(&[path.as_bytes(), fingerprint.as_bytes(), &bytes])
+        let advisory = format!("{a:?}");
+        memo::key(&[
+            context,
+            path.as_bytes(),
+            fingerprint.as_bytes(),
+            advisory.as_bytes(),
+        ])
     });
-    let reused = key.and_then(|k| memo?.document_files(&k));
-    let mut files = match reused {
+    let reused = key.and_then(|k| memo?.0.document_files(&k));
+    let files = match reused {
         Some(files) => files,
-        None => {
-            validate::validate(json, &a.source)?;
-            let name = file_name(a.id.as_str());
-            let mut files = vec![
-                OutputFile::new(format!("{path}.sha256"), hash_file::<Sha256>(&bytes, &name)),
-                OutputFile::new(format!("{path}.sha512"), hash_file::<Sha512>(&bytes, &name)),
-            ];
-            if let Some(s) = signer {
-                let sig = s.detached(&bytes).map_err(|d| vec![d])?;
-                files.push(OutputFile::new(format!("{path}.asc"), sig));
-            }
-            files
-        }
+        None => new_document_files(site, a, signer, &path, catalog)?,
     };
     let entry = key.map(|k| memo::Entry::Document(k, files.iter().map(|f| f.path.clone()).collect()));
-    files.push(OutputFile::new(path, bytes));
     let emitted = Emitted {
         relative: relative_path(a),
         id: a.id.to_string(),
@@ -196,6 +199,31 @@ pub struct Document {
     pub memo: Option<memo::Entry>,
 }
 
+/// The document (last), its hashes and its signature, made and validated.
+fn new_document_files(
+    site: &Site,
+    a: &Advisory,
+    signer: Option<&Signer>,
+    path: &str,
+    catalog: &crate::model::Catalog,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let mut json = csaf_json_with(site, a, catalog);
+    sort_keys(&mut json);
+    let bytes = serialize(site, &json);
+    validate::validate(json, &a.source)?;
+    let name = file_name(a.id.as_str());
+    let mut files = vec![
+        OutputFile::new(format!("{path}.sha256"), hash_file::<Sha256>(&bytes, &name)),
+        OutputFile::new(format!("{path}.sha512"), hash_file::<Sha512>(&bytes, &name)),
+    ];
+    if let Some(s) = signer {
+        let sig = s.detached(&bytes).map_err(|d| vec![d])?;
+        files.push(OutputFile::new(format!("{path}.asc"), sig));
+    }
+    files.push(OutputFile::new(path, bytes));
+    Ok(files)
+}
+
 /// A released advisory's CSAF document with hashes and signature, and what the provider
 /// files (index, changes, ROLIE feed) say of it; `None` for advisories held back. The
 /// provider files themselves come from [`provider::files`] once every document is made.
@@ -203,7 +231,7 @@ pub fn advisory_files(
     site: &Site,
     a: &Advisory,
     signer: Option<&Signer>,
-    memo: Option<&Memo>,
+    memo: Option<MemoUse<'_>>,
 ) -> Result<Option<Document>, Vec<Diagnostic>> {
     if crate::site::hold_reason(a, site.build_time).is_some() {
         return Ok(None);
