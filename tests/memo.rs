@@ -93,13 +93,13 @@ fn unchanged_pages_are_reused_and_an_edited_advisory_is_rendered_again() {
         second,
         &advisory("EX-2026-0002", "Renamed advisory", "2026-04-01T09:00:00Z"),
     );
-    let memo = next_memo(&mut before, "<!-- reused -->");
+    let memo = next_memo(&mut before, REUSED);
     let after = built(psirt_site::generate_with_memo(&opts, &memo));
     let edited = page(&after, "advisories/EX-2026-0002/index.html");
-    assert!(edited.contains("Renamed advisory") && !edited.contains("<!-- reused -->"));
+    assert!(edited.contains("Renamed advisory") && !edited.contains(REUSED));
     let unchanged = page(&after, "advisories/EX-2026-0001/index.html");
     assert!(
-        unchanged.ends_with("<!-- reused -->"),
+        unchanged.ends_with(REUSED),
         "the unchanged page comes from the memo"
     );
     // Without the marker, the result is exactly a build from scratch.
@@ -112,70 +112,67 @@ fn unchanged_pages_are_reused_and_an_edited_advisory_is_rendered_again() {
     assert_same(&built(psirt_site::generate(&opts)).files, &after.files);
 }
 
-#[test]
-fn a_theme_change_renders_every_page_again() {
+const REUSED: &str = "<!-- reused -->";
+
+/// For a change that concerns every page and document: builds the minimal site, applies
+/// `change`, rebuilds with the memo (reused pages marked), checks that the rebuild equals a
+/// build from scratch (so nothing was reused), and returns it.
+fn rebuild_after_site_wide(change: impl FnOnce(&SiteTest)) -> Built {
     let t = SiteTest::minimal();
     let opts = opts_for(t.root());
     let mut before = built(psirt_site::generate_with_memo(&opts, &Memo::default()));
-    t.write(
-        "templates/partials/footer.html",
-        "<footer><p>Overridden footer</p></footer>",
-    );
+    change(&t);
     let after = built(psirt_site::generate_with_memo(
         &opts,
-        &next_memo(&mut before, "<!-- reused -->"),
+        &next_memo(&mut before, REUSED),
     ));
-    let page = page(&after, "advisories/EX-2026-0001/index.html");
-    assert!(page.contains("Overridden footer") && !page.contains("<!-- reused -->"));
+    assert!(!page(&after, "advisories/EX-2026-0001/index.html").contains(REUSED));
     assert_same(&built(psirt_site::generate(&opts)).files, &after.files);
+    after
+}
+
+#[test]
+fn a_theme_change_renders_every_page_again() {
+    let after = rebuild_after_site_wide(|t| {
+        t.write(
+            "templates/partials/footer.html",
+            "<footer><p>Overridden footer</p></footer>",
+        );
+    });
+    assert!(page(&after, "advisories/EX-2026-0001/index.html").contains("Overridden footer"));
 }
 
 #[test]
 fn a_catalog_change_reaches_every_advisory() {
-    let t = SiteTest::minimal();
-    let opts = opts_for(t.root());
-    let mut before = built(psirt_site::generate_with_memo(&opts, &Memo::default()));
-    t.write(
-        "content/products.toml",
-        &common::PRODUCTS.replace("Example Widget", "Renamed Widget"),
-    );
-    let after = built(psirt_site::generate_with_memo(
-        &opts,
-        &next_memo(&mut before, "<!-- reused -->"),
-    ));
+    let after = rebuild_after_site_wide(|t| {
+        t.write(
+            "content/products.toml",
+            &common::PRODUCTS.replace("Example Widget", "Renamed Widget"),
+        );
+    });
     let csaf = page(&after, ".well-known/csaf/white/2026/ex-2026-0001.json");
-    assert!(csaf.contains("Renamed Widget"));
-    assert!(!page(&after, "advisories/EX-2026-0001/index.html").contains("<!-- reused -->"));
-    assert_same(&built(psirt_site::generate(&opts)).files, &after.files);
+    assert!(csaf.contains("Renamed Widget"), "{csaf}");
 }
 
 #[test]
 fn turning_minification_off_renders_every_page_again() {
-    let t = SiteTest::minimal();
-    let opts = opts_for(t.root());
-    let mut before = built(psirt_site::generate_with_memo(&opts, &Memo::default()));
-    let site_toml = common::SITE_TOML.replacen("\n", "\nminify = false\n", 1);
-    t.write("site.toml", &site_toml);
-    let after = built(psirt_site::generate_with_memo(
-        &opts,
-        &next_memo(&mut before, "<!-- reused -->"),
-    ));
-    assert!(!page(&after, "advisories/EX-2026-0001/index.html").contains("<!-- reused -->"));
-    assert_same(&built(psirt_site::generate(&opts)).files, &after.files);
+    let after = rebuild_after_site_wide(|t| {
+        t.write(
+            "site.toml",
+            &common::SITE_TOML.replacen("\n", "\nminify = false\n", 1),
+        );
+    });
+    assert!(page(&after, "index.html").contains("\n"), "not minified");
 }
 
 #[test]
 fn a_changed_site_toml_reaches_every_csaf_document() {
-    let t = SiteTest::minimal();
-    let opts = opts_for(t.root());
-    let mut before = built(psirt_site::generate_with_memo(&opts, &Memo::default()));
-    let site_toml = common::SITE_TOML.replace("Example Corp PSIRT", "Renamed Corp PSIRT");
-    t.write("site.toml", &site_toml);
-    let after = built(psirt_site::generate_with_memo(
-        &opts,
-        &next_memo(&mut before, "<!-- reused -->"),
-    ));
+    let after = rebuild_after_site_wide(|t| {
+        t.write(
+            "site.toml",
+            &common::SITE_TOML.replace("Example Corp PSIRT", "Renamed Corp PSIRT"),
+        );
+    });
     let csaf = page(&after, ".well-known/csaf/white/2026/ex-2026-0001.json");
     assert!(csaf.contains("Renamed Corp PSIRT"), "{csaf}");
-    assert_same(&built(psirt_site::generate(&opts)).files, &after.files);
 }
