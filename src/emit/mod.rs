@@ -208,8 +208,11 @@ impl Emitter<'_> {
         if !diags.is_empty() {
             return Err(diags);
         }
-        let mut last = csaf::provider::listings(&paths, &site.config.title);
-        last.extend(hosting::emit(&paths));
+        let (mut last, hosting) = rayon::join(
+            || csaf::provider::listings(&paths, &site.config.title),
+            || hosting::emit(&paths),
+        );
+        last.extend(hosting);
         paths.extend(self.deliver_all(last)?);
         paths.par_sort_unstable();
         check_unique(&paths)?;
