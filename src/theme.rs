@@ -164,6 +164,24 @@ impl Theme {
             .map_err(|e| template_error(&e, &format!("{what} with template {template}")))
     }
 
+    /// As [`Theme::render`], into a buffer of `capacity` bytes: for pages of megabytes, a
+    /// buffer grown by doubling would briefly hold the page two or three times over.
+    /// Capacity that is never written costs no memory.
+    pub fn render_sized(
+        &self,
+        template: &str,
+        context: &impl Serialize,
+        what: &str,
+        capacity: usize,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let ctx = Context::from_serialize(context).map_err(|e| template_error(&e, what))?;
+        let mut out = Vec::with_capacity(capacity);
+        self.tera
+            .render_to(template, &ctx, &mut out)
+            .map_err(|e| template_error(&e, &format!("{what} with template {template}")))?;
+        Ok(out)
+    }
+
     /// The built-in templates' names (without prefix), for `theme eject --list`.
     pub fn builtin_template_names() -> Vec<String> {
         Builtin::iter()

@@ -301,7 +301,12 @@ fn feeds_context(site: &Site, opts: EmitOptions, feeds: &[Feed<'_>]) -> FeedsCon
 
 /// One RSS file.
 fn write(site: &Site, feed: &Feed<'_>) -> Result<OutputFile, Diagnostic> {
-    match channel(site, feed, feed.items(site)).pretty_write_to(Vec::new(), b' ', 2) {
+    let items = feed.items(site);
+    // Room for the whole feed up front (an item is well under 2 KB of XML): growing the
+    // buffer by doubling would hold up to three copies of a 12 MB feed at once. Capacity
+    // that is never written costs no memory.
+    let buffer = Vec::with_capacity(4096 + 2048 * items.len());
+    match channel(site, feed, items).pretty_write_to(buffer, b' ', 2) {
         Ok(mut bytes) => {
             bytes.push(b'\n');
             Ok(OutputFile::new(feed.path.clone(), bytes))

@@ -60,6 +60,20 @@ pub fn page<C: Serialize>(
     Ok(OutputFile::new(page_file(path), html))
 }
 
+/// As [`page`], for a page that lists `cards` advisory cards: the buffer is sized for them
+/// up front (a card is well under 2 KB), so a list of thousands is not copied as it grows.
+fn list_page<C: Serialize>(
+    theme: &Theme,
+    template: &str,
+    ctx: &C,
+    path: &str,
+    what: &str,
+    cards: usize,
+) -> Result<OutputFile, Diagnostic> {
+    let html = theme.render_sized(template, ctx, what, 64 * 1024 + 2048 * cards)?;
+    Ok(OutputFile::new(page_file(path), html))
+}
+
 /// The file of a page path: a folder path gets `index.html`.
 fn page_file(path: &str) -> String {
     if path.is_empty() || path.ends_with('/') {
@@ -300,13 +314,8 @@ impl Lists<'_> {
             severities,
             total,
         };
-        page(
-            theme,
-            "advisories.html",
-            &ctx,
-            &filter.path(),
-            "rendering the advisory index",
-        )
+        let what = "rendering the advisory index";
+        list_page(theme, "advisories.html", &ctx, &filter.path(), what, total)
     }
 }
 
@@ -464,7 +473,8 @@ impl Lists<'_> {
             advisories: self.summaries.of(site.advisories_for(&p.id)),
         };
         let what = format!("rendering product {}", p.id);
-        page(self.theme, "product.html", &ctx, &path, &what)
+        let cards = ctx.advisories.len();
+        list_page(self.theme, "product.html", &ctx, &path, &what, cards)
     }
 }
 
