@@ -107,7 +107,7 @@ pub struct StageTiming {
 }
 
 impl StageTiming {
-    pub(crate) fn now(stage: &'static str, elapsed: Duration) -> Self {
+    fn now(stage: &'static str, elapsed: Duration) -> Self {
         StageTiming {
             stage,
             elapsed,
@@ -168,14 +168,24 @@ pub struct Built {
     pub memo: emit::memo::Memo,
 }
 
-struct Timer {
+/// Times stages (and the steps of `emit`): each lap records how long since the last one,
+/// with the memory at its end, and reports the stage to the progress display.
+pub(crate) struct Timer {
     start: Instant,
-    timings: Vec<StageTiming>,
+    pub(crate) timings: Vec<StageTiming>,
     progress: Progress,
 }
 
 impl Timer {
-    fn lap(&mut self, stage: &'static str) {
+    pub(crate) fn new(progress: Progress) -> Self {
+        Timer {
+            start: Instant::now(),
+            timings: Vec::new(),
+            progress,
+        }
+    }
+
+    pub(crate) fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
         self.timings.push(StageTiming::now(stage, now - self.start));
         self.start = now;
@@ -260,11 +270,7 @@ struct Prepared {
 }
 
 fn prepare(opts: &BuildOptions, memo: Option<&emit::memo::Memo>) -> Result<Prepared, Failure> {
-    let mut timer = Timer {
-        start: Instant::now(),
-        timings: Vec::new(),
-        progress: opts.progress.clone(),
-    };
+    let mut timer = Timer::new(opts.progress.clone());
     let mut sources = SourceMap::default();
     let Loaded {
         now,

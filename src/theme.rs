@@ -59,6 +59,10 @@ fn builtin_layer() -> Layer {
     layer
 }
 
+fn render_error(e: &tera::Error, what: &str, template: &str) -> Diagnostic {
+    template_error(e, &format!("{what} with template {template}"))
+}
+
 /// Reads `dir/templates/**` and `dir/static/**` from disk.
 fn disk_layer(dir: &Path, prefix: &str) -> Result<Layer, Vec<Diagnostic>> {
     let mut layer = Layer::default();
@@ -161,7 +165,7 @@ impl Theme {
         let ctx = Context::from_serialize(context).map_err(|e| template_error(&e, what))?;
         self.tera
             .render(template, &ctx)
-            .map_err(|e| template_error(&e, &format!("{what} with template {template}")))
+            .map_err(|e| render_error(&e, what, template))
     }
 
     /// As [`Theme::render`], into a buffer of `capacity` bytes: for pages of megabytes, a
@@ -178,7 +182,7 @@ impl Theme {
         let mut out = Vec::with_capacity(capacity);
         self.tera
             .render_to(template, &ctx, &mut out)
-            .map_err(|e| template_error(&e, &format!("{what} with template {template}")))?;
+            .map_err(|e| render_error(&e, what, template))?;
         Ok(out)
     }
 

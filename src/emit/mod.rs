@@ -105,20 +105,6 @@ struct AllAdvisories {
     entries: Vec<memo::Entry>,
 }
 
-/// Times the steps of [`Emitter::run`] for `--timings`.
-struct Laps {
-    start: std::time::Instant,
-    laps: Vec<crate::StageTiming>,
-}
-
-impl Laps {
-    fn lap(&mut self, step: &'static str) {
-        let now = std::time::Instant::now();
-        self.laps.push(crate::StageTiming::now(step, now - self.start));
-        self.start = now;
-    }
-}
-
 /// The emit stage: every file any emitter makes is checked, minified when it is HTML and
 /// the site asks for it, and handed to `sink`.
 pub struct Emitter<'a> {
@@ -144,20 +130,18 @@ pub struct Outcome {
 impl Emitter<'_> {
     /// Runs every emitter.
     pub fn run(&self) -> Outcome {
-        let mut laps = Laps {
-            start: std::time::Instant::now(),
-            laps: Vec::new(),
-        };
+        // No progress reports for the steps: the progress display shows stages.
+        let mut laps = crate::Timer::new(crate::Progress::default());
         let mut entries = Vec::new();
         let delivered = self.run_steps(&mut laps, &mut entries);
         Outcome {
             delivered,
-            steps: laps.laps,
+            steps: laps.timings,
             memo: memo::Memo::from_entries(entries),
         }
     }
 
-    fn run_steps(&self, laps: &mut Laps, entries: &mut Vec<memo::Entry>) -> Delivered {
+    fn run_steps(&self, laps: &mut crate::Timer, entries: &mut Vec<memo::Entry>) -> Delivered {
         let (site, theme, opts) = (self.site, self.theme, self.opts);
         type Step<'s> = (&'static str, Box<dyn Fn() -> EmitResult + 's>);
         // The list pages first, each written as soon as it is made.
@@ -197,17 +181,7 @@ impl Emitter<'_> {
             }
             Err(d) => delivered.push(Err(d)),
         }
-        let mut paths = Vec::new();
-        let mut diags = Vec::new();
-        for d in delivered {
-            match d {
-                Ok(p) => paths.extend(p),
-                Err(d) => diags.extend(d),
-            }
-        }
-        if !diags.is_empty() {
-            return Err(diags);
-        }
+        let mut paths: Vec<String> = gather(delivered)?.into_iter().flatten().collect();
         let (mut last, hosting) = rayon::join(
             || csaf::provider::listings(&paths, &site.config.title),
             || hosting::emit(&paths),
@@ -225,35 +199,23 @@ impl Emitter<'_> {
     fn per_advisory(&self) -> Result<AllAdvisories, Vec<Diagnostic>> {
         let csaf_context = self.memo.map(|_| csaf::memo_context(self.site));
         let csaf_memo = self.memo.zip(csaf_context.as_ref());
-        let results: Vec<Result<PerAdvisory, Vec<Diagnostic>>> = self
+        let results = self
             .site
             .advisories
             .par_iter()
             .map(|a| self.one_advisory(a, csaf_memo))
             .collect();
-        let mut paths = Vec::new();
-        let mut documents = Vec::new();
-        let mut entries = Vec::new();
-        let mut diags = Vec::new();
-        for r in results {
-            match r {
-                Ok(one) => {
-                    paths.extend(one.paths);
-                    documents.extend(one.document);
-                    entries.extend(one.entries);
-                }
-                Err(d) => diags.extend(d),
-            }
+        let mut all = AllAdvisories {
+            paths: Vec::new(),
+            documents: Vec::new(),
+            entries: Vec::new(),
+        };
+        for one in gather(results)? {
+            all.paths.extend(one.paths);
+            all.documents.extend(one.document);
+            all.entries.extend(one.entries);
         }
-        if diags.is_empty() {
-            Ok(AllAdvisories {
-                paths,
-                documents,
-                entries,
-            })
-        } else {
-            Err(diags)
-        }
+        Ok(all)
     }
 
     fn one_advisory(
@@ -293,19 +255,11 @@ impl Emitter<'_> {
 
     /// Runs page jobs in parallel and delivers each page as soon as it is made.
     fn deliver_jobs(&self, jobs: Vec<html::PageJob<'_>>) -> Delivered {
-        let results: Vec<Result<String, Vec<Diagnostic>>> = jobs
+        let results = jobs
             .par_iter()
             .map(|job| job().map_err(|d| vec![d]).and_then(|f| self.deliver(f)))
             .collect();
-        let mut paths = Vec::with_capacity(results.len());
-        let mut diags = Vec::new();
-        for r in results {
-            match r {
-                Ok(p) => paths.push(p),
-                Err(d) => diags.extend(d),
-            }
-        }
-        if diags.is_empty() { Ok(paths) } else { Err(diags) }
+        gather(results)
     }
 
     fn deliver_all(&self, files: Vec<OutputFile>) -> Delivered {
@@ -349,6 +303,19 @@ fn statics(theme: &Theme) -> Vec<OutputFile> {
         .iter()
         .map(|(path, bytes)| OutputFile::new(path.clone(), bytes.clone()))
         .collect()
+}
+
+/// Every result's value, or every problem of all of them (not just the first).
+fn gather<T>(results: Vec<Result<T, Vec<Diagnostic>>>) -> Result<Vec<T>, Vec<Diagnostic>> {
+    let mut values = Vec::with_capacity(results.len());
+    let mut diags = Vec::new();
+    for r in results {
+        match r {
+            Ok(v) => values.push(v),
+            Err(d) => diags.extend(d),
+        }
+    }
+    if diags.is_empty() { Ok(values) } else { Err(diags) }
 }
 
 /// Two outputs with one path would overwrite each other. Ids are checked when read, so a
