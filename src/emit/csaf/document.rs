@@ -3,6 +3,12 @@
 
 use serde_json::{Map, Value, json};
 
+/// An object from key/value pairs. Unlike `json!`, values that are already JSON are moved
+/// in, not serialized into a copy (`json!` copies every nested `Value` it is given).
+fn obj<const N: usize>(pairs: [(&str, Value); N]) -> Value {
+    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
+
 use crate::config::SiteConfig;
 use crate::model::advisory::{Acknowledgment, Affected, Section, Vulnerability};
 use crate::model::ids::ProductId;
@@ -49,11 +55,14 @@ fn concerned_id(a: &Affected) -> Option<String> {
 
 /// Converts an advisory. `version` is the psirt-site version for `tracking.generator`.
 pub fn to_csaf(a: &Advisory, config: &SiteConfig, catalog: &Catalog, urls: &Urls, version: &str) -> Value {
-    json!({
-        "document": document(a, config, urls, version),
-        "product_tree": product_tree(a, catalog),
-        "vulnerabilities": a.vulnerabilities.iter().map(|v| vulnerability(a, v)).collect::<Vec<_>>(),
-    })
+    obj([
+        ("document", document(a, config, urls, version)),
+        ("product_tree", product_tree(a, catalog)),
+        (
+            "vulnerabilities",
+            a.vulnerabilities.iter().map(|v| vulnerability(a, v)).collect(),
+        ),
+    ])
 }
 
 fn document(a: &Advisory, config: &SiteConfig, urls: &Urls, version: &str) -> Value {
@@ -194,15 +203,18 @@ fn tracking(a: &Advisory, version: &str) -> Value {
             .collect();
         (a.revisions.len().to_string(), history)
     };
-    json!({
-        "current_release_date": rfc3339(a.updated()),
-        "generator": { "engine": { "name": "psirt-site", "version": version } },
-        "id": a.id.as_str(),
-        "initial_release_date": rfc3339(a.published),
-        "revision_history": history,
-        "status": a.status.as_str(),
-        "version": doc_version,
-    })
+    obj([
+        ("current_release_date", rfc3339(a.updated()).into()),
+        (
+            "generator",
+            json!({ "engine": { "name": "psirt-site", "version": version } }),
+        ),
+        ("id", a.id.as_str().into()),
+        ("initial_release_date", rfc3339(a.published).into()),
+        ("revision_history", Value::Array(history)),
+        ("status", a.status.as_str().into()),
+        ("version", doc_version.into()),
+    ])
 }
 
 /// A version text without range operators goes into `product_version`; a range into
@@ -253,16 +265,22 @@ fn product_tree(a: &Advisory, catalog: &Catalog) -> Value {
             let mut inner = Vec::new();
             for (family, products) in families {
                 match family {
-                    Some(f) => {
-                        inner.push(json!({ "category": "product_family", "name": f, "branches": products }))
-                    }
+                    Some(f) => inner.push(obj([
+                        ("category", "product_family".into()),
+                        ("name", f.into()),
+                        ("branches", Value::Array(products)),
+                    ])),
                     None => inner.extend(products),
                 }
             }
-            json!({ "category": "vendor", "name": vendor, "branches": inner })
+            obj([
+                ("category", "vendor".into()),
+                ("name", vendor.into()),
+                ("branches", Value::Array(inner)),
+            ])
         })
         .collect();
-    json!({ "branches": branches })
+    obj([("branches", Value::Array(branches))])
 }
 
 fn full_product(name: String, id: String, p: &crate::model::Product) -> Value {
@@ -319,11 +337,11 @@ fn version_leaf(text: &str, id: String, p: &crate::model::Product) -> Value {
     } else {
         ("product_version", text.to_string())
     };
-    json!({
-        "category": category,
-        "name": name,
-        "product": full_product(format!("{} {text}", p.name), id, p),
-    })
+    obj([
+        ("category", category.into()),
+        ("name", name.into()),
+        ("product", full_product(format!("{} {text}", p.name), id, p)),
+    ])
 }
 
 fn product_branch(entry: &Affected, p: &crate::model::Product) -> Value {
@@ -337,7 +355,11 @@ fn product_branch(entry: &Affected, p: &crate::model::Product) -> Value {
         let text = text.unwrap_or_else(|| "all versions".to_string());
         leaves.push(version_leaf(&text, id, p));
     }
-    json!({ "category": "product_name", "name": p.name, "branches": leaves })
+    obj([
+        ("category", "product_name".into()),
+        ("name", p.name.as_str().into()),
+        ("branches", Value::Array(leaves)),
+    ])
 }
 
 fn vulnerability(a: &Advisory, v: &Vulnerability) -> Value {
@@ -374,7 +396,10 @@ fn vulnerability(a: &Advisory, v: &Vulnerability) -> Value {
     if let (Some(v3), false) = (&v.cvss_v3, concerned.is_empty()) {
         m.insert(
             "scores".into(),
-            json!([{ "cvss_v3": cvss_v3(v3), "products": concerned }]),
+            Value::Array(vec![obj([
+                ("cvss_v3", cvss_v3(v3)),
+                ("products", concerned.into()),
+            ])]),
         );
     }
     m.insert("title".into(), json!(v.title));
