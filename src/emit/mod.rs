@@ -43,6 +43,8 @@ impl OutputFile {
 pub struct EmitOptions {
     /// Inject the live-reload script into HTML pages (serve mode).
     pub live_reload: bool,
+    /// See [`crate::BuildOptions::release_memory`].
+    pub release_memory: Option<fn()>,
 }
 
 /// Where finished files go: a staging folder (`build`), memory (`serve`, tests) or nowhere
@@ -148,8 +150,18 @@ impl Emitter<'_> {
         let lists = html::Lists::new(site, theme, opts).map_err(|d| vec![d]);
         let mut delivered = vec![lists.and_then(|lists| self.deliver_jobs(lists.jobs()))];
         laps.lap("lists");
+        // The lists' advisory summaries (~70 MiB at 10k) are freed now; let the allocator
+        // give them back before the feeds, or the feeds come on top of them.
+        if let Some(release) = opts.release_memory {
+            release();
+        }
         let all_feeds = feeds::all_feeds(site);
-        delivered.push(self.deliver_jobs(feeds::jobs(site, theme, opts, &all_feeds)));
+        let (site_wide, others) = feeds::jobs(site, theme, opts, &all_feeds);
+        // Both site-wide feeds at once would add ~20 MiB to the peak at 10k advisories.
+        for job in site_wide {
+            delivered.push(self.deliver_jobs(vec![job]));
+        }
+        delivered.push(self.deliver_jobs(others));
         drop(all_feeds);
         laps.lap("feeds");
         let emitters: Vec<Step<'_>> = vec![

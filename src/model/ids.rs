@@ -2,6 +2,7 @@
 //! front matter is read, so later stages can use them in paths and URLs without care.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use jiff::Timestamp;
 
@@ -122,6 +123,27 @@ pub struct Cwe {
     pub name: String,
 }
 
+/// The CWE list versions csaf-rs knows, oldest first, with their release dates as
+/// `YYYY-MM-DD`; sorted once instead of on every lookup. Two lists can share a release
+/// date (2.12 and 3.0 do): the tie is broken by version number, or the choice would depend
+/// on the map's iteration order.
+fn cwe_versions() -> &'static [(String, &'static csaf_rs::helpers::CweVersionData)] {
+    static VERSIONS: OnceLock<Vec<(String, &'static csaf_rs::helpers::CweVersionData)>> =
+        OnceLock::new();
+    VERSIONS.get_or_init(|| {
+        let number = |name: &str| -> Vec<u32> { name.split('.').filter_map(|p| p.parse().ok()).collect() };
+        let mut versions: Vec<_> = csaf_rs::helpers::CWE_ENTRIES
+            .iter()
+            .map(|(name, data)| ((data.release_date, number(name)), data))
+            .collect();
+        versions.sort_by(|a, b| a.0.cmp(&b.0));
+        versions
+            .into_iter()
+            .map(|((date, _), data)| (date.to_string(), data))
+            .collect()
+    })
+}
+
 impl Cwe {
     /// Checks the form `CWE-NNN` and looks the name up in the CWE list that was current on
     /// `date` (the same rule the CSAF validators apply for CSAF 2.0 documents).
@@ -133,20 +155,14 @@ impl Cwe {
                 s.escape_debug()
             ));
         }
-        let entries = &*csaf_rs::helpers::CWE_ENTRIES;
         let day = date.strftime("%Y-%m-%d").to_string();
-        // Two CWE lists can share a release date (2.12 and 3.0 do); break the tie by
-        // version number, or the choice would depend on the map's iteration order.
-        let key = |(name, v): &(&String, &csaf_rs::helpers::CweVersionData)| {
-            let number: Vec<u32> = name.split('.').filter_map(|p| p.parse().ok()).collect();
-            (v.release_date, number)
-        };
-        let version = entries
+        let versions = cwe_versions();
+        let version = versions
             .iter()
-            .filter(|(_, v)| v.release_date.to_string() <= day)
-            .max_by_key(key)
-            .or_else(|| entries.iter().max_by_key(key))
-            .map(|(_, v)| v);
+            .rev()
+            .find(|(released, _)| *released <= day)
+            .or_else(|| versions.last())
+            .map(|(_, v)| *v);
         let name = version
             .and_then(|v| v.entries.get(s))
             .map(|e| e.name.clone())
