@@ -97,56 +97,110 @@ fn lowercase<'b>(name: &[u8], buf: &'b mut [u8; 12]) -> Option<&'b [u8]> {
     Some(out)
 }
 
+/// A tag's element name, lowercased; names longer than any this pass knows are kept as
+/// "other" (never block-level, never verbatim).
+#[derive(Clone, Copy)]
+struct TagName {
+    buf: [u8; 12],
+    len: usize,
+}
+
+impl TagName {
+    fn of(name: &[u8]) -> Self {
+        let mut buf = [0u8; 12];
+        let len = match lowercase(name, &mut buf) {
+            Some(lower) => lower.len(),
+            None => usize::MAX,
+        };
+        TagName { buf, len }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or(b"")
+    }
+
+    fn is_block(&self) -> bool {
+        self.len <= self.buf.len() && is_block(self.as_bytes())
+    }
+
+    fn is_verbatim(&self) -> bool {
+        self.len <= self.buf.len() && is_verbatim(self.as_bytes())
+    }
+}
+
 /// Returns the minified page. Input that is not well-formed in the places this pass looks at
 /// (an unclosed tag or comment) is copied through from that point on.
-pub fn minify(html: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(html.len());
-    let mut i = 0;
-    // Name of the last tag written (as written, without `/`), to judge the whitespace after it.
-    let mut last_tag: &[u8] = b"html";
+///
+/// Works in place: the output is never longer than what has been read, so it is written
+/// over the bytes already read (a 9 MB list page is not held twice).
+pub fn minify(mut html: Vec<u8>) -> Vec<u8> {
+    let len = minify_in_place(&mut html);
+    html.truncate(len);
+    html
+}
+
+/// Minifies `html[..]` into `html[..n]` and returns `n`. Invariant: the write position `o`
+/// never passes the read position `i`.
+fn minify_in_place(html: &mut [u8]) -> usize {
+    let (mut i, mut o) = (0, 0);
+    // The last tag written, to judge the whitespace after it.
+    let mut last_tag = TagName::of(b"html");
     while i < html.len() {
         let b = html[i];
         if b == b'<' {
             if html[i..].starts_with(b"<!--") {
                 match find(html, i + 4, b"-->") {
                     Some(end) => i = end + 3,
-                    None => return copy_rest(out, html, i),
+                    None => return copy(html, i..html.len(), o),
                 }
                 continue;
             }
             let Some(end) = tag_end(html, i) else {
-                return copy_rest(out, html, i);
+                return copy(html, i..html.len(), o);
             };
-            out.extend_from_slice(&html[i..=end]);
+            // Read the tag before it is moved: the copy may overwrite it.
             let opening = html[i + 1] != b'/';
-            let name = tag_name(&html[i + 1..end]);
+            last_tag = TagName::of(tag_name(&html[i + 1..end]));
+            o = copy(html, i..end + 1, o);
             i = end + 1;
-            last_tag = name;
-            if opening && is_verbatim(name) {
-                i = copy_verbatim(&mut out, html, i, name);
+            if opening && last_tag.is_verbatim() {
+                let close = verbatim_end(html, i, last_tag.as_bytes());
+                o = copy(html, i..close, o);
+                i = close;
             }
         } else if b.is_ascii_whitespace() {
             let start = i;
             while i < html.len() && html[i].is_ascii_whitespace() {
                 i += 1;
             }
-            let after_tag = out.last() == Some(&b'>');
+            let written = o.checked_sub(1).map(|last| html[last]);
+            let after_tag = written == Some(b'>');
             let before_tag = html.get(i) == Some(&b'<');
-            let at_block_edge = (after_tag && is_block(last_tag))
+            let at_block_edge = (after_tag && last_tag.is_block())
                 || (before_tag && is_block(tag_name(html.get(i + 1..).unwrap_or_default())))
-                || out.is_empty();
+                || o == 0;
             // A removed comment can leave two runs of whitespace next to each other.
-            let after_space = out.last().is_some_and(u8::is_ascii_whitespace);
+            let after_space = written.is_some_and(|w| w.is_ascii_whitespace());
             if !at_block_edge && !after_space {
-                out.push(if i - start == 1 { b } else { b' ' });
+                html[o] = if i - start == 1 { b } else { b' ' };
+                o += 1;
             }
         } else {
             let start = i;
             i = text_end(html, i);
-            out.extend_from_slice(&html[start..i]);
+            o = copy(html, start..i, o);
         }
     }
-    out
+    o
+}
+
+/// Moves `html[range]` to position `to` (never after `range.start`); returns the new end.
+fn copy(html: &mut [u8], range: std::ops::Range<usize>, to: usize) -> usize {
+    let len = range.len();
+    if range.start != to {
+        html.copy_within(range, to);
+    }
+    to + len
 }
 
 /// End of the text run starting at `from` (not whitespace, not `<`) that is copied as
@@ -170,24 +224,18 @@ fn text_end(html: &[u8], from: usize) -> usize {
     i
 }
 
-/// Copies the content of a verbatim element up to and including its closing tag.
-fn copy_verbatim(out: &mut Vec<u8>, html: &[u8], from: usize, name: &[u8]) -> usize {
+/// Where the content of a verbatim element (`<pre>`, `<script>`, …) that starts at `from`
+/// ends: at its closing tag, or at the end of the input.
+fn verbatim_end(html: &[u8], from: usize, name: &[u8]) -> usize {
     let mut i = from;
     while let Some(lt) = find(html, i, b"</") {
         let after = &html[lt + 2..];
         if after.len() >= name.len() && after[..name.len()].eq_ignore_ascii_case(name) {
-            out.extend_from_slice(&html[from..lt]);
             return lt;
         }
         i = lt + 2;
     }
-    out.extend_from_slice(&html[from..]);
     html.len()
-}
-
-fn copy_rest(mut out: Vec<u8>, html: &[u8], from: usize) -> Vec<u8> {
-    out.extend_from_slice(&html[from..]);
-    out
 }
 
 /// Index of the `>` that ends the tag starting at `start`, skipping quoted attribute values.
@@ -221,7 +269,7 @@ mod tests {
     use super::minify;
 
     fn min(s: &str) -> String {
-        String::from_utf8(minify(s.as_bytes())).unwrap()
+        String::from_utf8(minify(s.as_bytes().to_vec())).unwrap()
     }
 
     #[test]

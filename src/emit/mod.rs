@@ -287,7 +287,7 @@ impl Emitter<'_> {
     /// Minifies HTML when the site asks for it.
     fn finish(&self, mut file: OutputFile) -> Result<OutputFile, Vec<Diagnostic>> {
         if self.site.config.minify && file.is_html() {
-            file.bytes = crate::minify::minify(&file.bytes);
+            file.bytes = crate::minify::minify(std::mem::take(&mut file.bytes));
         }
         Ok(file)
     }
