@@ -311,6 +311,16 @@ mod tests {
     }
 
     #[test]
+    fn output_moved_over_the_input_keeps_later_tags_intact() {
+        // Everything after the removed comment and whitespace is written over bytes already
+        // read: tag names and verbatim content must be read before they are moved.
+        let html = "<div>\n<!-- a long comment -->\n   <pre>  x </pre>\n<p> a  b </p>\n</div>";
+        assert_eq!(min(html), "<div><pre>  x </pre><p>a b</p></div>");
+        let long = "<!-- c -->\n<verylongelementname> a </verylongelementname>";
+        assert_eq!(min(long), "<verylongelementname> a </verylongelementname>");
+    }
+
+    #[test]
     fn removes_comments_and_survives_broken_input() {
         assert_eq!(min("<p>a<!-- note -->b</p>"), "<p>ab</p>");
         assert_eq!(min("<p>a <!-- note --> b</p>"), "<p>a b</p>");

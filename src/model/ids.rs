@@ -128,8 +128,7 @@ pub struct Cwe {
 /// date (2.12 and 3.0 do): the tie is broken by version number, or the choice would depend
 /// on the map's iteration order.
 fn cwe_versions() -> &'static [(String, &'static csaf_rs::helpers::CweVersionData)] {
-    static VERSIONS: OnceLock<Vec<(String, &'static csaf_rs::helpers::CweVersionData)>> =
-        OnceLock::new();
+    static VERSIONS: OnceLock<Vec<(String, &'static csaf_rs::helpers::CweVersionData)>> = OnceLock::new();
     VERSIONS.get_or_init(|| {
         let number = |name: &str| -> Vec<u32> { name.split('.').filter_map(|p| p.parse().ok()).collect() };
         let mut versions: Vec<_> = csaf_rs::helpers::CWE_ENTRIES
