@@ -106,18 +106,51 @@ pub struct Report {
 pub struct StageTiming {
     pub stage: &'static str,
     pub elapsed: Duration,
+    /// CPU time of all threads (user and system) during the stage, where the OS tells
+    /// (Unix). Near twice `elapsed` on two cores means the stage kept both busy.
+    pub cpu: Option<Duration>,
     /// Resident and peak resident memory in KiB, where the OS tells (Linux).
     pub rss_kib: Option<(u64, u64)>,
 }
 
 impl StageTiming {
-    fn now(stage: &'static str, elapsed: Duration) -> Self {
+    fn now(stage: &'static str, elapsed: Duration, cpu: Option<Duration>) -> Self {
         StageTiming {
             stage,
             elapsed,
+            cpu,
             rss_kib: memory_kib(),
         }
     }
+}
+
+/// CPU time used so far by all threads of this process, user and system.
+#[cfg(unix)]
+fn process_cpu() -> Option<Duration> {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::uninit();
+    // SAFETY: getrusage writes one `rusage` into the pointer, which is valid for that.
+    let rc = unsafe { libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) };
+    if rc != 0 {
+        return None;
+    }
+    // SAFETY: getrusage returned 0, so it filled the struct.
+    let usage = unsafe { usage.assume_init() };
+    let time = |t: libc::timeval| {
+        let secs = u64::try_from(t.tv_sec).unwrap_or(0);
+        let micros = u64::try_from(t.tv_usec).unwrap_or(0);
+        Duration::from_secs(secs) + Duration::from_micros(micros)
+    };
+    Some(time(usage.ru_utime) + time(usage.ru_stime))
+}
+
+#[cfg(not(unix))]
+fn process_cpu() -> Option<Duration> {
+    None
+}
+
+/// CPU time used since `start` (a [`process_cpu`] reading).
+fn cpu_since(start: Option<Duration>) -> Option<Duration> {
+    Some(process_cpu()?.saturating_sub(start?))
 }
 
 /// `VmRSS` and `VmHWM` of this process, from `/proc/self/status`.
@@ -176,6 +209,7 @@ pub struct Built {
 /// with the memory at its end, and reports the stage to the progress display.
 pub(crate) struct Timer {
     start: Instant,
+    cpu_start: Option<Duration>,
     pub(crate) timings: Vec<StageTiming>,
     progress: Progress,
 }
@@ -184,6 +218,7 @@ impl Timer {
     pub(crate) fn new(progress: Progress) -> Self {
         Timer {
             start: Instant::now(),
+            cpu_start: process_cpu(),
             timings: Vec::new(),
             progress,
         }
@@ -191,8 +226,11 @@ impl Timer {
 
     pub(crate) fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
-        self.timings.push(StageTiming::now(stage, now - self.start));
+        let cpu = process_cpu();
+        let used = cpu.zip(self.cpu_start).map(|(c, s)| c.saturating_sub(s));
+        self.timings.push(StageTiming::now(stage, now - self.start, used));
         self.start = now;
+        self.cpu_start = cpu;
         self.progress.report(stage);
     }
 }
@@ -481,12 +519,15 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
         restricted,
         ..
     } = prepared.render(opts, &staging, None)?;
-    let start = Instant::now();
+    let (start, cpu_start) = (Instant::now(), process_cpu());
     staging.commit().map_err(|d| fail(vec![d], &sources))?;
     if let Some(dir) = &opts.restricted {
         output::write_atomically(dir, &restricted).map_err(|d| fail(vec![d], &sources))?;
     }
-    report.timings.push(StageTiming::now("write", start.elapsed()));
+    let cpu = cpu_since(cpu_start);
+    report
+        .timings
+        .push(StageTiming::now("write", start.elapsed(), cpu));
     opts.progress.report("write");
     report.output = Some(out);
     Ok(report)

@@ -93,9 +93,13 @@ fn print_timings(r: &Report) {
             .rss_kib
             .map(|(rss, peak)| format!("   rss {:>5} MiB, peak {:>5} MiB", rss / 1024, peak / 1024))
             .unwrap_or_default();
+        let cpu = t
+            .cpu
+            .map(|c| format!("   cpu {:>8.1} ms", c.as_secs_f64() * 1000.0))
+            .unwrap_or_default();
         let name = format!("{indent}{}", t.stage);
         eprintln!(
-            "  {name:<14} {:>8.1} ms{memory}",
+            "  {name:<14} {:>8.1} ms{cpu}{memory}",
             t.elapsed.as_secs_f64() * 1000.0
         );
     };

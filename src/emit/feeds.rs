@@ -318,31 +318,22 @@ fn write(site: &Site, feed: &Feed<'_>) -> Result<OutputFile, Diagnostic> {
     }
 }
 
-/// The feeds' jobs in two groups: the site-wide feeds (all advisories, all updates), which
-/// hold every advisory and are best made one at a time (their items in parallel), and one
-/// job for each other feed and for the feeds page. Each feed is written as soon as it is
-/// made (at 10,000 advisories the feeds hold ~50,000 items; the two site-wide ones are
-/// 7 and 12 MB of XML).
+/// One job per feed, and one for the feeds page, so that each feed is written as soon as
+/// it is made (at 10,000 advisories the feeds hold ~50,000 items).
 pub fn jobs<'a>(
     site: &'a Site,
     theme: &'a Theme,
     opts: EmitOptions,
     feeds: &'a [Feed<'a>],
-) -> (Vec<PageJob<'a>>, Vec<PageJob<'a>>) {
-    let mut others: Vec<PageJob<'a>> = vec![Box::new(move || {
+) -> Vec<PageJob<'a>> {
+    let mut jobs: Vec<PageJob<'a>> = vec![Box::new(move || {
         let ctx = feeds_context(site, opts, feeds);
         page(theme, "feeds.html", &ctx, "feeds/", "rendering the feeds page")
     })];
-    let mut site_wide: Vec<PageJob<'a>> = Vec::new();
     for feed in feeds {
-        let job: PageJob<'a> = Box::new(move || write(site, feed));
-        if feed.path == MAIN_PATH || feed.path == UPDATES_PATH {
-            site_wide.push(job);
-        } else {
-            others.push(job);
-        }
+        jobs.push(Box::new(move || write(site, feed)));
     }
-    (site_wide, others)
+    jobs
 }
 
 #[cfg(test)]
