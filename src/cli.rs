@@ -61,7 +61,8 @@ pub(crate) enum Command {
         /// the public output
         #[arg(long, value_name = "DIR")]
         restricted: Option<PathBuf>,
-        /// Print how long each stage took
+        /// Print how long each stage (and each step of emitting) took: wall time, CPU time
+        /// of all threads, and the process's resident and peak memory when it ended
         #[arg(long)]
         timings: bool,
     },
