@@ -111,12 +111,15 @@ pub fn sort_keys(value: &mut serde_json::Value) {
 }
 
 fn serialize(site: &Site, value: &serde_json::Value) -> Vec<u8> {
-    let mut bytes = if site.config.csaf.pretty {
-        serde_json::to_vec_pretty(value)
+    // Room for a typical document (10–20 KB pretty-printed), instead of growing from 128
+    // bytes by doubling.
+    let mut bytes = Vec::with_capacity(32 * 1024);
+    if site.config.csaf.pretty {
+        serde_json::to_writer_pretty(&mut bytes, value)
     } else {
-        serde_json::to_vec(value)
+        serde_json::to_writer(&mut bytes, value)
     }
-    .expect("a serde_json::Value always serializes");
+    .expect("a serde_json::Value always serializes into memory");
     bytes.push(b'\n');
     bytes
 }
