@@ -128,8 +128,6 @@ fn summary_with_card(site: &Site, theme: &Theme, a: &Advisory) -> Result<tera::V
     }
     let mut map = view.into_map().unwrap_or_default();
     map.insert("card".into(), tera::Value::safe_string(&card));
-    // The insert outgrew the map's exact capacity (doubling it); ~20 MB at 10k advisories.
-    map.shrink_to_fit();
     Ok(tera::Value::from(map))
 }
 
