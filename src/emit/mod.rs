@@ -151,14 +151,11 @@ impl Emitter<'_> {
         let mut delivered = vec![lists.and_then(|lists| self.deliver_jobs(lists.jobs()))];
         laps.lap("lists");
         // The lists' advisory summaries (~70 MiB at 10k) are freed now; let the allocator
-        // give them back before the feeds, or the feeds come on top of them.
+        // give them back, or what comes next comes on top of them.
         if let Some(release) = opts.release_memory {
             release();
         }
         let all_feeds = feeds::all_feeds(site);
-        delivered.push(self.deliver_jobs(feeds::jobs(site, theme, opts, &all_feeds)));
-        drop(all_feeds);
-        laps.lap("feeds");
         let small_files: Vec<Step<'_>> = vec![
             Box::new(|| hall::emit(site, theme, opts)),
             Box::new(|| keys::emit(site, theme, opts)),
@@ -166,23 +163,24 @@ impl Emitter<'_> {
             Box::new(|| sitemap::emit(site)),
             Box::new(|| Ok(statics(theme))),
         ];
-        // The lists and feeds above one after another, each parallel inside: the big lists
-        // and feeds of a large site would otherwise be built at the same time (10k
-        // advisories: 110 MiB more peak memory, no faster). Then the bulk of the output (one
-        // page and one CSAF document with hashes and signature per advisory), advisory by
-        // advisory, in the memory the site-wide files have just given back. The small
-        // site-wide files (hall of fame, keys, security.txt, sitemap, theme files) are made
-        // on one thread alongside it, inside the `advisories` step of `--timings`: they are
-        // mostly serial work that would leave the other core idle. The provider files list
-        // the documents, so they come last.
-        let (small, per_advisory) = rayon::join(
+        // Then the bulk of the output (one page and one CSAF document with hashes and
+        // signature per advisory), advisory by advisory, and beside it the feeds and the
+        // small site-wide files (hall of fame, keys, security.txt, sitemap, theme files):
+        // those are partly serial work that would leave a core idle on their own, and the
+        // per-advisory work needs little memory, unlike the lists (which run alone: lists
+        // and feeds side by side cost 110 MiB more at 10k). In `--timings` all of this is
+        // the `advisories` step. The provider files list the documents, so they come last.
+        let (site_files, per_advisory) = rayon::join(
             || {
                 let deliver = |emit: &Step<'_>| emit().and_then(|files| self.deliver_all(files));
-                small_files.iter().map(deliver).collect::<Vec<_>>()
+                let feeds = feeds::jobs(site, theme, opts, &all_feeds);
+                let mut made = vec![self.deliver_jobs(feeds)];
+                made.extend(small_files.iter().map(deliver));
+                made
             },
             || self.per_advisory(),
         );
-        delivered.extend(small);
+        delivered.extend(site_files);
         laps.lap("advisories");
         match per_advisory {
             Ok(all) => {
