@@ -206,7 +206,7 @@ fn copy(html: &mut [u8], range: std::ops::Range<usize>, to: usize) -> usize {
 /// End of the text run starting at `from` (not whitespace, not `<`) that is copied as
 /// written: words and the single whitespace characters between two words, which the
 /// whitespace rule above would keep unchanged anyway. Copying whole runs instead of word
-/// by word roughly halves the cost of minifying.
+/// by word cut the minifier's own time by about a third.
 fn text_end(html: &[u8], from: usize) -> usize {
     let mut i = from;
     while let Some(&b) = html.get(i) {
