@@ -120,16 +120,18 @@ pub fn parse_advisory(
         Err(d) => return (None, vec![d]),
     };
     let body = &text[split.body.clone()];
-    // Rendered here only for its outline and to report problems; the page renders it
-    // again when it is made (see `model::advisory::Body`).
-    let rendered = markdown::outline(body, raw_html);
+    // Only to report a `#` heading; the page renders the body when it is made (see
+    // `model::advisory::Body`). Most bodies have no line that could be one.
+    let h1 = markdown::may_have_h1(body)
+        .then(|| markdown::outline(body, raw_html).h1)
+        .flatten();
     let mut builder = Builder {
         file: path,
         offset: split.front_matter.start,
         catalog,
         diags: Vec::new(),
     };
-    if let Some(h1) = &rendered.h1 {
+    if let Some(h1) = &h1 {
         let at = split.body.start + h1.start..split.body.start + h1.end;
         builder.diags.push(
             Diagnostic::warning(
@@ -142,7 +144,7 @@ pub fn parse_advisory(
     }
     check_non_empty_lists(&raw, &mut builder);
     let body = Body::new(body);
-    let advisory = builder.build(raw, body, rendered.sections);
+    let advisory = builder.build(raw, body);
     (advisory, builder.diags)
 }
 

@@ -44,6 +44,46 @@ pub fn outline(body: &str, raw_html: bool) -> Rendered {
     process(body, raw_html, Keep::Outline).1
 }
 
+/// Whether the body might have a level-1 heading: a line that, after any indentation and
+/// block-quote or list markers, starts with `#` and then a space, a tab or the line's end, or
+/// consists of `=` (a setext underline). Never false for a body that has one; a `true` may
+/// be a line in a code block, which [`outline`] then tells apart.
+pub fn may_have_h1(body: &str) -> bool {
+    body.split(['\n', '\r']).any(|line| {
+        let rest = after_container_markers(line);
+        let atx = rest
+            .strip_prefix('#')
+            .is_some_and(|after| after.is_empty() || after.starts_with([' ', '\t']));
+        let setext = rest.starts_with('=') && rest.trim_end().bytes().all(|b| b == b'=');
+        atx || setext
+    })
+}
+
+/// `line` without leading whitespace, `>` and list markers (`-`, `*`, `+`, `1.`, `1)` and a
+/// space), however deeply nested.
+fn after_container_markers(line: &str) -> &str {
+    let mut rest = line;
+    loop {
+        let trimmed = rest.trim_start_matches([' ', '\t', '>']);
+        let digits = trimmed.len() - trimmed.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let marker = match trimmed.as_bytes().get(digits) {
+            Some(b'-' | b'*' | b'+') if digits == 0 => 1,
+            Some(b'.' | b')') if digits > 0 => digits + 1,
+            _ => 0,
+        };
+        let after = &trimmed[marker..];
+        let next = if marker > 0 && (after.is_empty() || after.starts_with([' ', '\t'])) {
+            after
+        } else {
+            trimmed
+        };
+        if next.len() == rest.len() {
+            return rest;
+        }
+        rest = next;
+    }
+}
+
 /// What [`process`] keeps besides the outline.
 #[derive(Clone, Copy, PartialEq)]
 enum Keep {
@@ -286,6 +326,43 @@ mod tests {
         assert!(r.html.contains("&lt;script&gt;"));
         let r = render("<b>y</b>", true);
         assert!(r.html.contains("<b>y</b>"));
+    }
+
+    #[test]
+    fn may_have_h1_never_misses_a_level_1_heading() {
+        let with_h1 = [
+            "# Title",
+            "#",
+            "text\n\n   # Title",
+            "> # Quoted",
+            "- # In a list",
+            "1. # Numbered",
+            "10) > - # Nested",
+            "- a\n\n    # In the item",
+            "Title\n=====",
+            "> Title\n> ===",
+            "text\r# After a bare CR",
+            "#\tTab",
+        ];
+        for body in with_h1 {
+            assert!(
+                outline(body, false).h1.is_some(),
+                "pulldown sees an h1 in {body:?}"
+            );
+            assert!(may_have_h1(body), "{body:?}");
+        }
+        let without = [
+            "## Section\n\ntext",
+            "#hashtag",
+            "text with # inside",
+            "```\ncode\n```",
+            "- item\n- item",
+            "a == b",
+        ];
+        for body in without {
+            assert!(outline(body, false).h1.is_none(), "{body:?}");
+            assert!(!may_have_h1(body), "{body:?}");
+        }
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub fn run(site: &Site, held: &[Advisory], catalog: &Catalog) -> Vec<Diagnostic>
 fn held_back_csaf(site: &Site, held: &[Advisory], catalog: &Catalog) -> Vec<Diagnostic> {
     held.par_iter()
         .flat_map_iter(|a| {
-            let mut json = csaf::csaf_json_with(site, a, catalog);
+            let mut json = csaf::csaf_json_with(site, a, catalog, &csaf::sections(site, a));
             csaf::sort_keys(&mut json);
             csaf::validate::validate(json, &a.source)
                 .err()

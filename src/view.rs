@@ -338,16 +338,20 @@ pub fn severity_key(s: Option<Severity>) -> (&'static str, &'static str) {
 }
 
 impl AdvisoryView {
-    pub fn new(site: &Site, a: &Advisory, downloads: Vec<DownloadView>) -> Self {
-        Self::build(site, a, downloads, true)
+    /// The advisory page's form; `body_html` is the body rendered by
+    /// [`crate::markdown::render`] (the caller also needs its sections).
+    pub fn new(site: &Site, a: &Advisory, downloads: Vec<DownloadView>, body_html: String) -> Self {
+        Self::build(site, a, downloads, Some(body_html))
     }
 
     /// The list-page form: same fields, without the body and the per-vulnerability details.
     pub fn summary_of(site: &Site, a: &Advisory) -> Self {
-        Self::build(site, a, Vec::new(), false)
+        Self::build(site, a, Vec::new(), None)
     }
 
-    fn build(site: &Site, a: &Advisory, downloads: Vec<DownloadView>, full: bool) -> Self {
+    /// The full form with a body, the summary form without.
+    fn build(site: &Site, a: &Advisory, downloads: Vec<DownloadView>, body_html: Option<String>) -> Self {
+        let full = body_html.is_some();
         let root = root_path(site.config.base());
         let (severity, severity_label) = severity_key(a.severity());
         AdvisoryView {
@@ -376,11 +380,7 @@ impl AdvisoryView {
                 .into_iter()
                 .map(|p| product_ref(site, p, &root))
                 .collect(),
-            body_html: if full {
-                crate::markdown::render(a.body.markdown(), site.config.raw_html).html
-            } else {
-                String::new()
-            },
+            body_html: body_html.unwrap_or_default(),
             vulnerabilities: if full {
                 a.vulnerabilities
                     .iter()

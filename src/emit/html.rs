@@ -326,14 +326,16 @@ struct AdvisoryContext {
     advisory: AdvisoryView,
 }
 
-/// One advisory's page; `emit::Emitter` calls it advisory by advisory.
+/// One advisory's page; `emit::Emitter` calls it advisory by advisory, with the body
+/// already rendered (its sections go into the CSAF document).
 pub fn advisory(
     site: &Site,
     theme: &Theme,
     opts: EmitOptions,
     a: &Advisory,
+    body_html: String,
 ) -> Result<OutputFile, Diagnostic> {
-    let (ctx, path) = advisory_context(site, opts, a);
+    let (ctx, path) = advisory_context(site, opts, a, body_html);
     render_advisory(theme, &ctx, &path, a)
 }
 
@@ -351,9 +353,10 @@ pub fn advisory_memo(
     theme: &Theme,
     opts: EmitOptions,
     a: &Advisory,
+    body_html: String,
     memo: &Memo,
 ) -> Result<(Made, Key), Diagnostic> {
-    let (ctx, path) = advisory_context(site, opts, a);
+    let (ctx, path) = advisory_context(site, opts, a, body_html);
     let json = serde_json::to_vec(&ctx).map_err(|e| {
         Diagnostic::error(
             crate::diag::Code::Output,
@@ -370,7 +373,12 @@ pub fn advisory_memo(
     Ok((made, key))
 }
 
-fn advisory_context(site: &Site, opts: EmitOptions, a: &Advisory) -> (AdvisoryContext, String) {
+fn advisory_context(
+    site: &Site,
+    opts: EmitOptions,
+    a: &Advisory,
+    body_html: String,
+) -> (AdvisoryContext, String) {
     let path = advisory_path(a.id.as_str());
     let path = path.trim_start_matches('/').to_string();
     let title = format!("{}: {}", a.id, a.title);
@@ -384,7 +392,7 @@ fn advisory_context(site: &Site, opts: EmitOptions, a: &Advisory) -> (AdvisoryCo
         common: Common::new(site, opts, "advisories", &title, &path)
             .describe(&a.summary)
             .with_feeds(feeds),
-        advisory: AdvisoryView::new(site, a, csaf::downloads(site, a)),
+        advisory: AdvisoryView::new(site, a, csaf::downloads(site, a), body_html),
     };
     (ctx, path)
 }

@@ -237,10 +237,16 @@ impl Emitter<'_> {
     ) -> Result<PerAdvisory, Vec<Diagnostic>> {
         let (site, theme, opts) = (self.site, self.theme, self.opts);
         let mut entries = Vec::new();
+        // The body is rendered once: the HTML for the page, the sections for the document.
+        let body = crate::markdown::render(a.body.markdown(), site.config.raw_html);
         let page_path = match self.memo {
-            None => self.deliver(html::advisory(site, theme, opts, a).map_err(|d| vec![d])?)?,
+            None => {
+                let page = html::advisory(site, theme, opts, a, body.html).map_err(|d| vec![d])?;
+                self.deliver(page)?
+            }
             Some(memo) => {
-                let (made, key) = html::advisory_memo(site, theme, opts, a, memo).map_err(|d| vec![d])?;
+                let (made, key) =
+                    html::advisory_memo(site, theme, opts, a, body.html, memo).map_err(|d| vec![d])?;
                 let page = match made {
                     html::Made::Rendered(page) => self.finish(page)?,
                     html::Made::Reused(page) => page,
@@ -250,7 +256,7 @@ impl Emitter<'_> {
             }
         };
         let mut paths = vec![page_path];
-        let document = match csaf::advisory_files(site, a, self.signer, csaf_memo)? {
+        let document = match csaf::advisory_files(site, a, &body.sections, self.signer, csaf_memo)? {
             Some(document) => {
                 paths.extend(self.deliver_all(document.files)?);
                 entries.extend(document.memo);

@@ -137,8 +137,10 @@ pub struct Advisory {
     pub acknowledgments: Vec<Acknowledgment>,
     pub references: Vec<Reference>,
     pub withdrawn: Option<Withdrawal>,
+    /// The Markdown body. Its `##` sections (CSAF notes) come from
+    /// [`crate::markdown::render`] when the page and document are made, so the body is parsed
+    /// once per build, not twice.
     pub body: Body,
-    pub sections: Vec<Section>,
     /// Source file relative to the site root, and the span of `id` in it.
     pub source: PathBuf,
     #[serde(skip)]

@@ -9,8 +9,7 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use super::advisory::{
-    Acknowledgment, Advisory, Affected, Body, Reference, Remediation, Revision, Section, Vulnerability,
-    Withdrawal,
+    Acknowledgment, Advisory, Affected, Body, Reference, Remediation, Revision, Vulnerability, Withdrawal,
 };
 use super::cvss::{CvssV3, CvssV4};
 use super::enums::{ProductStatus, Status};
@@ -89,7 +88,7 @@ impl Builder<'_> {
     }
 
     /// Builds the advisory; `None` when any error was found (the diagnostics say why).
-    pub fn build(&mut self, raw: RawAdvisory, body: Body, sections: Vec<Section>) -> Option<Advisory> {
+    pub fn build(&mut self, raw: RawAdvisory, body: Body) -> Option<Advisory> {
         let errors_before = self.diags.len();
         let id = match AdvisoryId::parse(raw.id.get_ref()) {
             Ok(id) => Some(id),
@@ -154,7 +153,6 @@ impl Builder<'_> {
             references,
             withdrawn,
             body,
-            sections,
             source: self.file.to_path_buf(),
             id_span: self.span(&raw.id),
         })

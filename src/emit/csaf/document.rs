@@ -53,10 +53,19 @@ fn concerned_id(a: &Affected) -> Option<String> {
     }
 }
 
-/// Converts an advisory. `version` is the psirt-site version for `tracking.generator`.
-pub fn to_csaf(a: &Advisory, config: &SiteConfig, catalog: &Catalog, urls: &Urls, version: &str) -> Value {
+/// Converts an advisory. `sections` are the `##` sections of its body
+/// ([`crate::markdown::Rendered::sections`]), which become notes; `version` is the
+/// psirt-site version for `tracking.generator`.
+pub fn to_csaf(
+    a: &Advisory,
+    sections: &[Section],
+    config: &SiteConfig,
+    catalog: &Catalog,
+    urls: &Urls,
+    version: &str,
+) -> Value {
     obj([
-        ("document", document(a, config, urls, version)),
+        ("document", document(a, sections, config, urls, version)),
         ("product_tree", product_tree(a, catalog)),
         (
             "vulnerabilities",
@@ -65,7 +74,7 @@ pub fn to_csaf(a: &Advisory, config: &SiteConfig, catalog: &Catalog, urls: &Urls
     ])
 }
 
-fn document(a: &Advisory, config: &SiteConfig, urls: &Urls, version: &str) -> Value {
+fn document(a: &Advisory, sections: &[Section], config: &SiteConfig, urls: &Urls, version: &str) -> Value {
     let mut doc = Map::new();
     doc.insert("category".into(), json!("csaf_security_advisory"));
     doc.insert("csaf_version".into(), json!("2.0"));
@@ -79,7 +88,7 @@ fn document(a: &Advisory, config: &SiteConfig, urls: &Urls, version: &str) -> Va
     if let Some(sev) = a.severity() {
         doc.insert("aggregate_severity".into(), json!({ "text": sev.label() }));
     }
-    doc.insert("notes".into(), Value::Array(document_notes(a)));
+    doc.insert("notes".into(), Value::Array(document_notes(a, sections)));
     doc.insert("references".into(), Value::Array(references(a, urls)));
     if !a.acknowledgments.is_empty() {
         doc.insert(
@@ -119,7 +128,7 @@ pub fn note_category(heading: &str) -> &'static str {
     }
 }
 
-fn document_notes(a: &Advisory) -> Vec<Value> {
+fn document_notes(a: &Advisory, sections: &[Section]) -> Vec<Value> {
     let mut notes = Vec::new();
     if let Some(w) = &a.withdrawn {
         // CSAF 2.0 has no withdrawn status (2.1 adds one); the convention is a final
@@ -129,7 +138,7 @@ fn document_notes(a: &Advisory) -> Vec<Value> {
     }
     notes.push(json!({ "category": "summary", "text": a.summary, "title": "Summary" }));
     notes.extend(
-        a.sections
+        sections
             .iter()
             .filter(|s| !s.markdown.is_empty())
             .map(|s| section_note(s, a.body.section(s))),

@@ -12,6 +12,7 @@ use super::OutputFile;
 use super::memo::{self, Memo};
 use crate::diag::Diagnostic;
 use crate::model::Advisory;
+use crate::model::advisory::Section;
 use crate::model::time::rfc3339;
 use crate::signing::Signer;
 use crate::site::Site;
@@ -89,19 +90,32 @@ pub struct Emitted {
     pub summary: String,
 }
 
-/// The CSAF JSON of an advisory, as published (also used by tests and `check`).
-pub fn csaf_json(site: &Site, a: &Advisory) -> serde_json::Value {
-    csaf_json_with(site, a, &site.catalog)
+/// The `##` sections of an advisory's body, for its notes. The build takes them from the
+/// page's rendering of the body instead (one Markdown pass per advisory); this is for the
+/// documents that have no page (held back, restricted, `check`).
+pub fn sections(site: &Site, a: &Advisory) -> Vec<Section> {
+    crate::markdown::outline(a.body.markdown(), site.config.raw_html).sections
 }
 
-/// As `csaf_json`, with another catalog: held-back advisories may name products that
-/// the public site does not show yet.
-pub fn csaf_json_with(site: &Site, a: &Advisory, catalog: &crate::model::Catalog) -> serde_json::Value {
+/// The CSAF JSON of an advisory, as published (also used by tests and `check`).
+pub fn csaf_json(site: &Site, a: &Advisory) -> serde_json::Value {
+    csaf_json_with(site, a, &site.catalog, &sections(site, a))
+}
+
+/// As `csaf_json`, with another catalog (held-back advisories may name products that the
+/// public site does not show yet) and the body's sections given.
+pub fn csaf_json_with(
+    site: &Site,
+    a: &Advisory,
+    catalog: &crate::model::Catalog,
+    sections: &[Section],
+) -> serde_json::Value {
     let urls = document::Urls {
         json: site.url(&document_path(a)),
         html: site.url(advisory_path(a.id.as_str()).trim_start_matches('/')),
     };
-    document::to_csaf(a, &site.config, catalog, &urls, env!("CARGO_PKG_VERSION"))
+    let version = env!("CARGO_PKG_VERSION");
+    document::to_csaf(a, sections, &site.config, catalog, &urls, version)
 }
 
 /// Sorts object keys recursively: CSAF recommends alphabetically sorted keys (test
@@ -158,6 +172,7 @@ pub type MemoUse<'a> = (&'a Memo, &'a memo::Key);
 fn document_files(
     site: &Site,
     a: &Advisory,
+    sections: &[Section],
     signer: Option<&Signer>,
     tlp_dir: &str,
     catalog: &crate::model::Catalog,
@@ -177,7 +192,7 @@ fn document_files(
     let reused = key.and_then(|k| memo?.0.document_files(&k));
     let files = match reused {
         Some(files) => files,
-        None => new_document_files(site, a, signer, &path, catalog)?,
+        None => new_document_files(site, a, sections, signer, &path, catalog)?,
     };
     let entry = key.map(|k| memo::Entry::Document(k, files.iter().map(|f| f.path.clone()).collect()));
     let emitted = Emitted {
@@ -206,11 +221,12 @@ pub struct Document {
 fn new_document_files(
     site: &Site,
     a: &Advisory,
+    sections: &[Section],
     signer: Option<&Signer>,
     path: &str,
     catalog: &crate::model::Catalog,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let mut json = csaf_json_with(site, a, catalog);
+    let mut json = csaf_json_with(site, a, catalog, sections);
     sort_keys(&mut json);
     let bytes = serialize(site, &json);
     validate::validate(json, &a.source)?;
@@ -230,9 +246,11 @@ fn new_document_files(
 /// A released advisory's CSAF document with hashes and signature, and what the provider
 /// files (index, changes, ROLIE feed) say of it; `None` for advisories held back. The
 /// provider files themselves come from [`provider::files`] once every document is made.
+/// `sections` are the body's `##` sections, from the page's rendering of it.
 pub fn advisory_files(
     site: &Site,
     a: &Advisory,
+    sections: &[Section],
     signer: Option<&Signer>,
     memo: Option<MemoUse<'_>>,
 ) -> Result<Option<Document>, Vec<Diagnostic>> {
@@ -240,7 +258,7 @@ pub fn advisory_files(
         return Ok(None);
     }
     let dir = format!("{CSAF_ROOT}/{PUBLIC_TLP_DIR}");
-    document_files(site, a, signer, &dir, &site.catalog, memo).map(Some)
+    document_files(site, a, sections, signer, &dir, &site.catalog, memo).map(Some)
 }
 
 /// CSAF for released advisories whose TLP is not CLEAR, for upload to an access-controlled
@@ -271,7 +289,7 @@ pub fn restricted(
         let dir = format!("{CSAF_ROOT}/{}", label.to_ascii_lowercase());
         let mut emitted = Vec::new();
         for a in restricted.iter().filter(|a| a.tlp.csaf20_label() == label) {
-            match document_files(site, a, signer, &dir, catalog, None) {
+            match document_files(site, a, &sections(site, a), signer, &dir, catalog, None) {
                 Ok(d) => {
                     emitted.push(d.emitted);
                     files.extend(d.files);
