@@ -49,14 +49,33 @@ pub fn outline(body: &str, raw_html: bool) -> Rendered {
 /// consists of `=` (a setext underline). Never false for a body that has one; a `true` may
 /// be a line in a code block, which [`outline`] then tells apart.
 pub fn may_have_h1(body: &str) -> bool {
-    body.split(['\n', '\r']).any(|line| {
-        let rest = after_container_markers(line);
-        let atx = rest
-            .strip_prefix('#')
-            .is_some_and(|after| after.is_empty() || after.starts_with([' ', '\t']));
-        let setext = rest.starts_with('=') && rest.trim_end().bytes().all(|b| b == b'=');
-        atx || setext
-    })
+    // Only lines with a `#` or `=` can be one; find those without looking at every line.
+    let bytes = body.as_bytes();
+    let mut from = 0;
+    while let Some(found) = bytes
+        .get(from..)
+        .and_then(|rest| memchr::memchr2(b'#', b'=', rest))
+    {
+        let at = from + found;
+        // Line breaks are ASCII, so these are char boundaries.
+        let start = memchr::memrchr2(b'\n', b'\r', &bytes[..at]).map_or(0, |p| p + 1);
+        let end = memchr::memchr2(b'\n', b'\r', &bytes[at..]).map_or(bytes.len(), |p| at + p);
+        if line_may_be_h1(&body[start..end]) {
+            return true;
+        }
+        from = end;
+    }
+    false
+}
+
+/// One line of [`may_have_h1`].
+fn line_may_be_h1(line: &str) -> bool {
+    let rest = after_container_markers(line);
+    let atx = rest
+        .strip_prefix('#')
+        .is_some_and(|after| after.is_empty() || after.starts_with([' ', '\t']));
+    let setext = rest.starts_with('=') && rest.trim_end().bytes().all(|b| b == b'=');
+    atx || setext
 }
 
 /// `line` without leading whitespace, `>` and list markers (`-`, `*`, `+`, `1.`, `1)` and a
@@ -343,6 +362,7 @@ mod tests {
             "> Title\n> ===",
             "text\r# After a bare CR",
             "#\tTab",
+            "a # b and c = d\n# Title after other candidates",
         ];
         for body in with_h1 {
             assert!(
