@@ -261,6 +261,7 @@ impl Server {
         self.stop_accepting.store(true, Ordering::SeqCst);
         if let Some(t) = self.accept.take() {
             let _ = t.join();
+            wait_until_closed(self.addr);
         }
         // Parked polls wake on the notify above and answer at once; wait for them briefly
         // so their sockets are closed before `stop` returns.
@@ -274,6 +275,19 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         self.shutdown();
+    }
+}
+
+/// tiny_http closes its listening socket on a thread of its own after its server is dropped
+/// (it connects to itself to wake that thread). Waits, briefly, until the port refuses
+/// connections, so that the port is free when [`Server::stop`] returns, even on a busy machine.
+fn wait_until_closed(addr: SocketAddr) {
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while Instant::now() < deadline {
+        match std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(100)) {
+            Ok(_) => std::thread::sleep(Duration::from_millis(10)),
+            Err(_) => return,
+        }
     }
 }
 
