@@ -204,3 +204,37 @@ fn source_date_epoch_sets_the_build_time() {
     unsafe { std::env::remove_var("SOURCE_DATE_EPOCH") };
     assert_eq!(t.as_second(), 1_795_392_000);
 }
+
+#[test]
+fn timings_name_every_stage_and_step_with_cpu_and_memory() {
+    let t = SiteTest::minimal();
+    let out_dir = tempfile::tempdir().expect("tmp");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_psirt-site"))
+        .args(["build", "--timings", "--root"])
+        .arg(t.root())
+        .arg("--output")
+        .arg(out_dir.path().join("public"))
+        .env("SOURCE_DATE_EPOCH", common::NOW.to_string())
+        .output()
+        .expect("run binary");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let stages = [
+        "config", "discover", "parse", "assemble", "validate", "theme", "emit", "write",
+    ];
+    let steps = ["lists", "advisories", "provider", "listings"];
+    for name in stages.iter().chain(&steps) {
+        let line = stderr
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(name))
+            .unwrap_or_else(|| panic!("no `{name}` line in:\n{stderr}"));
+        assert!(line.contains(" ms"), "{line}");
+        if cfg!(unix) {
+            assert!(line.contains("cpu "), "{line}");
+        }
+        if cfg!(target_os = "linux") {
+            assert!(line.contains("rss ") && line.contains("peak "), "{line}");
+        }
+    }
+    assert!(out_dir.path().join("public/index.html").is_file());
+}
