@@ -148,11 +148,6 @@ fn process_cpu() -> Option<Duration> {
     None
 }
 
-/// CPU time used since `start` (a [`process_cpu`] reading).
-fn cpu_since(start: Option<Duration>) -> Option<Duration> {
-    Some(process_cpu()?.saturating_sub(start?))
-}
-
 /// `VmRSS` and `VmHWM` of this process, from `/proc/self/status`.
 fn memory_kib() -> Option<(u64, u64)> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -519,16 +514,13 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
         restricted,
         ..
     } = prepared.render(opts, &staging, None)?;
-    let (start, cpu_start) = (Instant::now(), process_cpu());
+    let mut timer = Timer::new(opts.progress.clone());
     staging.commit().map_err(|d| fail(vec![d], &sources))?;
     if let Some(dir) = &opts.restricted {
         output::write_atomically(dir, &restricted).map_err(|d| fail(vec![d], &sources))?;
     }
-    let cpu = cpu_since(cpu_start);
-    report
-        .timings
-        .push(StageTiming::now("write", start.elapsed(), cpu));
-    opts.progress.report("write");
+    timer.lap("write");
+    report.timings.extend(timer.timings);
     report.output = Some(out);
     Ok(report)
 }
