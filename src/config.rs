@@ -40,6 +40,8 @@ pub struct SiteConfig {
     pub signing: Option<SigningConfig>,
     #[serde(default)]
     pub csaf: CsafConfig,
+    #[serde(default)]
+    pub feeds: FeedsConfig,
 }
 
 fn default_language() -> String {
@@ -160,6 +162,45 @@ pub struct CsafConfig {
 impl Default for CsafConfig {
     fn default() -> Self {
         CsafConfig { pretty: true }
+    }
+}
+
+/// RSS feeds.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedsConfig {
+    /// Items per feed, newest first; `0` keeps every item. Feed readers poll a feed again
+    /// and again, so a feed of every advisory a large PSIRT ever published (12 MB at
+    /// 10,000 advisories) costs them and the host far more than the news is worth; the
+    /// full record stays on the advisories page and in the CSAF provider's ROLIE feed.
+    #[serde(default = "default_feed_limit", deserialize_with = "item_count")]
+    pub limit: usize,
+}
+
+/// A count of items: serde's own error for `-1` ("expected usize") would not tell a
+/// PSIRT what to write instead.
+fn item_count<'de, D: serde::Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    let n = i64::deserialize(d)?;
+    usize::try_from(n).map_err(|_| {
+        serde::de::Error::custom(format!(
+            "`{n}` is not a number of items: write a positive number, or 0 for every item"
+        ))
+    })
+}
+
+/// Enough for a busy patch day (some vendors publish dozens of advisories at once) to
+/// reach a reader that polls daily.
+pub const DEFAULT_FEED_LIMIT: usize = 100;
+
+fn default_feed_limit() -> usize {
+    DEFAULT_FEED_LIMIT
+}
+
+impl Default for FeedsConfig {
+    fn default() -> Self {
+        FeedsConfig {
+            limit: DEFAULT_FEED_LIMIT,
+        }
     }
 }
 

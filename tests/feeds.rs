@@ -380,3 +380,68 @@ fn advertised_feeds_exist() {
         );
     }
 }
+
+#[test]
+fn feeds_hold_only_the_newest_items_up_to_the_limit() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (root, out) = (tmp.path().join("site"), tmp.path().join("out"));
+    write_site(&root, &advisories());
+    let limited = format!("{SITE_TOML}\n[feeds]\nlimit = 2\n");
+    fs::write(root.join("site.toml"), limited).expect("write site.toml");
+    build(&root, &out);
+
+    let all = feed(&out, "feeds/advisories.xml");
+    assert_eq!(
+        guids(&all),
+        [page("TEST-SA-2026-0001"), page("TEST-SA-2025-0002")],
+        "the two newest advisories, newest first"
+    );
+    assert!(
+        all.description().ends_with("(the latest 2)."),
+        "{}",
+        all.description()
+    );
+    let updates = feed(&out, "feeds/updates.xml");
+    assert_eq!(updates.items().len(), 2);
+    // A feed with fewer items than the limit keeps them all.
+    let widget = feed(&out, "feeds/products/widget.xml");
+    assert_eq!(
+        guids(&widget),
+        [page("TEST-SA-2026-0001"), page("TEST-SA-2025-0001")]
+    );
+    // The advisories page still lists every published advisory.
+    let index = fs::read_to_string(out.join("advisories/index.html")).expect("index page");
+    assert!(index.contains("TEST-SA-2025-0001"));
+
+    // 0 keeps every item.
+    let unlimited = format!("{SITE_TOML}\n[feeds]\nlimit = 0\n");
+    fs::write(root.join("site.toml"), unlimited).expect("write site.toml");
+    build(&root, &out);
+    let all = feed(&out, "feeds/advisories.xml");
+    assert_eq!(all.items().len(), 3);
+    assert_eq!(
+        all.description(),
+        "Every published security advisory, newest first."
+    );
+}
+
+#[test]
+fn a_negative_feed_limit_is_an_error() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("site");
+    write_site(&root, &advisories());
+    let bad = format!("{SITE_TOML}\n[feeds]\nlimit = -1\n");
+    fs::write(root.join("site.toml"), bad).expect("write site.toml");
+    let opts = BuildOptions {
+        root: root.clone(),
+        output: Some(tmp.path().join("out")),
+        ..Default::default()
+    };
+    let failure = psirt_site::build(&opts).expect_err("a negative limit must fail");
+    let [d] = &failure.diagnostics[..] else {
+        panic!("one diagnostic expected: {:#?}", failure.diagnostics)
+    };
+    let text = format!("{d:?}");
+    assert!(text.contains("0 for every item"), "{text}");
+    assert!(text.contains("site.toml"), "{text}");
+}

@@ -84,11 +84,31 @@ pub struct Feed<'a> {
 }
 
 impl Feed<'_> {
+    /// The newest `[feeds] limit` items (all with `0`), made only for those.
     fn items(&self, site: &Site) -> Vec<Item> {
+        let limit = item_limit(site);
         match &self.items {
-            Items::Advisories(list) => list.par_iter().map(|a| advisory_item(site, a)).collect(),
-            Items::Updates => update_items(site),
+            Items::Advisories(list) => list[..list.len().min(limit)]
+                .par_iter()
+                .map(|a| advisory_item(site, a))
+                .collect(),
+            Items::Updates => update_items(site, limit),
         }
+    }
+}
+
+fn item_limit(site: &Site) -> usize {
+    match site.config.feeds.limit {
+        0 => usize::MAX,
+        n => n,
+    }
+}
+
+/// A feed's description, which says so when the feed holds only the newest items.
+fn describe(site: &Site, what: &str) -> String {
+    match site.config.feeds.limit {
+        0 => format!("{what}, newest first."),
+        n => format!("{what}, newest first (the latest {n})."),
     }
 }
 
@@ -99,14 +119,14 @@ pub fn all_feeds(site: &Site) -> Vec<Feed<'_>> {
             path: MAIN_PATH.into(),
             label: "All advisories".into(),
             link: main_feed_link(site),
-            description: "Every published security advisory, newest first.".into(),
+            description: describe(site, "Every published security advisory"),
             items: Items::Advisories(site.advisories.iter().collect()),
         },
         Feed {
             path: UPDATES_PATH.into(),
             label: "Advisory updates".into(),
             link: updates_feed_link(site),
-            description: "New advisories and every later revision of an advisory, newest first.".into(),
+            description: describe(site, "New advisories and every later revision of an advisory"),
             items: Items::Updates,
         },
     ];
@@ -115,7 +135,10 @@ pub fn all_feeds(site: &Site) -> Vec<Feed<'_>> {
             path: severity_path(s),
             label: format!("{} severity", s.label()),
             link: severity_feed_link(site, s),
-            description: format!("Advisories whose highest CVSS base score is rated {}.", s.label()),
+            description: describe(
+                site,
+                &format!("Advisories whose highest CVSS base score is rated {}", s.label()),
+            ),
             items: Items::Advisories(site.with_severity(s)),
         });
     }
@@ -124,16 +147,16 @@ pub fn all_feeds(site: &Site) -> Vec<Feed<'_>> {
             path: product_path(&p.id),
             label: p.name.clone(),
             link: product_feed_link(site, &p.id),
-            description: format!("Advisories that concern {}.", p.name),
+            description: describe(site, &format!("Advisories that concern {}", p.name)),
             items: Items::Advisories(site.advisories_for(&p.id)),
         });
     }
     feeds
 }
 
-/// Revisions of all advisories as items, newest first; ties broken by id and number so
-/// the order never depends on input order.
-fn update_items(site: &Site) -> Vec<Item> {
+/// The newest `limit` revisions of all advisories as items, newest first; ties broken by
+/// id and number so the order never depends on input order.
+fn update_items(site: &Site, limit: usize) -> Vec<Item> {
     let mut revisions: Vec<(&Advisory, &Revision)> = site
         .advisories
         .iter()
@@ -145,6 +168,7 @@ fn update_items(site: &Site) -> Vec<Item> {
             .then_with(|| b.id.cmp(&a.id))
             .then_with(|| s.number.cmp(&r.number))
     });
+    revisions.truncate(limit);
     revisions
         .into_par_iter()
         .map(|(a, r)| update_item(site, a, r))

@@ -34,6 +34,10 @@ preferred_languages = ["en"]
 # public_key = "static/keys/psirt-public.asc"
 # [signing]
 # key_file = "../secrets/signing-key.asc"   # or the PSIRT_SITE_SIGNING_KEY variable
+
+# Items per RSS feed, newest first (default 100; 0 keeps every item):
+# [feeds]
+# limit = 100
 "#;
 
 const PRODUCTS: &str = r#"# The product catalog: advisories refer to products by id.
