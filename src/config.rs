@@ -42,6 +42,8 @@ pub struct SiteConfig {
     pub csaf: CsafConfig,
     #[serde(default)]
     pub feeds: FeedsConfig,
+    #[serde(default)]
+    pub lists: ListsConfig,
 }
 
 fn default_language() -> String {
@@ -200,6 +202,29 @@ impl Default for FeedsConfig {
     fn default() -> Self {
         FeedsConfig {
             limit: DEFAULT_FEED_LIMIT,
+        }
+    }
+}
+
+/// The advisory lists: the index, each year, each severity and each product.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListsConfig {
+    /// Advisories per page; `0` puts a whole list on one page.
+    #[serde(default = "default_per_page", deserialize_with = "item_count")]
+    pub per_page: usize,
+}
+
+pub const DEFAULT_PER_PAGE: usize = 100;
+
+fn default_per_page() -> usize {
+    DEFAULT_PER_PAGE
+}
+
+impl Default for ListsConfig {
+    fn default() -> Self {
+        ListsConfig {
+            per_page: DEFAULT_PER_PAGE,
         }
     }
 }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::paginate::{self, Page, Pagination};
 use super::{EmitOptions, OutputFile};
 use crate::diag::Diagnostic;
 use crate::emit::memo::{self, Key, Memo};
@@ -165,12 +166,23 @@ impl<'a> Lists<'a> {
         let mut filters = vec![Filter::All];
         filters.extend(years.iter().map(|y| Filter::Year(*y)));
         filters.extend(Severity::ALL.iter().map(|s| Filter::Severity(*s)));
+        let (per_page, root) = (site.config.lists.per_page, root_path(site.config.base()));
         for filter in filters {
-            let years = years.clone();
-            jobs.push(Box::new(move || self.advisory_index(filter, &years)));
+            let list: Vec<&Advisory> = site.advisories.iter().filter(|a| filter.keeps(a)).collect();
+            let total = list.len();
+            for page in paginate::split(&list, per_page, &filter.path(), &root) {
+                let years = years.clone();
+                jobs.push(Box::new(move || {
+                    self.advisory_index(filter, &years, &page, total)
+                }));
+            }
         }
         for p in site.catalog.products.values() {
-            jobs.push(Box::new(move || self.product(p)));
+            let list = site.advisories_for(&p.id);
+            let (base, total) = (format!("products/{}/", p.id), list.len());
+            for page in paginate::split(&list, per_page, &base, &root) {
+                jobs.push(Box::new(move || self.product(p, &page, total)));
+            }
         }
         for p in &site.pages {
             jobs.push(Box::new(move || content_page(site, theme, opts, p)));
@@ -240,6 +252,7 @@ struct IndexContext {
     years: Vec<Link>,
     severities: Vec<Link>,
     total: usize,
+    pagination: Pagination,
 }
 
 /// A filter of the advisory index: all, one year, or one severity.
@@ -276,8 +289,35 @@ impl Filter {
     }
 }
 
+/// A page's title: the list's, and which page it is when there are several.
+fn page_title(title: &str, p: &Pagination) -> String {
+    match p.pages {
+        0 | 1 => title.to_string(),
+        n => format!("{title}, page {} of {n}", p.page),
+    }
+}
+
+/// The advisories of one page grouped by year of first release, newest first (the page's
+/// advisories are in site order, newest first, so a year's advisories are consecutive).
+fn year_groups(summaries: &Summaries<'_>, advisories: &[&Advisory]) -> Vec<YearGroup> {
+    advisories
+        .chunk_by(|a, b| a.year() == b.year())
+        .map(|run| YearGroup {
+            year: run[0].year(),
+            advisories: summaries.of(run.iter().copied()),
+        })
+        .collect()
+}
+
 impl Lists<'_> {
-    fn advisory_index(&self, filter: Filter, years: &[i16]) -> Result<OutputFile, Diagnostic> {
+    /// One page of the index, a year or a severity; `total` counts all pages' advisories.
+    fn advisory_index(
+        &self,
+        filter: Filter,
+        years: &[i16],
+        page: &Page<&Advisory>,
+        total: usize,
+    ) -> Result<OutputFile, Diagnostic> {
         let (site, theme, opts) = (self.site, self.theme, self.opts);
         let root = root_path(site.config.base());
         let link = |label: String, f: Filter| Link {
@@ -291,31 +331,24 @@ impl Lists<'_> {
             .iter()
             .map(|s| link(s.label().into(), Filter::Severity(*s)))
             .collect();
-        let groups: Vec<YearGroup> = site
-            .by_year()
-            .into_iter()
-            .map(|(year, list)| YearGroup {
-                year,
-                advisories: self.summaries.of(list.into_iter().filter(|a| filter.keeps(a))),
-            })
-            .filter(|g| !g.advisories.is_empty())
-            .collect();
-        let total = groups.iter().map(|g| g.advisories.len()).sum();
+        let groups = year_groups(&self.summaries, &page.items);
         let mut feeds = vec![feeds::main_feed_link(site)];
         if let Filter::Severity(s) = filter {
             feeds.push(feeds::severity_feed_link(site, s));
         }
         let heading = filter.heading();
+        let title = page_title(&heading, &page.pagination);
         let ctx = IndexContext {
-            common: Common::new(site, opts, "advisories", &heading, &filter.path()).with_feeds(feeds),
+            common: Common::new(site, opts, "advisories", &title, &page.path).with_feeds(feeds),
             heading,
             groups,
             years: year_links,
             severities,
             total,
+            pagination: page.pagination.clone(),
         };
         let what = "rendering the advisory index";
-        list_page(theme, "advisories.html", &ctx, &filter.path(), what, total)
+        list_page(theme, "advisories.html", &ctx, &page.path, what, page.items.len())
     }
 }
 
@@ -438,6 +471,8 @@ struct ProductContext {
     common: Common,
     product: crate::model::Product,
     advisories: Vec<tera::Value>,
+    total: usize,
+    pagination: Pagination,
 }
 
 impl Lists<'_> {
@@ -471,21 +506,28 @@ impl Lists<'_> {
         page(self.theme, "products.html", &index, "products/", what)
     }
 
-    fn product(&self, p: &crate::model::Product) -> Result<OutputFile, Diagnostic> {
+    /// One page of a product's advisories; `total` counts all pages' advisories.
+    fn product(
+        &self,
+        p: &crate::model::Product,
+        page: &Page<&Advisory>,
+        total: usize,
+    ) -> Result<OutputFile, Diagnostic> {
         let (site, opts) = (self.site, self.opts);
-        let path = format!("products/{}/", p.id);
-        let title = format!("Advisories for {}", p.name);
+        let title = page_title(&format!("Advisories for {}", p.name), &page.pagination);
         let ctx = ProductContext {
-            common: Common::new(site, opts, "products", &title, &path).with_feeds(vec![
+            common: Common::new(site, opts, "products", &title, &page.path).with_feeds(vec![
                 feeds::main_feed_link(site),
                 feeds::product_feed_link(site, &p.id),
             ]),
             product: p.clone(),
-            advisories: self.summaries.of(site.advisories_for(&p.id)),
+            advisories: self.summaries.of(page.items.iter().copied()),
+            total,
+            pagination: page.pagination.clone(),
         };
         let what = format!("rendering product {}", p.id);
         let cards = ctx.advisories.len();
-        list_page(self.theme, "product.html", &ctx, &path, &what, cards)
+        list_page(self.theme, "product.html", &ctx, &page.path, &what, cards)
     }
 }
 

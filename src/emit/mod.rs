@@ -8,6 +8,7 @@ pub mod hosting;
 pub mod html;
 pub mod keys;
 pub mod memo;
+pub mod paginate;
 pub mod security_txt;
 pub mod sitemap;
 

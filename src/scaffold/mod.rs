@@ -38,6 +38,9 @@ preferred_languages = ["en"]
 # Items per RSS feed, newest first (default 100; 0 keeps every item):
 # [feeds]
 # limit = 100
+# Advisories per list page (default 100; 0 puts a whole list on one page):
+# [lists]
+# per_page = 100
 "#;
 
 const PRODUCTS: &str = r#"# The product catalog: advisories refer to products by id.
