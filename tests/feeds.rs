@@ -397,7 +397,7 @@ fn feeds_hold_only_the_newest_items_up_to_the_limit() {
         "the two newest advisories, newest first"
     );
     assert!(
-        all.description().ends_with("(the latest 2)."),
+        all.description().ends_with("(at most the latest 2)."),
         "{}",
         all.description()
     );

@@ -108,7 +108,7 @@ fn item_limit(site: &Site) -> usize {
 fn describe(site: &Site, what: &str) -> String {
     match site.config.feeds.limit {
         0 => format!("{what}, newest first."),
-        n => format!("{what}, newest first (the latest {n})."),
+        n => format!("{what}, newest first (at most the latest {n})."),
     }
 }
 
