@@ -7,6 +7,7 @@ pub mod hall;
 pub mod hosting;
 pub mod html;
 pub mod keys;
+pub mod lists;
 pub mod memo;
 pub mod paginate;
 pub mod security_txt;
@@ -148,7 +149,7 @@ impl Emitter<'_> {
         let (site, theme, opts) = (self.site, self.theme, self.opts);
         type Step<'s> = Box<dyn Fn() -> EmitResult + Send + Sync + 's>;
         // The list pages first, each written as soon as it is made.
-        let lists = html::Lists::new(site, theme, opts).map_err(|d| vec![d]);
+        let lists = lists::Lists::new(site, theme, opts).map_err(|d| vec![d]);
         let mut delivered = vec![lists.and_then(|lists| self.deliver_jobs(lists.jobs()))];
         laps.lap("lists");
         // The lists' advisory summaries (~70 MiB at 10k) are freed now; let the allocator

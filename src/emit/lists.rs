@@ -1,0 +1,371 @@
+//! The list pages: the home page, the advisory index with its year and severity filters,
+//! the product pages (each split into pages by `[lists] per_page`), plus the site's own
+//! pages and the 404 page, as one job per output page.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::html::{Common, PageJob, content_page, list_page, not_found, page};
+use super::paginate::{self, Page, Pagination};
+use super::{EmitOptions, OutputFile};
+use crate::diag::Diagnostic;
+use crate::emit::feeds;
+use crate::model::{Advisory, Severity};
+use crate::site::Site;
+use crate::theme::Theme;
+use crate::view::{AdvisoryView, Link, ProductRef, product_ref, root_path};
+
+/// Each advisory's summary view as a template value, made once and shared by every list
+/// that shows it (the home page, the index, each year and severity, each product). Template
+/// values are reference-counted, so a list of 10,000 advisories costs pointers, not copies.
+/// The value carries `card`, the advisory's `partials/advisory_card.html`, rendered here
+/// once instead of once per list (at 10,000 advisories the lists show ~45,000 cards).
+struct Summaries<'s>(HashMap<&'s str, tera::Value>);
+
+#[derive(Serialize)]
+struct CardContext<'v> {
+    a: &'v tera::Value,
+}
+
+impl<'s> Summaries<'s> {
+    fn new(site: &'s Site, theme: &Theme) -> Result<Self, Diagnostic> {
+        let values = site
+            .advisories
+            .par_iter()
+            .map(|a| {
+                let value = summary_with_card(site, theme, a)?;
+                Ok((a.id.as_str(), value))
+            })
+            .collect::<Result<_, Diagnostic>>()?;
+        Ok(Summaries(values))
+    }
+
+    fn of<'a>(&self, advisories: impl IntoIterator<Item = &'a Advisory>) -> Vec<tera::Value> {
+        advisories
+            .into_iter()
+            .filter_map(|a| self.0.get(a.id.as_str()).cloned())
+            .collect()
+    }
+}
+
+fn summary_with_card(site: &Site, theme: &Theme, a: &Advisory) -> Result<tera::Value, Diagnostic> {
+    let what = "preparing the advisory lists";
+    let view = tera::Value::try_from_serializable(&AdvisoryView::summary_of(site, a))
+        .map_err(|e| crate::theme::template_error(&e, what))?;
+    let what = format!("rendering the list card of {} ({})", a.id, a.source.display());
+    let card = theme.render("partials/advisory_card.html", &CardContext { a: &view }, &what)?;
+    if !view.is_map() {
+        let msg = format!("{what}: the advisory's summary is not a map (a psirt-site bug)");
+        return Err(Diagnostic::error(crate::diag::Code::Output, msg));
+    }
+    let mut map = view.into_map().unwrap_or_default();
+    map.insert("card".into(), tera::Value::safe_string(&card));
+    Ok(tera::Value::from(map))
+}
+
+/// Every page except the advisory pages (see [`super::html::advisory`]): the lists, the
+/// site's own pages and the 404 page, as one job per page, so that the caller can write
+/// each page as soon as it is made.
+pub struct Lists<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    opts: EmitOptions,
+    summaries: Summaries<'a>,
+}
+
+impl<'a> Lists<'a> {
+    pub fn new(site: &'a Site, theme: &'a Theme, opts: EmitOptions) -> Result<Self, Diagnostic> {
+        Ok(Lists {
+            site,
+            theme,
+            opts,
+            summaries: Summaries::new(site, theme)?,
+        })
+    }
+
+    pub fn jobs(&self) -> Vec<PageJob<'_>> {
+        let (site, theme, opts) = (self.site, self.theme, self.opts);
+        let mut jobs: Vec<PageJob<'_>> = vec![
+            Box::new(|| self.home()),
+            Box::new(|| self.products_index()),
+            Box::new(move || not_found(site, theme, opts)),
+        ];
+        let years: Vec<i16> = site.by_year().into_iter().map(|(y, _)| y).collect();
+        let mut filters = vec![Filter::All];
+        filters.extend(years.iter().map(|y| Filter::Year(*y)));
+        filters.extend(Severity::ALL.iter().map(|s| Filter::Severity(*s)));
+        let (per_page, root) = (site.config.lists.per_page, root_path(site.config.base()));
+        for filter in filters {
+            let list: Vec<&Advisory> = site.advisories.iter().filter(|a| filter.keeps(a)).collect();
+            let total = list.len();
+            for page in paginate::split(&list, per_page, &filter.path(), &root) {
+                let years = years.clone();
+                jobs.push(Box::new(move || {
+                    self.advisory_index(filter, &years, &page, total)
+                }));
+            }
+        }
+        for p in site.catalog.products.values() {
+            let list = site.advisories_for(&p.id);
+            let (base, total) = (format!("products/{}/", p.id), list.len());
+            for page in paginate::split(&list, per_page, &base, &root) {
+                jobs.push(Box::new(move || self.product(p, &page, total)));
+            }
+        }
+        for p in &site.pages {
+            jobs.push(Box::new(move || content_page(site, theme, opts, p)));
+        }
+        jobs
+    }
+}
+
+#[derive(Serialize)]
+struct SeverityCount {
+    severity: &'static str,
+    label: &'static str,
+    count: usize,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct HomeContext {
+    #[serde(flatten)]
+    common: Common,
+    latest: Vec<tera::Value>,
+    counts: Vec<SeverityCount>,
+    total: usize,
+    products: Vec<ProductRef>,
+}
+
+impl Lists<'_> {
+    fn home(&self) -> Result<OutputFile, Diagnostic> {
+        let (site, theme, opts) = (self.site, self.theme, self.opts);
+        let root = root_path(site.config.base());
+        let ctx = HomeContext {
+            common: Common::new(site, opts, "home", "Security advisories", ""),
+            latest: self.summaries.of(site.advisories.iter().take(10)),
+            counts: Severity::ALL
+                .iter()
+                .map(|s| SeverityCount {
+                    severity: s.as_str(),
+                    label: s.label(),
+                    count: site.with_severity(*s).len(),
+                    url: format!("{root}/advisories/severity/{}/", s.as_str()),
+                })
+                .collect(),
+            total: site.advisories.len(),
+            products: site
+                .catalog
+                .products
+                .keys()
+                .map(|id| product_ref(site, id, &root))
+                .collect(),
+        };
+        page(theme, "index.html", &ctx, "", "rendering the home page")
+    }
+}
+
+#[derive(Serialize)]
+struct YearGroup {
+    year: i16,
+    advisories: Vec<tera::Value>,
+}
+
+#[derive(Serialize)]
+struct IndexContext {
+    #[serde(flatten)]
+    common: Common,
+    heading: String,
+    groups: Vec<YearGroup>,
+    years: Vec<Link>,
+    severities: Vec<Link>,
+    total: usize,
+    pagination: Pagination,
+}
+
+/// A filter of the advisory index: all, one year, or one severity.
+#[derive(Clone, Copy, PartialEq)]
+enum Filter {
+    All,
+    Year(i16),
+    Severity(Severity),
+}
+
+impl Filter {
+    fn path(self) -> String {
+        match self {
+            Filter::All => "advisories/".into(),
+            Filter::Year(y) => format!("advisories/{y}/"),
+            Filter::Severity(s) => format!("advisories/severity/{}/", s.as_str()),
+        }
+    }
+
+    fn keeps(self, a: &Advisory) -> bool {
+        match self {
+            Filter::All => true,
+            Filter::Year(y) => a.year() == y,
+            Filter::Severity(s) => a.severity() == Some(s),
+        }
+    }
+
+    fn heading(self) -> String {
+        match self {
+            Filter::All => "All advisories".into(),
+            Filter::Year(y) => format!("Advisories published in {y}"),
+            Filter::Severity(s) => format!("{} severity advisories", s.label()),
+        }
+    }
+}
+
+/// A page's title: the list's, and which page it is when there are several.
+fn page_title(title: &str, p: &Pagination) -> String {
+    match p.pages {
+        0 | 1 => title.to_string(),
+        n => format!("{title}, page {} of {n}", p.page),
+    }
+}
+
+/// The advisories of one page grouped by year of first release, newest first (the page's
+/// advisories are in site order, newest first, so a year's advisories are consecutive).
+fn year_groups(summaries: &Summaries<'_>, advisories: &[&Advisory]) -> Vec<YearGroup> {
+    advisories
+        .chunk_by(|a, b| a.year() == b.year())
+        .map(|run| YearGroup {
+            year: run[0].year(),
+            advisories: summaries.of(run.iter().copied()),
+        })
+        .collect()
+}
+
+impl Lists<'_> {
+    /// One page of the index, a year or a severity; `total` counts all pages' advisories.
+    fn advisory_index(
+        &self,
+        filter: Filter,
+        years: &[i16],
+        page: &Page<&Advisory>,
+        total: usize,
+    ) -> Result<OutputFile, Diagnostic> {
+        let (site, theme, opts) = (self.site, self.theme, self.opts);
+        let root = root_path(site.config.base());
+        let link = |label: String, f: Filter| Link {
+            label,
+            url: format!("{root}/{}", f.path()),
+            current: f == filter,
+        };
+        let mut year_links = vec![link("All years".into(), Filter::All)];
+        year_links.extend(years.iter().map(|y| link(y.to_string(), Filter::Year(*y))));
+        let severities = Severity::ALL
+            .iter()
+            .map(|s| link(s.label().into(), Filter::Severity(*s)))
+            .collect();
+        let groups = year_groups(&self.summaries, &page.items);
+        let mut feeds = vec![feeds::main_feed_link(site)];
+        if let Filter::Severity(s) = filter {
+            feeds.push(feeds::severity_feed_link(site, s));
+        }
+        let heading = filter.heading();
+        let title = page_title(&heading, &page.pagination);
+        let ctx = IndexContext {
+            common: Common::new(site, opts, "advisories", &title, &page.path).with_feeds(feeds),
+            heading,
+            groups,
+            years: year_links,
+            severities,
+            total,
+            pagination: page.pagination.clone(),
+        };
+        let what = "rendering the advisory index";
+        list_page(theme, "advisories.html", &ctx, &page.path, what, page.items.len())
+    }
+}
+
+#[derive(Serialize)]
+struct ProductItem {
+    id: String,
+    name: String,
+    url: String,
+    description: Option<String>,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct Family {
+    name: String,
+    products: Vec<ProductItem>,
+}
+
+#[derive(Serialize)]
+struct ProductsContext {
+    #[serde(flatten)]
+    common: Common,
+    families: Vec<Family>,
+}
+
+#[derive(Serialize)]
+struct ProductContext {
+    #[serde(flatten)]
+    common: Common,
+    product: crate::model::Product,
+    advisories: Vec<tera::Value>,
+    total: usize,
+    pagination: Pagination,
+}
+
+impl Lists<'_> {
+    fn products_index(&self) -> Result<OutputFile, Diagnostic> {
+        let (site, opts) = (self.site, self.opts);
+        let root = root_path(site.config.base());
+        let mut families: Vec<Family> = Vec::new();
+        for p in site.catalog.products.values() {
+            let name = p.family.clone().unwrap_or_else(|| "Other products".into());
+            let item = ProductItem {
+                id: p.id.to_string(),
+                name: p.name.clone(),
+                url: product_ref(site, &p.id, &root).url,
+                description: p.description.clone(),
+                count: site.advisories_for(&p.id).len(),
+            };
+            match families.iter_mut().find(|f| f.name == name) {
+                Some(f) => f.products.push(item),
+                None => families.push(Family {
+                    name,
+                    products: vec![item],
+                }),
+            }
+        }
+        families.sort_by(|a, b| a.name.cmp(&b.name));
+        let index = ProductsContext {
+            common: Common::new(site, opts, "products", "Products", "products/"),
+            families,
+        };
+        let what = "rendering the product list";
+        page(self.theme, "products.html", &index, "products/", what)
+    }
+
+    /// One page of a product's advisories; `total` counts all pages' advisories.
+    fn product(
+        &self,
+        p: &crate::model::Product,
+        page: &Page<&Advisory>,
+        total: usize,
+    ) -> Result<OutputFile, Diagnostic> {
+        let (site, opts) = (self.site, self.opts);
+        let title = page_title(&format!("Advisories for {}", p.name), &page.pagination);
+        let ctx = ProductContext {
+            common: Common::new(site, opts, "products", &title, &page.path).with_feeds(vec![
+                feeds::main_feed_link(site),
+                feeds::product_feed_link(site, &p.id),
+            ]),
+            product: p.clone(),
+            advisories: self.summaries.of(page.items.iter().copied()),
+            total,
+            pagination: page.pagination.clone(),
+        };
+        let what = format!("rendering product {}", p.id);
+        let cards = ctx.advisories.len();
+        list_page(self.theme, "product.html", &ctx, &page.path, &what, cards)
+    }
+}
