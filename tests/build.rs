@@ -134,6 +134,27 @@ fn a_build_that_fails_while_rendering_keeps_the_previous_output() {
     assert_untouched(&t, &before);
 }
 
+/// An advisory id that is also a list's folder (a year) would overwrite that list's page:
+/// the build fails and says what to rename.
+#[test]
+fn an_advisory_id_that_is_a_year_collides_with_the_year_list() {
+    let t = SiteTest::minimal();
+    t.write(
+        "content/advisories/2026.md",
+        &common::advisory("2026", "Named like a year", "2026-04-01T09:00:00Z"),
+    );
+    let failure = t.build().expect_err("the id collides with the 2026 list");
+    let d = failure
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("`advisories/2026/index.html`"))
+        .unwrap_or_else(|| panic!("{:?}", failure.diagnostics));
+    assert!(
+        d.help.as_deref().is_some_and(|h| h.contains("advisory id")),
+        "{d:?}"
+    );
+}
+
 /// The output is what it was before a failed build, and no temporary folder is left.
 fn assert_untouched(t: &SiteTest, before: &[(String, Vec<u8>)]) {
     assert_eq!(before, tree(&t.out()), "output changed after a failed build");

@@ -346,8 +346,10 @@ fn check_unique(paths: &[String]) -> Result<(), Vec<Diagnostic>> {
         .windows(2)
         .filter(|pair| pair[0] == pair[1])
         .map(|pair| {
-            Diagnostic::error(Code::Output, format!("two outputs want the path `{}`", pair[0]))
-                .help("rename the static file or page that collides with a generated one")
+            Diagnostic::error(Code::Output, format!("two outputs want the path `{}`", pair[0])).help(
+                "rename what collides: a static file, a page, or an advisory id that is also \
+                     a list's folder (a year such as `2025`, or `severity`)",
+            )
         })
         .collect();
     if diags.is_empty() { Ok(()) } else { Err(diags) }
