@@ -69,6 +69,9 @@ codes! {
     Policy => "policy", "the disclosure policy lacks a recommended section";
     UnsafePath => "unsafe-path", "a path would leave the site or output folder";
     Output => "output", "the output folder cannot be used or written";
+    InvalidText => "invalid-text", "text holds a control character or noncharacter that XML and feeds cannot carry";
+    FutureDate => "future-date", "a date in a published advisory or credit lies after the build time";
+    OutputCheck => "output-check", "a generated XML or JSON file does not parse (a bug: please report it)";
 }
 
 /// A place in a user's file. The byte range is into the whole file, never a fragment.
