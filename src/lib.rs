@@ -381,8 +381,11 @@ impl Prepared {
         let paths = outcome.delivered.map_err(|d| fail(d, &self.sources))?;
         let restricted = match opts.restricted {
             Some(_) => {
-                emit::csaf::restricted(&self.site, &self.held, &self.full_catalog, self.signer.as_ref())
-                    .map_err(|d| fail(d, &self.sources))?
+                let files =
+                    emit::csaf::restricted(&self.site, &self.held, &self.full_catalog, self.signer.as_ref())
+                        .map_err(|d| fail(d, &self.sources))?;
+                emit::check_wellformed(&files).map_err(|d| fail(d, &self.sources))?;
+                files
             }
             None => Vec::new(),
         };

@@ -149,6 +149,11 @@ impl Site {
             held,
         } = gate(parts.advisories, parts.build_time, parts.mode);
         advisories.sort_by(|a, b| b.published.cmp(&a.published).then_with(|| b.id.cmp(&a.id)));
+        let mut extra_credits = parts.extra_credits;
+        if parts.mode == Mode::Public {
+            // A credit dated later is held back until its date, like an embargo.
+            extra_credits.retain(|c| c.date <= parts.build_time);
+        }
         let mut pages = parts.pages;
         pages.sort_by(|a, b| a.slug.cmp(&b.slug));
         let site = Site {
@@ -159,7 +164,7 @@ impl Site {
             advisories,
             held_back,
             pages,
-            extra_credits: parts.extra_credits,
+            extra_credits,
             key: parts.key,
             signing: parts.signing,
         };
@@ -211,20 +216,18 @@ impl Site {
     }
 }
 
-/// A product that only held-back advisories mention may be unannounced: keep it out of
-/// the public site until an advisory about it is published.
+/// The public catalog is the products that published advisories name, nothing else. A
+/// product named only by held-back advisories may be unannounced, and whether a product
+/// page exists must not depend on held-back advisories at all: if products that no
+/// advisory names were listed, the first embargoed advisory about one would make it vanish
+/// from the public site and so reveal the embargo. (The preview shows the whole catalog.)
 fn hide_unannounced_products(catalog: &mut Catalog, advisories: &[Advisory], now: Timestamp) {
-    let mentions = |a: &Advisory, id: &ProductId| a.affected.iter().any(|x| &x.product == id);
-    catalog.products.retain(|id, _| {
-        let mut held = false;
-        for a in advisories.iter().filter(|a| mentions(a, id)) {
-            if hold_reason(a, now).is_none() {
-                return true;
-            }
-            held = true;
-        }
-        !held
-    });
+    let named: std::collections::HashSet<&ProductId> = advisories
+        .iter()
+        .filter(|a| hold_reason(a, now).is_none())
+        .flat_map(|a| a.affected.iter().map(|x| &x.product))
+        .collect();
+    catalog.products.retain(|id, _| named.contains(id));
 }
 
 fn duplicate_ids(advisories: &[Advisory]) -> Vec<Diagnostic> {

@@ -4,6 +4,7 @@ use rayon::prelude::*;
 
 use crate::diag::{Code, Diagnostic};
 use crate::emit::csaf;
+use crate::model::advisory::Revision;
 use crate::model::{Advisory, Catalog};
 use crate::site::Site;
 
@@ -12,6 +13,7 @@ use crate::site::Site;
 /// release day.
 pub fn run(site: &Site, held: &[Advisory], catalog: &Catalog) -> Vec<Diagnostic> {
     let mut diags = held_back_csaf(site, held, catalog);
+    diags.extend(future_revisions(site));
     diags.extend(policy_sections(site));
     diags
 }
@@ -28,6 +30,43 @@ fn held_back_csaf(site: &Site, held: &[Advisory], catalog: &Catalog) -> Vec<Diag
                 .unwrap_or_default()
         })
         .collect()
+}
+
+/// A published advisory shows its whole current text at once: a revision (or withdrawal)
+/// dated after the build time would publish that change, and its summary, early. Holding
+/// back just the revision entry would not hold back the edited text, so it is an error.
+fn future_revisions(site: &Site) -> Vec<Diagnostic> {
+    let now = site.build_time;
+    site.advisories
+        .iter()
+        .filter(|a| crate::site::hold_reason(a, now).is_none())
+        .flat_map(|a| {
+            a.revisions
+                .iter()
+                .filter(move |r| r.date > now)
+                .map(move |r| future_revision(a, r, now))
+        })
+        .collect()
+}
+
+fn future_revision(a: &Advisory, r: &Revision, now: jiff::Timestamp) -> Diagnostic {
+    // The withdrawal is appended as the last revision (model::build).
+    let is_withdrawal = a.withdrawn.is_some() && a.revisions.last().is_some_and(|l| l.number == r.number);
+    let what = if is_withdrawal {
+        "the withdrawal".to_string()
+    } else {
+        format!("revision {}", r.number)
+    };
+    let msg = format!(
+        "{what} of the published advisory `{}` is dated {}, after the build time ({now})",
+        a.id, r.date
+    );
+    Diagnostic::error(Code::FutureDate, msg)
+        .at(&a.source, r.date_span.clone())
+        .help(
+            "the advisory is public, so the change would go out now: date it at or before the \
+             build time, or merge the change when it is due",
+        )
 }
 
 /// What a disclosure policy should cover (ISO/IEC 29147 and the common VDP templates),

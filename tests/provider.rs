@@ -60,3 +60,53 @@ fn an_unsigned_site_is_a_csaf_provider() {
             .exists()
     );
 }
+
+/// A folder to check may come from anyone: URLs in its provider-metadata.json and ROLIE
+/// feed, and symbolic links in it, must never make the checker open a file outside it.
+#[test]
+fn urls_and_links_never_lead_outside_the_checked_folder() {
+    let t = signed_site();
+    t.build().expect("builds");
+    let outside = t.root().join("outside");
+    std::fs::create_dir_all(outside.join("2026")).expect("mkdir");
+    std::fs::write(outside.join("2026/secret-doc.json"), "{\"SECRETMARK\": 1}").expect("write");
+    std::fs::write(outside.join("feed.json"), "{\"SECRETMARK\": 2}").expect("write");
+    let metadata_path = t.out().join(".well-known/csaf/provider-metadata.json");
+    let metadata = std::fs::read_to_string(&metadata_path).expect("metadata");
+    let mut json: serde_json::Value = serde_json::from_str(&metadata).expect("json");
+    let escape = "https://psirt.example.com/.well-known/../../outside/";
+    json["distributions"][0]["directory_url"] = escape.into();
+    json["distributions"][0]["rolie"]["feeds"][0]["url"] = format!("{escape}feed.json").into();
+    std::fs::write(&metadata_path, json.to_string()).expect("write");
+    let results = check::check(&t.out());
+    let problems: Vec<&String> = results.iter().flat_map(|r| &r.problems).collect();
+    assert!(
+        problems
+            .iter()
+            .all(|p| !p.contains("SECRETMARK") && !p.contains("secret-doc")),
+        "{problems:#?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("not a file inside the checked folder")),
+        "{problems:#?}"
+    );
+
+    #[cfg(unix)]
+    {
+        let index = t.out().join(".well-known/csaf/white/index.txt");
+        std::fs::remove_file(&index).expect("rm");
+        std::os::unix::fs::symlink(outside.join("feed.json"), &index).expect("symlink");
+        let results = check::check(&t.out());
+        let problems: Vec<&String> = results.iter().flat_map(|r| &r.problems).collect();
+        assert!(
+            problems.iter().any(|p| p.contains("links outside the folder")),
+            "{problems:#?}"
+        );
+        assert!(
+            problems.iter().all(|p| !p.contains("SECRETMARK")),
+            "{problems:#?}"
+        );
+    }
+}

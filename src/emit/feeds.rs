@@ -279,7 +279,10 @@ fn channel(site: &Site, feed: &Feed<'_>, items: Vec<Item>) -> Channel {
     Channel {
         title: feed.link.title.clone(),
         link: site.url(""),
-        description: feed.description.clone(),
+        // Readers render a channel's description as HTML, like an item's: a product
+        // named `<img onerror=…>` must arrive as text, so escape it for HTML here (the
+        // rss crate then escapes the result for XML).
+        description: crate::escape::markup(&feed.description),
         language: Some(site.config.language.clone()),
         // Not the build time: an unchanged site must rebuild to identical bytes.
         last_build_date: Some(rfc2822(site.last_change())),

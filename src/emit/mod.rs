@@ -12,12 +12,13 @@ pub mod memo;
 pub mod paginate;
 pub mod security_txt;
 pub mod sitemap;
+pub mod wellformed;
 
 use rayon::prelude::*;
 
 use crate::diag::{Code, Diagnostic};
 use crate::signing::Signer;
-use crate::site::Site;
+use crate::site::{Mode, Site};
 use crate::theme::Theme;
 
 /// One file of the output, with a `/`-separated path relative to the output folder.
@@ -163,7 +164,6 @@ impl Emitter<'_> {
             Box::new(|| keys::emit(site, theme, opts)),
             Box::new(|| security_txt::emit(site, self.signer)),
             Box::new(|| sitemap::emit(site)),
-            Box::new(|| Ok(statics(theme))),
         ];
         // Then the bulk of the output (one page and one CSAF document with hashes and
         // signature per advisory), advisory by advisory, and beside it the feeds and the
@@ -178,6 +178,9 @@ impl Emitter<'_> {
                 let feeds = feeds::jobs(site, theme, opts, &all_feeds);
                 let mut made = vec![self.deliver_jobs(feeds)];
                 made.extend(small_files.iter().map(deliver));
+                // The theme's and site's own files are delivered as they are: a JSON file
+                // of the user's is theirs to get right, not a psirt-site bug.
+                made.push(statics(theme).into_iter().map(|f| self.put(f)).collect());
                 made
             },
             || self.per_advisory(),
@@ -197,7 +200,7 @@ impl Emitter<'_> {
         }
         let mut paths: Vec<String> = gather(delivered)?.into_iter().flatten().collect();
         let (mut last, hosting) = rayon::join(
-            || csaf::provider::listings(&paths, &site.config.title),
+            || csaf::provider::listings(&paths, &site.config.title, site.mode == Mode::Preview),
             || hosting::emit(&paths),
         );
         last.extend(hosting);
@@ -292,11 +295,12 @@ impl Emitter<'_> {
         self.put(file)
     }
 
-    /// Minifies HTML when the site asks for it.
+    /// Minifies HTML when the site asks for it; a generated XML or JSON file must parse.
     fn finish(&self, mut file: OutputFile) -> Result<OutputFile, Vec<Diagnostic>> {
         if self.site.config.minify && file.is_html() {
             file.bytes = crate::minify::minify(std::mem::take(&mut file.bytes));
         }
+        check_wellformed(std::slice::from_ref(&file))?;
         Ok(file)
     }
 
@@ -315,6 +319,25 @@ impl Emitter<'_> {
         self.sink.put(file).map_err(|d| vec![d])?;
         Ok(path)
     }
+}
+
+/// Every generated XML and JSON file must parse (see [`wellformed`]).
+pub fn check_wellformed(files: &[OutputFile]) -> Result<(), Vec<Diagnostic>> {
+    let diags: Vec<Diagnostic> = files
+        .iter()
+        .filter_map(|f| wellformed::check(&f.path, &f.bytes).err().map(|why| (f, why)))
+        .map(|(f, why)| {
+            Diagnostic::error(
+                Code::OutputCheck,
+                format!("generated file `{}` is malformed: {why}", f.path.escape_debug()),
+            )
+            .help(
+                "nothing was published; this is a psirt-site bug, please report it with the \
+                 input that caused it",
+            )
+        })
+        .collect();
+    if diags.is_empty() { Ok(()) } else { Err(diags) }
 }
 
 fn statics(theme: &Theme) -> Vec<OutputFile> {

@@ -18,6 +18,9 @@ pub struct Revision {
     pub number: u32,
     pub date: Timestamp,
     pub summary: String,
+    /// Where the date is in the source file (for the future-date check).
+    #[serde(skip)]
+    pub date_span: Range<usize>,
 }
 
 #[derive(Debug, Clone, Serialize)]

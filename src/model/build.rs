@@ -189,6 +189,7 @@ impl Builder<'_> {
                 number: u32::try_from(i + 1).unwrap_or(u32::MAX),
                 date,
                 summary: r.summary.trim().to_string(),
+                date_span: self.span(&r.date),
             });
         }
         out
@@ -213,6 +214,7 @@ impl Builder<'_> {
             number: u32::try_from(revisions.len() + 1).unwrap_or(u32::MAX),
             date,
             summary: format!("Withdrawn: {reason}"),
+            date_span: self.span(&w.date),
         });
         Some(Withdrawal { date, reason })
     }

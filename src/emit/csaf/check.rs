@@ -74,6 +74,14 @@ fn documents(dir: &Path) -> Vec<Doc> {
 
 /// Runs every offline check against `out` (a built site folder).
 pub fn check(out: &Path) -> Vec<Requirement> {
+    // Every path below is resolved inside this one canonical folder (see `local`, `inside`).
+    let out = &out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
+    let links = links_leaving(out);
+    if !links.is_empty() {
+        // A folder whose links lead elsewhere could make every later read open a file
+        // outside it (`index.txt -> /etc/passwd`): nothing more is read.
+        return vec![req(0, "no symbolic link leaves the checked folder", links)];
+    }
     let csaf = out.join(CSAF_ROOT);
     let metadata = read_json(&csaf.join(METADATA_FILE));
     let dir = directory(out, &metadata);
@@ -134,9 +142,10 @@ fn directory(out: &Path, metadata: &Result<Value, String>) -> PathBuf {
             .iter()
             .find_map(|d| d["directory_url"].as_str().and_then(local))
     });
+    let default = || out.join(CSAF_ROOT).join(super::PUBLIC_TLP_DIR);
     match from_metadata {
-        Some(rel) => out.join(rel.trim_end_matches('/')),
-        None => out.join(CSAF_ROOT).join(super::PUBLIC_TLP_DIR),
+        Some(rel) => inside(out, rel.trim_end_matches('/')).unwrap_or_else(default),
+        None => default(),
     }
 }
 
@@ -219,7 +228,27 @@ fn metadata_fields(metadata: &Result<Value, String>, has_key: bool) -> Vec<Strin
     if !matches!(role, "csaf_publisher" | "csaf_provider" | "csaf_trusted_provider") {
         out.push(format!("unknown role `{role}`"));
     }
+    out.extend(urls_leaving(m));
     out
+}
+
+/// Distribution URLs that `local` refuses: they would lead out of the provider folder.
+fn urls_leaving(m: &Value) -> Vec<String> {
+    let distributions = m["distributions"].as_array().into_iter().flatten();
+    let directories = distributions.clone().map(|d| &d["directory_url"]);
+    let feeds = distributions.flat_map(|d| {
+        d["rolie"]["feeds"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|f| &f["url"])
+    });
+    directories
+        .chain(feeds)
+        .filter_map(Value::as_str)
+        .filter(|url| local(url).is_none())
+        .map(|url| format!("{url} is not a file inside the checked folder"))
+        .collect()
 }
 
 fn year_folders(docs: &[Doc]) -> Vec<String> {
@@ -303,8 +332,45 @@ fn changes_csv(tlp: &Path, docs: &[Doc]) -> Vec<String> {
 }
 
 /// The output-relative path of an absolute URL of this site, by its `/.well-known/` part.
+/// The folder being checked may come from anyone (a mirror, an aggregator's download): a
+/// URL whose path has `..`, `.` or empty segments, a backslash or a control character is
+/// refused here, so no file outside the folder is ever opened (see [`inside`] for links).
 fn local(url: &str) -> Option<String> {
-    url.find("/.well-known/").map(|i| url[i + 1..].to_string())
+    let start = url.find("/.well-known/")? + 1;
+    let path = url[start..].split(['?', '#']).next().unwrap_or_default();
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    let safe = segments.iter().all(|s| {
+        !s.is_empty()
+            && *s != "."
+            && *s != ".."
+            && !s.contains(['\\', '%'])
+            && !s.chars().any(char::is_control)
+    });
+    safe.then(|| path.to_string())
+}
+
+/// Symbolic links below `root` whose target is outside it (or does not resolve).
+fn links_leaving(root: &Path) -> Vec<String> {
+    walkdir::WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path_is_symlink())
+        .filter(|e| {
+            e.path()
+                .canonicalize()
+                .map_or(true, |target| !target.starts_with(root))
+        })
+        .map(|e| format!("{} links outside the folder", e.path().display()))
+        .collect()
+}
+
+/// `root/rel` when it exists and, with every symbolic link resolved, is still inside
+/// `root`; `None` otherwise.
+fn inside(root: &Path, rel: &str) -> Option<PathBuf> {
+    let root = root.canonicalize().ok()?;
+    let path = root.join(rel).canonicalize().ok()?;
+    path.starts_with(&root).then_some(path)
 }
 
 /// ROLIE feeds named in provider-metadata.json (none for a directory-only provider).
@@ -326,7 +392,10 @@ fn feed_paths(metadata: &Result<Value, String>) -> Vec<String> {
 fn rolie_feeds(root: &Path, dir: &Path, docs: &[Doc], metadata: &Result<Value, String>) -> Vec<String> {
     feed_paths(metadata)
         .iter()
-        .flat_map(|p| rolie(root, &root.join(p), dir, docs))
+        .flat_map(|p| match inside(root, p) {
+            Some(feed) => rolie(root, &feed, dir, docs),
+            None => vec![format!("ROLIE feed {p} is not a file inside the checked folder")],
+        })
         .collect()
 }
 
@@ -347,7 +416,7 @@ fn rolie(root: &Path, feed_path: &Path, dir: &Path, docs: &[Doc]) -> Vec<String>
         for link in entry["link"].as_array().into_iter().flatten() {
             let href = link["href"].as_str().unwrap_or("");
             match local(href) {
-                Some(p) if root.join(&p).is_file() => {
+                Some(p) if inside(root, &p).is_some_and(|f| f.is_file()) => {
                     if link["rel"] == "self" {
                         found.insert(p.strip_prefix(&prefix).unwrap_or(&p).to_string());
                     }

@@ -304,7 +304,9 @@ fn slug(s: &str) -> String {
 
 /// Pre-rendered directory listings (`index.html`) for every folder of the provider tree:
 /// crawlers that do not read ROLIE follow them, and CSAF forbids script-built listings.
-pub fn listings(all_paths: &[String], title: &str) -> Vec<OutputFile> {
+/// `noindex` (previews) asks search engines to keep the listings out of their index, as
+/// every other page of a preview does.
+pub fn listings(all_paths: &[String], title: &str, noindex: bool) -> Vec<OutputFile> {
     let prefix = format!("{CSAF_ROOT}/");
     let paths: Vec<&str> = all_paths
         .iter()
@@ -337,13 +339,13 @@ pub fn listings(all_paths: &[String], title: &str) -> Vec<OutputFile> {
             }
             OutputFile::new(
                 format!("{prefix}{dir}index.html"),
-                listing_html(title, dir, &entries),
+                listing_html(title, dir, &entries, noindex),
             )
         })
         .collect()
 }
 
-fn listing_html(title: &str, dir: &str, entries: &BTreeSet<String>) -> String {
+fn listing_html(title: &str, dir: &str, entries: &BTreeSet<String>, noindex: bool) -> String {
     let heading = crate::escape::markup(&format!("Index of /{CSAF_ROOT}/{dir}"));
     let mut items = String::new();
     if !dir.is_empty() {
@@ -360,8 +362,13 @@ fn listing_html(title: &str, dir: &str, entries: &BTreeSet<String>) -> String {
             crate::escape::markup(e)
         ));
     }
+    let robots = if noindex {
+        "<meta name=\"robots\" content=\"noindex\">\n"
+    } else {
+        ""
+    };
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{heading} · {}</title>\n</head>\n<body>\n<main>\n<h1>{heading}</h1>\n<ul>\n{items}</ul>\n</main>\n</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n{robots}<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{heading} · {}</title>\n</head>\n<body>\n<main>\n<h1>{heading}</h1>\n<ul>\n{items}</ul>\n</main>\n</body>\n</html>\n",
         crate::escape::markup(title)
     )
 }
