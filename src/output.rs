@@ -283,6 +283,30 @@ mod tests {
         assert!(!out.exists());
     }
 
+    /// File systems hand a freed inode number out again at once (ext4 does): a folder
+    /// made under the staging folder's name right after it was removed must still be
+    /// told apart from it.
+    #[test]
+    fn a_staging_folder_made_again_under_its_name_is_not_swapped_in() {
+        let t = temp();
+        let out = t.path().join("public");
+        let staging = Staging::create(&out, OutputKind::Public).expect("staging");
+        staging.write("index.html", b"complete").expect("write");
+        let tmp = fs::read_dir(t.path())
+            .expect("list")
+            .flatten()
+            .find(|e| e.file_name().to_string_lossy().starts_with(".public.tmp-"))
+            .expect("staging folder")
+            .path();
+        fs::remove_dir_all(&tmp).expect("remove");
+        fs::create_dir(&tmp).expect("mkdir");
+        fs::write(tmp.join(MARKER), marker_text(OutputKind::Public)).expect("marker");
+        fs::write(tmp.join("index.html"), "half").expect("write");
+        assert!(commit_all(vec![staging]).is_err());
+        assert!(!out.exists());
+        assert!(tmp.join("index.html").is_file(), "someone else's folder was removed");
+    }
+
     #[test]
     fn a_failed_commit_puts_the_earlier_outputs_back() {
         let t = temp();

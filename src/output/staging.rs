@@ -18,16 +18,30 @@ struct Identity(Option<(u64, u64)>);
 /// The identity of the folder at `path` (not following a symbolic link), if it is one.
 fn identity_of(path: &Path) -> Option<Identity> {
     let meta = fs::symlink_metadata(path).ok().filter(fs::Metadata::is_dir)?;
+    Some(identity_in(&meta))
+}
+
+fn identity_in(meta: &fs::Metadata) -> Identity {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt as _;
-        Some(Identity(Some((meta.dev(), meta.ino()))))
+        Identity(Some((meta.dev(), meta.ino())))
     }
     #[cfg(not(unix))]
     {
         let _ = meta;
-        Some(Identity(None))
+        Identity(None)
     }
+}
+
+/// Opens the staging folder and keeps it open: while it is open, its inode cannot be
+/// freed, so a folder made under the same name after it was removed cannot get the same
+/// inode number (file systems reuse freed ones at once) and pass for it.
+#[cfg(unix)]
+fn pin(dir: &Path) -> std::io::Result<(fs::File, Identity)> {
+    let file = fs::File::open(dir)?;
+    let identity = identity_in(&file.metadata()?);
+    Ok((file, identity))
 }
 
 /// A fresh temporary folder beside the output that files are written into as the build
@@ -40,6 +54,9 @@ pub struct Staging {
     old: PathBuf,
     kind: OutputKind,
     identity: Identity,
+    /// The staging folder, held open (see [`pin`]).
+    #[cfg(unix)]
+    _pinned: fs::File,
     lock: Option<OutputLock>,
     committed: bool,
 }
@@ -66,6 +83,9 @@ impl Staging {
             Diagnostic::error(Code::Output, format!("cannot create {}: {e}", tmp.display()))
                 .help("move the folder of that name away (psirt-site did not write it), then build again")
         })?;
+        #[cfg(unix)]
+        let (pinned, identity) = pin(&tmp).map_err(|e| io_error(&tmp, &e))?;
+        #[cfg(not(unix))]
         let identity = identity_of(&tmp).ok_or_else(|| vanished(&tmp, out))?;
         let staging = Staging {
             out: out.to_path_buf(),
@@ -73,6 +93,8 @@ impl Staging {
             tmp,
             kind,
             identity,
+            #[cfg(unix)]
+            _pinned: pinned,
             lock: Some(lock),
             committed: false,
         };
