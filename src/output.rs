@@ -304,7 +304,10 @@ mod tests {
         fs::write(tmp.join("index.html"), "half").expect("write");
         assert!(commit_all(vec![staging]).is_err());
         assert!(!out.exists());
-        assert!(tmp.join("index.html").is_file(), "someone else's folder was removed");
+        assert!(
+            tmp.join("index.html").is_file(),
+            "someone else's folder was removed"
+        );
     }
 
     #[test]
