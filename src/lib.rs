@@ -506,41 +506,36 @@ pub fn output_dir(opts: &BuildOptions, config: &SiteConfig) -> PathBuf {
 /// replaces the output only when everything succeeded.
 pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
     let prepared = prepare(opts, None)?;
-    let config = &prepared.site.config;
-    let out = output_dir(opts, config);
-    let public = opts.root.join(&config.output_dir);
-    check_output_dirs(opts, &out, &public).map_err(|d| fail(vec![d], &prepared.sources))?;
     let sources = prepared.sources.clone();
-    let staging = output::Staging::create(&out).map_err(|d| fail(vec![d], &sources))?;
+    let one = |d: Diagnostic| fail(vec![d], &sources);
+    let config = &prepared.site.config;
+    let shown = output_dir(opts, config);
+    let targets = output::targets(opts, config).map_err(one)?;
+    // Every staging folder (and the lock of its output) before rendering: a folder that
+    // cannot be made fails the build before any output is touched.
+    let public = output::Staging::create(&targets.out, targets.kind).map_err(one)?;
+    let restricted = targets
+        .restricted
+        .as_deref()
+        .map(|dir| output::Staging::create(dir, output::OutputKind::Restricted))
+        .transpose()
+        .map_err(one)?;
     let Rendered {
         mut report,
-        restricted,
+        restricted: restricted_files,
         ..
-    } = prepared.render(opts, &staging, None)?;
+    } = prepared.render(opts, &public, None)?;
     let mut timer = Timer::new(opts.progress.clone());
-    staging.commit().map_err(|d| fail(vec![d], &sources))?;
-    if let Some(dir) = &opts.restricted {
-        output::write_atomically(dir, &restricted).map_err(|d| fail(vec![d], &sources))?;
+    let mut stagings = vec![public];
+    if let Some(staging) = restricted {
+        staging.write_all(&restricted_files).map_err(one)?;
+        stagings.push(staging);
     }
+    output::commit_all(stagings).map_err(|d| fail(d, &sources))?;
     timer.lap("write");
     report.timings.extend(timer.timings);
-    report.output = Some(out);
+    report.output = Some(shown);
     Ok(report)
-}
-
-/// Refuses output folders that would overwrite the site, a preview over the public output,
-/// and restricted documents inside a public folder.
-fn check_output_dirs(opts: &BuildOptions, out: &Path, public: &Path) -> Result<(), Diagnostic> {
-    if opts.mode == Mode::Preview {
-        output::check_separate(public, out, "a preview")?;
-    }
-    if let Some(dir) = &opts.restricted {
-        for other in [public, out] {
-            output::check_separate(other, dir, "restricted TLP documents")?;
-        }
-        output::check_output_dir(&opts.root, dir)?;
-    }
-    output::check_output_dir(&opts.root, out)
 }
 
 /// Validates everything `build` would (rendering every file and throwing it away), without

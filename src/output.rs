@@ -1,86 +1,155 @@
 //! Write: every file goes into a temporary folder beside the output as soon as it is made,
 //! and the folder is swapped into place at the end, so a failed or killed build never leaves
 //! a half site.
+//!
+//! One build at a time writes an output (`lock`); outputs never go where the build reads
+//! or over a folder of another kind (`paths`); a build's outputs are committed together or
+//! not at all, and a staging folder that is removed or replaced under the build fails it
+//! (`staging`).
+
+mod lock;
+mod paths;
+mod staging;
 
 use std::fs;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::io::Read as _;
+use std::path::Path;
 
-use rayon::prelude::*;
+pub use lock::OutputLock;
+pub use paths::{InputPaths, Targets, check_separate, real_path, targets};
+pub use staging::{Staging, Swapped, commit_all};
 
 use crate::diag::{Code, Diagnostic};
-use crate::emit::{OutputFile, Sink};
 
-/// Marks a folder as written by psirt-site, so a rebuild may replace it. A folder without
-/// it is never deleted: the user may have pointed `--output` at something precious.
+/// Marks a folder as written by psirt-site, so a rebuild may replace it, and records its
+/// kind. A folder without it is never deleted: the user may have pointed `--output` at
+/// something precious.
 pub const MARKER: &str = ".psirt-site-output";
 
-/// Refuses output folders that would overwrite or delete the site's own files.
-pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
-    let root = absolute(root);
-    let out = absolute(out);
-    let content = root.join(crate::source::CONTENT_DIR);
-    let bad = out == root || root.starts_with(&out) || out.starts_with(&content) || out.parent().is_none();
-    if bad {
-        return Err(Diagnostic::error(
-            Code::Output,
-            format!(
-                "refusing to write into {}: it is or contains the site's sources",
-                out.display()
-            ),
-        )
-        .help("choose an output folder such as `public/` inside the site root"));
-    }
-    if out.exists() && !out.join(MARKER).exists() && !is_empty_dir(&out) {
-        return Err(Diagnostic::error(
-            Code::Output,
-            format!(
-                "{} exists and was not written by psirt-site; it will not be replaced",
-                out.display()
-            ),
-        )
-        .help("remove it yourself or choose another --output folder"));
-    }
-    Ok(())
+/// What an output folder holds. A build replaces only a folder of its own kind, so a
+/// preview (drafts, embargoed advisories) never replaces a public site or the reverse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputKind {
+    Public,
+    Preview,
+    Restricted,
 }
 
-/// Non-public output (a preview with drafts, restricted TLP documents) must never land in
-/// or around the public output folder.
-pub fn check_separate(public: &Path, other: &Path, what: &str) -> Result<(), Diagnostic> {
-    let (public, other) = (absolute(public), absolute(other));
-    if public == other || other.starts_with(&public) || public.starts_with(&other) {
-        return Err(Diagnostic::error(
-            Code::Output,
-            format!("refusing to write {what} into or around {}", public.display()),
-        )
-        .help("pass a separate folder, outside the public output folder"));
-    }
-    Ok(())
-}
-
-fn is_empty_dir(p: &Path) -> bool {
-    fs::read_dir(p).map(|mut d| d.next().is_none()).unwrap_or(false)
-}
-
-/// Lexically absolute path (the output folder may not exist yet, so no canonicalize).
-fn absolute(p: &Path) -> PathBuf {
-    let p = if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(p)
-    };
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
+impl OutputKind {
+    /// The name in the marker.
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputKind::Public => "public",
+            OutputKind::Preview => "preview",
+            OutputKind::Restricted => "restricted",
         }
     }
-    // Resolve symlinks of the existing part, so `out -> ../site` is caught too.
-    out.canonicalize().unwrap_or(out)
+
+    fn from_name(name: &str) -> Option<Self> {
+        [OutputKind::Public, OutputKind::Preview, OutputKind::Restricted]
+            .into_iter()
+            .find(|k| k.name() == name)
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            OutputKind::Public => "a public site",
+            OutputKind::Preview => "a preview (with drafts and embargoed advisories)",
+            OutputKind::Restricted => "restricted TLP documents",
+        }
+    }
+}
+
+/// The marker's text: valid TOML, read by [`marker_kind`].
+fn marker_text(kind: OutputKind) -> String {
+    format!(
+        "# Written by psirt-site. This folder is replaced on every build.\nkind = \"{}\"\n",
+        kind.name()
+    )
+}
+
+/// The kind a marker names. Markers of earlier versions name none: they were public.
+/// `Err` holds a kind this version does not know.
+fn marker_kind(text: &str) -> Result<OutputKind, String> {
+    let named = text.lines().find_map(|line| {
+        let value = line.trim().strip_prefix("kind")?.trim_start().strip_prefix('=')?;
+        Some(value.trim().trim_matches('"').to_string())
+    });
+    match named {
+        None => Ok(OutputKind::Public),
+        Some(name) => OutputKind::from_name(&name).ok_or(name),
+    }
+}
+
+/// What is at a path where an output is to go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Found {
+    Absent,
+    /// A file, a symbolic link or something else that is not a folder.
+    NotAFolder,
+    Empty,
+    /// A folder with psirt-site's marker of this kind.
+    Ours(OutputKind),
+    /// A folder with psirt-site's marker naming a kind this version does not know.
+    OursUnknown(String),
+    /// A folder psirt-site did not write.
+    Foreign,
+}
+
+/// Looks at `dir` without following a symbolic link at its place or at its marker.
+fn inspect(dir: &Path) -> Found {
+    match fs::symlink_metadata(dir) {
+        Err(_) => return Found::Absent,
+        Ok(m) if !m.is_dir() => return Found::NotAFolder,
+        Ok(_) => {}
+    }
+    let marker = dir.join(MARKER);
+    let is_marker = fs::symlink_metadata(&marker).is_ok_and(|m| m.is_file());
+    if !is_marker {
+        let empty = fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none());
+        return if empty { Found::Empty } else { Found::Foreign };
+    }
+    // A marker is a few lines; more is not ours to read.
+    let mut text = String::new();
+    let read = fs::File::open(&marker).and_then(|f| f.take(4096).read_to_string(&mut text));
+    match read.map(|_| marker_kind(&text)) {
+        Ok(Ok(kind)) => Found::Ours(kind),
+        Ok(Err(name)) => Found::OursUnknown(name),
+        Err(_) => Found::Foreign,
+    }
+}
+
+/// Refuses to replace `out` (a real path) with output of `kind` unless nothing is there,
+/// an empty folder, or a folder psirt-site wrote with output of the same kind.
+pub(crate) fn check_replaceable(out: &Path, kind: OutputKind) -> Result<(), Diagnostic> {
+    let refuse = |why: String, help: &str| {
+        Err(Diagnostic::error(Code::Output, format!("{}: {why}", out.display())).help(help))
+    };
+    match inspect(out) {
+        Found::Absent | Found::Empty => Ok(()),
+        Found::Ours(found) if found == kind => Ok(()),
+        Found::NotAFolder => refuse(
+            "exists and is not a folder; it will not be replaced".into(),
+            "remove it yourself or choose another output folder",
+        ),
+        Found::Foreign => refuse(
+            "exists and was not written by psirt-site; it will not be replaced".into(),
+            "remove it yourself or choose another --output folder",
+        ),
+        Found::Ours(found) => refuse(
+            format!(
+                "holds {}, and this build writes {}; it will not be replaced",
+                found.describe(),
+                kind.describe()
+            ),
+            "keep public, preview and restricted output in separate folders: choose another \
+             folder, or remove this one yourself if it is no longer needed",
+        ),
+        Found::OursUnknown(name) => refuse(
+            format!("holds output of kind `{name}`, written by a newer psirt-site; it will not be replaced"),
+            "build it with that newer version, or remove the folder yourself",
+        ),
+    }
 }
 
 fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
@@ -88,157 +157,184 @@ fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
         .help("check free disk space and permissions of the output folder")
 }
 
-/// Writes `files` into a fresh temporary folder beside `out`, then swaps it into place.
-pub fn write_atomically(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
-    let staging = Staging::create(out)?;
-    files
-        .par_iter()
-        .try_for_each(|f| staging.write(&f.path, &f.bytes))?;
-    staging.commit()
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// A fresh temporary folder beside the output that files are written into as the build
-/// makes them, and that replaces the output on [`Staging::commit`]. Dropped without a
-/// commit (a failed build), it is deleted: the previous output stays as it was.
-pub struct Staging {
-    out: PathBuf,
-    tmp: PathBuf,
-    old: PathBuf,
-    committed: bool,
-}
+    fn temp() -> tempfile::TempDir {
+        tempfile::tempdir().expect("temp dir")
+    }
 
-impl Staging {
-    pub fn create(out: &Path) -> Result<Self, Diagnostic> {
-        let parent = out
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
-        let name = out
-            .file_name()
-            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-        let pid = std::process::id();
-        remove_leftovers(parent, &name);
-        let staging = Staging {
-            out: out.to_path_buf(),
-            tmp: parent.join(format!(".{name}.tmp-{pid}")),
-            old: parent.join(format!(".{name}.old-{pid}")),
-            committed: false,
+    #[test]
+    fn a_marker_without_a_kind_is_public() {
+        let old = "Written by psirt-site. This folder is replaced on every build.\n";
+        assert_eq!(marker_kind(old), Ok(OutputKind::Public));
+        for kind in [OutputKind::Public, OutputKind::Preview, OutputKind::Restricted] {
+            assert_eq!(marker_kind(&marker_text(kind)), Ok(kind));
+        }
+        assert_eq!(marker_kind("kind = \"draft\"\n"), Err("draft".to_string()));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn real_path_follows_links_in_the_existing_part() {
+        let t = temp();
+        let root = real_path(t.path());
+        fs::create_dir_all(root.join("content/a")).expect("mkdir");
+        std::os::unix::fs::symlink(root.join("content"), root.join("lnk")).expect("link");
+        std::os::unix::fs::symlink("content/a", root.join("rel")).expect("link");
+        std::os::unix::fs::symlink("content/missing", root.join("dangling")).expect("link");
+        std::os::unix::fs::symlink("loop", root.join("loop")).expect("link");
+        assert_eq!(real_path(&root.join("lnk/new/x")), root.join("content/new/x"));
+        assert_eq!(real_path(&root.join("rel/../b")), root.join("content/b"));
+        assert_eq!(real_path(&root.join("dangling")), root.join("content/missing"));
+        assert_eq!(real_path(&root.join("./lnk/./a")), root.join("content/a"));
+        // A loop ends after the link budget instead of recursing for ever.
+        assert!(real_path(&root.join("loop/x")).starts_with(&root));
+    }
+
+    #[test]
+    fn a_folder_is_replaced_only_by_output_of_its_kind() {
+        let t = temp();
+        let dir = t.path().join("out");
+        assert!(check_replaceable(&dir, OutputKind::Preview).is_ok(), "absent");
+        fs::create_dir(&dir).expect("mkdir");
+        assert!(check_replaceable(&dir, OutputKind::Preview).is_ok(), "empty");
+        fs::write(dir.join(MARKER), marker_text(OutputKind::Preview)).expect("marker");
+        assert!(check_replaceable(&dir, OutputKind::Preview).is_ok());
+        for other in [OutputKind::Public, OutputKind::Restricted] {
+            let d = check_replaceable(&dir, other).expect_err("another kind");
+            assert_eq!(d.code, Code::Output);
+            assert!(d.help.is_some());
+        }
+        fs::write(dir.join(MARKER), "kind = \"future\"\n").expect("marker");
+        assert!(check_replaceable(&dir, OutputKind::Preview).is_err());
+        fs::remove_file(dir.join(MARKER)).expect("rm");
+        fs::write(dir.join("notes.txt"), "mine").expect("write");
+        assert!(check_replaceable(&dir, OutputKind::Preview).is_err(), "foreign");
+        assert!(check_replaceable(&dir.join("notes.txt"), OutputKind::Public).is_err());
+    }
+
+    #[test]
+    fn the_keys_folders_inside_the_root_are_inputs() {
+        let t = temp();
+        let base = real_path(t.path());
+        let root = base.join("site");
+        let outside = base.join("elsewhere/secret.asc");
+        let inputs = InputPaths::new(
+            &root,
+            &[Path::new("keys/sign.asc"), Path::new("pub.asc"), &outside],
+        );
+        for bad in [
+            "site/keys",
+            "site/keys/out",
+            "site/pub.asc",
+            "site/site.toml",
+            "elsewhere",
+            "site/static/x",
+        ] {
+            assert!(inputs.check(&base.join(bad)).is_err(), "{bad}");
+        }
+        for bad in ["site/themes", "site/content", "site/templates/x", "site", ""] {
+            assert!(inputs.check(&base.join(bad)).is_err(), "{bad}");
+        }
+        // A key's folder outside the site is not read whole: only the key file counts.
+        for good in [
+            "site/public",
+            "site/preview",
+            "site/keys2",
+            "elsewhere/out",
+            "public",
+        ] {
+            assert!(inputs.check(&base.join(good)).is_ok(), "{good}");
+        }
+    }
+
+    #[test]
+    fn a_second_lock_on_one_output_fails_at_once_and_a_released_one_is_free() {
+        let t = temp();
+        let held = OutputLock::acquire(t.path(), "public").expect("first");
+        let d = OutputLock::acquire(t.path(), "public").expect_err("held");
+        assert_eq!(d.code, Code::Output);
+        assert!(d.message.contains(".public.lock"), "{}", d.message);
+        assert!(OutputLock::acquire(t.path(), "preview").is_ok(), "another output");
+        drop(held);
+        assert!(!t.path().join(".public.lock").exists());
+        assert!(OutputLock::acquire(t.path(), "public").is_ok());
+    }
+
+    #[test]
+    fn a_staging_folder_that_vanished_is_not_made_again() {
+        let t = temp();
+        let out = t.path().join("public");
+        let staging = Staging::create(&out, OutputKind::Public).expect("staging");
+        staging.write("a/b.txt", b"x").expect("write");
+        let tmp = fs::read_dir(t.path())
+            .expect("list")
+            .flatten()
+            .find(|e| e.file_name().to_string_lossy().starts_with(".public.tmp-"))
+            .expect("staging folder")
+            .path();
+        fs::remove_dir_all(&tmp).expect("remove");
+        assert!(staging.write("c/d.txt", b"x").is_err());
+        assert!(staging.write("e.txt", b"x").is_err());
+        assert!(!tmp.exists(), "staging folder made again");
+        assert!(staging.commit().is_err());
+        assert!(!out.exists());
+    }
+
+    /// File systems hand a freed inode number out again at once (ext4 does): a folder
+    /// made under the staging folder's name right after it was removed must still be
+    /// told apart from it.
+    #[test]
+    fn a_staging_folder_made_again_under_its_name_is_not_swapped_in() {
+        let t = temp();
+        let out = t.path().join("public");
+        let staging = Staging::create(&out, OutputKind::Public).expect("staging");
+        staging.write("index.html", b"complete").expect("write");
+        let tmp = fs::read_dir(t.path())
+            .expect("list")
+            .flatten()
+            .find(|e| e.file_name().to_string_lossy().starts_with(".public.tmp-"))
+            .expect("staging folder")
+            .path();
+        fs::remove_dir_all(&tmp).expect("remove");
+        fs::create_dir(&tmp).expect("mkdir");
+        fs::write(tmp.join(MARKER), marker_text(OutputKind::Public)).expect("marker");
+        fs::write(tmp.join("index.html"), "half").expect("write");
+        assert!(commit_all(vec![staging]).is_err());
+        assert!(!out.exists());
+        assert!(
+            tmp.join("index.html").is_file(),
+            "someone else's folder was removed"
+        );
+    }
+
+    #[test]
+    fn a_failed_commit_puts_the_earlier_outputs_back() {
+        let t = temp();
+        let (a, b) = (t.path().join("a"), t.path().join("b"));
+        let first = |dir: &Path, text: &[u8]| {
+            let s = Staging::create(dir, OutputKind::Public).expect("staging");
+            s.write("index.html", text).expect("write");
+            s
         };
-        fs::create_dir_all(&staging.tmp).map_err(|e| io_error(&staging.tmp, &e))?;
-        // The marker comes first, so a temporary folder left by a killed build is known
-        // to be ours and can be cleaned up by the next build.
-        let marker = staging.tmp.join(MARKER);
-        let mut m = fs::File::create(&marker).map_err(|e| io_error(&marker, &e))?;
-        m.write_all(b"Written by psirt-site. This folder is replaced on every build.\n")
-            .map_err(|e| io_error(&marker, &e))?;
-        Ok(staging)
-    }
-
-    /// Writes one file (`path` is relative and already checked by the emitter).
-    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        let path = self.tmp.join(path);
-        // Most files go into a folder that exists already; make folders only when the
-        // write says one is missing (saves a system call or two for each of ~50,000 files).
-        match fs::write(&path, bytes) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                if let Some(dir) = path.parent() {
-                    fs::create_dir_all(dir).map_err(|e| io_error(dir, &e))?;
-                }
-                fs::write(&path, bytes)
-            }
-            other => other,
-        }
-        .map_err(|e| io_error(&path, &e))
-    }
-
-    /// Puts the written tree in place of the output.
-    pub fn commit(mut self) -> Result<(), Diagnostic> {
-        swap(&self.tmp, &self.out, &self.old)?;
-        self.committed = true;
-        Ok(())
-    }
-}
-
-impl Sink for Staging {
-    fn put(&self, file: OutputFile) -> Result<(), Diagnostic> {
-        self.write(&file.path, &file.bytes)
-    }
-}
-
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = fs::remove_dir_all(&self.tmp);
-        }
-    }
-}
-
-/// Puts the new tree in place. On Linux the two folders are exchanged in one atomic
-/// `renameat2(RENAME_EXCHANGE)`; elsewhere old output → `old`, new tree → `out`, so the
-/// output is briefly absent, never half-written. The old tree is deleted afterwards.
-fn swap(tmp: &Path, out: &Path, old: &Path) -> Result<(), Diagnostic> {
-    let had_old = out.exists();
-    #[cfg(target_os = "linux")]
-    if had_old && exchange(tmp, out).is_ok() {
-        let _ = fs::remove_dir_all(tmp);
-        return Ok(());
-    }
-    if had_old {
-        fs::rename(out, old).map_err(|e| io_error(out, &e))?;
-    }
-    if let Err(e) = fs::rename(tmp, out) {
-        if had_old {
-            let _ = fs::rename(old, out);
-        }
-        return Err(io_error(out, &e));
-    }
-    if had_old {
-        let _ = fs::remove_dir_all(old);
-    }
-    Ok(())
-}
-
-#[cfg(target_os = "linux")]
-fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let a = CString::new(a.as_os_str().as_bytes())?;
-    let b = CString::new(b.as_os_str().as_bytes())?;
-    // SAFETY: both pointers are valid NUL-terminated strings for the duration of the call.
-    let rc = unsafe {
-        libc::renameat2(
-            libc::AT_FDCWD,
-            a.as_ptr(),
-            libc::AT_FDCWD,
-            b.as_ptr(),
-            libc::RENAME_EXCHANGE,
-        )
-    };
-    if rc == 0 {
-        Ok(())
-    } else {
-        Err(std::io::Error::last_os_error())
-    }
-}
-
-/// Removes temporary folders left by builds that were killed (only our own names).
-fn remove_leftovers(parent: &Path, name: &str) {
-    let Ok(entries) = fs::read_dir(parent) else { return };
-    let tmp_prefix = format!(".{name}.tmp-");
-    let old_prefix = format!(".{name}.old-");
-    for e in entries.flatten() {
-        let n = e.file_name().to_string_lossy().into_owned();
-        let ours = n.starts_with(&tmp_prefix) || n.starts_with(&old_prefix);
-        let pid_alive = n
-            .rsplit('-')
-            .next()
-            .and_then(|p| p.parse::<u32>().ok())
-            .is_some_and(|p| Path::new(&format!("/proc/{p}")).exists());
-        // A killed build may die before writing its marker; the exact name pattern with a
-        // dead process id is ours all the same.
-        if ours && !pid_alive {
-            let _ = fs::remove_dir_all(e.path());
-        }
+        commit_all(vec![first(&a, b"old")]).expect("first build");
+        let (sa, sb) = (first(&a, b"new"), first(&b, b"new"));
+        // Someone else's folder appears where `b` is to go.
+        fs::create_dir(&b).expect("mkdir");
+        fs::write(b.join("notes.txt"), "mine").expect("write");
+        assert!(commit_all(vec![sa, sb]).is_err());
+        assert_eq!(fs::read(a.join("index.html")).expect("a"), b"old");
+        assert_eq!(fs::read(b.join("notes.txt")).expect("b"), b"mine");
+        let names: Vec<_> = fs::read_dir(t.path())
+            .expect("list")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            names.iter().all(|n| !n.starts_with('.')),
+            "left behind: {names:?}"
+        );
     }
 }

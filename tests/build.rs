@@ -259,3 +259,216 @@ fn timings_name_every_stage_and_step_with_cpu_and_memory() {
     }
     assert!(out_dir.path().join("public/index.html").is_file());
 }
+
+/// The diagnostic of a build that must fail with an `output` error before writing.
+fn output_error(result: Result<psirt_site::Report, psirt_site::Failure>, what: &str) -> String {
+    let failure = result
+        .err()
+        .unwrap_or_else(|| panic!("{what}: the build was accepted"));
+    let d = failure
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::Output)
+        .unwrap_or_else(|| panic!("{what}: no output diagnostic in {:?}", failure.diagnostics));
+    assert!(d.help.is_some(), "{what}: {d:?}");
+    d.message.clone()
+}
+
+/// Folders beside the output that only look like a build's temporary folders belong to the
+/// user: a build removes those with psirt-site's marker (or empty ones with the exact name
+/// pattern), whatever process id their name ends in, and nothing else (#13).
+#[test]
+fn leftover_cleanup_removes_only_folders_psirt_site_wrote() {
+    let t = SiteTest::minimal();
+    t.write(".public.old-backup/IMPORTANT.txt", "precious");
+    t.write(".public.tmp-99999999/IMPORTANT.txt", "precious");
+    // Ours, and named after a live process (1 is always running): no build holds the
+    // output's lock, so it is a leftover all the same.
+    t.write(".public.tmp-1/.psirt-site-output", "Written by psirt-site.\n");
+    t.write(".public.tmp-1/index.html", "stale");
+    std::fs::create_dir_all(t.root().join(".public.old-2")).expect("mkdir");
+    t.build().expect("builds");
+    assert!(t.root().join(".public.old-backup/IMPORTANT.txt").is_file());
+    assert!(t.root().join(".public.tmp-99999999/IMPORTANT.txt").is_file());
+    assert!(!t.root().join(".public.tmp-1").exists(), "our leftover stayed");
+    assert!(!t.root().join(".public.old-2").exists(), "empty leftover stayed");
+}
+
+/// No output goes where the build reads its inputs: a preview in `static/` would be
+/// copied into the next public build, drafts and all (#13).
+#[test]
+fn no_output_is_written_into_the_site_inputs() {
+    let t = SiteTest::minimal();
+    t.write("static/extra.txt", "x");
+    t.write("themes/plain/templates/.keep", "");
+    let root = t.root();
+    for dir in [
+        "static/pv",
+        "static",
+        "templates/pv",
+        "themes/pv",
+        "themes/plain/out",
+        "content/pv",
+        "site.toml",
+    ] {
+        for mode in [psirt_site::site::Mode::Preview, psirt_site::site::Mode::Public] {
+            let mut opts = t.options();
+            opts.mode = mode;
+            opts.output = Some(root.join(dir));
+            output_error(psirt_site::build(&opts), &format!("{mode:?} into {dir}"));
+        }
+        let mut opts = t.options();
+        opts.restricted = Some(root.join(dir));
+        output_error(psirt_site::build(&opts), &format!("restricted into {dir}"));
+    }
+    for dir in [
+        "static/pv",
+        "templates",
+        "themes/pv",
+        "themes/plain/out",
+        "content/pv",
+    ] {
+        assert!(!root.join(dir).exists(), "{dir} was written");
+    }
+    assert!(!root.join("public").exists());
+}
+
+/// The marker records what a folder holds; a build never replaces a folder of another
+/// kind, so a preview cannot replace a public site, nor the other way round (#13).
+#[test]
+fn an_output_folder_is_never_replaced_by_one_of_another_kind() {
+    use psirt_site::site::Mode;
+    let t = SiteTest::minimal();
+    t.write(
+        "content/advisories/EX-2026-0002.md",
+        &common::advisory("EX-2026-0002", "Draft thing", "2026-03-11T09:00:00Z")
+            .replace("status = \"final\"", "status = \"draft\""),
+    );
+    let build_into = |dir: &str, mode: Mode, restricted: bool| {
+        let mut opts = t.options();
+        opts.mode = mode;
+        if restricted {
+            opts.restricted = Some(t.root().join(dir));
+        } else {
+            opts.output = Some(t.root().join(dir));
+        }
+        psirt_site::build(&opts)
+    };
+    build_into("dist", Mode::Public, false).expect("public build into dist");
+    build_into("pv", Mode::Preview, false).expect("preview into pv");
+    build_into("restricted", Mode::Public, true).expect("restricted documents");
+    let trees: Vec<_> = ["dist", "pv", "restricted"]
+        .iter()
+        .map(|d| tree(&t.root().join(d)))
+        .collect();
+    output_error(build_into("dist", Mode::Preview, false), "preview over public");
+    output_error(build_into("dist", Mode::Public, true), "restricted over public");
+    output_error(build_into("pv", Mode::Public, false), "public over preview");
+    output_error(
+        build_into("restricted", Mode::Preview, false),
+        "preview over restricted",
+    );
+    output_error(
+        build_into("restricted", Mode::Public, false),
+        "public over restricted",
+    );
+    for (dir, before) in ["dist", "pv", "restricted"].iter().zip(&trees) {
+        assert_eq!(before, &tree(&t.root().join(dir)), "{dir} changed");
+    }
+    // A marker from earlier versions names no kind: it was a public build.
+    t.write(
+        "old/.psirt-site-output",
+        "Written by psirt-site. This folder is replaced on every build.\n",
+    );
+    t.write("old/index.html", "old public site");
+    output_error(
+        build_into("old", Mode::Preview, false),
+        "preview over an old public build",
+    );
+    build_into("old", Mode::Public, false).expect("public over an old public build");
+}
+
+/// All outputs of one build are committed together: a restricted folder that cannot be
+/// made fails the build before the public output is touched (#13).
+#[test]
+fn an_unusable_restricted_folder_keeps_the_public_output() {
+    let t = SiteTest::minimal();
+    t.build().expect("first build");
+    let before = tree(&t.out());
+    t.write(
+        "content/advisories/EX-2026-0001.md",
+        &common::advisory("EX-2026-0001", "Changed title", "2026-03-10T09:00:00Z"),
+    );
+    t.write("plain-file", "not a folder");
+    let mut opts = t.options();
+    opts.restricted = Some(t.root().join("plain-file/restricted"));
+    output_error(psirt_site::build(&opts), "restricted below a file");
+    assert_untouched(&t, &before);
+}
+
+/// A commit that fails after the public output was swapped in puts the previous public
+/// output back before the build reports the error (#13).
+#[test]
+fn a_failed_restricted_commit_puts_the_public_output_back() {
+    let t = SiteTest::minimal();
+    t.build().expect("first build");
+    let before = tree(&t.out());
+    t.write(
+        "content/advisories/EX-2026-0001.md",
+        &common::advisory("EX-2026-0001", "Changed title", "2026-03-10T09:00:00Z"),
+    );
+    let restricted = t.root().join("restricted");
+    let mut opts = t.options();
+    opts.restricted = Some(restricted.clone());
+    // Once everything is rendered, someone puts their own files where the restricted
+    // documents are to go: that folder must not be replaced, so the build fails.
+    opts.progress = psirt_site::Progress::new(move |stage| {
+        if stage == "emit" {
+            std::fs::create_dir_all(&restricted).expect("mkdir");
+            std::fs::write(restricted.join("notes.txt"), "mine").expect("write");
+        }
+    });
+    output_error(psirt_site::build(&opts), "restricted folder taken meanwhile");
+    assert_eq!(before, tree(&t.out()), "public output not put back");
+    assert_eq!(
+        std::fs::read_to_string(t.root().join("restricted/notes.txt")).expect("kept"),
+        "mine"
+    );
+}
+
+/// Paths are checked where they really lead: `lnk/new` with `lnk` a symbolic link into
+/// `content/` is inside the sources, though `lnk/new` does not exist yet (#13).
+#[cfg(unix)]
+#[test]
+fn an_output_path_through_a_symbolic_link_is_checked_where_it_leads() {
+    let t = SiteTest::minimal();
+    let root = t.root();
+    std::os::unix::fs::symlink(root.join("content"), root.join("lnk")).expect("symlink");
+    std::fs::create_dir_all(root.join("static")).expect("mkdir");
+    std::os::unix::fs::symlink("static", root.join("rel")).expect("symlink");
+    for dir in ["lnk/new", "lnk/a/b", "rel/pv", "lnk"] {
+        let mut opts = t.options();
+        opts.output = Some(root.join(dir));
+        output_error(psirt_site::build(&opts), &format!("output {dir}"));
+        let mut opts = t.options();
+        opts.mode = psirt_site::site::Mode::Preview;
+        opts.output = Some(root.join(dir));
+        output_error(psirt_site::build(&opts), &format!("preview {dir}"));
+        let mut opts = t.options();
+        opts.restricted = Some(root.join(dir));
+        output_error(psirt_site::build(&opts), &format!("restricted {dir}"));
+    }
+    assert!(!root.join("content/new").exists());
+    assert!(!root.join("content/a").exists());
+    assert!(!root.join("static/pv").exists());
+}
+
+/// A lock file left by a build that was killed has no holder and blocks nothing (#13).
+#[test]
+fn a_stale_lock_file_does_not_block_the_next_build() {
+    let t = SiteTest::minimal();
+    t.write(".public.lock", "pid 4242\n");
+    t.build().expect("a lock file without a holder is free");
+    assert!(t.out().join("index.html").is_file());
+    assert!(!t.root().join(".public.lock").exists(), "lock file left behind");
+}

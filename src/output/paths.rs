@@ -1,0 +1,187 @@
+//! Where outputs may go: never where the build reads its inputs, never over a folder of
+//! another kind, and checked where a path really leads (through symbolic links).
+
+use std::path::{Component, Path, PathBuf};
+
+use super::{OutputKind, check_replaceable};
+use crate::BuildOptions;
+use crate::config::SiteConfig;
+use crate::diag::{Code, Diagnostic};
+use crate::site::Mode;
+
+/// How many symbolic links one path may pass through (as Linux's `MAXSYMLINKS`).
+const MAX_LINKS: u32 = 40;
+
+/// Where `p` really leads: absolute, every symbolic link in the part that exists resolved
+/// (dangling links too, to where they point), the rest appended as written. The output
+/// folder usually does not exist yet, so `canonicalize` alone would see `lnk/new` as a
+/// new folder beside `content/` when `lnk` points into it.
+pub fn real_path(p: &Path) -> PathBuf {
+    let absolute = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    let mut links_left = MAX_LINKS;
+    resolve_onto(PathBuf::new(), &absolute, &mut links_left)
+}
+
+/// Appends `path` to `resolved` (which holds no links) component by component.
+fn resolve_onto(mut resolved: PathBuf, path: &Path, links_left: &mut u32) -> PathBuf {
+    for component in path.components() {
+        match component {
+            Component::Prefix(_) | Component::RootDir => resolved.push(component),
+            Component::CurDir => {}
+            // `resolved` holds no links, so its parent is the real parent.
+            Component::ParentDir => {
+                resolved.pop();
+            }
+            Component::Normal(name) => {
+                let next = resolved.join(name);
+                let link = match std::fs::symlink_metadata(&next) {
+                    Ok(m) if m.file_type().is_symlink() && *links_left > 0 => std::fs::read_link(&next).ok(),
+                    _ => None,
+                };
+                match link {
+                    Some(target) => {
+                        *links_left -= 1;
+                        // An absolute target starts over at its root (`push` replaces).
+                        resolved = resolve_onto(resolved, &target, links_left);
+                    }
+                    None => resolved = next,
+                }
+            }
+        }
+    }
+    resolved
+}
+
+/// Everything a build reads, resolved: folders it reads whole and single files.
+#[derive(Debug, Clone)]
+pub struct InputPaths {
+    root: PathBuf,
+    folders: Vec<PathBuf>,
+    files: Vec<PathBuf>,
+}
+
+impl InputPaths {
+    /// The inputs of the site at `root`: `content/`, the site's `static/` and `templates/`
+    /// (see `theme::Theme::load`), every theme in `themes/`, `site.toml`, and `key_files`
+    /// (relative to the root unless absolute) with their folders when inside the root.
+    pub fn new(root: &Path, key_files: &[&Path]) -> Self {
+        let root = real_path(root);
+        let mut folders: Vec<PathBuf> = [crate::source::CONTENT_DIR, "static", "templates", "themes"]
+            .iter()
+            .map(|dir| root.join(dir))
+            .collect();
+        let mut files = vec![root.join(crate::config::CONFIG_FILE)];
+        for key in key_files {
+            let key = real_path(&crate::site_path(&root, key));
+            // A key's folder beside site.toml is the root itself: only the file counts.
+            if let Some(folder) = key.parent().filter(|f| f.starts_with(&root) && *f != root) {
+                folders.push(folder.to_path_buf());
+            }
+            files.push(key);
+        }
+        InputPaths { root, folders, files }
+    }
+
+    /// The inputs of a site with this configuration (its key files come from it).
+    pub fn of(root: &Path, config: &SiteConfig) -> Self {
+        let public_key = config.pgp.as_ref().map(|p| p.public_key.get_ref().as_path());
+        let signing_key = config.signing.as_ref().and_then(|s| s.key_file.as_deref());
+        let keys: Vec<&Path> = public_key.into_iter().chain(signing_key).collect();
+        Self::new(root, &keys)
+    }
+
+    /// Refuses `out` (a real path) when it is or holds the site, lies inside a folder the
+    /// build reads, or holds an input file.
+    pub fn check(&self, out: &Path) -> Result<(), Diagnostic> {
+        let holds_site = out == self.root || self.root.starts_with(out) || out.parent().is_none();
+        let holds_input = self
+            .files
+            .iter()
+            .chain(&self.folders)
+            .find(|i| i.starts_with(out));
+        if holds_site || holds_input.is_some() {
+            return Err(Diagnostic::error(
+                Code::Output,
+                format!(
+                    "refusing to write into {}: it is or contains the site's sources",
+                    out.display()
+                ),
+            )
+            .help("choose an output folder such as `public/` inside the site root"));
+        }
+        if let Some(folder) = self.folders.iter().find(|f| out.starts_with(f)) {
+            return Err(Diagnostic::error(
+                Code::Output,
+                format!(
+                    "refusing to write into {}: it is inside {}, which the build reads \
+                     (the next build would take the output in as input)",
+                    out.display(),
+                    folder.display()
+                ),
+            )
+            .help(
+                "choose a folder outside content/, static/, templates/, themes/ and the key \
+                 files' folders, such as `public/` or `preview/` in the site root",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The folders one build writes, resolved and checked.
+#[derive(Debug)]
+pub struct Targets {
+    /// The public site or the preview.
+    pub out: PathBuf,
+    pub kind: OutputKind,
+    /// Restricted TLP documents, when asked for.
+    pub restricted: Option<PathBuf>,
+}
+
+/// Resolves and checks where a build writes: no output in the inputs, over a folder of
+/// another kind or not written by psirt-site, a preview or restricted documents never in
+/// or around the public output folder.
+pub fn targets(opts: &BuildOptions, config: &SiteConfig) -> Result<Targets, Diagnostic> {
+    let inputs = InputPaths::of(&opts.root, config);
+    let public = real_path(&opts.root.join(&config.output_dir));
+    let out = real_path(&crate::output_dir(opts, config));
+    let kind = match opts.mode {
+        Mode::Public => OutputKind::Public,
+        Mode::Preview => OutputKind::Preview,
+    };
+    if kind == OutputKind::Preview {
+        check_separate(&public, &out, "a preview")?;
+    }
+    let restricted = opts.restricted.as_deref().map(real_path);
+    if let Some(dir) = &restricted {
+        for other in [&public, &out] {
+            check_separate(other, dir, "restricted TLP documents")?;
+        }
+        inputs.check(dir)?;
+        check_replaceable(dir, OutputKind::Restricted)?;
+    }
+    inputs.check(&out)?;
+    check_replaceable(&out, kind)?;
+    Ok(Targets {
+        out,
+        kind,
+        restricted,
+    })
+}
+
+/// Non-public output (a preview with drafts, restricted TLP documents) must never land in
+/// or around the public output folder (both real paths).
+pub fn check_separate(public: &Path, other: &Path, what: &str) -> Result<(), Diagnostic> {
+    if public == other || other.starts_with(public) || public.starts_with(other) {
+        return Err(Diagnostic::error(
+            Code::Output,
+            format!("refusing to write {what} into or around {}", public.display()),
+        )
+        .help("pass a separate folder, outside the public output folder"));
+    }
+    Ok(())
+}

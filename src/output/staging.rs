@@ -1,0 +1,414 @@
+//! The staging folder a build writes into, and the swap that puts it in place of the output.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::lock::OutputLock;
+use super::{Found, MARKER, OutputKind, check_replaceable, inspect, io_error, marker_text};
+use crate::diag::{Code, Diagnostic};
+use crate::emit::{OutputFile, Sink};
+
+/// A folder's device and inode: a folder removed and made again under the same name is
+/// another folder. (Elsewhere than Unix, only the name and marker are checked.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Identity(Option<(u64, u64)>);
+
+/// The identity of the folder at `path` (not following a symbolic link), if it is one.
+fn identity_of(path: &Path) -> Option<Identity> {
+    let meta = fs::symlink_metadata(path).ok().filter(fs::Metadata::is_dir)?;
+    Some(identity_in(&meta))
+}
+
+fn identity_in(meta: &fs::Metadata) -> Identity {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        Identity(Some((meta.dev(), meta.ino())))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        Identity(None)
+    }
+}
+
+/// Opens the staging folder and keeps it open: while it is open, its inode cannot be
+/// freed, so a folder made under the same name after it was removed cannot get the same
+/// inode number (file systems reuse freed ones at once) and pass for it.
+#[cfg(unix)]
+fn pin(dir: &Path) -> std::io::Result<(fs::File, Identity)> {
+    let file = fs::File::open(dir)?;
+    let identity = identity_in(&file.metadata()?);
+    Ok((file, identity))
+}
+
+/// A fresh temporary folder beside the output that files are written into as the build
+/// makes them, and that replaces the output on [`Staging::commit`]. It holds the output's
+/// lock from before it is created until its commit is finished or undone. Dropped
+/// without a commit (a failed build), it is deleted: the previous output stays as it was.
+pub struct Staging {
+    out: PathBuf,
+    tmp: PathBuf,
+    old: PathBuf,
+    kind: OutputKind,
+    identity: Identity,
+    /// The staging folder, held open (see [`pin`]).
+    #[cfg(unix)]
+    _pinned: fs::File,
+    lock: Option<OutputLock>,
+    committed: bool,
+}
+
+impl Staging {
+    /// Takes the output's lock, removes what killed builds left, and creates the staging
+    /// folder with its marker.
+    pub fn create(out: &Path, kind: OutputKind) -> Result<Self, Diagnostic> {
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).map_err(|e| cannot_create_parent(parent, out, &e))?;
+        let name = out
+            .file_name()
+            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        let lock = OutputLock::acquire(parent, &name)?;
+        // Holding the lock, no other build is using a staging folder of this output.
+        remove_leftovers(parent, &name);
+        let pid = std::process::id();
+        let tmp = parent.join(format!(".{name}.tmp-{pid}"));
+        // `create_dir`, not `create_dir_all`: a folder already there is not ours.
+        fs::create_dir(&tmp).map_err(|e| {
+            Diagnostic::error(Code::Output, format!("cannot create {}: {e}", tmp.display()))
+                .help("move the folder of that name away (psirt-site did not write it), then build again")
+        })?;
+        #[cfg(unix)]
+        let (pinned, identity) = pin(&tmp).map_err(|e| io_error(&tmp, &e))?;
+        #[cfg(not(unix))]
+        let identity = identity_of(&tmp).ok_or_else(|| vanished(&tmp, out))?;
+        let staging = Staging {
+            out: out.to_path_buf(),
+            old: parent.join(format!(".{name}.old-{pid}")),
+            tmp,
+            kind,
+            identity,
+            #[cfg(unix)]
+            _pinned: pinned,
+            lock: Some(lock),
+            committed: false,
+        };
+        // The marker comes first, so a temporary folder left by a killed build is known
+        // to be ours and can be cleaned up by the next build.
+        let marker = staging.tmp.join(MARKER);
+        fs::write(&marker, marker_text(kind)).map_err(|e| io_error(&marker, &e))?;
+        Ok(staging)
+    }
+
+    /// Writes one file (`path` is relative and already checked by the emitter).
+    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let path = self.tmp.join(path);
+        // Most files go into a folder that exists already; make folders only when the
+        // write says one is missing (saves a system call or two for each of ~50,000 files).
+        let written = match fs::write(&path, bytes) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                self.create_folders_for(&path)?;
+                fs::write(&path, bytes)
+            }
+            other => other,
+        };
+        written.map_err(|e| match e.kind() {
+            // The folders were just made (or were there): the staging folder went meanwhile.
+            std::io::ErrorKind::NotFound => self.vanished(),
+            _ => io_error(&path, &e),
+        })
+    }
+
+    /// Writes every file, in parallel.
+    pub fn write_all(&self, files: &[OutputFile]) -> Result<(), Diagnostic> {
+        files.par_iter().try_for_each(|f| self.write(&f.path, &f.bytes))
+    }
+
+    /// Creates the missing folders between the staging folder and `file`, but never the
+    /// staging folder itself: gone, it was deleted under this build, which must fail
+    /// rather than publish the files written after.
+    fn create_folders_for(&self, file: &Path) -> Result<(), Diagnostic> {
+        if identity_of(&self.tmp) != Some(self.identity) {
+            return Err(self.vanished());
+        }
+        let below = file
+            .parent()
+            .and_then(|dir| dir.strip_prefix(&self.tmp).ok())
+            .ok_or_else(|| self.vanished())?;
+        let mut dir = self.tmp.clone();
+        for component in below.components() {
+            dir.push(component);
+            match fs::create_dir(&dir) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(self.vanished()),
+                Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => return Err(io_error(&dir, &e)),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn vanished(&self) -> Diagnostic {
+        vanished(&self.tmp, &self.out)
+    }
+
+    /// Whether the staging folder is still the one this build created, with its marker.
+    fn verify(&self) -> Result<(), Diagnostic> {
+        let intact = identity_of(&self.tmp) == Some(self.identity)
+            && matches!(inspect(&self.tmp), Found::Ours(kind) if kind == self.kind);
+        if intact { Ok(()) } else { Err(self.vanished()) }
+    }
+
+    /// Puts the written tree in place of the output, after checking that the staging
+    /// folder is the one this build wrote and that the output may still be replaced.
+    /// The previous output is kept until [`Swapped::finish`], so the swap can be undone.
+    pub fn commit(mut self) -> Result<Swapped, Diagnostic> {
+        self.verify()?;
+        check_replaceable(&self.out, self.kind)?;
+        let previous = swap(&self.tmp, &self.out, &self.old)?;
+        self.committed = true;
+        Ok(Swapped {
+            out: self.out.clone(),
+            tmp: self.tmp.clone(),
+            previous,
+            lock: self.lock.take(),
+            settled: false,
+        })
+    }
+}
+
+/// The diagnostic for an output whose parent folder cannot be made; names the file in
+/// the way when there is one (`--restricted notes.txt/restricted`).
+fn cannot_create_parent(parent: &Path, out: &Path, e: &std::io::Error) -> Diagnostic {
+    let in_the_way = parent
+        .ancestors()
+        .find(|p| fs::symlink_metadata(p).is_ok_and(|m| !m.is_dir()));
+    let why = match in_the_way {
+        Some(file) => format!("{} is a file, not a folder", file.display()),
+        None => e.to_string(),
+    };
+    Diagnostic::error(
+        Code::Output,
+        format!(
+            "cannot create the folder {} for {}: {why}",
+            parent.display(),
+            out.display()
+        ),
+    )
+    .help("check that every part of the output path is a folder (not a file) and writable")
+}
+
+/// The diagnostic for a staging folder that was removed or replaced during the build.
+/// It names no output file, so the many writes that fail with it show as one.
+fn vanished(tmp: &Path, out: &Path) -> Diagnostic {
+    Diagnostic::error(
+        Code::Output,
+        format!(
+            "the staging folder {} was removed or replaced while the build wrote into it; \
+             {} was left as it was",
+            tmp.display(),
+            out.display()
+        ),
+    )
+    .help(
+        "another program (or a build by an older psirt-site without the output lock) removed \
+         it: let one build at a time write this output, keep cleanup jobs away from the \
+         hidden folders beside it, and build again",
+    )
+}
+
+impl Sink for Staging {
+    fn put(&self, file: OutputFile) -> Result<(), Diagnostic> {
+        self.write(&file.path, &file.bytes)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        // Only the folder this build made: one put there by someone else is theirs.
+        if !self.committed && identity_of(&self.tmp) == Some(self.identity) {
+            let _ = fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
+/// Commits every staging folder of one build, or none: when a later commit fails, the
+/// outputs already swapped get their previous contents back before the error is returned.
+pub fn commit_all(stagings: Vec<Staging>) -> Result<(), Vec<Diagnostic>> {
+    let mut swapped: Vec<Swapped> = Vec::with_capacity(stagings.len());
+    for staging in stagings {
+        match staging.commit() {
+            Ok(s) => swapped.push(s),
+            Err(d) => {
+                let mut diags = vec![d];
+                diags.extend(swapped.into_iter().rev().filter_map(|s| s.undo().err()));
+                return Err(diags);
+            }
+        }
+    }
+    swapped.into_iter().for_each(Swapped::finish);
+    Ok(())
+}
+
+/// Where the output that was replaced is now.
+#[derive(Debug)]
+enum Previous {
+    /// There was none.
+    Nothing,
+    /// Exchanged with the staging folder: it is at the staging folder's name.
+    Exchanged(PathBuf),
+    /// Renamed aside (no atomic exchange on this system or file system).
+    RenamedTo(PathBuf),
+}
+
+/// An output swapped in, its previous contents kept until [`Swapped::finish`]. Dropped
+/// unsettled, the swap is undone.
+pub struct Swapped {
+    out: PathBuf,
+    tmp: PathBuf,
+    previous: Previous,
+    lock: Option<OutputLock>,
+    settled: bool,
+}
+
+impl Swapped {
+    /// Deletes the previous output and releases the lock.
+    pub fn finish(mut self) {
+        self.settled = true;
+        if let Previous::Exchanged(dir) | Previous::RenamedTo(dir) = &self.previous {
+            let _ = fs::remove_dir_all(dir);
+        }
+        drop(self.lock.take());
+    }
+
+    /// Puts the previous output back (or removes the new one if there was none).
+    pub fn undo(mut self) -> Result<(), Diagnostic> {
+        self.settled = true;
+        self.put_back()
+    }
+
+    fn put_back(&self) -> Result<(), Diagnostic> {
+        let failed = |e: &std::io::Error, kept: &Path| {
+            Diagnostic::error(
+                Code::Output,
+                format!(
+                    "the build failed after {} was replaced, and its previous contents could not \
+                     be put back: {e}",
+                    self.out.display()
+                ),
+            )
+            .help(format!(
+                "the previous output is in {}: move it back in place of the output by hand",
+                kept.display()
+            ))
+        };
+        match &self.previous {
+            #[cfg(target_os = "linux")]
+            Previous::Exchanged(dir) => exchange(dir, &self.out).map_err(|e| failed(&e, dir))?,
+            #[cfg(not(target_os = "linux"))]
+            Previous::Exchanged(dir) => {
+                return Err(failed(
+                    &std::io::Error::from(std::io::ErrorKind::Unsupported),
+                    dir,
+                ));
+            }
+            Previous::RenamedTo(old) => {
+                fs::rename(&self.out, &self.tmp).map_err(|e| failed(&e, old))?;
+                fs::rename(old, &self.out).map_err(|e| failed(&e, old))?;
+            }
+            Previous::Nothing => fs::rename(&self.out, &self.tmp).map_err(|e| failed(&e, &self.tmp))?,
+        }
+        // The staging folder's name now holds the new output that failed to commit.
+        let _ = fs::remove_dir_all(&self.tmp);
+        Ok(())
+    }
+}
+
+impl Drop for Swapped {
+    fn drop(&mut self) {
+        if !self.settled {
+            let _ = self.put_back();
+        }
+    }
+}
+
+/// Puts the new tree in place. On Linux the two folders are exchanged in one atomic
+/// `renameat2(RENAME_EXCHANGE)`; elsewhere old output → `old`, new tree → `out`, so the
+/// output is briefly absent, never half-written. The old tree stays where it went.
+fn swap(tmp: &Path, out: &Path, old: &Path) -> Result<Previous, Diagnostic> {
+    let had_old = fs::symlink_metadata(out).is_ok();
+    #[cfg(target_os = "linux")]
+    if had_old && exchange(tmp, out).is_ok() {
+        return Ok(Previous::Exchanged(tmp.to_path_buf()));
+    }
+    if had_old {
+        fs::rename(out, old).map_err(|e| io_error(out, &e))?;
+    }
+    if let Err(e) = fs::rename(tmp, out) {
+        if had_old {
+            let _ = fs::rename(old, out);
+        }
+        return Err(io_error(out, &e));
+    }
+    Ok(if had_old {
+        Previous::RenamedTo(old.to_path_buf())
+    } else {
+        Previous::Nothing
+    })
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both pointers are valid NUL-terminated strings for the duration of the call.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// Removes the temporary folders killed builds left beside the output `name`. Called
+/// holding the output's lock, so none is in use. Only folders that are provably ours go:
+/// named exactly `.<name>.tmp-<digits>` or `.<name>.old-<digits>`, and holding our marker
+/// or empty (a build killed before it wrote its marker). Anything else is the user's.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    let prefixes = [format!(".{name}.tmp-"), format!(".{name}.old-")];
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(file_name) = file_name.to_str() else {
+            continue;
+        };
+        let pattern = prefixes
+            .iter()
+            .filter_map(|p| file_name.strip_prefix(p.as_str()))
+            .any(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()));
+        if !pattern {
+            continue;
+        }
+        let path = entry.path();
+        if matches!(
+            inspect(&path),
+            Found::Ours(_) | Found::OursUnknown(_) | Found::Empty
+        ) {
+            let _ = fs::remove_dir_all(&path);
+        }
+    }
+}
