@@ -1,13 +1,12 @@
 //! The HTTP side of `serve`: answers from the in-memory site with the headers a correct
 //! production host would send, the live-reload long-poll, and the build-error overlay.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, PoisonError};
-use std::time::Duration;
 
 use tiny_http::{Header, Method, Request, Response};
 
-use super::{Files, MAX_POLLS, Shared};
+use super::{Files, MAX_POLLS, Shared, guard};
 use crate::emit::csaf::CSAF_ROOT;
 use crate::emit::hosting;
 
@@ -16,21 +15,17 @@ const LIVERELOAD: &str = "/__livereload";
 const TEXT: &str = "text/plain; charset=utf-8";
 const HTML: &str = "text/html; charset=utf-8";
 
-/// Hands requests to [`handle`] until `stop` is set; a short receive timeout lets the loop
-/// notice the flag without needing a wake-up call.
-pub(super) fn accept_loop(http: &tiny_http::Server, shared: &Arc<Shared>, stop: &AtomicBool) {
-    while !stop.load(Ordering::SeqCst) {
-        match http.recv_timeout(Duration::from_millis(100)) {
-            Ok(Some(req)) => handle(req, shared),
-            Ok(None) => {}
-            // A failed connection concerns one client only; pause so a persistent error
-            // cannot spin the loop.
-            Err(_) => std::thread::sleep(Duration::from_millis(10)),
+/// Answers one request; runs on a worker thread (`pool`).
+pub(super) fn handle(req: Request, shared: &Arc<Shared>) {
+    // Before anything else: a refused request learns nothing about the site.
+    if let Err(refusal) = guard::check_request(&req, shared.port) {
+        let (status, body) = refusal.answer(shared.port);
+        if !shared.refusal_reported.swap(true, Ordering::SeqCst) {
+            let line = body.lines().next().unwrap_or_default();
+            eprintln!("refused a request (further refusals are not reported): {line}");
         }
+        return send(req, with_common(text_response(status, &body), false));
     }
-}
-
-fn handle(req: Request, shared: &Arc<Shared>) {
     let url = req.url().to_string();
     let url = url.split('#').next().unwrap_or_default();
     let (raw_path, query) = url.split_once('?').unwrap_or((url, ""));
@@ -38,7 +33,8 @@ fn handle(req: Request, shared: &Arc<Shared>) {
     // goes where the host configuration puts it (CSAF and Web Key Directory trees).
     let rel = raw_path.strip_prefix('/').unwrap_or(raw_path);
     let csaf = rel == CSAF_ROOT || rel.starts_with(&format!("{CSAF_ROOT}/"));
-    let cors = hosting::needs_cors(rel);
+    let mode = shared.build.mode;
+    let cors = guard::cors(mode, rel, false);
     match req.method() {
         Method::Get | Method::Head => {}
         Method::Options => {
@@ -61,6 +57,9 @@ fn handle(req: Request, shared: &Arc<Shared>) {
         let state = shared.lock();
         (state.site.clone(), state.error.clone(), state.version)
     };
+    // While the last build failed, HTML answers quote its diagnostics, which may come from
+    // any source (drafts included): no CORS then, even with `--public`.
+    let cors = guard::cors(mode, rel, error.is_some());
     if !site.good {
         // No build has succeeded yet: there is no site, only the error to show.
         let text = error.as_deref().unwrap_or("the site has not been built yet");
