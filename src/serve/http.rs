@@ -1,10 +1,11 @@
 //! The HTTP side of `serve`: answers from the in-memory site with the headers a correct
 //! production host would send, the live-reload long-poll, and the build-error overlay.
 
+use std::io::Read;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, PoisonError};
 
-use tiny_http::{Header, Method, Request, Response};
+use tiny_http::{Header, Method, Request, Response, ResponseBox, StatusCode};
 
 use super::{Files, MAX_POLLS, Shared, guard};
 use crate::emit::csaf::CSAF_ROOT;
@@ -70,8 +71,8 @@ pub(super) fn handle(req: Request, shared: &Arc<Shared>) {
         );
     }
     let resp = match resolve(&site, &path, csaf) {
-        Target::File(key) => file_response(&key, &site.map[&key], error.as_deref(), 200),
-        Target::Redirect => redirect(raw_path, query),
+        Target::File(key) => file_response(&site, key, error.as_deref(), 200),
+        Target::Redirect => redirect(raw_path, query).boxed(),
         Target::NotFound => not_found(&site, error.as_deref()),
     };
     send(req, with_common(resp, cors));
@@ -115,21 +116,56 @@ fn resolve(site: &Files, path: &str, csaf: bool) -> Target {
     }
 }
 
-fn file_response(key: &str, bytes: &[u8], error: Option<&str>, status: u16) -> Resp {
-    let ctype = content_type(key);
-    let body = match error {
-        Some(e) if ctype == HTML => inject_overlay(bytes, e),
-        _ => bytes.to_vec(),
+/// The built file `key` (an HTML one with the error overlay while there is an error).
+fn file_response(site: &Arc<Files>, key: String, error: Option<&str>, status: u16) -> ResponseBox {
+    let ctype = content_type(&key);
+    let Some(bytes) = site.map.get(&key) else {
+        return text_response(404, "404 Not Found\n").boxed();
     };
-    Response::from_data(body)
-        .with_status_code(status)
+    let resp = match error {
+        Some(e) if ctype == HTML => Response::from_data(inject_overlay(bytes, e)).boxed(),
+        _ => {
+            let len = bytes.len();
+            let body = SiteFile {
+                site: site.clone(),
+                key,
+                pos: 0,
+            };
+            Response::new(StatusCode(200), Vec::new(), body, Some(len), None).boxed()
+        }
+    };
+    resp.with_status_code(status)
         .with_header(header("Content-Type", ctype))
 }
 
-fn not_found(site: &Files, error: Option<&str>) -> Resp {
-    match site.map.get("404.html") {
-        Some(page) => file_response("404.html", page, error, 404),
-        None => text_response(404, "404 Not Found\n"),
+/// A file of a built site, read where it is: answering a large file, even to many clients
+/// at once, copies none of it. The build it belongs to stays alive until the answer is sent.
+struct SiteFile {
+    site: Arc<Files>,
+    key: String,
+    pos: usize,
+}
+
+impl Read for SiteFile {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let rest = self
+            .site
+            .map
+            .get(&self.key)
+            .and_then(|b| b.get(self.pos..))
+            .unwrap_or_default();
+        let n = rest.len().min(buf.len());
+        buf[..n].copy_from_slice(&rest[..n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+fn not_found(site: &Arc<Files>, error: Option<&str>) -> ResponseBox {
+    if site.map.contains_key("404.html") {
+        file_response(site, "404.html".to_string(), error, 404)
+    } else {
+        text_response(404, "404 Not Found\n").boxed()
     }
 }
 
@@ -392,6 +428,26 @@ mod tests {
         for (path, want) in cases {
             assert_eq!(content_type(path), want, "{path}");
         }
+    }
+
+    #[test]
+    fn site_files_are_read_in_place_and_whole() {
+        let data: Vec<u8> = (0..=255).cycle().take(20_000).collect();
+        let files = Arc::new(Files {
+            map: Arc::new([("big.bin".to_string(), data.clone())].into_iter().collect()),
+            good: true,
+        });
+        let mut body = SiteFile {
+            site: files,
+            key: "big.bin".into(),
+            pos: 0,
+        };
+        let mut small = [0u8; 7];
+        assert_eq!(body.read(&mut small).expect("read"), 7);
+        let mut rest = Vec::new();
+        body.read_to_end(&mut rest).expect("read");
+        assert_eq!([&small[..], &rest[..]].concat(), data);
+        assert_eq!(body.read(&mut small).expect("read"), 0);
     }
 
     #[test]
