@@ -1,13 +1,14 @@
 //! The HTTP side of `serve`: answers from the in-memory site with the headers a correct
-//! production host would send, the live-reload long-poll, and the build-error overlay.
+//! production host would send (after the `guard` checks), and the build-error overlay;
+//! `livereload` answers the long-poll.
 
 use std::io::Read;
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, PoisonError};
 
 use tiny_http::{Header, Method, Request, Response, ResponseBox, StatusCode};
 
-use super::{Files, MAX_POLLS, Shared, guard};
+use super::{Files, Shared, guard, livereload};
 use crate::emit::csaf::CSAF_ROOT;
 use crate::emit::hosting;
 
@@ -49,7 +50,7 @@ pub(super) fn handle(req: Request, shared: &Arc<Shared>) {
         }
     }
     if raw_path == LIVERELOAD {
-        return livereload(req, shared, query);
+        return livereload::livereload(req, shared, query);
     }
     let Some(path) = percent_decode(raw_path) else {
         return send(req, with_common(text_response(400, "400 Bad Request\n"), cors));
@@ -182,16 +183,16 @@ fn redirect(raw_path: &str, query: &str) -> Resp {
     }
 }
 
-type Resp = Response<std::io::Cursor<Vec<u8>>>;
+pub(super) type Resp = Response<std::io::Cursor<Vec<u8>>>;
 
-fn text_response(status: u16, body: &str) -> Resp {
+pub(super) fn text_response(status: u16, body: &str) -> Resp {
     Response::from_string(body)
         .with_status_code(status)
         .with_header(header("Content-Type", TEXT))
 }
 
 /// Headers on every answer. `no-store` so a reload always shows the latest build.
-fn with_common<R: std::io::Read>(resp: Response<R>, cors: bool) -> Response<R> {
+pub(super) fn with_common<R: std::io::Read>(resp: Response<R>, cors: bool) -> Response<R> {
     let mut resp = resp
         .with_header(header("Cache-Control", "no-store"))
         .with_header(header("X-Content-Type-Options", "nosniff"))
@@ -203,13 +204,13 @@ fn with_common<R: std::io::Read>(resp: Response<R>, cors: bool) -> Response<R> {
     resp
 }
 
-fn send<R: std::io::Read>(req: Request, resp: Response<R>) {
+pub(super) fn send<R: std::io::Read>(req: Request, resp: Response<R>) {
     // The client may have gone away; there is nobody left to tell.
     let _ = req.respond(resp);
 }
 
 /// A header from constant ASCII text.
-fn header(name: &str, value: &str) -> Header {
+pub(super) fn header(name: &str, value: &str) -> Header {
     Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("constant header names and values are ASCII")
 }
 
@@ -261,66 +262,6 @@ fn percent_decode(s: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
-}
-
-/// `GET /__livereload?since=N`: answers at once when the version differs from `N` (the
-/// first request sends 0), else parks the request in its own thread until the next build
-/// or the poll timeout (204).
-fn livereload(req: Request, shared: &Arc<Shared>, query: &str) {
-    let since = query
-        .split('&')
-        .find_map(|kv| kv.strip_prefix("since="))
-        .and_then(|v| v.parse::<u64>().ok())
-        .unwrap_or(0);
-    let (version, stopping) = {
-        let state = shared.lock();
-        (state.version, state.stopping)
-    };
-    if version != since || stopping {
-        return send(req, with_common(version_response(version), false));
-    }
-    if shared.polls.fetch_add(1, Ordering::SeqCst) >= MAX_POLLS {
-        shared.polls.fetch_sub(1, Ordering::SeqCst);
-        return send(
-            req,
-            with_common(text_response(503, "too many live-reload requests\n"), false),
-        );
-    }
-    let slot = PollSlot(shared.clone());
-    // If the thread cannot start, the closure is dropped: the slot is released and
-    // tiny_http answers the dropped request with 500, which the page retries.
-    let _ = std::thread::Builder::new()
-        .name("psirt-serve-poll".into())
-        .spawn(move || park(req, &slot.0, since));
-}
-
-/// Counts a parked poll for as long as it lives.
-struct PollSlot(Arc<Shared>);
-
-impl Drop for PollSlot {
-    fn drop(&mut self) {
-        self.0.polls.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
-fn park(req: Request, shared: &Shared, since: u64) {
-    let state = shared.lock();
-    let (state, _) = shared
-        .changed
-        .wait_timeout_while(state, shared.poll_timeout, |s| s.version == since && !s.stopping)
-        .unwrap_or_else(PoisonError::into_inner);
-    let version = state.version;
-    drop(state);
-    if version == since {
-        send(req, with_common(Response::empty(204), false));
-    } else {
-        send(req, with_common(version_response(version), false));
-    }
-}
-
-fn version_response(version: u64) -> Resp {
-    Response::from_string(format!("{{\"version\": {version}}}"))
-        .with_header(header("Content-Type", "application/json"))
 }
 
 /// The error box laid over every page while the last build failed.

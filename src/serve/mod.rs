@@ -11,6 +11,7 @@
 
 mod guard;
 mod http;
+mod livereload;
 mod pool;
 mod watch;
 
