@@ -541,3 +541,26 @@ fn a_stalled_client_is_dropped_after_the_write_timeout() {
     // The server still answers.
     assert_eq!(get(&server, PAGE).status, 200);
 }
+
+/// With `--public`, CORS is sent as in production, but not while a build error is shown:
+/// the overlay quotes the sources, drafts included.
+#[test]
+fn public_sends_no_cors_while_a_build_error_is_shown() {
+    let t = SiteTest::minimal();
+    let server = start_public(&t);
+    let doc = "/.well-known/csaf/white/2026/ex-2026-0001.json";
+    let folder = "/.well-known/csaf/white/2026/";
+    assert_eq!(get(&server, doc).header("Access-Control-Allow-Origin"), Some("*"));
+    t.write(
+        ADVISORY,
+        &advisory("EX-2026-0001", "Broken", "2026-03-10T09:00:00Z").replace("title = ", "title = = "),
+    );
+    server.rebuild();
+    assert!(server.last_error().is_some());
+    let page = get(&server, folder);
+    assert!(page.text().contains("psirt-site-build-error"), "no overlay");
+    for path in [doc, folder, "/.well-known/csaf/white/2026/nope.json"] {
+        let r = get(&server, path);
+        assert_eq!(r.header("Access-Control-Allow-Origin"), None, "{path}");
+    }
+}

@@ -26,7 +26,9 @@ pub(super) enum Refusal {
 impl Refusal {
     /// The status and a plain-text body saying why and what to open instead.
     pub(super) fn answer(&self, port: u16) -> (u16, String) {
-        let open = format!("Open http://127.0.0.1:{port}/ or http://localhost:{port}/ instead.");
+        let open = format!(
+            "Open http://127.0.0.1:{port}/ or http://localhost:{port}/ instead; a name of your own must end in .localhost."
+        );
         match self {
             Refusal::BadRequest => (
                 400,

@@ -3,7 +3,7 @@
 //! Nothing is written to disk: every build is held as a map from output path to bytes and
 //! swapped in whole, so a request sees either the old site or the new one, never a mix.
 //! A failed build keeps the last good site online and adds an error overlay to its HTML.
-//! The threads are fixed: one accepting requests, [`pool::WORKERS`] answering them, the file
+//! The threads are fixed: one accepting requests, `pool::WORKERS` answering them, the file
 //! watcher's (which also runs the rebuilds, one at a time), and at most [`MAX_POLLS`] parked
 //! live-reload requests; tiny_http adds one per open connection to read its requests.
 //! Only loopback host names are answered and the preview sends no CORS header (`guard`).
