@@ -90,7 +90,7 @@ pub(crate) enum Command {
     },
     /// Serve the site on 127.0.0.1 and rebuild on every change
     #[command(
-        after_help = "Drafts and embargoed advisories are shown with a preview banner unless --public.\n\nExample:\n  psirt-site serve --port 8000 --open"
+        after_help = "Drafts, embargoed advisories and TLP other than CLEAR are shown with a preview\nbanner unless --public. Only requests for localhost, *.localhost, 127.0.0.1 or [::1]\nare answered (docs/serve.md).\n\nExample:\n  psirt-site serve --port 8000 --open"
     )]
     Serve {
         #[command(flatten)]

@@ -1,13 +1,14 @@
 //! The HTTP side of `serve`: answers from the in-memory site with the headers a correct
-//! production host would send, the live-reload long-poll, and the build-error overlay.
+//! production host would send (after the `guard` checks), and the build-error overlay;
+//! `livereload` answers the long-poll.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, PoisonError};
-use std::time::Duration;
+use std::io::Read;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
-use tiny_http::{Header, Method, Request, Response};
+use tiny_http::{Header, Method, Request, Response, ResponseBox, StatusCode};
 
-use super::{Files, MAX_POLLS, Shared};
+use super::{Files, Shared, guard, livereload};
 use crate::emit::csaf::CSAF_ROOT;
 use crate::emit::hosting;
 
@@ -16,21 +17,17 @@ const LIVERELOAD: &str = "/__livereload";
 const TEXT: &str = "text/plain; charset=utf-8";
 const HTML: &str = "text/html; charset=utf-8";
 
-/// Hands requests to [`handle`] until `stop` is set; a short receive timeout lets the loop
-/// notice the flag without needing a wake-up call.
-pub(super) fn accept_loop(http: &tiny_http::Server, shared: &Arc<Shared>, stop: &AtomicBool) {
-    while !stop.load(Ordering::SeqCst) {
-        match http.recv_timeout(Duration::from_millis(100)) {
-            Ok(Some(req)) => handle(req, shared),
-            Ok(None) => {}
-            // A failed connection concerns one client only; pause so a persistent error
-            // cannot spin the loop.
-            Err(_) => std::thread::sleep(Duration::from_millis(10)),
+/// Answers one request; runs on a worker thread (`pool`).
+pub(super) fn handle(req: Request, shared: &Arc<Shared>) {
+    // Before anything else: a refused request learns nothing about the site.
+    if let Err(refusal) = guard::check_request(&req, shared.port) {
+        let (status, body) = refusal.answer(shared.port);
+        if !shared.refusal_reported.swap(true, Ordering::SeqCst) {
+            let line = body.lines().next().unwrap_or_default();
+            eprintln!("refused a request (further refusals are not reported): {line}");
         }
+        return send(req, with_common(text_response(status, &body), false));
     }
-}
-
-fn handle(req: Request, shared: &Arc<Shared>) {
     let url = req.url().to_string();
     let url = url.split('#').next().unwrap_or_default();
     let (raw_path, query) = url.split_once('?').unwrap_or((url, ""));
@@ -38,7 +35,8 @@ fn handle(req: Request, shared: &Arc<Shared>) {
     // goes where the host configuration puts it (CSAF and Web Key Directory trees).
     let rel = raw_path.strip_prefix('/').unwrap_or(raw_path);
     let csaf = rel == CSAF_ROOT || rel.starts_with(&format!("{CSAF_ROOT}/"));
-    let cors = hosting::needs_cors(rel);
+    let mode = shared.build.mode;
+    let cors = guard::cors(mode, rel, false);
     match req.method() {
         Method::Get | Method::Head => {}
         Method::Options => {
@@ -52,7 +50,7 @@ fn handle(req: Request, shared: &Arc<Shared>) {
         }
     }
     if raw_path == LIVERELOAD {
-        return livereload(req, shared, query);
+        return livereload::livereload(req, shared, query);
     }
     let Some(path) = percent_decode(raw_path) else {
         return send(req, with_common(text_response(400, "400 Bad Request\n"), cors));
@@ -61,6 +59,9 @@ fn handle(req: Request, shared: &Arc<Shared>) {
         let state = shared.lock();
         (state.site.clone(), state.error.clone(), state.version)
     };
+    // While the last build failed, HTML answers quote its diagnostics, which may come from
+    // any source (drafts included): no CORS then, even with `--public`.
+    let cors = guard::cors(mode, rel, error.is_some());
     if !site.good {
         // No build has succeeded yet: there is no site, only the error to show.
         let text = error.as_deref().unwrap_or("the site has not been built yet");
@@ -71,8 +72,8 @@ fn handle(req: Request, shared: &Arc<Shared>) {
         );
     }
     let resp = match resolve(&site, &path, csaf) {
-        Target::File(key) => file_response(&key, &site.map[&key], error.as_deref(), 200),
-        Target::Redirect => redirect(raw_path, query),
+        Target::File(key) => file_response(&site, key, error.as_deref(), 200),
+        Target::Redirect => redirect(raw_path, query).boxed(),
         Target::NotFound => not_found(&site, error.as_deref()),
     };
     send(req, with_common(resp, cors));
@@ -116,21 +117,56 @@ fn resolve(site: &Files, path: &str, csaf: bool) -> Target {
     }
 }
 
-fn file_response(key: &str, bytes: &[u8], error: Option<&str>, status: u16) -> Resp {
-    let ctype = content_type(key);
-    let body = match error {
-        Some(e) if ctype == HTML => inject_overlay(bytes, e),
-        _ => bytes.to_vec(),
+/// The built file `key` (an HTML one with the error overlay while there is an error).
+fn file_response(site: &Arc<Files>, key: String, error: Option<&str>, status: u16) -> ResponseBox {
+    let ctype = content_type(&key);
+    let Some(bytes) = site.map.get(&key) else {
+        return text_response(404, "404 Not Found\n").boxed();
     };
-    Response::from_data(body)
-        .with_status_code(status)
+    let resp = match error {
+        Some(e) if ctype == HTML => Response::from_data(inject_overlay(bytes, e)).boxed(),
+        _ => {
+            let len = bytes.len();
+            let body = SiteFile {
+                site: site.clone(),
+                key,
+                pos: 0,
+            };
+            Response::new(StatusCode(200), Vec::new(), body, Some(len), None).boxed()
+        }
+    };
+    resp.with_status_code(status)
         .with_header(header("Content-Type", ctype))
 }
 
-fn not_found(site: &Files, error: Option<&str>) -> Resp {
-    match site.map.get("404.html") {
-        Some(page) => file_response("404.html", page, error, 404),
-        None => text_response(404, "404 Not Found\n"),
+/// A file of a built site, read where it is: answering a large file, even to many clients
+/// at once, copies none of it. The build it belongs to stays alive until the answer is sent.
+struct SiteFile {
+    site: Arc<Files>,
+    key: String,
+    pos: usize,
+}
+
+impl Read for SiteFile {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let rest = self
+            .site
+            .map
+            .get(&self.key)
+            .and_then(|b| b.get(self.pos..))
+            .unwrap_or_default();
+        let n = rest.len().min(buf.len());
+        buf[..n].copy_from_slice(&rest[..n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+fn not_found(site: &Arc<Files>, error: Option<&str>) -> ResponseBox {
+    if site.map.contains_key("404.html") {
+        file_response(site, "404.html".to_string(), error, 404)
+    } else {
+        text_response(404, "404 Not Found\n").boxed()
     }
 }
 
@@ -147,16 +183,16 @@ fn redirect(raw_path: &str, query: &str) -> Resp {
     }
 }
 
-type Resp = Response<std::io::Cursor<Vec<u8>>>;
+pub(super) type Resp = Response<std::io::Cursor<Vec<u8>>>;
 
-fn text_response(status: u16, body: &str) -> Resp {
+pub(super) fn text_response(status: u16, body: &str) -> Resp {
     Response::from_string(body)
         .with_status_code(status)
         .with_header(header("Content-Type", TEXT))
 }
 
 /// Headers on every answer. `no-store` so a reload always shows the latest build.
-fn with_common<R: std::io::Read>(resp: Response<R>, cors: bool) -> Response<R> {
+pub(super) fn with_common<R: std::io::Read>(resp: Response<R>, cors: bool) -> Response<R> {
     let mut resp = resp
         .with_header(header("Cache-Control", "no-store"))
         .with_header(header("X-Content-Type-Options", "nosniff"))
@@ -168,13 +204,13 @@ fn with_common<R: std::io::Read>(resp: Response<R>, cors: bool) -> Response<R> {
     resp
 }
 
-fn send<R: std::io::Read>(req: Request, resp: Response<R>) {
+pub(super) fn send<R: std::io::Read>(req: Request, resp: Response<R>) {
     // The client may have gone away; there is nobody left to tell.
     let _ = req.respond(resp);
 }
 
 /// A header from constant ASCII text.
-fn header(name: &str, value: &str) -> Header {
+pub(super) fn header(name: &str, value: &str) -> Header {
     Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("constant header names and values are ASCII")
 }
 
@@ -226,66 +262,6 @@ fn percent_decode(s: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
-}
-
-/// `GET /__livereload?since=N`: answers at once when the version differs from `N` (the
-/// first request sends 0), else parks the request in its own thread until the next build
-/// or the poll timeout (204).
-fn livereload(req: Request, shared: &Arc<Shared>, query: &str) {
-    let since = query
-        .split('&')
-        .find_map(|kv| kv.strip_prefix("since="))
-        .and_then(|v| v.parse::<u64>().ok())
-        .unwrap_or(0);
-    let (version, stopping) = {
-        let state = shared.lock();
-        (state.version, state.stopping)
-    };
-    if version != since || stopping {
-        return send(req, with_common(version_response(version), false));
-    }
-    if shared.polls.fetch_add(1, Ordering::SeqCst) >= MAX_POLLS {
-        shared.polls.fetch_sub(1, Ordering::SeqCst);
-        return send(
-            req,
-            with_common(text_response(503, "too many live-reload requests\n"), false),
-        );
-    }
-    let slot = PollSlot(shared.clone());
-    // If the thread cannot start, the closure is dropped: the slot is released and
-    // tiny_http answers the dropped request with 500, which the page retries.
-    let _ = std::thread::Builder::new()
-        .name("psirt-serve-poll".into())
-        .spawn(move || park(req, &slot.0, since));
-}
-
-/// Counts a parked poll for as long as it lives.
-struct PollSlot(Arc<Shared>);
-
-impl Drop for PollSlot {
-    fn drop(&mut self) {
-        self.0.polls.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
-fn park(req: Request, shared: &Shared, since: u64) {
-    let state = shared.lock();
-    let (state, _) = shared
-        .changed
-        .wait_timeout_while(state, shared.poll_timeout, |s| s.version == since && !s.stopping)
-        .unwrap_or_else(PoisonError::into_inner);
-    let version = state.version;
-    drop(state);
-    if version == since {
-        send(req, with_common(Response::empty(204), false));
-    } else {
-        send(req, with_common(version_response(version), false));
-    }
-}
-
-fn version_response(version: u64) -> Resp {
-    Response::from_string(format!("{{\"version\": {version}}}"))
-        .with_header(header("Content-Type", "application/json"))
 }
 
 /// The error box laid over every page while the last build failed.
@@ -393,6 +369,26 @@ mod tests {
         for (path, want) in cases {
             assert_eq!(content_type(path), want, "{path}");
         }
+    }
+
+    #[test]
+    fn site_files_are_read_in_place_and_whole() {
+        let data: Vec<u8> = (0..=255).cycle().take(20_000).collect();
+        let files = Arc::new(Files {
+            map: Arc::new([("big.bin".to_string(), data.clone())].into_iter().collect()),
+            good: true,
+        });
+        let mut body = SiteFile {
+            site: files,
+            key: "big.bin".into(),
+            pos: 0,
+        };
+        let mut small = [0u8; 7];
+        assert_eq!(body.read(&mut small).expect("read"), 7);
+        let mut rest = Vec::new();
+        body.read_to_end(&mut rest).expect("read");
+        assert_eq!([&small[..], &rest[..]].concat(), data);
+        assert_eq!(body.read(&mut small).expect("read"), 0);
     }
 
     #[test]

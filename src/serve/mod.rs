@@ -3,11 +3,16 @@
 //! Nothing is written to disk: every build is held as a map from output path to bytes and
 //! swapped in whole, so a request sees either the old site or the new one, never a mix.
 //! A failed build keeps the last good site online and adds an error overlay to its HTML.
-//! The threads are fixed: one accepting requests, the file watcher's (which also runs the
-//! rebuilds, one at a time), and at most [`MAX_POLLS`] parked live-reload requests.
+//! The threads are fixed: one accepting requests, `pool::WORKERS` answering them, the file
+//! watcher's (which also runs the rebuilds, one at a time), and at most [`MAX_POLLS`] parked
+//! live-reload requests; tiny_http adds one per open connection to read its requests.
+//! Only loopback host names are answered and the preview sends no CORS header (`guard`).
 //! Rebuilds reuse the last good build's unchanged work (`emit::memo`).
 
+mod guard;
 mod http;
+mod livereload;
+mod pool;
 mod watch;
 
 use std::collections::HashMap;
@@ -29,6 +34,10 @@ pub const POLL_TIMEOUT: Duration = Duration::from_secs(25);
 /// runaway tab cannot make the server spawn threads without limit.
 pub const MAX_POLLS: usize = 64;
 
+/// A send to a client that accepts no data for this long fails and the connection is
+/// dropped, so a client that stops reading frees its worker.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// What to serve and how; [`ServeOptions::new`] gives the defaults of `psirt-site serve`.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -37,6 +46,8 @@ pub struct ServeOptions {
     pub addr: SocketAddr,
     pub mode: Mode,
     pub poll_timeout: Duration,
+    /// See [`WRITE_TIMEOUT`].
+    pub write_timeout: Duration,
 }
 
 impl ServeOptions {
@@ -46,6 +57,7 @@ impl ServeOptions {
             addr,
             mode,
             poll_timeout: POLL_TIMEOUT,
+            write_timeout: WRITE_TIMEOUT,
         }
     }
 }
@@ -77,6 +89,10 @@ struct Shared {
     build: BuildOptions,
     poll_timeout: Duration,
     polls: AtomicUsize,
+    /// The port listened on, which a request's `Host` must name (if it names one).
+    port: u16,
+    /// Whether a refused request was reported in the terminal (only the first one is).
+    refusal_reported: AtomicBool,
     /// What the last good build made that the next may reuse (pages and CSAF signatures
     /// whose inputs did not change); only the rebuilding thread touches it.
     memo: Mutex<crate::emit::memo::Memo>,
@@ -177,7 +193,7 @@ impl Server {
 
     pub fn start_with(opts: ServeOptions) -> Result<Server, Diagnostic> {
         let root = site_root(&opts.root)?;
-        let http = tiny_http::Server::http(opts.addr).map_err(|e| {
+        let http = pool::listen(opts.addr, opts.write_timeout).map_err(|e| {
             Diagnostic::error(Code::Io, format!("cannot listen on {}: {e}", opts.addr)).help(
                 "another program may use this port; choose another with --port, or --port 0 for a free one",
             )
@@ -202,17 +218,27 @@ impl Server {
             build,
             poll_timeout: opts.poll_timeout,
             polls: AtomicUsize::new(0),
+            port: addr.port(),
+            refusal_reported: AtomicBool::new(false),
             memo: Mutex::default(),
         });
         shared.rebuild();
         let watcher = watch::Watcher::start(&root, shared.clone())?;
+        let thread_error =
+            |e: std::io::Error| Diagnostic::error(Code::Io, format!("cannot start the server threads: {e}"));
+        let workers = pool::Workers::start(&shared).map_err(thread_error)?;
         let stop_accepting = Arc::new(AtomicBool::new(false));
         let accept = {
-            let (shared, stop) = (shared.clone(), stop_accepting.clone());
+            let stop = stop_accepting.clone();
             std::thread::Builder::new()
                 .name("psirt-serve-http".into())
-                .spawn(move || http::accept_loop(&http, &shared, &stop))
-                .map_err(|e| Diagnostic::error(Code::Io, format!("cannot start the server thread: {e}")))?
+                .spawn(move || {
+                    pool::accept_loop(&http, &workers, &stop);
+                    // Close the port first; requests being answered do not need it.
+                    drop(http);
+                    workers.finish(Duration::from_secs(2));
+                })
+                .map_err(thread_error)?
         };
         Ok(Server {
             shared,
@@ -314,7 +340,7 @@ pub fn run(root: &Path, port: u16, open: bool, mode: Mode) -> Result<(), Diagnos
     let server = Server::start(root, SocketAddr::from(([127, 0, 0, 1], port)), mode)?;
     let url = format!("{}/", server.url());
     let what = match mode {
-        Mode::Preview => "preview: drafts and embargoed advisories included",
+        Mode::Preview => "preview: drafts, embargoed and non-CLEAR TLP advisories included",
         Mode::Public => "public: only what `build` would publish",
     };
     println!("serving {url} ({what}); press Ctrl-C to stop");
