@@ -155,6 +155,73 @@ fn an_advisory_id_that_is_a_year_collides_with_the_year_list() {
     );
 }
 
+/// A file whose length is above the limit, made sparse so the test writes almost nothing.
+fn sparse(t: &SiteTest, rel: &str, len: u64) {
+    t.write(rel, "");
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(t.root().join(rel))
+        .expect("open");
+    f.set_len(len).expect("set_len");
+}
+
+/// Every file the build reads has a size limit, checked before reading: site.toml,
+/// products.toml, templates and static files.
+#[test]
+fn oversized_inputs_are_refused_before_reading() {
+    let over = psirt_site::source::MAX_FILE_BYTES + 1;
+    for rel in [
+        "site.toml",
+        "content/products.toml",
+        "content/acknowledgments.toml",
+        "templates/page.html",
+        "static/big.bin",
+    ] {
+        let t = SiteTest::minimal();
+        sparse(&t, rel, over);
+        let failure = t.build().expect_err(rel);
+        let d = failure
+            .diagnostics
+            .iter()
+            .find(|d| d.message.contains("more than the limit"))
+            .unwrap_or_else(|| panic!("{rel}: {:?}", failure.diagnostics));
+        assert_eq!(d.code, Code::Io, "{rel}: {d:?}");
+        let label = d.primary.as_ref().expect("names the file");
+        assert!(label.file.ends_with(rel), "{rel}: {label:?}");
+    }
+}
+
+/// A site.toml that is a device or a FIFO is refused, not read (a FIFO without a writer
+/// would block the build forever, /dev/zero would fill the memory).
+#[cfg(unix)]
+#[test]
+fn non_regular_input_files_are_refused() {
+    let t = SiteTest::minimal();
+    std::fs::remove_file(t.root().join("site.toml")).expect("rm");
+    std::os::unix::fs::symlink("/dev/zero", t.root().join("site.toml")).expect("symlink");
+    let failure = t.build().expect_err("/dev/zero is no site.toml");
+    assert!(
+        failure.diagnostics[0].message.contains("not a regular file"),
+        "{:?}",
+        failure.diagnostics
+    );
+    std::fs::remove_file(t.root().join("site.toml")).expect("rm");
+    let made = std::process::Command::new("mkfifo")
+        .arg(t.root().join("site.toml"))
+        .status()
+        .is_ok_and(|s| s.success());
+    if made {
+        let failure = t.build().expect_err("a FIFO is no site.toml");
+        assert!(
+            failure.diagnostics[0].message.contains("not a regular file"),
+            "{:?}",
+            failure.diagnostics
+        );
+    } else {
+        eprintln!("skipping the FIFO part: mkfifo is not available");
+    }
+}
+
 /// The output is what it was before a failed build, and no temporary folder is left.
 fn assert_untouched(t: &SiteTest, before: &[(String, Vec<u8>)]) {
     assert_eq!(before, tree(&t.out()), "output changed after a failed build");

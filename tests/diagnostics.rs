@@ -183,3 +183,12 @@ fn github_format() {
         "{text}"
     );
 }
+
+#[test]
+fn site_toml_invalid_utf8() {
+    let t = SiteTest::minimal();
+    let text = common::SITE_TOML.replace("Example PSIRT", "Example \u{1}PSIRT");
+    let bytes: Vec<u8> = text.bytes().map(|b| if b == 1 { 0xff } else { b }).collect();
+    t.write_bytes("site.toml", &bytes);
+    insta::assert_snapshot!(t.check_errors());
+}
