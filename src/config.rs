@@ -13,6 +13,9 @@ use crate::url::check_url;
 
 pub const CONFIG_FILE: &str = "site.toml";
 
+/// What `base_url` may start with, in site.toml and on the command line alike.
+const BASE_URL_SCHEMES: &[&str] = &["https", "http"];
+
 /// The whole `site.toml`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -262,7 +265,7 @@ impl SiteConfig {
                 );
             }
         };
-        url(&self.base_url, "base_url", &["https", "http"]);
+        url(&self.base_url, "base_url", BASE_URL_SCHEMES);
         url(
             &self.publisher.namespace,
             "publisher.namespace",
@@ -287,6 +290,20 @@ impl SiteConfig {
             );
         }
         out
+    }
+
+    /// Replaces `base_url` with the `--base-url` option (or `serve`'s address), checked as
+    /// strictly as site.toml's value: it reaches every `href` and the canonical link. The
+    /// option has no place in a file, so the diagnostic names the option.
+    pub fn override_base_url(&mut self, base: &str) -> Result<(), Diagnostic> {
+        check_url(base, BASE_URL_SCHEMES).map_err(|msg| {
+            Diagnostic::error(Code::InvalidUrl, format!("--base-url: {msg}")).help(format!(
+                "pass an absolute {} URL, e.g. --base-url https://staging.example.com",
+                BASE_URL_SCHEMES.join(" or ")
+            ))
+        })?;
+        self.base_url = Spanned::new(0..0, base.to_string());
+        Ok(())
     }
 
     /// `base_url` without a trailing slash, ready for `format!("{base}/path")`.

@@ -184,6 +184,30 @@ fn github_format() {
     );
 }
 
+/// `--base-url` goes through the same URL check as `base_url` in site.toml; it has no
+/// position in a file, so the diagnostic names the option.
+#[test]
+fn base_url_option_is_checked_like_site_toml() {
+    let t = SiteTest::minimal();
+    let mut opts = t.options();
+    opts.base_url = Some("javascript:alert(1)//".into());
+    let f = psirt_site::check(&opts).expect_err("a javascript: base URL is refused");
+    insta::assert_snapshot!(psirt_site::diag::render(
+        &f.diagnostics,
+        &f.sources,
+        psirt_site::diag::Format::Human
+    ));
+    let f = psirt_site::build(&opts).expect_err("build refuses it too");
+    assert!(
+        f.diagnostics
+            .iter()
+            .any(|d| d.code == psirt_site::diag::Code::InvalidUrl)
+    );
+    assert!(!t.out().exists(), "nothing is written");
+    // What `serve` passes stays valid.
+    opts.base_url = Some("http://127.0.0.1:8080".into());
+    psirt_site::check(&opts).expect("an http URL with a host is fine");
+}
 #[test]
 fn site_toml_invalid_utf8() {
     let t = SiteTest::minimal();
