@@ -208,6 +208,26 @@ fn base_url_option_is_checked_like_site_toml() {
     opts.base_url = Some("http://127.0.0.1:8080".into());
     psirt_site::check(&opts).expect("an http URL with a host is fine");
 }
+/// Dates before 1970 are typos (`0000-01-01`), never a software advisory's date.
+#[test]
+fn dates_before_1970() {
+    let t = broken("published = 2026-03-10T09:00:00Z", "published = 0000-01-01");
+    let id = "EX-2026-0002";
+    t.write(
+        &format!("content/advisories/{id}.md"),
+        &advisory(id, "Old revision", "2026-03-10T09:00:00Z")
+            .replace("date = 2026-03-10T09:00:00Z", "date = 1969-12-31T23:59:59Z")
+            .replace(
+                "cwe = \"CWE-79\"",
+                "cwe = \"CWE-79\"\ndiscovery_date = 0001-01-01",
+            ),
+    );
+    t.write(
+        "content/acknowledgments.toml",
+        "[[credits]]\nnames = [\"Old Timer\"]\ndate = 1900-01-01\nsummary = \"x\"\n",
+    );
+    insta::assert_snapshot!(t.check_errors());
+}
 #[test]
 fn site_toml_invalid_utf8() {
     let t = SiteTest::minimal();
