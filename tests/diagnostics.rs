@@ -208,6 +208,40 @@ fn base_url_option_is_checked_like_site_toml() {
     opts.base_url = Some("http://127.0.0.1:8080".into());
     psirt_site::check(&opts).expect("an http URL with a host is fine");
 }
+/// A given score must be a number CVSS can produce: `nan` compares false with
+/// everything, so it slipped past the cross-check.
+#[test]
+fn cvss_score_out_of_range() {
+    let t = broken("cwe = \"CWE-79\"", "cwe = \"CWE-79\"\ncvss_v3_score = nan");
+    for (i, bad) in ["inf", "-1.0", "10.5", "-nan"].iter().enumerate() {
+        let id = format!("EX-2026-010{i}");
+        t.write(
+            &format!("content/advisories/{id}.md"),
+            &advisory(&id, "Odd score", "2026-03-10T09:00:00Z").replace(
+                "cwe = \"CWE-79\"",
+                &format!("cwe = \"CWE-79\"\ncvss_v3_score = {bad}"),
+            ),
+        );
+    }
+    let text = t.check_errors();
+    assert_eq!(text.matches("error[invalid-cvss]").count(), 5, "{text}");
+    insta::assert_snapshot!(text);
+}
+/// CVSS vectors are case-sensitive (the specifications' grammar); lowercase metrics were
+/// accepted for 4.0 because the parser upper-cases them.
+#[test]
+fn lowercase_cvss_metrics() {
+    let t = broken(
+        "cvss_v3 = \"CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N\"",
+        "cvss_v4 = \"CVSS:4.0/av:n/ac:l/at:n/pr:n/ui:n/vc:h/vi:h/va:h/sc:n/si:n/sa:n\"",
+    );
+    let id = "EX-2026-0002";
+    t.write(
+        &format!("content/advisories/{id}.md"),
+        &advisory(id, "Lowercase v3", "2026-03-10T09:00:00Z").replace("AV:N/AC:L", "av:n/ac:l"),
+    );
+    insta::assert_snapshot!(t.check_errors());
+}
 /// Dates before 1970 are typos (`0000-01-01`), never a software advisory's date.
 #[test]
 fn dates_before_1970() {

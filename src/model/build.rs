@@ -11,7 +11,7 @@ use toml::value::Datetime;
 use super::advisory::{
     Acknowledgment, Advisory, Affected, Body, Reference, Remediation, Revision, Vulnerability, Withdrawal,
 };
-use super::cvss::{CvssV3, CvssV4};
+use super::cvss::{CvssV3, CvssV4, check_given_score};
 use super::enums::{ProductStatus, Status};
 use super::ids::{AdvisoryId, Cve, Cwe, ProductId};
 use super::products::Catalog;
@@ -343,6 +343,13 @@ impl Builder<'_> {
         parse: fn(&str) -> Result<T, String>,
         score: fn(&T) -> f64,
     ) -> Option<T> {
+        if let Some(g) = given
+            && let Err(msg) = check_given_score(*g.get_ref())
+        {
+            let help = "remove the score (it is computed from the vector) or write it as in 9.8";
+            self.error(Code::InvalidCvss, g, msg, help);
+            return None;
+        }
         let Some(vector) = vector else {
             if let Some(g) = given {
                 self.error(
