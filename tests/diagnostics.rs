@@ -262,6 +262,45 @@ fn dates_before_1970() {
     );
     insta::assert_snapshot!(t.check_errors());
 }
+/// CVE ids that match the shape but cannot exist: a year before the CVE program (1999),
+/// or a sequence number padded with a leading zero beyond four digits.
+#[test]
+fn impossible_cve_ids() {
+    let t = broken("CVE-2026-40001", "CVE-0000-0000");
+    for (id, cve) in [
+        ("EX-2026-0002", "CVE-1998-1234"),
+        ("EX-2026-0003", "CVE-2026-01234"),
+    ] {
+        t.write(
+            &format!("content/advisories/{id}.md"),
+            &advisory(id, "Odd CVE", "2026-03-10T09:00:00Z").replace("CVE-2026-40001", cve),
+        );
+    }
+    insta::assert_snapshot!(t.check_errors());
+}
+/// A CVE year after next year (from the build time) cannot have been assigned yet: a
+/// warning, since it depends on the build machine's clock or `SOURCE_DATE_EPOCH`.
+#[test]
+fn cve_year_after_next_year_warns() {
+    let t = broken("CVE-2026-40001", "CVE-2100-12345");
+    let id = "EX-2026-0002";
+    t.write(
+        &format!("content/advisories/{id}.md"),
+        &advisory(id, "Next year", "2026-03-10T09:00:00Z").replace("CVE-2026-40001", "CVE-2027-1234"),
+    );
+    let report = t.check().expect("a warning only");
+    let warnings: Vec<_> = report
+        .warnings
+        .iter()
+        .filter(|d| d.code == psirt_site::diag::Code::InvalidCve)
+        .cloned()
+        .collect();
+    insta::assert_snapshot!(psirt_site::diag::render(
+        &warnings,
+        &report.sources,
+        psirt_site::diag::Format::Human
+    ));
+}
 #[test]
 fn site_toml_invalid_utf8() {
     let t = SiteTest::minimal();

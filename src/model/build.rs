@@ -264,10 +264,12 @@ impl Builder<'_> {
         let cve = v.cve.as_ref().and_then(|c| match Cve::parse(c.get_ref()) {
             Ok(cve) => Some(cve),
             Err(msg) => {
-                self.error(Code::InvalidCve, c, msg, "");
+                let help = "copy the id from its CVE record (cve.org), e.g. CVE-2026-10001";
+                self.error(Code::InvalidCve, c, msg, help);
                 None
             }
         });
+        let cve_span = v.cve.as_ref().map(|c| self.span(c)).unwrap_or_default();
         let cwe = match (&v.cwe, date) {
             (Some(c), Some(date)) => match Cwe::lookup(c.get_ref(), date) {
                 Ok(cwe) => Some(cwe),
@@ -292,6 +294,7 @@ impl Builder<'_> {
         let discovery_date = v.discovery_date.as_ref().and_then(|d| self.date(d));
         Some(Vulnerability {
             cve,
+            cve_span,
             title: v.title.trim().to_string(),
             cwe,
             description: v.description.as_ref().map(|d| d.trim().to_string()),
