@@ -208,6 +208,7 @@ fn base_url_option_is_checked_like_site_toml() {
     opts.base_url = Some("http://127.0.0.1:8080".into());
     psirt_site::check(&opts).expect("an http URL with a host is fine");
 }
+
 /// A given score must be a number CVSS can produce: `nan` compares false with
 /// everything, so it slipped past the cross-check.
 #[test]
@@ -227,6 +228,7 @@ fn cvss_score_out_of_range() {
     assert_eq!(text.matches("error[invalid-cvss]").count(), 5, "{text}");
     insta::assert_snapshot!(text);
 }
+
 /// CVSS vectors are case-sensitive (the specifications' grammar); lowercase metrics were
 /// accepted for 4.0 because the parser upper-cases them.
 #[test]
@@ -242,6 +244,7 @@ fn lowercase_cvss_metrics() {
     );
     insta::assert_snapshot!(t.check_errors());
 }
+
 /// Dates before 1970 are typos (`0000-01-01`), never a software advisory's date.
 #[test]
 fn dates_before_1970() {
@@ -262,6 +265,7 @@ fn dates_before_1970() {
     );
     insta::assert_snapshot!(t.check_errors());
 }
+
 /// CVE ids that match the shape but cannot exist: a year before the CVE program (1999),
 /// or a sequence number padded with a leading zero beyond four digits.
 #[test]
@@ -278,6 +282,7 @@ fn impossible_cve_ids() {
     }
     insta::assert_snapshot!(t.check_errors());
 }
+
 /// A CVE year after next year (from the build time) cannot have been assigned yet: a
 /// warning, since it depends on the build machine's clock or `SOURCE_DATE_EPOCH`.
 #[test]
@@ -301,11 +306,26 @@ fn cve_year_after_next_year_warns() {
         psirt_site::diag::Format::Human
     ));
 }
+
 #[test]
 fn site_toml_invalid_utf8() {
     let t = SiteTest::minimal();
     let text = common::SITE_TOML.replace("Example PSIRT", "Example \u{1}PSIRT");
     let bytes: Vec<u8> = text.bytes().map(|b| if b == 1 { 0xff } else { b }).collect();
     t.write_bytes("site.toml", &bytes);
+    insta::assert_snapshot!(t.check_errors());
+}
+
+/// An id that is a name the site itself writes in `advisories/` (its index file, the
+/// pagination and severity folders, a year's list) is refused where it is written.
+#[test]
+fn advisory_id_reserved_by_the_site() {
+    let t = broken("id = \"EX-2026-0001\"", "id = \"index.html\"");
+    for (i, id) in ["Page", "severity", "1999"].iter().enumerate() {
+        t.write(
+            &format!("content/advisories/r{i}.md"),
+            &advisory(id, "Reserved", "2026-03-10T09:00:00Z"),
+        );
+    }
     insta::assert_snapshot!(t.check_errors());
 }

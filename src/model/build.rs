@@ -13,7 +13,7 @@ use super::advisory::{
 };
 use super::cvss::{CvssV3, CvssV4, check_given_score};
 use super::enums::{ProductStatus, Status};
-use super::ids::{AdvisoryId, Cve, Cwe, ProductId};
+use super::ids::{AdvisoryId, Cve, Cwe, ProductId, reserved_advisory_id};
 use super::products::Catalog;
 use super::raw::*;
 use super::time::to_timestamp;
@@ -93,7 +93,11 @@ impl Builder<'_> {
         let id = match AdvisoryId::parse(raw.id.get_ref()) {
             Ok(id) => Some(id),
             Err(msg) => {
-                let help = "use letters, digits, `-`, `_` and `.` only, e.g. ACME-SA-2026-0042";
+                let help = if reserved_advisory_id(raw.id.get_ref()).is_some() {
+                    "rename the advisory id, e.g. ACME-SA-2026-0042: it names the page's folder `advisories/<id>/`"
+                } else {
+                    "use letters, digits, `-`, `_` and `.` only, e.g. ACME-SA-2026-0042"
+                };
                 self.error(Code::InvalidId, &raw.id, msg, help);
                 None
             }

@@ -17,11 +17,40 @@ const RESERVED_NAMES: &[&str] = &[
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct AdvisoryId(String);
 
+/// Names the site itself writes directly in `advisories/` (`emit/lists.rs`): the list's
+/// own file and its pagination and severity folders. An advisory's page is
+/// `advisories/<id>/index.html`, so an id with one of these names would collide with them.
+const SITE_NAMES_IN_ADVISORIES: &[&str] = &["index.html", "page", "severity"];
+
+/// Why `id` cannot be an advisory id because the site uses the name itself, if it cannot:
+/// a name from [`SITE_NAMES_IN_ADVISORIES`], or four digits (a year list
+/// `advisories/<year>/`; every date is from 1970 on, so every year has four digits).
+/// Compared ignoring case: on macOS and Windows `Page` and `page` are one folder.
+pub fn reserved_advisory_id(id: &str) -> Option<String> {
+    let lower = id.to_ascii_lowercase();
+    if lower == "index.html" {
+        return Some(format!(
+            "advisory id `{id}` is the name of the advisory list's own file `advisories/index.html`"
+        ));
+    }
+    let year = id.len() == 4 && id.bytes().all(|b| b.is_ascii_digit());
+    if year || SITE_NAMES_IN_ADVISORIES.contains(&lower.as_str()) {
+        let what = if year { "a year's list" } else { "list pages" };
+        return Some(format!(
+            "advisory id `{id}` would share the folder `advisories/{lower}/` with {what} the site writes"
+        ));
+    }
+    None
+}
+
 impl AdvisoryId {
     pub fn parse(s: &str) -> Result<Self, String> {
         check_safe_name(s, "advisory id", |c| {
             c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')
         })?;
+        if let Some(msg) = reserved_advisory_id(s) {
+            return Err(msg);
+        }
         Ok(AdvisoryId(s.to_string()))
     }
 
@@ -210,6 +239,25 @@ mod tests {
             "", "../x", "a/b", "a b", ".hidden", "-x", "CON", "nul.txt", "a\u{0}b", "a..b",
         ] {
             assert!(AdvisoryId::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn advisory_ids_the_site_uses_itself() {
+        for bad in [
+            "index.html",
+            "INDEX.HTML",
+            "page",
+            "Page",
+            "severity",
+            "2026",
+            "1999",
+            "0042",
+        ] {
+            assert!(AdvisoryId::parse(bad).is_err(), "{bad:?}");
+        }
+        for ok in ["index", "index.htm", "pages", "20260", "SA-2026", "2026a"] {
+            assert!(AdvisoryId::parse(ok).is_ok(), "{ok:?}");
         }
     }
 
