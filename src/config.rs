@@ -7,10 +7,14 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diag::{Code, Diagnostic, SourceMap};
+use crate::source::{MAX_FILE_BYTES, ReadError, read_limited};
 use crate::toml_input;
 use crate::url::check_url;
 
 pub const CONFIG_FILE: &str = "site.toml";
+
+/// What `base_url` may start with, in site.toml and on the command line alike.
+const BASE_URL_SCHEMES: &[&str] = &["https", "http"];
 
 /// The whole `site.toml`.
 #[derive(Debug, Clone, Deserialize)]
@@ -241,24 +245,7 @@ impl SiteConfig {
     /// Reads and checks `root/site.toml`. `sources` receives the text for diagnostics.
     pub fn load(root: &Path, sources: &mut SourceMap) -> Result<LoadedConfig, Vec<Diagnostic>> {
         let path = PathBuf::from(CONFIG_FILE);
-        let full = root.join(CONFIG_FILE);
-        let bytes = std::fs::read(&full).map_err(|e| {
-            vec![
-                Diagnostic::error(Code::Config, format!("cannot read {CONFIG_FILE}: {e}"))
-                    .in_file(&path)
-                    .help("run `psirt-site init DIR` to create a site, or pass --root"),
-            ]
-        })?;
-        let text: Arc<str> = match String::from_utf8(bytes) {
-            Ok(t) => Arc::from(t),
-            Err(e) => {
-                return Err(vec![
-                    Diagnostic::error(Code::InvalidUtf8, format!("{CONFIG_FILE} is not UTF-8"))
-                        .at(&path, e.utf8_error().valid_up_to()..e.utf8_error().valid_up_to()),
-                ]);
-            }
-        };
-        sources.add(&path, text.clone());
+        let text = read_text(root, &path, sources).map_err(|d| vec![d])?;
         let config: SiteConfig = toml_input::parse(&text, 0, &path).map_err(|d| vec![d])?;
         let problems = config.check(&path);
         if problems.iter().any(Diagnostic::is_error) {
@@ -278,7 +265,7 @@ impl SiteConfig {
                 );
             }
         };
-        url(&self.base_url, "base_url", &["https", "http"]);
+        url(&self.base_url, "base_url", BASE_URL_SCHEMES);
         url(
             &self.publisher.namespace,
             "publisher.namespace",
@@ -305,9 +292,54 @@ impl SiteConfig {
         out
     }
 
+    /// Replaces `base_url` with the `--base-url` option (or `serve`'s address), checked as
+    /// strictly as site.toml's value: it reaches every `href` and the canonical link. The
+    /// option has no place in a file, so the diagnostic names the option.
+    pub fn override_base_url(&mut self, base: &str) -> Result<(), Diagnostic> {
+        check_url(base, BASE_URL_SCHEMES).map_err(|msg| {
+            Diagnostic::error(Code::InvalidUrl, format!("--base-url: {msg}")).help(format!(
+                "pass an absolute {} URL, e.g. --base-url https://staging.example.com",
+                BASE_URL_SCHEMES.join(" or ")
+            ))
+        })?;
+        self.base_url = Spanned::new(0..0, base.to_string());
+        Ok(())
+    }
+
     /// `base_url` without a trailing slash, ready for `format!("{base}/path")`.
     pub fn base(&self) -> &str {
         self.base_url.get_ref().trim_end_matches('/')
+    }
+}
+
+/// Reads site.toml: a regular file within the input size limit, in UTF-8. The text goes to
+/// `sources`, also when it is not UTF-8 (a lossy copy), so every diagnostic has line:col.
+fn read_text(root: &Path, path: &Path, sources: &mut SourceMap) -> Result<Arc<str>, Diagnostic> {
+    let bytes = read_limited(&root.join(path), MAX_FILE_BYTES).map_err(|e| match e {
+        ReadError::Io(e) => Diagnostic::error(Code::Config, format!("cannot read {CONFIG_FILE}: {e}"))
+            .in_file(path)
+            .help("run `psirt-site init DIR` to create a site, or pass --root"),
+        e => Diagnostic::error(Code::Io, format!("{CONFIG_FILE}: {e}"))
+            .in_file(path)
+            .help(format!("{CONFIG_FILE} is a small text file: replace it with one")),
+    })?;
+    match String::from_utf8(bytes) {
+        Ok(t) => {
+            let text: Arc<str> = Arc::from(t);
+            sources.add(path, text.clone());
+            Ok(text)
+        }
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            // The lossy copy keeps the valid prefix byte for byte, so `at` maps to the right
+            // line and column.
+            sources.add(path, Arc::from(String::from_utf8_lossy(e.as_bytes())));
+            Err(
+                Diagnostic::error(Code::InvalidUtf8, format!("{CONFIG_FILE} is not valid UTF-8"))
+                    .at(path, at..at + 1)
+                    .help("save the file as UTF-8"),
+            )
+        }
     }
 }
 

@@ -257,7 +257,10 @@ fn load(
     let now = build_time(opts).map_err(|d| fail(vec![d], sources))?;
     let mut loaded = SiteConfig::load(&opts.root, sources).map_err(|d| fail(d, sources))?;
     if let Some(base) = &opts.base_url {
-        loaded.config.base_url = toml::Spanned::new(0..0, base.clone());
+        loaded
+            .config
+            .override_base_url(base)
+            .map_err(|d| fail(vec![d], sources))?;
     }
     let config = loaded.config;
     timer.lap("config");

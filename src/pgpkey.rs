@@ -288,6 +288,17 @@ fn user_ids(key: &SignedPublicKey) -> Vec<String> {
     users.into_iter().map(|(_, t)| t).collect()
 }
 
+/// Armored OpenPGP keys, secret or public, are a few kilobytes; even a key with many
+/// subkeys and certifications stays far below this.
+pub const MAX_KEY_BYTES: u64 = 1024 * 1024;
+
+/// Reads an armored key file: a regular file of at most [`MAX_KEY_BYTES`], in UTF-8 (so
+/// `key_file = "/dev/zero"` is refused instead of read until memory runs out).
+pub fn read_key_file(path: &Path) -> Result<String, String> {
+    let bytes = crate::source::read_limited(path, MAX_KEY_BYTES).map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|_| "the file is not UTF-8 text (an armored key is ASCII)".into())
+}
+
 /// Loads the configured public key: `Ok(None)` when none is configured; warnings ride
 /// along with the key.
 pub fn load(
@@ -300,7 +311,7 @@ pub fn load(
     };
     let rel = pgp.public_key.get_ref();
     let here = |d: Diagnostic| d.at(CONFIG_FILE, pgp.public_key.span());
-    let text = std::fs::read_to_string(crate::site_path(root, rel)).map_err(|e| {
+    let text = read_key_file(&crate::site_path(root, rel)).map_err(|e| {
         vec![here(
             Diagnostic::error(Code::Key, format!("cannot read the OpenPGP public key `{}`: {e}", rel.display()))
                 .help("the path is relative to the site root; export the key with `gpg --armor --export FINGERPRINT > FILE`"),

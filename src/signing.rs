@@ -263,14 +263,14 @@ fn key_text(root: &Path, cfg: &SigningConfig) -> Result<(String, String), Diagno
             .help(format!("set ${} to the armored secret key (in CI: from a secret), or set [signing] key_file, or remove [signing]", cfg.key_env)));
     };
     let origin = format!("`{}`", file.display());
-    std::fs::read_to_string(crate::site_path(root, file))
+    pgpkey::read_key_file(&crate::site_path(root, file))
         .map(|t| (t, origin.clone()))
         .map_err(|e| {
             error(format!(
                 "cannot read the signing key {origin} ([signing] key_file in {CONFIG_FILE}): {e}"
             ))
             .help(format!(
-                "key_file is relative to the site root; or pass the key in ${} instead",
+                "key_file is relative to the site root and names an armored key file; or pass the key in ${} instead",
                 cfg.key_env
             ))
         })

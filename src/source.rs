@@ -13,9 +13,73 @@ pub const ADVISORIES_DIR: &str = "advisories";
 pub const PRODUCTS_FILE: &str = "products.toml";
 pub const ACKNOWLEDGMENTS_FILE: &str = "acknowledgments.toml";
 
-/// Content files larger than this are rejected instead of read (no advisory is this long;
-/// a file this large is a mistake or an attack on the build machine).
+/// Input files larger than this (content, site.toml, templates, static files) are rejected
+/// instead of read (no advisory is this long; a file this large is a mistake or an attack
+/// on the build machine).
 pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Why [`read_limited`] did not return a file's bytes.
+#[derive(Debug)]
+pub enum ReadError {
+    Io(std::io::Error),
+    /// A device, FIFO, socket or folder: reading /dev/zero never ends, and a FIFO without
+    /// a writer blocks the build forever.
+    NotAFile,
+    TooLarge {
+        len: u64,
+        limit: u64,
+    },
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::Io(e) => write!(f, "{e}"),
+            ReadError::NotAFile => {
+                f.write_str("it is not a regular file (a device, FIFO or folder), so it is not read")
+            }
+            ReadError::TooLarge { len, limit } => {
+                write!(f, "file is {len} bytes, more than the limit of {limit}")
+            }
+        }
+    }
+}
+
+/// Reads a regular file of at most `limit` bytes, following symbolic links. The type and
+/// size are checked before the file is opened (opening some devices has effects), then
+/// again on the open handle in case the path was swapped meanwhile; the open does not
+/// block on a FIFO, and no more than `limit` bytes are read even if the file grows.
+pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read as _;
+    let check = |meta: std::fs::Metadata| {
+        if !meta.is_file() {
+            return Err(ReadError::NotAFile);
+        }
+        if meta.len() > limit {
+            return Err(ReadError::TooLarge {
+                len: meta.len(),
+                limit,
+            });
+        }
+        Ok(meta.len())
+    };
+    check(std::fs::metadata(path).map_err(ReadError::Io)?)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path).map_err(ReadError::Io)?;
+    let len = check(file.metadata().map_err(ReadError::Io)?)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    let read = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if read > limit {
+        return Err(ReadError::TooLarge { len: read, limit });
+    }
+    Ok(bytes)
+}
 
 /// What a content file is, decided by where it lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -145,27 +209,18 @@ fn classify(
     Ok(Some((kind, rel)))
 }
 
-type ReadError = (Diagnostic, Option<SourceFile>);
+type Unreadable = (Diagnostic, Option<SourceFile>);
 
-fn read_text(root: &Path, rel: &Path, kind: SourceKind) -> Result<SourceFile, ReadError> {
-    let full = root.join(rel);
-    let io_err = |e: std::io::Error| {
-        (
-            Diagnostic::error(Code::Io, format!("cannot read file: {e}")).in_file(rel),
-            None,
-        )
-    };
-    let len = std::fs::metadata(&full).map_err(io_err)?.len();
-    if len > MAX_FILE_BYTES {
-        let d = Diagnostic::error(
-            Code::Io,
-            format!("file is {len} bytes, more than the limit of {MAX_FILE_BYTES}"),
-        )
-        .in_file(rel)
-        .help("split the advisory or move attachments to static/");
-        return Err((d, None));
-    }
-    let bytes = std::fs::read(&full).map_err(io_err)?;
+fn read_text(root: &Path, rel: &Path, kind: SourceKind) -> Result<SourceFile, Unreadable> {
+    let bytes = read_limited(&root.join(rel), MAX_FILE_BYTES).map_err(|e| {
+        let d = match e {
+            ReadError::TooLarge { .. } => Diagnostic::error(Code::Io, e.to_string())
+                .help("split the advisory or move attachments to static/"),
+            _ => Diagnostic::error(Code::Io, format!("cannot read file: {e}"))
+                .help("make it a readable regular file, or move it out of content/"),
+        };
+        (d.in_file(rel), None)
+    })?;
     let file = |text: String| SourceFile {
         kind,
         rel_path: rel.to_path_buf(),

@@ -10,6 +10,7 @@ use tera::{Context, Tera};
 use walkdir::WalkDir;
 
 use crate::diag::{Code, Diagnostic};
+use crate::source::{MAX_FILE_BYTES, read_limited};
 
 #[derive(RustEmbed)]
 #[folder = "themes/default/"]
@@ -63,12 +64,13 @@ fn render_error(e: &tera::Error, what: &str, template: &str) -> Diagnostic {
     template_error(e, &format!("{what} with template {template}"))
 }
 
-/// Reads `dir/templates/**` and `dir/static/**` from disk.
-fn disk_layer(dir: &Path, prefix: &str) -> Result<Layer, Vec<Diagnostic>> {
+/// Reads `root/dir/templates/**` and `root/dir/static/**` from disk; `dir` is `""` for the
+/// site's own files and `themes/<name>`, so that diagnostics name files from the site root.
+fn disk_layer(root: &Path, dir: &Path, prefix: &str) -> Result<Layer, Vec<Diagnostic>> {
     let mut layer = Layer::default();
     let mut diags = Vec::new();
     for (sub, is_template) in [("templates", true), ("static", false)] {
-        let base = dir.join(sub);
+        let base = root.join(dir).join(sub);
         if !base.is_dir() {
             continue;
         }
@@ -77,7 +79,9 @@ fn disk_layer(dir: &Path, prefix: &str) -> Result<Layer, Vec<Diagnostic>> {
                 Ok(e) if e.file_type().is_file() => e,
                 Ok(_) => continue,
                 Err(e) => {
-                    diags.push(Diagnostic::error(Code::Io, format!("cannot read theme: {e}")).in_file(&base));
+                    diags.push(
+                        Diagnostic::error(Code::Io, format!("cannot read theme: {e}")).in_file(dir.join(sub)),
+                    );
                     continue;
                 }
             };
@@ -85,14 +89,18 @@ fn disk_layer(dir: &Path, prefix: &str) -> Result<Layer, Vec<Diagnostic>> {
             if rel.split('/').any(|c| c.starts_with('.')) {
                 continue;
             }
-            match std::fs::read(entry.path()) {
+            // The same limit as content files: every static file is held in memory until
+            // it is written, so one huge file (or a path swapped for a device) could exhaust it.
+            match read_limited(entry.path(), MAX_FILE_BYTES) {
                 Ok(bytes) if is_template => layer.templates.push((
                     format!("{prefix}{rel}"),
                     String::from_utf8_lossy(&bytes).into_owned(),
                 )),
                 Ok(bytes) => layer.statics.push((rel, bytes)),
                 Err(e) => diags.push(
-                    Diagnostic::error(Code::Io, format!("cannot read {rel}: {e}")).in_file(entry.path()),
+                    Diagnostic::error(Code::Io, format!("cannot read {rel}: {e}"))
+                        .in_file(dir.join(sub).join(&rel))
+                        .help("keep theme and static files below the limit (large downloads belong on another host)"),
                 ),
             }
         }
@@ -115,17 +123,17 @@ impl Theme {
     pub fn load(root: &Path, theme: Option<&str>) -> Result<Theme, Vec<Diagnostic>> {
         let mut layers = vec![builtin_layer()];
         if let Some(name) = theme {
-            let dir: PathBuf = root.join("themes").join(name);
-            if !dir.is_dir() {
+            let dir: PathBuf = Path::new("themes").join(name);
+            if !root.join(&dir).is_dir() {
                 return Err(vec![
                     Diagnostic::error(Code::Config, format!("theme `{name}` not found in themes/"))
                         .in_file(crate::config::CONFIG_FILE)
                         .help("create themes/<name>/templates/ or remove `theme` from site.toml"),
                 ]);
             }
-            layers.push(disk_layer(&dir, THEME_PREFIX)?);
+            layers.push(disk_layer(root, &dir, THEME_PREFIX)?);
         }
-        layers.push(disk_layer(root, "")?);
+        layers.push(disk_layer(root, Path::new(""), "")?);
         Theme::from_layers(layers)
     }
 

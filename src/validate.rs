@@ -15,7 +15,37 @@ pub fn run(site: &Site, held: &[Advisory], catalog: &Catalog) -> Vec<Diagnostic>
     let mut diags = held_back_csaf(site, held, catalog);
     diags.extend(future_revisions(site));
     diags.extend(policy_sections(site));
+    diags.extend(
+        site.advisories
+            .iter()
+            .chain(held)
+            .flat_map(|a| cve_years(a, site.build_time)),
+    );
     diags
+}
+
+/// The year of a CVE id is the year it was reserved (ids for the coming year are reserved
+/// late in the year at the earliest), so a year after the next is a typo (`CVE-2100-…`). A warning, not an
+/// error: it depends on the build time, and a build with an old or placeholder
+/// SOURCE_DATE_EPOCH (some packagers set 1980) must not fail on correct ids.
+fn cve_years(a: &Advisory, now: jiff::Timestamp) -> Vec<Diagnostic> {
+    let latest = now.to_zoned(jiff::tz::TimeZone::UTC).year().saturating_add(1);
+    a.vulnerabilities
+        .iter()
+        .filter_map(|v| Some((v.cve.as_ref()?, &v.cve_span)))
+        .filter(|(cve, _)| cve.year() > latest)
+        .map(|(cve, span)| {
+            Diagnostic::warning(
+                Code::InvalidCve,
+                format!(
+                    "{} has a year after {latest}: no such id can have been assigned yet",
+                    cve.as_str()
+                ),
+            )
+            .at(&a.source, span.clone())
+            .help("check the year against the CVE record (cve.org)")
+        })
+        .collect()
 }
 
 /// Published advisories are validated when their CSAF is emitted; held-back ones are

@@ -135,24 +135,115 @@ fn a_build_that_fails_while_rendering_keeps_the_previous_output() {
 }
 
 /// An advisory id that is also a list's folder (a year) would overwrite that list's page:
-/// the build fails and says what to rename.
+/// the build fails, at the id in the advisory's file, and says what to rename.
 #[test]
 fn an_advisory_id_that_is_a_year_collides_with_the_year_list() {
     let t = SiteTest::minimal();
-    t.write(
-        "content/advisories/2026.md",
-        &common::advisory("2026", "Named like a year", "2026-04-01T09:00:00Z"),
-    );
+    let text = common::advisory("2026", "Named like a year", "2026-04-01T09:00:00Z");
+    t.write("content/advisories/2026.md", &text);
     let failure = t.build().expect_err("the id collides with the 2026 list");
     let d = failure
         .diagnostics
         .iter()
-        .find(|d| d.message.contains("`advisories/2026/index.html`"))
+        .find(|d| d.code == Code::InvalidId && d.message.contains("`advisories/2026/`"))
         .unwrap_or_else(|| panic!("{:?}", failure.diagnostics));
     assert!(
         d.help.as_deref().is_some_and(|h| h.contains("advisory id")),
         "{d:?}"
     );
+    let label = d.primary.as_ref().expect("points into the file");
+    assert_eq!(label.file, std::path::Path::new("content/advisories/2026.md"));
+    assert_eq!(text.get(label.span.clone()), Some("\"2026\""), "{label:?}");
+    // `check` renders nothing to disk, so it only finds the clash through the id check.
+    let failure = t.check().expect_err("check finds it too");
+    assert!(failure.diagnostics.iter().any(|d| d.code == Code::InvalidId));
+}
+
+/// An advisory named like the list's own index file failed with an I/O error on a
+/// temporary path; now it is an `invalid-id` error before anything is written.
+#[test]
+fn an_advisory_id_named_index_html_is_refused_before_writing() {
+    let t = SiteTest::minimal();
+    t.write(
+        "content/advisories/x.md",
+        &common::advisory("index.html", "Named like a page", "2026-04-01T09:00:00Z"),
+    );
+    let failure = t.build().expect_err("index.html is the list's own file");
+    assert!(
+        failure
+            .diagnostics
+            .iter()
+            .all(|d| d.code == Code::InvalidId && d.primary.as_ref().is_some_and(|l| l.span != (0..0))),
+        "{:?}",
+        failure.diagnostics
+    );
+}
+
+/// A file whose length is above the limit, made sparse so the test writes almost nothing.
+fn sparse(t: &SiteTest, rel: &str, len: u64) {
+    t.write(rel, "");
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(t.root().join(rel))
+        .expect("open");
+    f.set_len(len).expect("set_len");
+}
+
+/// Every file the build reads has a size limit, checked before reading: site.toml,
+/// products.toml, templates and static files.
+#[test]
+fn oversized_inputs_are_refused_before_reading() {
+    let over = psirt_site::source::MAX_FILE_BYTES + 1;
+    for rel in [
+        "site.toml",
+        "content/products.toml",
+        "content/acknowledgments.toml",
+        "templates/page.html",
+        "static/big.bin",
+    ] {
+        let t = SiteTest::minimal();
+        sparse(&t, rel, over);
+        let failure = t.build().expect_err(rel);
+        let d = failure
+            .diagnostics
+            .iter()
+            .find(|d| d.message.contains("more than the limit"))
+            .unwrap_or_else(|| panic!("{rel}: {:?}", failure.diagnostics));
+        assert_eq!(d.code, Code::Io, "{rel}: {d:?}");
+        let label = d.primary.as_ref().expect("names the file");
+        assert!(label.file.ends_with(rel), "{rel}: {label:?}");
+    }
+}
+
+/// A site.toml that is a device or a FIFO is refused, not read (a FIFO without a writer
+/// would block the build forever, /dev/zero would fill the memory).
+#[cfg(unix)]
+#[test]
+fn non_regular_input_files_are_refused() {
+    let t = SiteTest::minimal();
+    std::fs::remove_file(t.root().join("site.toml")).expect("rm");
+    std::os::unix::fs::symlink("/dev/zero", t.root().join("site.toml")).expect("symlink");
+    let failure = t.build().expect_err("/dev/zero is no site.toml");
+    assert!(
+        failure.diagnostics[0].message.contains("not a regular file"),
+        "{:?}",
+        failure.diagnostics
+    );
+    std::fs::remove_file(t.root().join("site.toml")).expect("rm");
+    let made = std::process::Command::new("mkfifo")
+        .arg(t.root().join("site.toml"))
+        .status()
+        .is_ok_and(|s| s.success());
+    if made {
+        let failure = t.build().expect_err("a FIFO is no site.toml");
+        assert!(
+            failure.diagnostics[0].message.contains("not a regular file"),
+            "{:?}",
+            failure.diagnostics
+        );
+    } else {
+        eprintln!("skipping the FIFO part: mkfifo is not available");
+    }
 }
 
 /// The output is what it was before a failed build, and no temporary folder is left.

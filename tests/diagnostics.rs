@@ -183,3 +183,149 @@ fn github_format() {
         "{text}"
     );
 }
+
+/// `--base-url` goes through the same URL check as `base_url` in site.toml; it has no
+/// position in a file, so the diagnostic names the option.
+#[test]
+fn base_url_option_is_checked_like_site_toml() {
+    let t = SiteTest::minimal();
+    let mut opts = t.options();
+    opts.base_url = Some("javascript:alert(1)//".into());
+    let f = psirt_site::check(&opts).expect_err("a javascript: base URL is refused");
+    insta::assert_snapshot!(psirt_site::diag::render(
+        &f.diagnostics,
+        &f.sources,
+        psirt_site::diag::Format::Human
+    ));
+    let f = psirt_site::build(&opts).expect_err("build refuses it too");
+    assert!(
+        f.diagnostics
+            .iter()
+            .any(|d| d.code == psirt_site::diag::Code::InvalidUrl)
+    );
+    assert!(!t.out().exists(), "nothing is written");
+    // What `serve` passes stays valid.
+    opts.base_url = Some("http://127.0.0.1:8080".into());
+    psirt_site::check(&opts).expect("an http URL with a host is fine");
+}
+
+/// A given score must be a number CVSS can produce: `nan` compares false with
+/// everything, so it slipped past the cross-check.
+#[test]
+fn cvss_score_out_of_range() {
+    let t = broken("cwe = \"CWE-79\"", "cwe = \"CWE-79\"\ncvss_v3_score = nan");
+    for (i, bad) in ["inf", "-1.0", "10.5", "-nan"].iter().enumerate() {
+        let id = format!("EX-2026-010{i}");
+        t.write(
+            &format!("content/advisories/{id}.md"),
+            &advisory(&id, "Odd score", "2026-03-10T09:00:00Z").replace(
+                "cwe = \"CWE-79\"",
+                &format!("cwe = \"CWE-79\"\ncvss_v3_score = {bad}"),
+            ),
+        );
+    }
+    let text = t.check_errors();
+    assert_eq!(text.matches("error[invalid-cvss]").count(), 5, "{text}");
+    insta::assert_snapshot!(text);
+}
+
+/// CVSS vectors are case-sensitive (the specifications' grammar); lowercase metrics were
+/// accepted for 4.0 because the parser upper-cases them.
+#[test]
+fn lowercase_cvss_metrics() {
+    let t = broken(
+        "cvss_v3 = \"CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N\"",
+        "cvss_v4 = \"CVSS:4.0/av:n/ac:l/at:n/pr:n/ui:n/vc:h/vi:h/va:h/sc:n/si:n/sa:n\"",
+    );
+    let id = "EX-2026-0002";
+    t.write(
+        &format!("content/advisories/{id}.md"),
+        &advisory(id, "Lowercase v3", "2026-03-10T09:00:00Z").replace("AV:N/AC:L", "av:n/ac:l"),
+    );
+    insta::assert_snapshot!(t.check_errors());
+}
+
+/// Dates before 1970 are typos (`0000-01-01`), never a software advisory's date.
+#[test]
+fn dates_before_1970() {
+    let t = broken("published = 2026-03-10T09:00:00Z", "published = 0000-01-01");
+    let id = "EX-2026-0002";
+    t.write(
+        &format!("content/advisories/{id}.md"),
+        &advisory(id, "Old revision", "2026-03-10T09:00:00Z")
+            .replace("date = 2026-03-10T09:00:00Z", "date = 1969-12-31T23:59:59Z")
+            .replace(
+                "cwe = \"CWE-79\"",
+                "cwe = \"CWE-79\"\ndiscovery_date = 0001-01-01",
+            ),
+    );
+    t.write(
+        "content/acknowledgments.toml",
+        "[[credits]]\nnames = [\"Old Timer\"]\ndate = 1900-01-01\nsummary = \"x\"\n",
+    );
+    insta::assert_snapshot!(t.check_errors());
+}
+
+/// CVE ids that match the shape but cannot exist: a year before the CVE program (1999),
+/// or a sequence number padded with a leading zero beyond four digits.
+#[test]
+fn impossible_cve_ids() {
+    let t = broken("CVE-2026-40001", "CVE-0000-0000");
+    for (id, cve) in [
+        ("EX-2026-0002", "CVE-1998-1234"),
+        ("EX-2026-0003", "CVE-2026-01234"),
+    ] {
+        t.write(
+            &format!("content/advisories/{id}.md"),
+            &advisory(id, "Odd CVE", "2026-03-10T09:00:00Z").replace("CVE-2026-40001", cve),
+        );
+    }
+    insta::assert_snapshot!(t.check_errors());
+}
+
+/// A CVE year after next year (from the build time) cannot have been assigned yet: a
+/// warning, since it depends on the build machine's clock or `SOURCE_DATE_EPOCH`.
+#[test]
+fn cve_year_after_next_year_warns() {
+    let t = broken("CVE-2026-40001", "CVE-2100-12345");
+    let id = "EX-2026-0002";
+    t.write(
+        &format!("content/advisories/{id}.md"),
+        &advisory(id, "Next year", "2026-03-10T09:00:00Z").replace("CVE-2026-40001", "CVE-2027-1234"),
+    );
+    let report = t.check().expect("a warning only");
+    let warnings: Vec<_> = report
+        .warnings
+        .iter()
+        .filter(|d| d.code == psirt_site::diag::Code::InvalidCve)
+        .cloned()
+        .collect();
+    insta::assert_snapshot!(psirt_site::diag::render(
+        &warnings,
+        &report.sources,
+        psirt_site::diag::Format::Human
+    ));
+}
+
+#[test]
+fn site_toml_invalid_utf8() {
+    let t = SiteTest::minimal();
+    let text = common::SITE_TOML.replace("Example PSIRT", "Example \u{1}PSIRT");
+    let bytes: Vec<u8> = text.bytes().map(|b| if b == 1 { 0xff } else { b }).collect();
+    t.write_bytes("site.toml", &bytes);
+    insta::assert_snapshot!(t.check_errors());
+}
+
+/// An id that is a name the site itself writes in `advisories/` (its index file, the
+/// pagination and severity folders, a year's list) is refused where it is written.
+#[test]
+fn advisory_id_reserved_by_the_site() {
+    let t = broken("id = \"EX-2026-0001\"", "id = \"index.html\"");
+    for (i, id) in ["Page", "severity", "1999"].iter().enumerate() {
+        t.write(
+            &format!("content/advisories/r{i}.md"),
+            &advisory(id, "Reserved", "2026-03-10T09:00:00Z"),
+        );
+    }
+    insta::assert_snapshot!(t.check_errors());
+}

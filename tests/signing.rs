@@ -432,3 +432,39 @@ fn security_txt_expires_is_clamped() {
     assert_eq!(at(Some(5000)), "2027-11-18T10:13:20Z", "clamped to 365 days");
     assert_eq!(at(Some(-3)), "2026-11-19T10:13:20Z", "clamped to 1 day");
 }
+
+/// Key files are small: anything above the limit (or not a regular file, such as
+/// /dev/zero) is refused before it is read, for the signing key and the published key.
+#[test]
+fn oversized_or_special_key_files_are_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let big = dir.path().join("big.asc");
+    std::fs::File::create(&big)
+        .and_then(|f| f.set_len(psirt_site::pgpkey::MAX_KEY_BYTES + 1))
+        .expect("sparse file");
+    let mut targets = vec![("big.asc".to_string(), "more than the limit")];
+    if cfg!(unix) {
+        targets.push(("/dev/zero".to_string(), "not a regular file"));
+    }
+    for (file, expected) in targets {
+        let cfg = SigningConfig {
+            key_file: Some(file.clone().into()),
+            key_env: "PSIRT_SITE_TEST_NEVER_SET_6".into(),
+            passphrase_env: "PSIRT_SITE_TEST_NEVER_SET_7".into(),
+        };
+        let d = load_at(dir.path(), &cfg, Timestamp::now()).expect_err("refused");
+        assert_eq!(d.code, Code::Signing);
+        assert!(d.message.contains(expected), "{file}: {}", d.message);
+
+        let site = format!(
+            "title = \"T\"\nbase_url = \"https://psirt.example.com\"\n[publisher]\nname = \"P\"\nnamespace = \"https://example.com\"\n[contact]\nemail = \"psirt@example.com\"\n[pgp]\npublic_key = {file:?}\n"
+        );
+        std::fs::write(dir.path().join("site.toml"), site).expect("site.toml");
+        let mut sources = psirt_site::diag::SourceMap::default();
+        let config = psirt_site::config::SiteConfig::load(dir.path(), &mut sources).expect("config");
+        let ds = psirt_site::pgpkey::load(dir.path(), &config.config, Timestamp::now()).expect_err("refused");
+        assert_eq!(ds[0].code, Code::Key);
+        assert!(ds[0].message.contains(expected), "{file}: {}", ds[0].message);
+        assert!(ds[0].primary.is_some(), "points at public_key in site.toml");
+    }
+}

@@ -57,7 +57,11 @@ pub fn parse(text: &str, file: &Path) -> (Vec<ExtraCredit>, Vec<Diagnostic>) {
         let date = match to_timestamp(c.date.get_ref()) {
             Ok(d) => d,
             Err(msg) => {
-                diags.push(Diagnostic::error(Code::InvalidDate, msg).at(file, c.date.span()));
+                diags.push(
+                    Diagnostic::error(Code::InvalidDate, msg)
+                        .at(file, c.date.span())
+                        .help("write the date of the credit, e.g. 2026-03-10"),
+                );
                 continue;
             }
         };

@@ -42,6 +42,9 @@ pub struct Remediation {
 #[derive(Debug, Clone, Serialize)]
 pub struct Vulnerability {
     pub cve: Option<Cve>,
+    /// Where `cve` is written in the advisory's file (for checks that need the build time).
+    #[serde(skip)]
+    pub cve_span: Range<usize>,
     pub title: String,
     pub cwe: Option<Cwe>,
     pub description: Option<String>,

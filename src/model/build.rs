@@ -11,9 +11,9 @@ use toml::value::Datetime;
 use super::advisory::{
     Acknowledgment, Advisory, Affected, Body, Reference, Remediation, Revision, Vulnerability, Withdrawal,
 };
-use super::cvss::{CvssV3, CvssV4};
+use super::cvss::{CvssV3, CvssV4, check_given_score};
 use super::enums::{ProductStatus, Status};
-use super::ids::{AdvisoryId, Cve, Cwe, ProductId};
+use super::ids::{AdvisoryId, Cve, Cwe, ProductId, reserved_advisory_id};
 use super::products::Catalog;
 use super::raw::*;
 use super::time::to_timestamp;
@@ -93,7 +93,11 @@ impl Builder<'_> {
         let id = match AdvisoryId::parse(raw.id.get_ref()) {
             Ok(id) => Some(id),
             Err(msg) => {
-                let help = "use letters, digits, `-`, `_` and `.` only, e.g. ACME-SA-2026-0042";
+                let help = if reserved_advisory_id(raw.id.get_ref()).is_some() {
+                    "rename the advisory id, e.g. ACME-SA-2026-0042: it names the page's folder `advisories/<id>/`"
+                } else {
+                    "use letters, digits, `-`, `_` and `.` only, e.g. ACME-SA-2026-0042"
+                };
                 self.error(Code::InvalidId, &raw.id, msg, help);
                 None
             }
@@ -266,10 +270,12 @@ impl Builder<'_> {
         let cve = v.cve.as_ref().and_then(|c| match Cve::parse(c.get_ref()) {
             Ok(cve) => Some(cve),
             Err(msg) => {
-                self.error(Code::InvalidCve, c, msg, "");
+                let help = "copy the id from its CVE record (cve.org), e.g. CVE-2026-10001";
+                self.error(Code::InvalidCve, c, msg, help);
                 None
             }
         });
+        let cve_span = v.cve.as_ref().map(|c| self.span(c)).unwrap_or_default();
         let cwe = match (&v.cwe, date) {
             (Some(c), Some(date)) => match Cwe::lookup(c.get_ref(), date) {
                 Ok(cwe) => Some(cwe),
@@ -294,6 +300,7 @@ impl Builder<'_> {
         let discovery_date = v.discovery_date.as_ref().and_then(|d| self.date(d));
         Some(Vulnerability {
             cve,
+            cve_span,
             title: v.title.trim().to_string(),
             cwe,
             description: v.description.as_ref().map(|d| d.trim().to_string()),
@@ -345,6 +352,13 @@ impl Builder<'_> {
         parse: fn(&str) -> Result<T, String>,
         score: fn(&T) -> f64,
     ) -> Option<T> {
+        if let Some(g) = given
+            && let Err(msg) = check_given_score(*g.get_ref())
+        {
+            let help = "remove the score (it is computed from the vector) or write it as in 9.8";
+            self.error(Code::InvalidCvss, g, msg, help);
+            return None;
+        }
         let Some(vector) = vector else {
             if let Some(g) = given {
                 self.error(

@@ -165,6 +165,9 @@ fn v3_base_metrics(vector: &str) -> Result<Vec<(&'static str, &'static str)>, St
             return Err(format!("`{part}` is not a `METRIC:VALUE` pair"));
         };
         if !V3_BASE.iter().any(|(abbr, _, _)| *abbr == key) {
+            if V3_BASE.iter().any(|(abbr, _, _)| abbr.eq_ignore_ascii_case(key)) {
+                return Err(miscased_v3(part));
+            }
             return Err(format!(
                 "metric `{key}` is not a base metric; temporal and environmental metrics are not supported"
             ));
@@ -186,7 +189,13 @@ fn v3_base_metrics(vector: &str) -> Result<Vec<(&'static str, &'static str)>, St
             .iter()
             .find(|(short, _)| *short == value)
             .map(|(_, long)| *long)
-            .ok_or_else(|| format!("`{abbr}:{value}` is not a valid value"))?;
+            .ok_or_else(|| {
+                if values.iter().any(|(short, _)| short.eq_ignore_ascii_case(value)) {
+                    miscased_v3(&format!("{abbr}:{value}"))
+                } else {
+                    format!("`{abbr}:{value}` is not a valid value")
+                }
+            })?;
         out.push((*json, name));
     }
     Ok(out)
@@ -198,6 +207,7 @@ impl CvssV4 {
             return Err("a CVSS 4.0 vector starts with `CVSS:4.0/`".into());
         }
         let parsed = cvss::v4::Vector::from_str(vector).map_err(|e| format!("invalid CVSS vector: {e}"))?;
+        check_v4_spelling(vector, &parsed.to_string())?;
         let score = round1(parsed.score().value());
         Ok(CvssV4 {
             vector: vector.to_string(),
@@ -205,6 +215,45 @@ impl CvssV4 {
             severity: Severity::from_score(score),
             nomenclature: parsed.nomenclature().to_string(),
         })
+    }
+}
+
+/// The `cvss` crate upper-cases metrics before parsing, so `av:n` would pass; the CVSS 4.0
+/// grammar is case-sensitive, and tools that follow it reject such a vector in the CSAF
+/// document. Every metric must be spelled as in the crate's canonical form of the same
+/// vector (which is the specification's spelling, `U:Red` included).
+fn check_v4_spelling(vector: &str, canonical: &str) -> Result<(), String> {
+    let known: Vec<&str> = canonical.split('/').skip(1).collect();
+    for part in vector.split('/').skip(1) {
+        if !known.contains(&part) {
+            let proper = known
+                .iter()
+                .find(|k| k.eq_ignore_ascii_case(part))
+                .map(|k| format!(", write `{k}`"))
+                .unwrap_or_default();
+            return Err(format!("{}{proper}", miscased(part, "4.0")));
+        }
+    }
+    Ok(())
+}
+
+/// CVSS vectors are case-sensitive in every version's grammar.
+fn miscased(part: &str, version: &str) -> String {
+    format!("`{part}` is not spelled as CVSS {version} requires (metrics are case-sensitive)")
+}
+
+/// Every CVSS 3.x abbreviation and value is upper case.
+fn miscased_v3(part: &str) -> String {
+    format!("{}, write `{}`", miscased(part, "3.x"), part.to_ascii_uppercase())
+}
+
+/// A score given beside a vector must be one CVSS can produce: a number from 0.0 to 10.0.
+/// `nan` compares false with everything, so the cross-check alone would let it through.
+pub fn check_given_score(score: f64) -> Result<(), String> {
+    if score.is_finite() && (0.0..=10.0).contains(&score) {
+        Ok(())
+    } else {
+        Err(format!("score `{score}` is not a CVSS score (0.0 to 10.0)"))
     }
 }
 
@@ -248,5 +297,36 @@ mod tests {
         assert_eq!(v.score, 9.3);
         assert_eq!(v.severity, Severity::Critical);
         assert!(CvssV4::parse("CVSS:4.0/AV:N").is_err());
+    }
+
+    #[test]
+    fn vectors_are_case_sensitive() {
+        for bad in [
+            "CVSS:4.0/av:n/ac:l/at:n/pr:n/ui:n/vc:h/vi:h/va:h/sc:n/si:n/sa:n",
+            "CVSS:4.0/AV:n/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/U:RED",
+            "cvss:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+        ] {
+            assert!(CvssV4::parse(bad).is_err(), "{bad}");
+        }
+        let urgent = "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/U:Red";
+        assert!(CvssV4::parse(urgent).is_ok(), "the spec spells U:Red this way");
+        for bad in [
+            "CVSS:3.1/av:n/ac:l/pr:n/ui:n/s:u/c:h/i:h/a:h",
+            "CVSS:3.1/AV:n/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+            "cvss:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+        ] {
+            assert!(CvssV3::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn given_scores_must_be_possible() {
+        for ok in [0.0, 5.5, 10.0] {
+            assert!(check_given_score(ok).is_ok(), "{ok}");
+        }
+        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -0.1, 10.1] {
+            assert!(check_given_score(bad).is_err(), "{bad}");
+        }
     }
 }

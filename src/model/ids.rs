@@ -17,11 +17,40 @@ const RESERVED_NAMES: &[&str] = &[
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct AdvisoryId(String);
 
+/// Names the site itself writes directly in `advisories/` (`emit/lists.rs`): the list's
+/// own file and its pagination and severity folders. An advisory's page is
+/// `advisories/<id>/index.html`, so an id with one of these names would collide with them.
+const SITE_NAMES_IN_ADVISORIES: &[&str] = &["index.html", "page", "severity"];
+
+/// Why `id` cannot be an advisory id because the site uses the name itself, if it cannot:
+/// a name from [`SITE_NAMES_IN_ADVISORIES`], or four digits (a year list
+/// `advisories/<year>/`; every date is from 1970 on, so every year has four digits).
+/// Compared ignoring case: on macOS and Windows `Page` and `page` are one folder.
+pub fn reserved_advisory_id(id: &str) -> Option<String> {
+    let lower = id.to_ascii_lowercase();
+    if lower == "index.html" {
+        return Some(format!(
+            "advisory id `{id}` is the name of the advisory list's own file `advisories/index.html`"
+        ));
+    }
+    let year = id.len() == 4 && id.bytes().all(|b| b.is_ascii_digit());
+    if year || SITE_NAMES_IN_ADVISORIES.contains(&lower.as_str()) {
+        let what = if year { "a year's list" } else { "list pages" };
+        return Some(format!(
+            "advisory id `{id}` would share the folder `advisories/{lower}/` with {what} the site writes"
+        ));
+    }
+    None
+}
+
 impl AdvisoryId {
     pub fn parse(s: &str) -> Result<Self, String> {
         check_safe_name(s, "advisory id", |c| {
             c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')
         })?;
+        if let Some(msg) = reserved_advisory_id(s) {
+            return Err(msg);
+        }
         Ok(AdvisoryId(s.to_string()))
     }
 
@@ -89,30 +118,56 @@ fn check_safe_name(s: &str, what: &str, allowed: impl Fn(char) -> bool) -> Resul
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct Cve(String);
 
+/// The first year of CVE ids: the CVE list began in 1999 (older vulnerabilities got
+/// `CVE-1999-` ids), so no id carries an earlier year.
+pub const FIRST_CVE_YEAR: i16 = 1999;
+
 impl Cve {
+    /// Checks the shape and what the CVE numbering rules allow regardless of the date: a
+    /// year from 1999, and a sequence number of at least four digits that has a leading
+    /// zero only when it has exactly four (`CVE-2026-0123`, never `CVE-2026-01234`: that
+    /// id cannot be assigned, and scanners would not match it to `CVE-2026-1234`).
+    /// Whether the year lies too far ahead depends on the build time: see `validate`.
     pub fn parse(s: &str) -> Result<Self, String> {
-        let ok = s
-            .strip_prefix("CVE-")
-            .and_then(|r| r.split_once('-'))
-            .is_some_and(|(year, seq)| {
-                year.len() == 4
-                    && year.bytes().all(|b| b.is_ascii_digit())
-                    && seq.len() >= 4
-                    && seq.len() <= 19
-                    && seq.bytes().all(|b| b.is_ascii_digit())
-            });
-        if ok {
-            Ok(Cve(s.to_string()))
-        } else {
-            Err(format!(
+        let Some((year, seq)) =
+            s.strip_prefix("CVE-")
+                .and_then(|r| r.split_once('-'))
+                .filter(|(year, seq)| {
+                    year.len() == 4
+                        && year.bytes().all(|b| b.is_ascii_digit())
+                        && seq.len() >= 4
+                        && seq.len() <= 19
+                        && seq.bytes().all(|b| b.is_ascii_digit())
+                })
+        else {
+            return Err(format!(
                 "`{}` is not a CVE id (expected CVE-YYYY-NNNN, e.g. CVE-2026-10001)",
                 s.escape_debug()
-            ))
+            ));
+        };
+        if !year.parse::<i16>().is_ok_and(|y| y >= FIRST_CVE_YEAR) {
+            return Err(format!(
+                "`{s}` cannot be a CVE id: CVE years start at {FIRST_CVE_YEAR}"
+            ));
         }
+        if seq.len() > 4 && seq.starts_with('0') {
+            return Err(format!(
+                "`{s}` cannot be a CVE id: a sequence number longer than four digits has no leading zero"
+            ));
+        }
+        Ok(Cve(s.to_string()))
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The year part (`2026` of `CVE-2026-1234`).
+    pub fn year(&self) -> i16 {
+        self.0
+            .get(4..8)
+            .and_then(|y| y.parse().ok())
+            .unwrap_or(FIRST_CVE_YEAR)
     }
 }
 
@@ -185,6 +240,42 @@ mod tests {
         ] {
             assert!(AdvisoryId::parse(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn advisory_ids_the_site_uses_itself() {
+        for bad in [
+            "index.html",
+            "INDEX.HTML",
+            "page",
+            "Page",
+            "severity",
+            "2026",
+            "1999",
+            "0042",
+        ] {
+            assert!(AdvisoryId::parse(bad).is_err(), "{bad:?}");
+        }
+        for ok in ["index", "index.htm", "pages", "20260", "SA-2026", "2026a"] {
+            assert!(AdvisoryId::parse(ok).is_ok(), "{ok:?}");
+        }
+    }
+
+    #[test]
+    fn cve_years_and_sequence_numbers() {
+        assert!(Cve::parse("CVE-1999-0001").is_ok());
+        assert!(Cve::parse("CVE-2026-0123").is_ok());
+        assert!(Cve::parse("CVE-2026-1234567").is_ok());
+        for bad in [
+            "CVE-0000-0000",
+            "CVE-1998-1234",
+            "CVE-2026-01234",
+            "CVE-2026-0012345",
+        ] {
+            assert!(Cve::parse(bad).is_err(), "{bad}");
+        }
+        let cve = Cve::parse("CVE-2100-12345").expect("the shape is right");
+        assert_eq!(cve.year(), 2100);
     }
 
     #[test]

@@ -5,8 +5,27 @@ use jiff::Timestamp;
 use toml::value::Datetime;
 
 /// Reads a TOML datetime with an offset, or a plain date as midnight UTC. Local datetimes
-/// without an offset are refused: an advisory's release time must be unambiguous.
+/// without an offset are refused: an advisory's release time must be unambiguous. So are
+/// dates before 1970 (see [`check_not_before_1970`]).
 pub fn to_timestamp(dt: &Datetime) -> Result<Timestamp, String> {
+    let t = parse_datetime(dt)?;
+    check_not_before_1970(t, dt)?;
+    Ok(t)
+}
+
+/// No software advisory, revision, discovery or credit predates the Unix epoch: such a date
+/// is a typo (`0000-01-01`, `0202-03-10`). Tools that read CSAF and RSS dates as Unix time
+/// also cannot carry it, and SOURCE_DATE_EPOCH (the build time) cannot be earlier either.
+fn check_not_before_1970(t: Timestamp, dt: &Datetime) -> Result<(), String> {
+    if t < Timestamp::UNIX_EPOCH {
+        return Err(format!(
+            "`{dt}` is before 1970-01-01T00:00:00Z, the earliest date psirt-site accepts"
+        ));
+    }
+    Ok(())
+}
+
+fn parse_datetime(dt: &Datetime) -> Result<Timestamp, String> {
     match (&dt.date, &dt.time, &dt.offset) {
         (Some(_), Some(_), Some(_)) => dt
             .to_string()
@@ -59,5 +78,19 @@ mod tests {
         assert_eq!(rfc2822(t), "Tue, 10 Mar 2026 00:00:00 +0000");
         assert!(to_timestamp(&dt("2026-03-10T09:00:00")).is_err());
         assert!(to_timestamp(&dt("09:00:00")).is_err());
+    }
+
+    #[test]
+    fn refuses_dates_before_1970() {
+        for bad in [
+            "0000-01-01",
+            "1969-12-31",
+            "1969-12-31T23:59:59Z",
+            "1970-01-01T00:30:00+01:00",
+        ] {
+            let e = to_timestamp(&dt(bad)).expect_err(bad);
+            assert!(e.contains("1970"), "{bad}: {e}");
+        }
+        assert!(to_timestamp(&dt("1970-01-01")).is_ok());
     }
 }
