@@ -1,7 +1,7 @@
 //! Assemble: the immutable `Site` every emitter renders from, and the publication gate,
 //! the one place that decides what is public.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use jiff::Timestamp;
@@ -166,6 +166,19 @@ impl Site {
         Ok((site, held))
     }
 
+    /// Published advisories by the products they concern, each list newest first. One pass
+    /// over the rows: asking [`Site::advisories_for`] for every product scanned every
+    /// advisory's rows once per product (quadratic for an advisory of many products).
+    pub fn advisories_by_product(&self) -> HashMap<&ProductId, Vec<&Advisory>> {
+        let mut map: HashMap<&ProductId, Vec<&Advisory>> = HashMap::new();
+        for a in &self.advisories {
+            for p in a.product_ids() {
+                map.entry(p).or_default().push(a);
+            }
+        }
+        map
+    }
+
     /// Published advisories that concern `product`, newest first.
     pub fn advisories_for(&self, product: &ProductId) -> Vec<&Advisory> {
         self.advisories
@@ -214,16 +227,21 @@ impl Site {
 /// A product that only held-back advisories mention may be unannounced: keep it out of
 /// the public site until an advisory about it is published.
 fn hide_unannounced_products(catalog: &mut Catalog, advisories: &[Advisory], now: Timestamp) {
-    let mentions = |a: &Advisory, id: &ProductId| a.affected.iter().any(|x| &x.product == id);
-    catalog.products.retain(|id, _| {
-        let mut held = false;
-        for a in advisories.iter().filter(|a| mentions(a, id)) {
-            if hold_reason(a, now).is_none() {
-                return true;
-            }
-            held = true;
+    // Per product: whether a published and whether a held-back advisory mentions it, in
+    // one pass over the rows (not a scan of every advisory per product).
+    let mut mentioned: HashMap<&ProductId, (bool, bool)> = HashMap::new();
+    for a in advisories {
+        let held = hold_reason(a, now).is_some();
+        for x in &a.affected {
+            let (published, held_back) = mentioned.entry(&x.product).or_default();
+            *published |= !held;
+            *held_back |= held;
         }
-        !held
+    }
+    catalog.products.retain(|id, _| {
+        mentioned
+            .get(id)
+            .is_none_or(|(published, held)| *published || !*held)
     });
 }
 

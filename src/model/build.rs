@@ -1,6 +1,7 @@
 //! Construction of the advisory model from front matter. Every check that needs only
 //! one advisory and the product catalog happens here, with spans into the user's file.
 
+use std::collections::HashSet;
 use std::ops::Range;
 use std::path::Path;
 
@@ -219,6 +220,8 @@ impl Builder<'_> {
 
     fn affected(&mut self, raw: &[RawAffected]) -> Vec<Affected> {
         let mut out: Vec<Affected> = Vec::new();
+        // A set, not a search of `out`: 100k rows took minutes.
+        let mut seen: HashSet<ProductId> = HashSet::new();
         for a in raw {
             let Some(product) = self.product(&a.product) else {
                 continue;
@@ -231,7 +234,7 @@ impl Builder<'_> {
                     "add versions = \"< 4.2.1\" (the affected range)",
                 );
             }
-            if out.iter().any(|o| o.product == product) {
+            if !seen.insert(product.clone()) {
                 self.error(
                     Code::DuplicateId,
                     &a.product,
@@ -305,9 +308,9 @@ impl Builder<'_> {
 
     /// CSAF allows each CVE once per document (test 6.1.23).
     fn duplicate_cves(&mut self, vulns: &[RawVulnerability]) {
-        let mut seen: Vec<&str> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
         for c in vulns.iter().filter_map(|v| v.cve.as_ref()) {
-            if seen.contains(&c.get_ref().as_str()) {
+            if !seen.insert(c.get_ref().as_str()) {
                 self.error(
                     Code::DuplicateId,
                     c,
@@ -315,12 +318,17 @@ impl Builder<'_> {
                     "describe each CVE in one [[vulnerabilities]] entry",
                 );
             }
-            seen.push(c.get_ref());
         }
     }
 
     fn vulnerable_products(&mut self, ids: &[Spanned<String>], affected: &[ProductId]) -> Vec<ProductId> {
         let mut out = Vec::new();
+        // Built only for a list that names products; a search per name was quadratic.
+        let affected: HashSet<&ProductId> = if ids.is_empty() {
+            HashSet::new()
+        } else {
+            affected.iter().collect()
+        };
         for id in ids {
             let Some(p) = self.product(id) else { continue };
             if !affected.contains(&p) {
