@@ -259,7 +259,7 @@ impl SiteConfig {
             }
         };
         sources.add(&path, text.clone());
-        let config: SiteConfig = toml_input::parse(&text, 0, &path).map_err(|d| vec![d])?;
+        let config: SiteConfig = toml_input::parse(&text, 0, &path)?;
         let problems = config.check(&path);
         if problems.iter().any(Diagnostic::is_error) {
             return Err(problems);
