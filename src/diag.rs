@@ -77,6 +77,7 @@ codes! {
     InvalidText => "invalid-text", "text holds a control character or noncharacter that XML and feeds cannot carry";
     FutureDate => "future-date", "a date in a published advisory or credit lies after the build time";
     OutputCheck => "output-check", "a generated XML or JSON file does not parse (a bug: please report it)";
+    TooLarge => "too-large", "an advisory relates more vulnerabilities and remediations to products than a build can carry";
     HeadingId => "heading-id", "a heading's given id `{#id}` is the theme's or an earlier heading's; it got a number";
 }
 

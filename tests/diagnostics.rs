@@ -373,3 +373,41 @@ fn heading_ids_of_the_theme_are_renamed_with_a_warning() {
     assert_eq!(page.matches("id=\"sa_title\"").count(), 1, "{page}");
     assert!(page.contains("id=\"main-2\""), "{page}");
 }
+
+/// An advisory whose vulnerabilities times products would make a CSAF document, page and
+/// tests of millions of entries is refused at once, with one error at its id.
+#[test]
+fn too_many_product_statuses_are_refused() {
+    let t = SiteTest::empty();
+    let n = 400;
+    let products: String = (0..n)
+        .map(|i| format!("[[products]]\nid = \"p{i}\"\nname = \"P{i}\"\nvendor = \"V\"\n"))
+        .collect();
+    t.write("content/products.toml", &products);
+    let rows: String = (0..n)
+        .map(|i| format!("[[affected]]\nproduct = \"p{i}\"\nversions = \"1\"\n"))
+        .collect();
+    let vulns: String = (0..251)
+        .map(|i| {
+            format!(
+                "[[vulnerabilities]]\ncve = \"CVE-2025-{:05}\"\ntitle = \"V\"\n",
+                10_000 + i
+            )
+        })
+        .collect();
+    let text = advisory("EX-2026-0001", "Big", "2026-03-10T09:00:00Z")
+        .replace(
+            "[[affected]]\nproduct = \"widget\"\nversions = \"< 2.0.1\"\nfixed = \"2.0.1\"\n",
+            &rows,
+        )
+        .replace("[[acknowledgments]]", &format!("{vulns}\n[[acknowledgments]]"));
+    t.write("content/advisories/EX-2026-0001.md", &text);
+    let failure = match t.check() {
+        Ok(report) => panic!("accepted, with {} warnings", report.warnings.len()),
+        Err(failure) => failure,
+    };
+    let codes: Vec<&str> = failure.diagnostics.iter().map(|d| d.code.name()).collect();
+    assert_eq!(codes, ["too-large"]);
+    let label = failure.diagnostics[0].primary.as_ref().expect("at the id");
+    assert_eq!(&text[label.span.clone()], "\"EX-2026-0001\"");
+}
