@@ -408,10 +408,13 @@ fn many_affected_rows_are_checked_in_linear_time() {
     let rows: String = (0..n)
         .map(|i| format!("[[affected]]\nproduct = \"p{i}\"\nversions = \"1\"\n"))
         .collect();
-    let text = common::advisory("EX-2026-0001", "Many", "2026-03-10T09:00:00Z").replace(
-        "[[affected]]\nproduct = \"widget\"\nversions = \"< 2.0.1\"\nfixed = \"2.0.1\"\n",
-        &rows,
-    );
+    let text = common::advisory("EX-2026-0001", "Many", "2026-03-10T09:00:00Z")
+        .replace(
+            "[[affected]]\nproduct = \"widget\"\nversions = \"< 2.0.1\"\nfixed = \"2.0.1\"\n",
+            &rows,
+        )
+        // One product per vulnerability: the rows, not the pairs, are what is measured.
+        .replace("cwe = \"CWE-79\"", "cwe = \"CWE-79\"\nproducts = [\"p0\"]");
     let file = SourceFile {
         kind: SourceKind::Advisory,
         rel_path: "content/advisories/EX-2026-0001.md".into(),
