@@ -246,7 +246,7 @@ impl SiteConfig {
     pub fn load(root: &Path, sources: &mut SourceMap) -> Result<LoadedConfig, Vec<Diagnostic>> {
         let path = PathBuf::from(CONFIG_FILE);
         let text = read_text(root, &path, sources).map_err(|d| vec![d])?;
-        let config: SiteConfig = toml_input::parse(&text, 0, &path).map_err(|d| vec![d])?;
+        let config: SiteConfig = toml_input::parse(&text, 0, &path)?;
         let problems = config.check(&path);
         if problems.iter().any(Diagnostic::is_error) {
             return Err(problems);

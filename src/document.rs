@@ -117,20 +117,26 @@ pub fn parse_advisory(
     let fm = &text[split.front_matter.clone()];
     let raw: RawAdvisory = match toml_input::parse(fm, split.front_matter.start, path) {
         Ok(r) => r,
-        Err(d) => return (None, vec![d]),
+        Err(d) => return (None, d),
     };
     let body = &text[split.body.clone()];
-    // Only to report a `#` heading; the page renders the body when it is made (see
-    // `model::advisory::Body`). Most bodies have no line that could be one.
-    let h1 = markdown::may_have_h1(body)
-        .then(|| markdown::outline(body, raw_html).h1)
-        .flatten();
     let mut builder = Builder {
         file: path,
         offset: split.front_matter.start,
         catalog,
         diags: Vec::new(),
     };
+    builder.diags.extend(body_text(path, body, split.body.start));
+    // Only to report a `#` heading or a heading id the theme has; the page renders the
+    // body when it is made (see `model::advisory::Body`). Most bodies have neither.
+    let outline = (markdown::may_have_h1(body) || markdown::may_have_heading_id(body))
+        .then(|| markdown::outline(body, raw_html));
+    let h1 = outline.as_ref().and_then(|o| o.h1.clone());
+    if let Some(o) = &outline {
+        builder
+            .diags
+            .extend(renamed_ids(path, &o.renamed, split.body.start));
+    }
     if let Some(h1) = &h1 {
         let at = split.body.start + h1.start..split.body.start + h1.end;
         builder.diags.push(
@@ -167,28 +173,94 @@ fn check_non_empty_lists(raw: &RawAdvisory, builder: &mut Builder<'_>) {
     }
 }
 
-/// Parses one page file.
-pub fn parse_page(file: &SourceFile, raw_html: bool) -> Result<Page, Diagnostic> {
+/// The body's first character that HTML and XML cannot carry, as an error at it (with the
+/// count of all of them). Refused, not dropped: such a character is almost always pasted
+/// by accident (a terminal's escape sequence, text decoded in the wrong encoding), and
+/// dropping it silently could change what the text says without anyone seeing it.
+fn body_text(file: &Path, body: &str, offset: usize) -> Option<Diagnostic> {
+    let (at, c) = crate::text::first_forbidden(body)?;
+    let count = body[at..]
+        .chars()
+        .filter(|c| crate::text::is_forbidden(*c))
+        .count();
+    let more = match count {
+        1 => String::new(),
+        2 => ", and 1 more such character after it".to_string(),
+        n => format!(", and {} more such characters after it", n - 1),
+    };
+    let message = format!("the body holds {}{more}", crate::text::describe(c));
+    let width = c.len_utf8();
+    Some(
+        Diagnostic::error(Code::InvalidText, message)
+            .at(file, offset + at..offset + at + width)
+            .help(crate::text::HELP),
+    )
+}
+
+/// A warning for every heading whose given id (`{#id}`) was taken and changed.
+fn renamed_ids(file: &Path, renamed: &[markdown::RenamedId], offset: usize) -> Vec<Diagnostic> {
+    renamed
+        .iter()
+        .map(|r| {
+            let whose = if r.theme {
+                "the theme's page layout"
+            } else {
+                "an earlier heading"
+            };
+            let span = offset + r.heading.start..offset + r.heading.end;
+            Diagnostic::warning(
+                Code::HeadingId,
+                format!(
+                    "heading id `{}` is used by {whose}; the heading's anchor is `{}`",
+                    r.given, r.id
+                ),
+            )
+            .at(file, span)
+            .help(format!(
+                "choose another id in {{#…}}: links to #{} go to {whose}, not to this heading",
+                r.given
+            ))
+        })
+        .collect()
+}
+
+/// Parses one page file: the page, unless an error was found, and every diagnostic.
+pub fn parse_page(file: &SourceFile, raw_html: bool) -> (Option<Page>, Vec<Diagnostic>) {
+    match page(file, raw_html) {
+        Ok((page, warnings)) => (Some(page), warnings),
+        Err(errors) => (None, errors),
+    }
+}
+
+fn page(file: &SourceFile, raw_html: bool) -> Result<(Page, Vec<Diagnostic>), Vec<Diagnostic>> {
     let path = &file.rel_path;
     let text = &*file.text;
-    let split = frontmatter::split(text).map_err(|e| split_error(path, e))?;
+    let split = frontmatter::split(text).map_err(|e| vec![split_error(path, e)])?;
     let raw: RawPage = toml_input::parse(&text[split.front_matter.clone()], split.front_matter.start, path)?;
-    let rendered = markdown::render(&text[split.body.clone()], raw_html);
+    let body = &text[split.body.clone()];
+    if let Some(d) = body_text(path, body, split.body.start) {
+        return Err(vec![d]);
+    }
+    let rendered = markdown::render(body, raw_html);
     let slug = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     crate::model::ids::ProductId::parse(&slug).map_err(|msg| {
-        Diagnostic::error(Code::InvalidId, format!("page file name: {msg}"))
-            .in_file(path)
-            .help("name pages in lowercase letters, digits and `-`, e.g. policy.md")
+        vec![
+            Diagnostic::error(Code::InvalidId, format!("page file name: {msg}"))
+                .in_file(path)
+                .help("name pages in lowercase letters, digits and `-`, e.g. policy.md"),
+        ]
     })?;
-    Ok(Page {
+    let warnings = renamed_ids(path, &rendered.renamed, split.body.start);
+    let page = Page {
         slug,
         title: raw.title,
         description: raw.description,
         headings: rendered.sections.iter().map(|s| s.heading.clone()).collect(),
         body_html: rendered.html,
         source: path.clone(),
-    })
+    };
+    Ok((page, warnings))
 }

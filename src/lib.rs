@@ -22,6 +22,7 @@ pub mod serve;
 pub mod signing;
 pub mod site;
 pub mod source;
+pub mod text;
 pub mod theme;
 pub mod toml_input;
 pub mod url;
@@ -478,10 +479,11 @@ fn parse_all(
                 extra = c;
                 diags.extend(d);
             }
-            SourceKind::Page => match document::parse_page(f, config.raw_html) {
-                Ok(p) => pages.push(p),
-                Err(d) => diags.push(d),
-            },
+            SourceKind::Page => {
+                let (page, d) = document::parse_page(f, config.raw_html);
+                pages.extend(page);
+                diags.extend(d);
+            }
             SourceKind::Advisory => {}
         }
     }

@@ -2,12 +2,16 @@
 //! text unless the site opts in, link targets are limited to safe schemes, headings get
 //! anchors and footnote ids get a prefix so they cannot collide with the page's own ids.
 
-use std::collections::HashSet;
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 use crate::model::advisory::Section;
+
+mod anchors;
+
+use anchors::Slugs;
+pub use anchors::{RenamedId, is_theme_id, slugify};
 
 /// The rendered body.
 #[derive(Debug, Clone, Default)]
@@ -17,6 +21,8 @@ pub struct Rendered {
     pub sections: Vec<Section>,
     /// Byte range (in the body) of a level-1 heading, if the body has one.
     pub h1: Option<Range<usize>>,
+    /// Headings whose given id was taken, with the anchor each got instead.
+    pub renamed: Vec<RenamedId>,
 }
 
 fn options() -> Options {
@@ -68,6 +74,12 @@ pub fn may_have_h1(body: &str) -> bool {
     false
 }
 
+/// Whether a heading might give its own id (`{#id}`); [`outline`] then tells which ids
+/// were taken.
+pub fn may_have_heading_id(body: &str) -> bool {
+    memchr::memmem::find(body.as_bytes(), b"{#").is_some()
+}
+
 /// One line of [`may_have_h1`].
 fn line_may_be_h1(line: &str) -> bool {
     let rest = after_container_markers(line);
@@ -116,8 +128,8 @@ enum Keep {
 /// its outline.
 fn process(body: &str, raw_html: bool, keep: Keep) -> (Vec<Event<'_>>, Rendered) {
     let mut out = Rendered::default();
-    // Ids the theme's page layout uses itself; a heading must not take them.
-    let mut slugs: HashSet<String> = ["main", "content", "top"].iter().map(|s| s.to_string()).collect();
+    // Ids the theme's page layout uses itself are never given out (see `THEME_IDS`).
+    let mut slugs = Slugs::new();
     // About one event per 16 bytes of Markdown: sized once instead of grown by doubling.
     let mut events: Vec<Event<'_>> = match keep {
         Keep::Events => Vec::with_capacity(body.len() / 16),
@@ -137,7 +149,21 @@ fn process(body: &str, raw_html: bool, keep: Keep) -> (Vec<Event<'_>>, Rendered)
                     continue;
                 };
                 let text = plain_text(&inner);
-                let id = given_id.map_or_else(|| unique_slug(&text, &mut slugs), |s| s.to_string());
+                let id = match given_id {
+                    Some(given) => {
+                        let id = slugs.explicit(&given);
+                        if id != *given {
+                            out.renamed.push(RenamedId {
+                                theme: is_theme_id(&given),
+                                given: given.to_string(),
+                                id: id.clone(),
+                                heading: start..range.end,
+                            });
+                        }
+                        id
+                    }
+                    None => slugs.auto(&text),
+                };
                 if level == HeadingLevel::H1 && out.h1.is_none() {
                     out.h1 = Some(start..range.end);
                 }
@@ -201,7 +227,7 @@ fn sanitize(event: Event<'_>, raw_html: bool) -> Event<'_> {
         }) => Event::Start(Tag::Link {
             link_type,
             dest_url: safe_url(dest_url),
-            title,
+            title: replace_forbidden(title),
             id,
         }),
         Event::Start(Tag::Image {
@@ -212,14 +238,25 @@ fn sanitize(event: Event<'_>, raw_html: bool) -> Event<'_> {
         }) => Event::Start(Tag::Image {
             link_type,
             dest_url: safe_url(dest_url),
-            title,
+            title: replace_forbidden(title),
             id,
         }),
+        // The body's own characters are checked when it is read; a character reference
+        // (`&#1;`) can still decode to one that HTML and XML cannot carry.
+        Event::Text(t) => Event::Text(replace_forbidden(t)),
+        Event::Code(t) => Event::Code(replace_forbidden(t)),
         Event::FootnoteReference(label) => Event::FootnoteReference(format!("fn-{label}").into()),
         Event::Start(Tag::FootnoteDefinition(label)) => {
             Event::Start(Tag::FootnoteDefinition(format!("fn-{label}").into()))
         }
         other => other,
+    }
+}
+
+fn replace_forbidden(text: CowStr<'_>) -> CowStr<'_> {
+    match crate::text::replace_forbidden(&text) {
+        Some(clean) => clean.into(),
+        None => text,
     }
 }
 
@@ -251,35 +288,6 @@ fn plain_text(events: &[Event<'_>]) -> String {
         }
     }
     s
-}
-
-/// `Affected products` → `affected-products`, made unique within the page.
-fn unique_slug(text: &str, used: &mut HashSet<String>) -> String {
-    let base = slugify(text);
-    let base = if base.is_empty() {
-        "section".to_string()
-    } else {
-        base
-    };
-    let mut slug = base.clone();
-    let mut n = 1;
-    while !used.insert(slug.clone()) {
-        n += 1;
-        slug = format!("{base}-{n}");
-    }
-    slug
-}
-
-pub fn slugify(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').to_string()
 }
 
 /// Splits the body into its `##` sections (heading text, Markdown source after it). Text

@@ -1,7 +1,7 @@
 //! Assemble: the immutable `Site` every emitter renders from, and the publication gate,
 //! the one place that decides what is public.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use jiff::Timestamp;
@@ -169,6 +169,19 @@ impl Site {
             signing: parts.signing,
         };
         Ok((site, held))
+    }
+
+    /// Published advisories by the products they concern, each list newest first. One pass
+    /// over the rows: asking [`Site::advisories_for`] for every product scanned every
+    /// advisory's rows once per product (quadratic for an advisory of many products).
+    pub fn advisories_by_product(&self) -> HashMap<&ProductId, Vec<&Advisory>> {
+        let mut map: HashMap<&ProductId, Vec<&Advisory>> = HashMap::new();
+        for a in &self.advisories {
+            for p in a.product_ids() {
+                map.entry(p).or_default().push(a);
+            }
+        }
+        map
     }
 
     /// Published advisories that concern `product`, newest first.

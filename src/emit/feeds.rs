@@ -142,13 +142,14 @@ pub fn all_feeds(site: &Site) -> Vec<Feed<'_>> {
             items: Items::Advisories(site.with_severity(s)),
         });
     }
+    let mut by_product = site.advisories_by_product();
     for p in site.catalog.products.values() {
         feeds.push(Feed {
             path: product_path(&p.id),
             label: p.name.clone(),
             link: product_feed_link(site, &p.id),
             description: describe(site, &format!("Advisories that concern {}", p.name)),
-            items: Items::Advisories(site.advisories_for(&p.id)),
+            items: Items::Advisories(by_product.remove(&p.id).unwrap_or_default()),
         });
     }
     feeds
@@ -219,13 +220,18 @@ fn update_item(site: &Site, a: &Advisory, r: &Revision) -> Item {
     }
 }
 
-/// Product names, then CVE ids, as plain categories (readers filter on them).
+/// Categories per kind in an item. The item is in the feed of each of the advisory's
+/// products: all names in every copy made the feeds quadratic in the advisory's rows.
+const LISTED_CATEGORIES: usize = 100;
+
+/// Product names, then CVE ids, as plain categories (readers filter on them); at most
+/// [`LISTED_CATEGORIES`] of each.
 fn categories(site: &Site, a: &Advisory) -> Vec<Category> {
     let products = a
-        .product_ids()
-        .into_iter()
+        .products()
+        .take(LISTED_CATEGORIES)
         .map(|p| product_name(site, p).to_string());
-    let cves = a.cves().map(|c| c.as_str().to_string());
+    let cves = a.cves().take(LISTED_CATEGORIES).map(|c| c.as_str().to_string());
     products
         .chain(cves)
         .map(|name| Category { name, domain: None })

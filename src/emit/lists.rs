@@ -2,7 +2,7 @@
 //! the product pages (each split into pages by `[lists] per_page`), plus the site's own
 //! pages and the 404 page, as one job per output page.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -107,8 +107,9 @@ impl<'a> Lists<'a> {
                 }));
             }
         }
+        let by_product = site.advisories_by_product();
         for p in site.catalog.products.values() {
-            let list = site.advisories_for(&p.id);
+            let list = by_product.get(&p.id).cloned().unwrap_or_default();
             let (base, total) = (format!("products/{}/", p.id), list.len());
             for page in paginate::split(&list, per_page, &base, &root) {
                 jobs.push(Box::new(move || self.product(p, &page, total)));
@@ -318,25 +319,24 @@ impl Lists<'_> {
     fn products_index(&self) -> Result<OutputFile, Diagnostic> {
         let (site, opts) = (self.site, self.opts);
         let root = root_path(site.config.base());
-        let mut families: Vec<Family> = Vec::new();
+        // By name (the order they are shown in); counts from one pass over the rows. A
+        // search of the families and of the advisories per product was quadratic.
+        let mut families: BTreeMap<String, Vec<ProductItem>> = BTreeMap::new();
+        let by_product = site.advisories_by_product();
         for p in site.catalog.products.values() {
             let name = p.family.clone().unwrap_or_else(|| "Other products".into());
-            let item = ProductItem {
+            families.entry(name).or_default().push(ProductItem {
                 id: p.id.to_string(),
                 name: p.name.clone(),
                 url: product_ref(site, &p.id, &root).url,
                 description: p.description.clone(),
-                count: site.advisories_for(&p.id).len(),
-            };
-            match families.iter_mut().find(|f| f.name == name) {
-                Some(f) => f.products.push(item),
-                None => families.push(Family {
-                    name,
-                    products: vec![item],
-                }),
-            }
+                count: by_product.get(&p.id).map_or(0, Vec::len),
+            });
         }
-        families.sort_by(|a, b| a.name.cmp(&b.name));
+        let families: Vec<Family> = families
+            .into_iter()
+            .map(|(name, products)| Family { name, products })
+            .collect();
         let index = ProductsContext {
             common: Common::new(site, opts, "products", "Products", "products/"),
             families,

@@ -47,11 +47,10 @@ pub struct ExtraCredit {
 }
 
 pub fn parse(text: &str, file: &Path) -> (Vec<ExtraCredit>, Vec<Diagnostic>) {
-    let raw: RawFile = match toml_input::parse(text, 0, file) {
-        Ok(r) => r,
-        Err(d) => return (Vec::new(), vec![d]),
+    let (raw, mut diags) = toml_input::parse_keeping::<RawFile>(text, 0, file);
+    let Some(raw) = raw else {
+        return (Vec::new(), diags);
     };
-    let mut diags = Vec::new();
     let mut out = Vec::new();
     for c in raw.credits {
         let date = match to_timestamp(c.date.get_ref()) {

@@ -181,12 +181,16 @@ impl Advisory {
 
     /// Product ids in catalog order of first mention, without repeats.
     pub fn product_ids(&self) -> Vec<&ProductId> {
-        let mut out: Vec<&ProductId> = Vec::new();
-        for a in &self.affected {
-            if !out.contains(&&a.product) {
-                out.push(&a.product);
-            }
-        }
-        out
+        self.products().collect()
+    }
+
+    /// As [`Advisory::product_ids`], lazily: taking the first few looks at only as many
+    /// rows. A set, not a search of the ids so far, keeps it linear in the rows.
+    pub fn products(&self) -> impl Iterator<Item = &ProductId> {
+        let mut seen = std::collections::HashSet::new();
+        self.affected
+            .iter()
+            .map(|a| &a.product)
+            .filter(move |p| seen.insert(*p))
     }
 }

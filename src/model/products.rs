@@ -67,11 +67,10 @@ impl Catalog {
 
     /// Parses the catalog; every problem is reported, valid products are kept.
     pub fn parse(text: &str, file: &Path) -> (Catalog, Vec<Diagnostic>) {
-        let raw: RawCatalog = match toml_input::parse(text, 0, file) {
-            Ok(r) => r,
-            Err(d) => return (Catalog::default(), vec![d]),
+        let (raw, mut diags) = toml_input::parse_keeping::<RawCatalog>(text, 0, file);
+        let Some(raw) = raw else {
+            return (Catalog::default(), diags);
         };
-        let mut diags = Vec::new();
         let mut catalog = Catalog::default();
         let mut first_seen: BTreeMap<ProductId, std::ops::Range<usize>> = BTreeMap::new();
         for p in raw.products {

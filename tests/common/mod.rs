@@ -183,3 +183,75 @@ pub fn corpus() -> Option<PathBuf> {
         None
     }
 }
+
+/// XML 1.0's `Char` production.
+fn is_xml_char(c: char) -> bool {
+    matches!(u32::from(c), 0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x0010_FFFF)
+}
+
+/// Why `bytes` is not a well-formed XML 1.0 document, or `None` when it is: UTF-8, every
+/// character (also from a character reference) an XML `Char`, tags balanced and named
+/// alike, attributes well formed and unique, references known, one root element.
+pub fn xml_problem(bytes: &[u8]) -> Option<String> {
+    use quick_xml::events::Event;
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => return Some(format!("not UTF-8: {e}")),
+    };
+    // quick-xml does not check characters: markup and text alike must be `Char`s.
+    if let Some(c) = text.chars().find(|c| !is_xml_char(*c)) {
+        return Some(format!("U+{:04X} is not an XML 1.0 character", u32::from(c)));
+    }
+    let mut reader = quick_xml::Reader::from_str(text);
+    reader.config_mut().check_end_names = true;
+    reader.config_mut().check_comments = true;
+    let (mut depth, mut roots) = (0usize, 0usize);
+    loop {
+        let event = match reader.read_event() {
+            Ok(e) => e,
+            Err(e) => return Some(format!("at byte {}: {e}", reader.error_position())),
+        };
+        match event {
+            Event::Eof => break,
+            Event::Start(ref s) | Event::Empty(ref s) => {
+                roots += usize::from(depth == 0);
+                if let Event::Start(_) = event {
+                    depth += 1;
+                }
+                for a in s.attributes().with_checks(true) {
+                    let value = a.map_err(|e| e.to_string()).and_then(|a| {
+                        a.decoded_and_normalized_value(quick_xml::XmlVersion::Explicit1_0, reader.decoder())
+                            .map(|v| v.into_owned())
+                            .map_err(|e| e.to_string())
+                    });
+                    match value {
+                        Ok(v) if v.chars().all(is_xml_char) => {}
+                        Ok(v) => return Some(format!("attribute value {v:?} holds a non-XML character")),
+                        Err(e) => return Some(format!("attribute: {e}")),
+                    }
+                }
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::GeneralRef(r) => match r.resolve_char_ref() {
+                Ok(Some(c)) if is_xml_char(c) => {}
+                Ok(Some(c)) => return Some(format!("&#{}; is not an XML 1.0 character", u32::from(c))),
+                Ok(None) if matches!(&*r, b"amp" | b"lt" | b"gt" | b"apos" | b"quot") => {}
+                Ok(None) => return Some(format!("unknown entity &{};", String::from_utf8_lossy(&r))),
+                Err(e) => return Some(format!("reference: {e}")),
+            },
+            Event::Text(t) if depth == 0 && !t.iter().all(u8::is_ascii_whitespace) => {
+                return Some("text outside the root element".into());
+            }
+            // Character data may not hold `]]>` (XML 1.0, 2.4); quick-xml does not check.
+            Event::Text(t) if t.windows(3).any(|w| w == b"]]>") => {
+                return Some("`]]>` in character data".into());
+            }
+            _ => {}
+        }
+    }
+    match (depth, roots) {
+        (0, 1) => None,
+        (0, n) => Some(format!("{n} root elements")),
+        (d, _) => Some(format!("{d} elements never closed")),
+    }
+}

@@ -1,6 +1,8 @@
 //! One pure function from the advisory model to a CSAF 2.0 `csaf_security_advisory`.
 //! Key order follows the CSAF schema so documents diff well; the JSON is deterministic.
 
+use std::collections::{HashMap, HashSet};
+
 use serde_json::{Map, Value, json};
 
 /// An object from key/value pairs. Unlike `json!`, values that are already JSON are moved
@@ -251,22 +253,27 @@ type Families = Vec<(Option<String>, Vec<Value>)>;
 fn product_tree(a: &Advisory, catalog: &Catalog) -> Value {
     // vendor → family → product name → version leaves, in order of first mention.
     let mut vendors: Vec<(String, Families)> = Vec::new();
+    // Where each vendor, and each (vendor, family), is in the lists: a search of the lists
+    // per row was quadratic when every product has its own vendor or family.
+    let mut vendor_at: HashMap<&str, usize> = HashMap::new();
+    let mut family_at: HashMap<(&str, Option<&str>), usize> = HashMap::new();
     for entry in &a.affected {
         let Some(p) = catalog.get(&entry.product) else {
             continue;
         };
         let name_branch = product_branch(entry, p);
-        let vendor = match vendors.iter_mut().position(|(v, _)| *v == p.vendor) {
-            Some(i) => &mut vendors[i].1,
-            None => {
-                vendors.push((p.vendor.clone(), Vec::new()));
-                &mut vendors.last_mut().expect("just pushed").1
-            }
-        };
-        match vendor.iter_mut().find(|(f, _)| *f == p.family) {
-            Some((_, branches)) => branches.push(name_branch),
-            None => vendor.push((p.family.clone(), vec![name_branch])),
-        }
+        let vi = *vendor_at.entry(p.vendor.as_str()).or_insert_with(|| {
+            vendors.push((p.vendor.clone(), Vec::new()));
+            vendors.len() - 1
+        });
+        let families = &mut vendors[vi].1;
+        let fi = *family_at
+            .entry((p.vendor.as_str(), p.family.as_deref()))
+            .or_insert_with(|| {
+                families.push((p.family.clone(), Vec::new()));
+                families.len() - 1
+            });
+        families[fi].1.push(name_branch);
     }
     let branches: Vec<Value> = vendors
         .into_iter()
@@ -416,6 +423,8 @@ fn vulnerability(a: &Advisory, v: &Vulnerability) -> Value {
 }
 
 fn concerned_ids(a: &Advisory, products: &[ProductId]) -> Vec<String> {
+    // A set: a search of `products` per row was quadratic in the rows.
+    let products: HashSet<&ProductId> = products.iter().collect();
     a.affected
         .iter()
         .filter(|x| products.contains(&x.product))
@@ -440,8 +449,9 @@ fn vulnerability_notes(v: &Vulnerability) -> Vec<Value> {
 
 fn product_status(a: &Advisory, v: &Vulnerability) -> Value {
     let mut status: Map<String, Value> = Map::new();
+    let products: HashSet<&ProductId> = v.products.iter().collect();
     for entry in &a.affected {
-        let concerned = v.products.contains(&entry.product);
+        let concerned = products.contains(&entry.product);
         if !concerned && entry.status != ProductStatus::KnownNotAffected {
             continue;
         }

@@ -1,0 +1,105 @@
+//! Characters that user text may not hold, because some output cannot carry them.
+//!
+//! Every free text ends up in XML (RSS feeds, the sitemap), in HTML and in JSON (CSAF).
+//! XML 1.0's `Char` production has no place for C0 controls other than TAB, LF and CR, nor
+//! for U+FFFE and U+FFFF: one of them makes a feed malformed, and readers drop the whole
+//! feed. The rest of the set is legal XML 1.0 but still refused:
+//! - DEL and the C1 controls (U+007F–U+009F): HTML's parser reports them as errors, XML 1.0
+//!   (2.2) asks authors to avoid them and XML 1.1 requires them escaped; in an advisory
+//!   they are almost always Windows-1252 text decoded as Latin-1, shown as garbage.
+//! - every noncharacter (U+FDD0–U+FDEF and the last two code points of each plane): HTML's
+//!   parser reports them, Unicode reserves them for a program's internal use, and they
+//!   render as nothing or a box.
+//!
+//! Unpaired surrogates cannot occur: Rust strings are valid UTF-8.
+
+/// Whether `c` is refused in user text.
+pub fn is_forbidden(c: char) -> bool {
+    let u = u32::from(c);
+    (u < 0x20 && !matches!(c, '\t' | '\n' | '\r'))
+        || (0x7F..=0x9F).contains(&u)
+        || (0xFDD0..=0xFDEF).contains(&u)
+        || u & 0xFFFE == 0xFFFE
+}
+
+/// The first refused character of `s` and its byte offset.
+pub fn first_forbidden(s: &str) -> Option<(usize, char)> {
+    // Nearly all text is printable ASCII: skip it byte by byte without decoding.
+    let start = s
+        .bytes()
+        .position(|b| !(0x20..0x7F).contains(&b))
+        .unwrap_or(s.len());
+    s.get(start..)?
+        .char_indices()
+        .find(|(_, c)| is_forbidden(*c))
+        .map(|(i, c)| (start + i, c))
+}
+
+/// How a diagnostic names a refused character: `U+0007 (a control character)`.
+pub fn describe(c: char) -> String {
+    let kind = if c.is_control() {
+        "a control character"
+    } else {
+        "a noncharacter"
+    };
+    format!("U+{:04X} ({kind})", u32::from(c))
+}
+
+/// The help of an `invalid-text` diagnostic in the Markdown body.
+pub const HELP: &str = "delete it (copied text often carries one unseen): HTML, XML feeds and CSAF cannot carry control characters other than tab and line breaks, nor noncharacters";
+
+/// The help of an `invalid-text` diagnostic in a TOML string.
+pub const HELP_TOML: &str = "delete it (copied text often carries one unseen), and write a line break as \\n and a tab as \\t: HTML, XML feeds and CSAF cannot carry other control characters, nor noncharacters";
+
+/// `s` with every refused character replaced by U+FFFD. For text that the Markdown parser
+/// decodes from character references (`&#1;`): CommonMark already turns `&#0;` into
+/// U+FFFD, and the body's own characters are checked when it is read.
+pub fn replace_forbidden(s: &str) -> Option<String> {
+    first_forbidden(s)?;
+    Some(
+        s.chars()
+            .map(|c| if is_forbidden(c) { '\u{FFFD}' } else { c })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_exactly_what_xml_and_html_cannot_carry() {
+        for c in [
+            '\0', '\u{1}', '\u{8}', '\u{B}', '\u{C}', '\u{1B}', '\u{1F}', '\u{7F}',
+        ] {
+            assert!(is_forbidden(c), "{c:?}");
+        }
+        for c in [
+            '\u{80}', '\u{85}', '\u{9F}', '\u{FDD0}', '\u{FDEF}', '\u{FFFE}', '\u{FFFF}',
+        ] {
+            assert!(is_forbidden(c), "{c:?}");
+        }
+        for c in ['\u{1FFFE}', '\u{10FFFF}', '\u{EFFFF}'] {
+            assert!(is_forbidden(c), "{c:?}");
+        }
+        for c in [
+            '\t', '\n', '\r', ' ', '~', '\u{A0}', 'é', '\u{FDCF}', '\u{FDF0}', '\u{FFFD}',
+        ] {
+            assert!(!is_forbidden(c), "{c:?}");
+        }
+        for c in ['\u{1FFFD}', '\u{10000}', '\u{2028}', '\u{E000}'] {
+            assert!(!is_forbidden(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn finds_the_first_with_its_offset() {
+        assert_eq!(first_forbidden("plain text"), None);
+        assert_eq!(first_forbidden("é\u{1}x\u{2}"), Some((2, '\u{1}')));
+        assert_eq!(first_forbidden("ab\u{FFFF}"), Some((2, '\u{FFFF}')));
+        assert_eq!(replace_forbidden("a\u{85}b").as_deref(), Some("a\u{FFFD}b"));
+        assert_eq!(replace_forbidden("ab"), None);
+        assert_eq!(describe('\u{7}'), "U+0007 (a control character)");
+        assert_eq!(describe('\u{FFFE}'), "U+FFFE (a noncharacter)");
+    }
+}
