@@ -3,8 +3,10 @@
 
 pub mod check;
 pub mod document;
+pub mod product_tree;
 pub mod provider;
 pub mod validate;
+mod vulnerabilities;
 
 use sha2::{Digest, Sha256, Sha512};
 
