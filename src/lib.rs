@@ -12,6 +12,7 @@ pub mod document;
 pub mod emit;
 pub mod escape;
 pub mod frontmatter;
+pub mod import;
 pub mod markdown;
 pub mod minify;
 pub mod model;

@@ -208,6 +208,53 @@ fn release_free_memory() {
     unsafe { mi_collect(true) }
 }
 
+/// Imports, prints one line per document (and each value it could not keep), and exits
+/// with 1 when any document was refused.
+fn import(opts: psirt_site::import::ImportOptions, report_file: Option<PathBuf>) -> ExitCode {
+    let report = psirt_site::import::run(&opts);
+    let verb = if opts.dry_run { "would write" } else { "wrote" };
+    for i in &report.imported {
+        let kept = 100.0 * (1.0 - i.lost.len() as f64 / i.leaves.max(1) as f64);
+        println!(
+            "{verb} {} ({}; {kept:.1} % of its values kept)",
+            i.target.display(),
+            i.source.display()
+        );
+        for l in &i.lost {
+            println!("    lost {}: {}", l.pointer, l.reason);
+        }
+    }
+    for p in &report.new_products {
+        println!(
+            "{} product `{}` ({}) to content/products.toml",
+            if opts.dry_run { "would add" } else { "added" },
+            p.id,
+            p.name
+        );
+    }
+    for r in &report.refused {
+        eprintln!("error: {}: {}", r.path.display(), r.reason);
+    }
+    println!(
+        "import: {} imported, {} refused, {:.1} % of all values kept",
+        report.imported.len(),
+        report.refused.len(),
+        100.0 * report.retained()
+    );
+    if let Some(file) = report_file {
+        let json = serde_json::to_string_pretty(&report).unwrap_or_default();
+        if let Err(e) = std::fs::write(&file, json) {
+            eprintln!("error: cannot write {}: {e}", file.display());
+            return ExitCode::from(2);
+        }
+    }
+    if report.refused.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
 fn main() -> ExitCode {
     no_huge_pages();
     match Cli::parse().command {
@@ -246,6 +293,21 @@ fn main() -> ExitCode {
             }
             Err(d) => print_one(d),
         },
+        Command::Import {
+            root,
+            dry_run,
+            force,
+            report,
+            paths,
+        } => import(
+            psirt_site::import::ImportOptions {
+                root,
+                inputs: paths,
+                dry_run,
+                force,
+            },
+            report,
+        ),
         Command::Serve {
             common,
             port,

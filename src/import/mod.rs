@@ -1,0 +1,242 @@
+//! `psirt-site import`: existing CSAF 2.0 documents become advisories of this site.
+//!
+//! Stages: collect the documents (`sources`), refuse those the CSAF schema or a mandatory
+//! test rejects, map each to front matter and a Markdown body (`mapping`, `products`)
+//! through a reader that records every value it used (`reader`), then write the advisory
+//! files and append new products to `content/products.toml` — or, with `dry_run`, only say
+//! what would be written. Whatever the model cannot hold is reported per JSON pointer.
+
+mod mapping;
+mod products;
+pub mod reader;
+mod sources;
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+pub use self::products::CatalogEntry;
+pub use self::reader::Lost;
+pub use self::sources::Refused;
+use crate::model::Catalog;
+
+/// What to import, and where.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// The site root (holds `site.toml` and `content/`).
+    pub root: PathBuf,
+    /// CSAF files, folders of them, or provider trees.
+    pub inputs: Vec<PathBuf>,
+    /// Say what would be written, write nothing.
+    pub dry_run: bool,
+    /// Replace advisory files that exist already.
+    pub force: bool,
+}
+
+/// One imported document.
+#[derive(Debug, Clone, Serialize)]
+pub struct Imported {
+    pub source: PathBuf,
+    pub id: String,
+    /// The advisory file, relative to the site root.
+    pub target: PathBuf,
+    /// Leaf values of the original that the advisory does not hold.
+    pub lost: Vec<Lost>,
+    /// How many leaf values the original has.
+    pub leaves: usize,
+}
+
+/// Everything an import did (or, in a dry run, would do).
+#[derive(Debug, Default, Serialize)]
+pub struct ImportReport {
+    pub imported: Vec<Imported>,
+    pub refused: Vec<Refused>,
+    /// Catalog products added to `content/products.toml`.
+    pub new_products: Vec<CatalogEntry>,
+}
+
+impl ImportReport {
+    /// Share of the originals' leaf values the advisories hold, over all documents.
+    pub fn retained(&self) -> f64 {
+        let leaves: usize = self.imported.iter().map(|i| i.leaves).sum();
+        let lost: usize = self.imported.iter().map(|i| i.lost.len()).sum();
+        if leaves == 0 {
+            1.0
+        } else {
+            1.0 - lost as f64 / leaves as f64
+        }
+    }
+}
+
+pub fn run(opts: &ImportOptions) -> ImportReport {
+    let (found, refused) = sources::collect(&opts.inputs);
+    let mut report = ImportReport {
+        refused,
+        ..ImportReport::default()
+    };
+    let known = existing_products(&opts.root);
+    let mut catalog = known.clone();
+    for doc in found {
+        match import_one(opts, &doc, &catalog) {
+            Ok((imported, new)) => {
+                catalog.extend(new.iter().cloned());
+                report.new_products.extend(new);
+                report.imported.push(imported);
+            }
+            Err(reason) => report.refused.push(Refused {
+                path: doc.path,
+                reason,
+            }),
+        }
+    }
+    let write_products = !opts.dry_run && !report.new_products.is_empty();
+    if write_products && let Err(e) = append_products(&opts.root, &report.new_products) {
+        report.refused.push(Refused {
+            path: opts.root.join(PRODUCTS_FILE),
+            reason: format!("cannot add the new products: {e}"),
+        });
+    }
+    report
+}
+
+const PRODUCTS_FILE: &str = "content/products.toml";
+
+fn import_one(
+    opts: &ImportOptions,
+    doc: &sources::Found,
+    catalog: &[CatalogEntry],
+) -> Result<(Imported, Vec<CatalogEntry>), String> {
+    valid_csaf(doc)?;
+    let mapped = mapping::map(&doc.json, catalog)?;
+    let target = PathBuf::from(format!("content/advisories/{}/{}.md", mapped.year, mapped.id));
+    parses_as_advisory(&target, &mapped)?;
+    let path = opts.root.join(&target);
+    if path.exists() && !opts.force {
+        return Err(format!("{} exists; pass --force to replace it", target.display()));
+    }
+    if !opts.dry_run {
+        write_file(&path, &mapped.text).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+    }
+    let mut leaves = Vec::new();
+    reader::flatten(&doc.json, "", &mut leaves);
+    let imported = Imported {
+        source: doc.path.clone(),
+        id: mapped.id,
+        target,
+        lost: mapped.lost,
+        leaves: leaves.len(),
+    };
+    Ok((imported, mapped.catalog))
+}
+
+/// The written advisory must be one `check` accepts: what it refuses is reported here, with
+/// its position in the file that would have been written, and nothing is written.
+fn parses_as_advisory(target: &Path, mapped: &mapping::Mapped) -> Result<(), String> {
+    #[derive(Serialize)]
+    struct File<'a> {
+        products: &'a [CatalogEntry],
+    }
+    let products = toml::to_string(&File {
+        products: &mapped.named,
+    })
+    .map_err(|e| e.to_string())?;
+    let (catalog, mut diags) = Catalog::parse(&products, Path::new(PRODUCTS_FILE));
+    let file = crate::source::SourceFile {
+        kind: crate::source::SourceKind::Advisory,
+        rel_path: target.to_path_buf(),
+        text: mapped.text.as_str().into(),
+    };
+    diags.extend(crate::document::parse_advisory(&file, &catalog, false).1);
+    let errors: Vec<String> = diags
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| {
+            let at = d.primary.as_ref().map(|l| {
+                let text: &str = if l.file == target { &mapped.text } else { &products };
+                let (line, col) = crate::diag::LineIndex::new(text).line_col(text, l.span.start);
+                format!("{}:{line}:{col}: ", l.file.display())
+            });
+            format!("{}{} [{}]", at.unwrap_or_default(), d.message, d.code.name())
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the advisory it becomes would not build: {}",
+            errors.join("; ")
+        ))
+    }
+}
+
+/// The CSAF schema and the mandatory tests must pass: psirt-site would not publish what
+/// they reject, and a broken original cannot be told apart from a mapping problem.
+fn valid_csaf(doc: &sources::Found) -> Result<(), String> {
+    match crate::emit::csaf::validate::validate(doc.json.clone(), &doc.path) {
+        Ok(_) => Ok(()),
+        Err(errors) => {
+            let first: Vec<String> = errors.iter().take(3).map(|d| d.message.clone()).collect();
+            let more = errors.len().saturating_sub(3);
+            let tail = if more > 0 {
+                format!(" (and {more} more)")
+            } else {
+                String::new()
+            };
+            Err(format!("not valid CSAF 2.0: {}{tail}", first.join("; ")))
+        }
+    }
+}
+
+/// Writes through a temporary file beside the target, so a failed write never leaves
+/// half an advisory.
+fn write_file(path: &Path, text: &str) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    // Hidden, so a temporary file left by a crash is never read as content.
+    let tmp = path.with_file_name(format!(".{name}.import-tmp"));
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, path)
+}
+
+/// The site's catalog as it is, so products are reused, never duplicated.
+fn existing_products(root: &Path) -> Vec<CatalogEntry> {
+    let path = root.join(PRODUCTS_FILE);
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Vec::new();
+    };
+    let (catalog, _) = Catalog::parse(&text, Path::new(PRODUCTS_FILE));
+    catalog
+        .products
+        .values()
+        .map(|p| CatalogEntry {
+            id: p.id.to_string(),
+            name: p.name.clone(),
+            vendor: p.vendor.clone(),
+            family: p.family.clone(),
+            cpe: p.cpe.clone(),
+            purl: p.purl.clone(),
+        })
+        .collect()
+}
+
+/// Appends the new products to the catalog file, leaving what is there untouched.
+fn append_products(root: &Path, new: &[CatalogEntry]) -> std::io::Result<()> {
+    #[derive(Serialize)]
+    struct File<'a> {
+        products: &'a [CatalogEntry],
+    }
+    let path = root.join(PRODUCTS_FILE);
+    let mut text = std::fs::read_to_string(&path).unwrap_or_default();
+    let added = toml::to_string(&File { products: new }).map_err(std::io::Error::other)?;
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str("\n# Added by `psirt-site import`.\n");
+    text.push_str(&added);
+    write_file(&path, &text)
+}
