@@ -19,5 +19,7 @@ t0=$SECONDS
 t1=$SECONDS
 SOURCE_DATE_EPOCH=$sde "$bin" build --quiet --root "$work/corpus" --output "$work/public"
 t2=$SECONDS
-node "$ci_dir/csaf-validate.mjs" --quiet "$work/public"
+rc=0
+node "$ci_dir/csaf-validate.mjs" --quiet "$work/public" || rc=$?
 echo "corpus of $count advisories: generated in $((t1 - t0))s, built in $((t2 - t1))s, validated in $((SECONDS - t2))s"
+exit "$rc"
