@@ -54,7 +54,7 @@ codes! {
     InvalidId => "invalid-id", "an advisory or product id is not a safe identifier";
     DuplicateId => "duplicate-id", "two advisories or products share an id";
     InvalidCve => "invalid-cve", "a CVE id is not of the form CVE-YYYY-NNNN";
-    InvalidCwe => "invalid-cwe", "a CWE id is malformed or not in the CWE list";
+    InvalidCwe => "invalid-cwe", "a CWE id is malformed or not a weakness in CWE 4.17, the list CSAF 2.0 validators check";
     UnknownProduct => "unknown-product", "an advisory names a product id not in the catalog";
     InvalidCvss => "invalid-cvss", "a CVSS vector cannot be parsed or is incomplete";
     CvssScoreMismatch => "cvss-score-mismatch", "a given CVSS score disagrees with its vector";
@@ -79,6 +79,7 @@ codes! {
     OutputCheck => "output-check", "a generated XML or JSON file does not parse (a bug: please report it)";
     TooLarge => "too-large", "an advisory relates more vulnerabilities and remediations to products than a build can carry";
     HeadingId => "heading-id", "a heading's given id `{#id}` is the theme's or an earlier heading's; it got a number";
+    CweMapping => "cwe-mapping", "a CWE is deprecated, or MITRE prohibits it for mapping vulnerabilities";
 }
 
 /// A place in a user's file. The byte range is into the whole file, never a fragment.

@@ -557,3 +557,66 @@ fn too_many_product_statuses_are_refused() {
     let label = failure.diagnostics[0].primary.as_ref().expect("at the id");
     assert_eq!(&text[label.span.clone()], "\"EX-2026-0001\"");
 }
+
+/// Warnings of one code, rendered, for snapshots of checks that pass.
+fn warnings_of(t: &SiteTest, code: psirt_site::diag::Code) -> String {
+    let report = t.check().expect("warnings only");
+    let warnings: Vec<_> = report
+        .warnings
+        .iter()
+        .filter(|d| d.code == code)
+        .cloned()
+        .collect();
+    psirt_site::diag::render(&warnings, &report.sources, psirt_site::diag::Format::Human)
+}
+
+#[test]
+fn real_cwes_are_valid_whatever_the_advisory_date() {
+    // CWE-352 and CWE-384 are missing from the CWE lists current in 2015-2017, CWE-1321 is
+    // from 2020: none of that matters, CSAF 2.0 names come from one list (CWE 4.17).
+    let t = SiteTest::minimal();
+    t.write(
+        "content/advisories/EX-2026-0001.md",
+        &advisory("EX-2015-0001", "CSRF", "2015-06-01T09:00:00Z")
+            .replace("CVE-2026-40001", "CVE-2015-40001")
+            .replace("CWE-79", "CWE-352"),
+    );
+    let old = advisory("EX-2016-0001", "Old", "2016-02-01T09:00:00Z")
+        .replace("CVE-2026-40001", "CVE-2016-40001")
+        .replace("CWE-79", "CWE-1321");
+    t.write("content/advisories/EX-2016-0001.md", &old);
+    let fixation = advisory("EX-2017-0001", "Fixation", "2017-03-01T09:00:00Z")
+        .replace("CVE-2026-40001", "CVE-2017-40001")
+        .replace("CWE-79", "CWE-384");
+    t.write("content/advisories/EX-2017-0001.md", &fixation);
+    let report = t
+        .build()
+        .unwrap_or_else(|f| panic!("build failed: {:?}", f.diagnostics));
+    let cwe = |d: &&psirt_site::diag::Diagnostic| d.message.contains("CWE");
+    assert!(!report.warnings.iter().any(|d| cwe(&d)), "{:?}", report.warnings);
+    let csaf = t.read(".well-known/csaf/white/2015/ex-2015-0001.json");
+    assert!(
+        csaf.contains("\"name\": \"Cross-Site Request Forgery (CSRF)\""),
+        "{csaf}"
+    );
+    let csaf = t.read(".well-known/csaf/white/2016/ex-2016-0001.json");
+    assert!(csaf.contains("('Prototype Pollution')"), "{csaf}");
+}
+
+#[test]
+fn unknown_cwe() {
+    let t = broken("CWE-79", "CWE-99999");
+    insta::assert_snapshot!(t.check_errors());
+}
+
+#[test]
+fn cwe_newer_than_the_validators_list() {
+    let t = broken("CWE-79", "CWE-1434");
+    insta::assert_snapshot!(t.check_errors());
+}
+
+#[test]
+fn deprecated_cwe_warns() {
+    let t = broken("CWE-79", "CWE-592");
+    insta::assert_snapshot!(warnings_of(&t, psirt_site::diag::Code::CweMapping));
+}

@@ -128,11 +128,10 @@ impl Builder<'_> {
         if !self.product_statuses_fit(&raw, affected_ids.len()) {
             return None;
         }
-        let reference_date = revisions.last().map(|r| r.date).or(published);
         let vulnerabilities = raw
             .vulnerabilities
             .iter()
-            .map(|v| self.vulnerability(v, &affected_ids, reference_date))
+            .map(|v| self.vulnerability(v, &affected_ids))
             .collect::<Vec<_>>();
         let acknowledgments = raw
             .acknowledgments
@@ -272,12 +271,7 @@ impl Builder<'_> {
         out
     }
 
-    fn vulnerability(
-        &mut self,
-        v: &RawVulnerability,
-        affected: &[ProductId],
-        date: Option<Timestamp>,
-    ) -> Option<Vulnerability> {
+    fn vulnerability(&mut self, v: &RawVulnerability, affected: &[ProductId]) -> Option<Vulnerability> {
         let cve = v.cve.as_ref().and_then(|c| match Cve::parse(c.get_ref()) {
             Ok(cve) => Some(cve),
             Err(msg) => {
@@ -287,16 +281,16 @@ impl Builder<'_> {
             }
         });
         let cve_span = v.cve.as_ref().map(|c| self.span(c)).unwrap_or_default();
-        let cwe = match (&v.cwe, date) {
-            (Some(c), Some(date)) => match Cwe::lookup(c.get_ref(), date) {
-                Ok(cwe) => Some(cwe),
-                Err(msg) => {
-                    self.error(Code::InvalidCwe, c, msg, "see https://cwe.mitre.org for ids");
-                    None
-                }
-            },
-            _ => None,
-        };
+        // Names come from one CWE list whatever the advisory's date (`model/cwe.rs`).
+        let cwe = v.cwe.as_ref().and_then(|c| {
+            let (cwe, note) = match Cwe::lookup(c.get_ref()) {
+                Ok((cwe, warning)) => (Some(cwe), warning),
+                Err(error) => (None, Some(error)),
+            };
+            let span = self.span(c);
+            self.diags.extend(note.map(|d| d.at(self.file, span)));
+            cwe
+        });
         let cvss_v3 = self.cvss(&v.cvss_v3, &v.cvss_v3_score, CvssV3::parse, |c| c.score);
         let cvss_v4 = self.cvss(&v.cvss_v4, &v.cvss_v4_score, CvssV4::parse, |c| c.score);
         let products = match &v.products {

@@ -2,9 +2,9 @@
 //! front matter is read, so later stages can use them in paths and URLs without care.
 
 use std::fmt;
-use std::sync::OnceLock;
 
-use jiff::Timestamp;
+// CWE ids live in their own module with the catalog they are checked against.
+pub use super::cwe::Cwe;
 
 /// Windows cannot create files with these names, whatever the extension.
 const RESERVED_NAMES: &[&str] = &[
@@ -171,63 +171,6 @@ impl Cve {
     }
 }
 
-/// A CWE id with its official name from the CWE release current at the advisory's date.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Cwe {
-    pub id: String,
-    pub name: String,
-}
-
-/// The CWE list versions csaf-rs knows, oldest first, with their release dates as
-/// `YYYY-MM-DD`; sorted once instead of on every lookup. Two lists can share a release
-/// date (2.12 and 3.0 do): the tie is broken by version number, or the choice would depend
-/// on the map's iteration order.
-fn cwe_versions() -> &'static [(String, &'static csaf_rs::helpers::CweVersionData)] {
-    static VERSIONS: OnceLock<Vec<(String, &'static csaf_rs::helpers::CweVersionData)>> = OnceLock::new();
-    VERSIONS.get_or_init(|| {
-        let number = |name: &str| -> Vec<u32> { name.split('.').filter_map(|p| p.parse().ok()).collect() };
-        let mut versions: Vec<_> = csaf_rs::helpers::CWE_ENTRIES
-            .iter()
-            .map(|(name, data)| ((data.release_date, number(name)), data))
-            .collect();
-        versions.sort_by(|a, b| a.0.cmp(&b.0));
-        versions
-            .into_iter()
-            .map(|((date, _), data)| (date.to_string(), data))
-            .collect()
-    })
-}
-
-impl Cwe {
-    /// Checks the form `CWE-NNN` and looks the name up in the CWE list that was current on
-    /// `date` (the same rule the CSAF validators apply for CSAF 2.0 documents).
-    pub fn lookup(s: &str, date: Timestamp) -> Result<Self, String> {
-        let digits = s.strip_prefix("CWE-").unwrap_or("");
-        if digits.is_empty() || digits.len() > 7 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(format!(
-                "`{}` is not a CWE id (expected CWE-NNN, e.g. CWE-79)",
-                s.escape_debug()
-            ));
-        }
-        let day = date.strftime("%Y-%m-%d").to_string();
-        let versions = cwe_versions();
-        let version = versions
-            .iter()
-            .rev()
-            .find(|(released, _)| *released <= day)
-            .or_else(|| versions.last())
-            .map(|(_, v)| *v);
-        let name = version
-            .and_then(|v| v.entries.get(s))
-            .map(|e| e.name.clone())
-            .ok_or_else(|| format!("{s} is not in the CWE list current on {day}"))?;
-        Ok(Cwe {
-            id: s.to_string(),
-            name,
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -291,17 +234,5 @@ mod tests {
         assert!(Cve::parse("CVE-2026-123").is_err());
         assert!(Cve::parse("cve-2026-1234").is_err());
         assert!(Cve::parse("CVE-26-1234").is_err());
-    }
-
-    #[test]
-    fn cwe_names_come_from_the_list() {
-        let date: Timestamp = "2026-03-10T00:00:00Z".parse().expect("valid");
-        let cwe = Cwe::lookup("CWE-79", date).expect("known");
-        assert!(
-            cwe.name
-                .starts_with("Improper Neutralization of Input During Web Page Generation")
-        );
-        assert!(Cwe::lookup("CWE-99999999", date).is_err());
-        assert!(Cwe::lookup("CWE-abc", date).is_err());
     }
 }

@@ -4,6 +4,7 @@ pub mod acknowledgments;
 pub mod advisory;
 pub mod build;
 pub mod cvss;
+pub mod cwe;
 pub mod enums;
 pub mod ids;
 pub mod products;

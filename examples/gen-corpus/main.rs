@@ -12,10 +12,10 @@
 //!
 //! The corpus: 50 products in six families; advisories published 2016–2026 with 400–1,500
 //! words of Markdown each (`##` sections, tables, lists, code blocks; about 8 KB per file);
-//! 1–3 vulnerabilities per advisory, each with a site-wide unique CVE id, a CWE from a fixed
-//! list of 15 and a complete CVSS 3.1 and/or 4.0 base vector; 1–3 revisions, the first on
-//! the publication date; remediations of all five categories; credits for 300 researchers
-//! drawn from a Zipf distribution. About 3 % are drafts, 2 % embargoed (published after
+//! 1–3 vulnerabilities per advisory, each with a site-wide unique CVE id, a CWE from the 71 of
+//! `weaknesses.rs` (any of them in any year, the common ones most often) and a complete CVSS
+//! 3.1 and/or 4.0 base vector; 1–3 revisions, the first on the publication date; remediations
+//! of all five categories; credits for 300 researchers drawn from a Zipf distribution. About 3 % are drafts, 2 % embargoed (published after
 //! `--build-time`) and 2 % TLP:GREEN or AMBER, so the publication gate has work to do.
 //!
 //! When the repository's example key exists (`keys/demo-signing-key.asc`, public half in
@@ -30,12 +30,14 @@ use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 
+mod weaknesses;
+
+use weaknesses::{WEAKNESSES, Weakness};
+
 const DAY: i64 = 86_400;
 /// 2016-01-01T00:00:00Z, the earliest publication date.
 const START: i64 = 1_451_606_400;
 const DEFAULT_BUILD_TIME: i64 = 1_796_083_200;
-/// 2018-03-29, release of CWE 3.1.
-const CWE_3_1: i64 = 1_522_281_600;
 const SW_FAMILY: &str = "Management software";
 const USAGE: &str = "usage: gen-corpus --out DIR [--count N] [--seed S] [--build-time EPOCH] [--no-signing]";
 
@@ -109,25 +111,6 @@ const COMPONENTS: &[&str] = &[
     "REST API", "command-line interface", "DHCP server", "IPsec daemon", "syslog forwarder",
     "configuration backup feature", "captive portal", "RADIUS client", "LLDP daemon",
     "certificate enrolment service", "diagnostics page", "file transfer service",
-];
-/// (CWE, kind, what an attacker gains, CVSS C/I/A impacts, user interaction?, scope changed?).
-#[rustfmt::skip]
-const CWES: &[(&str, &str, &str, &str, bool, bool)] = &[
-    ("CWE-79", "Stored cross-site scripting", "run script in an administrator's browser", "LLN", true, true),
-    ("CWE-89", "SQL injection", "read or modify the configuration database", "HHN", false, false),
-    ("CWE-78", "OS command injection", "execute arbitrary commands as root", "HHH", false, false),
-    ("CWE-22", "Path traversal", "read arbitrary files from the file system", "HNN", false, false),
-    ("CWE-287", "Authentication bypass", "log in without valid credentials", "HHH", false, false),
-    ("CWE-306", "Missing authentication", "change the configuration without logging in", "LHL", false, false),
-    ("CWE-352", "Cross-site request forgery", "make an administrator change settings unknowingly", "NHN", true, false),
-    ("CWE-120", "Buffer overflow", "crash the service or execute code", "HHH", false, false),
-    ("CWE-787", "Out-of-bounds write", "corrupt memory and possibly execute code", "HHH", false, false),
-    ("CWE-798", "Hard-coded credentials", "log in with an undocumented service account", "HHH", false, false),
-    ("CWE-400", "Resource exhaustion", "make the device unresponsive until it is restarted", "NNH", false, false),
-    ("CWE-20", "Improper input validation", "make the service restart repeatedly", "NLH", false, false),
-    ("CWE-200", "Information disclosure", "obtain credentials and other sensitive data", "HNN", false, false),
-    ("CWE-611", "XML external entity injection", "read local files through XML entities", "HNL", false, false),
-    ("CWE-434", "Unrestricted file upload", "upload and run a web shell", "HHH", false, false),
 ];
 const FIRST: &str = "Sofia Marek Priya Tomás Jane Ahmed Yuki Lena Carlos Olga Kwame Ingrid Mateo Aisha \
     Lukas Mei Daniel Fatima Jonas Nadia Pedro Hana Erik Chloé Ravi Zofia Omar Elena Kenji Amara \
@@ -426,14 +409,14 @@ fn affected(rng: &mut Rng, products: &[Product]) -> Vec<Affected> {
 /// One vulnerability, with CVSS vectors that fit its CWE's typical impact.
 /// All vulnerable products are concerned, except that later ones may leave out the last.
 fn vulnerability(rng: &mut Rng, cve: String, vulnerable: &[usize], published: i64, k: usize) -> Vuln {
-    // csaf-rs's CWE lists 2.9, 2.10 and 2.12 lack CWE-352, so it is used from CWE 3.1 on only.
-    let cwe = loop {
-        let cwe = rng.below(CWES.len());
-        if CWES[cwe].0 != "CWE-352" || published >= CWE_3_1 {
-            break cwe;
-        }
-    };
-    let (_, _, _, cia, ui, scope) = CWES[cwe];
+    // Any weakness in any year: CSAF 2.0 names come from one CWE list, whatever the date.
+    let cwe = rng.zipf(WEAKNESSES.len());
+    let Weakness {
+        cia,
+        user_interaction: ui,
+        scope_changed: scope,
+        ..
+    } = WEAKNESSES[cwe];
     let (c, i, a) = (&cia[0..1], &cia[1..2], &cia[2..3]);
     let av = *rng.pick(&["N", "N", "N", "A", "L"]);
     let ac = if rng.percent(80) { "L" } else { "H" };
@@ -489,7 +472,7 @@ fn list<'a>(items: impl Iterator<Item = &'a str>) -> String {
 
 fn site_toml(signing: bool) -> String {
     let mut s = String::from(
-        "# Generated by examples/gen-corpus.rs: a benchmark corpus, not a real vendor.\n\
+        "# Generated by examples/gen-corpus/: a benchmark corpus, not a real vendor.\n\
          title = \"Acme Networks Product Security\"\nbase_url = \"https://security.acme-networks.example\"\n\
          description = \"Security advisories and CSAF documents of Acme Networks.\"\nminify = true\n\n\
          [publisher]\nname = \"Acme Networks PSIRT\"\nnamespace = \"https://acme-networks.example\"\n\
@@ -505,7 +488,7 @@ fn site_toml(signing: bool) -> String {
 }
 
 fn products_toml(products: &[Product]) -> String {
-    let mut s = String::from("# Generated by examples/gen-corpus.rs\n");
+    let mut s = String::from("# Generated by examples/gen-corpus/\n");
     for p in products {
         let (id, name, family, major) = (&p.id, &p.name, p.family, p.major);
         let part = if family == SW_FAMILY { "a" } else { "h" };
@@ -521,7 +504,7 @@ fn products_toml(products: &[Product]) -> String {
 fn front_matter(a: &Advisory, people: &People) -> String {
     let (v0, x0) = (&a.vulns[0], &a.affected[0]);
     let (id, published, status, tlp) = (&a.id, ts(a.published), a.status, a.tlp);
-    let (component, kind, gain) = (v0.component, CWES[v0.cwe].1, CWES[v0.cwe].2);
+    let (component, kind, gain) = (v0.component, WEAKNESSES[v0.cwe].kind, WEAKNESSES[v0.cwe].gain);
     let kind = if a.vulns.len() > 1 {
         "Multiple vulnerabilities"
     } else {
@@ -545,7 +528,7 @@ fn front_matter(a: &Advisory, people: &People) -> String {
         opt(&mut s, "status", status);
     }
     for v in &a.vulns {
-        let (cwe, kind, gain, ..) = CWES[v.cwe];
+        let Weakness { cwe, kind, gain, .. } = WEAKNESSES[v.cwe];
         let (cve, component) = (&v.cve, v.component);
         s += &format!("\n[[vulnerabilities]]\ncve = \"{cve}\"\ntitle = \"{kind} in the {component}\"\n");
         s += &format!("cwe = \"{cwe}\"\n");
@@ -606,7 +589,7 @@ fn paragraph(rng: &mut Rng, a: &Advisory, v: &Vuln) -> String {
         .map(|_| {
             let s = rng.pick(SENTENCES).replace("{c}", v.component);
             let s = s.replace("{v}", version).replace("{p}", &x.name);
-            s.replace("{gain}", CWES[v.cwe].2)
+            s.replace("{gain}", WEAKNESSES[v.cwe].gain)
         })
         .collect();
     sentences.join(" ") + "\n\n"
@@ -617,7 +600,7 @@ fn body(rng: &mut Rng, a: &Advisory, people: &People) -> String {
     let v0 = &a.vulns[0];
     let mut s = format!("\n## Summary\n\n{}## Details\n\n", paragraph(rng, a, v0));
     for v in &a.vulns {
-        let (cve, (cwe, kind, ..)) = (&v.cve, CWES[v.cwe]);
+        let (cve, Weakness { cwe, kind, .. }) = (&v.cve, &WEAKNESSES[v.cwe]);
         s += &format!("**{cve}** ({cwe}, {kind}): {}", paragraph(rng, a, v));
     }
     s += "| Product | Affected versions | Fixed in | Status |\n|---|---|---|---|\n";
@@ -630,11 +613,11 @@ fn body(rng: &mut Rng, a: &Advisory, people: &People) -> String {
     s += "\n| CVE | CWE | CVSS vector |\n|---|---|---|\n";
     for v in &a.vulns {
         let vector = v.v4.as_ref().unwrap_or(&v.v3);
-        let _ = writeln!(s, "| {} | {} | `{vector}` |", v.cve, CWES[v.cwe].0);
+        let _ = writeln!(s, "| {} | {} | `{vector}` |", v.cve, WEAKNESSES[v.cwe].cwe);
     }
     s += &format!("\n## Impact\n\n{}", paragraph(rng, a, v0));
     for v in &a.vulns {
-        let _ = writeln!(s, "- {}: an attacker could {}.", v.cve, CWES[v.cwe].2);
+        let _ = writeln!(s, "- {}: an attacker could {}.", v.cve, WEAKNESSES[v.cwe].gain);
     }
     s += "\n## Remediation\n\n";
     for (i, x) in a.affected.iter().enumerate() {
