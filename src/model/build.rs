@@ -10,7 +10,7 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use super::advisory::{
-    Acknowledgment, Advisory, Affected, Body, Reference, Remediation, Revision, Vulnerability, Withdrawal,
+    Acknowledgment, Advisory, Affected, Body, Remediation, Revision, Vulnerability, Withdrawal,
 };
 use super::cvss::{CvssV3, CvssV4, check_given_score};
 use super::enums::{ProductStatus, Status};
@@ -41,7 +41,7 @@ impl Builder<'_> {
         r.start + self.offset..r.end + self.offset
     }
 
-    fn error<T>(&mut self, code: Code, at: &Spanned<T>, msg: String, help: &str) {
+    pub(super) fn error<T>(&mut self, code: Code, at: &Spanned<T>, msg: String, help: &str) {
         let span = self.span(at);
         let mut d = Diagnostic::error(code, msg).at(self.file, span);
         if !help.is_empty() {
@@ -50,7 +50,7 @@ impl Builder<'_> {
         self.diags.push(d);
     }
 
-    fn date(&mut self, dt: &Spanned<Datetime>) -> Option<Timestamp> {
+    pub(super) fn date(&mut self, dt: &Spanned<Datetime>) -> Option<Timestamp> {
         match to_timestamp(dt.get_ref()) {
             Ok(t) => Some(t),
             Err(msg) => {
@@ -60,7 +60,7 @@ impl Builder<'_> {
         }
     }
 
-    fn url(&mut self, url: &Spanned<String>) -> Option<String> {
+    pub(super) fn url(&mut self, url: &Spanned<String>) -> Option<String> {
         match check_url(url.get_ref(), &["https", "http"]) {
             Ok(()) => Some(url.get_ref().clone()),
             Err(msg) => {
@@ -70,7 +70,7 @@ impl Builder<'_> {
         }
     }
 
-    fn product(&mut self, id: &Spanned<String>) -> Option<ProductId> {
+    pub(super) fn product(&mut self, id: &Spanned<String>) -> Option<ProductId> {
         let parsed = ProductId::parse(id.get_ref())
             .ok()
             .filter(|p| self.catalog.get(p).is_some());
@@ -86,7 +86,7 @@ impl Builder<'_> {
         parsed
     }
 
-    fn non_empty(&mut self, s: &Spanned<String>, what: &str) -> String {
+    pub(super) fn non_empty(&mut self, s: &Spanned<String>, what: &str) -> String {
         if s.get_ref().trim().is_empty() {
             self.error(Code::InvalidValue, s, format!("{what} is empty"), "");
         }
@@ -139,16 +139,10 @@ impl Builder<'_> {
             .iter()
             .map(|a| self.acknowledgment(a))
             .collect();
-        let references = raw
-            .references
-            .iter()
-            .filter_map(|r| {
-                self.url(&r.url).map(|url| Reference {
-                    url,
-                    summary: r.summary.trim().to_string(),
-                })
-            })
-            .collect();
+        let references = self.references(&raw.references);
+        let notes = self.notes(&raw.notes);
+        let distribution_text = self.optional_text(&raw.distribution_text, "distribution_text");
+        let vendor_severity = self.vendor_severity(&raw.vendor_severity);
         if self.diags[errors_before..].iter().any(Diagnostic::is_error) {
             return None;
         }
@@ -159,6 +153,9 @@ impl Builder<'_> {
             status: raw.status,
             tlp: raw.tlp,
             summary,
+            notes,
+            distribution_text,
+            vendor_severity,
             revisions,
             affected,
             vulnerabilities: vulnerabilities.into_iter().collect::<Option<Vec<_>>>()?,
@@ -202,6 +199,7 @@ impl Builder<'_> {
                 number: u32::try_from(i + 1).unwrap_or(u32::MAX),
                 date,
                 summary: r.summary.trim().to_string(),
+                legacy_version: self.optional_text(&r.legacy_version, "legacy_version"),
                 date_span: self.span(&r.date),
             });
         }
@@ -227,6 +225,7 @@ impl Builder<'_> {
             number: u32::try_from(revisions.len() + 1).unwrap_or(u32::MAX),
             date,
             summary: format!("Withdrawn: {reason}"),
+            legacy_version: None,
             date_span: self.span(&w.date),
         });
         Some(Withdrawal { date, reason })
@@ -313,13 +312,19 @@ impl Builder<'_> {
             cve,
             cve_span,
             title: v.title.trim().to_string(),
+            ids: self.vuln_ids(&v.ids),
             cwe,
             description: v.description.as_ref().map(|d| d.trim().to_string()),
+            notes: self.notes(&v.notes),
+            references: self.references(&v.references),
             cvss_v3,
             cvss_v4,
-            products,
             discovery_date,
+            release_date: v.release_date.as_ref().and_then(|d| self.date(d)),
             remediations,
+            threats: self.threats(&v.threats, &products),
+            exploited: self.exploited(&v.exploited),
+            products,
         })
     }
 
@@ -335,7 +340,16 @@ impl Builder<'_> {
             let remediated: usize = remediations
                 .map(|r| r.products.as_ref().map_or(products, Vec::len))
                 .sum();
-            pairs = pairs.saturating_add(products).saturating_add(remediated);
+            let threatened: usize = v
+                .threats
+                .iter()
+                .filter_map(|t| t.products.as_ref())
+                .map(Vec::len)
+                .sum();
+            pairs = pairs
+                .saturating_add(products)
+                .saturating_add(remediated)
+                .saturating_add(threatened);
         }
         if pairs <= MAX_PRODUCT_STATUSES {
             return true;
@@ -364,7 +378,11 @@ impl Builder<'_> {
         }
     }
 
-    fn vulnerable_products(&mut self, ids: &[Spanned<String>], affected: &[ProductId]) -> Vec<ProductId> {
+    pub(super) fn vulnerable_products(
+        &mut self,
+        ids: &[Spanned<String>],
+        affected: &[ProductId],
+    ) -> Vec<ProductId> {
         let mut out = Vec::new();
         // Built only for a list that names products; a search per name was quadratic.
         let affected: HashSet<&ProductId> = if ids.is_empty() {
@@ -447,6 +465,9 @@ impl Builder<'_> {
             details: r.details.trim().to_string(),
             url: r.url.as_ref().and_then(|u| self.url(u)),
             products,
+            date: r.date.as_ref().and_then(|d| self.date(d)),
+            restart_required: self.restart(&r.restart_required),
+            entitlements: self.unique_texts(&r.entitlements, "entitlement"),
         }
     }
 

@@ -5,9 +5,12 @@ pub mod advisory;
 pub mod build;
 pub mod cvss;
 pub mod enums;
+pub mod extra;
 pub mod ids;
+pub mod notes;
 pub mod products;
 pub mod raw;
+pub mod threats;
 pub mod time;
 
 pub use advisory::Advisory;
