@@ -12,6 +12,9 @@ use crate::model::time::{date_only, rfc3339};
 use crate::model::{Product, Status};
 use crate::site::{HoldReason, Mode, Site, hold_reason};
 
+mod vuln;
+pub use vuln::{ExploitedView, IdView, NoteView, ReferenceView, RestartView, ThreatView, VulnDetails};
+
 /// A link in navigation or lists.
 #[derive(Debug, Clone, Serialize)]
 pub struct Link {
@@ -90,6 +93,10 @@ pub struct RemediationView {
     pub details: String,
     pub url: Option<String>,
     pub products: Vec<ProductRef>,
+    /// When the remediation became available, `YYYY-MM-DD`.
+    pub date: Option<String>,
+    pub restart_required: Option<RestartView>,
+    pub entitlements: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -105,6 +112,9 @@ pub struct VulnerabilityView {
     pub cvss_v4: Option<ScoreView>,
     pub products: Vec<ProductRef>,
     pub remediations: Vec<RemediationView>,
+    /// Ids, notes, references, threats, exploitation and dates (flattened into this view).
+    #[serde(flatten)]
+    pub details: VulnDetails,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -132,6 +142,7 @@ pub struct RevisionView {
     pub date: String,
     pub date_iso: String,
     pub summary: String,
+    pub legacy_version: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -164,6 +175,14 @@ pub struct AdvisoryView {
     pub severity: &'static str,
     pub severity_label: &'static str,
     pub score: String,
+    /// The publisher's own severity rating (e.g. "Important"), shown beside the computed one.
+    pub vendor_severity: Option<String>,
+    /// Some vulnerability is exploited in the wild: a banner on the page and the card.
+    pub exploited: bool,
+    /// Sharing rules beyond the TLP label.
+    pub distribution_text: Option<String>,
+    /// Front-matter notes of the advisory.
+    pub notes: Vec<NoteView>,
     pub cves: Vec<String>,
     /// The first [`LISTED_PRODUCTS`] products, for the card.
     pub products: Vec<ProductRef>,
@@ -174,10 +193,13 @@ pub struct AdvisoryView {
     pub affected: Vec<AffectedView>,
     pub acknowledgments: Vec<AckView>,
     pub revisions: Vec<RevisionView>,
-    pub references: Vec<DownloadView>,
+    pub references: Vec<ReferenceView>,
     pub downloads: Vec<DownloadView>,
     /// In preview builds: why the public build would hold this advisory back.
     pub held_reason: Option<String>,
+    /// The body has its own summary section: show `summary` as the lead, without a
+    /// "Summary" heading of its own.
+    pub summary_in_body: bool,
 }
 
 impl SiteView {
@@ -307,8 +329,12 @@ fn vulnerability_view(site: &Site, v: &Vulnerability, root: &str) -> Vulnerabili
                 details: r.details.clone(),
                 url: r.url.clone(),
                 products: refs(&r.products),
+                date: r.date.map(date_only),
+                restart_required: r.restart_required.as_ref().map(vuln::restart_view),
+                entitlements: r.entitlements.clone(),
             })
             .collect(),
+        details: vuln::vuln_details(site, v, root),
     }
 }
 
@@ -351,6 +377,12 @@ impl AdvisoryView {
         Self::build(site, a, downloads, Some(body_html))
     }
 
+    /// Marks that the body has its own summary section.
+    pub fn with_summary_in_body(mut self, yes: bool) -> Self {
+        self.summary_in_body = yes;
+        self
+    }
+
     /// The list-page form: same fields, without the body and the per-vulnerability details.
     pub fn summary_of(site: &Site, a: &Advisory) -> Self {
         Self::build(site, a, Vec::new(), None)
@@ -382,6 +414,10 @@ impl AdvisoryView {
             severity,
             severity_label,
             score: a.rating().map(|(s, _)| format!("{s:.1}")).unwrap_or_default(),
+            vendor_severity: a.vendor_severity.as_ref().map(|v| v.text.clone()),
+            exploited: a.exploited(),
+            distribution_text: a.distribution_text.clone(),
+            notes: a.notes.iter().map(vuln::note_view).collect(),
             cves: a.cves().map(|c| c.as_str().to_string()).collect(),
             products: product_ids
                 .iter()
@@ -418,17 +454,12 @@ impl AdvisoryView {
                     date: date_only(r.date),
                     date_iso: rfc3339(r.date),
                     summary: r.summary.clone(),
+                    legacy_version: r.legacy_version.clone(),
                 })
                 .collect(),
-            references: a
-                .references
-                .iter()
-                .map(|r| DownloadView {
-                    label: r.summary.clone(),
-                    url: r.url.clone(),
-                })
-                .collect(),
+            references: a.references.iter().map(vuln::reference_view).collect(),
             downloads,
+            summary_in_body: false,
             held_reason: match site.mode {
                 Mode::Preview => hold_reason(a, site.build_time).map(|r: HoldReason| r.to_string()),
                 Mode::Public => None,
