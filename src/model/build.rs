@@ -88,7 +88,8 @@ impl Builder<'_> {
 
     pub(super) fn non_empty(&mut self, s: &Spanned<String>, what: &str) -> String {
         if s.get_ref().trim().is_empty() {
-            self.error(Code::InvalidValue, s, format!("{what} is empty"), "");
+            let help = "write the text, or remove the key if it is optional";
+            self.error(Code::InvalidValue, s, format!("{what} is empty"), help);
         }
         s.get_ref().trim().to_string()
     }
