@@ -259,8 +259,10 @@ pub fn root_path(base: &str) -> String {
 }
 
 /// Site-relative URL of an advisory page (`/advisories/ACME-SA-2026-0001/`).
+/// The page of an advisory id: its folder is the id with `:` made `_`
+/// ([`crate::model::ids::page_slug`]).
 pub fn advisory_path(id: &str) -> String {
-    format!("/advisories/{id}/")
+    format!("/advisories/{}/", crate::model::ids::page_slug(id))
 }
 
 pub fn product_path(id: &ProductId) -> String {

@@ -695,3 +695,24 @@ fn per_vulnerability_and_document_details_reach_csaf_and_the_page() {
     let list = t.read("advisories/index.html");
     assert!(list.contains("tag-exploited"), "the card shows the exploitation");
 }
+
+#[test]
+fn a_tracking_id_with_a_colon_keeps_its_id_and_gets_a_safe_page_folder() {
+    let t = SiteTest::minimal();
+    let text = common::advisory("EX-2026:0001", "XSS in Widget", "2026-03-10T09:00:00Z");
+    t.write("content/advisories/EX-2026-0001.md", &text);
+    t.build().expect("builds");
+    let page = t.read("advisories/EX-2026_0001/index.html");
+    assert!(page.contains("EX-2026:0001"), "the page shows the id as written");
+    let json: serde_json::Value =
+        serde_json::from_str(&t.read(".well-known/csaf/white/2026/ex-2026_0001.json")).expect("json");
+    assert_eq!(json["document"]["tracking"]["id"], "EX-2026:0001");
+    // Another id with the same page folder is refused at its id.
+    let other = common::advisory("EX-2026_0001", "Other", "2026-03-11T09:00:00Z");
+    t.write("content/advisories/other.md", &other);
+    let errors = t.check_errors();
+    assert!(
+        errors.contains("error[duplicate-id]: advisory ids `EX-2026:0001` and `EX-2026_0001` share the page folder `advisories/EX-2026_0001/`"),
+        "{errors}"
+    );
+}
