@@ -82,8 +82,11 @@ pub struct ScoreView {
     pub score: String,
     pub severity: &'static str,
     pub severity_label: &'static str,
-    /// Link to the FIRST calculator for the vector.
+    /// Link to the FIRST calculator for the vector; `""` for CVSS 2.0 (FIRST has none).
     pub calculator_url: String,
+    /// Scores of the temporal and environmental metrics, when the vector has them.
+    pub temporal_score: Option<String>,
+    pub environmental_score: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -108,6 +111,7 @@ pub struct VulnerabilityView {
     pub cwe_name: Option<String>,
     pub cwe_url: Option<String>,
     pub description: Option<String>,
+    pub cvss_v2: Option<ScoreView>,
     pub cvss_v3: Option<ScoreView>,
     pub cvss_v4: Option<ScoreView>,
     pub products: Vec<ProductRef>,
@@ -289,6 +293,26 @@ fn score_v3(v: &crate::model::cvss::CvssV3) -> ScoreView {
         severity: v.severity.as_str(),
         severity_label: v.severity.label(),
         calculator_url: format!("https://www.first.org/cvss/calculator/{}#{}", v.version, v.vector),
+        temporal_score: more_score(v.more.as_ref(), "temporalScore"),
+        environmental_score: more_score(v.more.as_ref(), "environmentalScore"),
+    }
+}
+
+fn more_score(more: Option<&serde_json::Map<String, serde_json::Value>>, key: &str) -> Option<String> {
+    more?.get(key)?.as_f64().map(|s| format!("{s:.1}"))
+}
+
+fn score_v2(v: &crate::model::cvss_more::CvssV2) -> ScoreView {
+    let severity = v.severity();
+    ScoreView {
+        version: "2.0".into(),
+        vector: v.vector.clone(),
+        score: format!("{:.1}", v.score),
+        severity: severity.as_str(),
+        severity_label: severity.label(),
+        calculator_url: String::new(),
+        temporal_score: v.temporal_score.map(|s| format!("{s:.1}")),
+        environmental_score: v.environmental_score.map(|s| format!("{s:.1}")),
     }
 }
 
@@ -300,6 +324,8 @@ fn score_v4(v: &crate::model::cvss::CvssV4) -> ScoreView {
         severity: v.severity.as_str(),
         severity_label: v.severity.label(),
         calculator_url: format!("https://www.first.org/cvss/calculator/4.0#{}", v.vector),
+        temporal_score: None,
+        environmental_score: None,
     }
 }
 
@@ -319,6 +345,7 @@ fn vulnerability_view(site: &Site, v: &Vulnerability, root: &str) -> Vulnerabili
             format!("https://cwe.mitre.org/data/definitions/{n}.html")
         }),
         description: v.description.clone(),
+        cvss_v2: v.cvss_v2.as_ref().map(score_v2),
         cvss_v3: v.cvss_v3.as_ref().map(score_v3),
         cvss_v4: v.cvss_v4.as_ref().map(score_v4),
         products: refs(&v.products),

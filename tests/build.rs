@@ -716,3 +716,31 @@ fn a_tracking_id_with_a_colon_keeps_its_id_and_gets_a_safe_page_folder() {
         "{errors}"
     );
 }
+
+#[test]
+fn cvss_2_and_temporal_and_environmental_scores_reach_csaf() {
+    let t = SiteTest::minimal();
+    let text = common::advisory("EX-2026-0001", "XSS in Widget", "2026-03-10T09:00:00Z").replacen(
+        "cvss_v3 = \"CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N\"",
+        "cvss_v3 = \"CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N/E:F/RL:O/RC:C/CR:H/MAV:A\"\ncvss_v2 = \"AV:N/AC:M/Au:N/C:N/I:P/A:N/E:F/RL:OF/RC:C\"",
+        1,
+    );
+    t.write("content/advisories/EX-2026-0001.md", &text);
+    t.build()
+        .expect("builds: csaf-rs checks every score against its vector");
+    let json: serde_json::Value =
+        serde_json::from_str(&t.read(".well-known/csaf/white/2026/ex-2026-0001.json")).expect("json");
+    let score = &json["vulnerabilities"][0]["scores"][0];
+    assert_eq!(score["cvss_v2"]["baseScore"], 4.3);
+    assert_eq!(score["cvss_v2"]["version"], "2.0");
+    assert!(score["cvss_v2"]["temporalScore"].is_number());
+    assert_eq!(score["cvss_v3"]["baseScore"], 6.1, "the base score is unchanged");
+    assert_eq!(score["cvss_v3"]["exploitCodeMaturity"], "FUNCTIONAL");
+    assert!(score["cvss_v3"]["temporalScore"].is_number());
+    assert!(score["cvss_v3"]["environmentalScore"].is_number());
+    let page = t.read("advisories/EX-2026-0001/index.html");
+    assert!(
+        page.contains("CVSS v2.0") && page.contains("Temporal score"),
+        "the page shows both"
+    );
+}

@@ -590,3 +590,12 @@ fn empty_note_text_and_repeated_vulnerability_id() {
     );
     insta::assert_snapshot!(t.check_errors());
 }
+
+#[test]
+fn invalid_cvss_v2_vector() {
+    let t = broken(
+        "cwe = \"CWE-79\"",
+        "cwe = \"CWE-79\"\ncvss_v2 = \"AV:N/AC:L/AU:N/C:P/I:P/A:P\"",
+    );
+    insta::assert_snapshot!(t.check_errors());
+}

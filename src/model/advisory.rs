@@ -8,6 +8,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use super::cvss::{CvssV3, CvssV4, Severity};
+use super::cvss_more::CvssV2;
 use super::enums::{ProductStatus, RemediationCategory, Status, Tlp};
 use super::extra::{ReferenceCategory, RestartRequired, VendorSeverity, VulnId};
 use super::ids::{AdvisoryId, Cve, Cwe, ProductId};
@@ -58,6 +59,7 @@ pub struct Vulnerability {
     pub description: Option<String>,
     pub notes: Vec<Note>,
     pub references: Vec<Reference>,
+    pub cvss_v2: Option<CvssV2>,
     pub cvss_v3: Option<CvssV3>,
     pub cvss_v4: Option<CvssV4>,
     pub products: Vec<ProductId>,
@@ -70,12 +72,14 @@ pub struct Vulnerability {
 }
 
 impl Vulnerability {
-    /// The score that rates this vulnerability: CVSS 4.0 when given, else 3.x.
+    /// The score that rates this vulnerability: CVSS 4.0 when given, else 3.x, else 2.0
+    /// (on the 2.0 scale, which has no Critical).
     pub fn rating(&self) -> Option<(f64, Severity)> {
-        match (&self.cvss_v4, &self.cvss_v3) {
-            (Some(v4), _) => Some((v4.score, v4.severity)),
-            (None, Some(v3)) => Some((v3.score, v3.severity)),
-            (None, None) => None,
+        match (&self.cvss_v4, &self.cvss_v3, &self.cvss_v2) {
+            (Some(v4), _, _) => Some((v4.score, v4.severity)),
+            (None, Some(v3), _) => Some((v3.score, v3.severity)),
+            (None, None, Some(v2)) => Some((v2.score, v2.severity())),
+            (None, None, None) => None,
         }
     }
 }

@@ -12,7 +12,8 @@ use toml::value::Datetime;
 use super::advisory::{
     Acknowledgment, Advisory, Affected, Body, Remediation, Revision, Vulnerability, Withdrawal,
 };
-use super::cvss::{CvssV3, CvssV4, check_given_score};
+use super::cvss::{CvssV3, CvssV4};
+use super::cvss_more::CvssV2;
 use super::enums::{ProductStatus, Status};
 use super::ids::{AdvisoryId, Cve, Cwe, ProductId, reserved_advisory_id};
 use super::products::Catalog;
@@ -297,6 +298,7 @@ impl Builder<'_> {
             },
             _ => None,
         };
+        let cvss_v2 = self.cvss(&v.cvss_v2, &None, CvssV2::parse, |c| c.score);
         let cvss_v3 = self.cvss(&v.cvss_v3, &v.cvss_v3_score, CvssV3::parse, |c| c.score);
         let cvss_v4 = self.cvss(&v.cvss_v4, &v.cvss_v4_score, CvssV4::parse, |c| c.score);
         let products = match &v.products {
@@ -318,6 +320,7 @@ impl Builder<'_> {
             description: v.description.as_ref().map(|d| d.trim().to_string()),
             notes: self.notes(&v.notes),
             references: self.references(&v.references),
+            cvss_v2,
             cvss_v3,
             cvss_v4,
             discovery_date,
@@ -404,56 +407,6 @@ impl Builder<'_> {
             out.push(p);
         }
         out
-    }
-
-    fn cvss<T>(
-        &mut self,
-        vector: &Option<Spanned<String>>,
-        given: &Option<Spanned<f64>>,
-        parse: fn(&str) -> Result<T, String>,
-        score: fn(&T) -> f64,
-    ) -> Option<T> {
-        if let Some(g) = given
-            && let Err(msg) = check_given_score(*g.get_ref())
-        {
-            let help = "remove the score (it is computed from the vector) or write it as in 9.8";
-            self.error(Code::InvalidCvss, g, msg, help);
-            return None;
-        }
-        let Some(vector) = vector else {
-            if let Some(g) = given {
-                self.error(
-                    Code::MissingField,
-                    g,
-                    "a score needs its vector".into(),
-                    "add the vector",
-                );
-            }
-            return None;
-        };
-        let parsed = match parse(vector.get_ref()) {
-            Ok(p) => p,
-            Err(msg) => {
-                let help = "write the full vector, e.g. CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H";
-                self.error(Code::InvalidCvss, vector, msg, help);
-                return None;
-            }
-        };
-        if let Some(g) = given {
-            let computed = score(&parsed);
-            if (g.get_ref() - computed).abs() > 0.05 {
-                self.error(
-                    Code::CvssScoreMismatch,
-                    g,
-                    format!(
-                        "score {} disagrees with its vector, which scores {computed}",
-                        g.get_ref()
-                    ),
-                    "remove the score (it is computed) or fix the vector",
-                );
-            }
-        }
-        Some(parsed)
     }
 
     fn remediation(&mut self, r: &RawRemediation, vulnerable: &[ProductId]) -> Remediation {

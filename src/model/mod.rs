@@ -4,6 +4,7 @@ pub mod acknowledgments;
 pub mod advisory;
 pub mod build;
 pub mod cvss;
+pub mod cvss_more;
 pub mod enums;
 pub mod extra;
 pub mod ids;

@@ -86,6 +86,8 @@ pub struct RawVulnerability {
     #[serde(default)]
     pub references: Vec<RawReference>,
     #[serde(default)]
+    pub cvss_v2: Option<Spanned<String>>,
+    #[serde(default)]
     pub cvss_v3: Option<Spanned<String>>,
     #[serde(default)]
     pub cvss_v3_score: Option<Spanned<f64>>,

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::document::{note, obj, reference};
+use super::document::{note, reference};
 use super::product_tree::{concerned_ids, product_status};
 use crate::model::Advisory;
 use crate::model::advisory::{Remediation, Vulnerability};
@@ -41,14 +41,16 @@ pub(super) fn vulnerability(a: &Advisory, v: &Vulnerability) -> Value {
         let rems = v.remediations.iter().map(|r| remediation(a, r));
         m.insert("remediations".into(), rems.collect());
     }
-    if let (Some(v3), false) = (&v.cvss_v3, concerned.is_empty()) {
-        m.insert(
-            "scores".into(),
-            Value::Array(vec![obj([
-                ("cvss_v3", cvss_v3(v3)),
-                ("products", concerned.into()),
-            ])]),
-        );
+    if (v.cvss_v2.is_some() || v.cvss_v3.is_some()) && !concerned.is_empty() {
+        let mut score = Map::new();
+        if let Some(v2) = &v.cvss_v2 {
+            score.insert("cvss_v2".into(), Value::Object(v2.json.clone()));
+        }
+        if let Some(v3) = &v.cvss_v3 {
+            score.insert("cvss_v3".into(), cvss_v3(v3));
+        }
+        score.insert("products".into(), concerned.into());
+        m.insert("scores".into(), Value::Array(vec![Value::Object(score)]));
     }
     // A Vec, so that other statements (e.g. VEX impact statements) can be added to it.
     let threats = threats(a, v);
@@ -149,5 +151,8 @@ fn cvss_v3(v: &crate::model::cvss::CvssV3) -> Value {
     }
     m.insert("baseScore".into(), json!(v.score));
     m.insert("baseSeverity".into(), json!(v.severity.upper()));
+    if let Some(more) = &v.more {
+        m.extend(more.clone());
+    }
     Value::Object(m)
 }
