@@ -10,7 +10,8 @@ use crate::diag::{Code, Diagnostic};
 use crate::emit::memo::{self, Memo};
 use crate::frontmatter::{self, SplitError};
 use crate::markdown;
-use crate::model::advisory::{Body, Builder};
+use crate::model::advisory::{Body, Builder, Section};
+use crate::model::notes::NoteCategory;
 use crate::model::raw::RawAdvisory;
 use crate::model::{Advisory, Catalog};
 use crate::source::{SourceFile, SourceKind};
@@ -129,13 +130,18 @@ pub fn parse_advisory(
     builder.diags.extend(body_text(path, body, split.body.start));
     // Only to report a `#` heading or a heading id the theme has; the page renders the
     // body when it is made (see `model::advisory::Body`). Most bodies have neither.
-    let outline = (markdown::may_have_h1(body) || markdown::may_have_heading_id(body))
-        .then(|| markdown::outline(body, raw_html));
+    let outline = (markdown::may_have_h1(body)
+        || markdown::may_have_heading_id(body)
+        || markdown::may_have_note_attribute(body))
+    .then(|| markdown::outline(body, raw_html));
     let h1 = outline.as_ref().and_then(|o| o.h1.clone());
     if let Some(o) = &outline {
         builder
             .diags
             .extend(renamed_ids(path, &o.renamed, split.body.start));
+        builder
+            .diags
+            .extend(note_attributes(path, &o.sections, split.body.start));
     }
     if let Some(h1) = &h1 {
         let at = split.body.start + h1.start..split.body.start + h1.end;
@@ -195,6 +201,26 @@ fn body_text(file: &Path, body: &str, offset: usize) -> Option<Diagnostic> {
             .at(file, offset + at..offset + at + width)
             .help(crate::text::HELP),
     )
+}
+
+/// An error for every `##` heading whose `note=` attribute names no CSAF note category.
+fn note_attributes(file: &Path, sections: &[Section], offset: usize) -> Vec<Diagnostic> {
+    sections
+        .iter()
+        .filter_map(|s| {
+            let note = s.note.as_deref()?;
+            if NoteCategory::parse(note).is_some() {
+                return None;
+            }
+            let span = offset + s.heading_at.start..offset + s.heading_at.end;
+            let msg = format!("`note={}` is not a CSAF note category", note.escape_debug());
+            Some(
+                Diagnostic::error(Code::UnknownCategory, msg)
+                    .at(file, span)
+                    .help(format!("write one of: {}", NoteCategory::names())),
+            )
+        })
+        .collect()
 }
 
 /// A warning for every heading whose given id (`{#id}`) was taken and changed.

@@ -136,13 +136,16 @@ fn process(body: &str, raw_html: bool, keep: Keep) -> (Vec<Event<'_>>, Rendered)
         Keep::Outline => Vec::new(),
     };
     let mut heading: Option<(HeadingLevel, usize, Vec<Event<'_>>, Option<CowStr<'_>>)> = None;
-    let mut h2_starts: Vec<(String, usize, usize)> = Vec::new();
+    // The `note=<category>` attribute of the heading being read.
+    let mut note: Option<String> = None;
+    let mut h2_starts: Vec<H2> = Vec::new();
     let mut depth = 0usize;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let event = sanitize(event, raw_html);
         match event {
-            Event::Start(Tag::Heading { level, id, .. }) => {
+            Event::Start(Tag::Heading { level, id, attrs, .. }) => {
                 heading = Some((level, range.start, Vec::new(), id));
+                note = note_attribute(&attrs);
             }
             Event::End(TagEnd::Heading(level)) => {
                 let Some((_, start, inner, given_id)) = heading.take() else {
@@ -168,7 +171,12 @@ fn process(body: &str, raw_html: bool, keep: Keep) -> (Vec<Event<'_>>, Rendered)
                     out.h1 = Some(start..range.end);
                 }
                 if level == HeadingLevel::H2 {
-                    h2_starts.push((text.clone(), start, range.end));
+                    h2_starts.push(H2 {
+                        text: text.clone(),
+                        start,
+                        end: range.end,
+                        note: note.take(),
+                    });
                 }
                 if keep == Keep::Events {
                     events.push(Event::Html(heading_open(level, &id).into()));
@@ -188,6 +196,28 @@ fn process(body: &str, raw_html: bool, keep: Keep) -> (Vec<Event<'_>>, Rendered)
     }
     out.sections = sections(body, &h2_starts);
     (events, out)
+}
+
+/// A `##` heading: its text, byte range and `note=` attribute.
+struct H2 {
+    text: String,
+    start: usize,
+    end: usize,
+    note: Option<String>,
+}
+
+/// The value of a heading's `note=<category>` attribute (`## Timeline {note=general}`):
+/// which CSAF note the section is. Checked against the categories when the advisory is read.
+fn note_attribute(attrs: &[(CowStr<'_>, Option<CowStr<'_>>)]) -> Option<String> {
+    attrs
+        .iter()
+        .find(|(k, _)| k.as_ref() == "note")
+        .map(|(_, v)| v.as_deref().unwrap_or_default().to_string())
+}
+
+/// Whether a heading might carry a `note=` attribute; [`outline`] then finds it.
+pub fn may_have_note_attribute(body: &str) -> bool {
+    memchr::memmem::find(body.as_bytes(), b"note=").is_some()
 }
 
 fn heading_open(level: HeadingLevel, id: &str) -> String {
@@ -292,21 +322,25 @@ fn plain_text(events: &[Event<'_>]) -> String {
 
 /// Splits the body into its `##` sections (heading text, Markdown source after it). Text
 /// before the first `##` becomes a section with an empty heading.
-fn sections(body: &str, h2: &[(String, usize, usize)]) -> Vec<Section> {
+fn sections(body: &str, h2: &[H2]) -> Vec<Section> {
     let mut out = Vec::new();
-    let first = h2.first().map_or(body.len(), |h| h.1);
+    let first = h2.first().map_or(body.len(), |h| h.start);
     let preamble = trimmed(body, 0..first);
     if !preamble.is_empty() {
         out.push(Section {
             heading: String::new(),
             markdown: preamble,
+            note: None,
+            heading_at: 0..0,
         });
     }
-    for (i, (heading, _, content_start)) in h2.iter().enumerate() {
-        let end = h2.get(i + 1).map_or(body.len(), |next| next.1);
+    for (i, h) in h2.iter().enumerate() {
+        let end = h2.get(i + 1).map_or(body.len(), |next| next.start);
         out.push(Section {
-            heading: heading.clone(),
-            markdown: trimmed(body, *content_start..end),
+            heading: h.text.clone(),
+            markdown: trimmed(body, h.end..end),
+            note: h.note.clone(),
+            heading_at: h.start..h.end,
         });
     }
     out

@@ -243,15 +243,29 @@ fn hide_unannounced_products(catalog: &mut Catalog, advisories: &[Advisory], now
     catalog.products.retain(|id, _| named.contains(id));
 }
 
+fn duplicate_message(first: &Advisory, a: &Advisory) -> String {
+    if first.id == a.id {
+        format!("advisory id `{}` is used twice", a.id)
+    } else {
+        format!(
+            "advisory ids `{}` and `{}` share the page folder `advisories/{}/`",
+            first.id,
+            a.id,
+            a.id.slug()
+        )
+    }
+}
+
 fn duplicate_ids(advisories: &[Advisory]) -> Vec<Diagnostic> {
-    let mut seen: BTreeMap<&AdvisoryId, &Advisory> = BTreeMap::new();
+    // By page folder: `X:1` and `X_1` would share `advisories/X_1/` and the CSAF file name.
+    let mut seen: BTreeMap<std::borrow::Cow<'_, str>, &Advisory> = BTreeMap::new();
     let mut diags = Vec::new();
     let mut sorted: Vec<&Advisory> = advisories.iter().collect();
     sorted.sort_by(|a, b| a.source.cmp(&b.source));
     for a in sorted {
-        if let Some(first) = seen.get(&a.id) {
+        if let Some(first) = seen.get(&a.id.slug()) {
             diags.push(
-                Diagnostic::error(Code::DuplicateId, format!("advisory id `{}` is used twice", a.id))
+                Diagnostic::error(Code::DuplicateId, duplicate_message(first, a))
                     .at(&a.source, a.id_span.clone())
                     .also(&first.source, first.id_span.clone(), "first used here")
                     .help(
@@ -259,7 +273,7 @@ fn duplicate_ids(advisories: &[Advisory]) -> Vec<Diagnostic> {
                     ),
             );
         } else {
-            seen.insert(&a.id, a);
+            seen.insert(a.id.slug(), a);
         }
     }
     diags

@@ -12,6 +12,9 @@ use crate::model::time::{date_only, rfc3339};
 use crate::model::{Product, Status};
 use crate::site::{HoldReason, Mode, Site, hold_reason};
 
+mod vuln;
+pub use vuln::{ExploitedView, IdView, NoteView, ReferenceView, RestartView, ThreatView, VulnDetails};
+
 /// A link in navigation or lists.
 #[derive(Debug, Clone, Serialize)]
 pub struct Link {
@@ -79,8 +82,11 @@ pub struct ScoreView {
     pub score: String,
     pub severity: &'static str,
     pub severity_label: &'static str,
-    /// Link to the FIRST calculator for the vector.
+    /// Link to the FIRST calculator for the vector; `""` for CVSS 2.0 (FIRST has none).
     pub calculator_url: String,
+    /// Scores of the temporal and environmental metrics, when the vector has them.
+    pub temporal_score: Option<String>,
+    pub environmental_score: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -90,6 +96,10 @@ pub struct RemediationView {
     pub details: String,
     pub url: Option<String>,
     pub products: Vec<ProductRef>,
+    /// When the remediation became available, `YYYY-MM-DD`.
+    pub date: Option<String>,
+    pub restart_required: Option<RestartView>,
+    pub entitlements: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -101,10 +111,14 @@ pub struct VulnerabilityView {
     pub cwe_name: Option<String>,
     pub cwe_url: Option<String>,
     pub description: Option<String>,
+    pub cvss_v2: Option<ScoreView>,
     pub cvss_v3: Option<ScoreView>,
     pub cvss_v4: Option<ScoreView>,
     pub products: Vec<ProductRef>,
     pub remediations: Vec<RemediationView>,
+    /// Ids, notes, references, threats, exploitation and dates (flattened into this view).
+    #[serde(flatten)]
+    pub details: VulnDetails,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -132,6 +146,7 @@ pub struct RevisionView {
     pub date: String,
     pub date_iso: String,
     pub summary: String,
+    pub legacy_version: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -164,6 +179,14 @@ pub struct AdvisoryView {
     pub severity: &'static str,
     pub severity_label: &'static str,
     pub score: String,
+    /// The publisher's own severity rating (e.g. "Important"), shown beside the computed one.
+    pub vendor_severity: Option<String>,
+    /// Some vulnerability is exploited in the wild: a banner on the page and the card.
+    pub exploited: bool,
+    /// Sharing rules beyond the TLP label.
+    pub distribution_text: Option<String>,
+    /// Front-matter notes of the advisory.
+    pub notes: Vec<NoteView>,
     pub cves: Vec<String>,
     /// The first [`LISTED_PRODUCTS`] products, for the card.
     pub products: Vec<ProductRef>,
@@ -174,10 +197,13 @@ pub struct AdvisoryView {
     pub affected: Vec<AffectedView>,
     pub acknowledgments: Vec<AckView>,
     pub revisions: Vec<RevisionView>,
-    pub references: Vec<DownloadView>,
+    pub references: Vec<ReferenceView>,
     pub downloads: Vec<DownloadView>,
     /// In preview builds: why the public build would hold this advisory back.
     pub held_reason: Option<String>,
+    /// The body has its own summary section: show `summary` as the lead, without a
+    /// "Summary" heading of its own.
+    pub summary_in_body: bool,
 }
 
 impl SiteView {
@@ -237,8 +263,10 @@ pub fn root_path(base: &str) -> String {
 }
 
 /// Site-relative URL of an advisory page (`/advisories/ACME-SA-2026-0001/`).
+/// The page of an advisory id: its folder is the id with `:` made `_`
+/// ([`crate::model::ids::page_slug`]).
 pub fn advisory_path(id: &str) -> String {
-    format!("/advisories/{id}/")
+    format!("/advisories/{}/", crate::model::ids::page_slug(id))
 }
 
 pub fn product_path(id: &ProductId) -> String {
@@ -265,6 +293,26 @@ fn score_v3(v: &crate::model::cvss::CvssV3) -> ScoreView {
         severity: v.severity.as_str(),
         severity_label: v.severity.label(),
         calculator_url: format!("https://www.first.org/cvss/calculator/{}#{}", v.version, v.vector),
+        temporal_score: more_score(v.more.as_ref(), "temporalScore"),
+        environmental_score: more_score(v.more.as_ref(), "environmentalScore"),
+    }
+}
+
+fn more_score(more: Option<&serde_json::Map<String, serde_json::Value>>, key: &str) -> Option<String> {
+    more?.get(key)?.as_f64().map(|s| format!("{s:.1}"))
+}
+
+fn score_v2(v: &crate::model::cvss_more::CvssV2) -> ScoreView {
+    let severity = v.severity();
+    ScoreView {
+        version: "2.0".into(),
+        vector: v.vector.clone(),
+        score: format!("{:.1}", v.score),
+        severity: severity.as_str(),
+        severity_label: severity.label(),
+        calculator_url: String::new(),
+        temporal_score: v.temporal_score.map(|s| format!("{s:.1}")),
+        environmental_score: v.environmental_score.map(|s| format!("{s:.1}")),
     }
 }
 
@@ -276,6 +324,8 @@ fn score_v4(v: &crate::model::cvss::CvssV4) -> ScoreView {
         severity: v.severity.as_str(),
         severity_label: v.severity.label(),
         calculator_url: format!("https://www.first.org/cvss/calculator/4.0#{}", v.vector),
+        temporal_score: None,
+        environmental_score: None,
     }
 }
 
@@ -295,6 +345,7 @@ fn vulnerability_view(site: &Site, v: &Vulnerability, root: &str) -> Vulnerabili
             format!("https://cwe.mitre.org/data/definitions/{n}.html")
         }),
         description: v.description.clone(),
+        cvss_v2: v.cvss_v2.as_ref().map(score_v2),
         cvss_v3: v.cvss_v3.as_ref().map(score_v3),
         cvss_v4: v.cvss_v4.as_ref().map(score_v4),
         products: refs(&v.products),
@@ -307,8 +358,12 @@ fn vulnerability_view(site: &Site, v: &Vulnerability, root: &str) -> Vulnerabili
                 details: r.details.clone(),
                 url: r.url.clone(),
                 products: refs(&r.products),
+                date: r.date.map(date_only),
+                restart_required: r.restart_required.as_ref().map(vuln::restart_view),
+                entitlements: r.entitlements.clone(),
             })
             .collect(),
+        details: vuln::vuln_details(site, v, root),
     }
 }
 
@@ -351,6 +406,12 @@ impl AdvisoryView {
         Self::build(site, a, downloads, Some(body_html))
     }
 
+    /// Marks that the body has its own summary section.
+    pub fn with_summary_in_body(mut self, yes: bool) -> Self {
+        self.summary_in_body = yes;
+        self
+    }
+
     /// The list-page form: same fields, without the body and the per-vulnerability details.
     pub fn summary_of(site: &Site, a: &Advisory) -> Self {
         Self::build(site, a, Vec::new(), None)
@@ -382,6 +443,10 @@ impl AdvisoryView {
             severity,
             severity_label,
             score: a.rating().map(|(s, _)| format!("{s:.1}")).unwrap_or_default(),
+            vendor_severity: a.vendor_severity.as_ref().map(|v| v.text.clone()),
+            exploited: a.exploited(),
+            distribution_text: a.distribution_text.clone(),
+            notes: a.notes.iter().map(vuln::note_view).collect(),
             cves: a.cves().map(|c| c.as_str().to_string()).collect(),
             products: product_ids
                 .iter()
@@ -418,17 +483,12 @@ impl AdvisoryView {
                     date: date_only(r.date),
                     date_iso: rfc3339(r.date),
                     summary: r.summary.clone(),
+                    legacy_version: r.legacy_version.clone(),
                 })
                 .collect(),
-            references: a
-                .references
-                .iter()
-                .map(|r| DownloadView {
-                    label: r.summary.clone(),
-                    url: r.url.clone(),
-                })
-                .collect(),
+            references: a.references.iter().map(vuln::reference_view).collect(),
             downloads,
+            summary_in_body: false,
             held_reason: match site.mode {
                 Mode::Preview => hold_reason(a, site.build_time).map(|r: HoldReason| r.to_string()),
                 Mode::Public => None,

@@ -222,8 +222,14 @@ fn a_provider_tree_imports_with_its_hashes_checked() {
     assert!(psirt_site::import::run(&opts).refused.is_empty());
 
     let doc = source.out().join(".well-known/csaf/white/2026/ex-2026-0001.json");
-    let changed = fs::read_to_string(&doc).expect("read").replace("XSS in Widget", "Changed");
+    let changed = fs::read_to_string(&doc)
+        .expect("read")
+        .replace("XSS in Widget", "Changed");
     fs::write(&doc, changed).expect("write");
     let tampered = psirt_site::import::run(&opts);
-    assert!(tampered.refused[0].reason.contains("sha256 hash does not match"), "{:?}", tampered.refused);
+    assert!(
+        tampered.refused[0].reason.contains("sha256 hash does not match"),
+        "{:?}",
+        tampered.refused
+    );
 }

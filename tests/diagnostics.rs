@@ -620,3 +620,45 @@ fn deprecated_cwe_warns() {
     let t = broken("CWE-79", "CWE-592");
     insta::assert_snapshot!(warnings_of(&t, psirt_site::diag::Code::CweMapping));
 }
+
+#[test]
+fn unknown_threat_category() {
+    let t = broken(
+        "[[vulnerabilities.remediations]]",
+        "[[vulnerabilities.threats]]\ncategory = \"exploited\"\ndetails = \"Seen in attacks.\"\n\n[[vulnerabilities.remediations]]",
+    );
+    insta::assert_snapshot!(t.check_errors());
+}
+
+#[test]
+fn bad_per_vulnerability_reference_and_exploitation_date() {
+    let t = broken(
+        "[[vulnerabilities.remediations]]",
+        "[vulnerabilities.exploited]\ndate = 2026-03-12T10:00:00\ndetails = \"Seen in attacks.\"\n\n[[vulnerabilities.references]]\nurl = \"example.com/bug/1\"\nsummary = \"Bug 1\"\n\n[[vulnerabilities.remediations]]",
+    );
+    insta::assert_snapshot!(t.check_errors());
+}
+
+#[test]
+fn unknown_note_category_in_a_heading() {
+    let t = broken("## Details", "## Details {note=background}");
+    insta::assert_snapshot!(t.check_errors());
+}
+
+#[test]
+fn empty_note_text_and_repeated_vulnerability_id() {
+    let t = broken(
+        "cwe = \"CWE-79\"",
+        "cwe = \"CWE-79\"\nids = [{ system_name = \"GHSA\", text = \"GHSA-1\" }, { system_name = \"GHSA\", text = \"GHSA-1\" }]\nnotes = [{ category = \"faq\", text = \" \" }]",
+    );
+    insta::assert_snapshot!(t.check_errors());
+}
+
+#[test]
+fn invalid_cvss_v2_vector() {
+    let t = broken(
+        "cwe = \"CWE-79\"",
+        "cwe = \"CWE-79\"\ncvss_v2 = \"AV:N/AC:L/AU:N/C:P/I:P/A:P\"",
+    );
+    insta::assert_snapshot!(t.check_errors());
+}

@@ -89,6 +89,14 @@ struct AdvisoryContext {
     advisory: AdvisoryView,
 }
 
+/// An advisory's rendered body, for its page.
+pub struct PageBody {
+    pub html: String,
+    /// The body has a summary section (`## Summary`): the page then shows the front-matter
+    /// summary as its lead without a second "Summary" heading.
+    pub summary_in_body: bool,
+}
+
 /// One advisory's page; `emit::Emitter` calls it advisory by advisory, with the body
 /// already rendered (its sections go into the CSAF document).
 pub fn advisory(
@@ -96,9 +104,9 @@ pub fn advisory(
     theme: &Theme,
     opts: EmitOptions,
     a: &Advisory,
-    body_html: String,
+    body: PageBody,
 ) -> Result<OutputFile, Diagnostic> {
-    let (ctx, path) = advisory_context(site, opts, a, body_html);
+    let (ctx, path) = advisory_context(site, opts, a, body);
     render_advisory(theme, &ctx, &path, a)
 }
 
@@ -116,10 +124,10 @@ pub fn advisory_memo(
     theme: &Theme,
     opts: EmitOptions,
     a: &Advisory,
-    body_html: String,
+    body: PageBody,
     memo: &Memo,
 ) -> Result<(Made, Key), Diagnostic> {
-    let (ctx, path) = advisory_context(site, opts, a, body_html);
+    let (ctx, path) = advisory_context(site, opts, a, body);
     let json = serde_json::to_vec(&ctx).map_err(|e| {
         Diagnostic::error(
             crate::diag::Code::Output,
@@ -140,7 +148,7 @@ fn advisory_context(
     site: &Site,
     opts: EmitOptions,
     a: &Advisory,
-    body_html: String,
+    body: PageBody,
 ) -> (AdvisoryContext, String) {
     let path = advisory_path(a.id.as_str());
     let path = path.trim_start_matches('/').to_string();
@@ -155,7 +163,8 @@ fn advisory_context(
         common: Common::new(site, opts, "advisories", &title, &path)
             .describe(&a.summary)
             .with_feeds(feeds),
-        advisory: AdvisoryView::new(site, a, csaf::downloads(site, a), body_html),
+        advisory: AdvisoryView::new(site, a, csaf::downloads(site, a), body.html)
+            .with_summary_in_body(body.summary_in_body),
     };
     (ctx, path)
 }

@@ -244,14 +244,22 @@ impl Emitter<'_> {
         let mut entries = Vec::new();
         // The body is rendered once: the HTML for the page, the sections for the document.
         let body = crate::markdown::render(a.body.markdown(), site.config.raw_html);
+        let summary_in_body = body
+            .sections
+            .iter()
+            .any(|s| csaf::document::section_category(s) == "summary");
+        let page_body = html::PageBody {
+            html: body.html,
+            summary_in_body,
+        };
         let page_path = match self.memo {
             None => {
-                let page = html::advisory(site, theme, opts, a, body.html).map_err(|d| vec![d])?;
+                let page = html::advisory(site, theme, opts, a, page_body).map_err(|d| vec![d])?;
                 self.deliver(page)?
             }
             Some(memo) => {
                 let (made, key) =
-                    html::advisory_memo(site, theme, opts, a, body.html, memo).map_err(|d| vec![d])?;
+                    html::advisory_memo(site, theme, opts, a, page_body, memo).map_err(|d| vec![d])?;
                 let page = match made {
                     html::Made::Rendered(page) => self.finish(page)?,
                     html::Made::Reused(page) => page,

@@ -23,6 +23,7 @@ const THEME_IDS: &[&str] = &[
     "key_verify",
     "sa_title",
     "sa_summary",
+    "sa_notes",
     "sa_affected",
     "sa_vulnerabilities",
     "sa_details",

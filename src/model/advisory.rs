@@ -8,8 +8,12 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use super::cvss::{CvssV3, CvssV4, Severity};
+use super::cvss_more::CvssV2;
 use super::enums::{ProductStatus, RemediationCategory, Status, Tlp};
+use super::extra::{ReferenceCategory, RestartRequired, VendorSeverity, VulnId};
 use super::ids::{AdvisoryId, Cve, Cwe, ProductId};
+use super::notes::Note;
+use super::threats::{Exploited, Threat};
 
 pub use super::build::Builder;
 
@@ -18,6 +22,7 @@ pub struct Revision {
     pub number: u32,
     pub date: Timestamp,
     pub summary: String,
+    pub legacy_version: Option<String>,
     /// Where the date is in the source file (for the future-date check).
     #[serde(skip)]
     pub date_span: Range<usize>,
@@ -37,6 +42,9 @@ pub struct Remediation {
     pub details: String,
     pub url: Option<String>,
     pub products: Vec<ProductId>,
+    pub date: Option<Timestamp>,
+    pub restart_required: Option<RestartRequired>,
+    pub entitlements: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -46,22 +54,32 @@ pub struct Vulnerability {
     #[serde(skip)]
     pub cve_span: Range<usize>,
     pub title: String,
+    pub ids: Vec<VulnId>,
     pub cwe: Option<Cwe>,
     pub description: Option<String>,
+    pub notes: Vec<Note>,
+    pub references: Vec<Reference>,
+    pub cvss_v2: Option<CvssV2>,
     pub cvss_v3: Option<CvssV3>,
     pub cvss_v4: Option<CvssV4>,
     pub products: Vec<ProductId>,
     pub discovery_date: Option<Timestamp>,
+    pub release_date: Option<Timestamp>,
     pub remediations: Vec<Remediation>,
+    pub threats: Vec<Threat>,
+    /// Exploited in the wild, when the publisher says so.
+    pub exploited: Option<Exploited>,
 }
 
 impl Vulnerability {
-    /// The score that rates this vulnerability: CVSS 4.0 when given, else 3.x.
+    /// The score that rates this vulnerability: CVSS 4.0 when given, else 3.x, else 2.0
+    /// (on the 2.0 scale, which has no Critical).
     pub fn rating(&self) -> Option<(f64, Severity)> {
-        match (&self.cvss_v4, &self.cvss_v3) {
-            (Some(v4), _) => Some((v4.score, v4.severity)),
-            (None, Some(v3)) => Some((v3.score, v3.severity)),
-            (None, None) => None,
+        match (&self.cvss_v4, &self.cvss_v3, &self.cvss_v2) {
+            (Some(v4), _, _) => Some((v4.score, v4.severity)),
+            (None, Some(v3), _) => Some((v3.score, v3.severity)),
+            (None, None, Some(v2)) => Some((v2.score, v2.severity())),
+            (None, None, None) => None,
         }
     }
 }
@@ -79,6 +97,7 @@ pub struct Acknowledgment {
 pub struct Reference {
     pub url: String,
     pub summary: String,
+    pub category: ReferenceCategory,
 }
 
 /// An advisory taken back (e.g. a false positive). It stays published, so that the
@@ -95,6 +114,11 @@ pub struct Section {
     pub heading: String,
     /// Byte range of the section's Markdown (trimmed) in [`Body::markdown`].
     pub markdown: Range<usize>,
+    /// The heading's `note=<category>` attribute as written, if it has one.
+    pub note: Option<String>,
+    /// Byte range of the heading in the body (for diagnostics).
+    #[serde(skip)]
+    pub heading_at: Range<usize>,
 }
 
 /// The Markdown body of an advisory. It is rendered to HTML when the page is made, not
@@ -137,6 +161,12 @@ pub struct Advisory {
     pub status: Status,
     pub tlp: Tlp,
     pub summary: String,
+    /// Front-matter notes (the body's `##` sections are notes too, see `Body`).
+    pub notes: Vec<Note>,
+    /// CSAF `distribution.text`: sharing rules beyond the TLP label.
+    pub distribution_text: Option<String>,
+    /// The publisher's own severity rating, beside the computed one.
+    pub vendor_severity: Option<VendorSeverity>,
     pub revisions: Vec<Revision>,
     pub affected: Vec<Affected>,
     pub vulnerabilities: Vec<Vulnerability>,
@@ -169,6 +199,11 @@ impl Advisory {
 
     pub fn severity(&self) -> Option<Severity> {
         self.rating().map(|(_, s)| s)
+    }
+
+    /// Whether any vulnerability is known to be exploited in the wild.
+    pub fn exploited(&self) -> bool {
+        self.vulnerabilities.iter().any(|v| v.exploited.is_some())
     }
 
     pub fn year(&self) -> i16 {

@@ -10,9 +10,10 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use super::advisory::{
-    Acknowledgment, Advisory, Affected, Body, Reference, Remediation, Revision, Vulnerability, Withdrawal,
+    Acknowledgment, Advisory, Affected, Body, Remediation, Revision, Vulnerability, Withdrawal,
 };
-use super::cvss::{CvssV3, CvssV4, check_given_score};
+use super::cvss::{CvssV3, CvssV4};
+use super::cvss_more::CvssV2;
 use super::enums::{ProductStatus, Status};
 use super::ids::{AdvisoryId, Cve, Cwe, ProductId, reserved_advisory_id};
 use super::products::Catalog;
@@ -41,7 +42,7 @@ impl Builder<'_> {
         r.start + self.offset..r.end + self.offset
     }
 
-    fn error<T>(&mut self, code: Code, at: &Spanned<T>, msg: String, help: &str) {
+    pub(super) fn error<T>(&mut self, code: Code, at: &Spanned<T>, msg: String, help: &str) {
         let span = self.span(at);
         let mut d = Diagnostic::error(code, msg).at(self.file, span);
         if !help.is_empty() {
@@ -50,7 +51,7 @@ impl Builder<'_> {
         self.diags.push(d);
     }
 
-    fn date(&mut self, dt: &Spanned<Datetime>) -> Option<Timestamp> {
+    pub(super) fn date(&mut self, dt: &Spanned<Datetime>) -> Option<Timestamp> {
         match to_timestamp(dt.get_ref()) {
             Ok(t) => Some(t),
             Err(msg) => {
@@ -60,7 +61,7 @@ impl Builder<'_> {
         }
     }
 
-    fn url(&mut self, url: &Spanned<String>) -> Option<String> {
+    pub(super) fn url(&mut self, url: &Spanned<String>) -> Option<String> {
         match check_url(url.get_ref(), &["https", "http"]) {
             Ok(()) => Some(url.get_ref().clone()),
             Err(msg) => {
@@ -70,7 +71,7 @@ impl Builder<'_> {
         }
     }
 
-    fn product(&mut self, id: &Spanned<String>) -> Option<ProductId> {
+    pub(super) fn product(&mut self, id: &Spanned<String>) -> Option<ProductId> {
         let parsed = ProductId::parse(id.get_ref())
             .ok()
             .filter(|p| self.catalog.get(p).is_some());
@@ -86,9 +87,10 @@ impl Builder<'_> {
         parsed
     }
 
-    fn non_empty(&mut self, s: &Spanned<String>, what: &str) -> String {
+    pub(super) fn non_empty(&mut self, s: &Spanned<String>, what: &str) -> String {
         if s.get_ref().trim().is_empty() {
-            self.error(Code::InvalidValue, s, format!("{what} is empty"), "");
+            let help = "write the text, or remove the key if it is optional";
+            self.error(Code::InvalidValue, s, format!("{what} is empty"), help);
         }
         s.get_ref().trim().to_string()
     }
@@ -138,16 +140,10 @@ impl Builder<'_> {
             .iter()
             .map(|a| self.acknowledgment(a))
             .collect();
-        let references = raw
-            .references
-            .iter()
-            .filter_map(|r| {
-                self.url(&r.url).map(|url| Reference {
-                    url,
-                    summary: r.summary.trim().to_string(),
-                })
-            })
-            .collect();
+        let references = self.references(&raw.references);
+        let notes = self.notes(&raw.notes);
+        let distribution_text = self.optional_text(&raw.distribution_text, "distribution_text");
+        let vendor_severity = self.vendor_severity(&raw.vendor_severity);
         if self.diags[errors_before..].iter().any(Diagnostic::is_error) {
             return None;
         }
@@ -158,6 +154,9 @@ impl Builder<'_> {
             status: raw.status,
             tlp: raw.tlp,
             summary,
+            notes,
+            distribution_text,
+            vendor_severity,
             revisions,
             affected,
             vulnerabilities: vulnerabilities.into_iter().collect::<Option<Vec<_>>>()?,
@@ -201,6 +200,7 @@ impl Builder<'_> {
                 number: u32::try_from(i + 1).unwrap_or(u32::MAX),
                 date,
                 summary: r.summary.trim().to_string(),
+                legacy_version: self.optional_text(&r.legacy_version, "legacy_version"),
                 date_span: self.span(&r.date),
             });
         }
@@ -226,6 +226,7 @@ impl Builder<'_> {
             number: u32::try_from(revisions.len() + 1).unwrap_or(u32::MAX),
             date,
             summary: format!("Withdrawn: {reason}"),
+            legacy_version: None,
             date_span: self.span(&w.date),
         });
         Some(Withdrawal { date, reason })
@@ -291,6 +292,7 @@ impl Builder<'_> {
             self.diags.extend(note.map(|d| d.at(self.file, span)));
             cwe
         });
+        let cvss_v2 = self.cvss(&v.cvss_v2, &None, CvssV2::parse, |c| c.score);
         let cvss_v3 = self.cvss(&v.cvss_v3, &v.cvss_v3_score, CvssV3::parse, |c| c.score);
         let cvss_v4 = self.cvss(&v.cvss_v4, &v.cvss_v4_score, CvssV4::parse, |c| c.score);
         let products = match &v.products {
@@ -307,13 +309,20 @@ impl Builder<'_> {
             cve,
             cve_span,
             title: v.title.trim().to_string(),
+            ids: self.vuln_ids(&v.ids),
             cwe,
             description: v.description.as_ref().map(|d| d.trim().to_string()),
+            notes: self.notes(&v.notes),
+            references: self.references(&v.references),
+            cvss_v2,
             cvss_v3,
             cvss_v4,
-            products,
             discovery_date,
+            release_date: v.release_date.as_ref().and_then(|d| self.date(d)),
             remediations,
+            threats: self.threats(&v.threats, &products),
+            exploited: self.exploited(&v.exploited),
+            products,
         })
     }
 
@@ -329,7 +338,16 @@ impl Builder<'_> {
             let remediated: usize = remediations
                 .map(|r| r.products.as_ref().map_or(products, Vec::len))
                 .sum();
-            pairs = pairs.saturating_add(products).saturating_add(remediated);
+            let threatened: usize = v
+                .threats
+                .iter()
+                .filter_map(|t| t.products.as_ref())
+                .map(Vec::len)
+                .sum();
+            pairs = pairs
+                .saturating_add(products)
+                .saturating_add(remediated)
+                .saturating_add(threatened);
         }
         if pairs <= MAX_PRODUCT_STATUSES {
             return true;
@@ -358,7 +376,11 @@ impl Builder<'_> {
         }
     }
 
-    fn vulnerable_products(&mut self, ids: &[Spanned<String>], affected: &[ProductId]) -> Vec<ProductId> {
+    pub(super) fn vulnerable_products(
+        &mut self,
+        ids: &[Spanned<String>],
+        affected: &[ProductId],
+    ) -> Vec<ProductId> {
         let mut out = Vec::new();
         // Built only for a list that names products; a search per name was quadratic.
         let affected: HashSet<&ProductId> = if ids.is_empty() {
@@ -381,56 +403,6 @@ impl Builder<'_> {
         out
     }
 
-    fn cvss<T>(
-        &mut self,
-        vector: &Option<Spanned<String>>,
-        given: &Option<Spanned<f64>>,
-        parse: fn(&str) -> Result<T, String>,
-        score: fn(&T) -> f64,
-    ) -> Option<T> {
-        if let Some(g) = given
-            && let Err(msg) = check_given_score(*g.get_ref())
-        {
-            let help = "remove the score (it is computed from the vector) or write it as in 9.8";
-            self.error(Code::InvalidCvss, g, msg, help);
-            return None;
-        }
-        let Some(vector) = vector else {
-            if let Some(g) = given {
-                self.error(
-                    Code::MissingField,
-                    g,
-                    "a score needs its vector".into(),
-                    "add the vector",
-                );
-            }
-            return None;
-        };
-        let parsed = match parse(vector.get_ref()) {
-            Ok(p) => p,
-            Err(msg) => {
-                let help = "write the full vector, e.g. CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H";
-                self.error(Code::InvalidCvss, vector, msg, help);
-                return None;
-            }
-        };
-        if let Some(g) = given {
-            let computed = score(&parsed);
-            if (g.get_ref() - computed).abs() > 0.05 {
-                self.error(
-                    Code::CvssScoreMismatch,
-                    g,
-                    format!(
-                        "score {} disagrees with its vector, which scores {computed}",
-                        g.get_ref()
-                    ),
-                    "remove the score (it is computed) or fix the vector",
-                );
-            }
-        }
-        Some(parsed)
-    }
-
     fn remediation(&mut self, r: &RawRemediation, vulnerable: &[ProductId]) -> Remediation {
         let products = match &r.products {
             Some(ids) => self.vulnerable_products(ids, vulnerable),
@@ -441,6 +413,9 @@ impl Builder<'_> {
             details: r.details.trim().to_string(),
             url: r.url.as_ref().and_then(|u| self.url(u)),
             products,
+            date: r.date.as_ref().and_then(|d| self.date(d)),
+            restart_required: self.restart(&r.restart_required),
+            entitlements: self.unique_texts(&r.entitlements, "entitlement"),
         }
     }
 

@@ -79,6 +79,10 @@ pub struct CvssV3 {
     /// The base metrics as CVSS JSON property names and values (`attackVector: NETWORK`).
     #[serde(skip)]
     pub metrics: Vec<(&'static str, &'static str)>,
+    /// Temporal and environmental metrics and scores as CVSS JSON properties, when the
+    /// vector has any (see `cvss_more.rs`).
+    #[serde(skip)]
+    pub more: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// A CVSS 4.0 vector with its computed score.
@@ -136,8 +140,8 @@ const V3_BASE: &[MetricDef] = &[
 ];
 
 impl CvssV3 {
-    /// Parses a complete CVSS 3.0/3.1 base vector. Temporal and environmental metrics are
-    /// refused: their scores are not computed, and a CSAF score must match its vector.
+    /// Parses a complete CVSS 3.0/3.1 vector: the base metrics, and optionally temporal and
+    /// environmental ones, whose scores are computed too (a CSAF score must match its vector).
     pub fn parse(vector: &str) -> Result<Self, String> {
         let version = match vector.split('/').next() {
             Some("CVSS:3.1") => "3.1",
@@ -153,6 +157,7 @@ impl CvssV3 {
             score,
             severity: Severity::from_score(score),
             metrics,
+            more: super::cvss_more::v3_more(vector)?,
         })
     }
 }
@@ -160,17 +165,32 @@ impl CvssV3 {
 fn v3_base_metrics(vector: &str) -> Result<Vec<(&'static str, &'static str)>, String> {
     let mut out = Vec::with_capacity(V3_BASE.len());
     let parts: Vec<&str> = vector.split('/').skip(1).collect();
+    let mut seen_more: Vec<&str> = Vec::new();
     for part in &parts {
         let Some((key, _)) = part.split_once(':') else {
             return Err(format!("`{part}` is not a `METRIC:VALUE` pair"));
         };
         if !V3_BASE.iter().any(|(abbr, _, _)| *abbr == key) {
-            if V3_BASE.iter().any(|(abbr, _, _)| abbr.eq_ignore_ascii_case(key)) {
+            let value = part.split_once(':').map_or("", |(_, v)| v);
+            match super::cvss_more::v3_more_metric(key, value) {
+                // A set of at most 14 names: linear however long the vector.
+                Some(Ok(())) if seen_more.contains(&key) => {
+                    return Err(format!("metric `{key}` is given more than once"));
+                }
+                Some(Ok(())) => {
+                    seen_more.push(key);
+                    continue;
+                }
+                Some(Err(_)) if value != value.to_ascii_uppercase() => return Err(miscased_v3(part)),
+                Some(Err(msg)) => return Err(msg),
+                None => {}
+            }
+            if V3_BASE.iter().any(|(abbr, _, _)| abbr.eq_ignore_ascii_case(key))
+                || super::cvss_more::v3_more_metric(&key.to_ascii_uppercase(), value).is_some()
+            {
                 return Err(miscased_v3(part));
             }
-            return Err(format!(
-                "metric `{key}` is not a base metric; temporal and environmental metrics are not supported"
-            ));
+            return Err(format!("`{key}` is not a CVSS 3.x metric"));
         }
     }
     for (abbr, json, values) in V3_BASE {
@@ -271,6 +291,13 @@ mod tests {
         assert_eq!(v.score, 9.8);
         assert_eq!(v.severity, Severity::Critical);
         assert_eq!(v.metrics[0], ("attackVector", "NETWORK"));
+        assert!(v.more.is_none());
+        let v = CvssV3::parse("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:P/RL:O/RC:C/MAV:L")
+            .expect("temporal and environmental metrics");
+        assert_eq!(v.score, 9.8, "the base score rates the vulnerability");
+        let more = v.more.expect("temporal and environmental properties");
+        assert_eq!(more["temporalScore"], 8.8);
+        assert!(more.contains_key("environmentalScore"));
         let v = CvssV3::parse("CVSS:3.0/AV:L/AC:H/PR:H/UI:R/S:U/C:L/I:N/A:N").expect("valid");
         assert_eq!(v.version, "3.0");
         assert_eq!(v.severity, Severity::Low);
@@ -280,7 +307,10 @@ mod tests {
     fn v3_rejects_incomplete_and_odd_vectors() {
         for bad in [
             "CVSS:3.1/AV:N/AC:L",
-            "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:P",
+            "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:Q",
+            "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:P/E:U",
+            "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/e:p",
+            "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/XX:P",
             "CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
             "CVSS:3.1/AV:N/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
             "AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",

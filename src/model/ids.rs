@@ -43,15 +43,38 @@ pub fn reserved_advisory_id(id: &str) -> Option<String> {
     None
 }
 
+/// The page folder of an advisory id: the id with each `:` replaced by `_`, as in the CSAF
+/// file name (`RHSA-2025:3215` → `advisories/RHSA-2025_3215/`). `:` is the one character an
+/// id may have beyond the folder-safe ones: tracking ids such as Red Hat's and Rocky Linux's
+/// use it, and Windows cannot have it in a file name.
+pub fn page_slug(id: &str) -> std::borrow::Cow<'_, str> {
+    if id.contains(':') {
+        id.replace(':', "_").into()
+    } else {
+        id.into()
+    }
+}
+
 impl AdvisoryId {
+    /// Letters, digits, `-`, `_`, `.` and `:`. The page folder ([`page_slug`]) must pass
+    /// every rule of a folder-safe id, so a `:` never reaches a path.
     pub fn parse(s: &str) -> Result<Self, String> {
         check_safe_name(s, "advisory id", |c| {
+            c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':')
+        })?;
+        let slug = page_slug(s);
+        check_safe_name(&slug, "advisory id", |c| {
             c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')
         })?;
-        if let Some(msg) = reserved_advisory_id(s) {
+        if let Some(msg) = reserved_advisory_id(&slug) {
             return Err(msg);
         }
         Ok(AdvisoryId(s.to_string()))
+    }
+
+    /// The advisory's page folder name (see [`page_slug`]).
+    pub fn slug(&self) -> std::borrow::Cow<'_, str> {
+        page_slug(&self.0)
     }
 
     pub fn as_str(&self) -> &str {
@@ -181,6 +204,18 @@ mod tests {
         for bad in [
             "", "../x", "a/b", "a b", ".hidden", "-x", "CON", "nul.txt", "a\u{0}b", "a..b",
         ] {
+            assert!(AdvisoryId::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn tracking_ids_with_colons_get_a_safe_page_folder() {
+        let id = AdvisoryId::parse("RHSA-2025:3215").expect("a Red Hat tracking id");
+        assert_eq!(id.as_str(), "RHSA-2025:3215");
+        assert_eq!(id.slug(), "RHSA-2025_3215");
+        assert_eq!(page_slug("ACME-SA-2026-0001"), "ACME-SA-2026-0001");
+        // The folder name must pass every rule an id without `:` passes.
+        for bad in [":x/y", "a:..b", "a:b c", ".:a", "-:a"] {
             assert!(AdvisoryId::parse(bad).is_err(), "{bad:?}");
         }
     }

@@ -4,11 +4,15 @@ pub mod acknowledgments;
 pub mod advisory;
 pub mod build;
 pub mod cvss;
+pub mod cvss_more;
 pub mod cwe;
 pub mod enums;
+pub mod extra;
 pub mod ids;
+pub mod notes;
 pub mod products;
 pub mod raw;
+pub mod threats;
 pub mod time;
 
 pub use advisory::Advisory;

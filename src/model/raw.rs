@@ -6,6 +6,9 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use super::enums::{ProductStatus, RemediationCategory, Status, Tlp};
+use super::extra::{RawRestart, RawVendorSeverity, RawVulnId, ReferenceCategory};
+use super::notes::RawNote;
+use super::threats::{RawExploited, RawThreat};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -17,6 +20,13 @@ pub struct RawAdvisory {
     #[serde(default)]
     pub tlp: Tlp,
     pub summary: Spanned<String>,
+    /// Notes beside the body's sections, each with its CSAF category and title.
+    #[serde(default)]
+    pub notes: Vec<RawNote>,
+    #[serde(default)]
+    pub distribution_text: Option<Spanned<String>>,
+    #[serde(default)]
+    pub vendor_severity: Option<RawVendorSeverity>,
     #[serde(default)]
     pub revisions: Vec<RawRevision>,
     pub affected: Vec<RawAffected>,
@@ -41,6 +51,9 @@ pub struct RawWithdrawn {
 pub struct RawRevision {
     pub date: Spanned<Datetime>,
     pub summary: String,
+    /// The version string of the revision in the publisher's earlier system (`1.0.1`).
+    #[serde(default)]
+    pub legacy_version: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -61,10 +74,19 @@ pub struct RawVulnerability {
     #[serde(default)]
     pub cve: Option<Spanned<String>>,
     pub title: String,
+    /// Other ids of the vulnerability: GHSA, EUVD, vendor bug ids.
+    #[serde(default)]
+    pub ids: Vec<RawVulnId>,
     #[serde(default)]
     pub cwe: Option<Spanned<String>>,
     #[serde(default)]
     pub description: Option<String>,
+    #[serde(default)]
+    pub notes: Vec<RawNote>,
+    #[serde(default)]
+    pub references: Vec<RawReference>,
+    #[serde(default)]
+    pub cvss_v2: Option<Spanned<String>>,
     #[serde(default)]
     pub cvss_v3: Option<Spanned<String>>,
     #[serde(default)]
@@ -78,7 +100,13 @@ pub struct RawVulnerability {
     #[serde(default)]
     pub discovery_date: Option<Spanned<Datetime>>,
     #[serde(default)]
+    pub release_date: Option<Spanned<Datetime>>,
+    #[serde(default)]
     pub remediations: Vec<RawRemediation>,
+    #[serde(default)]
+    pub threats: Vec<RawThreat>,
+    #[serde(default)]
+    pub exploited: Option<RawExploited>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -90,6 +118,12 @@ pub struct RawRemediation {
     pub url: Option<Spanned<String>>,
     #[serde(default)]
     pub products: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub date: Option<Spanned<Datetime>>,
+    #[serde(default)]
+    pub restart_required: Option<RawRestart>,
+    #[serde(default)]
+    pub entitlements: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -112,4 +146,6 @@ pub struct RawAcknowledgment {
 pub struct RawReference {
     pub url: Spanned<String>,
     pub summary: String,
+    #[serde(default)]
+    pub category: ReferenceCategory,
 }

@@ -41,12 +41,12 @@ fn parse_datetime(dt: &Datetime) -> Result<Timestamp, String> {
     }
 }
 
-/// RFC 3339 in UTC with whole seconds, the form CSAF and feeds use (`2026-03-10T09:00:00Z`).
+/// RFC 3339 in UTC, the form CSAF and feeds use (`2026-03-10T09:00:00Z`). Fractions of a
+/// second are kept when the date has them (`09:00:00.25Z`): publishers that stamp revisions
+/// to the millisecond must get the same instant back. TOML keeps the value, not the digits
+/// written, so trailing zeros of a fraction are dropped (`.250` is `.25`, the same instant).
 pub fn rfc3339(ts: Timestamp) -> String {
-    let secs = ts.as_second();
-    Timestamp::from_second(secs)
-        .map(|t| t.to_string())
-        .unwrap_or_else(|_| ts.to_string())
+    ts.to_string()
 }
 
 /// `2026-03-10`, for display.
@@ -78,6 +78,14 @@ mod tests {
         assert_eq!(rfc2822(t), "Tue, 10 Mar 2026 00:00:00 +0000");
         assert!(to_timestamp(&dt("2026-03-10T09:00:00")).is_err());
         assert!(to_timestamp(&dt("09:00:00")).is_err());
+    }
+
+    #[test]
+    fn keeps_fractions_of_a_second() {
+        let t = to_timestamp(&dt("2026-03-10T09:00:00.250Z")).expect("offset datetime");
+        assert_eq!(rfc3339(t), "2026-03-10T09:00:00.25Z");
+        let t = to_timestamp(&dt("2026-03-10T11:00:00.123456+02:00")).expect("offset datetime");
+        assert_eq!(rfc3339(t), "2026-03-10T09:00:00.123456Z");
     }
 
     #[test]

@@ -9,7 +9,8 @@ use serde_json::{Map, Value, json};
 use super::product_tree::product_tree;
 use super::vulnerabilities::vulnerability;
 use crate::config::SiteConfig;
-use crate::model::advisory::{Acknowledgment, Section};
+use crate::model::advisory::{Acknowledgment, Reference, Section};
+use crate::model::notes::{Note, NoteCategory};
 use crate::model::time::rfc3339;
 use crate::model::{Advisory, Catalog, Status};
 
@@ -53,12 +54,9 @@ fn document(a: &Advisory, sections: &[Section], config: &SiteConfig, urls: &Urls
     doc.insert("title".into(), json!(a.title));
     doc.insert("publisher".into(), publisher(config));
     doc.insert("lang".into(), json!(config.language));
-    doc.insert(
-        "distribution".into(),
-        json!({ "tlp": { "label": a.tlp.csaf20_label(), "url": "https://www.first.org/tlp/" } }),
-    );
-    if let Some(sev) = a.severity() {
-        doc.insert("aggregate_severity".into(), json!({ "text": sev.label() }));
+    doc.insert("distribution".into(), distribution(a));
+    if let Some(sev) = aggregate_severity(a) {
+        doc.insert("aggregate_severity".into(), sev);
     }
     doc.insert("notes".into(), Value::Array(document_notes(a, sections)));
     doc.insert("references".into(), Value::Array(references(a, urls)));
@@ -70,6 +68,41 @@ fn document(a: &Advisory, sections: &[Section], config: &SiteConfig, urls: &Urls
     }
     doc.insert("tracking".into(), tracking(a, version));
     Value::Object(doc)
+}
+
+fn distribution(a: &Advisory) -> Value {
+    let tlp = json!({ "label": a.tlp.csaf20_label(), "url": "https://www.first.org/tlp/" });
+    match &a.distribution_text {
+        Some(text) => json!({ "text": text, "tlp": tlp }),
+        None => json!({ "tlp": tlp }),
+    }
+}
+
+/// The publisher's own rating when it gave one (with its namespace), else the rating
+/// computed from CVSS.
+fn aggregate_severity(a: &Advisory) -> Option<Value> {
+    match &a.vendor_severity {
+        Some(v) => Some(match &v.namespace {
+            Some(ns) => json!({ "namespace": ns, "text": v.text }),
+            None => json!({ "text": v.text }),
+        }),
+        None => a.severity().map(|s| json!({ "text": s.label() })),
+    }
+}
+
+/// A written note as CSAF has it.
+pub(super) fn note(n: &Note) -> Value {
+    let mut m = Map::new();
+    m.insert("category".into(), json!(n.category.as_str()));
+    m.insert("text".into(), json!(n.text));
+    if let Some(t) = &n.title {
+        m.insert("title".into(), json!(t));
+    }
+    Value::Object(m)
+}
+
+pub(super) fn reference(r: &Reference) -> Value {
+    json!({ "category": r.category.as_str(), "summary": r.summary, "url": r.url })
 }
 
 fn publisher(config: &SiteConfig) -> Value {
@@ -108,14 +141,30 @@ fn document_notes(a: &Advisory, sections: &[Section]) -> Vec<Value> {
         let text = format!("This advisory was withdrawn on {}: {}", rfc3339(w.date), w.reason);
         notes.push(json!({ "category": "general", "text": text, "title": "Withdrawn" }));
     }
-    notes.push(json!({ "category": "summary", "text": a.summary, "title": "Summary" }));
+    // One summary note: the front-matter summary, followed by the body's summary
+    // sections (a `## Summary` would otherwise be a second summary note).
+    let mut summary = a.summary.clone();
+    for s in sections.iter().filter(|s| section_category(s) == "summary") {
+        summary.push_str("\n\n");
+        summary.push_str(a.body.section(s));
+    }
+    notes.push(json!({ "category": "summary", "text": summary.trim_end(), "title": "Summary" }));
+    notes.extend(a.notes.iter().map(note));
     notes.extend(
         sections
             .iter()
-            .filter(|s| !s.markdown.is_empty())
+            .filter(|s| !s.markdown.is_empty() && section_category(s) != "summary")
             .map(|s| section_note(s, a.body.section(s))),
     );
     notes
+}
+
+/// A section's note category: its `note=` attribute, else by its heading.
+pub fn section_category(s: &Section) -> &'static str {
+    match s.note.as_deref().and_then(NoteCategory::parse) {
+        Some(c) => c.as_str(),
+        None => note_category(&s.heading),
+    }
 }
 
 fn section_note(s: &Section, markdown: &str) -> Value {
@@ -124,7 +173,7 @@ fn section_note(s: &Section, markdown: &str) -> Value {
     } else {
         s.heading.as_str()
     };
-    json!({ "category": note_category(&s.heading), "text": markdown, "title": title })
+    json!({ "category": section_category(s), "text": markdown, "title": title })
 }
 
 fn references(a: &Advisory, urls: &Urls) -> Vec<Value> {
@@ -132,11 +181,7 @@ fn references(a: &Advisory, urls: &Urls) -> Vec<Value> {
         json!({ "category": "self", "summary": format!("Canonical CSAF document of {}", a.id), "url": urls.json }),
         json!({ "category": "self", "summary": format!("Human-readable advisory {}", a.id), "url": urls.html }),
     ];
-    refs.extend(
-        a.references
-            .iter()
-            .map(|r| json!({ "category": "external", "summary": r.summary, "url": r.url })),
-    );
+    refs.extend(a.references.iter().map(reference));
     refs
 }
 
@@ -180,7 +225,16 @@ fn tracking(a: &Advisory, version: &str) -> Value {
         let history = a
             .revisions
             .iter()
-            .map(|r| json!({ "date": rfc3339(r.date), "number": r.number.to_string(), "summary": r.summary }))
+            .map(|r| {
+                let mut m = Map::new();
+                m.insert("date".into(), json!(rfc3339(r.date)));
+                if let Some(l) = &r.legacy_version {
+                    m.insert("legacy_version".into(), json!(l));
+                }
+                m.insert("number".into(), json!(r.number.to_string()));
+                m.insert("summary".into(), json!(r.summary));
+                Value::Object(m)
+            })
             .collect();
         (a.revisions.len().to_string(), history)
     };

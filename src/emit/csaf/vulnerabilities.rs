@@ -1,12 +1,13 @@
-//! One CSAF `vulnerabilities` entry: CVE, CWE, notes, product status, remediations and
-//! scores.
+//! One CSAF `vulnerabilities` entry: CVE, CWE, ids, notes, references, product status,
+//! remediations, scores and threats.
 
 use serde_json::{Map, Value, json};
 
-use super::document::obj;
+use super::document::{note, reference};
 use super::product_tree::{concerned_ids, product_status};
 use crate::model::Advisory;
-use crate::model::advisory::Vulnerability;
+use crate::model::advisory::{Remediation, Vulnerability};
+use crate::model::notes::NoteCategory;
 use crate::model::time::rfc3339;
 
 pub(super) fn vulnerability(a: &Advisory, v: &Vulnerability) -> Value {
@@ -20,42 +21,115 @@ pub(super) fn vulnerability(a: &Advisory, v: &Vulnerability) -> Value {
     if let Some(d) = v.discovery_date {
         m.insert("discovery_date".into(), json!(rfc3339(d)));
     }
+    if !v.ids.is_empty() {
+        let ids = v
+            .ids
+            .iter()
+            .map(|i| json!({ "system_name": i.system_name, "text": i.text }));
+        m.insert("ids".into(), ids.collect());
+    }
     m.insert("notes".into(), Value::Array(vulnerability_notes(v)));
     m.insert("product_status".into(), product_status(a, v));
+    if !v.references.is_empty() {
+        m.insert("references".into(), v.references.iter().map(reference).collect());
+    }
+    if let Some(d) = v.release_date {
+        m.insert("release_date".into(), json!(rfc3339(d)));
+    }
     let concerned = concerned_ids(a, &v.products);
     if !v.remediations.is_empty() {
-        let rems: Vec<Value> = v
-            .remediations
-            .iter()
-            .map(|r| {
-                let mut rm = Map::new();
-                rm.insert("category".into(), json!(r.category.as_str()));
-                rm.insert("details".into(), json!(r.details));
-                rm.insert("product_ids".into(), json!(concerned_ids(a, &r.products)));
-                if let Some(u) = &r.url {
-                    rm.insert("url".into(), json!(u));
-                }
-                Value::Object(rm)
-            })
-            .collect();
-        m.insert("remediations".into(), Value::Array(rems));
+        let rems = v.remediations.iter().map(|r| remediation(a, r));
+        m.insert("remediations".into(), rems.collect());
     }
-    if let (Some(v3), false) = (&v.cvss_v3, concerned.is_empty()) {
-        m.insert(
-            "scores".into(),
-            Value::Array(vec![obj([
-                ("cvss_v3", cvss_v3(v3)),
-                ("products", concerned.into()),
-            ])]),
-        );
+    if (v.cvss_v2.is_some() || v.cvss_v3.is_some()) && !concerned.is_empty() {
+        let mut score = Map::new();
+        if let Some(v2) = &v.cvss_v2 {
+            score.insert("cvss_v2".into(), Value::Object(v2.json.clone()));
+        }
+        if let Some(v3) = &v.cvss_v3 {
+            score.insert("cvss_v3".into(), cvss_v3(v3));
+        }
+        score.insert("products".into(), concerned.into());
+        m.insert("scores".into(), Value::Array(vec![Value::Object(score)]));
+    }
+    // A Vec, so that other statements (e.g. VEX impact statements) can be added to it.
+    let threats = threats(a, v);
+    if !threats.is_empty() {
+        m.insert("threats".into(), Value::Array(threats));
     }
     m.insert("title".into(), json!(v.title));
     Value::Object(m)
 }
 
+fn remediation(a: &Advisory, r: &Remediation) -> Value {
+    let mut rm = Map::new();
+    rm.insert("category".into(), json!(r.category.as_str()));
+    if let Some(d) = r.date {
+        rm.insert("date".into(), json!(rfc3339(d)));
+    }
+    rm.insert("details".into(), json!(r.details));
+    if !r.entitlements.is_empty() {
+        rm.insert("entitlements".into(), json!(r.entitlements));
+    }
+    rm.insert("product_ids".into(), json!(concerned_ids(a, &r.products)));
+    if let Some(restart) = &r.restart_required {
+        let mut x = Map::new();
+        x.insert("category".into(), json!(restart.category.as_str()));
+        if let Some(d) = &restart.details {
+            x.insert("details".into(), json!(d));
+        }
+        rm.insert("restart_required".into(), Value::Object(x));
+    }
+    if let Some(u) = &r.url {
+        rm.insert("url".into(), json!(u));
+    }
+    Value::Object(rm)
+}
+
+/// The written threats, then the exploited-in-the-wild statement as an `exploit_status`
+/// threat.
+fn threats(a: &Advisory, v: &Vulnerability) -> Vec<Value> {
+    let mut out: Vec<Value> = v
+        .threats
+        .iter()
+        .map(|t| {
+            let mut m = Map::new();
+            m.insert("category".into(), json!(t.category.as_str()));
+            if let Some(d) = t.date {
+                m.insert("date".into(), json!(rfc3339(d)));
+            }
+            m.insert("details".into(), json!(t.details));
+            if let Some(products) = &t.products {
+                let ids = concerned_ids(a, products);
+                if !ids.is_empty() {
+                    m.insert("product_ids".into(), json!(ids));
+                }
+            }
+            Value::Object(m)
+        })
+        .collect();
+    if let Some(e) = &v.exploited {
+        let mut m = Map::new();
+        m.insert("category".into(), json!("exploit_status"));
+        if let Some(d) = e.date {
+            m.insert("date".into(), json!(rfc3339(d)));
+        }
+        m.insert("details".into(), json!(e.details));
+        out.push(Value::Object(m));
+    }
+    out
+}
+
 fn vulnerability_notes(v: &Vulnerability) -> Vec<Value> {
-    let text = v.description.clone().unwrap_or_else(|| v.title.clone());
-    let mut notes = vec![json!({ "category": "description", "text": text, "title": "Description" })];
+    let mut notes = Vec::new();
+    // Every vulnerability gets a description note (the title when nothing else describes
+    // it), unless its written notes already have one.
+    let written = v.notes.iter().any(|n| n.category == NoteCategory::Description);
+    if v.description.is_some() || !written {
+        let text = v.description.clone().unwrap_or_else(|| v.title.clone());
+        notes.push(json!({ "category": "description", "text": text, "title": "Description" }));
+    }
+    notes.extend(v.notes.iter().map(note));
     if let Some(v4) = &v.cvss_v4 {
         // CSAF 2.0 has no place for CVSS 4.0 scores; keep the vector and score as a note
         // so the information is not lost (CSAF 2.1 adds `cvss_v4`).
@@ -77,5 +151,8 @@ fn cvss_v3(v: &crate::model::cvss::CvssV3) -> Value {
     }
     m.insert("baseScore".into(), json!(v.score));
     m.insert("baseSeverity".into(), json!(v.severity.upper()));
+    if let Some(more) = &v.more {
+        m.extend(more.clone());
+    }
     Value::Object(m)
 }
