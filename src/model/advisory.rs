@@ -9,7 +9,10 @@ use serde::Serialize;
 
 use super::cvss::{CvssV3, CvssV4, Severity};
 use super::enums::{ProductStatus, RemediationCategory, Status, Tlp};
+use super::identification::Identification;
 use super::ids::{AdvisoryId, Cve, Cwe, ProductId};
+use super::status::{DocumentCategory, Justification, Relationship};
+use super::versions::VersionSpec;
 
 pub use super::build::Builder;
 
@@ -23,12 +26,56 @@ pub struct Revision {
     pub date_span: Range<usize>,
 }
 
+/// One `[[affected]]` entry, checked: a statement about some versions of a product (or of
+/// a component on a platform). A product may have several (release trains).
 #[derive(Debug, Clone, Serialize)]
 pub struct Affected {
     pub product: ProductId,
-    pub versions: Option<String>,
+    /// The versions the status is about; `None` for "all versions" (not affected) and for
+    /// fixed-only statements.
+    pub versions: Option<VersionSpec>,
+    /// The first fixed version (always one version).
     pub fixed: Option<String>,
     pub status: ProductStatus,
+    pub justification: Option<Justification>,
+    pub impact: Option<String>,
+    pub platform: Option<Platform>,
+    /// (category, name) branches between the product name and the version leaf.
+    pub branches: Vec<(String, String)>,
+    /// The product's helpers overlaid with this entry's.
+    pub identification: Identification,
+    /// Indexes into `Advisory::vulnerabilities` this entry is about; `None`: all.
+    pub vulnerabilities: Option<Vec<usize>>,
+    /// CSAF product ids of the `versions` and `fixed` leaves.
+    pub ids: LeafIds,
+}
+
+impl Affected {
+    /// Whether the entry applies to the vulnerability at `index`.
+    pub fn concerns(&self, index: usize) -> bool {
+        self.vulnerabilities.as_ref().is_none_or(|v| v.contains(&index))
+    }
+}
+
+/// A component's platform.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Platform {
+    pub product: ProductId,
+    pub relationship: Relationship,
+}
+
+/// One version leaf: its id in the product tree, and the id statuses name (the
+/// relationship's combined product for a component on a platform, else the same).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Leaf {
+    pub tree_id: String,
+    pub status_id: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LeafIds {
+    pub versions: Option<Leaf>,
+    pub fixed: Option<Leaf>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -135,6 +182,7 @@ pub struct Advisory {
     pub title: String,
     pub published: Timestamp,
     pub status: Status,
+    pub category: DocumentCategory,
     pub tlp: Tlp,
     pub summary: String,
     pub revisions: Vec<Revision>,

@@ -2,13 +2,17 @@
 
 pub mod acknowledgments;
 pub mod advisory;
+pub mod affected;
 pub mod build;
 pub mod cvss;
 pub mod enums;
+pub mod identification;
 pub mod ids;
 pub mod products;
 pub mod raw;
+pub mod status;
 pub mod time;
+pub mod versions;
 
 pub use advisory::Advisory;
 pub use cvss::Severity;

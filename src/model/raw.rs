@@ -5,7 +5,11 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::value::Datetime;
 
+use std::collections::BTreeMap;
+
 use super::enums::{ProductStatus, RemediationCategory, Status, Tlp};
+use super::identification::RawIdentification;
+use super::status::{DocumentCategory, Justification, Relationship};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -14,6 +18,9 @@ pub struct RawAdvisory {
     pub title: Spanned<String>,
     pub published: Spanned<Datetime>,
     pub status: Status,
+    /// CSAF `document.category`.
+    #[serde(default)]
+    pub category: Option<Spanned<DocumentCategory>>,
     #[serde(default)]
     pub tlp: Tlp,
     pub summary: Spanned<String>,
@@ -43,16 +50,48 @@ pub struct RawRevision {
     pub summary: String,
 }
 
+/// One `[[affected]]` entry: a product (or a component on a platform), its versions and
+/// their status. A product may have several entries (release trains).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawAffected {
     pub product: Spanned<String>,
+    /// A range (`< 4.2.1`, `>= 2.0, < 2.3.4`, `vers:rpm/<2:8.2-1`).
     #[serde(default)]
     pub versions: Option<Spanned<String>>,
+    /// One version, as written.
+    #[serde(default)]
+    pub version: Option<Spanned<String>>,
     #[serde(default)]
     pub fixed: Option<Spanned<String>>,
     #[serde(default)]
-    pub status: ProductStatus,
+    pub status: Option<Spanned<ProductStatus>>,
+    /// `vers` scheme of `versions`, overriding the product's.
+    #[serde(default)]
+    pub scheme: Option<Spanned<String>>,
+    /// Why a product is not affected (CSAF flag label).
+    #[serde(default)]
+    pub justification: Option<Spanned<Justification>>,
+    /// Why a product is not affected, in words (CSAF threat of category `impact`).
+    #[serde(default)]
+    pub impact: Option<Spanned<String>>,
+    /// The platform product this component is part of or installed on.
+    #[serde(default)]
+    pub platform: Option<Spanned<String>>,
+    #[serde(default)]
+    pub relationship: Option<Spanned<Relationship>>,
+    #[serde(default)]
+    pub branches: BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    pub identification: Option<RawIdentification>,
+    /// Explicit CSAF product ids of the `versions` and the `fixed` leaf.
+    #[serde(default)]
+    pub product_id: Option<Spanned<String>>,
+    #[serde(default)]
+    pub fixed_product_id: Option<Spanned<String>>,
+    /// The vulnerabilities (CVE or title) this entry is about; all when absent.
+    #[serde(default)]
+    pub vulnerabilities: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -48,7 +48,7 @@ pub fn to_csaf(
 
 fn document(a: &Advisory, sections: &[Section], config: &SiteConfig, urls: &Urls, version: &str) -> Value {
     let mut doc = Map::new();
-    doc.insert("category".into(), json!("csaf_security_advisory"));
+    doc.insert("category".into(), json!(a.category.as_str()));
     doc.insert("csaf_version".into(), json!("2.0"));
     doc.insert("title".into(), json!(a.title));
     doc.insert("publisher".into(), publisher(config));

@@ -1,0 +1,462 @@
+//! `[[affected]]` entries: versions said explicitly, release trains (a product in several
+//! entries), statuses with VEX justifications, components on platforms, identification
+//! helpers, and the CSAF product ids of each version leaf.
+
+use std::collections::{HashMap, HashSet};
+
+use toml::Spanned;
+
+use super::advisory::{Affected, Leaf, LeafIds, Platform};
+use super::build::Builder;
+use super::enums::ProductStatus;
+use super::identification::{self, Problem};
+use super::ids::ProductId;
+use super::products::{Product, branches};
+use super::raw::{RawAdvisory, RawAffected, RawVulnerability};
+use super::status::{DocumentCategory, Relationship};
+use super::versions::{RangeRead, SCHEMES, VersionSpec, read_range, slug};
+use crate::diag::{Code, Diagnostic};
+
+/// Products whose entries say they are (or may be) vulnerable, once each, in order: what a
+/// vulnerability concerns unless it names its `products`.
+pub fn concerned_products(affected: &[Affected]) -> Vec<ProductId> {
+    let mut seen = HashSet::new();
+    affected
+        .iter()
+        .filter(|a| a.status.is_concerned())
+        .filter(|a| seen.insert(&a.product))
+        .map(|a| a.product.clone())
+        .collect()
+}
+
+/// Gives every distinct version leaf one CSAF product id. The first leaf of a product and
+/// status keeps the id earlier releases wrote (`router-x200-vulnerable`); further release
+/// trains add their versions (`router-x200-vulnerable-ge11.0.0-lt11.0.15`), so ids do not
+/// depend on the order of the entries.
+#[derive(Default)]
+struct LeafIdAlloc {
+    by_key: HashMap<String, String>,
+    taken: HashSet<String>,
+    first: HashSet<(String, &'static str)>,
+}
+
+impl LeafIdAlloc {
+    fn generated(&mut self, key: String, base: &str, word: &'static str, name: &str) -> String {
+        if let Some(id) = self.by_key.get(&key) {
+            return id.clone();
+        }
+        let stem = if self.first.insert((base.to_string(), word)) {
+            format!("{base}-{word}")
+        } else {
+            format!("{base}-{word}-{}", slug(name))
+        };
+        let (mut id, mut n) = (stem.clone(), 2);
+        while self.taken.contains(&id) {
+            id = format!("{stem}-{n}");
+            n += 1;
+        }
+        self.taken.insert(id.clone());
+        self.by_key.insert(key, id.clone());
+        id
+    }
+
+    /// An id the user chose; `None` when another leaf has it already.
+    fn explicit(&mut self, key: String, id: &str) -> Option<String> {
+        if self.by_key.get(&key).is_some_and(|known| known == id) {
+            return Some(id.to_string());
+        }
+        if !self.taken.insert(id.to_string()) {
+            return None;
+        }
+        self.by_key.insert(key, id.to_string());
+        Some(id.to_string())
+    }
+}
+
+impl Builder<'_> {
+    fn problems(&mut self, problems: Vec<Problem>) {
+        for (code, span, msg, help) in problems {
+            let span = span.start + self.offset..span.end + self.offset;
+            self.diags
+                .push(Diagnostic::error(code, msg).at(self.file, span).help(help));
+        }
+    }
+
+    pub(super) fn affected(&mut self, raw: &RawAdvisory) -> Vec<Affected> {
+        let category = raw.category.as_ref().map(|c| *c.get_ref()).unwrap_or_default();
+        let mut out: Vec<Affected> = Vec::new();
+        // Sets, not searches of `out`: 100k rows took minutes.
+        let mut statements: HashSet<String> = HashSet::new();
+        let mut ids = LeafIdAlloc::default();
+        // Platform leaves use the platform's own id; no generated id may take it.
+        for p in raw.affected.iter().filter_map(|a| a.platform.as_ref()) {
+            if let Some(p) = ProductId::parse(p.get_ref())
+                .ok()
+                .and_then(|p| self.catalog.get(&p))
+            {
+                ids.taken.insert(p.id_base().to_string());
+            }
+        }
+        for a in &raw.affected {
+            let Some(product) = self.product(&a.product) else {
+                continue;
+            };
+            let Some(entry) = self.affected_entry(a, product, &raw.vulnerabilities, category) else {
+                continue;
+            };
+            let statement = format!(
+                "{:?}",
+                (
+                    &entry.product,
+                    &entry.versions,
+                    &entry.fixed,
+                    entry.status,
+                    &entry.platform,
+                    &entry.branches,
+                    &entry.vulnerabilities
+                )
+            );
+            if !statements.insert(statement) {
+                self.error(
+                    Code::DuplicateId,
+                    &a.product,
+                    format!("product `{}` is listed twice in [[affected]] with the same versions", entry.product),
+                    "merge the entries; a product may have several entries (release trains) with different versions",
+                );
+                continue;
+            }
+            out.push(self.leaf_ids(entry, a, &mut ids));
+        }
+        out
+    }
+
+    fn affected_entry(
+        &mut self,
+        a: &RawAffected,
+        product: ProductId,
+        vulns: &[RawVulnerability],
+        category: DocumentCategory,
+    ) -> Option<Affected> {
+        let p = self.catalog.get(&product)?.clone();
+        let versions = self.entry_versions(a, &p);
+        let fixed = text(&a.fixed);
+        let status = match &a.status {
+            Some(s) => *s.get_ref(),
+            None if versions.is_none() && fixed.is_some() => ProductStatus::Fixed,
+            None => ProductStatus::KnownAffected,
+        };
+        let fixed_only = status == ProductStatus::Fixed && fixed.is_some();
+        if versions.is_none() && status.needs_versions() && !fixed_only {
+            let at = a.status.as_ref().map_or(a.product.span(), Spanned::span);
+            self.error_at(
+                Code::MissingField,
+                at,
+                "missing field `versions` for an affected product".into(),
+                "add versions = \"< 4.2.1\" (a range) or version = \"4.2.0\" (one version)",
+            );
+        }
+        let (justification, impact) = self.not_affected_reasons(a, status, category);
+        let mut problems = Vec::new();
+        let mut entry_branches = branches(&a.branches, &mut problems);
+        let given: Vec<&String> = entry_branches.iter().map(|(c, _)| c).collect();
+        let inherited: Vec<(String, String)> = p
+            .branches
+            .iter()
+            .filter(|(c, _)| !given.contains(&c))
+            .cloned()
+            .collect();
+        entry_branches.extend(inherited);
+        entry_branches.sort_by_key(|(c, _)| super::status::BRANCH_CATEGORIES.iter().position(|x| x == c));
+        let own = a
+            .identification
+            .as_ref()
+            .map(|i| identification::check(i, &mut problems));
+        self.problems(problems);
+        Some(Affected {
+            platform: self.platform(a, &p),
+            vulnerabilities: a.vulnerabilities.as_ref().map(|v| self.scope(v, vulns)),
+            identification: own.map_or_else(|| p.identification.clone(), |i| p.identification.overlaid(&i)),
+            product,
+            versions,
+            fixed,
+            status,
+            justification,
+            impact,
+            branches: entry_branches,
+            ids: LeafIds::default(),
+        })
+    }
+
+    /// `versions` (a range) or `version` (one version), never both.
+    fn entry_versions(&mut self, a: &RawAffected, p: &Product) -> Option<VersionSpec> {
+        let scheme = match &a.scheme {
+            Some(s) if !SCHEMES.contains(&s.get_ref().as_str()) => {
+                let msg = format!("unknown version scheme `{}`", s.get_ref().escape_debug());
+                self.error(
+                    Code::UnknownCategory,
+                    s,
+                    msg,
+                    "use a vers scheme: semver, rpm, deb, generic, maven, npm, pypi, …",
+                );
+                p.scheme.clone()
+            }
+            Some(s) => s.get_ref().clone(),
+            None => p.scheme.clone(),
+        };
+        match (&a.versions, &a.version) {
+            (Some(_), Some(single)) => {
+                self.error(
+                    Code::InvalidValue,
+                    single,
+                    "an entry has either `versions` (a range) or `version` (one version), not both".into(),
+                    "write each range or version in its own [[affected]] entry",
+                );
+                None
+            }
+            (None, Some(_)) => text(&a.version).map(|text| VersionSpec::Single { text }),
+            (Some(range), None) => self.range(range, &scheme),
+            (None, None) => None,
+        }
+    }
+
+    fn range(&mut self, range: &Spanned<String>, scheme: &str) -> Option<VersionSpec> {
+        if range.get_ref().trim().is_empty() {
+            return None;
+        }
+        match read_range(range.get_ref(), scheme) {
+            RangeRead::Range(spec) => Some(spec),
+            RangeRead::LegacySingle(spec) => {
+                let span = self.span(range);
+                self.diags.push(
+                    Diagnostic::warning(
+                        Code::InvalidValue,
+                        format!(
+                            "`{}` is one version, but `versions` is a range",
+                            spec.text().escape_debug()
+                        ),
+                    )
+                    .at(self.file, span)
+                    .help(format!(
+                        "write version = \"{}\" (it is read as one version)",
+                        spec.text().escape_debug()
+                    )),
+                );
+                Some(spec)
+            }
+            RangeRead::Invalid(msg) => {
+                self.error(
+                    Code::InvalidValue,
+                    range,
+                    msg,
+                    "write e.g. vers:semver/>=9.3.0|<9.3.1, or >= 9.3.0, < 9.3.1",
+                );
+                None
+            }
+        }
+    }
+}
+
+fn text(s: &Option<Spanned<String>>) -> Option<String> {
+    s.as_ref()
+        .map(|v| v.get_ref().trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+impl Builder<'_> {
+    /// The VEX justification and impact statement of a product known not to be affected.
+    fn not_affected_reasons(
+        &mut self,
+        a: &RawAffected,
+        status: ProductStatus,
+        category: DocumentCategory,
+    ) -> (Option<super::status::Justification>, Option<String>) {
+        let not_affected = status == ProductStatus::KnownNotAffected;
+        let help = "justifications and impact statements explain `status = \"known_not_affected\"`";
+        if let (Some(j), false) = (&a.justification, not_affected) {
+            self.error(
+                Code::InvalidValue,
+                j,
+                "a justification needs status = \"known_not_affected\"".into(),
+                help,
+            );
+        }
+        if let (Some(i), false) = (&a.impact, not_affected) {
+            self.error(
+                Code::InvalidValue,
+                i,
+                "an impact statement needs status = \"known_not_affected\"".into(),
+                help,
+            );
+        }
+        let impact = text(&a.impact);
+        if not_affected
+            && category == DocumentCategory::CsafVex
+            && a.justification.is_none()
+            && impact.is_none()
+        {
+            self.error(
+                Code::MissingField,
+                &a.product,
+                "a VEX statement that a product is not affected needs a `justification` or an `impact` (CSAF test 6.1.27.9)".into(),
+                "add justification = \"vulnerable_code_not_present\" or impact = \"why the flaw cannot be exploited\"",
+            );
+        }
+        (a.justification.as_ref().map(|j| *j.get_ref()), impact)
+    }
+
+    fn platform(&mut self, a: &RawAffected, p: &Product) -> Option<Platform> {
+        if let (Some(r), None) = (&a.relationship, &a.platform) {
+            self.error(
+                Code::MissingField,
+                r,
+                "a relationship needs a `platform`".into(),
+                "add platform = \"<product id>\"",
+            );
+        }
+        let raw = a.platform.as_ref()?;
+        let platform = self.product(raw)?;
+        if platform == p.id {
+            self.error(
+                Code::UnknownProduct,
+                raw,
+                "a product cannot be its own platform".into(),
+                "name the product it is part of",
+            );
+            return None;
+        }
+        let declared = p.part_of.iter().find(|(id, _)| *id == platform).map(|(_, r)| *r);
+        let relationship = a
+            .relationship
+            .as_ref()
+            .map(|r| *r.get_ref())
+            .or(declared)
+            .unwrap_or(Relationship::DefaultComponentOf);
+        Some(Platform {
+            product: platform,
+            relationship,
+        })
+    }
+
+    /// Which vulnerabilities (by CVE or title) an entry is about.
+    fn scope(&mut self, names: &[Spanned<String>], vulns: &[RawVulnerability]) -> Vec<usize> {
+        let mut out = Vec::new();
+        for name in names {
+            let n = name.get_ref().trim();
+            let found = vulns.iter().position(|v| {
+                v.cve
+                    .as_ref()
+                    .is_some_and(|c| c.get_ref().eq_ignore_ascii_case(n))
+                    || v.title.trim() == n
+            });
+            match found {
+                Some(i) if !out.contains(&i) => out.push(i),
+                Some(_) => {}
+                None => self.error(
+                    Code::UnknownVulnerability,
+                    name,
+                    format!(
+                        "`{}` is neither the CVE nor the title of a vulnerability of this advisory",
+                        n.escape_debug()
+                    ),
+                    "name a [[vulnerabilities]] entry by its cve, or by its title when it has none",
+                ),
+            }
+        }
+        if names.is_empty() {
+            self.diags.push(
+                Diagnostic::error(Code::InvalidValue, "`vulnerabilities` is empty")
+                    .in_file(self.file)
+                    .help("leave it out for all vulnerabilities, or name at least one"),
+            );
+        }
+        out
+    }
+
+    /// Assigns the CSAF product ids of the entry's `versions` and `fixed` leaves.
+    fn leaf_ids(&mut self, mut entry: Affected, a: &RawAffected, ids: &mut LeafIdAlloc) -> Affected {
+        let Some(p) = self.catalog.get(&entry.product) else {
+            return entry;
+        };
+        let base = p.id_base().to_string();
+        let platform_base = entry
+            .platform
+            .as_ref()
+            .and_then(|pl| self.catalog.get(&pl.product))
+            .map(|pl| pl.id_base().to_string());
+        let branches = format!("{:?}", entry.branches);
+        let status_leaf = leaf_name(&entry);
+        let mut leaf = |b: &mut Self,
+                        word: &'static str,
+                        name: &str,
+                        explicit: &Option<Spanned<String>>|
+         -> Option<Leaf> {
+            let key = format!(
+                "{}\0{word}\0{name}\0{branches}\0{:?}",
+                entry.product,
+                explicit.as_ref().map(|e| e.get_ref())
+            );
+            let tree_id = match explicit {
+                Some(e) => b.explicit_id(e, key, ids)?,
+                None => ids.generated(key, &base, word, name),
+            };
+            let status_id = platform_base
+                .as_ref()
+                .map_or_else(|| tree_id.clone(), |pb| format!("{pb}:{tree_id}"));
+            Some(Leaf { tree_id, status_id })
+        };
+        let versions = match &status_leaf {
+            Some(name) => leaf(self, entry.status.id_word(), name, &a.product_id),
+            None => None,
+        };
+        let fixed = match entry.fixed.clone() {
+            Some(f) => leaf(self, "fixed", &f, &a.fixed_product_id),
+            None => None,
+        };
+        entry.ids = LeafIds { versions, fixed };
+        entry
+    }
+
+    fn explicit_id(&mut self, e: &Spanned<String>, key: String, ids: &mut LeafIdAlloc) -> Option<String> {
+        let id = e.get_ref().trim();
+        if id.is_empty() || id.chars().any(char::is_whitespace) {
+            self.error(
+                Code::InvalidId,
+                e,
+                "a CSAF product id must be non-empty, without spaces".into(),
+                "e.g. CSAFPID-0001",
+            );
+            return None;
+        }
+        let got = ids.explicit(key, id);
+        if got.is_none() {
+            let msg = format!(
+                "product id `{}` is used by another version leaf of this advisory",
+                id.escape_debug()
+            );
+            self.error(Code::DuplicateId, e, msg, "give each version its own product id");
+        }
+        got
+    }
+}
+
+/// The name of an entry's `versions` leaf: its versions, or all versions for a product
+/// known not to be affected; fixed-only statements have none.
+pub fn leaf_name(entry: &Affected) -> Option<String> {
+    match &entry.versions {
+        Some(v) => Some(v.text().to_string()),
+        None if entry.status == ProductStatus::KnownNotAffected => Some("all versions".into()),
+        None => None,
+    }
+}
+
+/// The `versions` leaf of an entry as a spec ("all versions" is `vers:generic/*`, the
+/// same in every scheme).
+pub fn leaf_spec(entry: &Affected) -> Option<VersionSpec> {
+    match &entry.versions {
+        Some(v) => Some(v.clone()),
+        None => leaf_name(entry).map(|text| VersionSpec::Range {
+            text,
+            vers: Some("vers:generic/*".into()),
+        }),
+    }
+}
