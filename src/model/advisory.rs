@@ -234,11 +234,12 @@ impl Advisory {
 
     /// As [`Advisory::product_ids`], lazily: taking the first few looks at only as many
     /// rows. A set, not a search of the ids so far, keeps it linear in the rows.
+    /// A component's platform counts as named: its users are concerned too.
     pub fn products(&self) -> impl Iterator<Item = &ProductId> {
         let mut seen = std::collections::HashSet::new();
         self.affected
             .iter()
-            .map(|a| &a.product)
+            .flat_map(|a| std::iter::once(&a.product).chain(a.platform.as_ref().map(|p| &p.product)))
             .filter(move |p| seen.insert(*p))
     }
 }

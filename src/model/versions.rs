@@ -168,7 +168,9 @@ pub fn check_vers(text: &str) -> Result<(), String> {
 /// `ge11.0-lt11.0.15`): ids derived from the versions stay the same when entries move.
 pub fn slug(text: &str) -> String {
     let mut out = String::new();
-    let mut chars = text.trim().chars().peekable();
+    // Spaces around operators carry no meaning: `< 1` and `<1` give the same id.
+    let compact: String = text.split_whitespace().collect();
+    let mut chars = compact.chars().peekable();
     while let Some(c) = chars.next() {
         let eq = chars.peek() == Some(&'=');
         let word = match c {
