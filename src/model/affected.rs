@@ -138,7 +138,8 @@ impl Builder<'_> {
         category: DocumentCategory,
     ) -> Option<Affected> {
         let p = self.catalog.get(&product)?.clone();
-        let versions = self.entry_versions(a, &p);
+        // A malformed `versions` is reported where it is; the entry is left out.
+        let versions = self.entry_versions(a, &p).ok()?;
         let fixed = text(&a.fixed);
         let status = match &a.status {
             Some(s) => *s.get_ref(),
@@ -174,7 +175,10 @@ impl Builder<'_> {
         self.problems(problems);
         Some(Affected {
             platform: self.platform(a, &p),
-            vulnerabilities: a.vulnerabilities.as_ref().map(|v| self.scope(v, vulns)),
+            vulnerabilities: a
+                .vulnerabilities
+                .as_ref()
+                .map(|v| self.scope(v, &a.product, vulns)),
             identification: own.map_or_else(|| p.identification.clone(), |i| p.identification.overlaid(&i)),
             product,
             versions,
@@ -187,8 +191,9 @@ impl Builder<'_> {
         })
     }
 
-    /// `versions` (a range) or `version` (one version), never both.
-    fn entry_versions(&mut self, a: &RawAffected, p: &Product) -> Option<VersionSpec> {
+    /// `versions` (a range) or `version` (one version), never both; `Err` when what is
+    /// written was refused (and reported).
+    fn entry_versions(&mut self, a: &RawAffected, p: &Product) -> Result<Option<VersionSpec>, ()> {
         let scheme = match &a.scheme {
             Some(s) if !SCHEMES.contains(&s.get_ref().as_str()) => {
                 let msg = format!("unknown version scheme `{}`", s.get_ref().escape_debug());
@@ -211,20 +216,20 @@ impl Builder<'_> {
                     "an entry has either `versions` (a range) or `version` (one version), not both".into(),
                     "write each range or version in its own [[affected]] entry",
                 );
-                None
+                Err(())
             }
-            (None, Some(_)) => text(&a.version).map(|text| VersionSpec::Single { text }),
+            (None, Some(_)) => Ok(text(&a.version).map(|text| VersionSpec::Single { text })),
             (Some(range), None) => self.range(range, &scheme),
-            (None, None) => None,
+            (None, None) => Ok(None),
         }
     }
 
-    fn range(&mut self, range: &Spanned<String>, scheme: &str) -> Option<VersionSpec> {
+    fn range(&mut self, range: &Spanned<String>, scheme: &str) -> Result<Option<VersionSpec>, ()> {
         if range.get_ref().trim().is_empty() {
-            return None;
+            return Ok(None);
         }
         match read_range(range.get_ref(), scheme) {
-            RangeRead::Range(spec) => Some(spec),
+            RangeRead::Range(spec) => Ok(Some(spec)),
             RangeRead::LegacySingle(spec) => {
                 let span = self.span(range);
                 self.diags.push(
@@ -241,7 +246,7 @@ impl Builder<'_> {
                         spec.text().escape_debug()
                     )),
                 );
-                Some(spec)
+                Ok(Some(spec))
             }
             RangeRead::Invalid(msg) => {
                 self.error(
@@ -250,7 +255,7 @@ impl Builder<'_> {
                     msg,
                     "write e.g. vers:semver/>=9.3.0|<9.3.1, or >= 9.3.0, < 9.3.1",
                 );
-                None
+                Err(())
             }
         }
     }
@@ -338,7 +343,12 @@ impl Builder<'_> {
     }
 
     /// Which vulnerabilities (by CVE or title) an entry is about.
-    fn scope(&mut self, names: &[Spanned<String>], vulns: &[RawVulnerability]) -> Vec<usize> {
+    fn scope(
+        &mut self,
+        names: &[Spanned<String>],
+        at: &Spanned<String>,
+        vulns: &[RawVulnerability],
+    ) -> Vec<usize> {
         let mut out = Vec::new();
         for name in names {
             let n = name.get_ref().trim();
@@ -363,10 +373,11 @@ impl Builder<'_> {
             }
         }
         if names.is_empty() {
-            self.diags.push(
-                Diagnostic::error(Code::InvalidValue, "`vulnerabilities` is empty")
-                    .in_file(self.file)
-                    .help("leave it out for all vulnerabilities, or name at least one"),
+            self.error(
+                Code::InvalidValue,
+                at,
+                "the entry's `vulnerabilities` list is empty".into(),
+                "leave it out for all vulnerabilities, or name at least one",
             );
         }
         out
