@@ -739,3 +739,14 @@ fn statuses_can_be_scoped_to_one_vulnerability() {
     assert!(!first.contains("gadget"), "{first}");
     assert!(second.contains("gadget-vulnerable"), "{second}");
 }
+
+#[test]
+fn an_informational_advisory_has_no_vulnerabilities() {
+    let t = train_site(
+        "+++\nid = \"EX-2026-0002\"\ntitle = \"End of support\"\npublished = 2026-03-10T09:00:00Z\nstatus = \"final\"\ncategory = \"csaf_informational_advisory\"\nsummary = \"Gadget reaches end of support.\"\n\n[[revisions]]\ndate = 2026-03-10T09:00:00Z\nsummary = \"Initial public release\"\n\n[[affected]]\nproduct = \"gadget\"\nversion = \"1.0\"\nstatus = \"recommended\"\n\n[[references]]\nurl = \"https://example.com/eol\"\nsummary = \"End-of-support notice\"\n+++\nBody.\n",
+    );
+    t.build().expect("builds, CSAF valid");
+    let doc = csaf(&t);
+    assert_eq!(doc["document"]["category"], "csaf_informational_advisory");
+    assert!(doc.get("vulnerabilities").is_none());
+}

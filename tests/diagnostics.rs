@@ -531,7 +531,7 @@ fn too_many_product_statuses_are_refused() {
         .collect();
     t.write("content/products.toml", &products);
     let rows: String = (0..n)
-        .map(|i| format!("[[affected]]\nproduct = \"p{i}\"\nversions = \"1\"\n"))
+        .map(|i| format!("[[affected]]\nproduct = \"p{i}\"\nversion = \"1\"\n"))
         .collect();
     let vulns: String = (0..251)
         .map(|i| {

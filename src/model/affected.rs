@@ -84,6 +84,7 @@ impl Builder<'_> {
 
     pub(super) fn affected(&mut self, raw: &RawAdvisory) -> Vec<Affected> {
         let category = raw.category.as_ref().map(|c| *c.get_ref()).unwrap_or_default();
+        self.category_needs(raw);
         let mut out: Vec<Affected> = Vec::new();
         // Sets, not searches of `out`: 100k rows took minutes.
         let mut statements: HashSet<String> = HashSet::new();
@@ -447,6 +448,35 @@ impl Builder<'_> {
             self.error(Code::DuplicateId, e, msg, "give each version its own product id");
         }
         got
+    }
+}
+
+impl Builder<'_> {
+    /// What CSAF's profile tests require of an informational advisory (6.1.27.2, 6.1.27.3).
+    fn category_needs(&mut self, raw: &RawAdvisory) {
+        let Some(category) = raw.category.as_ref() else {
+            return;
+        };
+        if *category.get_ref() != DocumentCategory::CsafInformationalAdvisory {
+            return;
+        }
+        if !raw.vulnerabilities.is_empty() {
+            self.error(
+                Code::InvalidValue,
+                category,
+                "an informational advisory has no [[vulnerabilities]] (CSAF test 6.1.27.3)".into(),
+                "remove the [[vulnerabilities]] entries, or use category = \"csaf_security_advisory\"",
+            );
+        }
+        if raw.references.is_empty() {
+            self.error(
+                Code::MissingField,
+                category,
+                "an informational advisory needs at least one [[references]] entry (CSAF test 6.1.27.2)"
+                    .into(),
+                "add [[references]] with the url and summary of the notice's source",
+            );
+        }
     }
 }
 

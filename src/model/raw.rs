@@ -27,6 +27,8 @@ pub struct RawAdvisory {
     #[serde(default)]
     pub revisions: Vec<RawRevision>,
     pub affected: Vec<RawAffected>,
+    /// Required unless the advisory is informational (checked in `document.rs`).
+    #[serde(default)]
     pub vulnerabilities: Vec<RawVulnerability>,
     #[serde(default)]
     pub acknowledgments: Vec<RawAcknowledgment>,

@@ -36,14 +36,19 @@ pub fn to_csaf(
     urls: &Urls,
     version: &str,
 ) -> Value {
-    obj([
+    let mut doc = obj([
         ("document", document(a, sections, config, urls, version)),
         ("product_tree", product_tree(a, catalog)),
         (
             "vulnerabilities",
             a.vulnerabilities.iter().map(|v| vulnerability(a, v)).collect(),
         ),
-    ])
+    ]);
+    // An informational advisory has no vulnerabilities, and CSAF forbids an empty list.
+    if let (Value::Object(m), true) = (&mut doc, a.vulnerabilities.is_empty()) {
+        m.remove("vulnerabilities");
+    }
+    doc
 }
 
 fn document(a: &Advisory, sections: &[Section], config: &SiteConfig, urls: &Urls, version: &str) -> Value {
