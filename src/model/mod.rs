@@ -8,6 +8,7 @@ pub mod cvss;
 pub mod enums;
 pub mod identification;
 pub mod ids;
+pub mod leaves;
 pub mod products;
 pub mod raw;
 pub mod status;

@@ -8,9 +8,10 @@ use serde_json::{Map, Value, json};
 
 use super::document::obj;
 use crate::model::advisory::{Affected, Leaf, Vulnerability};
-use crate::model::affected::{concerned_products, leaf_spec};
+use crate::model::affected::concerned_products;
 use crate::model::identification::Identification;
 use crate::model::ids::ProductId;
+use crate::model::leaves::leaf_spec;
 use crate::model::versions::VersionSpec;
 use crate::model::{Advisory, Catalog, Product};
 
@@ -125,8 +126,6 @@ fn leaves_by_product<'c>(a: &Advisory, catalog: &'c Catalog) -> Vec<(&'c Product
             add(pl, &pl.branches, leaf);
         }
     }
-    // `at` borrows the products; release it before handing the list back.
-    drop(add);
     out
 }
 
