@@ -738,6 +738,8 @@ fn statuses_can_be_scoped_to_one_vulnerability() {
     let second = doc["vulnerabilities"][1]["product_status"]["known_affected"].to_string();
     assert!(!first.contains("gadget"), "{first}");
     assert!(second.contains("gadget-vulnerable"), "{second}");
+    // Scores and remediations of the first vulnerability do not name gadget either.
+    assert!(!doc["vulnerabilities"][0].to_string().contains("gadget"));
 }
 
 #[test]

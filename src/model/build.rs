@@ -133,7 +133,11 @@ impl Builder<'_> {
         let vulnerabilities = raw
             .vulnerabilities
             .iter()
-            .map(|v| self.vulnerability(v, &affected_ids, reference_date))
+            .enumerate()
+            .map(|(i, v)| {
+                let concerned = super::affected::concerned_products_of(&affected, i, &affected_ids);
+                self.vulnerability(v, &concerned, reference_date)
+            })
             .collect::<Vec<_>>();
         let acknowledgments = raw
             .acknowledgments
