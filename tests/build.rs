@@ -684,6 +684,11 @@ versions = "< 3.2"
 fixed = "3.2"
 
 [[affected]]
+product = "vim"
+platform = "switch"
+status = "under_investigation"
+
+[[affected]]
 product = "gadget"
 status = "known_not_affected"
 justification = "vulnerable_code_not_present"

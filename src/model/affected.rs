@@ -121,7 +121,10 @@ impl Builder<'_> {
             None => ProductStatus::KnownAffected,
         };
         let fixed_only = status == ProductStatus::Fixed && fixed.is_some();
-        if versions.is_none() && status.needs_versions() && !fixed_only {
+        // A component on a platform may be stated for the platform as a whole (the way
+        // distributions write it), as may a product under investigation.
+        let whole = a.platform.is_some() || status == ProductStatus::UnderInvestigation;
+        if versions.is_none() && status.needs_versions() && !fixed_only && !whole {
             let at = a.status.as_ref().map_or(a.product.span(), Spanned::span);
             self.error_at(
                 Code::MissingField,

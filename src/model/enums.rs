@@ -171,7 +171,8 @@ impl ProductStatus {
         )
     }
 
-    /// Statuses that describe a range of versions rather than one: these need `versions`.
+    /// Statuses that must say which versions they are about (unless the product is a
+    /// component on a platform, or under investigation as a whole).
     pub fn needs_versions(self) -> bool {
         !matches!(self, ProductStatus::KnownNotAffected)
     }

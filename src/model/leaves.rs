@@ -129,13 +129,13 @@ impl Builder<'_> {
     }
 }
 
-/// The name of an entry's `versions` leaf: its versions, or all versions for a product
-/// known not to be affected; fixed-only statements have none.
+/// The name of an entry's `versions` leaf: its versions, or all versions when none are
+/// given; fixed-only statements have none.
 pub fn leaf_name(entry: &Affected) -> Option<String> {
     match &entry.versions {
         Some(v) => Some(v.text().to_string()),
-        None if entry.status == ProductStatus::KnownNotAffected => Some("all versions".into()),
-        None => None,
+        None if entry.status == ProductStatus::Fixed && entry.fixed.is_some() => None,
+        None => Some("all versions".into()),
     }
 }
 

@@ -191,6 +191,8 @@ fn helpers(ident: &Identification) -> Map<String, Value> {
             .collect();
         put("x_generic_uris", Value::Array(uris));
     }
+    // The schema's (alphabetical) order.
+    h.sort_keys();
     h
 }
 
@@ -319,6 +321,52 @@ pub(super) fn product_status(a: &Advisory, v: &Vulnerability) -> Value {
             }
         }
     }
-    // serde_json keeps keys sorted: the schema's order of the categories.
+    // The schema's order of the categories (alphabetical), whatever the entries' order.
+    status.sort_keys();
     Value::Object(status)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placed(path: &[(&str, &str)], id: &str) -> Placed {
+        let path = path.iter().map(|(c, n)| (c.to_string(), n.to_string())).collect();
+        (path, json!({ "id": id }))
+    }
+
+    #[test]
+    fn leaves_nest_under_their_branches_in_order_of_first_mention() {
+        let arch = [("architecture", "x86_64")];
+        let arm = [("architecture", "aarch64")];
+        let nested = nest(vec![
+            placed(&arch, "a"),
+            placed(&[], "plain"),
+            placed(&arm, "b"),
+            placed(&arch, "c"),
+        ]);
+        let text = Value::Array(nested).to_string();
+        assert_eq!(
+            text,
+            r#"[{"id":"plain"},{"category":"architecture","name":"x86_64","branches":[{"id":"a"},{"id":"c"}]},{"category":"architecture","name":"aarch64","branches":[{"id":"b"}]}]"#
+        );
+    }
+
+    #[test]
+    fn helpers_follow_the_schema_names() {
+        let ident = Identification {
+            model_numbers: vec!["FX700".into()],
+            hashes: vec![crate::model::identification::FileHash {
+                filename: "fw.bin".into(),
+                algorithm: "sha256".into(),
+                value: "ab".repeat(32),
+            }],
+            x_generic_uris: vec![("https://example.com/ns".into(), "https://example.com/id/1".into())],
+            ..Identification::default()
+        };
+        let h = Value::Object(helpers(&ident));
+        assert_eq!(h["model_numbers"][0], "FX700");
+        assert_eq!(h["hashes"][0]["file_hashes"][0]["algorithm"], "sha256");
+        assert_eq!(h["x_generic_uris"][0]["namespace"], "https://example.com/ns");
+    }
 }

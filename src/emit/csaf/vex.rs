@@ -47,15 +47,20 @@ pub(super) fn impact_threats(a: &Advisory, v: &Vulnerability) -> Vec<Value> {
 }
 
 /// Adds the VEX reasons to a vulnerability object, after any threats already there.
+/// Keys stay in the schema's order (alphabetical for a vulnerability), so documents diff well.
 pub(super) fn insert(m: &mut Map<String, Value>, a: &Advisory, v: &Vulnerability) {
-    if let Some(f) = flags(a, v) {
-        m.insert("flags".into(), f);
-    }
+    let flags = flags(a, v);
     let impact = impact_threats(a, v);
-    if impact.is_empty() {
+    if flags.is_none() && impact.is_empty() {
         return;
     }
-    if let Value::Array(threats) = m.entry("threats").or_insert_with(|| json!([])) {
+    if let Some(f) = flags {
+        m.insert("flags".into(), f);
+    }
+    if !impact.is_empty()
+        && let Value::Array(threats) = m.entry("threats").or_insert_with(|| json!([]))
+    {
         threats.extend(impact);
     }
+    m.sort_keys();
 }
