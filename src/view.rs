@@ -186,6 +186,10 @@ pub struct AdvisoryView {
     pub body_html: String,
     pub vulnerabilities: Vec<VulnerabilityView>,
     pub affected: Vec<AffectedView>,
+    /// CSAF document category (`csaf_security_advisory`, `csaf_vex`, …) and its label
+    /// (`Security advisory`, `VEX statement`, …).
+    pub category: &'static str,
+    pub category_label: &'static str,
     pub acknowledgments: Vec<AckView>,
     pub revisions: Vec<RevisionView>,
     pub references: Vec<DownloadView>,
@@ -461,6 +465,8 @@ impl AdvisoryView {
                 .iter()
                 .map(|x| affected_view(site, a, x, &root))
                 .collect(),
+            category: a.category.as_str(),
+            category_label: a.category.label(),
             acknowledgments: a.acknowledgments.iter().map(ack_view).collect(),
             revisions: a
                 .revisions
