@@ -160,12 +160,21 @@ pub fn parse_advisory(
     (advisory, builder.diags)
 }
 
+fn informational(raw: &RawAdvisory) -> bool {
+    raw.category.as_ref().map(|c| *c.get_ref())
+        == Some(crate::model::status::DocumentCategory::CsafInformationalAdvisory)
+}
+
 fn check_non_empty_lists(raw: &RawAdvisory, builder: &mut Builder<'_>) {
     let span = raw.id.span();
     let span = span.start + builder.offset..span.end + builder.offset;
     for (empty, what) in [
         (raw.affected.is_empty(), "[[affected]]"),
-        (raw.vulnerabilities.is_empty(), "[[vulnerabilities]]"),
+        // An informational advisory is about no vulnerability (CSAF test 6.1.27.3).
+        (
+            raw.vulnerabilities.is_empty() && !informational(raw),
+            "[[vulnerabilities]]",
+        ),
     ] {
         if empty {
             builder.diags.push(

@@ -188,7 +188,7 @@ impl Site {
     pub fn advisories_for(&self, product: &ProductId) -> Vec<&Advisory> {
         self.advisories
             .iter()
-            .filter(|a| a.affected.iter().any(|x| &x.product == product))
+            .filter(|a| a.products().any(|x| x == product))
             .collect()
     }
 
@@ -238,7 +238,7 @@ fn hide_unannounced_products(catalog: &mut Catalog, advisories: &[Advisory], now
     let named: std::collections::HashSet<&ProductId> = advisories
         .iter()
         .filter(|a| hold_reason(a, now).is_none())
-        .flat_map(|a| a.affected.iter().map(|x| &x.product))
+        .flat_map(Advisory::products)
         .collect();
     catalog.products.retain(|id, _| named.contains(id));
 }

@@ -125,9 +125,23 @@ pub struct VulnerabilityView {
 pub struct AffectedView {
     pub product: ProductRef,
     pub versions: Option<String>,
+    /// `range` or `single` (how `versions` was written), none without versions.
+    pub versions_kind: Option<&'static str>,
     pub fixed: Option<String>,
     pub status: &'static str,
     pub status_label: &'static str,
+    /// Why the product is not affected: the VEX justification's label, and the impact
+    /// statement in words.
+    pub justification: Option<&'static str>,
+    pub justification_label: Option<&'static str>,
+    pub impact: Option<String>,
+    /// For a component: the platform's name and the relationship in words (`installed on`).
+    pub platform: Option<String>,
+    pub relationship: Option<&'static str>,
+    /// Architecture, language, … branches, as `category: name` texts.
+    pub branches: Vec<String>,
+    /// The CVEs (or titles) of the vulnerabilities the entry is limited to; empty for all.
+    pub vulnerabilities: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -195,6 +209,10 @@ pub struct AdvisoryView {
     pub body_html: String,
     pub vulnerabilities: Vec<VulnerabilityView>,
     pub affected: Vec<AffectedView>,
+    /// CSAF document category (`csaf_security_advisory`, `csaf_vex`, …) and its label
+    /// (`Security advisory`, `VEX statement`, …).
+    pub category: &'static str,
+    pub category_label: &'static str,
     pub acknowledgments: Vec<AckView>,
     pub revisions: Vec<RevisionView>,
     pub references: Vec<ReferenceView>,
@@ -271,6 +289,50 @@ pub fn advisory_path(id: &str) -> String {
 
 pub fn product_path(id: &ProductId) -> String {
     format!("/products/{id}/")
+}
+
+fn affected_view(
+    site: &Site,
+    a: &Advisory,
+    x: &crate::model::advisory::Affected,
+    root: &str,
+) -> AffectedView {
+    let vulnerabilities = x
+        .vulnerabilities
+        .iter()
+        .flatten()
+        .filter_map(|i| a.vulnerabilities.get(*i));
+    AffectedView {
+        product: product_ref(site, &x.product, root),
+        versions: x.versions.as_ref().map(|v| v.text().to_string()),
+        versions_kind: x
+            .versions
+            .as_ref()
+            .map(|v| if v.is_range() { "range" } else { "single" }),
+        fixed: x.fixed.clone(),
+        status: x.status.as_str(),
+        status_label: x.status.label(),
+        justification: x.justification.map(|j| j.as_str()),
+        justification_label: x.justification.map(|j| j.label()),
+        impact: x.impact.clone(),
+        platform: x
+            .platform
+            .as_ref()
+            .map(|p| product_ref(site, &p.product, root).name),
+        relationship: x.platform.as_ref().map(|p| p.relationship.phrase()),
+        branches: x
+            .branches
+            .iter()
+            .map(|(c, n)| format!("{}: {n}", c.replace('_', " ")))
+            .collect(),
+        vulnerabilities: vulnerabilities
+            .map(|v| {
+                v.cve
+                    .as_ref()
+                    .map_or_else(|| v.title.clone(), |c| c.as_str().to_string())
+            })
+            .collect(),
+    }
 }
 
 pub fn product_ref(site: &Site, id: &ProductId, root: &str) -> ProductRef {
@@ -466,14 +528,10 @@ impl AdvisoryView {
             affected: a
                 .affected
                 .iter()
-                .map(|x| AffectedView {
-                    product: product_ref(site, &x.product, &root),
-                    versions: x.versions.clone(),
-                    fixed: x.fixed.clone(),
-                    status: x.status.as_str(),
-                    status_label: x.status.label(),
-                })
+                .map(|x| affected_view(site, a, x, &root))
                 .collect(),
+            category: a.category.as_str(),
+            category_label: a.category.label(),
             acknowledgments: a.acknowledgments.iter().map(ack_view).collect(),
             revisions: a
                 .revisions

@@ -531,7 +531,7 @@ fn too_many_product_statuses_are_refused() {
         .collect();
     t.write("content/products.toml", &products);
     let rows: String = (0..n)
-        .map(|i| format!("[[affected]]\nproduct = \"p{i}\"\nversions = \"1\"\n"))
+        .map(|i| format!("[[affected]]\nproduct = \"p{i}\"\nversion = \"1\"\n"))
         .collect();
     let vulns: String = (0..251)
         .map(|i| {
@@ -661,4 +661,109 @@ fn invalid_cvss_v2_vector() {
         "cwe = \"CWE-79\"\ncvss_v2 = \"AV:N/AC:L/AU:N/C:P/I:P/A:P\"",
     );
     insta::assert_snapshot!(t.check_errors());
+}
+
+#[test]
+fn affected_entries_with_conflicting_or_malformed_versions() {
+    let t = broken(
+        "[[affected]]\nproduct = \"widget\"\nversions = \"< 2.0.1\"\nfixed = \"2.0.1\"\n",
+        r#"[[affected]]
+product = "widget"
+versions = "< 2.0.1"
+fixed = "2.0.1"
+
+[[affected]]
+product = "widget"
+versions = "< 2.0.1"
+fixed = "2.0.1"
+
+[[affected]]
+product = "widget"
+versions = "< 3.0"
+version = "2.9"
+
+[[affected]]
+product = "widget"
+versions = "vers:semver/>>4.0"
+
+[[affected]]
+product = "widget"
+versions = "< 5.0"
+scheme = "semantic"
+
+[[affected]]
+product = "widget"
+versions = "< 6.0"
+branches = { platform = "linux" }
+product_id = "widget-vulnerable"
+"#,
+    );
+    insta::assert_snapshot!(t.check_errors());
+}
+
+#[test]
+fn vex_statements_need_reasons_and_known_vulnerabilities() {
+    let t = broken("tlp = \"CLEAR\"", "tlp = \"CLEAR\"\ncategory = \"csaf_vex\"");
+    let text = std::fs::read_to_string(t.root().join("content/advisories/EX-2026-0001.md")).expect("read");
+    let text = text.replacen(
+        "[[vulnerabilities]]",
+        r#"[[affected]]
+product = "gadget"
+status = "known_not_affected"
+
+[[affected]]
+product = "gadget"
+versions = "< 1.0"
+justification = "component_not_present"
+
+[[affected]]
+product = "gadget"
+versions = "< 0.9"
+vulnerabilities = ["CVE-2026-49999"]
+
+[[affected]]
+product = "gadget"
+version = "0.5"
+platform = "gadget"
+
+[[vulnerabilities]]"#,
+        1,
+    );
+    t.write("content/advisories/EX-2026-0001.md", &text);
+    insta::assert_snapshot!(t.check_errors());
+}
+
+#[test]
+fn catalog_composition_and_identification_errors() {
+    let t = SiteTest::minimal();
+    let mut products = common::PRODUCTS.to_string();
+    products.push_str(
+        r#"
+[[products]]
+id = "agent"
+name = "Agent"
+vendor = "Example Corp"
+scheme = "semantic"
+part_of = [{ product = "nowhere" }]
+identification = { hashes = [{ filename = "agent.bin", value = "xyz" }], skus = ["A", "A"], sbom_urls = ["ftp://example.com/sbom"] }
+"#,
+    );
+    t.write("content/products.toml", &products);
+    insta::assert_snapshot!(t.check_errors());
+}
+
+#[test]
+fn a_single_version_in_versions_keeps_its_meaning_with_a_warning() {
+    let t = broken("versions = \"< 2.0.1\"", "versions = \"2.0.0\"");
+    let report = t.check().expect("still valid");
+    let w: Vec<String> = report
+        .warnings
+        .iter()
+        .map(|w| format!("{}: {}", w.code.name(), w.message))
+        .collect();
+    assert!(
+        w.iter()
+            .any(|m| m == "invalid-value: `2.0.0` is one version, but `versions` is a range"),
+        "{w:?}"
+    );
 }

@@ -438,7 +438,7 @@ fn many_affected_rows_are_checked_in_linear_time() {
     let (catalog, diags) = psirt_site::model::Catalog::parse(&products, std::path::Path::new("p.toml"));
     assert!(diags.is_empty(), "{diags:?}");
     let rows: String = (0..n)
-        .map(|i| format!("[[affected]]\nproduct = \"p{i}\"\nversions = \"1\"\n"))
+        .map(|i| format!("[[affected]]\nproduct = \"p{i}\"\nversion = \"1\"\n"))
         .collect();
     let text = common::advisory("EX-2026-0001", "Many", "2026-03-10T09:00:00Z")
         .replace(

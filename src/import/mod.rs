@@ -218,8 +218,8 @@ fn existing_products(root: &Path) -> Vec<CatalogEntry> {
             name: p.name.clone(),
             vendor: p.vendor.clone(),
             family: p.family.clone(),
-            cpe: p.cpe.clone(),
-            purl: p.purl.clone(),
+            cpe: p.identification.cpe.clone(),
+            purl: p.identification.purl.clone(),
         })
         .collect()
 }

@@ -11,9 +11,12 @@ use super::cvss::{CvssV3, CvssV4, Severity};
 use super::cvss_more::CvssV2;
 use super::enums::{ProductStatus, RemediationCategory, Status, Tlp};
 use super::extra::{ReferenceCategory, RestartRequired, VendorSeverity, VulnId};
+use super::identification::Identification;
 use super::ids::{AdvisoryId, Cve, Cwe, ProductId};
 use super::notes::Note;
+use super::status::{DocumentCategory, Justification, Relationship};
 use super::threats::{Exploited, Threat};
+use super::versions::VersionSpec;
 
 pub use super::build::Builder;
 
@@ -28,12 +31,56 @@ pub struct Revision {
     pub date_span: Range<usize>,
 }
 
+/// One `[[affected]]` entry, checked: a statement about some versions of a product (or of
+/// a component on a platform). A product may have several (release trains).
 #[derive(Debug, Clone, Serialize)]
 pub struct Affected {
     pub product: ProductId,
-    pub versions: Option<String>,
+    /// The versions the status is about; `None` for "all versions" (not affected) and for
+    /// fixed-only statements.
+    pub versions: Option<VersionSpec>,
+    /// The first fixed version (always one version).
     pub fixed: Option<String>,
     pub status: ProductStatus,
+    pub justification: Option<Justification>,
+    pub impact: Option<String>,
+    pub platform: Option<Platform>,
+    /// (category, name) branches between the product name and the version leaf.
+    pub branches: Vec<(String, String)>,
+    /// The product's helpers overlaid with this entry's.
+    pub identification: Identification,
+    /// Indexes into `Advisory::vulnerabilities` this entry is about; `None`: all.
+    pub vulnerabilities: Option<Vec<usize>>,
+    /// CSAF product ids of the `versions` and `fixed` leaves.
+    pub ids: LeafIds,
+}
+
+impl Affected {
+    /// Whether the entry applies to the vulnerability at `index`.
+    pub fn concerns(&self, index: usize) -> bool {
+        self.vulnerabilities.as_ref().is_none_or(|v| v.contains(&index))
+    }
+}
+
+/// A component's platform.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Platform {
+    pub product: ProductId,
+    pub relationship: Relationship,
+}
+
+/// One version leaf: its id in the product tree, and the id statuses name (the
+/// relationship's combined product for a component on a platform, else the same).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Leaf {
+    pub tree_id: String,
+    pub status_id: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LeafIds {
+    pub versions: Option<Leaf>,
+    pub fixed: Option<Leaf>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -159,6 +206,7 @@ pub struct Advisory {
     pub title: String,
     pub published: Timestamp,
     pub status: Status,
+    pub category: DocumentCategory,
     pub tlp: Tlp,
     pub summary: String,
     /// Front-matter notes (the body's `##` sections are notes too, see `Body`).
@@ -221,11 +269,12 @@ impl Advisory {
 
     /// As [`Advisory::product_ids`], lazily: taking the first few looks at only as many
     /// rows. A set, not a search of the ids so far, keeps it linear in the rows.
+    /// A component's platform counts as named: its users are concerned too.
     pub fn products(&self) -> impl Iterator<Item = &ProductId> {
         let mut seen = std::collections::HashSet::new();
         self.affected
             .iter()
-            .map(|a| &a.product)
+            .flat_map(|a| std::iter::once(&a.product).chain(a.platform.as_ref().map(|p| &p.product)))
             .filter(move |p| seen.insert(*p))
     }
 }

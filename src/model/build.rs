@@ -9,12 +9,10 @@ use jiff::Timestamp;
 use toml::Spanned;
 use toml::value::Datetime;
 
-use super::advisory::{
-    Acknowledgment, Advisory, Affected, Body, Remediation, Revision, Vulnerability, Withdrawal,
-};
+use super::advisory::{Acknowledgment, Advisory, Body, Remediation, Revision, Vulnerability, Withdrawal};
 use super::cvss::{CvssV3, CvssV4};
 use super::cvss_more::CvssV2;
-use super::enums::{ProductStatus, Status};
+use super::enums::Status;
 use super::ids::{AdvisoryId, Cve, Cwe, ProductId, reserved_advisory_id};
 use super::products::Catalog;
 use super::raw::*;
@@ -37,13 +35,19 @@ pub struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    fn span<T>(&self, s: &Spanned<T>) -> Range<usize> {
+    pub(super) fn span<T>(&self, s: &Spanned<T>) -> Range<usize> {
         let r = s.span();
         r.start + self.offset..r.end + self.offset
     }
 
     pub(super) fn error<T>(&mut self, code: Code, at: &Spanned<T>, msg: String, help: &str) {
         let span = self.span(at);
+        self.error_at(code, span.start - self.offset..span.end - self.offset, msg, help);
+    }
+
+    /// As [`Builder::error`], at a span relative to the front matter.
+    pub(super) fn error_at(&mut self, code: Code, span: Range<usize>, msg: String, help: &str) {
+        let span = span.start + self.offset..span.end + self.offset;
         let mut d = Diagnostic::error(code, msg).at(self.file, span);
         if !help.is_empty() {
             d = d.help(help);
@@ -118,14 +122,9 @@ impl Builder<'_> {
             .withdrawn
             .as_ref()
             .and_then(|w| self.withdrawal(w, &mut revisions));
-        let affected = self.affected(&raw.affected);
-        // Vulnerabilities concern the products that are (or may be) affected; products
-        // known not to be affected are stated as such for every vulnerability.
-        let affected_ids: Vec<ProductId> = affected
-            .iter()
-            .filter(|a| a.status != ProductStatus::KnownNotAffected)
-            .map(|a| a.product.clone())
-            .collect();
+        let affected = self.affected(&raw);
+        // Vulnerabilities concern the products that are (or may be) affected.
+        let affected_ids = super::affected::concerned_products(&affected);
         self.duplicate_cves(&raw.vulnerabilities);
         if !self.product_statuses_fit(&raw, affected_ids.len()) {
             return None;
@@ -133,7 +132,11 @@ impl Builder<'_> {
         let vulnerabilities = raw
             .vulnerabilities
             .iter()
-            .map(|v| self.vulnerability(v, &affected_ids))
+            .enumerate()
+            .map(|(i, v)| {
+                let concerned = super::affected::concerned_products_of(&affected, i, &affected_ids);
+                self.vulnerability(v, &concerned)
+            })
             .collect::<Vec<_>>();
         let acknowledgments = raw
             .acknowledgments
@@ -152,6 +155,7 @@ impl Builder<'_> {
             title,
             published: published?,
             status: raw.status,
+            category: raw.category.as_ref().map(|c| *c.get_ref()).unwrap_or_default(),
             tlp: raw.tlp,
             summary,
             notes,
@@ -230,46 +234,6 @@ impl Builder<'_> {
             date_span: self.span(&w.date),
         });
         Some(Withdrawal { date, reason })
-    }
-
-    fn affected(&mut self, raw: &[RawAffected]) -> Vec<Affected> {
-        let mut out: Vec<Affected> = Vec::new();
-        // A set, not a search of `out`: 100k rows took minutes.
-        let mut seen: HashSet<ProductId> = HashSet::new();
-        for a in raw {
-            let Some(product) = self.product(&a.product) else {
-                continue;
-            };
-            if a.versions.is_none() && a.status != ProductStatus::KnownNotAffected {
-                self.error(
-                    Code::MissingField,
-                    &a.product,
-                    "missing field `versions` for an affected product".into(),
-                    "add versions = \"< 4.2.1\" (the affected range)",
-                );
-            }
-            if !seen.insert(product.clone()) {
-                self.error(
-                    Code::DuplicateId,
-                    &a.product,
-                    format!("product `{product}` is listed twice in [[affected]]"),
-                    "merge the entries; one per product",
-                );
-                continue;
-            }
-            let text = |s: &Option<Spanned<String>>| {
-                s.as_ref()
-                    .map(|v| v.get_ref().trim().to_string())
-                    .filter(|v| !v.is_empty())
-            };
-            out.push(Affected {
-                product,
-                versions: text(&a.versions),
-                fixed: text(&a.fixed),
-                status: a.status,
-            });
-        }
-        out
     }
 
     fn vulnerability(&mut self, v: &RawVulnerability, affected: &[ProductId]) -> Option<Vulnerability> {

@@ -101,15 +101,20 @@ impl RemediationCategory {
     }
 }
 
-/// The product status an `[[affected]]` entry states (the `fixed` status comes from
-/// its `fixed` version).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+/// The CSAF product status an `[[affected]]` entry states for its `versions` (the `fixed`
+/// version always gets `fixed`). An entry with only `fixed` states `fixed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProductStatus {
     #[default]
     KnownAffected,
     KnownNotAffected,
     UnderInvestigation,
+    Fixed,
+    FirstFixed,
+    FirstAffected,
+    LastAffected,
+    Recommended,
 }
 
 impl ProductStatus {
@@ -118,6 +123,11 @@ impl ProductStatus {
             ProductStatus::KnownAffected => "known_affected",
             ProductStatus::KnownNotAffected => "known_not_affected",
             ProductStatus::UnderInvestigation => "under_investigation",
+            ProductStatus::Fixed => "fixed",
+            ProductStatus::FirstFixed => "first_fixed",
+            ProductStatus::FirstAffected => "first_affected",
+            ProductStatus::LastAffected => "last_affected",
+            ProductStatus::Recommended => "recommended",
         }
     }
 
@@ -126,6 +136,44 @@ impl ProductStatus {
             ProductStatus::KnownAffected => "Affected",
             ProductStatus::KnownNotAffected => "Not affected",
             ProductStatus::UnderInvestigation => "Under investigation",
+            ProductStatus::Fixed => "Fixed",
+            ProductStatus::FirstFixed => "First fixed",
+            ProductStatus::FirstAffected => "First affected",
+            ProductStatus::LastAffected => "Last affected",
+            ProductStatus::Recommended => "Recommended",
         }
+    }
+
+    /// The word in generated CSAF product ids (`router-x200-vulnerable`); the first three
+    /// are the ids earlier releases wrote, so published ids stay the same.
+    pub fn id_word(self) -> &'static str {
+        match self {
+            ProductStatus::KnownAffected => "vulnerable",
+            ProductStatus::KnownNotAffected => "not-affected",
+            ProductStatus::UnderInvestigation => "under-investigation",
+            ProductStatus::Fixed => "fixed",
+            ProductStatus::FirstFixed => "first-fixed",
+            ProductStatus::FirstAffected => "first-affected",
+            ProductStatus::LastAffected => "last-affected",
+            ProductStatus::Recommended => "recommended",
+        }
+    }
+
+    /// Whether the product is (or may be) vulnerable: scores, remediations and threats
+    /// name these products.
+    pub fn is_concerned(self) -> bool {
+        matches!(
+            self,
+            ProductStatus::KnownAffected
+                | ProductStatus::UnderInvestigation
+                | ProductStatus::FirstAffected
+                | ProductStatus::LastAffected
+        )
+    }
+
+    /// Statuses that must say which versions they are about (unless the product is a
+    /// component on a platform, or under investigation as a whole).
+    pub fn needs_versions(self) -> bool {
+        !matches!(self, ProductStatus::KnownNotAffected)
     }
 }

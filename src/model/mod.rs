@@ -2,18 +2,23 @@
 
 pub mod acknowledgments;
 pub mod advisory;
+pub mod affected;
 pub mod build;
 pub mod cvss;
 pub mod cvss_more;
 pub mod cwe;
 pub mod enums;
 pub mod extra;
+pub mod identification;
 pub mod ids;
+pub mod leaves;
 pub mod notes;
 pub mod products;
 pub mod raw;
+pub mod status;
 pub mod threats;
 pub mod time;
+pub mod versions;
 
 pub use advisory::Advisory;
 pub use cvss::Severity;

@@ -5,9 +5,13 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::value::Datetime;
 
+use std::collections::BTreeMap;
+
 use super::enums::{ProductStatus, RemediationCategory, Status, Tlp};
 use super::extra::{RawRestart, RawVendorSeverity, RawVulnId, ReferenceCategory};
+use super::identification::RawIdentification;
 use super::notes::RawNote;
+use super::status::{DocumentCategory, Justification, Relationship};
 use super::threats::{RawExploited, RawThreat};
 
 #[derive(Debug, Deserialize)]
@@ -17,6 +21,9 @@ pub struct RawAdvisory {
     pub title: Spanned<String>,
     pub published: Spanned<Datetime>,
     pub status: Status,
+    /// CSAF `document.category`.
+    #[serde(default)]
+    pub category: Option<Spanned<DocumentCategory>>,
     #[serde(default)]
     pub tlp: Tlp,
     pub summary: Spanned<String>,
@@ -30,6 +37,8 @@ pub struct RawAdvisory {
     #[serde(default)]
     pub revisions: Vec<RawRevision>,
     pub affected: Vec<RawAffected>,
+    /// Required unless the advisory is informational (checked in `document.rs`).
+    #[serde(default)]
     pub vulnerabilities: Vec<RawVulnerability>,
     #[serde(default)]
     pub acknowledgments: Vec<RawAcknowledgment>,
@@ -56,16 +65,48 @@ pub struct RawRevision {
     pub legacy_version: Option<Spanned<String>>,
 }
 
+/// One `[[affected]]` entry: a product (or a component on a platform), its versions and
+/// their status. A product may have several entries (release trains).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawAffected {
     pub product: Spanned<String>,
+    /// A range (`< 4.2.1`, `>= 2.0, < 2.3.4`, `vers:rpm/<2:8.2-1`).
     #[serde(default)]
     pub versions: Option<Spanned<String>>,
+    /// One version, as written.
+    #[serde(default)]
+    pub version: Option<Spanned<String>>,
     #[serde(default)]
     pub fixed: Option<Spanned<String>>,
     #[serde(default)]
-    pub status: ProductStatus,
+    pub status: Option<Spanned<ProductStatus>>,
+    /// `vers` scheme of `versions`, overriding the product's.
+    #[serde(default)]
+    pub scheme: Option<Spanned<String>>,
+    /// Why a product is not affected (CSAF flag label).
+    #[serde(default)]
+    pub justification: Option<Spanned<Justification>>,
+    /// Why a product is not affected, in words (CSAF threat of category `impact`).
+    #[serde(default)]
+    pub impact: Option<Spanned<String>>,
+    /// The platform product this component is part of or installed on.
+    #[serde(default)]
+    pub platform: Option<Spanned<String>>,
+    #[serde(default)]
+    pub relationship: Option<Spanned<Relationship>>,
+    #[serde(default)]
+    pub branches: BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    pub identification: Option<RawIdentification>,
+    /// Explicit CSAF product ids of the `versions` and the `fixed` leaf.
+    #[serde(default)]
+    pub product_id: Option<Spanned<String>>,
+    #[serde(default)]
+    pub fixed_product_id: Option<Spanned<String>>,
+    /// The vulnerabilities (CVE or title) this entry is about; all when absent.
+    #[serde(default)]
+    pub vulnerabilities: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -37,19 +37,24 @@ pub fn to_csaf(
     urls: &Urls,
     version: &str,
 ) -> Value {
-    obj([
+    let mut doc = obj([
         ("document", document(a, sections, config, urls, version)),
         ("product_tree", product_tree(a, catalog)),
         (
             "vulnerabilities",
             a.vulnerabilities.iter().map(|v| vulnerability(a, v)).collect(),
         ),
-    ])
+    ]);
+    // An informational advisory has no vulnerabilities, and CSAF forbids an empty list.
+    if let (Value::Object(m), true) = (&mut doc, a.vulnerabilities.is_empty()) {
+        m.remove("vulnerabilities");
+    }
+    doc
 }
 
 fn document(a: &Advisory, sections: &[Section], config: &SiteConfig, urls: &Urls, version: &str) -> Value {
     let mut doc = Map::new();
-    doc.insert("category".into(), json!("csaf_security_advisory"));
+    doc.insert("category".into(), json!(a.category.as_str()));
     doc.insert("csaf_version".into(), json!("2.0"));
     doc.insert("title".into(), json!(a.title));
     doc.insert("publisher".into(), publisher(config));

@@ -6,6 +6,7 @@ pub mod document;
 pub mod product_tree;
 pub mod provider;
 pub mod validate;
+mod vex;
 mod vulnerabilities;
 
 use sha2::{Digest, Sha256, Sha512};

@@ -1,81 +1,39 @@
-//! The CSAF product tree of an advisory (vendor → family → product → version leaves) and
-//! the product status each `[[affected]]` entry contributes.
+//! The CSAF product tree of an advisory (vendor → family → product → further branches →
+//! version leaves, and relationships for components on platforms) and the product status
+//! each `[[affected]]` entry contributes.
 
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value, json};
 
 use super::document::obj;
-use crate::model::advisory::{Affected, Vulnerability};
+use crate::model::advisory::{Affected, Leaf, Vulnerability};
+use crate::model::affected::concerned_products;
+use crate::model::identification::Identification;
 use crate::model::ids::ProductId;
-use crate::model::{Advisory, Catalog, ProductStatus};
+use crate::model::leaves::leaf_spec;
+use crate::model::versions::VersionSpec;
+use crate::model::{Advisory, Catalog, Product};
 
-/// Product ids of one affected entry's leaves in the product tree.
-fn leaf_id(product: &ProductId, kind: &str) -> String {
-    format!("{product}-{kind}")
-}
-
-/// Which CSAF product status and leaf id each `[[affected]]` entry contributes.
-fn status_leaves(a: &Affected) -> Vec<(&'static str, String)> {
-    let mut out = Vec::new();
-    match a.status {
-        ProductStatus::KnownAffected => out.push(("known_affected", leaf_id(&a.product, "vulnerable"))),
-        ProductStatus::UnderInvestigation => {
-            out.push(("under_investigation", leaf_id(&a.product, "under-investigation")));
-        }
-        ProductStatus::KnownNotAffected => {
-            out.push(("known_not_affected", leaf_id(&a.product, "not-affected")))
-        }
-    }
-    if a.fixed.is_some() {
-        out.push(("fixed", leaf_id(&a.product, "fixed")));
-    }
-    out
-}
-
-/// The leaf id standing for "this product as concerned by the vulnerability".
-fn concerned_id(a: &Affected) -> Option<String> {
-    match a.status {
-        ProductStatus::KnownAffected => Some(leaf_id(&a.product, "vulnerable")),
-        ProductStatus::UnderInvestigation => Some(leaf_id(&a.product, "under-investigation")),
-        ProductStatus::KnownNotAffected => None,
-    }
-}
-
-/// A version text without range operators goes into `product_version`; a range into
-/// `product_version_range` (CSAF test 6.1.31 forbids ranges in `product_version`).
-fn is_range(versions: &str) -> bool {
-    let lower = versions.to_ascii_lowercase();
-    versions.contains(['<', '>', '=', ',', '*', '|'])
-        || [
-            "all",
-            "prior",
-            "before",
-            "after",
-            "through",
-            "and later",
-            "earlier",
-            "since",
-        ]
-        .iter()
-        .any(|w| lower.contains(w))
-}
+/// One version leaf: the branches above it (category, name) and the leaf branch.
+type Placed = (Vec<(String, String)>, Value);
 
 /// Product-name branches grouped by optional family, in order of first mention.
 type Families = Vec<(Option<String>, Vec<Value>)>;
 
 pub(super) fn product_tree(a: &Advisory, catalog: &Catalog) -> Value {
-    // vendor → family → product name → version leaves, in order of first mention.
+    let leaves = leaves_by_product(a, catalog);
+    // vendor → family → product name, in order of first mention. Maps from name to place
+    // in the lists: a search of the lists per row was quadratic.
     let mut vendors: Vec<(String, Families)> = Vec::new();
-    // Where each vendor, and each (vendor, family), is in the lists: a search of the lists
-    // per row was quadratic when every product has its own vendor or family.
     let mut vendor_at: HashMap<&str, usize> = HashMap::new();
     let mut family_at: HashMap<(&str, Option<&str>), usize> = HashMap::new();
-    for entry in &a.affected {
-        let Some(p) = catalog.get(&entry.product) else {
-            continue;
-        };
-        let name_branch = product_branch(entry, p);
+    for (p, placed) in leaves {
+        let name_branch = obj([
+            ("category", "product_name".into()),
+            ("name", p.name.as_str().into()),
+            ("branches", Value::Array(nest(placed))),
+        ]);
         let vi = *vendor_at.entry(p.vendor.as_str()).or_insert_with(|| {
             vendors.push((p.vendor.clone(), Vec::new()));
             vendors.len() - 1
@@ -89,178 +47,326 @@ pub(super) fn product_tree(a: &Advisory, catalog: &Catalog) -> Value {
             });
         families[fi].1.push(name_branch);
     }
-    let branches: Vec<Value> = vendors
-        .into_iter()
-        .map(|(vendor, families)| {
-            let mut inner = Vec::new();
-            for (family, products) in families {
-                match family {
-                    Some(f) => inner.push(obj([
-                        ("category", "product_family".into()),
-                        ("name", f.into()),
-                        ("branches", Value::Array(products)),
-                    ])),
-                    None => inner.extend(products),
-                }
-            }
-            obj([
-                ("category", "vendor".into()),
-                ("name", vendor.into()),
-                ("branches", Value::Array(inner)),
-            ])
-        })
-        .collect();
-    obj([("branches", Value::Array(branches))])
+    let branches: Vec<Value> = vendors.into_iter().map(vendor_branch).collect();
+    let mut tree = Map::new();
+    tree.insert("branches".into(), Value::Array(branches));
+    let relationships = relationships(a, catalog);
+    if !relationships.is_empty() {
+        tree.insert("relationships".into(), Value::Array(relationships));
+    }
+    Value::Object(tree)
 }
 
-fn full_product(name: String, id: String, p: &crate::model::Product) -> Value {
+fn vendor_branch((vendor, families): (String, Families)) -> Value {
+    let mut inner = Vec::new();
+    for (family, products) in families {
+        match family {
+            Some(f) => inner.push(obj([
+                ("category", "product_family".into()),
+                ("name", f.into()),
+                ("branches", Value::Array(products)),
+            ])),
+            None => inner.extend(products),
+        }
+    }
+    obj([
+        ("category", "vendor".into()),
+        ("name", vendor.into()),
+        ("branches", Value::Array(inner)),
+    ])
+}
+
+/// Every product's version leaves, each leaf once, products in order of first mention;
+/// platforms get one leaf standing for the platform as a whole.
+fn leaves_by_product<'c>(a: &Advisory, catalog: &'c Catalog) -> Vec<(&'c Product, Vec<Placed>)> {
+    let mut out: Vec<(&Product, Vec<Placed>)> = Vec::new();
+    let mut at: HashMap<&ProductId, usize> = HashMap::new();
+    let mut done: HashSet<String> = HashSet::new();
+    let mut add = |p: &'c Product, path: &[(String, String)], leaf: Value| {
+        let i = *at.entry(&p.id).or_insert_with(|| {
+            out.push((p, Vec::new()));
+            out.len() - 1
+        });
+        out[i].1.push((path.to_vec(), leaf));
+    };
+    for entry in &a.affected {
+        let Some(p) = catalog.get(&entry.product) else {
+            continue;
+        };
+        let specs = [
+            (entry.ids.versions.as_ref(), leaf_spec(entry)),
+            (
+                entry.ids.fixed.as_ref(),
+                entry.fixed.clone().map(|text| VersionSpec::Single { text }),
+            ),
+        ];
+        for (leaf, spec) in specs {
+            if let (Some(leaf), Some(spec)) = (leaf, spec)
+                && done.insert(leaf.tree_id.clone())
+            {
+                add(
+                    p,
+                    &entry.branches,
+                    version_leaf(&spec, &leaf.tree_id, p, &entry.identification),
+                );
+            }
+        }
+        let platform = entry.platform.as_ref().and_then(|pl| catalog.get(&pl.product));
+        if let Some(pl) = platform
+            && done.insert(pl.id_base().to_string())
+        {
+            let all = VersionSpec::Range {
+                text: String::new(),
+                vers: Some("vers:generic/*".into()),
+            };
+            let leaf = leaf_value(
+                &all,
+                full_product(pl.name.clone(), pl.id_base(), &pl.identification),
+            );
+            add(pl, &pl.branches, leaf);
+        }
+    }
+    out
+}
+
+/// Nests leaves under their branches, in order of first mention.
+fn nest(placed: Vec<Placed>) -> Vec<Value> {
+    let mut out: Vec<Value> = Vec::new();
+    let mut groups: Vec<((String, String), Vec<Placed>)> = Vec::new();
+    for (mut path, leaf) in placed {
+        if path.is_empty() {
+            out.push(leaf);
+            continue;
+        }
+        let head = path.remove(0);
+        match groups.iter_mut().find(|(h, _)| *h == head) {
+            Some((_, items)) => items.push((path, leaf)),
+            None => groups.push((head, vec![(path, leaf)])),
+        }
+    }
+    for ((category, name), items) in groups {
+        out.push(obj([
+            ("category", category.into()),
+            ("name", name.into()),
+            ("branches", Value::Array(nest(items))),
+        ]));
+    }
+    out
+}
+
+fn helpers(ident: &Identification) -> Map<String, Value> {
+    let mut h = Map::new();
+    let mut put = |key: &str, v: Value| {
+        h.insert(key.into(), v);
+    };
+    if let Some(cpe) = &ident.cpe {
+        put("cpe", json!(cpe));
+    }
+    if let Some(purl) = &ident.purl {
+        put("purl", json!(purl));
+    }
+    for (key, list) in [
+        ("model_numbers", &ident.model_numbers),
+        ("skus", &ident.skus),
+        ("serial_numbers", &ident.serial_numbers),
+        ("sbom_urls", &ident.sbom_urls),
+    ] {
+        if !list.is_empty() {
+            put(key, json!(list));
+        }
+    }
+    if !ident.hashes.is_empty() {
+        let hashes: Vec<Value> = ident
+            .hashes
+            .iter()
+            .map(|f| json!({ "filename": f.filename, "file_hashes": [{ "algorithm": f.algorithm, "value": f.value }] }))
+            .collect();
+        put("hashes", Value::Array(hashes));
+    }
+    if !ident.x_generic_uris.is_empty() {
+        let uris: Vec<Value> = ident
+            .x_generic_uris
+            .iter()
+            .map(|(namespace, uri)| json!({ "namespace": namespace, "uri": uri }))
+            .collect();
+        put("x_generic_uris", Value::Array(uris));
+    }
+    // The schema's (alphabetical) order.
+    h.sort_keys();
+    h
+}
+
+fn full_product(name: String, id: &str, ident: &Identification) -> Value {
     let mut m = Map::new();
     m.insert("name".into(), json!(name));
     m.insert("product_id".into(), json!(id));
-    let mut helper = Map::new();
-    if let Some(cpe) = &p.cpe {
-        helper.insert("cpe".into(), json!(cpe));
-    }
-    if let Some(purl) = &p.purl {
-        helper.insert("purl".into(), json!(purl));
-    }
-    if !helper.is_empty() {
-        m.insert("product_identification_helper".into(), Value::Object(helper));
+    let h = helpers(ident);
+    if !h.is_empty() {
+        m.insert("product_identification_helper".into(), Value::Object(h));
     }
     Value::Object(m)
 }
 
-/// Writes a range in the `vers` syntax that CSAF recommends (test 6.2.18) when it is a
-/// plain list of comparisons (`>= 2.0, < 2.3.4` → `vers:generic/>=2.0|<2.3.4`); other
-/// range texts are kept as written.
-pub fn to_vers(range: &str) -> Option<String> {
-    if range.trim().eq_ignore_ascii_case("all versions") {
-        return Some("vers:generic/*".into());
-    }
-    let mut parts = Vec::new();
-    for part in range.split(',') {
-        let part = part.trim();
-        let op_len = part
-            .find(|c: char| !matches!(c, '<' | '>' | '=' | '!'))
-            .unwrap_or(part.len());
-        let (op, version) = part.split_at(op_len);
-        let version = version.trim();
-        let valid_op = matches!(op, "<" | "<=" | ">" | ">=" | "=" | "!=" | "");
-        let valid_version = !version.is_empty()
-            && version
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_' | '~'));
-        if !valid_op || !valid_version {
-            return None;
-        }
-        parts.push(format!("{op}{version}"));
-    }
-    Some(format!("vers:generic/{}", parts.join("|")))
-}
-
-fn version_leaf(text: &str, id: String, p: &crate::model::Product) -> Value {
-    let (category, name) = if is_range(text) {
-        (
-            "product_version_range",
-            to_vers(text).unwrap_or_else(|| text.to_string()),
-        )
-    } else {
-        ("product_version", text.to_string())
-    };
+fn leaf_value(spec: &VersionSpec, product: Value) -> Value {
+    let (category, name) = spec.csaf_leaf();
     obj([
         ("category", category.into()),
         ("name", name.into()),
-        ("product", full_product(format!("{} {text}", p.name), id, p)),
+        ("product", product),
     ])
 }
 
-fn product_branch(entry: &Affected, p: &crate::model::Product) -> Value {
-    let mut leaves = Vec::new();
-    for (_, id) in status_leaves(entry) {
-        let text = if id.ends_with("-fixed") {
-            entry.fixed.clone()
-        } else {
-            entry.versions.clone()
+fn version_leaf(spec: &VersionSpec, id: &str, p: &Product, ident: &Identification) -> Value {
+    leaf_value(
+        spec,
+        full_product(format!("{} {}", p.name, spec.text()), id, ident),
+    )
+}
+
+/// CSAF `relationships`: each leaf of a component on a platform, as the combined product
+/// that statuses name (`<platform id>:<leaf id>`).
+fn relationships(a: &Advisory, catalog: &Catalog) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut done = HashSet::new();
+    for entry in &a.affected {
+        let (Some(platform), Some(p)) = (&entry.platform, catalog.get(&entry.product)) else {
+            continue;
         };
-        let text = text.unwrap_or_else(|| "all versions".to_string());
-        leaves.push(version_leaf(&text, id, p));
+        let Some(pl) = catalog.get(&platform.product) else {
+            continue;
+        };
+        let leaves = [
+            (
+                entry.ids.versions.as_ref(),
+                leaf_spec(entry).map(|s| s.text().to_string()),
+            ),
+            (entry.ids.fixed.as_ref(), entry.fixed.clone()),
+        ];
+        for (leaf, text) in leaves {
+            let (Some(Leaf { tree_id, status_id }), Some(text)) = (leaf, text) else {
+                continue;
+            };
+            if !done.insert(status_id.clone()) {
+                continue;
+            }
+            let name = format!("{} {text} {} {}", p.name, platform.relationship.phrase(), pl.name);
+            out.push(obj([
+                ("category", platform.relationship.as_str().into()),
+                (
+                    "full_product_name",
+                    obj([("name", name.into()), ("product_id", status_id.as_str().into())]),
+                ),
+                ("product_reference", tree_id.as_str().into()),
+                ("relates_to_product_reference", pl.id_base().into()),
+            ]));
+        }
     }
-    obj([
-        ("category", "product_name".into()),
-        ("name", p.name.as_str().into()),
-        ("branches", Value::Array(leaves)),
-    ])
+    out
 }
 
+/// CSAF product ids that stand for these catalog products as concerned by a vulnerability
+/// (scores, remediations and threats name them): the leaves of entries that say the
+/// product is (or may be) vulnerable.
 pub(super) fn concerned_ids(a: &Advisory, products: &[ProductId]) -> Vec<String> {
-    // A set: a search of `products` per row was quadratic in the rows.
+    // Sets: a search per row was quadratic in the rows.
     let products: HashSet<&ProductId> = products.iter().collect();
+    let mut seen = HashSet::new();
     a.affected
         .iter()
-        .filter(|x| products.contains(&x.product))
-        .filter_map(concerned_id)
+        .filter(|x| x.status.is_concerned() && products.contains(&x.product))
+        .filter_map(|x| x.ids.versions.as_ref())
+        .map(|l| l.status_id.clone())
+        .filter(|id| seen.insert(id.clone()))
         .collect()
+}
+
+/// The index of `v` in the advisory, for entries scoped to some vulnerabilities.
+pub(super) fn index_of(a: &Advisory, v: &Vulnerability) -> usize {
+    a.vulnerabilities
+        .iter()
+        .position(|x| std::ptr::eq(x, v))
+        .unwrap_or(usize::MAX)
+}
+
+/// The entries that state something about `v`: those it concerns, those that say a
+/// product is not affected, and statements (fixed, recommended) about products that no
+/// entry calls vulnerable.
+pub(super) fn entries_for<'a>(a: &'a Advisory, v: &Vulnerability) -> impl Iterator<Item = &'a Affected> {
+    let index = index_of(a, v);
+    let products: HashSet<ProductId> = v.products.iter().cloned().collect();
+    let vulnerable: HashSet<ProductId> = concerned_products(&a.affected).into_iter().collect();
+    a.affected.iter().filter(move |e| {
+        e.concerns(index)
+            && (products.contains(&e.product)
+                || e.status == crate::model::ProductStatus::KnownNotAffected
+                || (!e.status.is_concerned() && !vulnerable.contains(&e.product)))
+    })
 }
 
 pub(super) fn product_status(a: &Advisory, v: &Vulnerability) -> Value {
     let mut status: Map<String, Value> = Map::new();
-    let products: HashSet<&ProductId> = v.products.iter().collect();
-    for entry in &a.affected {
-        let concerned = products.contains(&entry.product);
-        if !concerned && entry.status != ProductStatus::KnownNotAffected {
-            continue;
-        }
-        for (category, id) in status_leaves(entry) {
-            let list = status.entry(category).or_insert_with(|| json!([]));
-            if let Value::Array(items) = list {
-                items.push(json!(id));
+    let mut seen: HashSet<(&str, &str)> = HashSet::new();
+    for entry in entries_for(a, v) {
+        let leaves = [
+            (entry.status.as_str(), entry.ids.versions.as_ref()),
+            ("fixed", entry.ids.fixed.as_ref()),
+        ];
+        for (category, leaf) in leaves {
+            let Some(leaf) = leaf else { continue };
+            if !seen.insert((category, leaf.status_id.as_str())) {
+                continue;
+            }
+            if let Value::Array(items) = status.entry(category).or_insert_with(|| json!([])) {
+                items.push(json!(leaf.status_id));
             }
         }
     }
-    // Schema order of the product status categories.
-    let order = [
-        "fixed",
-        "known_affected",
-        "known_not_affected",
-        "under_investigation",
-    ];
-    let mut sorted = Map::new();
-    for key in order {
-        if let Some(v) = status.remove(key) {
-            sorted.insert(key.to_string(), v);
-        }
-    }
-    Value::Object(sorted)
+    // The schema's order of the categories (alphabetical), whatever the entries' order.
+    status.sort_keys();
+    Value::Object(status)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn ranges_are_recognised() {
-        for r in [
-            "< 4.2.1",
-            ">= 2.0, < 2.3.4",
-            "all versions",
-            "4.x prior to 4.2",
-            "<= 3.9.4",
-        ] {
-            assert!(is_range(r), "{r}");
-        }
-        for v in ["4.2.1", "2.3.4-rc1", "2026.1"] {
-            assert!(!is_range(v), "{v}");
-        }
+    fn placed(path: &[(&str, &str)], id: &str) -> Placed {
+        let path = path.iter().map(|(c, n)| (c.to_string(), n.to_string())).collect();
+        (path, json!({ "id": id }))
     }
 
     #[test]
-    fn vers_conversion() {
-        assert_eq!(to_vers("< 4.2.1").as_deref(), Some("vers:generic/<4.2.1"));
+    fn leaves_nest_under_their_branches_in_order_of_first_mention() {
+        let arch = [("architecture", "x86_64")];
+        let arm = [("architecture", "aarch64")];
+        let nested = nest(vec![
+            placed(&arch, "a"),
+            placed(&[], "plain"),
+            placed(&arm, "b"),
+            placed(&arch, "c"),
+        ]);
+        let text = Value::Array(nested).to_string();
         assert_eq!(
-            to_vers(">= 2.0, < 2.3.4").as_deref(),
-            Some("vers:generic/>=2.0|<2.3.4")
+            text,
+            r#"[{"id":"plain"},{"category":"architecture","name":"x86_64","branches":[{"id":"a"},{"id":"c"}]},{"category":"architecture","name":"aarch64","branches":[{"id":"b"}]}]"#
         );
-        assert_eq!(to_vers("all versions").as_deref(), Some("vers:generic/*"));
-        assert_eq!(to_vers("4.x prior to 4.2"), None);
+    }
+
+    #[test]
+    fn helpers_follow_the_schema_names() {
+        let ident = Identification {
+            model_numbers: vec!["FX700".into()],
+            hashes: vec![crate::model::identification::FileHash {
+                filename: "fw.bin".into(),
+                algorithm: "sha256".into(),
+                value: "ab".repeat(32),
+            }],
+            x_generic_uris: vec![("https://example.com/ns".into(), "https://example.com/id/1".into())],
+            ..Identification::default()
+        };
+        let h = Value::Object(helpers(&ident));
+        assert_eq!(h["model_numbers"][0], "FX700");
+        assert_eq!(h["hashes"][0]["file_hashes"][0]["algorithm"], "sha256");
+        assert_eq!(h["x_generic_uris"][0]["namespace"], "https://example.com/ns");
     }
 }

@@ -57,6 +57,9 @@ pub(super) fn vulnerability(a: &Advisory, v: &Vulnerability) -> Value {
     if !threats.is_empty() {
         m.insert("threats".into(), Value::Array(threats));
     }
+    // VEX justifications (flags) and impact statements (threats) of products known not
+    // to be affected.
+    super::vex::insert(&mut m, a, v);
     m.insert("title".into(), json!(v.title));
     Value::Object(m)
 }

@@ -1,0 +1,391 @@
+//! `[[affected]]` entries: versions said explicitly, release trains (a product in several
+//! entries), statuses with VEX justifications, components on platforms, identification
+//! helpers, and the CSAF product ids of each version leaf.
+
+use std::collections::HashSet;
+
+use toml::Spanned;
+
+use super::advisory::{Affected, LeafIds, Platform};
+use super::build::Builder;
+use super::enums::ProductStatus;
+use super::identification::{self, Problem};
+use super::ids::ProductId;
+use super::leaves::LeafIdAlloc;
+use super::products::{Product, branches};
+use super::raw::{RawAdvisory, RawAffected, RawVulnerability};
+use super::status::{DocumentCategory, Relationship};
+use super::versions::{RangeRead, SCHEMES, VersionSpec, read_range};
+use crate::diag::{Code, Diagnostic};
+
+/// Products whose entries say they are (or may be) vulnerable, once each, in order: what a
+/// vulnerability concerns unless it names its `products`.
+pub fn concerned_products(affected: &[Affected]) -> Vec<ProductId> {
+    let mut seen = HashSet::new();
+    affected
+        .iter()
+        .filter(|a| a.status.is_concerned())
+        .filter(|a| seen.insert(&a.product))
+        .map(|a| a.product.clone())
+        .collect()
+}
+
+/// As [`concerned_products`], for the vulnerability at `index`: entries limited to other
+/// vulnerabilities do not count. `all` is the answer when no entry is limited, the usual
+/// case, so that is not recomputed per vulnerability.
+pub fn concerned_products_of(affected: &[Affected], index: usize, all: &[ProductId]) -> Vec<ProductId> {
+    if affected.iter().all(|a| a.vulnerabilities.is_none()) {
+        return all.to_vec();
+    }
+    let mut seen = HashSet::new();
+    affected
+        .iter()
+        .filter(|a| a.status.is_concerned() && a.concerns(index))
+        .filter(|a| seen.insert(&a.product))
+        .map(|a| a.product.clone())
+        .collect()
+}
+
+impl Builder<'_> {
+    fn problems(&mut self, problems: Vec<Problem>) {
+        for (code, span, msg, help) in problems {
+            let span = span.start + self.offset..span.end + self.offset;
+            self.diags
+                .push(Diagnostic::error(code, msg).at(self.file, span).help(help));
+        }
+    }
+
+    pub(super) fn affected(&mut self, raw: &RawAdvisory) -> Vec<Affected> {
+        let category = raw.category.as_ref().map(|c| *c.get_ref()).unwrap_or_default();
+        self.category_needs(raw);
+        let mut out: Vec<Affected> = Vec::new();
+        // Sets, not searches of `out`: 100k rows took minutes.
+        let mut statements: HashSet<String> = HashSet::new();
+        let mut ids = LeafIdAlloc::default();
+        // Platform leaves use the platform's own id; no generated id may take it.
+        for p in raw.affected.iter().filter_map(|a| a.platform.as_ref()) {
+            if let Some(p) = ProductId::parse(p.get_ref())
+                .ok()
+                .and_then(|p| self.catalog.get(&p))
+            {
+                ids.taken.insert(p.id_base().to_string());
+            }
+        }
+        for a in &raw.affected {
+            let Some(product) = self.product(&a.product) else {
+                continue;
+            };
+            let Some(entry) = self.affected_entry(a, product, &raw.vulnerabilities, category) else {
+                continue;
+            };
+            let statement = format!(
+                "{:?}",
+                (
+                    &entry.product,
+                    &entry.versions,
+                    &entry.fixed,
+                    entry.status,
+                    &entry.platform,
+                    &entry.branches,
+                    &entry.vulnerabilities
+                )
+            );
+            if !statements.insert(statement) {
+                self.error(
+                    Code::DuplicateId,
+                    &a.product,
+                    format!("product `{}` is listed twice in [[affected]] with the same versions", entry.product),
+                    "merge the entries; a product may have several entries (release trains) with different versions",
+                );
+                continue;
+            }
+            out.push(self.leaf_ids(entry, a, &mut ids));
+        }
+        out
+    }
+
+    fn affected_entry(
+        &mut self,
+        a: &RawAffected,
+        product: ProductId,
+        vulns: &[RawVulnerability],
+        category: DocumentCategory,
+    ) -> Option<Affected> {
+        let p = self.catalog.get(&product)?.clone();
+        // A malformed `versions` is reported where it is; the entry is left out.
+        let versions = self.entry_versions(a, &p).ok()?;
+        let fixed = text(&a.fixed);
+        let status = match &a.status {
+            Some(s) => *s.get_ref(),
+            None if versions.is_none() && fixed.is_some() => ProductStatus::Fixed,
+            None => ProductStatus::KnownAffected,
+        };
+        let fixed_only = status == ProductStatus::Fixed && fixed.is_some();
+        // A component on a platform may be stated for the platform as a whole (the way
+        // distributions write it), as may a product under investigation.
+        let whole = a.platform.is_some() || status == ProductStatus::UnderInvestigation;
+        if versions.is_none() && status.needs_versions() && !fixed_only && !whole {
+            let at = a.status.as_ref().map_or(a.product.span(), Spanned::span);
+            self.error_at(
+                Code::MissingField,
+                at,
+                "missing field `versions` for an affected product".into(),
+                "add versions = \"< 4.2.1\" (a range) or version = \"4.2.0\" (one version)",
+            );
+        }
+        let (justification, impact) = self.not_affected_reasons(a, status, category);
+        let mut problems = Vec::new();
+        let mut entry_branches = branches(&a.branches, &mut problems);
+        let given: Vec<&String> = entry_branches.iter().map(|(c, _)| c).collect();
+        let inherited: Vec<(String, String)> = p
+            .branches
+            .iter()
+            .filter(|(c, _)| !given.contains(&c))
+            .cloned()
+            .collect();
+        entry_branches.extend(inherited);
+        entry_branches.sort_by_key(|(c, _)| super::status::BRANCH_CATEGORIES.iter().position(|x| x == c));
+        let own = a
+            .identification
+            .as_ref()
+            .map(|i| identification::check(i, &mut problems));
+        self.problems(problems);
+        Some(Affected {
+            platform: self.platform(a, &p),
+            vulnerabilities: a
+                .vulnerabilities
+                .as_ref()
+                .map(|v| self.scope(v, &a.product, vulns)),
+            identification: own.map_or_else(|| p.identification.clone(), |i| p.identification.overlaid(&i)),
+            product,
+            versions,
+            fixed,
+            status,
+            justification,
+            impact,
+            branches: entry_branches,
+            ids: LeafIds::default(),
+        })
+    }
+
+    /// `versions` (a range) or `version` (one version), never both; `Err` when what is
+    /// written was refused (and reported).
+    fn entry_versions(&mut self, a: &RawAffected, p: &Product) -> Result<Option<VersionSpec>, ()> {
+        let scheme = match &a.scheme {
+            Some(s) if !SCHEMES.contains(&s.get_ref().as_str()) => {
+                let msg = format!("unknown version scheme `{}`", s.get_ref().escape_debug());
+                self.error(
+                    Code::UnknownCategory,
+                    s,
+                    msg,
+                    "use a vers scheme: semver, rpm, deb, generic, maven, npm, pypi, …",
+                );
+                p.scheme.clone()
+            }
+            Some(s) => s.get_ref().clone(),
+            None => p.scheme.clone(),
+        };
+        match (&a.versions, &a.version) {
+            (Some(_), Some(single)) => {
+                self.error(
+                    Code::InvalidValue,
+                    single,
+                    "an entry has either `versions` (a range) or `version` (one version), not both".into(),
+                    "write each range or version in its own [[affected]] entry",
+                );
+                Err(())
+            }
+            (None, Some(_)) => Ok(text(&a.version).map(|text| VersionSpec::Single { text })),
+            (Some(range), None) => self.range(range, &scheme),
+            (None, None) => Ok(None),
+        }
+    }
+
+    fn range(&mut self, range: &Spanned<String>, scheme: &str) -> Result<Option<VersionSpec>, ()> {
+        if range.get_ref().trim().is_empty() {
+            return Ok(None);
+        }
+        match read_range(range.get_ref(), scheme) {
+            RangeRead::Range(spec) => Ok(Some(spec)),
+            RangeRead::LegacySingle(spec) => {
+                let span = self.span(range);
+                self.diags.push(
+                    Diagnostic::warning(
+                        Code::InvalidValue,
+                        format!(
+                            "`{}` is one version, but `versions` is a range",
+                            spec.text().escape_debug()
+                        ),
+                    )
+                    .at(self.file, span)
+                    .help(format!(
+                        "write version = \"{}\" (it is read as one version)",
+                        spec.text().escape_debug()
+                    )),
+                );
+                Ok(Some(spec))
+            }
+            RangeRead::Invalid(msg) => {
+                self.error(
+                    Code::InvalidValue,
+                    range,
+                    msg,
+                    "write e.g. vers:semver/>=9.3.0|<9.3.1, or >= 9.3.0, < 9.3.1",
+                );
+                Err(())
+            }
+        }
+    }
+}
+
+fn text(s: &Option<Spanned<String>>) -> Option<String> {
+    s.as_ref()
+        .map(|v| v.get_ref().trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+impl Builder<'_> {
+    /// The VEX justification and impact statement of a product known not to be affected.
+    fn not_affected_reasons(
+        &mut self,
+        a: &RawAffected,
+        status: ProductStatus,
+        category: DocumentCategory,
+    ) -> (Option<super::status::Justification>, Option<String>) {
+        let not_affected = status == ProductStatus::KnownNotAffected;
+        let help = "justifications and impact statements explain `status = \"known_not_affected\"`";
+        if let (Some(j), false) = (&a.justification, not_affected) {
+            self.error(
+                Code::InvalidValue,
+                j,
+                "a justification needs status = \"known_not_affected\"".into(),
+                help,
+            );
+        }
+        if let (Some(i), false) = (&a.impact, not_affected) {
+            self.error(
+                Code::InvalidValue,
+                i,
+                "an impact statement needs status = \"known_not_affected\"".into(),
+                help,
+            );
+        }
+        let impact = text(&a.impact);
+        if not_affected
+            && category == DocumentCategory::CsafVex
+            && a.justification.is_none()
+            && impact.is_none()
+        {
+            self.error(
+                Code::MissingField,
+                &a.product,
+                "a VEX statement that a product is not affected needs a `justification` or an `impact` (CSAF test 6.1.27.9)".into(),
+                "add justification = \"vulnerable_code_not_present\" or impact = \"why the flaw cannot be exploited\"",
+            );
+        }
+        (a.justification.as_ref().map(|j| *j.get_ref()), impact)
+    }
+
+    fn platform(&mut self, a: &RawAffected, p: &Product) -> Option<Platform> {
+        if let (Some(r), None) = (&a.relationship, &a.platform) {
+            self.error(
+                Code::MissingField,
+                r,
+                "a relationship needs a `platform`".into(),
+                "add platform = \"<product id>\"",
+            );
+        }
+        let raw = a.platform.as_ref()?;
+        let platform = self.product(raw)?;
+        if platform == p.id {
+            self.error(
+                Code::UnknownProduct,
+                raw,
+                "a product cannot be its own platform".into(),
+                "name the product it is part of",
+            );
+            return None;
+        }
+        let declared = p.part_of.iter().find(|(id, _)| *id == platform).map(|(_, r)| *r);
+        let relationship = a
+            .relationship
+            .as_ref()
+            .map(|r| *r.get_ref())
+            .or(declared)
+            .unwrap_or(Relationship::DefaultComponentOf);
+        Some(Platform {
+            product: platform,
+            relationship,
+        })
+    }
+
+    /// Which vulnerabilities (by CVE or title) an entry is about.
+    fn scope(
+        &mut self,
+        names: &[Spanned<String>],
+        at: &Spanned<String>,
+        vulns: &[RawVulnerability],
+    ) -> Vec<usize> {
+        let mut out = Vec::new();
+        for name in names {
+            let n = name.get_ref().trim();
+            let found = vulns.iter().position(|v| {
+                v.cve
+                    .as_ref()
+                    .is_some_and(|c| c.get_ref().eq_ignore_ascii_case(n))
+                    || v.title.trim() == n
+            });
+            match found {
+                Some(i) if !out.contains(&i) => out.push(i),
+                Some(_) => {}
+                None => self.error(
+                    Code::UnknownVulnerability,
+                    name,
+                    format!(
+                        "`{}` is neither the CVE nor the title of a vulnerability of this advisory",
+                        n.escape_debug()
+                    ),
+                    "name a [[vulnerabilities]] entry by its cve, or by its title when it has none",
+                ),
+            }
+        }
+        if names.is_empty() {
+            self.error(
+                Code::InvalidValue,
+                at,
+                "the entry's `vulnerabilities` list is empty".into(),
+                "leave it out for all vulnerabilities, or name at least one",
+            );
+        }
+        out
+    }
+}
+
+impl Builder<'_> {
+    /// What CSAF's profile tests require of an informational advisory (6.1.27.2, 6.1.27.3).
+    fn category_needs(&mut self, raw: &RawAdvisory) {
+        let Some(category) = raw.category.as_ref() else {
+            return;
+        };
+        if *category.get_ref() != DocumentCategory::CsafInformationalAdvisory {
+            return;
+        }
+        if !raw.vulnerabilities.is_empty() {
+            self.error(
+                Code::InvalidValue,
+                category,
+                "an informational advisory has no [[vulnerabilities]] (CSAF test 6.1.27.3)".into(),
+                "remove the [[vulnerabilities]] entries, or use category = \"csaf_security_advisory\"",
+            );
+        }
+        if raw.references.is_empty() {
+            self.error(
+                Code::MissingField,
+                category,
+                "an informational advisory needs at least one [[references]] entry (CSAF test 6.1.27.2)"
+                    .into(),
+                "add [[references]] with the url and summary of the notice's source",
+            );
+        }
+    }
+}

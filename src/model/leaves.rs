@@ -1,0 +1,152 @@
+//! The CSAF product ids of each `[[affected]]` entry's version leaves: stable, unique
+//! within the advisory, and chosen by the user where they want (`product_id`).
+
+use std::collections::{HashMap, HashSet};
+
+use toml::Spanned;
+
+use super::advisory::{Affected, Leaf, LeafIds};
+use super::build::Builder;
+use super::enums::ProductStatus;
+use super::raw::RawAffected;
+use super::versions::{VersionSpec, slug};
+use crate::diag::Code;
+
+/// Gives every distinct version leaf one CSAF product id. The first leaf of a product and
+/// status keeps the id earlier releases wrote (`router-x200-vulnerable`); further release
+/// trains add their versions (`router-x200-vulnerable-ge11.0.0-lt11.0.15`), so ids do not
+/// depend on the order of the entries.
+#[derive(Default)]
+pub(super) struct LeafIdAlloc {
+    by_key: HashMap<String, String>,
+    pub(super) taken: HashSet<String>,
+    first: HashSet<(String, &'static str)>,
+}
+
+impl LeafIdAlloc {
+    fn generated(&mut self, key: String, base: &str, word: &'static str, name: &str) -> String {
+        if let Some(id) = self.by_key.get(&key) {
+            return id.clone();
+        }
+        let stem = if self.first.insert((base.to_string(), word)) {
+            format!("{base}-{word}")
+        } else {
+            format!("{base}-{word}-{}", slug(name))
+        };
+        let (mut id, mut n) = (stem.clone(), 2);
+        while self.taken.contains(&id) {
+            id = format!("{stem}-{n}");
+            n += 1;
+        }
+        self.taken.insert(id.clone());
+        self.by_key.insert(key, id.clone());
+        id
+    }
+
+    /// An id the user chose; `None` when another leaf has it already.
+    fn explicit(&mut self, key: String, id: &str) -> Option<String> {
+        if self.by_key.get(&key).is_some_and(|known| known == id) {
+            return Some(id.to_string());
+        }
+        if !self.taken.insert(id.to_string()) {
+            return None;
+        }
+        self.by_key.insert(key, id.to_string());
+        Some(id.to_string())
+    }
+}
+
+impl Builder<'_> {
+    /// Assigns the CSAF product ids of the entry's `versions` and `fixed` leaves.
+    pub(super) fn leaf_ids(
+        &mut self,
+        mut entry: Affected,
+        a: &RawAffected,
+        ids: &mut LeafIdAlloc,
+    ) -> Affected {
+        let Some(p) = self.catalog.get(&entry.product) else {
+            return entry;
+        };
+        let base = p.id_base().to_string();
+        let platform_base = entry
+            .platform
+            .as_ref()
+            .and_then(|pl| self.catalog.get(&pl.product))
+            .map(|pl| pl.id_base().to_string());
+        let branches = format!("{:?}", entry.branches);
+        let status_leaf = leaf_name(&entry);
+        let mut leaf = |b: &mut Self,
+                        word: &'static str,
+                        name: &str,
+                        explicit: &Option<Spanned<String>>|
+         -> Option<Leaf> {
+            let key = format!(
+                "{}\0{word}\0{name}\0{branches}\0{:?}",
+                entry.product,
+                explicit.as_ref().map(|e| e.get_ref())
+            );
+            let tree_id = match explicit {
+                Some(e) => b.explicit_id(e, key, ids)?,
+                None => ids.generated(key, &base, word, name),
+            };
+            let status_id = platform_base
+                .as_ref()
+                .map_or_else(|| tree_id.clone(), |pb| format!("{pb}:{tree_id}"));
+            Some(Leaf { tree_id, status_id })
+        };
+        let versions = match &status_leaf {
+            Some(name) => leaf(self, entry.status.id_word(), name, &a.product_id),
+            None => None,
+        };
+        let fixed = match entry.fixed.clone() {
+            Some(f) => leaf(self, "fixed", &f, &a.fixed_product_id),
+            None => None,
+        };
+        entry.ids = LeafIds { versions, fixed };
+        entry
+    }
+
+    fn explicit_id(&mut self, e: &Spanned<String>, key: String, ids: &mut LeafIdAlloc) -> Option<String> {
+        let id = e.get_ref().trim();
+        if id.is_empty() || id.chars().any(char::is_whitespace) {
+            self.error(
+                Code::InvalidId,
+                e,
+                "a CSAF product id must be non-empty, without spaces".into(),
+                "e.g. CSAFPID-0001",
+            );
+            return None;
+        }
+        let got = ids.explicit(key, id);
+        if got.is_none() {
+            let msg = format!(
+                "product id `{}` is used by another version leaf of this advisory",
+                id.escape_debug()
+            );
+            self.error(Code::DuplicateId, e, msg, "give each version its own product id");
+        }
+        got
+    }
+}
+
+/// The name of an entry's `versions` leaf: its versions, or all versions when none are
+/// given; fixed-only statements have none.
+pub fn leaf_name(entry: &Affected) -> Option<String> {
+    match &entry.versions {
+        Some(v) => Some(v.text().to_string()),
+        None if entry.status == ProductStatus::Fixed && entry.fixed.is_some() => None,
+        None => Some("all versions".into()),
+    }
+}
+
+/// The `versions` leaf of an entry as a spec ("all versions" is `vers:generic/*`, the
+/// same in every scheme).
+pub fn leaf_spec(entry: &Affected) -> Option<VersionSpec> {
+    match &entry.versions {
+        Some(v) => Some(v.clone()),
+        None => leaf_name(entry).map(|text| VersionSpec::Range {
+            text,
+            vers: Some("vers:generic/*".into()),
+        }),
+    }
+}
