@@ -53,6 +53,15 @@ pub struct Affected {
     pub vulnerabilities: Option<Vec<usize>>,
     /// CSAF product ids of the `versions` and `fixed` leaves.
     pub ids: LeafIds,
+    /// Full product names of the `versions` and `fixed` leaves, when the user gave them
+    /// (a migrating PSIRT keeps its names); else `<product name> <version>`.
+    pub names: LeafNames,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LeafNames {
+    pub versions: Option<String>,
+    pub fixed: Option<String>,
 }
 
 impl Affected {

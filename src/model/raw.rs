@@ -104,6 +104,11 @@ pub struct RawAffected {
     pub product_id: Option<Spanned<String>>,
     #[serde(default)]
     pub fixed_product_id: Option<Spanned<String>>,
+    /// Explicit CSAF full product names of the `versions` and the `fixed` leaf.
+    #[serde(default)]
+    pub name: Option<Spanned<String>>,
+    #[serde(default)]
+    pub fixed_name: Option<Spanned<String>>,
     /// The vulnerabilities (CVE or title) this entry is about; all when absent.
     #[serde(default)]
     pub vulnerabilities: Option<Vec<Spanned<String>>>,

@@ -94,21 +94,26 @@ fn leaves_by_product<'c>(a: &Advisory, catalog: &'c Catalog) -> Vec<(&'c Product
             continue;
         };
         let specs = [
-            (entry.ids.versions.as_ref(), leaf_spec(entry)),
+            (
+                entry.ids.versions.as_ref(),
+                leaf_spec(entry),
+                &entry.names.versions,
+            ),
             (
                 entry.ids.fixed.as_ref(),
                 entry.fixed.clone().map(|text| VersionSpec::Single { text }),
+                &entry.names.fixed,
             ),
         ];
-        for (leaf, spec) in specs {
+        for (leaf, spec, name) in specs {
             if let (Some(leaf), Some(spec)) = (leaf, spec)
                 && done.insert(leaf.tree_id.clone())
             {
-                add(
-                    p,
-                    &entry.branches,
-                    version_leaf(&spec, &leaf.tree_id, p, &entry.identification),
-                );
+                let name = name
+                    .clone()
+                    .unwrap_or_else(|| format!("{} {}", p.name, spec.text()));
+                let product = full_product(name, &leaf.tree_id, &entry.identification);
+                add(p, &entry.branches, leaf_value(&spec, product));
             }
         }
         let platform = entry.platform.as_ref().and_then(|pl| catalog.get(&pl.product));
@@ -216,13 +221,6 @@ fn leaf_value(spec: &VersionSpec, product: Value) -> Value {
     ])
 }
 
-fn version_leaf(spec: &VersionSpec, id: &str, p: &Product, ident: &Identification) -> Value {
-    leaf_value(
-        spec,
-        full_product(format!("{} {}", p.name, spec.text()), id, ident),
-    )
-}
-
 /// CSAF `relationships`: each leaf of a component on a platform, as the combined product
 /// that statuses name (`<platform id>:<leaf id>`).
 fn relationships(a: &Advisory, catalog: &Catalog) -> Vec<Value> {
@@ -235,21 +233,27 @@ fn relationships(a: &Advisory, catalog: &Catalog) -> Vec<Value> {
         let Some(pl) = catalog.get(&platform.product) else {
             continue;
         };
+        let own = |text: String, name: &Option<String>| {
+            name.clone().unwrap_or_else(|| format!("{} {text}", p.name))
+        };
         let leaves = [
             (
                 entry.ids.versions.as_ref(),
-                leaf_spec(entry).map(|s| s.text().to_string()),
+                leaf_spec(entry).map(|s| own(s.text().to_string(), &entry.names.versions)),
             ),
-            (entry.ids.fixed.as_ref(), entry.fixed.clone()),
+            (
+                entry.ids.fixed.as_ref(),
+                entry.fixed.clone().map(|t| own(t, &entry.names.fixed)),
+            ),
         ];
-        for (leaf, text) in leaves {
-            let (Some(Leaf { tree_id, status_id }), Some(text)) = (leaf, text) else {
+        for (leaf, own_name) in leaves {
+            let (Some(Leaf { tree_id, status_id }), Some(own_name)) = (leaf, own_name) else {
                 continue;
             };
             if !done.insert(status_id.clone()) {
                 continue;
             }
-            let name = format!("{} {text} {} {}", p.name, platform.relationship.phrase(), pl.name);
+            let name = format!("{own_name} {} {}", platform.relationship.phrase(), pl.name);
             out.push(obj([
                 ("category", platform.relationship.as_str().into()),
                 (
