@@ -595,3 +595,12 @@ fn an_oasis_vex_use_case_written_by_hand_carries_the_original() {
         "oasis/csaf_2.0/examples/csaf/csaf_vex/2022-evd-uc-01-na-001.json",
     );
 }
+
+/// No document of the shared corpus has `product_groups`, so the original is hand-made
+/// (`tests/fixtures/real/spec-product-groups/original.json`) around the product group
+/// example of the CSAF 2.0 specification: groups named by remediations and a threat, and
+/// a score for one group's products only.
+#[test]
+fn product_groups_of_the_specification_example_written_by_hand_carry_the_original() {
+    assert_carries_the_original("spec-product-groups", "fixture:original.json");
+}

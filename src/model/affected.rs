@@ -174,6 +174,7 @@ impl Builder<'_> {
             impact,
             branches: entry_branches,
             ids: LeafIds::default(),
+            groups: a.groups.iter().map(|g| g.get_ref().trim().to_string()).collect(),
             names: LeafNames {
                 versions: self.optional_text(&a.name, "name"),
                 fixed: self.optional_text(&a.fixed_name, "fixed_name"),

@@ -9,6 +9,7 @@ pub mod cvss_more;
 pub mod cwe;
 pub mod enums;
 pub mod extra;
+pub mod groups;
 pub mod identification;
 pub mod ids;
 pub mod leaves;

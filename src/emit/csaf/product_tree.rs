@@ -50,6 +50,9 @@ pub(super) fn product_tree(a: &Advisory, catalog: &Catalog) -> Value {
     let branches: Vec<Value> = vendors.into_iter().map(vendor_branch).collect();
     let mut tree = Map::new();
     tree.insert("branches".into(), Value::Array(branches));
+    if !a.product_groups.is_empty() {
+        tree.insert("product_groups".into(), product_groups(a));
+    }
     let relationships = relationships(a, catalog);
     if !relationships.is_empty() {
         tree.insert("relationships".into(), Value::Array(relationships));
@@ -266,6 +269,20 @@ fn relationships(a: &Advisory, catalog: &Catalog) -> Vec<Value> {
         }
     }
     out
+}
+
+/// CSAF `product_groups`, their members as the model resolved them.
+fn product_groups(a: &Advisory) -> Value {
+    let groups = a.product_groups.iter().map(|g| {
+        let mut m = Map::new();
+        m.insert("group_id".into(), json!(g.id));
+        m.insert("product_ids".into(), json!(g.leaves));
+        if let Some(s) = &g.summary {
+            m.insert("summary".into(), json!(s));
+        }
+        Value::Object(m)
+    });
+    Value::Array(groups.collect())
 }
 
 /// CSAF product ids that stand for these catalog products as concerned by a vulnerability
