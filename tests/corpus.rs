@@ -604,3 +604,10 @@ fn an_oasis_vex_use_case_written_by_hand_carries_the_original() {
 fn product_groups_of_the_specification_example_written_by_hand_carry_the_original() {
     assert_carries_the_original("spec-product-groups", "fixture:original.json");
 }
+
+/// Red Hat's tree: the platform is a leaf at its product name (`tree = "product"`), the
+/// package a version leaf under the vendor (`tree = "packages"`), joined by a relationship.
+#[test]
+fn a_red_hat_vex_written_by_hand_carries_the_original() {
+    assert_carries_the_original("redhat-cve-2024-34502", "redhat/CVE-2024-34502.json");
+}

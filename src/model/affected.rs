@@ -112,6 +112,14 @@ impl Builder<'_> {
         category: DocumentCategory,
     ) -> Option<Affected> {
         let p = self.catalog.get(&product)?.clone();
+        if p.tree == super::shape::TreeShape::Product {
+            let msg = format!(
+                "`{product}` is a leaf of its own (`tree = \"product\"` in the catalog): it has no versions to state"
+            );
+            let help = "name it as the `platform` of a component, or remove `tree = \"product\"` from content/products.toml";
+            self.error(Code::InvalidValue, &a.product, msg, help);
+            return None;
+        }
         // A malformed `versions` is reported where it is; the entry is left out.
         let versions = self.entry_versions(a, &p).ok()?;
         let fixed = text(&a.fixed);

@@ -16,6 +16,7 @@ pub mod leaves;
 pub mod notes;
 pub mod products;
 pub mod raw;
+pub mod shape;
 pub mod status;
 pub mod threats;
 pub mod time;
