@@ -1,5 +1,5 @@
-//! Product groups, scores for some products and explicit leaf names: every mistake is
-//! reported where it is written.
+//! Product groups, scores for some products, explicit leaf names and catalog tree shapes:
+//! every mistake is reported where it is written.
 
 use super::common::SiteTest;
 
@@ -105,6 +105,20 @@ title = "Underflow"
 cvss_v3 = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"
 cvss_products = []
 "#,
+    );
+    insta::assert_snapshot!(t.check_errors());
+}
+
+#[test]
+fn a_product_that_is_its_own_leaf_is_only_a_platform() {
+    let t = SiteTest::empty();
+    t.write(
+        "content/products.toml",
+        "[[products]]\nid = \"widget\"\nname = \"Example Widget\"\nvendor = \"Example Corp\"\ntree = \"product\"\n",
+    );
+    t.write(
+        "content/advisories/EX-2026-0002.md",
+        "+++\nid = \"EX-2026-0002\"\ntitle = \"Shape\"\npublished = 2026-03-10T09:00:00Z\nstatus = \"final\"\nsummary = \"Shape.\"\n\n[[revisions]]\ndate = 2026-03-10T09:00:00Z\nsummary = \"Initial public release\"\n\n[[affected]]\nproduct = \"widget\"\nversions = \"< 2.0\"\n\n[[vulnerabilities]]\ntitle = \"Overflow\"\n+++\n",
     );
     insta::assert_snapshot!(t.check_errors());
 }
