@@ -56,6 +56,7 @@ codes! {
     InvalidCve => "invalid-cve", "a CVE id is not of the form CVE-YYYY-NNNN";
     InvalidCwe => "invalid-cwe", "a CWE id is malformed or not a weakness in CWE 4.17, the list CSAF 2.0 validators check";
     UnknownProduct => "unknown-product", "an advisory names a product id not in the catalog";
+    UnknownGroup => "unknown-group", "a remediation, threat or score names a product group the advisory does not define";
     UnknownVulnerability => "unknown-vulnerability", "an `[[affected]]` entry names a vulnerability the advisory does not have";
     InvalidCvss => "invalid-cvss", "a CVSS vector cannot be parsed or is incomplete";
     CvssScoreMismatch => "cvss-score-mismatch", "a given CVSS score disagrees with its vector";

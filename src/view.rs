@@ -100,6 +100,8 @@ pub struct RemediationView {
     pub date: Option<String>,
     pub restart_required: Option<RestartView>,
     pub entitlements: Vec<String>,
+    /// The product groups it is for, by summary (or id when the group has none).
+    pub groups: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -391,7 +393,7 @@ fn score_v4(v: &crate::model::cvss::CvssV4) -> ScoreView {
     }
 }
 
-fn vulnerability_view(site: &Site, v: &Vulnerability, root: &str) -> VulnerabilityView {
+fn vulnerability_view(site: &Site, a: &Advisory, v: &Vulnerability, root: &str) -> VulnerabilityView {
     let refs = |ids: &[ProductId]| ids.iter().map(|p| product_ref(site, p, root)).collect();
     VulnerabilityView {
         cve: v.cve.as_ref().map(|c| c.as_str().to_string()),
@@ -423,9 +425,10 @@ fn vulnerability_view(site: &Site, v: &Vulnerability, root: &str) -> Vulnerabili
                 date: r.date.map(date_only),
                 restart_required: r.restart_required.as_ref().map(vuln::restart_view),
                 entitlements: r.entitlements.clone(),
+                groups: vuln::group_labels(a, &r.groups),
             })
             .collect(),
-        details: vuln::vuln_details(site, v, root),
+        details: vuln::vuln_details(site, a, v, root),
     }
 }
 
@@ -520,7 +523,7 @@ impl AdvisoryView {
             vulnerabilities: if full {
                 a.vulnerabilities
                     .iter()
-                    .map(|v| vulnerability_view(site, v, &root))
+                    .map(|v| vulnerability_view(site, a, v, &root))
                     .collect()
             } else {
                 Vec::new()

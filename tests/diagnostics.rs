@@ -2,6 +2,9 @@
 //! stable code and a hint; all problems in all files are reported in one run.
 
 mod common;
+// Further cases, in a file of their own so that this one stays readable.
+#[path = "diagnostics/groups.rs"]
+mod groups;
 
 use common::{SiteTest, advisory};
 

@@ -11,6 +11,7 @@ use super::cvss::{CvssV3, CvssV4, Severity};
 use super::cvss_more::CvssV2;
 use super::enums::{ProductStatus, RemediationCategory, Status, Tlp};
 use super::extra::{ReferenceCategory, RestartRequired, VendorSeverity, VulnId};
+use super::groups::ProductGroup;
 use super::identification::Identification;
 use super::ids::{AdvisoryId, Cve, Cwe, ProductId};
 use super::notes::Note;
@@ -53,6 +54,17 @@ pub struct Affected {
     pub vulnerabilities: Option<Vec<usize>>,
     /// CSAF product ids of the `versions` and `fixed` leaves.
     pub ids: LeafIds,
+    /// Full product names of the `versions` and `fixed` leaves, when the user gave them
+    /// (a migrating PSIRT keeps its names); else `<product name> <version>`.
+    pub names: LeafNames,
+    /// Ids of the product groups the `versions` leaf belongs to.
+    pub groups: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LeafNames {
+    pub versions: Option<String>,
+    pub fixed: Option<String>,
 }
 
 impl Affected {
@@ -92,6 +104,8 @@ pub struct Remediation {
     pub date: Option<Timestamp>,
     pub restart_required: Option<RestartRequired>,
     pub entitlements: Vec<String>,
+    /// Ids of the product groups it applies to.
+    pub groups: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -110,6 +124,12 @@ pub struct Vulnerability {
     pub cvss_v3: Option<CvssV3>,
     pub cvss_v4: Option<CvssV4>,
     pub products: Vec<ProductId>,
+    /// The products the CVSS scores are for: `products`, unless `cvss_products` or
+    /// `cvss_groups` narrow them.
+    pub score_products: Vec<ProductId>,
+    /// Groups whose members the CVSS scores are for too (CSAF 2.0 scores have no
+    /// `group_ids`: their members are written as `products`).
+    pub score_groups: Vec<String>,
     pub discovery_date: Option<Timestamp>,
     pub release_date: Option<Timestamp>,
     pub remediations: Vec<Remediation>,
@@ -217,6 +237,7 @@ pub struct Advisory {
     pub vendor_severity: Option<VendorSeverity>,
     pub revisions: Vec<Revision>,
     pub affected: Vec<Affected>,
+    pub product_groups: Vec<ProductGroup>,
     pub vulnerabilities: Vec<Vulnerability>,
     pub acknowledgments: Vec<Acknowledgment>,
     pub references: Vec<Reference>,

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use toml::Spanned;
 
-use super::advisory::{Affected, LeafIds, Platform};
+use super::advisory::{Affected, LeafIds, LeafNames, Platform};
 use super::build::Builder;
 use super::enums::ProductStatus;
 use super::identification::{self, Problem};
@@ -112,9 +112,26 @@ impl Builder<'_> {
         category: DocumentCategory,
     ) -> Option<Affected> {
         let p = self.catalog.get(&product)?.clone();
+        if p.tree == super::shape::TreeShape::Product {
+            let msg = format!(
+                "`{product}` is a leaf of its own (`tree = \"product\"` in the catalog): it has no versions to state"
+            );
+            let help = "name it as the `platform` of a component, or remove `tree = \"product\"` from content/products.toml";
+            self.error(Code::InvalidValue, &a.product, msg, help);
+            return None;
+        }
         // A malformed `versions` is reported where it is; the entry is left out.
         let versions = self.entry_versions(a, &p).ok()?;
         let fixed = text(&a.fixed);
+        if let (Some(n), None) = (&a.fixed_name, &fixed) {
+            let help = "add fixed = \"<first fixed version>\", or remove fixed_name";
+            self.error(
+                Code::MissingField,
+                n,
+                "`fixed_name` names the `fixed` leaf, but there is no `fixed`".into(),
+                help,
+            );
+        }
         let status = match &a.status {
             Some(s) => *s.get_ref(),
             None if versions.is_none() && fixed.is_some() => ProductStatus::Fixed,
@@ -165,6 +182,11 @@ impl Builder<'_> {
             impact,
             branches: entry_branches,
             ids: LeafIds::default(),
+            groups: a.groups.iter().map(|g| g.get_ref().trim().to_string()).collect(),
+            names: LeafNames {
+                versions: self.optional_text(&a.name, "name"),
+                fixed: self.optional_text(&a.fixed_name, "fixed_name"),
+            },
         })
     }
 

@@ -13,6 +13,7 @@ use super::advisory::{Acknowledgment, Advisory, Body, Remediation, Revision, Vul
 use super::cvss::{CvssV3, CvssV4};
 use super::cvss_more::CvssV2;
 use super::enums::Status;
+use super::groups::ProductGroup;
 use super::ids::{AdvisoryId, Cve, Cwe, ProductId, reserved_advisory_id};
 use super::products::Catalog;
 use super::raw::*;
@@ -125,6 +126,8 @@ impl Builder<'_> {
         let affected = self.affected(&raw);
         // Vulnerabilities concern the products that are (or may be) affected.
         let affected_ids = super::affected::concerned_products(&affected);
+        let product_groups =
+            self.product_groups(&raw.product_groups, &raw.affected, &affected, &affected_ids);
         self.duplicate_cves(&raw.vulnerabilities);
         if !self.product_statuses_fit(&raw, affected_ids.len()) {
             return None;
@@ -135,7 +138,7 @@ impl Builder<'_> {
             .enumerate()
             .map(|(i, v)| {
                 let concerned = super::affected::concerned_products_of(&affected, i, &affected_ids);
-                self.vulnerability(v, &concerned)
+                self.vulnerability(v, &concerned, &product_groups)
             })
             .collect::<Vec<_>>();
         let acknowledgments = raw
@@ -163,6 +166,7 @@ impl Builder<'_> {
             vendor_severity,
             revisions,
             affected,
+            product_groups,
             vulnerabilities: vulnerabilities.into_iter().collect::<Option<Vec<_>>>()?,
             acknowledgments,
             references,
@@ -236,7 +240,12 @@ impl Builder<'_> {
         Some(Withdrawal { date, reason })
     }
 
-    fn vulnerability(&mut self, v: &RawVulnerability, affected: &[ProductId]) -> Option<Vulnerability> {
+    fn vulnerability(
+        &mut self,
+        v: &RawVulnerability,
+        affected: &[ProductId],
+        groups: &[ProductGroup],
+    ) -> Option<Vulnerability> {
         let cve = v.cve.as_ref().and_then(|c| match Cve::parse(c.get_ref()) {
             Ok(cve) => Some(cve),
             Err(msg) => {
@@ -266,8 +275,9 @@ impl Builder<'_> {
         let remediations = v
             .remediations
             .iter()
-            .map(|r| self.remediation(r, &products))
+            .map(|r| self.remediation(r, &products, groups))
             .collect();
+        let (score_products, score_groups) = self.score_products(v, &products, groups);
         let discovery_date = v.discovery_date.as_ref().and_then(|d| self.date(d));
         Some(Vulnerability {
             cve,
@@ -284,7 +294,9 @@ impl Builder<'_> {
             discovery_date,
             release_date: v.release_date.as_ref().and_then(|d| self.date(d)),
             remediations,
-            threats: self.threats(&v.threats, &products),
+            threats: self.threats(&v.threats, &products, groups),
+            score_products,
+            score_groups,
             exploited: self.exploited(&v.exploited),
             products,
         })
@@ -367,11 +379,19 @@ impl Builder<'_> {
         out
     }
 
-    fn remediation(&mut self, r: &RawRemediation, vulnerable: &[ProductId]) -> Remediation {
+    fn remediation(
+        &mut self,
+        r: &RawRemediation,
+        vulnerable: &[ProductId],
+        groups: &[ProductGroup],
+    ) -> Remediation {
+        // A remediation for some groups is for those only, not for every product.
         let products = match &r.products {
             Some(ids) => self.vulnerable_products(ids, vulnerable),
+            None if !r.groups.is_empty() => Vec::new(),
             None => vulnerable.to_vec(),
         };
+        let groups = self.group_refs(&r.groups, groups, vulnerable).ids;
         Remediation {
             category: r.category,
             details: r.details.trim().to_string(),
@@ -380,6 +400,7 @@ impl Builder<'_> {
             date: r.date.as_ref().and_then(|d| self.date(d)),
             restart_required: self.restart(&r.restart_required),
             entitlements: self.unique_texts(&r.entitlements, "entitlement"),
+            groups,
         }
     }
 

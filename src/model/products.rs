@@ -8,6 +8,7 @@ use toml::Spanned;
 
 use super::identification::{self, Identification, RawIdentification};
 use super::ids::ProductId;
+use super::shape::TreeShape;
 use super::status::{BRANCH_CATEGORIES, Relationship};
 use super::versions::SCHEMES;
 use crate::diag::{Code, Diagnostic};
@@ -48,6 +49,9 @@ struct RawProduct {
     /// Platforms this product is a component of.
     #[serde(default)]
     part_of: Vec<RawPartOf>,
+    /// Where its leaves sit in the CSAF product tree.
+    #[serde(default)]
+    tree: TreeShape,
 }
 
 #[derive(Debug, Deserialize)]
@@ -75,6 +79,7 @@ pub struct Product {
     pub branches: Vec<(String, String)>,
     /// Platforms it is a component of, and how.
     pub part_of: Vec<(ProductId, Relationship)>,
+    pub tree: TreeShape,
 }
 
 impl Product {
@@ -219,6 +224,7 @@ fn product(p: RawProduct, id: ProductId, file: &Path, diags: &mut Vec<Diagnostic
         scheme,
         branches,
         part_of: Vec::new(),
+        tree: p.tree,
     }
 }
 

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use super::enums::{ProductStatus, RemediationCategory, Status, Tlp};
 use super::extra::{RawRestart, RawVendorSeverity, RawVulnId, ReferenceCategory};
+use super::groups::RawProductGroup;
 use super::identification::RawIdentification;
 use super::notes::RawNote;
 use super::status::{DocumentCategory, Justification, Relationship};
@@ -37,6 +38,9 @@ pub struct RawAdvisory {
     #[serde(default)]
     pub revisions: Vec<RawRevision>,
     pub affected: Vec<RawAffected>,
+    /// CSAF product groups, named by remediations, threats and scores.
+    #[serde(default)]
+    pub product_groups: Vec<RawProductGroup>,
     /// Required unless the advisory is informational (checked in `document.rs`).
     #[serde(default)]
     pub vulnerabilities: Vec<RawVulnerability>,
@@ -104,6 +108,14 @@ pub struct RawAffected {
     pub product_id: Option<Spanned<String>>,
     #[serde(default)]
     pub fixed_product_id: Option<Spanned<String>>,
+    /// Explicit CSAF full product names of the `versions` and the `fixed` leaf.
+    #[serde(default)]
+    pub name: Option<Spanned<String>>,
+    #[serde(default)]
+    pub fixed_name: Option<Spanned<String>>,
+    /// `[[product_groups]]` this entry's `versions` leaf belongs to.
+    #[serde(default)]
+    pub groups: Vec<Spanned<String>>,
     /// The vulnerabilities (CVE or title) this entry is about; all when absent.
     #[serde(default)]
     pub vulnerabilities: Option<Vec<Spanned<String>>>,
@@ -138,6 +150,11 @@ pub struct RawVulnerability {
     pub cvss_v4_score: Option<Spanned<f64>>,
     #[serde(default)]
     pub products: Option<Vec<Spanned<String>>>,
+    /// The products (and groups) the CVSS scores are for, when not all of `products`.
+    #[serde(default)]
+    pub cvss_products: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub cvss_groups: Vec<Spanned<String>>,
     #[serde(default)]
     pub discovery_date: Option<Spanned<Datetime>>,
     #[serde(default)]
@@ -165,6 +182,9 @@ pub struct RawRemediation {
     pub restart_required: Option<RawRestart>,
     #[serde(default)]
     pub entitlements: Vec<Spanned<String>>,
+    /// Product groups the remediation applies to (CSAF `group_ids`).
+    #[serde(default)]
+    pub groups: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

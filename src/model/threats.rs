@@ -7,6 +7,7 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use super::build::Builder;
+use super::groups::ProductGroup;
 use super::ids::ProductId;
 
 /// CSAF 2.0 threat category.
@@ -45,6 +46,9 @@ pub struct RawThreat {
     pub date: Option<Spanned<Datetime>>,
     #[serde(default)]
     pub products: Option<Vec<Spanned<String>>>,
+    /// Product groups the threat concerns (CSAF `group_ids`).
+    #[serde(default)]
+    pub groups: Vec<Spanned<String>>,
 }
 
 /// `[vulnerabilities.exploited]`: the publisher knows of exploitation in the wild.
@@ -63,6 +67,8 @@ pub struct Threat {
     pub date: Option<Timestamp>,
     /// `None`: the threat is stated for the vulnerability as a whole (no product scope).
     pub products: Option<Vec<ProductId>>,
+    /// Ids of the product groups it concerns.
+    pub groups: Vec<String>,
 }
 
 /// Exploitation in the wild: an `exploit_status` threat in CSAF, a banner on the page.
@@ -73,7 +79,12 @@ pub struct Exploited {
 }
 
 impl Builder<'_> {
-    pub(super) fn threats(&mut self, raw: &[RawThreat], vulnerable: &[ProductId]) -> Vec<Threat> {
+    pub(super) fn threats(
+        &mut self,
+        raw: &[RawThreat],
+        vulnerable: &[ProductId],
+        groups: &[ProductGroup],
+    ) -> Vec<Threat> {
         raw.iter()
             .map(|t| Threat {
                 category: t.category,
@@ -83,6 +94,7 @@ impl Builder<'_> {
                     .products
                     .as_ref()
                     .map(|ids| self.vulnerable_products(ids, vulnerable)),
+                groups: self.group_refs(&t.groups, groups, vulnerable).ids,
             })
             .collect()
     }

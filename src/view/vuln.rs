@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::{ProductRef, product_ref};
+use crate::model::Advisory;
 use crate::model::advisory::{Reference, Vulnerability};
 use crate::model::extra::RestartRequired;
 use crate::model::notes::Note;
@@ -42,6 +43,8 @@ pub struct ThreatView {
     pub date_iso: Option<String>,
     /// Empty when the threat concerns the vulnerability as a whole.
     pub products: Vec<ProductRef>,
+    /// The product groups it concerns, by summary (or id).
+    pub groups: Vec<String>,
 }
 
 /// Exploitation in the wild, for the banner.
@@ -83,7 +86,7 @@ pub(super) fn restart_view(r: &RestartRequired) -> RestartView {
     }
 }
 
-fn threat_view(site: &Site, t: &Threat, root: &str) -> ThreatView {
+fn threat_view(site: &Site, a: &Advisory, t: &Threat, root: &str) -> ThreatView {
     ThreatView {
         category: t.category.as_str(),
         label: t.category.label(),
@@ -96,7 +99,17 @@ fn threat_view(site: &Site, t: &Threat, root: &str) -> ThreatView {
             .flatten()
             .map(|p| product_ref(site, p, root))
             .collect(),
+        groups: group_labels(a, &t.groups),
     }
+}
+
+/// How the page names product groups: by their summary, which says what they hold
+/// ("The x64 versions of the operating system."), or by id when they have none.
+pub(super) fn group_labels(a: &Advisory, ids: &[String]) -> Vec<String> {
+    let groups = a.product_groups.iter().filter(|g| ids.contains(&g.id));
+    groups
+        .map(|g| g.summary.clone().unwrap_or_else(|| g.id.clone()))
+        .collect()
 }
 
 /// The details of a vulnerability that the page shows beside its scores and remediations.
@@ -111,7 +124,7 @@ pub struct VulnDetails {
     pub release_date: Option<String>,
 }
 
-pub(super) fn vuln_details(site: &Site, v: &Vulnerability, root: &str) -> VulnDetails {
+pub(super) fn vuln_details(site: &Site, a: &Advisory, v: &Vulnerability, root: &str) -> VulnDetails {
     VulnDetails {
         ids: v
             .ids
@@ -123,7 +136,7 @@ pub(super) fn vuln_details(site: &Site, v: &Vulnerability, root: &str) -> VulnDe
             .collect(),
         notes: v.notes.iter().map(note_view).collect(),
         references: v.references.iter().map(reference_view).collect(),
-        threats: v.threats.iter().map(|t| threat_view(site, t, root)).collect(),
+        threats: v.threats.iter().map(|t| threat_view(site, a, t, root)).collect(),
         exploited: v.exploited.as_ref().map(|e| ExploitedView {
             details: e.details.clone(),
             date: e.date.map(date_only),

@@ -12,6 +12,7 @@ use crate::model::affected::concerned_products;
 use crate::model::identification::Identification;
 use crate::model::ids::ProductId;
 use crate::model::leaves::leaf_spec;
+use crate::model::shape::TreeShape;
 use crate::model::versions::VersionSpec;
 use crate::model::{Advisory, Catalog, Product};
 
@@ -21,6 +22,10 @@ type Placed = (Vec<(String, String)>, Value);
 /// Product-name branches grouped by optional family, in order of first mention.
 type Families = Vec<(Option<String>, Vec<Value>)>;
 
+/// A product's version leaves, and the product itself when it is a leaf of its own
+/// (`tree = "product"`).
+type ProductLeaves<'c> = (&'c Product, Vec<Placed>, Option<Value>);
+
 pub(super) fn product_tree(a: &Advisory, catalog: &Catalog) -> Value {
     let leaves = leaves_by_product(a, catalog);
     // vendor → family → product name, in order of first mention. Maps from name to place
@@ -28,12 +33,22 @@ pub(super) fn product_tree(a: &Advisory, catalog: &Catalog) -> Value {
     let mut vendors: Vec<(String, Families)> = Vec::new();
     let mut vendor_at: HashMap<&str, usize> = HashMap::new();
     let mut family_at: HashMap<(&str, Option<&str>), usize> = HashMap::new();
-    for (p, placed) in leaves {
-        let name_branch = obj([
-            ("category", "product_name".into()),
-            ("name", p.name.as_str().into()),
-            ("branches", Value::Array(nest(placed))),
-        ]);
+    for (p, placed, own) in leaves {
+        let branches = nest(placed);
+        let mut name_branch = Map::new();
+        name_branch.insert("category".into(), "product_name".into());
+        name_branch.insert("name".into(), p.name.as_str().into());
+        if !branches.is_empty() || own.is_none() {
+            name_branch.insert("branches".into(), Value::Array(branches.clone()));
+        }
+        if let Some(own) = own {
+            name_branch.insert("product".into(), own);
+        }
+        // Packages hang under the vendor (and family) without a product name.
+        let under_family = match p.tree {
+            TreeShape::Packages => branches,
+            _ => vec![Value::Object(name_branch)],
+        };
         let vi = *vendor_at.entry(p.vendor.as_str()).or_insert_with(|| {
             vendors.push((p.vendor.clone(), Vec::new()));
             vendors.len() - 1
@@ -45,11 +60,14 @@ pub(super) fn product_tree(a: &Advisory, catalog: &Catalog) -> Value {
                 families.push((p.family.clone(), Vec::new()));
                 families.len() - 1
             });
-        families[fi].1.push(name_branch);
+        families[fi].1.extend(under_family);
     }
     let branches: Vec<Value> = vendors.into_iter().map(vendor_branch).collect();
     let mut tree = Map::new();
     tree.insert("branches".into(), Value::Array(branches));
+    if !a.product_groups.is_empty() {
+        tree.insert("product_groups".into(), product_groups(a));
+    }
     let relationships = relationships(a, catalog);
     if !relationships.is_empty() {
         tree.insert("relationships".into(), Value::Array(relationships));
@@ -78,37 +96,47 @@ fn vendor_branch((vendor, families): (String, Families)) -> Value {
 
 /// Every product's version leaves, each leaf once, products in order of first mention;
 /// platforms get one leaf standing for the platform as a whole.
-fn leaves_by_product<'c>(a: &Advisory, catalog: &'c Catalog) -> Vec<(&'c Product, Vec<Placed>)> {
-    let mut out: Vec<(&Product, Vec<Placed>)> = Vec::new();
+fn leaves_by_product<'c>(a: &Advisory, catalog: &'c Catalog) -> Vec<ProductLeaves<'c>> {
+    let mut out: Vec<ProductLeaves<'c>> = Vec::new();
     let mut at: HashMap<&ProductId, usize> = HashMap::new();
     let mut done: HashSet<String> = HashSet::new();
     let mut add = |p: &'c Product, path: &[(String, String)], leaf: Value| {
         let i = *at.entry(&p.id).or_insert_with(|| {
-            out.push((p, Vec::new()));
+            out.push((p, Vec::new(), None));
             out.len() - 1
         });
-        out[i].1.push((path.to_vec(), leaf));
+        // A product that is its own leaf is the product of its name branch.
+        if p.tree == TreeShape::Product {
+            out[i].2 = Some(leaf["product"].clone());
+        } else {
+            out[i].1.push((path.to_vec(), leaf));
+        }
     };
     for entry in &a.affected {
         let Some(p) = catalog.get(&entry.product) else {
             continue;
         };
         let specs = [
-            (entry.ids.versions.as_ref(), leaf_spec(entry)),
+            (
+                entry.ids.versions.as_ref(),
+                leaf_spec(entry),
+                &entry.names.versions,
+            ),
             (
                 entry.ids.fixed.as_ref(),
                 entry.fixed.clone().map(|text| VersionSpec::Single { text }),
+                &entry.names.fixed,
             ),
         ];
-        for (leaf, spec) in specs {
+        for (leaf, spec, name) in specs {
             if let (Some(leaf), Some(spec)) = (leaf, spec)
                 && done.insert(leaf.tree_id.clone())
             {
-                add(
-                    p,
-                    &entry.branches,
-                    version_leaf(&spec, &leaf.tree_id, p, &entry.identification),
-                );
+                let name = name
+                    .clone()
+                    .unwrap_or_else(|| format!("{} {}", p.name, spec.text()));
+                let product = full_product(name, &leaf.tree_id, &entry.identification);
+                add(p, &entry.branches, leaf_value(&spec, product));
             }
         }
         let platform = entry.platform.as_ref().and_then(|pl| catalog.get(&pl.product));
@@ -216,13 +244,6 @@ fn leaf_value(spec: &VersionSpec, product: Value) -> Value {
     ])
 }
 
-fn version_leaf(spec: &VersionSpec, id: &str, p: &Product, ident: &Identification) -> Value {
-    leaf_value(
-        spec,
-        full_product(format!("{} {}", p.name, spec.text()), id, ident),
-    )
-}
-
 /// CSAF `relationships`: each leaf of a component on a platform, as the combined product
 /// that statuses name (`<platform id>:<leaf id>`).
 fn relationships(a: &Advisory, catalog: &Catalog) -> Vec<Value> {
@@ -235,21 +256,27 @@ fn relationships(a: &Advisory, catalog: &Catalog) -> Vec<Value> {
         let Some(pl) = catalog.get(&platform.product) else {
             continue;
         };
+        let own = |text: String, name: &Option<String>| {
+            name.clone().unwrap_or_else(|| format!("{} {text}", p.name))
+        };
         let leaves = [
             (
                 entry.ids.versions.as_ref(),
-                leaf_spec(entry).map(|s| s.text().to_string()),
+                leaf_spec(entry).map(|s| own(s.text().to_string(), &entry.names.versions)),
             ),
-            (entry.ids.fixed.as_ref(), entry.fixed.clone()),
+            (
+                entry.ids.fixed.as_ref(),
+                entry.fixed.clone().map(|t| own(t, &entry.names.fixed)),
+            ),
         ];
-        for (leaf, text) in leaves {
-            let (Some(Leaf { tree_id, status_id }), Some(text)) = (leaf, text) else {
+        for (leaf, own_name) in leaves {
+            let (Some(Leaf { tree_id, status_id }), Some(own_name)) = (leaf, own_name) else {
                 continue;
             };
             if !done.insert(status_id.clone()) {
                 continue;
             }
-            let name = format!("{} {text} {} {}", p.name, platform.relationship.phrase(), pl.name);
+            let name = format!("{own_name} {} {}", platform.relationship.phrase(), pl.name);
             out.push(obj([
                 ("category", platform.relationship.as_str().into()),
                 (
@@ -262,6 +289,20 @@ fn relationships(a: &Advisory, catalog: &Catalog) -> Vec<Value> {
         }
     }
     out
+}
+
+/// CSAF `product_groups`, their members as the model resolved them.
+fn product_groups(a: &Advisory) -> Value {
+    let groups = a.product_groups.iter().map(|g| {
+        let mut m = Map::new();
+        m.insert("group_id".into(), json!(g.id));
+        m.insert("product_ids".into(), json!(g.leaves));
+        if let Some(s) = &g.summary {
+            m.insert("summary".into(), json!(s));
+        }
+        Value::Object(m)
+    });
+    Value::Array(groups.collect())
 }
 
 /// CSAF product ids that stand for these catalog products as concerned by a vulnerability

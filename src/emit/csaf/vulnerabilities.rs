@@ -36,7 +36,13 @@ pub(super) fn vulnerability(a: &Advisory, v: &Vulnerability) -> Value {
     if let Some(d) = v.release_date {
         m.insert("release_date".into(), json!(rfc3339(d)));
     }
-    let concerned = concerned_ids(a, &v.products);
+    let mut concerned = concerned_ids(a, &v.score_products);
+    let members = a.product_groups.iter().filter(|g| v.score_groups.contains(&g.id));
+    for leaf in members.flat_map(|g| &g.leaves) {
+        if !concerned.contains(leaf) {
+            concerned.push(leaf.clone());
+        }
+    }
     if !v.remediations.is_empty() {
         let rems = v.remediations.iter().map(|r| remediation(a, r));
         m.insert("remediations".into(), rems.collect());
@@ -74,7 +80,14 @@ fn remediation(a: &Advisory, r: &Remediation) -> Value {
     if !r.entitlements.is_empty() {
         rm.insert("entitlements".into(), json!(r.entitlements));
     }
-    rm.insert("product_ids".into(), json!(concerned_ids(a, &r.products)));
+    if !r.groups.is_empty() {
+        rm.insert("group_ids".into(), json!(r.groups));
+    }
+    // CSAF lists are never empty: a remediation for groups only has no `product_ids`.
+    let ids = concerned_ids(a, &r.products);
+    if !ids.is_empty() || r.groups.is_empty() {
+        rm.insert("product_ids".into(), json!(ids));
+    }
     if let Some(restart) = &r.restart_required {
         let mut x = Map::new();
         x.insert("category".into(), json!(restart.category.as_str()));
@@ -102,6 +115,9 @@ fn threats(a: &Advisory, v: &Vulnerability) -> Vec<Value> {
                 m.insert("date".into(), json!(rfc3339(d)));
             }
             m.insert("details".into(), json!(t.details));
+            if !t.groups.is_empty() {
+                m.insert("group_ids".into(), json!(t.groups));
+            }
             if let Some(products) = &t.products {
                 let ids = concerned_ids(a, products);
                 if !ids.is_empty() {
