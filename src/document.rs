@@ -126,6 +126,7 @@ pub fn parse_advisory(
         offset: split.front_matter.start,
         catalog,
         diags: Vec::new(),
+        stated: Default::default(),
     };
     builder.diags.extend(body_text(path, body, split.body.start));
     // Only to report a `#` heading or a heading id the theme has; the page renders the

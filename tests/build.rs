@@ -938,3 +938,29 @@ fn an_informational_advisory_has_no_vulnerabilities() {
     assert_eq!(doc["document"]["category"], "csaf_informational_advisory");
     assert!(doc.get("vulnerabilities").is_none());
 }
+
+/// Red Hat writes its fixes for the `fixed` products: no entry calls them vulnerable, and the
+/// remediation, score and threat name the fixed versions. That must be expressible (#15).
+#[test]
+fn remediations_scores_and_threats_may_name_fixed_only_products() {
+    let t = SiteTest::minimal();
+    let text = common::advisory("EX-2026-0001", "Fixed kernel", "2026-03-10T09:00:00Z")
+        .replace(
+            "[[affected]]\nproduct = \"widget\"\nversions = \"< 2.0.1\"\nfixed = \"2.0.1\"",
+            "[[affected]]\nproduct = \"widget\"\nfixed = \"2.0.1\"",
+        )
+        .replace(
+            "cvss_v3 = \"CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N\"",
+            "cvss_v3 = \"CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N\"\nproducts = [\"widget\"]\n\n[[vulnerabilities.threats]]\ncategory = \"impact\"\ndetails = \"Moderate\"\nproducts = [\"widget\"]",
+        );
+    t.write("content/advisories/EX-2026-0001.md", &text);
+    t.build().unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
+    let csaf: serde_json::Value =
+        serde_json::from_str(&t.read(".well-known/csaf/white/2026/ex-2026-0001.json")).expect("JSON");
+    let v = &csaf["vulnerabilities"][0];
+    let fixed = v["product_status"]["fixed"][0].as_str().expect("a fixed product");
+    assert!(v["product_status"].get("known_affected").is_none(), "{v}");
+    assert_eq!(v["remediations"][0]["product_ids"][0], fixed, "{v}");
+    assert_eq!(v["scores"][0]["products"][0], fixed, "{v}");
+    assert_eq!(v["threats"][0]["product_ids"][0], fixed, "{v}");
+}

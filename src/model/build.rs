@@ -12,7 +12,7 @@ use toml::value::Datetime;
 use super::advisory::{Acknowledgment, Advisory, Body, Remediation, Revision, Vulnerability, Withdrawal};
 use super::cvss::{CvssV3, CvssV4};
 use super::cvss_more::CvssV2;
-use super::enums::Status;
+use super::enums::{ProductStatus, Status};
 use super::groups::ProductGroup;
 use super::ids::{AdvisoryId, Cve, Cwe, ProductId, reserved_advisory_id};
 use super::products::Catalog;
@@ -33,6 +33,10 @@ pub struct Builder<'a> {
     pub offset: usize,
     pub catalog: &'a Catalog,
     pub diags: Vec<Diagnostic>,
+    /// Products with an `[[affected]]` entry that is not "not affected": remediations,
+    /// scores and threats may name them even when no entry calls them vulnerable (Red Hat
+    /// writes its fixes for the `fixed` products). Filled in by [`Builder::build`].
+    pub stated: HashSet<ProductId>,
 }
 
 impl Builder<'_> {
@@ -124,6 +128,11 @@ impl Builder<'_> {
             .as_ref()
             .and_then(|w| self.withdrawal(w, &mut revisions));
         let affected = self.affected(&raw);
+        self.stated = affected
+            .iter()
+            .filter(|a| a.status != ProductStatus::KnownNotAffected)
+            .map(|a| a.product.clone())
+            .collect();
         // Vulnerabilities concern the products that are (or may be) affected.
         let affected_ids = super::affected::concerned_products(&affected);
         let product_groups =
@@ -366,12 +375,12 @@ impl Builder<'_> {
         };
         for id in ids {
             let Some(p) = self.product(id) else { continue };
-            if !affected.contains(&p) {
+            if !affected.contains(&p) && !self.stated.contains(&p) {
                 self.error(
                     Code::UnknownProduct,
                     id,
                     format!("product `{p}` is not an affected product of this advisory"),
-                    "list it in [[affected]] with status known_affected or under_investigation",
+                    "list it in [[affected]] (known_affected, under_investigation, fixed, …; not known_not_affected)",
                 );
             }
             out.push(p);

@@ -9,6 +9,7 @@ use serde_json::{Map, Value, json};
 use super::document::obj;
 use crate::model::advisory::{Affected, Leaf, Vulnerability};
 use crate::model::affected::concerned_products;
+use crate::model::enums::ProductStatus;
 use crate::model::identification::Identification;
 use crate::model::ids::ProductId;
 use crate::model::leaves::leaf_spec;
@@ -311,12 +312,36 @@ fn product_groups(a: &Advisory) -> Value {
 pub(super) fn concerned_ids(a: &Advisory, products: &[ProductId]) -> Vec<String> {
     // Sets: a search per row was quadratic in the rows.
     let products: HashSet<&ProductId> = products.iter().collect();
+    let vulnerable: HashSet<&ProductId> = a
+        .affected
+        .iter()
+        .filter(|x| x.status.is_concerned() && products.contains(&x.product))
+        .map(|x| &x.product)
+        .collect();
+    // A product is concerned through its (maybe) vulnerable leaves; one that no entry calls
+    // vulnerable (a fixed-only statement, as Red Hat writes) through its other statements,
+    // never through "not affected".
+    let stands_for = |x: &Affected| {
+        products.contains(&x.product)
+            && if vulnerable.contains(&x.product) {
+                x.status.is_concerned()
+            } else {
+                x.status != ProductStatus::KnownNotAffected
+            }
+    };
+    let leaf = |x: &'_ Affected| {
+        if vulnerable.contains(&x.product) {
+            x.ids.versions.clone()
+        } else {
+            x.ids.fixed.clone().or_else(|| x.ids.versions.clone())
+        }
+    };
     let mut seen = HashSet::new();
     a.affected
         .iter()
-        .filter(|x| x.status.is_concerned() && products.contains(&x.product))
-        .filter_map(|x| x.ids.versions.as_ref())
-        .map(|l| l.status_id.clone())
+        .filter(|x| stands_for(x))
+        .filter_map(leaf)
+        .map(|l| l.status_id)
         .filter(|id| seen.insert(id.clone()))
         .collect()
 }
