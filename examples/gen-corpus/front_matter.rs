@@ -4,7 +4,9 @@
 //! #15, for benchmarks against older binaries: no `category`, `scheme`, `version`,
 //! `platform`, VEX reasons, per-vulnerability ids, references, threats or exploitation, no
 //! vendor severity, and one statement per product (the first: release trains and further
-//! platforms are left out). The advisories are otherwise the same, body included.
+//! platforms are left out), CWE-20 for the weaknesses those binaries refused in early years,
+//! and `versions = "all versions"` where they needed versions. The advisories are otherwise
+//! the same, body included.
 
 use std::fmt::Write as _;
 
@@ -12,6 +14,14 @@ use crate::model::{Advisory, Affected, Kind, People, Versions, Vuln};
 use crate::vocab::{REVISION_NOTES, VENDOR_SEVERITY_SCALE};
 use crate::weaknesses::{WEAKNESSES, Weakness};
 use crate::{DAY, ts};
+
+/// Weaknesses that psirt-site before #15 refused in advisories of 2016 (it checked each date
+/// against the CWE list current then); `--no-new-keys` writes CWE-20 instead.
+#[rustfmt::skip]
+const REFUSED_BEFORE_15: &[&str] = &[
+    "CWE-1021", "CWE-1188", "CWE-1191", "CWE-1236", "CWE-1240", "CWE-1284", "CWE-1321", "CWE-1333",
+    "CWE-1336", "CWE-1390", "CWE-1392", "CWE-1393", "CWE-352", "CWE-384", "CWE-426",
+];
 
 /// `key = "value"` when there is a value (generated texts contain no `"`, `\` or controls).
 fn opt(s: &mut String, key: &str, value: Option<&str>) {
@@ -95,6 +105,8 @@ fn affected(s: &mut String, a: &Advisory, x: &Affected, new_keys: bool) {
     match &x.versions {
         Some(Versions::One(v)) if new_keys => opt(s, "version", Some(v)),
         Some(v) => opt(s, "versions", Some(v.text())),
+        // Before #15, only known-not-affected statements could leave out the versions.
+        None if !new_keys && x.status == "under_investigation" => opt(s, "versions", Some("all versions")),
         None => {}
     }
     opt(s, "fixed", x.fixed.as_deref());
@@ -113,7 +125,8 @@ fn vulnerability(s: &mut String, a: &Advisory, v: &Vuln, new_keys: bool) {
     let Weakness { cwe, kind, gain, .. } = WEAKNESSES[v.cwe];
     let (cve, component) = (&v.cve, v.component);
     *s += &format!("\n[[vulnerabilities]]\ncve = \"{cve}\"\ntitle = \"{kind} in the {component}\"\n");
-    *s += &format!("cwe = \"{cwe}\"\n");
+    let refused = !new_keys && REFUSED_BEFORE_15.contains(&cwe);
+    *s += &format!("cwe = \"{}\"\n", if refused { "CWE-20" } else { cwe });
     *s += &format!("description = \"A flaw in the {component} lets an attacker {gain}.\"\n");
     opt(s, "cvss_v3", Some(&v.v3));
     opt(s, "cvss_v4", v.v4.as_deref());
