@@ -5,8 +5,8 @@
 //! `platform`, VEX reasons, per-vulnerability ids, references, threats or exploitation, no
 //! vendor severity, and one statement per product (the first: release trains and further
 //! platforms are left out), CWE-20 for the weaknesses those binaries refused in early years,
-//! and `versions = "all versions"` where they needed versions. The advisories are otherwise
-//! the same, body included.
+//! `versions = "all versions"` where they needed versions, and `versions = "<= 8.2.3"` for
+//! one version. The advisories are otherwise the same, body included.
 
 use std::fmt::Write as _;
 
@@ -104,6 +104,9 @@ fn affected(s: &mut String, a: &Advisory, x: &Affected, new_keys: bool) {
     }
     match &x.versions {
         Some(Versions::One(v)) if new_keys => opt(s, "version", Some(v)),
+        // Older binaries knew only `versions`; a bare version there is a warning now, and
+        // thousands of warnings would distort the comparison, so write a range both read alike.
+        Some(Versions::One(v)) => opt(s, "versions", Some(&format!("<= {v}"))),
         Some(v) => opt(s, "versions", Some(v.text())),
         // Before #15, only known-not-affected statements could leave out the versions.
         None if !new_keys && x.status == "under_investigation" => opt(s, "versions", Some("all versions")),
