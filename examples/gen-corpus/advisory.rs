@@ -9,7 +9,12 @@ use crate::vocab::{COMPONENTS, EXPLOITED, THIRD_PARTY, VENDOR_SEVERITIES, VENDOR
 use crate::weaknesses::{WEAKNESSES, Weakness};
 use crate::{DAY, START, day};
 
-pub(crate) fn advisories(rng: &mut Rng, count: usize, build_time: i64, products: &[Product]) -> Vec<Advisory> {
+pub(crate) fn advisories(
+    rng: &mut Rng,
+    count: usize,
+    build_time: i64,
+    products: &[Product],
+) -> Vec<Advisory> {
     // Publication times first, sorted, so that ids count up through each year. `kind` < 3 is a
     // draft, 3–4 embargoed, 5–6 restricted (TLP), 7–13 interim, the rest final.
     let last_day = (build_time - START) / DAY - 2;
@@ -75,8 +80,14 @@ fn advisory(
         Kind::Component(t) => affected::component(rng, products, t),
         Kind::Vex(t) => affected::vex(rng, products, t, feature),
     };
-    let vulnerable: Vec<usize> = (0..affected.len()).filter(|i| affected[*i].vulnerable()).collect();
-    let n_vulns = if matches!(kind, Kind::Vex(_)) { rng.weighted(&[80, 20]) } else { rng.weighted(&[60, 30, 10]) };
+    let vulnerable: Vec<usize> = (0..affected.len())
+        .filter(|i| affected[*i].vulnerable())
+        .collect();
+    let n_vulns = if matches!(kind, Kind::Vex(_)) {
+        rng.weighted(&[80, 20])
+    } else {
+        rng.weighted(&[60, 30, 10])
+    };
     let vulns: Vec<Vuln> = (0..=n_vulns)
         .map(|k| (format!("CVE-{year}-{}", cve_seq + k), k))
         .map(|(cve, k)| vulnerability(rng, cve, feature, &affected, &vulnerable, published, k))
@@ -96,18 +107,11 @@ fn advisory(
     let exploited = vulns.iter().any(|v| v.exploited.is_some());
     let vendor_severity = match exploited {
         true => Some(VENDOR_SEVERITIES[0]),
-        false => rng.percent(10).then(|| VENDOR_SEVERITIES[rng.weighted(VENDOR_SEVERITY_WEIGHTS)]),
+        false => rng
+            .percent(10)
+            .then(|| VENDOR_SEVERITIES[rng.weighted(VENDOR_SEVERITY_WEIGHTS)]),
     };
-    let status = match gate {
-        0..=2 => "draft",
-        7..=13 => "interim",
-        _ => "final",
-    };
-    let tlp = match gate {
-        5 => "GREEN",
-        6 => "AMBER",
-        _ => "CLEAR",
-    };
+    let (status, tlp) = publication(gate);
     Advisory {
         id,
         kind,
@@ -120,6 +124,21 @@ fn advisory(
         acks,
         vendor_severity,
     }
+}
+
+/// Status and TLP from the draw that also decided drafts and embargoes (see `advisories`).
+fn publication(gate: u64) -> (&'static str, &'static str) {
+    let status = match gate {
+        0..=2 => "draft",
+        7..=13 => "interim",
+        _ => "final",
+    };
+    let tlp = match gate {
+        5 => "GREEN",
+        6 => "AMBER",
+        _ => "CLEAR",
+    };
+    (status, tlp)
 }
 
 /// One vulnerability, with CVSS vectors that fit its CWE's typical impact. All vulnerable
@@ -137,10 +156,17 @@ fn vulnerability(
     let cwe = rng.zipf(WEAKNESSES.len());
     let (v3, v4) = vectors(rng, &WEAKNESSES[cwe]);
     let last = vulnerable.last().map(|i| &affected[*i].id);
-    let others = vulnerable.iter().filter(|i| Some(&affected[**i].id) != last).count();
+    let others = vulnerable
+        .iter()
+        .filter(|i| Some(&affected[**i].id) != last)
+        .count();
     let subset = k > 0 && others > 0 && rng.percent(30);
     let products: Vec<usize> = match subset {
-        true => vulnerable.iter().copied().filter(|i| Some(&affected[*i].id) != last).collect(),
+        true => vulnerable
+            .iter()
+            .copied()
+            .filter(|i| Some(&affected[*i].id) != last)
+            .collect(),
         false => vulnerable.to_vec(),
     };
     let discovered = (published - rng.range(14, 240) * DAY) / DAY * DAY;

@@ -102,7 +102,10 @@ pub(crate) fn ordinary(rng: &mut Rng, products: &[Product], feature: &str) -> Ve
 /// component-on-platform statement; most platforms also get their own firmware statements.
 pub(crate) fn component(rng: &mut Rng, products: &[Product], third_party: usize) -> Vec<Affected> {
     let t = &THIRD_PARTY[third_party];
-    let c = products.iter().find(|p| p.third_party == Some(third_party)).expect("in the catalog");
+    let c = products
+        .iter()
+        .find(|p| p.third_party == Some(third_party))
+        .expect("in the catalog");
     let mut platforms: Vec<&Product> = Vec::new();
     for _ in 0..=rng.weighted(&[50, 35, 15]) {
         let p = &products[*rng.pick(&c.part_of)];
@@ -118,7 +121,12 @@ pub(crate) fn component(rng: &mut Rng, products: &[Product], third_party: usize)
     };
     let mut out = Vec::new();
     for p in &platforms {
-        let mut x = Affected::new(c, Some(Versions::Range(range.clone())), Some(fixed.clone()), "known_affected");
+        let mut x = Affected::new(
+            c,
+            Some(Versions::Range(range.clone())),
+            Some(fixed.clone()),
+            "known_affected",
+        );
         x.platform = Some((p.id.clone(), p.name.clone()));
         out.push(x);
     }
@@ -138,7 +146,12 @@ pub(crate) fn component(rng: &mut Rng, products: &[Product], third_party: usize)
 
 /// A VEX statement: none, one or two own products affected (some with an older train that
 /// is not), perhaps one under investigation, and two to six known not to be affected.
-pub(crate) fn vex(rng: &mut Rng, products: &[Product], third_party: Option<usize>, feature: &str) -> Vec<Affected> {
+pub(crate) fn vex(
+    rng: &mut Rng,
+    products: &[Product],
+    third_party: Option<usize>,
+    feature: &str,
+) -> Vec<Affected> {
     let own = own(products);
     let mut chosen: Vec<&Product> = Vec::new();
     let (n_affected, investigating) = (rng.weighted(&[30, 50, 20]), rng.percent(20));

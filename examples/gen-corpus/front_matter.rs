@@ -66,14 +66,24 @@ fn header(a: &Advisory, new_keys: bool) -> String {
     let (v0, x0) = (&a.vulns[0], &a.affected[0]);
     let (id, published, status, tlp) = (&a.id, ts(a.published), a.status, a.tlp);
     let (component, kind, gain) = (v0.component, WEAKNESSES[v0.cwe].kind, WEAKNESSES[v0.cwe].gain);
-    let kind = if a.vulns.len() > 1 { "Multiple vulnerabilities" } else { kind };
+    let kind = if a.vulns.len() > 1 {
+        "Multiple vulnerabilities"
+    } else {
+        kind
+    };
     let mut names: Vec<&str> = a.affected.iter().map(Affected::shown_name).collect();
     names.dedup();
-    let (names, product, cve) = (names[..names.len().min(2)].join(" and "), x0.shown_name(), &v0.cve);
+    let (names, product, cve) = (
+        names[..names.len().min(2)].join(" and "),
+        x0.shown_name(),
+        &v0.cve,
+    );
     let (title, summary) = match a.kind {
         Kind::Vex(_) => (
             format!("VEX: Acme Networks products and {cve} in the {component}"),
-            format!("Which Acme Networks products are affected by {cve} in the {component}, and why the others are not."),
+            format!(
+                "Which Acme Networks products are affected by {cve} in the {component}, and why the others are not."
+            ),
         ),
         _ => (
             format!("{kind} in the {component} of {names}"),
@@ -153,11 +163,19 @@ fn vulnerability_extras(s: &mut String, v: &Vuln) {
         let _ = writeln!(s, "details = \"{details}\"");
     }
     if v.threat {
-        let details = format!("An attacker who exploits {} gains no access to other devices.", v.cve);
-        let _ = write!(s, "\n[[vulnerabilities.threats]]\ncategory = \"impact\"\ndetails = \"{details}\"\n");
+        let details = format!(
+            "An attacker who exploits {} gains no access to other devices.",
+            v.cve
+        );
+        let _ = write!(
+            s,
+            "\n[[vulnerabilities.threats]]\ncategory = \"impact\"\ndetails = \"{details}\"\n"
+        );
     }
     if let Some(kb) = v.kb {
-        *s += &format!("\n[[vulnerabilities.references]]\nurl = \"https://acme-networks.example/kb/KB-{kb}\"\n");
+        *s += &format!(
+            "\n[[vulnerabilities.references]]\nurl = \"https://acme-networks.example/kb/KB-{kb}\"\n"
+        );
         *s += &format!("summary = \"KB-{kb}: detection and mitigation of {}\"\n", v.cve);
     }
 }
@@ -167,16 +185,27 @@ fn vulnerability_extras(s: &mut String, v: &Vuln) {
 fn remediations(s: &mut String, a: &Advisory, v: &Vuln) {
     let component = v.component;
     for id in ids(a, &v.products) {
-        let entries: Vec<&Affected> = v.products.iter().map(|i| &a.affected[*i]).filter(|x| x.id == id).collect();
+        let entries: Vec<&Affected> = v
+            .products
+            .iter()
+            .map(|i| &a.affected[*i])
+            .filter(|x| x.id == id)
+            .collect();
         let x = entries[0];
         let fixes: Vec<&str> = entries.iter().filter_map(|x| x.fixed.as_deref()).collect();
         let name = &x.name;
         let (category, details) = match (fixes.is_empty(), x.status, (a.published / DAY) % 3) {
             (false, ..) if x.platform.is_some() => {
                 let fix = fixes[0];
-                ("vendor_fix", format!("Upgrade to a firmware release that includes {name} {fix} or later."))
+                (
+                    "vendor_fix",
+                    format!("Upgrade to a firmware release that includes {name} {fix} or later."),
+                )
             }
-            (false, ..) => ("vendor_fix", format!("Upgrade {name} to release {} or later.", fixes.join(" or "))),
+            (false, ..) => (
+                "vendor_fix",
+                format!("Upgrade {name} to release {} or later.", fixes.join(" or ")),
+            ),
             (true, "under_investigation", _) => ("none_available", "No fix yet.".into()),
             (true, _, 0) => ("no_fix_planned", format!("{name} is no longer supported.")),
             (true, _, 1) => ("mitigation", format!("Firewall the {component}.")),

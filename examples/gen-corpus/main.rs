@@ -121,7 +121,10 @@ fn run(o: &Options) -> Result<(), String> {
         write(&out.join(k), &key)?;
     }
     write(&out.join("site.toml"), &site_toml(signing))?;
-    write(&out.join("content/products.toml"), &products_toml(&products, o.new_keys))?;
+    write(
+        &out.join("content/products.toml"),
+        &products_toml(&products, o.new_keys),
+    )?;
     write(&out.join("content/policy.md"), POLICY)?;
     let mut bytes = 0;
     for a in advisory::advisories(&mut rng, o.count, o.build_time, &products) {
@@ -131,9 +134,17 @@ fn run(o: &Options) -> Result<(), String> {
         write(&out.join(path), &text)?;
     }
     let (count, kib, on) = (o.count, bytes / 1024, if signing { "on" } else { "off" });
-    let keys = if o.new_keys { "" } else { ", without the keys of #15" };
+    let keys = if o.new_keys {
+        ""
+    } else {
+        ", without the keys of #15"
+    };
     eprintln!("gen-corpus: {count} advisories, {kib} KiB of Markdown, signing {on}{keys}");
-    eprintln!("gen-corpus: build {} with SOURCE_DATE_EPOCH={}", out.display(), o.build_time);
+    eprintln!(
+        "gen-corpus: build {} with SOURCE_DATE_EPOCH={}",
+        out.display(),
+        o.build_time
+    );
     Ok(())
 }
 
@@ -184,8 +195,14 @@ fn products_toml(products: &[Product], new_keys: bool) -> String {
             }
             None => {
                 let part = if family == SW_FAMILY { "a" } else { "h" };
-                let cpe = format!("cpe:2.3:{part}:acme_networks:{}:-:*:*:*:*:*:*:*", id.replace('-', "_"));
-                s += &format!("family = \"{family}\"\ndescription = \"{name} ({family}), release {}.x.\"\n", p.major);
+                let cpe = format!(
+                    "cpe:2.3:{part}:acme_networks:{}:-:*:*:*:*:*:*:*",
+                    id.replace('-', "_")
+                );
+                s += &format!(
+                    "family = \"{family}\"\ndescription = \"{name} ({family}), release {}.x.\"\n",
+                    p.major
+                );
                 s += &format!("cpe = \"{cpe}\"\n");
             }
         }
@@ -195,7 +212,10 @@ fn products_toml(products: &[Product], new_keys: bool) -> String {
         if new_keys && !p.part_of.is_empty() {
             s += "part_of = [\n";
             for q in &p.part_of {
-                s += &format!("  {{ product = \"{}\", relationship = \"default_component_of\" }},\n", products[*q].id);
+                s += &format!(
+                    "  {{ product = \"{}\", relationship = \"default_component_of\" }},\n",
+                    products[*q].id
+                );
             }
             s += "]\n";
         }

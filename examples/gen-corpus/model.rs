@@ -52,7 +52,12 @@ pub(crate) struct Affected {
 }
 
 impl Affected {
-    pub(crate) fn new(p: &Product, versions: Option<Versions>, fixed: Option<String>, status: &'static str) -> Self {
+    pub(crate) fn new(
+        p: &Product,
+        versions: Option<Versions>,
+        fixed: Option<String>,
+        status: &'static str,
+    ) -> Self {
         Affected {
             id: p.id.clone(),
             name: p.name.clone(),
@@ -151,7 +156,9 @@ pub(crate) fn products() -> Vec<Product> {
         add(id.to_string(), format!("Acme {name}"), SW_FAMILY);
     }
     for (i, t) in THIRD_PARTY.iter().enumerate() {
-        let part_of = (0..out.len()).filter(|p| t.families.contains(&out[*p].family)).collect();
+        let part_of = (0..out.len())
+            .filter(|p| t.families.contains(&out[*p].family))
+            .collect();
         out.push(Product {
             id: t.id.to_string(),
             name: t.name.to_string(),
