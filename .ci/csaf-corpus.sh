@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The official CSAF validator at scale: generates a corpus with examples/gen-corpus/ (71 CWEs in
-# every year, drafts, embargoes, restricted TLPs), builds it with psirt-site and validates every
-# CSAF document with csaf-validate.mjs, printing how many were checked and how many failed.
+# every year, release trains, fixed-only statements, components on platforms, VEX statements,
+# exploited vulnerabilities, drafts, embargoes, restricted TLPs), builds it with psirt-site and
+# validates every CSAF document with csaf-validate.mjs, printing how many were checked and how
+# many failed.
 #
 # usage: .ci/csaf-corpus.sh PSIRT_SITE_BIN GEN_CORPUS_BIN WORK_DIR [COUNT]   (COUNT: 1000)
 # Writes WORK_DIR/corpus and WORK_DIR/public; exit 1 if any document fails.
