@@ -80,11 +80,13 @@ impl Builder<'_> {
                         name: &str,
                         explicit: &Option<Spanned<String>>|
          -> Option<Leaf> {
-            let key = format!(
-                "{}\0{word}\0{name}\0{branches}\0{:?}",
-                entry.product,
-                explicit.as_ref().map(|e| e.get_ref())
-            );
+            // An explicit id names one leaf whatever its status: a leaf that is affected by
+            // one vulnerability and fixed for another (entries scoped by `vulnerabilities`)
+            // is one product of the tree, as in the CSAF documents import reads.
+            let key = match explicit {
+                Some(e) => format!("{}\0{name}\0{branches}\0{}", entry.product, e.get_ref()),
+                None => format!("{}\0{word}\0{name}\0{branches}", entry.product),
+            };
             let tree_id = match explicit {
                 Some(e) => b.explicit_id(e, key, ids)?,
                 None => ids.generated(key, &base, word, name),
@@ -107,12 +109,12 @@ impl Builder<'_> {
     }
 
     fn explicit_id(&mut self, e: &Spanned<String>, key: String, ids: &mut LeafIdAlloc) -> Option<String> {
-        let id = e.get_ref().trim();
-        if id.is_empty() || id.chars().any(char::is_whitespace) {
+        let id = e.get_ref().as_str();
+        if !crate::model::ids::csaf_product_id_ok(id) {
             self.error(
                 Code::InvalidId,
                 e,
-                "a CSAF product id must be non-empty, without spaces".into(),
+                crate::model::ids::CSAF_PRODUCT_ID_RULE.into(),
                 "e.g. CSAFPID-0001",
             );
             return None;

@@ -266,14 +266,16 @@ fn relationships(a: &Advisory, catalog: &Catalog) -> Vec<Value> {
 
 /// CSAF product ids that stand for these catalog products as concerned by a vulnerability
 /// (scores, remediations and threats name them): the leaves of entries that say the
-/// product is (or may be) vulnerable.
-pub(super) fn concerned_ids(a: &Advisory, products: &[ProductId]) -> Vec<String> {
+/// product is (or may be) vulnerable, leaving out entries limited to other
+/// vulnerabilities (the leaf is not in this vulnerability's product status).
+pub(super) fn concerned_ids(a: &Advisory, v: &Vulnerability, products: &[ProductId]) -> Vec<String> {
     // Sets: a search per row was quadratic in the rows.
     let products: HashSet<&ProductId> = products.iter().collect();
+    let index = index_of(a, v);
     let mut seen = HashSet::new();
     a.affected
         .iter()
-        .filter(|x| x.status.is_concerned() && products.contains(&x.product))
+        .filter(|x| x.status.is_concerned() && x.concerns(index) && products.contains(&x.product))
         .filter_map(|x| x.ids.versions.as_ref())
         .map(|l| l.status_id.clone())
         .filter(|id| seen.insert(id.clone()))

@@ -36,9 +36,9 @@ pub(super) fn vulnerability(a: &Advisory, v: &Vulnerability) -> Value {
     if let Some(d) = v.release_date {
         m.insert("release_date".into(), json!(rfc3339(d)));
     }
-    let concerned = concerned_ids(a, &v.products);
+    let concerned = concerned_ids(a, v, &v.products);
     if !v.remediations.is_empty() {
-        let rems = v.remediations.iter().map(|r| remediation(a, r));
+        let rems = v.remediations.iter().map(|r| remediation(a, v, r));
         m.insert("remediations".into(), rems.collect());
     }
     if (v.cvss_v2.is_some() || v.cvss_v3.is_some()) && !concerned.is_empty() {
@@ -64,7 +64,7 @@ pub(super) fn vulnerability(a: &Advisory, v: &Vulnerability) -> Value {
     Value::Object(m)
 }
 
-fn remediation(a: &Advisory, r: &Remediation) -> Value {
+fn remediation(a: &Advisory, v: &Vulnerability, r: &Remediation) -> Value {
     let mut rm = Map::new();
     rm.insert("category".into(), json!(r.category.as_str()));
     if let Some(d) = r.date {
@@ -74,7 +74,7 @@ fn remediation(a: &Advisory, r: &Remediation) -> Value {
     if !r.entitlements.is_empty() {
         rm.insert("entitlements".into(), json!(r.entitlements));
     }
-    rm.insert("product_ids".into(), json!(concerned_ids(a, &r.products)));
+    rm.insert("product_ids".into(), json!(concerned_ids(a, v, &r.products)));
     if let Some(restart) = &r.restart_required {
         let mut x = Map::new();
         x.insert("category".into(), json!(restart.category.as_str()));
@@ -103,7 +103,7 @@ fn threats(a: &Advisory, v: &Vulnerability) -> Vec<Value> {
             }
             m.insert("details".into(), json!(t.details));
             if let Some(products) = &t.products {
-                let ids = concerned_ids(a, products);
+                let ids = concerned_ids(a, v, products);
                 if !ids.is_empty() {
                     m.insert("product_ids".into(), json!(ids));
                 }
