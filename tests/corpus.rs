@@ -129,7 +129,8 @@ fn comparable_leaves(doc: &Value) -> std::collections::BTreeMap<String, Value> {
 /// A date-time string as its instant (RFC 3339, UTC, no fraction digits that are zero).
 fn instant(v: &Value) -> Value {
     let Some(s) = v.as_str() else { return v.clone() };
-    let looks_like_date = s.len() >= 20 && s.as_bytes().get(10) == Some(&b'T') && s[..4].bytes().all(|b| b.is_ascii_digit());
+    let looks_like_date =
+        s.len() >= 20 && s.as_bytes().get(10) == Some(&b'T') && s[..4].bytes().all(|b| b.is_ascii_digit());
     match s.parse::<jiff::Timestamp>() {
         Ok(t) if looks_like_date => Value::String(t.to_string()),
         _ => v.clone(),
@@ -142,7 +143,10 @@ fn instant(v: &Value) -> Value {
 /// when the original has none (the title), and the description note it writes for a
 /// vulnerability that has none (the title). Nothing of the original is removed.
 fn without_own_additions(original: &Value, rebuilt: &mut Value, id: &str) {
-    if let Some(refs) = rebuilt.pointer_mut("/document/references").and_then(Value::as_array_mut) {
+    if let Some(refs) = rebuilt
+        .pointer_mut("/document/references")
+        .and_then(Value::as_array_mut)
+    {
         let own = [
             format!("Canonical CSAF document of {id}"),
             format!("Human-readable advisory {id}"),
@@ -156,8 +160,12 @@ fn without_own_additions(original: &Value, rebuilt: &mut Value, id: &str) {
     };
     let title = rebuilt["document"]["title"].clone();
     if !has(&original["document"]["notes"], "summary")
-        && let Some(notes) = rebuilt.pointer_mut("/document/notes").and_then(Value::as_array_mut)
-        && notes.first().is_some_and(|n| n["category"] == "summary" && n["text"] == title)
+        && let Some(notes) = rebuilt
+            .pointer_mut("/document/notes")
+            .and_then(Value::as_array_mut)
+        && notes
+            .first()
+            .is_some_and(|n| n["category"] == "summary" && n["text"] == title)
     {
         notes.remove(0);
     }
@@ -171,7 +179,9 @@ fn without_own_additions(original: &Value, rebuilt: &mut Value, id: &str) {
             continue;
         }
         if let Some(notes) = v.get_mut("notes").and_then(Value::as_array_mut)
-            && notes.first().is_some_and(|n| n["category"] == "description" && n["text"] == title)
+            && notes
+                .first()
+                .is_some_and(|n| n["category"] == "description" && n["text"] == title)
         {
             notes.remove(0);
         }

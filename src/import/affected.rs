@@ -37,6 +37,8 @@ pub(super) struct AffectedEntry {
     product_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     vulnerabilities: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
     /// The CSAF product id statuses name (`<platform>:<leaf>` for a component).
     #[serde(skip)]
     pub status_id: String,
@@ -76,7 +78,7 @@ struct Unit<'t> {
 /// Every entry, in the order of the tree, then the relationships. `names` are how the
 /// vulnerabilities are named in `vulnerabilities` (CVE, else title).
 pub(super) fn entries(r: &mut Reader<'_>, tree: &Tree, names: &[String]) -> Vec<AffectedEntry> {
-    let units = units(tree);
+    let units = in_order(r, units(tree), names.len());
     let by_id: HashMap<&str, usize> = units.iter().enumerate().map(|(i, u)| (u.original, i)).collect();
     // Per unit: each statement with the vulnerabilities it is made for, in order.
     let mut said: Vec<Vec<(Said, Vec<usize>)>> = vec![Vec::new(); units.len()];
@@ -91,7 +93,10 @@ pub(super) fn entries(r: &mut Reader<'_>, tree: &Tree, names: &[String]) -> Vec<
                     continue;
                 };
                 if units[*u].status_id != units[*u].original {
-                    r.explain(&at, "psirt-site names a component on a platform `<platform id>:<leaf id>`");
+                    r.explain(
+                        &at,
+                        "psirt-site names a component on a platform `<platform id>:<leaf id>`",
+                    );
                 } else {
                     r.str(&at);
                 }
@@ -109,15 +114,67 @@ pub(super) fn entries(r: &mut Reader<'_>, tree: &Tree, names: &[String]) -> Vec<
     for (unit, said) in units.iter().zip(said) {
         for (stmt, vulns) in said {
             let e = entry(unit, tree, stmt, &vulns, names);
-            let key = format!("{:?}", (&e.product, &e.versions, &e.version, &e.status, &e.platform, &e.branches, &e.vulnerabilities));
+            let key = format!(
+                "{:?}",
+                (
+                    &e.product,
+                    &e.versions,
+                    &e.version,
+                    &e.status,
+                    &e.platform,
+                    &e.branches,
+                    &e.vulnerabilities
+                )
+            );
             if statements.insert(key) {
                 out.push(e);
             } else {
-                r.explain(&unit.leaf.at, "two leaves of one product with the same version and status");
+                r.explain(
+                    &unit.leaf.at,
+                    "two leaves of one product with the same version and status",
+                );
             }
         }
     }
     out
+}
+
+/// The order of the entries decides both the order of the tree's leaves and the order of
+/// the product ids in statuses, scores and remediations. Where the lists name more ids
+/// than the tree has values (about five a leaf), the lists' order is kept: units in the
+/// order the vulnerabilities' product statuses first name them (categories in the
+/// schema's order, as psirt-site writes them), the others after them in tree order.
+fn in_order<'t>(r: &Reader<'_>, mut units: Vec<Unit<'t>>, vulns: usize) -> Vec<Unit<'t>> {
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    let mut references = 0;
+    for v in 0..vulns {
+        let at = format!("/vulnerabilities/{v}");
+        let mut sorted = STATUSES;
+        sorted.sort_unstable();
+        for status in sorted {
+            for id in product_ids_at(r, &format!("{at}/product_status/{status}")) {
+                let next = first.len();
+                first.entry(id).or_insert(next);
+                references += 1;
+            }
+        }
+        references += r.len(&format!("{at}/scores/0/products"));
+        for i in 0..r.len(&format!("{at}/remediations")) {
+            references += r.len(&format!("{at}/remediations/{i}/product_ids"));
+        }
+    }
+    if references > 5 * units.len() {
+        // Stable: units never named keep their tree order, after the named ones.
+        units.sort_by_key(|u| first.get(u.original).copied().unwrap_or(usize::MAX));
+    }
+    units
+}
+
+fn product_ids_at<'d>(r: &Reader<'d>, at: &str) -> Vec<&'d str> {
+    r.peek(at)
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
 }
 
 fn units(tree: &Tree) -> Vec<Unit<'_>> {
@@ -171,6 +228,19 @@ fn entry(unit: &Unit<'_>, tree: &Tree, stmt: Said, vulns: &[usize], names: &[Str
         None => {}
     }
     let all = vulns.len() == names.len();
+    // psirt-site's own name is `<product> <versions>`; the publisher's is kept where it differs.
+    let text = versions
+        .as_ref()
+        .or(version.as_ref())
+        .map_or("all versions", String::as_str);
+    let catalog_name = tree
+        .catalog
+        .iter()
+        .rev()
+        .find(|c| c.id == leaf.catalog_id)
+        .map_or("", |c| c.name.as_str());
+    let name = (format!("{catalog_name} {text}") != leaf.name && !leaf.name.trim().is_empty())
+        .then(|| leaf.name.clone());
     AffectedEntry {
         product: leaf.catalog_id.clone(),
         versions,
@@ -195,6 +265,7 @@ fn entry(unit: &Unit<'_>, tree: &Tree, stmt: Said, vulns: &[usize], names: &[Str
             None => unit.original.to_string(),
         },
         vulnerabilities: (!all).then(|| vulns.iter().map(|v| names[*v].clone()).collect()),
+        name,
         status_id: unit.status_id.clone(),
         scope: vulns.to_vec(),
     }
@@ -219,7 +290,9 @@ impl Reasons {
             let f = format!("{at}/flags/{i}");
             let ids = product_ids(r, &f);
             let label = r.peek(&format!("{f}/label")).and_then(Value::as_str);
-            let (Some(label), false) = (label, ids.is_empty()) else { continue };
+            let (Some(label), false) = (label, ids.is_empty()) else {
+                continue;
+            };
             if ids.iter().all(|id| not_affected.contains(id.as_str())) {
                 r.take_all(&format!("{f}/label"));
                 r.take_all(&format!("{f}/product_ids"));
@@ -234,7 +307,9 @@ impl Reasons {
             let ids = product_ids(r, &t);
             let is_impact = r.peek(&format!("{t}/category")).and_then(Value::as_str) == Some("impact");
             let details = r.peek(&format!("{t}/details")).and_then(Value::as_str);
-            let (Some(details), true, false) = (details, is_impact, ids.is_empty()) else { continue };
+            let (Some(details), true, false) = (details, is_impact, ids.is_empty()) else {
+                continue;
+            };
             let dated = r.peek(&format!("{t}/date")).is_some();
             if !dated && ids.iter().all(|id| not_affected.contains(id.as_str())) {
                 r.take_all(&t);

@@ -58,8 +58,10 @@ fn hashes(r: &mut Reader<'_>, at: &str) -> Vec<Toml> {
         let h = format!("{at}/{i}");
         let (Some(file), Some(alg), Some(value)) = (
             r.peek(&format!("{h}/filename")).and_then(Value::as_str),
-            r.peek(&format!("{h}/file_hashes/0/algorithm")).and_then(Value::as_str),
-            r.peek(&format!("{h}/file_hashes/0/value")).and_then(Value::as_str),
+            r.peek(&format!("{h}/file_hashes/0/algorithm"))
+                .and_then(Value::as_str),
+            r.peek(&format!("{h}/file_hashes/0/value"))
+                .and_then(Value::as_str),
         ) else {
             continue;
         };

@@ -223,7 +223,10 @@ fn summary(r: &mut Reader<'_>) -> (String, Option<usize>) {
             if r.peek(&format!("{at}/title")).and_then(Value::as_str) == Some("Summary") {
                 r.str(&format!("{at}/title"));
             }
-            r.explain(&format!("{at}/title"), "the summary note's title is always `Summary`");
+            r.explain(
+                &format!("{at}/title"),
+                "the summary note's title is always `Summary`",
+            );
             if i > 0 {
                 r.explain(at.as_str(), "psirt-site writes the summary note first");
             }

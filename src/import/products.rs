@@ -38,6 +38,8 @@ pub(super) struct Leaf {
     pub version: Option<(bool, String)>,
     pub branches: Vec<(String, String)>,
     pub identification: Option<toml::Table>,
+    /// The full product name the publisher gave the leaf.
+    pub name: String,
     /// Where the leaf is in the original, for the reasons of what is lost.
     pub at: String,
 }
@@ -108,7 +110,10 @@ fn walk(r: &mut Reader<'_>, at: &str, ctx: &Context, t: &mut Tree) {
             Some(c) if crate::model::status::BRANCH_CATEGORIES.contains(&c) => {
                 // Each category once per path: the model's branches are a table.
                 if ctx.branches.iter().any(|(k, _)| k == c) {
-                    r.explain(&b, "a branch category repeated below itself has no place in the model");
+                    r.explain(
+                        &b,
+                        "a branch category repeated below itself has no place in the model",
+                    );
                     continue;
                 }
                 ctx.branches.push((c.to_string(), name));
@@ -152,15 +157,13 @@ fn leaf(r: &mut Reader<'_>, at: &str, ctx: &Context, t: &mut Tree) {
             entry.product_id = Some(product_id.to_string());
         }
     }
-    r.explain(
-        &format!("{at}/name"),
-        "psirt-site names a version's product `<product> <version>`",
-    );
+    r.str(&format!("{at}/name"));
     let leaf = Leaf {
         catalog_id: t.catalog[index].id.clone(),
         version: ctx.version.clone(),
         branches: ctx.branches.clone(),
         identification: super::helpers::identification(r, &format!("{at}/product_identification_helper")),
+        name: own_name,
         at: at.to_string(),
     };
     t.leaves.insert(product_id.to_string(), leaf);

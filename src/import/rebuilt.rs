@@ -7,19 +7,15 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use super::PRODUCTS_FILE;
 use super::mapping::Mapped;
 use super::products::CatalogEntry;
-use super::PRODUCTS_FILE;
 use crate::config::SiteConfig;
 use crate::model::{Advisory, Catalog};
 
 /// The written advisory must be one `check` accepts: what it refuses is reported here, with
 /// its position in the file that would have been written, and nothing is written.
-pub(super) fn check(
-    target: &Path,
-    mapped: &Mapped,
-    config: Option<&SiteConfig>,
-) -> Result<(), String> {
+pub(super) fn check(target: &Path, mapped: &Mapped, config: Option<&SiteConfig>) -> Result<(), String> {
     #[derive(Serialize)]
     struct File<'a> {
         products: &'a [CatalogEntry],
@@ -64,15 +60,23 @@ pub(super) fn check(
 /// The CSAF document the build would write from `a`, through the build's own validation.
 fn valid_rebuilt(a: &Advisory, catalog: &Catalog, config: &SiteConfig) -> Result<(), String> {
     let urls = crate::emit::csaf::document::Urls {
-        json: format!("{}/.well-known/csaf/white/{}", config.base(), crate::emit::csaf::relative_path(a)),
+        json: format!(
+            "{}/.well-known/csaf/white/{}",
+            config.base(),
+            crate::emit::csaf::relative_path(a)
+        ),
         html: format!("{}/advisories/", config.base()),
     };
-    let json = crate::emit::csaf::document::to_csaf(a, &[], config, catalog, &urls, env!("CARGO_PKG_VERSION"));
+    let json =
+        crate::emit::csaf::document::to_csaf(a, &[], config, catalog, &urls, env!("CARGO_PKG_VERSION"));
     match crate::emit::csaf::validate::validate(json, Path::new("rebuilt")) {
         Ok(_) => Ok(()),
         Err(errors) => {
             let first: Vec<String> = errors.iter().take(2).map(|d| d.message.clone()).collect();
-            Err(format!("the CSAF document it becomes would not be valid: {}", first.join("; ")))
+            Err(format!(
+                "the CSAF document it becomes would not be valid: {}",
+                first.join("; ")
+            ))
         }
     }
 }

@@ -62,7 +62,10 @@ impl ProductMap {
     pub(super) fn products(&self, r: &mut Reader<'_>, pointer: &str, v: usize) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for i in 0..r.len(pointer) {
-            let id = r.peek(&format!("{pointer}/{i}")).and_then(Value::as_str).unwrap_or("");
+            let id = r
+                .peek(&format!("{pointer}/{i}"))
+                .and_then(Value::as_str)
+                .unwrap_or("");
             let found = self
                 .by_status_id
                 .get(id)

@@ -90,7 +90,11 @@ pub(super) fn names(r: &Reader<'_>) -> Vec<String> {
         .collect()
 }
 
-pub(super) fn vulnerabilities(r: &mut Reader<'_>, products: &ProductMap, names: &[String]) -> Vec<Vulnerability> {
+pub(super) fn vulnerabilities(
+    r: &mut Reader<'_>,
+    products: &ProductMap,
+    names: &[String],
+) -> Vec<Vulnerability> {
     (0..r.len("/vulnerabilities"))
         .map(|i| vulnerability(r, i, products, names))
         .collect()
@@ -222,12 +226,14 @@ fn remediations(r: &mut Reader<'_>, v: usize, products: &ProductMap) -> Vec<Reme
             date: date(r, &format!("{at}/date")),
             entitlements: unique(r, &format!("{at}/entitlements")),
             products: named,
-            restart_required: r.str(&format!("{at}/restart_required/category")).map(|c| Restart {
-                category: c.to_string(),
-                details: r
-                    .str(&format!("{at}/restart_required/details"))
-                    .map(str::to_string),
-            }),
+            restart_required: r
+                .str(&format!("{at}/restart_required/category"))
+                .map(|c| Restart {
+                    category: c.to_string(),
+                    details: r
+                        .str(&format!("{at}/restart_required/details"))
+                        .map(str::to_string),
+                }),
         });
     }
     out
@@ -243,7 +249,9 @@ fn unique(r: &mut Reader<'_>, at: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for i in 0..r.len(at) {
         let p = format!("{at}/{i}");
-        let Some(s) = r.peek(&p).and_then(Value::as_str) else { continue };
+        let Some(s) = r.peek(&p).and_then(Value::as_str) else {
+            continue;
+        };
         if s.trim().is_empty() || out.iter().any(|x| x == s) {
             continue;
         }

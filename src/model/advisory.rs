@@ -53,6 +53,9 @@ pub struct Affected {
     pub vulnerabilities: Option<Vec<usize>>,
     /// CSAF product ids of the `versions` and `fixed` leaves.
     pub ids: LeafIds,
+    /// The full product name of the `versions` leaf, when not `<product> <versions>`
+    /// (imported documents keep the names their publisher gave).
+    pub name: Option<String>,
 }
 
 impl Affected {

@@ -165,6 +165,7 @@ impl Builder<'_> {
             impact,
             branches: entry_branches,
             ids: LeafIds::default(),
+            name: text(&a.name),
         })
     }
 

@@ -100,6 +100,14 @@ impl Builder<'_> {
             Some(name) => leaf(self, entry.status.id_word(), name, &a.product_id),
             None => None,
         };
+        if let (Some(n), None) = (&a.name, &status_leaf) {
+            self.error(
+                Code::InvalidValue,
+                n,
+                "`name` names the `versions` leaf, and a fixed-only entry has none".into(),
+                "give the entry `version` or `versions` with status = \"fixed\", or remove `name`",
+            );
+        }
         let fixed = match entry.fixed.clone() {
             Some(f) => leaf(self, "fixed", &f, &a.fixed_product_id),
             None => None,

@@ -104,6 +104,9 @@ pub struct RawAffected {
     pub product_id: Option<Spanned<String>>,
     #[serde(default)]
     pub fixed_product_id: Option<Spanned<String>>,
+    /// The full product name of the `versions` leaf, replacing `<product> <versions>`.
+    #[serde(default)]
+    pub name: Option<Spanned<String>>,
     /// The vulnerabilities (CVE or title) this entry is about; all when absent.
     #[serde(default)]
     pub vulnerabilities: Option<Vec<Spanned<String>>>,

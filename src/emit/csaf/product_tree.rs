@@ -94,21 +94,22 @@ fn leaves_by_product<'c>(a: &Advisory, catalog: &'c Catalog) -> Vec<(&'c Product
             continue;
         };
         let specs = [
-            (entry.ids.versions.as_ref(), leaf_spec(entry)),
+            (entry.ids.versions.as_ref(), leaf_spec(entry), entry.name.as_ref()),
             (
                 entry.ids.fixed.as_ref(),
                 entry.fixed.clone().map(|text| VersionSpec::Single { text }),
+                None,
             ),
         ];
-        for (leaf, spec) in specs {
+        for (leaf, spec, name) in specs {
             if let (Some(leaf), Some(spec)) = (leaf, spec)
                 && done.insert(leaf.tree_id.clone())
             {
-                add(
-                    p,
-                    &entry.branches,
-                    version_leaf(&spec, &leaf.tree_id, p, &entry.identification),
-                );
+                let name = name
+                    .cloned()
+                    .unwrap_or_else(|| format!("{} {}", p.name, spec.text()));
+                let product = full_product(name, &leaf.tree_id, &entry.identification);
+                add(p, &entry.branches, leaf_value(&spec, product));
             }
         }
         let platform = entry.platform.as_ref().and_then(|pl| catalog.get(&pl.product));
@@ -214,13 +215,6 @@ fn leaf_value(spec: &VersionSpec, product: Value) -> Value {
         ("name", name.into()),
         ("product", product),
     ])
-}
-
-fn version_leaf(spec: &VersionSpec, id: &str, p: &Product, ident: &Identification) -> Value {
-    leaf_value(
-        spec,
-        full_product(format!("{} {}", p.name, spec.text()), id, ident),
-    )
 }
 
 /// CSAF `relationships`: each leaf of a component on a platform, as the combined product
