@@ -64,7 +64,9 @@ pub(super) struct Note {
     category: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     title: Option<String>,
-    text: String,
+    /// `None` only for the place of the summary note.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -220,16 +222,7 @@ fn summary(r: &mut Reader<'_>) -> (String, Option<usize>) {
         if r.peek(&format!("{at}/category")).and_then(Value::as_str) == Some("summary") {
             r.str(&format!("{at}/category"));
             let text = r.str(&format!("{at}/text")).unwrap_or_default().to_string();
-            if r.peek(&format!("{at}/title")).and_then(Value::as_str) == Some("Summary") {
-                r.str(&format!("{at}/title"));
-            }
-            r.explain(
-                &format!("{at}/title"),
-                "the summary note's title is always `Summary`",
-            );
-            if i > 0 {
-                r.explain(at.as_str(), "psirt-site writes the summary note first");
-            }
+            r.str(&format!("{at}/title"));
             return (text, Some(i));
         }
     }
@@ -240,13 +233,27 @@ fn summary(r: &mut Reader<'_>) -> (String, Option<usize>) {
     (title.to_string(), None)
 }
 
-/// Every other document note, in order, as `[[notes]]` (written right after the summary
-/// note, so their order, categories and titles are kept).
+/// Every other document note, in order, as `[[notes]]`, so their order, categories and
+/// titles are kept; the summary note's place and title are a `[[notes]]` entry without
+/// text where they are not psirt-site's own (first, "Summary").
 fn notes(r: &mut Reader<'_>, summary_note: Option<usize>) -> Vec<Note> {
-    (0..r.len("/document/notes"))
-        .filter(|i| Some(*i) != summary_note)
-        .filter_map(|i| note(r, &format!("/document/notes/{i}")))
-        .collect()
+    let mut out = Vec::new();
+    for i in 0..r.len("/document/notes") {
+        let at = format!("/document/notes/{i}");
+        if Some(i) != summary_note {
+            out.extend(note(r, &at));
+            continue;
+        }
+        let title = r.peek(&format!("{at}/title")).and_then(Value::as_str);
+        if i > 0 || title != Some("Summary") {
+            out.push(Note {
+                category: "summary".into(),
+                title: title.filter(|t| !t.trim().is_empty()).map(str::to_string),
+                text: None,
+            });
+        }
+    }
+    out
 }
 
 /// One note; `None` (reported) when its text is empty, which the model refuses.
@@ -269,7 +276,7 @@ pub(super) fn note(r: &mut Reader<'_>, at: &str) -> Option<Note> {
     Some(Note {
         category: category.to_string(),
         title,
-        text: text.to_string(),
+        text: Some(text.to_string()),
     })
 }
 

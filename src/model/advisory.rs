@@ -214,6 +214,8 @@ pub struct Advisory {
     pub summary: String,
     /// Front-matter notes (the body's `##` sections are notes too, see `Body`).
     pub notes: Vec<Note>,
+    /// Where the summary note goes among `notes`, and its title; `None`: first, "Summary".
+    pub summary_place: Option<super::notes::SummaryPlace>,
     /// CSAF `distribution.text`: sharing rules beyond the TLP label.
     pub distribution_text: Option<String>,
     /// The publisher's own severity rating, beside the computed one.
