@@ -39,6 +39,10 @@ pub(super) struct AffectedEntry {
     vulnerabilities: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    platform_product_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    platform_name: Option<String>,
     /// The CSAF product id statuses name (`<platform>:<leaf>` for a component).
     #[serde(skip)]
     pub status_id: String,
@@ -73,6 +77,7 @@ struct Unit<'t> {
     leaf: &'t Leaf,
     platform: Option<(&'t str, &'t str)>,
     status_id: String,
+    relation: Option<&'t super::products::Relation>,
 }
 
 /// Every entry, in the order of the tree, then the relationships. `names` are how the
@@ -92,14 +97,7 @@ pub(super) fn entries(r: &mut Reader<'_>, tree: &Tree, names: &[String]) -> Vec<
                     r.explain(&at, "a product id the product tree does not define");
                     continue;
                 };
-                if units[*u].status_id != units[*u].original {
-                    r.explain(
-                        &at,
-                        "psirt-site names a component on a platform `<platform id>:<leaf id>`",
-                    );
-                } else {
-                    r.str(&at);
-                }
+                r.str(&at);
                 let stmt = reasons.said(status, units[*u].original);
                 match said[*u].iter_mut().find(|(s, _)| *s == stmt) {
                     Some((_, vulns)) if !vulns.contains(&v) => vulns.push(v),
@@ -188,6 +186,7 @@ fn units(tree: &Tree) -> Vec<Unit<'_>> {
                 leaf,
                 platform: None,
                 status_id: id.clone(),
+                relation: None,
             })
         })
         .collect();
@@ -195,12 +194,12 @@ fn units(tree: &Tree) -> Vec<Unit<'_>> {
         let (Some(leaf), Some(pl)) = (tree.leaves.get(&rel.component), tree.leaves.get(&rel.platform)) else {
             continue;
         };
-        let base = platform_base(&tree.catalog, &pl.catalog_id);
         out.push(Unit {
             original: &rel.product_id,
             leaf,
             platform: Some((&pl.catalog_id, &rel.category)),
-            status_id: format!("{base}:{}", rel.component),
+            status_id: rel.product_id.clone(),
+            relation: Some(rel),
         });
     }
     out
@@ -219,8 +218,14 @@ fn entry(unit: &Unit<'_>, tree: &Tree, stmt: Said, vulns: &[usize], names: &[Str
     let leaf = unit.leaf;
     let (mut versions, mut version) = (None, None);
     match &leaf.version {
-        Some((true, name)) if !matches!(read_range(name, "generic"), RangeRead::Invalid(_)) => {
+        // A range without an operator is one version to psirt-site (`version`, no warning).
+        Some((true, name)) if matches!(read_range(name, "generic"), RangeRead::Range(_)) => {
             versions = Some(name.clone());
+        }
+        // A malformed `vers:` range (`vers:all/<V5.1 SP1 HF8`) is kept as a free-text range
+        // (its name is lost): as one version, CSAF test 6.1.31 would refuse its `<`.
+        Some((true, name)) if name.starts_with("vers:") && name.contains('/') => {
+            versions = name.split_once('/').map(|(_, rest)| rest.to_string());
         }
         Some((_, name)) => version = Some(name.clone()),
         // No version branch: the product as a whole.
@@ -256,14 +261,14 @@ fn entry(unit: &Unit<'_>, tree: &Tree, stmt: Said, vulns: &[usize], names: &[Str
             .map(|(c, n)| (c.clone(), toml::Value::String(n.clone())))
             .collect(),
         identification: leaf.identification.clone(),
-        product_id: match unit.platform {
-            Some(_) => tree
-                .relations
-                .iter()
-                .find(|r| r.product_id == unit.original)
-                .map_or_else(|| unit.original.to_string(), |r| r.component.clone()),
-            None => unit.original.to_string(),
-        },
+        product_id: unit
+            .relation
+            .map_or_else(|| unit.original.to_string(), |r| r.component.clone()),
+        platform_product_id: unit.relation.and_then(|r| {
+            let base = platform_base(&tree.catalog, &tree.leaves.get(&r.platform)?.catalog_id);
+            (format!("{base}:{}", r.component) != r.product_id).then(|| r.product_id.clone())
+        }),
+        platform_name: unit.relation.and_then(|r| r.name.clone()),
         vulnerabilities: (!all).then(|| vulns.iter().map(|v| names[*v].clone()).collect()),
         name,
         status_id: unit.status_id.clone(),

@@ -102,8 +102,7 @@ pub(super) fn map(doc: &Value, known: &[CatalogEntry]) -> Result<Mapped, String>
     let mut r = Reader::new(doc);
     derived_by_psirt_site(&mut r);
     let id = advisory_id(&mut r)?;
-    let published = date(&mut r, "/document/tracking/initial_release_date")
-        .ok_or("/document/tracking/initial_release_date is missing or not a date")?;
+    let published = published(&mut r)?;
     let (summary, summary_note) = summary(&mut r);
     let names = super::vulns::names(&r);
     let t = tree(&mut r, known);
@@ -135,6 +134,26 @@ pub(super) fn map(doc: &Value, known: &[CatalogEntry]) -> Result<Mapped, String>
         catalog: products.tree.catalog[known.len()..].to_vec(),
         lost: r.lost(),
     })
+}
+
+/// The initial release date; one after the first revision's date (which psirt-site
+/// refuses: revisions follow the release) gives way to that date, and is reported.
+fn published(r: &mut Reader<'_>) -> Result<Datetime, String> {
+    let at = "/document/tracking/initial_release_date";
+    let initial = date(r, at).ok_or("/document/tracking/initial_release_date is missing or not a date")?;
+    let first = r
+        .peek("/document/tracking/revision_history/0/date")
+        .and_then(Value::as_str)
+        .and_then(|s| s.parse::<Datetime>().ok());
+    let instant = |d: &Datetime| crate::model::time::to_timestamp(d).ok();
+    match first {
+        Some(f) if instant(&f).is_some() && instant(&f) < instant(&initial) => {
+            r.explain(at, "psirt-site's initial release is not after the first revision");
+            r.unuse(at);
+            Ok(f)
+        }
+        _ => Ok(initial),
+    }
 }
 
 /// The profiles psirt-site writes; any other category is CSAF's base profile (CSAF 2.0

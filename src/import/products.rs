@@ -51,6 +51,8 @@ pub(super) struct Relation {
     pub component: String,
     pub platform: String,
     pub category: String,
+    /// The relationship's own full product name.
+    pub name: Option<String>,
 }
 
 /// What the product tree became.
@@ -158,6 +160,7 @@ fn leaf(r: &mut Reader<'_>, at: &str, ctx: &Context, t: &mut Tree) {
         }
     }
     r.str(&format!("{at}/name"));
+    r.str(&format!("{at}/product_id"));
     let leaf = Leaf {
         catalog_id: t.catalog[index].id.clone(),
         version: ctx.version.clone(),
@@ -206,12 +209,13 @@ fn relations(r: &mut Reader<'_>, t: &mut Tree) {
             r.explain(&at, "a relationship of products the tree does not define");
             continue;
         }
-        r.str(&format!("{at}/category"));
-        r.explain(
-            &format!("{at}/full_product_name/name"),
-            "psirt-site names a component `<product> <version> as a component of <platform>`",
-        );
+        for k in ["category", "product_reference", "relates_to_product_reference"] {
+            r.str(&format!("{at}/{k}"));
+        }
+        r.str(&format!("{at}/full_product_name/product_id"));
+        let name = r.str(&format!("{at}/full_product_name/name")).map(str::to_string);
         t.relations.push(Relation {
+            name,
             product_id: pid.to_string(),
             component: component.to_string(),
             platform: platform.to_string(),

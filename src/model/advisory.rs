@@ -70,6 +70,8 @@ impl Affected {
 pub struct Platform {
     pub product: ProductId,
     pub relationship: Relationship,
+    /// The relationship's own name for the `versions` leaf, when given.
+    pub name: Option<String>,
 }
 
 /// One version leaf: its id in the product tree, and the id statuses name (the

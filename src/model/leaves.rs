@@ -74,6 +74,7 @@ impl Builder<'_> {
             .and_then(|pl| self.catalog.get(&pl.product))
             .map(|pl| pl.id_base().to_string());
         let branches = format!("{:?}", entry.branches);
+        let platform_id = a.platform_product_id.as_ref();
         let status_leaf = leaf_name(&entry);
         let mut leaf = |b: &mut Self,
                         word: &'static str,
@@ -91,9 +92,15 @@ impl Builder<'_> {
                 Some(e) => b.explicit_id(e, key, ids)?,
                 None => ids.generated(key, &base, word, name),
             };
-            let status_id = platform_base
-                .as_ref()
-                .map_or_else(|| tree_id.clone(), |pb| format!("{pb}:{tree_id}"));
+            let status_id = match (&platform_base, platform_id) {
+                // Only the `versions` leaf of a component may carry the relationship's id.
+                (Some(_), Some(e)) if word != "fixed" => {
+                    let key = format!("platform\0{}\0{}", entry.product, e.get_ref());
+                    b.explicit_id(e, key, ids)?
+                }
+                (Some(pb), _) => format!("{pb}:{tree_id}"),
+                (None, _) => tree_id.clone(),
+            };
             Some(Leaf { tree_id, status_id })
         };
         let versions = match &status_leaf {

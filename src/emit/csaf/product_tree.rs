@@ -8,7 +8,6 @@ use serde_json::{Map, Value, json};
 
 use super::document::obj;
 use crate::model::advisory::{Affected, Leaf, Vulnerability};
-use crate::model::affected::concerned_products;
 use crate::model::identification::Identification;
 use crate::model::ids::ProductId;
 use crate::model::leaves::leaf_spec;
@@ -233,17 +232,20 @@ fn relationships(a: &Advisory, catalog: &Catalog) -> Vec<Value> {
             (
                 entry.ids.versions.as_ref(),
                 leaf_spec(entry).map(|s| s.text().to_string()),
+                platform.name.as_ref(),
             ),
-            (entry.ids.fixed.as_ref(), entry.fixed.clone()),
+            (entry.ids.fixed.as_ref(), entry.fixed.clone(), None),
         ];
-        for (leaf, text) in leaves {
+        for (leaf, text, own) in leaves {
             let (Some(Leaf { tree_id, status_id }), Some(text)) = (leaf, text) else {
                 continue;
             };
             if !done.insert(status_id.clone()) {
                 continue;
             }
-            let name = format!("{} {text} {} {}", p.name, platform.relationship.phrase(), pl.name);
+            let name = own.cloned().unwrap_or_else(|| {
+                format!("{} {text} {} {}", p.name, platform.relationship.phrase(), pl.name)
+            });
             out.push(obj([
                 ("category", platform.relationship.as_str().into()),
                 (
@@ -286,11 +288,17 @@ pub(super) fn index_of(a: &Advisory, v: &Vulnerability) -> usize {
 
 /// The entries that state something about `v`: those it concerns, those that say a
 /// product is not affected, and statements (fixed, recommended) about products that no
-/// entry calls vulnerable.
+/// entry about `v` calls vulnerable (a product under investigation for one vulnerability
+/// may be fixed for another).
 pub(super) fn entries_for<'a>(a: &'a Advisory, v: &Vulnerability) -> impl Iterator<Item = &'a Affected> {
     let index = index_of(a, v);
     let products: HashSet<ProductId> = v.products.iter().cloned().collect();
-    let vulnerable: HashSet<ProductId> = concerned_products(&a.affected).into_iter().collect();
+    let vulnerable: HashSet<ProductId> = a
+        .affected
+        .iter()
+        .filter(|e| e.status.is_concerned() && e.concerns(index))
+        .map(|e| e.product.clone())
+        .collect();
     a.affected.iter().filter(move |e| {
         e.concerns(index)
             && (products.contains(&e.product)
