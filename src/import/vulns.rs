@@ -182,9 +182,7 @@ fn scores(r: &mut Reader<'_>, v: usize, products: &ProductMap) -> (Option<String
 fn vector(r: &mut Reader<'_>, at: &str, parse: impl Fn(&str) -> Result<Value, String>) -> Option<String> {
     let s = r.peek(&format!("{at}/vectorString")).and_then(Value::as_str)?;
     let computed = parse(s).ok()?;
-    let Some(original) = r.peek(at).and_then(Value::as_object) else {
-        return None;
-    };
+    let original = r.peek(at).and_then(Value::as_object)?;
     for (k, value) in original {
         let same = match computed.get(k) {
             Some(c) => c == value,
@@ -276,10 +274,8 @@ fn threats(r: &mut Reader<'_>, v: usize, products: &ProductMap) -> Vec<Threat> {
         ) else {
             continue;
         };
-        let named = match r.peek(&format!("{at}/product_ids")) {
-            Some(_) => Some(products.products(r, &format!("{at}/product_ids"), v)),
-            None => None,
-        };
+        let ids = format!("{at}/product_ids");
+        let named = r.peek(&ids).map(|_| products.products(r, &ids, v));
         // A threat to some products must not become one to the whole vulnerability.
         if named.as_ref().is_some_and(Vec::is_empty) || details.trim().is_empty() {
             r.explain(&at, "a threat to products the vulnerability does not concern");
