@@ -74,12 +74,12 @@ impl Builder<'_> {
             .and_then(|pl| self.catalog.get(&pl.product))
             .map(|pl| pl.id_base().to_string());
         let branches = format!("{:?}", entry.branches);
-        let platform_id = a.platform_product_id.as_ref();
         let status_leaf = leaf_name(&entry);
         let mut leaf = |b: &mut Self,
                         word: &'static str,
                         name: &str,
-                        explicit: &Option<Spanned<String>>|
+                        explicit: &Option<Spanned<String>>,
+                        platform_id: Option<&Spanned<String>>|
          -> Option<Leaf> {
             // An explicit id names one leaf whatever its status: a leaf that is affected by
             // one vulnerability and fixed for another (entries scoped by `vulnerabilities`)
@@ -93,8 +93,8 @@ impl Builder<'_> {
                 None => ids.generated(key, &base, word, name),
             };
             let status_id = match (&platform_base, platform_id) {
-                // Only the `versions` leaf of a component may carry the relationship's id.
-                (Some(_), Some(e)) if word != "fixed" => {
+                // Only the `versions` leaf of a component carries the relationship's id.
+                (Some(_), Some(e)) => {
                     let key = format!("platform\0{}\0{}", entry.product, e.get_ref());
                     b.explicit_id(e, key, ids)?
                 }
@@ -104,7 +104,13 @@ impl Builder<'_> {
             Some(Leaf { tree_id, status_id })
         };
         let versions = match &status_leaf {
-            Some(name) => leaf(self, entry.status.id_word(), name, &a.product_id),
+            Some(name) => leaf(
+                self,
+                entry.status.id_word(),
+                name,
+                &a.product_id,
+                a.platform_product_id.as_ref(),
+            ),
             None => None,
         };
         if let (Some(n), None) = (&a.name, &status_leaf) {
@@ -116,7 +122,7 @@ impl Builder<'_> {
             );
         }
         let fixed = match entry.fixed.clone() {
-            Some(f) => leaf(self, "fixed", &f, &a.fixed_product_id),
+            Some(f) => leaf(self, "fixed", &f, &a.fixed_product_id, None),
             None => None,
         };
         entry.ids = LeafIds { versions, fixed };
