@@ -88,10 +88,9 @@ pub(crate) enum Command {
         #[command(subcommand)]
         what: NewCommand,
     },
-    /// Serve the site on 127.0.0.1 and rebuild on every change
     /// Import existing CSAF 2.0 advisories as Markdown advisories of this site
     #[command(
-        after_help = "Each PATH is a CSAF JSON file, a folder of them (searched recursively), or a CSAF\nprovider tree (a folder with provider-metadata.json or .well-known/csaf/), read through\nits index.txt files with .sha256/.sha512 checked. Each document becomes\ncontent/advisories/<year>/<id>.md; new products are added to content/products.toml.\nEvery value the advisory cannot hold is reported by its JSON pointer. Documents that\nfail the CSAF schema or a mandatory test are refused; the others still import.\n\nExamples:\n  psirt-site import ../old-provider/public\n  psirt-site import --dry-run --report import.json advisories/*.json"
+        after_help = "Each PATH is a CSAF JSON file, a folder of them (searched recursively), or a CSAF\nprovider tree (a folder with provider-metadata.json or .well-known/csaf/), read through\nits index.txt files with .sha256/.sha512 checked. Each document becomes\ncontent/advisories/<year>/<id>.md (each `:` of the id written `_`); new products are added to content/products.toml.\nEvery value the advisory cannot hold is reported by its JSON pointer. Documents that\nfail the CSAF schema or a mandatory test, or whose rebuilt document would, are refused;\nthe others still import.\n\nExamples:\n  psirt-site import ../old-provider/public\n  psirt-site import --dry-run --report import.json advisories/*.json"
     )]
     Import {
         /// Site root: the folder holding site.toml
@@ -110,6 +109,7 @@ pub(crate) enum Command {
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
+    /// Serve the site on 127.0.0.1 and rebuild on every change
     #[command(
         after_help = "Drafts, embargoed advisories and TLP other than CLEAR are shown with a preview\nbanner unless --public. Only requests for localhost, *.localhost, 127.0.0.1 or [::1]\nare answered (docs/serve.md).\n\nExample:\n  psirt-site serve --port 8000 --open"
     )]

@@ -964,3 +964,74 @@ fn remediations_scores_and_threats_may_name_fixed_only_products() {
     assert_eq!(v["scores"][0]["products"][0], fixed, "{v}");
     assert_eq!(v["threats"][0]["product_ids"][0], fixed, "{v}");
 }
+
+/// What import relies on to keep a document's identity: explicit ids with inner spaces,
+/// the publisher's leaf and relationship names and ids, one leaf stated for several
+/// statuses, and the summary note's place and title among the notes.
+#[test]
+fn explicit_names_ids_and_the_summary_note_place_are_kept() {
+    let t = train_site(&trains_advisory(
+        "",
+        r#"[[notes]]
+category = "legal_disclaimer"
+title = "Legal Notice"
+text = "As is."
+
+[[notes]]
+category = "summary"
+title = "Risk evaluation"
+
+[[notes]]
+category = "other"
+title = "Sectors"
+text = "Energy."
+
+[[affected]]
+product = "agent"
+platform = "switch"
+versions = "< 3.2"
+product_id = "agent 3.1"
+platform_product_id = "CSAFPID-0109"
+platform_name = "Agent before 3.2 on the switch"
+
+[[affected]]
+product = "widget"
+version = "4.2"
+product_id = "Widget 4.2"
+name = "Widget: version 4.2 only"
+"#,
+    ));
+    t.build().expect("builds, CSAF valid");
+    let doc = csaf(&t);
+    let notes = &doc["document"]["notes"];
+    assert_eq!(notes[0]["title"], "Legal Notice");
+    assert_eq!(notes[1]["category"], "summary");
+    assert_eq!(notes[1]["title"], "Risk evaluation");
+    assert_eq!(notes[1]["text"], "S.");
+    assert_eq!(notes[2]["title"], "Sectors");
+    let rel = &doc["product_tree"]["relationships"][0];
+    assert_eq!(rel["product_reference"], "agent 3.1");
+    assert_eq!(rel["full_product_name"]["product_id"], "CSAFPID-0109");
+    assert_eq!(rel["full_product_name"]["name"], "Agent before 3.2 on the switch");
+    let text = doc.to_string();
+    assert!(
+        text.contains(r#""name":"Widget: version 4.2 only","product_id":"Widget 4.2""#),
+        "{text}"
+    );
+    let status = &doc["vulnerabilities"][0]["product_status"]["known_affected"];
+    assert_eq!(status[0], "CSAFPID-0109");
+    assert_eq!(status[1], "Widget 4.2");
+}
+
+#[test]
+fn a_product_id_with_surrounding_spaces_is_refused() {
+    let t = train_site(&trains_advisory(
+        "",
+        "[[affected]]\nproduct = \"widget\"\nversion = \"4.2\"\nproduct_id = \" Widget\"\n",
+    ));
+    let err = t.build().expect_err("refused");
+    assert!(
+        format!("{err:?}").contains("leading or trailing spaces"),
+        "{err:?}"
+    );
+}

@@ -6,8 +6,11 @@ use serde::Serialize;
 use serde_json::Value;
 use toml::value::Datetime;
 
-use super::products::{CatalogEntry, ProductMap, products};
+use super::affected::{AffectedEntry, entries};
+use super::products::{CatalogEntry, tree};
 use super::reader::{Lost, Reader};
+use super::scope::ProductMap;
+use super::vulns::{Vulnerability, vulnerabilities};
 use crate::model::ids::AdvisoryId;
 
 /// An advisory file to write, and what the original held that it cannot.
@@ -22,16 +25,26 @@ pub(super) struct Mapped {
     pub lost: Vec<Lost>,
 }
 
+/// The front matter, keys in the order of `docs/content-model.md`.
 #[derive(Serialize)]
 struct Front {
     id: String,
     title: String,
     published: Datetime,
     status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    category: Option<String>,
     tlp: String,
     summary: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    distribution_text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vendor_severity: Option<VendorSeverity>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<Note>,
     revisions: Vec<Revision>,
-    affected: Vec<super::products::AffectedEntry>,
+    affected: Vec<AffectedEntry>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     vulnerabilities: Vec<Vulnerability>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     acknowledgments: Vec<Acknowledgment>,
@@ -40,38 +53,28 @@ struct Front {
 }
 
 #[derive(Serialize)]
+struct VendorSeverity {
+    text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    namespace: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct Note {
+    category: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<String>,
+    /// `None` only for the place of the summary note.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
+}
+
+#[derive(Serialize)]
 struct Revision {
     date: Datetime,
     summary: String,
-}
-
-#[derive(Serialize)]
-struct Vulnerability {
     #[serde(skip_serializing_if = "Option::is_none")]
-    cve: Option<String>,
-    title: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    cwe: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    cvss_v3: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    discovery_date: Option<Datetime>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    products: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    remediations: Vec<Remediation>,
-}
-
-#[derive(Serialize)]
-struct Remediation {
-    category: String,
-    details: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    url: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    products: Vec<String>,
+    legacy_version: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -87,9 +90,10 @@ struct Acknowledgment {
 }
 
 #[derive(Serialize)]
-struct Reference {
+pub(super) struct Reference {
     url: String,
     summary: String,
+    category: String,
 }
 
 /// Maps one document; `Err` names what makes it impossible (e.g. no usable date).
@@ -98,33 +102,85 @@ pub(super) fn map(doc: &Value, known: &[CatalogEntry]) -> Result<Mapped, String>
     let mut r = Reader::new(doc);
     derived_by_psirt_site(&mut r);
     let id = advisory_id(&mut r)?;
-    let published = date(&mut r, "/document/tracking/initial_release_date")
-        .ok_or("/document/tracking/initial_release_date is missing or not a date")?;
+    let published = published(&mut r)?;
     let (summary, summary_note) = summary(&mut r);
-    let product_map = products(&mut r, known);
+    let names = super::vulns::names(&r);
+    let t = tree(&mut r, known);
+    let affected = entries(&mut r, &t, &names);
+    let products = ProductMap::new(t, affected);
     let front = Front {
         id: id.clone(),
         title: r.str("/document/title").unwrap_or(&id).to_string(),
         published,
         status: r.str("/document/tracking/status").unwrap_or("final").to_string(),
+        category: category(&mut r),
         tlp: tlp(&mut r),
         summary,
+        distribution_text: r.str("/document/distribution/text").map(str::to_string),
+        vendor_severity: vendor_severity(&mut r),
+        notes: notes(&mut r, summary_note),
         revisions: revisions(&mut r),
-        affected: product_map.affected.clone(),
-        vulnerabilities: vulnerabilities(&mut r, &product_map),
+        vulnerabilities: vulnerabilities(&mut r, &products, &names),
+        affected: products.affected.clone(),
         acknowledgments: acknowledgments(&mut r),
-        references: references(&mut r),
+        references: references(&mut r, "/document/references"),
     };
-    let body = body(&mut r, summary_note);
     let toml = toml::to_string(&front).map_err(|e| format!("cannot write front matter: {e}"))?;
     Ok(Mapped {
         year: published.to_string().chars().take(4).collect(),
         id,
-        text: format!("+++\n{toml}+++\n{body}"),
-        named: product_map.named(),
-        catalog: product_map.catalog[known.len()..].to_vec(),
+        text: format!("+++\n{toml}+++\n"),
+        named: products.named(),
+        catalog: products.tree.catalog[known.len()..].to_vec(),
         lost: r.lost(),
     })
+}
+
+/// The initial release date; one after the first revision's date (which psirt-site
+/// refuses: revisions follow the release) gives way to that date, and is reported.
+fn published(r: &mut Reader<'_>) -> Result<Datetime, String> {
+    let at = "/document/tracking/initial_release_date";
+    let initial = date(r, at).ok_or("/document/tracking/initial_release_date is missing or not a date")?;
+    let first = r
+        .peek("/document/tracking/revision_history/0/date")
+        .and_then(Value::as_str)
+        .and_then(|s| s.parse::<Datetime>().ok());
+    let instant = |d: &Datetime| crate::model::time::to_timestamp(d).ok();
+    match first {
+        Some(f) if instant(&f).is_some() && instant(&f) < instant(&initial) => {
+            r.explain(at, "psirt-site's initial release is not after the first revision");
+            r.unuse(at);
+            Ok(f)
+        }
+        _ => Ok(initial),
+    }
+}
+
+/// The profiles psirt-site writes; any other category is CSAF's base profile (CSAF 2.0
+/// §4: a category that names no profile is validated as `csaf_base`), reported.
+fn category(r: &mut Reader<'_>) -> Option<String> {
+    let c = r.peek("/document/category").and_then(Value::as_str)?;
+    match c {
+        "csaf_security_advisory" => None,
+        "csaf_vex" | "csaf_base" | "csaf_informational_advisory" => {
+            r.str("/document/category");
+            Some(c.to_string())
+        }
+        _ => Some("csaf_base".into()),
+    }
+}
+
+fn vendor_severity(r: &mut Reader<'_>) -> Option<VendorSeverity> {
+    let text = r.str("/document/aggregate_severity/text")?.to_string();
+    let namespace = r
+        .peek("/document/aggregate_severity/namespace")
+        .and_then(Value::as_str)
+        .filter(|u| crate::url::check_url(u, &["https", "http"]).is_ok())
+        .map(str::to_string);
+    if namespace.is_some() {
+        r.str("/document/aggregate_severity/namespace");
+    }
+    Some(VendorSeverity { text, namespace })
 }
 
 /// Values psirt-site writes itself from the site and the advisory: the allowed
@@ -159,9 +215,13 @@ fn advisory_id(r: &mut Reader<'_>) -> Result<String, String> {
     }
 }
 
-fn date(r: &mut Reader<'_>, pointer: &str) -> Option<Datetime> {
+/// A CSAF date-time as a TOML datetime (fractions of a second kept); `None`, and the
+/// value reported, when it is not one or predates the Unix epoch (psirt-site refuses
+/// such dates as typos).
+pub(super) fn date(r: &mut Reader<'_>, pointer: &str) -> Option<Datetime> {
     let text = r.peek(pointer)?.as_str()?;
     let parsed: Datetime = text.parse().ok()?;
+    crate::model::time::to_timestamp(&parsed).ok()?;
     r.str(pointer);
     Some(parsed)
 }
@@ -174,17 +234,14 @@ fn tlp(r: &mut Reader<'_>) -> String {
 }
 
 /// The first `summary` note is the advisory's summary (psirt-site writes it back as the
-/// first note); without one, the title stands in.
+/// first note, titled `Summary`); without one, the title stands in.
 fn summary(r: &mut Reader<'_>) -> (String, Option<usize>) {
     for i in 0..r.len("/document/notes") {
         let at = format!("/document/notes/{i}");
         if r.peek(&format!("{at}/category")).and_then(Value::as_str) == Some("summary") {
             r.str(&format!("{at}/category"));
             let text = r.str(&format!("{at}/text")).unwrap_or_default().to_string();
-            r.explain(
-                &format!("{at}/title"),
-                "the summary note's title is always `Summary`",
-            );
+            r.str(&format!("{at}/title"));
             return (text, Some(i));
         }
     }
@@ -193,6 +250,53 @@ fn summary(r: &mut Reader<'_>) -> (String, Option<usize>) {
         .and_then(Value::as_str)
         .unwrap_or_default();
     (title.to_string(), None)
+}
+
+/// Every other document note, in order, as `[[notes]]`, so their order, categories and
+/// titles are kept; the summary note's place and title are a `[[notes]]` entry without
+/// text where they are not psirt-site's own (first, "Summary").
+fn notes(r: &mut Reader<'_>, summary_note: Option<usize>) -> Vec<Note> {
+    let mut out = Vec::new();
+    for i in 0..r.len("/document/notes") {
+        let at = format!("/document/notes/{i}");
+        if Some(i) != summary_note {
+            out.extend(note(r, &at));
+            continue;
+        }
+        let title = r.peek(&format!("{at}/title")).and_then(Value::as_str);
+        if i > 0 || title != Some("Summary") {
+            out.push(Note {
+                category: "summary".into(),
+                title: title.filter(|t| !t.trim().is_empty()).map(str::to_string),
+                text: None,
+            });
+        }
+    }
+    out
+}
+
+/// One note; `None` (reported) when its text is empty, which the model refuses.
+pub(super) fn note(r: &mut Reader<'_>, at: &str) -> Option<Note> {
+    let text = r.peek(&format!("{at}/text")).and_then(Value::as_str)?;
+    let category = r.peek(&format!("{at}/category")).and_then(Value::as_str)?;
+    if text.trim().is_empty() {
+        return None;
+    }
+    let title = r
+        .peek(&format!("{at}/title"))
+        .and_then(Value::as_str)
+        .filter(|t| !t.trim().is_empty())
+        .map(str::to_string);
+    if title.is_some() {
+        r.str(&format!("{at}/title"));
+    }
+    r.str(&format!("{at}/category"));
+    r.str(&format!("{at}/text"));
+    Some(Note {
+        category: category.to_string(),
+        title,
+        text: Some(text.to_string()),
+    })
 }
 
 fn revisions(r: &mut Reader<'_>) -> Vec<Revision> {
@@ -207,26 +311,40 @@ fn revisions(r: &mut Reader<'_>) -> Vec<Revision> {
             r.str(&format!("{at}/number"));
         }
         let summary = r.str(&format!("{at}/summary")).unwrap_or_default().to_string();
-        out.push(Revision { date, summary });
+        let legacy_version = r.str(&format!("{at}/legacy_version")).map(str::to_string);
+        out.push(Revision {
+            date,
+            summary,
+            legacy_version,
+        });
     }
     out
 }
 
-fn references(r: &mut Reader<'_>) -> Vec<Reference> {
+/// References with their category; one whose URL psirt-site refuses (`mailto:`, relative)
+/// is reported.
+pub(super) fn references(r: &mut Reader<'_>, list: &str) -> Vec<Reference> {
     let mut out = Vec::new();
-    for i in 0..r.len("/document/references") {
-        let at = format!("/document/references/{i}");
-        if r.peek(&format!("{at}/category")).and_then(Value::as_str) == Some("self") {
-            r.explain(
-                &at,
-                "psirt-site writes its own `self` references (the document and its page)",
-            );
+    for i in 0..r.len(list) {
+        let at = format!("{list}/{i}");
+        let (Some(url), Some(summary)) = (
+            r.peek(&format!("{at}/url")).and_then(Value::as_str),
+            r.peek(&format!("{at}/summary")).and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        if crate::url::check_url(url, &["https", "http"]).is_err() || summary.trim().is_empty() {
+            r.explain(&at, "psirt-site links only http(s) URLs");
             continue;
         }
-        r.str(&format!("{at}/category"));
-        let url = r.str(&format!("{at}/url")).unwrap_or_default().to_string();
-        let summary = r.str(&format!("{at}/summary")).unwrap_or_default().to_string();
-        out.push(Reference { url, summary });
+        let category = r.str(&format!("{at}/category")).unwrap_or("external").to_string();
+        r.str(&format!("{at}/url"));
+        r.str(&format!("{at}/summary"));
+        out.push(Reference {
+            url: url.to_string(),
+            summary: summary.to_string(),
+            category,
+        });
     }
     out
 }
@@ -238,106 +356,19 @@ fn acknowledgments(r: &mut Reader<'_>) -> Vec<Acknowledgment> {
         let names = (0..r.len(&format!("{at}/names")))
             .filter_map(|n| r.str(&format!("{at}/names/{n}")).map(str::to_string))
             .collect();
+        let url = r
+            .peek(&format!("{at}/urls/0"))
+            .and_then(Value::as_str)
+            .filter(|u| crate::url::check_url(u, &["https", "http"]).is_ok())
+            .map(str::to_string);
+        if url.is_some() {
+            r.str(&format!("{at}/urls/0"));
+        }
         out.push(Acknowledgment {
             names,
             organization: r.str(&format!("{at}/organization")).map(str::to_string),
-            url: r.str(&format!("{at}/urls/0")).map(str::to_string),
+            url,
             summary: r.str(&format!("{at}/summary")).map(str::to_string),
-        });
-    }
-    out
-}
-
-/// Every document note but the summary becomes a `##` section of the body, in order.
-/// The heading decides the category psirt-site gives the note back, so a category that
-/// another heading would give is reported.
-fn body(r: &mut Reader<'_>, summary_note: Option<usize>) -> String {
-    let mut out = String::new();
-    for i in (0..r.len("/document/notes")).filter(|i| Some(*i) != summary_note) {
-        let at = format!("/document/notes/{i}");
-        let category = r
-            .peek(&format!("{at}/category"))
-            .and_then(Value::as_str)
-            .unwrap_or("other");
-        let title = r.str(&format!("{at}/title")).unwrap_or(category).to_string();
-        if crate::emit::csaf::document::note_category(&title) == category {
-            r.str(&format!("{at}/category"));
-        } else {
-            r.explain(
-                &format!("{at}/category"),
-                "the note category follows from the section heading",
-            );
-        }
-        let text = r.str(&format!("{at}/text")).unwrap_or_default();
-        out.push_str(&format!("\n## {}\n\n{}\n", title.trim(), text.trim()));
-    }
-    out
-}
-
-fn vulnerabilities(r: &mut Reader<'_>, products: &ProductMap) -> Vec<Vulnerability> {
-    (0..r.len("/vulnerabilities"))
-        .map(|i| vulnerability(r, &format!("/vulnerabilities/{i}"), products))
-        .collect()
-}
-
-fn vulnerability(r: &mut Reader<'_>, at: &str, products: &ProductMap) -> Vulnerability {
-    let cve = r.str(&format!("{at}/cve")).map(str::to_string);
-    let cwe = r.str(&format!("{at}/cwe/id")).map(str::to_string);
-    // The name follows from the id (psirt-site looks it up in the CWE catalog).
-    r.take_all(&format!("{at}/cwe/name"));
-    let title = r
-        .str(&format!("{at}/title"))
-        .map(str::to_string)
-        .or_else(|| cve.clone())
-        .unwrap_or_else(|| "Vulnerability".into());
-    Vulnerability {
-        description: description(r, at),
-        cvss_v3: cvss_v3(r, at),
-        discovery_date: date(r, &format!("{at}/discovery_date")),
-        products: products.concerned(r, at),
-        remediations: remediations(r, at, products),
-        cve,
-        title,
-        cwe,
-    }
-}
-
-/// The first `description` note; psirt-site writes it back titled `Description`.
-fn description(r: &mut Reader<'_>, at: &str) -> Option<String> {
-    for i in 0..r.len(&format!("{at}/notes")) {
-        let note = format!("{at}/notes/{i}");
-        if r.peek(&format!("{note}/category")).and_then(Value::as_str) == Some("description") {
-            r.str(&format!("{note}/category"));
-            if r.peek(&format!("{note}/title")).and_then(Value::as_str) == Some("Description") {
-                r.str(&format!("{note}/title"));
-            }
-            return r.str(&format!("{note}/text")).map(str::to_string);
-        }
-    }
-    None
-}
-
-/// The CVSS v3 vector of the first score; every other field of that score follows from it.
-fn cvss_v3(r: &mut Reader<'_>, at: &str) -> Option<String> {
-    let vector = r.str(&format!("{at}/scores/0/cvss_v3/vectorString"))?.to_string();
-    r.take_all(&format!("{at}/scores/0/cvss_v3"));
-    r.take_all(&format!("{at}/scores/0/products"));
-    Some(vector)
-}
-
-fn remediations(r: &mut Reader<'_>, at: &str, products: &ProductMap) -> Vec<Remediation> {
-    let mut out = Vec::new();
-    for i in 0..r.len(&format!("{at}/remediations")) {
-        let rem = format!("{at}/remediations/{i}");
-        let category = r
-            .str(&format!("{rem}/category"))
-            .unwrap_or("vendor_fix")
-            .to_string();
-        out.push(Remediation {
-            category,
-            details: r.str(&format!("{rem}/details")).unwrap_or_default().to_string(),
-            url: r.str(&format!("{rem}/url")).map(str::to_string),
-            products: products.catalog_ids(r, &format!("{rem}/product_ids")),
         });
     }
     out

@@ -1,15 +1,23 @@
 //! `psirt-site import`: existing CSAF 2.0 documents become advisories of this site.
 //!
 //! Stages: collect the documents (`sources`), refuse those the CSAF schema or a mandatory
-//! test rejects, map each to front matter and a Markdown body (`mapping`, `products`)
-//! through a reader that records every value it used (`reader`), then write the advisory
-//! files and append new products to `content/products.toml` — or, with `dry_run`, only say
-//! what would be written. Whatever the model cannot hold is reported per JSON pointer.
+//! test rejects, map each to front matter (`mapping`; the product tree in `products` and
+//! `helpers`, statuses in `affected`, product id lists in `scope`, vulnerabilities in
+//! `vulns`) through a reader that records every value it used (`reader`), check that the
+//! advisory and the CSAF document it becomes would build (`rebuilt`), then write the
+//! advisory files and append new products to `content/products.toml` — or, with
+//! `dry_run`, only say what would be written. Whatever the model cannot hold is reported
+//! per JSON pointer.
 
+mod affected;
+mod helpers;
 mod mapping;
 mod products;
 pub mod reader;
+mod rebuilt;
+mod scope;
 mod sources;
+mod vulns;
 
 use std::path::{Path, PathBuf};
 
@@ -76,8 +84,11 @@ pub fn run(opts: &ImportOptions) -> ImportReport {
     };
     let known = existing_products(&opts.root);
     let mut catalog = known.clone();
+    let config = crate::config::SiteConfig::load(&opts.root, &mut crate::diag::SourceMap::default())
+        .ok()
+        .map(|l| l.config);
     for doc in found {
-        match import_one(opts, &doc, &catalog) {
+        match import_one(opts, &doc, &catalog, config.as_ref()) {
             Ok((imported, new)) => {
                 catalog.extend(new.iter().cloned());
                 report.new_products.extend(new);
@@ -99,17 +110,22 @@ pub fn run(opts: &ImportOptions) -> ImportReport {
     report
 }
 
-const PRODUCTS_FILE: &str = "content/products.toml";
+pub(super) const PRODUCTS_FILE: &str = "content/products.toml";
 
 fn import_one(
     opts: &ImportOptions,
     doc: &sources::Found,
     catalog: &[CatalogEntry],
+    config: Option<&crate::config::SiteConfig>,
 ) -> Result<(Imported, Vec<CatalogEntry>), String> {
     valid_csaf(doc)?;
     let mapped = mapping::map(&doc.json, catalog)?;
-    let target = PathBuf::from(format!("content/advisories/{}/{}.md", mapped.year, mapped.id));
-    parses_as_advisory(&target, &mapped)?;
+    let target = PathBuf::from(format!(
+        "content/advisories/{}/{}.md",
+        mapped.year,
+        crate::model::ids::page_slug(&mapped.id)
+    ));
+    rebuilt::check(&target, &mapped, config)?;
     let path = opts.root.join(&target);
     if path.exists() && !opts.force {
         return Err(format!("{} exists; pass --force to replace it", target.display()));
@@ -127,46 +143,6 @@ fn import_one(
         leaves: leaves.len(),
     };
     Ok((imported, mapped.catalog))
-}
-
-/// The written advisory must be one `check` accepts: what it refuses is reported here, with
-/// its position in the file that would have been written, and nothing is written.
-fn parses_as_advisory(target: &Path, mapped: &mapping::Mapped) -> Result<(), String> {
-    #[derive(Serialize)]
-    struct File<'a> {
-        products: &'a [CatalogEntry],
-    }
-    let products = toml::to_string(&File {
-        products: &mapped.named,
-    })
-    .map_err(|e| e.to_string())?;
-    let (catalog, mut diags) = Catalog::parse(&products, Path::new(PRODUCTS_FILE));
-    let file = crate::source::SourceFile {
-        kind: crate::source::SourceKind::Advisory,
-        rel_path: target.to_path_buf(),
-        text: mapped.text.as_str().into(),
-    };
-    diags.extend(crate::document::parse_advisory(&file, &catalog, false).1);
-    let errors: Vec<String> = diags
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| {
-            let at = d.primary.as_ref().map(|l| {
-                let text: &str = if l.file == target { &mapped.text } else { &products };
-                let (line, col) = crate::diag::LineIndex::new(text).line_col(text, l.span.start);
-                format!("{}:{line}:{col}: ", l.file.display())
-            });
-            format!("{}{} [{}]", at.unwrap_or_default(), d.message, d.code.name())
-        })
-        .collect();
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
-            "the advisory it becomes would not build: {}",
-            errors.join("; ")
-        ))
-    }
 }
 
 /// The CSAF schema and the mandatory tests must pass: psirt-site would not publish what
@@ -220,6 +196,7 @@ fn existing_products(root: &Path) -> Vec<CatalogEntry> {
             family: p.family.clone(),
             cpe: p.identification.cpe.clone(),
             purl: p.identification.purl.clone(),
+            product_id: p.product_id.clone(),
         })
         .collect()
 }

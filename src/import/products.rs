@@ -1,7 +1,9 @@
-//! The product tree of a CSAF document → catalog entries (one per product name under its
-//! vendor and family) and `[[affected]]` entries from the vulnerabilities' product status.
+//! The product tree of a CSAF document → catalog products (one per product name under its
+//! vendor and family) and the leaves `[[affected]]` entries are made of (`affected.rs`):
+//! each full product name with its original `product_id`, version, further branches and
+//! identification helpers, and each relationship (a component on a platform).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -21,33 +23,48 @@ pub struct CatalogEntry {
     pub cpe: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub purl: Option<String>,
+    /// The original `product_id` of the product as a platform (a full product name at the
+    /// product-name level), so that relationships keep their ids.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<String>,
 }
 
-/// One `[[affected]]` entry.
-#[derive(Debug, Clone, Serialize)]
-pub(super) struct AffectedEntry {
-    pub product: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub versions: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fixed: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-}
-
-/// A leaf of the product tree: which catalog product, at which version.
+/// A version leaf of the tree: which catalog product, at which version, below which
+/// further branches, identified how.
 #[derive(Debug, Clone)]
-struct Leaf {
-    catalog_id: String,
-    version: Option<String>,
+pub(super) struct Leaf {
+    pub catalog_id: String,
+    /// (is a range, name of the version branch).
+    pub version: Option<(bool, String)>,
+    pub branches: Vec<(String, String)>,
+    pub identification: Option<toml::Table>,
+    /// The full product name the publisher gave the leaf.
+    pub name: String,
+    /// Where the leaf is in the original, for the reasons of what is lost.
+    pub at: String,
 }
 
-/// What the product tree and statuses became.
+/// A relationship: the component leaf `component` on the platform leaf `platform`.
+#[derive(Debug, Clone)]
+pub(super) struct Relation {
+    pub product_id: String,
+    pub component: String,
+    pub platform: String,
+    pub category: String,
+    /// The relationship's own full product name.
+    pub name: Option<String>,
+}
+
+/// What the product tree became.
 #[derive(Debug, Default)]
-pub(super) struct ProductMap {
-    leaves: HashMap<String, Leaf>,
+pub(super) struct Tree {
+    pub leaves: HashMap<String, Leaf>,
+    /// Product ids of the leaves, in the order of the tree.
+    pub order: Vec<String>,
+    pub relations: Vec<Relation>,
     pub catalog: Vec<CatalogEntry>,
-    pub affected: Vec<AffectedEntry>,
+    /// Catalog index by (vendor, name): a search of the catalog per leaf was quadratic.
+    by_name: HashMap<(String, String), usize>,
 }
 
 /// Where a branch is in the tree: the names of the levels above it.
@@ -56,94 +73,155 @@ struct Context {
     vendor: Option<String>,
     family: Option<String>,
     name: Option<String>,
-    version: Option<String>,
+    version: Option<(bool, String)>,
+    branches: Vec<(String, String)>,
 }
 
 /// `known` is the catalog so far; `catalog` of the result starts with it.
-pub(super) fn products(r: &mut Reader<'_>, known: &[CatalogEntry]) -> ProductMap {
-    let mut map = ProductMap {
+pub(super) fn tree(r: &mut Reader<'_>, known: &[CatalogEntry]) -> Tree {
+    let mut t = Tree {
         catalog: known.to_vec(),
-        ..ProductMap::default()
+        ..Tree::default()
     };
-    walk(r, "/product_tree", &Context::default(), &mut map);
-    map.affected = affected(r, &map);
-    map
+    for (i, c) in known.iter().enumerate() {
+        t.by_name.insert((c.vendor.clone(), c.name.clone()), i);
+    }
+    walk(r, "/product_tree", &Context::default(), &mut t);
+    for i in 0..r.len("/product_tree/full_product_names") {
+        let at = format!("/product_tree/full_product_names/{i}");
+        leaf(r, &at, &Context::default(), &mut t);
+    }
+    relations(r, &mut t);
+    t
 }
 
-fn walk(r: &mut Reader<'_>, at: &str, ctx: &Context, map: &mut ProductMap) {
+fn walk(r: &mut Reader<'_>, at: &str, ctx: &Context, t: &mut Tree) {
     for i in 0..r.len(&format!("{at}/branches")) {
         let b = format!("{at}/branches/{i}");
         let mut ctx = ctx.clone();
-        let name = r
-            .peek(&format!("{b}/name"))
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        let level = match r.peek(&format!("{b}/category")).and_then(Value::as_str) {
-            Some("vendor") => &mut ctx.vendor,
-            Some("product_family") => &mut ctx.family,
-            Some("product_name") => &mut ctx.name,
-            Some("product_version" | "product_version_range") => &mut ctx.version,
+        let Some(name) = r.peek(&format!("{b}/name")).and_then(Value::as_str) else {
+            continue;
+        };
+        let name = name.to_string();
+        match r.peek(&format!("{b}/category")).and_then(Value::as_str) {
+            Some("vendor") => ctx.vendor = Some(name),
+            Some("product_family") => ctx.family = Some(name),
+            Some("product_name") => ctx.name = Some(name),
+            Some("product_version") => ctx.version = Some((false, name)),
+            Some("product_version_range") => ctx.version = Some((true, name)),
+            Some(c) if crate::model::status::BRANCH_CATEGORIES.contains(&c) => {
+                // Each category once per path: the model's branches are a table.
+                if ctx.branches.iter().any(|(k, _)| k == c) {
+                    r.explain(
+                        &b,
+                        "a branch category repeated below itself has no place in the model",
+                    );
+                    continue;
+                }
+                ctx.branches.push((c.to_string(), name));
+            }
             _ => {
-                r.explain(
-                    &b,
-                    "only vendor, product family, product name and version branches are kept",
-                );
+                r.explain(&b, "this branch category has no place in the model");
                 continue;
             }
-        };
-        *level = name;
+        }
         r.str(&format!("{b}/category"));
         r.str(&format!("{b}/name"));
         if r.peek(&format!("{b}/product")).is_some() {
-            leaf(r, &format!("{b}/product"), &ctx, map);
+            leaf(r, &format!("{b}/product"), &ctx, t);
         }
-        walk(r, &b, &ctx, map);
+        walk(r, &b, &ctx, t);
     }
 }
 
-/// A product at a leaf: its catalog entry (made on first sight) and its version.
-fn leaf(r: &mut Reader<'_>, at: &str, ctx: &Context, map: &mut ProductMap) {
+/// A full product name: its catalog product (made on first sight) and its leaf.
+fn leaf(r: &mut Reader<'_>, at: &str, ctx: &Context, t: &mut Tree) {
     let Some(product_id) = r.peek(&format!("{at}/product_id")).and_then(Value::as_str) else {
         return;
     };
-    let name = ctx.name.clone().unwrap_or_else(|| product_name(r, at));
-    let vendor = ctx.vendor.clone().unwrap_or_else(|| "Unknown vendor".into());
-    let catalog_id = match map.catalog.iter().find(|c| c.name == name && c.vendor == vendor) {
-        Some(c) => c.id.clone(),
-        None => {
-            let id = unique_id(&name, &map.catalog);
-            map.catalog.push(CatalogEntry {
-                id: id.clone(),
-                name,
-                vendor,
-                family: ctx.family.clone(),
-                cpe: r
-                    .str(&format!("{at}/product_identification_helper/cpe"))
-                    .map(str::to_string),
-                purl: r
-                    .str(&format!("{at}/product_identification_helper/purl"))
-                    .map(str::to_string),
-            });
-            id
-        }
-    };
-    r.explain(&format!("{at}/product_id"), "psirt-site names product ids itself");
-    r.explain(
-        &format!("{at}/name"),
-        "psirt-site names a version's product `<product> <version>`",
-    );
-    let leaf = Leaf {
-        catalog_id,
-        version: ctx.version.clone(),
-    };
-    map.leaves.insert(product_id.to_string(), leaf);
-}
-
-fn product_name(r: &Reader<'_>, at: &str) -> String {
-    r.peek(&format!("{at}/name"))
+    if t.leaves.contains_key(product_id) {
+        r.explain(at, "a product id defined twice in the tree");
+        return;
+    }
+    let own_name = r
+        .peek(&format!("{at}/name"))
         .and_then(Value::as_str)
         .unwrap_or("Unnamed product")
-        .to_string()
+        .to_string();
+    let name = ctx.name.clone().unwrap_or_else(|| own_name.clone());
+    let vendor = ctx.vendor.clone().unwrap_or_else(|| "Unknown vendor".into());
+    let index = catalog_entry(t, &name, &vendor, ctx.family.clone());
+    // A product at the product-name level is the product as a whole: as a platform it
+    // keeps its id through the catalog's `product_id`.
+    if ctx.version.is_none() && ctx.branches.is_empty() && ctx.name.is_some() {
+        let entry = &mut t.catalog[index];
+        if entry.product_id.is_none() && entry.id != product_id {
+            entry.product_id = Some(product_id.to_string());
+        }
+    }
+    r.str(&format!("{at}/name"));
+    r.str(&format!("{at}/product_id"));
+    let leaf = Leaf {
+        catalog_id: t.catalog[index].id.clone(),
+        version: ctx.version.clone(),
+        branches: ctx.branches.clone(),
+        identification: super::helpers::identification(r, &format!("{at}/product_identification_helper")),
+        name: own_name,
+        at: at.to_string(),
+    };
+    t.leaves.insert(product_id.to_string(), leaf);
+    t.order.push(product_id.to_string());
+}
+
+fn catalog_entry(t: &mut Tree, name: &str, vendor: &str, family: Option<String>) -> usize {
+    let key = (vendor.to_string(), name.to_string());
+    if let Some(i) = t.by_name.get(&key) {
+        return *i;
+    }
+    let id = unique_id(name, &t.catalog);
+    t.catalog.push(CatalogEntry {
+        id,
+        name: name.to_string(),
+        vendor: vendor.to_string(),
+        family,
+        cpe: None,
+        purl: None,
+        product_id: None,
+    });
+    t.by_name.insert(key, t.catalog.len() - 1);
+    t.catalog.len() - 1
+}
+
+/// Relationships whose two products are leaves of the tree.
+fn relations(r: &mut Reader<'_>, t: &mut Tree) {
+    for i in 0..r.len("/product_tree/relationships") {
+        let at = format!("/product_tree/relationships/{i}");
+        let get = |k: &str| r.peek(&format!("{at}/{k}")).and_then(Value::as_str);
+        let (Some(pid), Some(component), Some(platform), Some(category)) = (
+            get("full_product_name/product_id"),
+            get("product_reference"),
+            get("relates_to_product_reference"),
+            get("category"),
+        ) else {
+            continue;
+        };
+        if !t.leaves.contains_key(component) || !t.leaves.contains_key(platform) || component == platform {
+            r.explain(&at, "a relationship of products the tree does not define");
+            continue;
+        }
+        for k in ["category", "product_reference", "relates_to_product_reference"] {
+            r.str(&format!("{at}/{k}"));
+        }
+        r.str(&format!("{at}/full_product_name/product_id"));
+        let name = r.str(&format!("{at}/full_product_name/name")).map(str::to_string);
+        t.relations.push(Relation {
+            name,
+            product_id: pid.to_string(),
+            component: component.to_string(),
+            platform: platform.to_string(),
+            category: category.to_string(),
+        });
+    }
 }
 
 /// A catalog id from the product's name: lowercase letters, digits and `-`.
@@ -169,140 +247,10 @@ fn unique_id(name: &str, taken: &[CatalogEntry]) -> String {
     }
     let mut id = base.clone();
     let mut n = 2;
+    // A set would be faster, but ids collide rarely: most names are distinct.
     while taken.iter().any(|c| c.id == id) {
         id = format!("{base}-{n}");
         n += 1;
     }
     id
-}
-
-const STATUSES: [&str; 4] = [
-    "known_affected",
-    "fixed",
-    "known_not_affected",
-    "under_investigation",
-];
-
-/// One entry per catalog product, from the statuses of every vulnerability: the affected
-/// version, the fixed version, and the status when it is not `known_affected`.
-fn affected(r: &mut Reader<'_>, map: &ProductMap) -> Vec<AffectedEntry> {
-    let mut entries: BTreeMap<String, AffectedEntry> = BTreeMap::new();
-    let mut order: Vec<String> = Vec::new();
-    for v in 0..r.len("/vulnerabilities") {
-        for status in STATUSES {
-            let list = format!("/vulnerabilities/{v}/product_status/{status}");
-            for i in 0..r.len(&list) {
-                let at = format!("{list}/{i}");
-                let Some(leaf) = r
-                    .peek(&at)
-                    .and_then(Value::as_str)
-                    .and_then(|id| map.leaves.get(id))
-                else {
-                    continue;
-                };
-                let entry = entries.entry(leaf.catalog_id.clone()).or_insert_with(|| {
-                    order.push(leaf.catalog_id.clone());
-                    AffectedEntry {
-                        product: leaf.catalog_id.clone(),
-                        versions: None,
-                        fixed: None,
-                        status: None,
-                    }
-                });
-                if apply(entry, status, leaf) {
-                    r.str(&at);
-                } else {
-                    r.explain(
-                        &at,
-                        "one product with several versions of one status (release trains)",
-                    );
-                }
-            }
-        }
-    }
-    order.into_iter().filter_map(|id| entries.remove(&id)).collect()
-}
-
-/// Puts one status of one leaf into its product's entry; false when the entry already
-/// says something else for it.
-fn apply(entry: &mut AffectedEntry, status: &str, leaf: &Leaf) -> bool {
-    let slot = match status {
-        "fixed" => &mut entry.fixed,
-        _ => {
-            if status != "known_affected" {
-                match &entry.status {
-                    Some(s) if s != status => return false,
-                    _ => entry.status = Some(status.to_string()),
-                }
-            }
-            &mut entry.versions
-        }
-    };
-    match (slot.as_ref(), leaf.version.as_ref()) {
-        (None, v) => {
-            *slot = v.cloned();
-            true
-        }
-        (Some(a), Some(b)) => a == b,
-        (Some(_), None) => false,
-    }
-}
-
-impl ProductMap {
-    /// The catalog entries of the products the document's leaves belong to.
-    pub(super) fn named(&self) -> Vec<CatalogEntry> {
-        let ids: std::collections::HashSet<&String> = self.leaves.values().map(|l| &l.catalog_id).collect();
-        self.catalog
-            .iter()
-            .filter(|c| ids.contains(&c.id))
-            .cloned()
-            .collect()
-    }
-
-    /// Catalog ids of the product ids listed at `pointer`, in order, without repeats.
-    pub(super) fn catalog_ids(&self, r: &mut Reader<'_>, pointer: &str) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for i in 0..r.len(pointer) {
-            let at = format!("{pointer}/{i}");
-            let leaf = r
-                .peek(&at)
-                .and_then(Value::as_str)
-                .and_then(|id| self.leaves.get(id));
-            if let Some(leaf) = leaf {
-                r.str(&at);
-                if !out.contains(&leaf.catalog_id) {
-                    out.push(leaf.catalog_id.clone());
-                }
-            }
-        }
-        out
-    }
-
-    /// The catalog products a vulnerability concerns, when not every affected product.
-    pub(super) fn concerned(&self, r: &mut Reader<'_>, at: &str) -> Vec<String> {
-        let mut ids = Vec::new();
-        for status in ["known_affected", "under_investigation"] {
-            let list = format!("{at}/product_status/{status}");
-            for i in 0..r.len(&list) {
-                let leaf = r
-                    .peek(&format!("{list}/{i}"))
-                    .and_then(Value::as_str)
-                    .and_then(|id| self.leaves.get(id));
-                if let Some(l) = leaf.filter(|l| !ids.contains(&l.catalog_id)) {
-                    ids.push(l.catalog_id.clone());
-                }
-            }
-        }
-        let everything: Vec<&String> = self
-            .affected
-            .iter()
-            .filter(|a| a.status.as_deref() != Some("known_not_affected"))
-            .map(|a| &a.product)
-            .collect();
-        if ids.len() == everything.len() {
-            Vec::new()
-        } else {
-            ids
-        }
-    }
 }

@@ -50,6 +50,11 @@ impl<'a> Reader<'a> {
         Some(b)
     }
 
+    /// Takes back a value marked used: the mapping could not keep it after all.
+    pub fn unuse(&mut self, pointer: &str) {
+        self.used.remove(pointer);
+    }
+
     /// How many elements the array at `pointer` has (0 when it is not an array).
     pub fn len(&self, pointer: &str) -> usize {
         self.doc

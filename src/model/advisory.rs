@@ -79,6 +79,8 @@ impl Affected {
 pub struct Platform {
     pub product: ProductId,
     pub relationship: Relationship,
+    /// The relationship's own name for the `versions` leaf, when given.
+    pub name: Option<String>,
 }
 
 /// One version leaf: its id in the product tree, and the id statuses name (the
@@ -231,6 +233,8 @@ pub struct Advisory {
     pub summary: String,
     /// Front-matter notes (the body's `##` sections are notes too, see `Body`).
     pub notes: Vec<Note>,
+    /// Where the summary note goes among `notes`, and its title; `None`: first, "Summary".
+    pub summary_place: Option<super::notes::SummaryPlace>,
     /// CSAF `distribution.text`: sharing rules beyond the TLP label.
     pub distribution_text: Option<String>,
     /// The publisher's own severity rating, beside the computed one.

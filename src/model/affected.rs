@@ -317,6 +317,16 @@ impl Builder<'_> {
                 "add platform = \"<product id>\"",
             );
         }
+        for extra in [&a.platform_product_id, &a.platform_name].into_iter().flatten() {
+            if a.platform.is_none() {
+                self.error(
+                    Code::MissingField,
+                    extra,
+                    "`platform_product_id` and `platform_name` need a `platform`".into(),
+                    "add platform = \"<product id>\"",
+                );
+            }
+        }
         let raw = a.platform.as_ref()?;
         let platform = self.product(raw)?;
         if platform == p.id {
@@ -338,6 +348,7 @@ impl Builder<'_> {
         Some(Platform {
             product: platform,
             relationship,
+            name: text(&a.platform_name),
         })
     }
 

@@ -156,7 +156,7 @@ impl Builder<'_> {
             .map(|a| self.acknowledgment(a))
             .collect();
         let references = self.references(&raw.references);
-        let notes = self.notes(&raw.notes);
+        let (notes, summary_place) = self.document_notes(&raw.notes);
         let distribution_text = self.optional_text(&raw.distribution_text, "distribution_text");
         let vendor_severity = self.vendor_severity(&raw.vendor_severity);
         if self.diags[errors_before..].iter().any(Diagnostic::is_error) {
@@ -171,6 +171,7 @@ impl Builder<'_> {
             tlp: raw.tlp,
             summary,
             notes,
+            summary_place,
             distribution_text,
             vendor_severity,
             revisions,

@@ -88,6 +88,19 @@ impl fmt::Display for AdvisoryId {
     }
 }
 
+/// What a CSAF `product_id` written by hand (catalog `product_id`, entries' `product_id`
+/// and `fixed_product_id`) must be. CSAF allows any non-empty string; ids such as
+/// `Red Hat Enterprise Linux AppStream (v. 9)` have inner spaces and are kept so that
+/// imported documents keep their identity. Leading or trailing spaces and control
+/// characters are refused: they are typos that no reader of the JSON would see.
+pub fn csaf_product_id_ok(id: &str) -> bool {
+    !id.is_empty() && id.trim() == id && !id.chars().any(char::is_control)
+}
+
+/// The diagnostic message for an id [`csaf_product_id_ok`] refuses.
+pub const CSAF_PRODUCT_ID_RULE: &str =
+    "a CSAF product id must be non-empty, without leading or trailing spaces or control characters";
+
 /// A product id from the catalog: a lowercase slug.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct ProductId(String);

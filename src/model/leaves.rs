@@ -78,28 +78,51 @@ impl Builder<'_> {
         let mut leaf = |b: &mut Self,
                         word: &'static str,
                         name: &str,
-                        explicit: &Option<Spanned<String>>|
+                        explicit: &Option<Spanned<String>>,
+                        platform_id: Option<&Spanned<String>>|
          -> Option<Leaf> {
-            let key = format!(
-                "{}\0{word}\0{name}\0{branches}\0{:?}",
-                entry.product,
-                explicit.as_ref().map(|e| e.get_ref())
-            );
+            // An explicit id names one leaf whatever its status: a leaf that is affected by
+            // one vulnerability and fixed for another (entries scoped by `vulnerabilities`)
+            // is one product of the tree, as in the CSAF documents import reads.
+            let key = match explicit {
+                Some(e) => format!("{}\0{name}\0{branches}\0{}", entry.product, e.get_ref()),
+                None => format!("{}\0{word}\0{name}\0{branches}", entry.product),
+            };
             let tree_id = match explicit {
                 Some(e) => b.explicit_id(e, key, ids)?,
                 None => ids.generated(key, &base, word, name),
             };
-            let status_id = platform_base
-                .as_ref()
-                .map_or_else(|| tree_id.clone(), |pb| format!("{pb}:{tree_id}"));
+            let status_id = match (&platform_base, platform_id) {
+                // Only the `versions` leaf of a component carries the relationship's id.
+                (Some(_), Some(e)) => {
+                    let key = format!("platform\0{}\0{}", entry.product, e.get_ref());
+                    b.explicit_id(e, key, ids)?
+                }
+                (Some(pb), _) => format!("{pb}:{tree_id}"),
+                (None, _) => tree_id.clone(),
+            };
             Some(Leaf { tree_id, status_id })
         };
         let versions = match &status_leaf {
-            Some(name) => leaf(self, entry.status.id_word(), name, &a.product_id),
+            Some(name) => leaf(
+                self,
+                entry.status.id_word(),
+                name,
+                &a.product_id,
+                a.platform_product_id.as_ref(),
+            ),
             None => None,
         };
+        if let (Some(n), None) = (&a.name, &status_leaf) {
+            self.error(
+                Code::InvalidValue,
+                n,
+                "`name` names the `versions` leaf, and a fixed-only entry has none".into(),
+                "give the entry `version` or `versions` with status = \"fixed\", or remove `name`",
+            );
+        }
         let fixed = match entry.fixed.clone() {
-            Some(f) => leaf(self, "fixed", &f, &a.fixed_product_id),
+            Some(f) => leaf(self, "fixed", &f, &a.fixed_product_id, None),
             None => None,
         };
         entry.ids = LeafIds { versions, fixed };
@@ -107,12 +130,12 @@ impl Builder<'_> {
     }
 
     fn explicit_id(&mut self, e: &Spanned<String>, key: String, ids: &mut LeafIdAlloc) -> Option<String> {
-        let id = e.get_ref().trim();
-        if id.is_empty() || id.chars().any(char::is_whitespace) {
+        let id = e.get_ref().as_str();
+        if !crate::model::ids::csaf_product_id_ok(id) {
             self.error(
                 Code::InvalidId,
                 e,
-                "a CSAF product id must be non-empty, without spaces".into(),
+                crate::model::ids::CSAF_PRODUCT_ID_RULE.into(),
                 "e.g. CSAFPID-0001",
             );
             return None;

@@ -62,7 +62,19 @@ pub struct RawNote {
     pub category: NoteCategory,
     #[serde(default)]
     pub title: Option<Spanned<String>>,
-    pub text: Spanned<String>,
+    /// Required, except for the advisory's summary note placed among `[[notes]]`.
+    #[serde(default)]
+    pub text: Option<Spanned<String>>,
+}
+
+/// Where the summary note goes among the front-matter notes, and its title: a `[[notes]]`
+/// entry of category `summary` without `text` (imported documents whose summary note is
+/// not their first note, or is titled otherwise, keep its place and title).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SummaryPlace {
+    /// Index into the advisory's front-matter notes: the summary note comes before it.
+    pub index: usize,
+    pub title: Option<String>,
 }
 
 /// A note as CSAF has it: category, optional title, Markdown text.
@@ -74,14 +86,45 @@ pub struct Note {
 }
 
 impl Builder<'_> {
+    /// A vulnerability's notes: each has a text.
     pub(super) fn notes(&mut self, raw: &[RawNote]) -> Vec<Note> {
         raw.iter()
-            .map(|n| Note {
-                category: n.category,
-                title: n.title.as_ref().map(|t| self.non_empty(t, "note title")),
-                text: self.non_empty(&n.text, "note text"),
+            .filter_map(|n| {
+                let Some(text) = &n.text else {
+                    let at = n.title.as_ref().map_or(0..0, Spanned::span);
+                    self.error_at(
+                        Code::MissingField,
+                        at,
+                        "missing field `text` of a note".into(),
+                        "add text = \"…\"",
+                    );
+                    return None;
+                };
+                Some(Note {
+                    category: n.category,
+                    title: n.title.as_ref().map(|t| self.non_empty(t, "note title")),
+                    text: self.non_empty(text, "note text"),
+                })
             })
             .collect()
+    }
+
+    /// The advisory's `[[notes]]`, and the place of its summary note when one entry of
+    /// category `summary` has no text (at most one: there is one summary note).
+    pub(super) fn document_notes(&mut self, raw: &[RawNote]) -> (Vec<Note>, Option<SummaryPlace>) {
+        let mut place = None;
+        let mut written = Vec::new();
+        for n in raw {
+            if n.text.is_none() && n.category == NoteCategory::Summary && place.is_none() {
+                place = Some(SummaryPlace {
+                    index: written.len(),
+                    title: n.title.as_ref().map(|t| self.non_empty(t, "note title")),
+                });
+                continue;
+            }
+            written.extend(self.notes(std::slice::from_ref(n)));
+        }
+        (written, place)
     }
 
     /// A text that must not be empty, when given.

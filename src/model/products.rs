@@ -198,12 +198,12 @@ fn product(p: RawProduct, id: ProductId, file: &Path, diags: &mut Vec<Diagnostic
         ));
     }
     let product_id = p.product_id.as_ref().and_then(|pid| {
-        let ok = !pid.get_ref().trim().is_empty() && !pid.get_ref().chars().any(char::is_whitespace);
+        let ok = crate::model::ids::csaf_product_id_ok(pid.get_ref());
         if !ok {
             problems.push((
                 Code::InvalidId,
                 pid.span(),
-                "a CSAF product id must be non-empty, without spaces".into(),
+                crate::model::ids::CSAF_PRODUCT_ID_RULE.into(),
                 "e.g. CSAFPID-0001",
             ));
         }

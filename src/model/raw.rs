@@ -116,6 +116,14 @@ pub struct RawAffected {
     /// `[[product_groups]]` this entry's `versions` leaf belongs to.
     #[serde(default)]
     pub groups: Vec<Spanned<String>>,
+    /// Explicit `product_id` of the component on its platform (the relationship's
+    /// `full_product_name`), replacing `<platform id>:<leaf id>`.
+    #[serde(default)]
+    pub platform_product_id: Option<Spanned<String>>,
+    /// The relationship's `full_product_name.name`, replacing `<product> <versions> as a
+    /// component of <platform>`.
+    #[serde(default)]
+    pub platform_name: Option<Spanned<String>>,
     /// The vulnerabilities (CVE or title) this entry is about; all when absent.
     #[serde(default)]
     pub vulnerabilities: Option<Vec<Spanned<String>>>,

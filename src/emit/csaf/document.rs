@@ -153,8 +153,17 @@ fn document_notes(a: &Advisory, sections: &[Section]) -> Vec<Value> {
         summary.push_str("\n\n");
         summary.push_str(a.body.section(s));
     }
-    notes.push(json!({ "category": "summary", "text": summary.trim_end(), "title": "Summary" }));
-    notes.extend(a.notes.iter().map(note));
+    let title = a
+        .summary_place
+        .as_ref()
+        .and_then(|p| p.title.as_deref())
+        .unwrap_or("Summary");
+    let summary = json!({ "category": "summary", "text": summary.trim_end(), "title": title });
+    // First, unless `[[notes]]` placed it (imported documents keep their notes' order).
+    let at = a.summary_place.as_ref().map_or(0, |p| p.index.min(a.notes.len()));
+    notes.extend(a.notes[..at].iter().map(note));
+    notes.push(summary);
+    notes.extend(a.notes[at..].iter().map(note));
     notes.extend(
         sections
             .iter()

@@ -8,7 +8,6 @@ use serde_json::{Map, Value, json};
 
 use super::document::obj;
 use crate::model::advisory::{Affected, Leaf, Vulnerability};
-use crate::model::affected::concerned_products;
 use crate::model::enums::ProductStatus;
 use crate::model::identification::Identification;
 use crate::model::ids::ProductId;
@@ -277,7 +276,10 @@ fn relationships(a: &Advisory, catalog: &Catalog) -> Vec<Value> {
             if !done.insert(status_id.clone()) {
                 continue;
             }
-            let name = format!("{own_name} {} {}", platform.relationship.phrase(), pl.name);
+            let name = platform
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("{own_name} {} {}", platform.relationship.phrase(), pl.name));
             out.push(obj([
                 ("category", platform.relationship.as_str().into()),
                 (
@@ -308,21 +310,24 @@ fn product_groups(a: &Advisory) -> Value {
 
 /// CSAF product ids that stand for these catalog products as concerned by a vulnerability
 /// (scores, remediations and threats name them): the leaves of entries that say the
-/// product is (or may be) vulnerable.
-pub(super) fn concerned_ids(a: &Advisory, products: &[ProductId]) -> Vec<String> {
+/// product is (or may be) vulnerable, leaving out entries limited to other
+/// vulnerabilities (the leaf is not in this vulnerability's product status).
+pub(super) fn concerned_ids(a: &Advisory, v: &Vulnerability, products: &[ProductId]) -> Vec<String> {
     // Sets: a search per row was quadratic in the rows.
     let products: HashSet<&ProductId> = products.iter().collect();
+    let index = index_of(a, v);
+    let in_scope = |x: &Affected| x.concerns(index) && products.contains(&x.product);
     let vulnerable: HashSet<&ProductId> = a
         .affected
         .iter()
-        .filter(|x| x.status.is_concerned() && products.contains(&x.product))
+        .filter(|x| x.status.is_concerned() && in_scope(x))
         .map(|x| &x.product)
         .collect();
     // A product is concerned through its (maybe) vulnerable leaves; one that no entry calls
     // vulnerable (a fixed-only statement, as Red Hat writes) through its other statements,
     // never through "not affected".
     let stands_for = |x: &Affected| {
-        products.contains(&x.product)
+        in_scope(x)
             && if vulnerable.contains(&x.product) {
                 x.status.is_concerned()
             } else {
@@ -356,11 +361,17 @@ pub(super) fn index_of(a: &Advisory, v: &Vulnerability) -> usize {
 
 /// The entries that state something about `v`: those it concerns, those that say a
 /// product is not affected, and statements (fixed, recommended) about products that no
-/// entry calls vulnerable.
+/// entry about `v` calls vulnerable (a product under investigation for one vulnerability
+/// may be fixed for another).
 pub(super) fn entries_for<'a>(a: &'a Advisory, v: &Vulnerability) -> impl Iterator<Item = &'a Affected> {
     let index = index_of(a, v);
     let products: HashSet<ProductId> = v.products.iter().cloned().collect();
-    let vulnerable: HashSet<ProductId> = concerned_products(&a.affected).into_iter().collect();
+    let vulnerable: HashSet<ProductId> = a
+        .affected
+        .iter()
+        .filter(|e| e.status.is_concerned() && e.concerns(index))
+        .map(|e| e.product.clone())
+        .collect();
     a.affected.iter().filter(move |e| {
         e.concerns(index)
             && (products.contains(&e.product)

@@ -36,7 +36,7 @@ pub(super) fn vulnerability(a: &Advisory, v: &Vulnerability) -> Value {
     if let Some(d) = v.release_date {
         m.insert("release_date".into(), json!(rfc3339(d)));
     }
-    let mut concerned = concerned_ids(a, &v.score_products);
+    let mut concerned = concerned_ids(a, v, &v.score_products);
     let members = a.product_groups.iter().filter(|g| v.score_groups.contains(&g.id));
     for leaf in members.flat_map(|g| &g.leaves) {
         if !concerned.contains(leaf) {
@@ -44,7 +44,7 @@ pub(super) fn vulnerability(a: &Advisory, v: &Vulnerability) -> Value {
         }
     }
     if !v.remediations.is_empty() {
-        let rems = v.remediations.iter().map(|r| remediation(a, r));
+        let rems = v.remediations.iter().map(|r| remediation(a, v, r));
         m.insert("remediations".into(), rems.collect());
     }
     if (v.cvss_v2.is_some() || v.cvss_v3.is_some()) && !concerned.is_empty() {
@@ -70,7 +70,7 @@ pub(super) fn vulnerability(a: &Advisory, v: &Vulnerability) -> Value {
     Value::Object(m)
 }
 
-fn remediation(a: &Advisory, r: &Remediation) -> Value {
+fn remediation(a: &Advisory, v: &Vulnerability, r: &Remediation) -> Value {
     let mut rm = Map::new();
     rm.insert("category".into(), json!(r.category.as_str()));
     if let Some(d) = r.date {
@@ -84,7 +84,7 @@ fn remediation(a: &Advisory, r: &Remediation) -> Value {
         rm.insert("group_ids".into(), json!(r.groups));
     }
     // CSAF lists are never empty: a remediation for groups only has no `product_ids`.
-    let ids = concerned_ids(a, &r.products);
+    let ids = concerned_ids(a, v, &r.products);
     if !ids.is_empty() || r.groups.is_empty() {
         rm.insert("product_ids".into(), json!(ids));
     }
@@ -119,7 +119,7 @@ fn threats(a: &Advisory, v: &Vulnerability) -> Vec<Value> {
                 m.insert("group_ids".into(), json!(t.groups));
             }
             if let Some(products) = &t.products {
-                let ids = concerned_ids(a, products);
+                let ids = concerned_ids(a, v, products);
                 if !ids.is_empty() {
                     m.insert("product_ids".into(), json!(ids));
                 }

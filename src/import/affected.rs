@@ -1,0 +1,361 @@
+//! The vulnerabilities' product statuses → `[[affected]]` entries: one entry per leaf (or
+//! component on a platform) and status, with the leaf's original `product_id`, limited to
+//! the vulnerabilities it is stated for, with VEX justifications (flags) and impact
+//! statements (threats) of products known not to be affected.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::products::{CatalogEntry, Leaf, Tree};
+use super::reader::Reader;
+use crate::model::versions::{RangeRead, read_range};
+
+/// One `[[affected]]` entry.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct AffectedEntry {
+    pub product: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    versions: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    justification: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    impact: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    relationship: Option<String>,
+    #[serde(skip_serializing_if = "toml::Table::is_empty")]
+    branches: toml::Table,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    identification: Option<toml::Table>,
+    product_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vulnerabilities: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    platform_product_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    platform_name: Option<String>,
+    /// The CSAF product id statuses name (`<platform>:<leaf>` for a component).
+    #[serde(skip)]
+    pub status_id: String,
+    /// The vulnerabilities (by index) the entry is stated for.
+    #[serde(skip)]
+    pub scope: Vec<usize>,
+}
+
+/// The product statuses in CSAF, in the order import reads them.
+const STATUSES: [&str; 8] = [
+    "known_affected",
+    "first_affected",
+    "last_affected",
+    "under_investigation",
+    "fixed",
+    "first_fixed",
+    "recommended",
+    "known_not_affected",
+];
+
+/// A statement about one leaf for one vulnerability.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Said {
+    status: &'static str,
+    justification: Option<String>,
+    impact: Option<String>,
+}
+
+/// A leaf or a component on a platform: what statuses can name.
+struct Unit<'t> {
+    original: &'t str,
+    leaf: &'t Leaf,
+    platform: Option<(&'t str, &'t str)>,
+    status_id: String,
+    relation: Option<&'t super::products::Relation>,
+}
+
+/// Every entry, in the order of the tree, then the relationships. `names` are how the
+/// vulnerabilities are named in `vulnerabilities` (CVE, else title).
+pub(super) fn entries(r: &mut Reader<'_>, tree: &Tree, names: &[String]) -> Vec<AffectedEntry> {
+    let units = in_order(r, units(tree), names.len());
+    let by_id: HashMap<&str, usize> = units.iter().enumerate().map(|(i, u)| (u.original, i)).collect();
+    // Per unit: each statement with the vulnerabilities it is made for, in order.
+    let mut said: Vec<Vec<(Said, Vec<usize>)>> = vec![Vec::new(); units.len()];
+    for v in 0..names.len() {
+        let reasons = Reasons::read(r, v);
+        for status in STATUSES {
+            let list = format!("/vulnerabilities/{v}/product_status/{status}");
+            for i in 0..r.len(&list) {
+                let at = format!("{list}/{i}");
+                let Some(u) = r.peek(&at).and_then(Value::as_str).and_then(|id| by_id.get(id)) else {
+                    r.explain(&at, "a product id the product tree does not define");
+                    continue;
+                };
+                r.str(&at);
+                let stmt = reasons.said(status, units[*u].original);
+                match said[*u].iter_mut().find(|(s, _)| *s == stmt) {
+                    Some((_, vulns)) if !vulns.contains(&v) => vulns.push(v),
+                    Some(_) => {}
+                    None => said[*u].push((stmt, vec![v])),
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut statements = HashSet::new();
+    for (unit, said) in units.iter().zip(said) {
+        for (stmt, vulns) in said {
+            let e = entry(unit, tree, stmt, &vulns, names);
+            let key = format!(
+                "{:?}",
+                (
+                    &e.product,
+                    &e.versions,
+                    &e.version,
+                    &e.status,
+                    &e.platform,
+                    &e.branches,
+                    &e.vulnerabilities
+                )
+            );
+            if statements.insert(key) {
+                out.push(e);
+            } else {
+                r.explain(
+                    &unit.leaf.at,
+                    "two leaves of one product with the same version and status",
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The order of the entries decides both the order of the tree's leaves and the order of
+/// the product ids in statuses, scores and remediations. Where the lists name more ids
+/// than the tree has values (about five a leaf), the lists' order is kept: units in the
+/// order the vulnerabilities' product statuses first name them (categories in the
+/// schema's order, as psirt-site writes them), the others after them in tree order.
+fn in_order<'t>(r: &Reader<'_>, mut units: Vec<Unit<'t>>, vulns: usize) -> Vec<Unit<'t>> {
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    let mut references = 0;
+    for v in 0..vulns {
+        let at = format!("/vulnerabilities/{v}");
+        let mut sorted = STATUSES;
+        sorted.sort_unstable();
+        for status in sorted {
+            for id in product_ids_at(r, &format!("{at}/product_status/{status}")) {
+                let next = first.len();
+                first.entry(id).or_insert(next);
+                references += 1;
+            }
+        }
+        references += r.len(&format!("{at}/scores/0/products"));
+        for i in 0..r.len(&format!("{at}/remediations")) {
+            references += r.len(&format!("{at}/remediations/{i}/product_ids"));
+        }
+    }
+    if references > 5 * units.len() {
+        // Stable: units never named keep their tree order, after the named ones.
+        units.sort_by_key(|u| first.get(u.original).copied().unwrap_or(usize::MAX));
+    }
+    units
+}
+
+fn product_ids_at<'d>(r: &Reader<'d>, at: &str) -> Vec<&'d str> {
+    r.peek(at)
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+fn units(tree: &Tree) -> Vec<Unit<'_>> {
+    let mut out: Vec<Unit<'_>> = tree
+        .order
+        .iter()
+        .filter_map(|id| {
+            let leaf = tree.leaves.get(id)?;
+            Some(Unit {
+                original: id,
+                leaf,
+                platform: None,
+                status_id: id.clone(),
+                relation: None,
+            })
+        })
+        .collect();
+    for rel in &tree.relations {
+        let (Some(leaf), Some(pl)) = (tree.leaves.get(&rel.component), tree.leaves.get(&rel.platform)) else {
+            continue;
+        };
+        out.push(Unit {
+            original: &rel.product_id,
+            leaf,
+            platform: Some((&pl.catalog_id, &rel.category)),
+            status_id: rel.product_id.clone(),
+            relation: Some(rel),
+        });
+    }
+    out
+}
+
+/// The id psirt-site gives a platform: its catalog `product_id`, else its catalog id.
+fn platform_base<'c>(catalog: &'c [CatalogEntry], id: &'c str) -> &'c str {
+    catalog
+        .iter()
+        .rev()
+        .find(|c| c.id == id)
+        .map_or(id, |c| c.product_id.as_deref().unwrap_or(&c.id))
+}
+
+fn entry(unit: &Unit<'_>, tree: &Tree, stmt: Said, vulns: &[usize], names: &[String]) -> AffectedEntry {
+    let leaf = unit.leaf;
+    let (mut versions, mut version) = (None, None);
+    match &leaf.version {
+        // A range without an operator is one version to psirt-site (`version`, no warning).
+        Some((true, name)) if matches!(read_range(name, "generic"), RangeRead::Range(_)) => {
+            versions = Some(name.clone());
+        }
+        // A malformed `vers:` range (`vers:all/<V5.1 SP1 HF8`) is kept as a free-text range
+        // (its name is lost): as one version, CSAF test 6.1.31 would refuse its `<`.
+        Some((true, name)) if name.starts_with("vers:") && name.contains('/') => {
+            versions = name.split_once('/').map(|(_, rest)| rest.to_string());
+        }
+        Some((_, name)) => version = Some(name.clone()),
+        // No version branch: the product as a whole.
+        None if stmt.status != "known_not_affected" && unit.platform.is_none() => versions = Some("*".into()),
+        None => {}
+    }
+    let all = vulns.len() == names.len();
+    // psirt-site's own name is `<product> <versions>`; the publisher's is kept where it differs.
+    let text = versions
+        .as_ref()
+        .or(version.as_ref())
+        .map_or("all versions", String::as_str);
+    let catalog_name = tree
+        .catalog
+        .iter()
+        .rev()
+        .find(|c| c.id == leaf.catalog_id)
+        .map_or("", |c| c.name.as_str());
+    let name = (format!("{catalog_name} {text}") != leaf.name && !leaf.name.trim().is_empty())
+        .then(|| leaf.name.clone());
+    AffectedEntry {
+        product: leaf.catalog_id.clone(),
+        versions,
+        version,
+        status: (stmt.status != "known_affected").then(|| stmt.status.to_string()),
+        justification: stmt.justification,
+        impact: stmt.impact,
+        platform: unit.platform.map(|(p, _)| p.to_string()),
+        relationship: unit.platform.map(|(_, c)| c.to_string()),
+        branches: leaf
+            .branches
+            .iter()
+            .map(|(c, n)| (c.clone(), toml::Value::String(n.clone())))
+            .collect(),
+        identification: leaf.identification.clone(),
+        product_id: unit
+            .relation
+            .map_or_else(|| unit.original.to_string(), |r| r.component.clone()),
+        platform_product_id: unit.relation.and_then(|r| {
+            let base = platform_base(&tree.catalog, &tree.leaves.get(&r.platform)?.catalog_id);
+            (format!("{base}:{}", r.component) != r.product_id).then(|| r.product_id.clone())
+        }),
+        platform_name: unit.relation.and_then(|r| r.name.clone()),
+        vulnerabilities: (!all).then(|| vulns.iter().map(|v| names[*v].clone()).collect()),
+        name,
+        status_id: unit.status_id.clone(),
+        scope: vulns.to_vec(),
+    }
+}
+
+/// A vulnerability's VEX reasons: flag labels and impact threats, by product id.
+struct Reasons {
+    flags: HashMap<String, String>,
+    impacts: HashMap<String, String>,
+}
+
+impl Reasons {
+    fn read(r: &mut Reader<'_>, v: usize) -> Self {
+        let at = format!("/vulnerabilities/{v}");
+        let not_affected: HashSet<&str> = r
+            .peek(&format!("{at}/product_status/known_not_affected"))
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let mut flags = HashMap::new();
+        for i in 0..r.len(&format!("{at}/flags")) {
+            let f = format!("{at}/flags/{i}");
+            let ids = product_ids(r, &f);
+            let label = r.peek(&format!("{f}/label")).and_then(Value::as_str);
+            let (Some(label), false) = (label, ids.is_empty()) else {
+                continue;
+            };
+            if ids.iter().all(|id| not_affected.contains(id.as_str())) {
+                r.take_all(&format!("{f}/label"));
+                r.take_all(&format!("{f}/product_ids"));
+                for id in ids {
+                    flags.entry(id).or_insert_with(|| label.to_string());
+                }
+            }
+        }
+        let mut impacts = HashMap::new();
+        for i in 0..r.len(&format!("{at}/threats")) {
+            let t = format!("{at}/threats/{i}");
+            let ids = product_ids(r, &t);
+            let is_impact = r.peek(&format!("{t}/category")).and_then(Value::as_str) == Some("impact");
+            let details = r.peek(&format!("{t}/details")).and_then(Value::as_str);
+            let (Some(details), true, false) = (details, is_impact, ids.is_empty()) else {
+                continue;
+            };
+            let dated = r.peek(&format!("{t}/date")).is_some();
+            if !dated && ids.iter().all(|id| not_affected.contains(id.as_str())) {
+                r.take_all(&t);
+                for id in ids {
+                    impacts.entry(id).or_insert_with(|| details.to_string());
+                }
+            }
+        }
+        Reasons { flags, impacts }
+    }
+
+    fn said(&self, status: &'static str, id: &str) -> Said {
+        let not_affected = status == "known_not_affected";
+        Said {
+            status,
+            justification: self.flags.get(id).filter(|_| not_affected).cloned(),
+            impact: self.impacts.get(id).filter(|_| not_affected).cloned(),
+        }
+    }
+}
+
+fn product_ids(r: &Reader<'_>, at: &str) -> Vec<String> {
+    r.peek(&format!("{at}/product_ids"))
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+/// Whether impact threats are entries' impact statements (then the mapping of a
+/// vulnerability's threats leaves them out).
+pub(super) fn is_impact_statement(r: &Reader<'_>, v: usize, t: usize) -> bool {
+    let at = format!("/vulnerabilities/{v}");
+    let not_affected: HashSet<&str> = r
+        .peek(&format!("{at}/product_status/known_not_affected"))
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let th = format!("{at}/threats/{t}");
+    let ids = product_ids(r, &th);
+    r.peek(&format!("{th}/category")).and_then(Value::as_str) == Some("impact")
+        && r.peek(&format!("{th}/date")).is_none()
+        && !ids.is_empty()
+        && ids.iter().all(|id| not_affected.contains(id.as_str()))
+}

@@ -1,0 +1,108 @@
+//! What the product tree and statuses became, and how product id lists of scores,
+//! remediations and threats map onto it: psirt-site names catalog products there and
+//! writes the leaves of their entries concerned by the vulnerability, so a list is kept
+//! exactly when it is that set, in that order. The rest is reported position by position.
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::Value;
+
+use super::affected::AffectedEntry;
+use super::products::{CatalogEntry, Tree};
+use super::reader::Reader;
+
+const CONCERNED: [&str; 3] = ["under_investigation", "first_affected", "last_affected"];
+
+fn concerned(e: &AffectedEntry) -> bool {
+    match e.status.as_deref() {
+        None => true,
+        Some(s) => CONCERNED.contains(&s),
+    }
+}
+
+#[derive(Debug)]
+pub(super) struct ProductMap {
+    pub tree: Tree,
+    pub affected: Vec<AffectedEntry>,
+    /// Entries by the product id statuses name.
+    by_status_id: HashMap<String, Vec<usize>>,
+}
+
+impl ProductMap {
+    pub(super) fn new(tree: Tree, affected: Vec<AffectedEntry>) -> Self {
+        let mut by_status_id: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, e) in affected.iter().enumerate() {
+            by_status_id.entry(e.status_id.clone()).or_default().push(i);
+        }
+        ProductMap {
+            tree,
+            affected,
+            by_status_id,
+        }
+    }
+
+    /// The catalog entries the advisory names (its entries' products and platforms).
+    pub(super) fn named(&self) -> Vec<CatalogEntry> {
+        let ids: HashSet<&String> = self
+            .affected
+            .iter()
+            .flat_map(|a| std::iter::once(&a.product).chain(a.platform.as_ref()))
+            .collect();
+        self.tree
+            .catalog
+            .iter()
+            .filter(|c| ids.contains(&c.id))
+            .cloned()
+            .collect()
+    }
+
+    /// The catalog products whose leaves concerned by vulnerability `v` the list at
+    /// `pointer` names; ids of other leaves cannot be named (reported). The ids kept are
+    /// those psirt-site writes back at the same position.
+    pub(super) fn products(&self, r: &mut Reader<'_>, pointer: &str, v: usize) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for i in 0..r.len(pointer) {
+            let id = r
+                .peek(&format!("{pointer}/{i}"))
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            let found = self
+                .by_status_id
+                .get(id)
+                .into_iter()
+                .flatten()
+                .map(|e| &self.affected[*e])
+                .find(|e| concerned(e) && e.scope.contains(&v));
+            if let Some(e) = found
+                && !out.contains(&e.product)
+            {
+                out.push(e.product.clone());
+            }
+        }
+        let written = self.written(&out, v);
+        for i in 0..r.len(pointer) {
+            let at = format!("{pointer}/{i}");
+            if r.peek(&at).and_then(Value::as_str) == written.get(i).map(String::as_str) {
+                r.str(&at);
+            } else {
+                r.explain(
+                    &at,
+                    "psirt-site names every leaf concerned by the vulnerability of the products listed, in the order of [[affected]]",
+                );
+            }
+        }
+        out
+    }
+
+    /// The product ids psirt-site writes for these catalog products and vulnerability.
+    fn written(&self, products: &[String], v: usize) -> Vec<String> {
+        let products: HashSet<&String> = products.iter().collect();
+        let mut seen = HashSet::new();
+        self.affected
+            .iter()
+            .filter(|e| concerned(e) && e.scope.contains(&v) && products.contains(&e.product))
+            .map(|e| e.status_id.clone())
+            .filter(|id| seen.insert(id.clone()))
+            .collect()
+    }
+}

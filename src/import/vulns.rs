@@ -1,0 +1,294 @@
+//! CSAF `vulnerabilities[]` → `[[vulnerabilities]]`: ids, CWE, notes, references, dates,
+//! the first score's CVSS vectors, remediations and threats. Product ids are mapped through
+//! the [`ProductMap`]; VEX flags and impact statements are read with the statuses
+//! (`affected.rs`).
+
+use serde::Serialize;
+use serde_json::Value;
+use toml::value::Datetime;
+
+use super::mapping::{Note, Reference, date, note, references};
+use super::reader::Reader;
+use super::scope::ProductMap;
+
+#[derive(Serialize)]
+pub(super) struct Vulnerability {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cve: Option<String>,
+    title: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    ids: Vec<VulnId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cwe: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cvss_v2: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cvss_v3: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    discovery_date: Option<Datetime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    release_date: Option<Datetime>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<Note>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    references: Vec<Reference>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    remediations: Vec<Remediation>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    threats: Vec<Threat>,
+}
+
+#[derive(Serialize)]
+struct VulnId {
+    system_name: String,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Remediation {
+    category: String,
+    details: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<Datetime>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    entitlements: Vec<String>,
+    products: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    restart_required: Option<Restart>,
+}
+
+#[derive(Serialize)]
+struct Restart {
+    category: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    details: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Threat {
+    category: String,
+    details: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<Datetime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    products: Option<Vec<String>>,
+}
+
+/// How each vulnerability is named in entries' `vulnerabilities`: its CVE, else its title
+/// (as [`vulnerability`] gives it).
+pub(super) fn names(r: &Reader<'_>) -> Vec<String> {
+    (0..r.len("/vulnerabilities"))
+        .map(|i| {
+            let at = format!("/vulnerabilities/{i}");
+            let get = |k: &str| r.peek(&format!("{at}/{k}")).and_then(Value::as_str);
+            get("cve")
+                .or_else(|| get("title"))
+                .map_or_else(|| format!("Vulnerability {}", i + 1), str::to_string)
+        })
+        .collect()
+}
+
+pub(super) fn vulnerabilities(
+    r: &mut Reader<'_>,
+    products: &ProductMap,
+    names: &[String],
+) -> Vec<Vulnerability> {
+    (0..r.len("/vulnerabilities"))
+        .map(|i| vulnerability(r, i, products, names))
+        .collect()
+}
+
+fn vulnerability(r: &mut Reader<'_>, v: usize, products: &ProductMap, names: &[String]) -> Vulnerability {
+    let at = format!("/vulnerabilities/{v}");
+    let cve = r.str(&format!("{at}/cve")).map(str::to_string);
+    let title = r
+        .str(&format!("{at}/title"))
+        .map_or_else(|| names[v].clone(), str::to_string);
+    let (cvss_v2, cvss_v3) = scores(r, v, products);
+    Vulnerability {
+        cve,
+        title,
+        ids: ids(r, &at),
+        cwe: cwe(r, &at),
+        cvss_v2,
+        cvss_v3,
+        discovery_date: date(r, &format!("{at}/discovery_date")),
+        release_date: date(r, &format!("{at}/release_date")),
+        notes: (0..r.len(&format!("{at}/notes")))
+            .filter_map(|i| note(r, &format!("{at}/notes/{i}")))
+            .collect(),
+        references: references(r, &format!("{at}/references")),
+        remediations: remediations(r, v, products),
+        threats: threats(r, v, products),
+    }
+}
+
+fn ids(r: &mut Reader<'_>, at: &str) -> Vec<VulnId> {
+    let mut out: Vec<VulnId> = Vec::new();
+    for i in 0..r.len(&format!("{at}/ids")) {
+        let p = format!("{at}/ids/{i}");
+        let (Some(system_name), Some(text)) = (
+            r.peek(&format!("{p}/system_name")).and_then(Value::as_str),
+            r.peek(&format!("{p}/text")).and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        if out.iter().any(|x| x.system_name == system_name && x.text == text) {
+            continue;
+        }
+        r.str(&format!("{p}/system_name"));
+        r.str(&format!("{p}/text"));
+        out.push(VulnId {
+            system_name: system_name.to_string(),
+            text: text.to_string(),
+        });
+    }
+    out
+}
+
+/// A CWE that CWE 4.17 has as a weakness; its name is looked up there, so a name that
+/// differs is reported. Another id (a category, a removed entry) would be refused.
+fn cwe(r: &mut Reader<'_>, at: &str) -> Option<String> {
+    let id = r.peek(&format!("{at}/cwe/id")).and_then(Value::as_str)?;
+    let (cwe, _) = crate::model::cwe::Cwe::lookup(id).ok()?;
+    r.str(&format!("{at}/cwe/id"));
+    if r.peek(&format!("{at}/cwe/name")).and_then(Value::as_str) == Some(cwe.name.as_str()) {
+        r.str(&format!("{at}/cwe/name"));
+    }
+    Some(id.to_string())
+}
+
+/// The first score's vectors (psirt-site writes one score per vulnerability, for its
+/// concerned products); every other field of the CVSS objects follows from the vector, and
+/// is kept when psirt-site computes the same.
+fn scores(r: &mut Reader<'_>, v: usize, products: &ProductMap) -> (Option<String>, Option<String>) {
+    let at = format!("/vulnerabilities/{v}/scores/0");
+    let v2 = vector(r, &format!("{at}/cvss_v2"), |s| {
+        crate::model::cvss_more::CvssV2::parse(s).map(|c| Value::Object(c.json))
+    });
+    let v3 = vector(r, &format!("{at}/cvss_v3"), |s| {
+        crate::model::cvss::CvssV3::parse(s).map(|_| Value::Null)
+    });
+    if v2.is_some() || v3.is_some() {
+        products.products(r, &format!("{at}/products"), v);
+    }
+    (v2, v3)
+}
+
+/// The vector at `at/vectorString` when psirt-site reads it; the object's fields computed
+/// alike (`json`, when the parser gives the object) are kept.
+fn vector(r: &mut Reader<'_>, at: &str, parse: impl Fn(&str) -> Result<Value, String>) -> Option<String> {
+    let s = r.peek(&format!("{at}/vectorString")).and_then(Value::as_str)?;
+    let computed = parse(s).ok()?;
+    let original = r.peek(at).and_then(Value::as_object)?;
+    for (k, value) in original {
+        let same = match computed.get(k) {
+            Some(c) => c == value,
+            // CVSS v3 objects are computed by the emitter; their fields follow the vector.
+            None => computed.is_null(),
+        };
+        if same {
+            r.take_all(&format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")));
+        }
+    }
+    Some(s.to_string())
+}
+
+fn remediations(r: &mut Reader<'_>, v: usize, products: &ProductMap) -> Vec<Remediation> {
+    let list = format!("/vulnerabilities/{v}/remediations");
+    let mut out = Vec::new();
+    for i in 0..r.len(&list) {
+        let at = format!("{list}/{i}");
+        let (Some(category), Some(details)) = (
+            r.peek(&format!("{at}/category")).and_then(Value::as_str),
+            r.peek(&format!("{at}/details")).and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        let named = products.products(r, &format!("{at}/product_ids"), v);
+        if named.is_empty() || details.trim().is_empty() {
+            r.explain(
+                &at,
+                "a remediation names products, and psirt-site names only products the vulnerability concerns",
+            );
+            continue;
+        }
+        r.str(&format!("{at}/category"));
+        r.str(&format!("{at}/details"));
+        out.push(Remediation {
+            category: category.to_string(),
+            details: details.to_string(),
+            url: url(r, &format!("{at}/url")),
+            date: date(r, &format!("{at}/date")),
+            entitlements: unique(r, &format!("{at}/entitlements")),
+            products: named,
+            restart_required: r
+                .str(&format!("{at}/restart_required/category"))
+                .map(|c| Restart {
+                    category: c.to_string(),
+                    details: r
+                        .str(&format!("{at}/restart_required/details"))
+                        .map(str::to_string),
+                }),
+        });
+    }
+    out
+}
+
+fn url(r: &mut Reader<'_>, at: &str) -> Option<String> {
+    let u = r.peek(at).and_then(Value::as_str)?;
+    crate::url::check_url(u, &["https", "http"]).ok()?;
+    r.str(at).map(str::to_string)
+}
+
+fn unique(r: &mut Reader<'_>, at: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for i in 0..r.len(at) {
+        let p = format!("{at}/{i}");
+        let Some(s) = r.peek(&p).and_then(Value::as_str) else {
+            continue;
+        };
+        if s.trim().is_empty() || out.iter().any(|x| x == s) {
+            continue;
+        }
+        r.str(&p);
+        out.push(s.to_string());
+    }
+    out
+}
+
+/// Threats but the VEX impact statements (read as entries' `impact`).
+fn threats(r: &mut Reader<'_>, v: usize, products: &ProductMap) -> Vec<Threat> {
+    let list = format!("/vulnerabilities/{v}/threats");
+    let mut out = Vec::new();
+    for i in 0..r.len(&list) {
+        if super::affected::is_impact_statement(r, v, i) {
+            continue;
+        }
+        let at = format!("{list}/{i}");
+        let (Some(category), Some(details)) = (
+            r.peek(&format!("{at}/category")).and_then(Value::as_str),
+            r.peek(&format!("{at}/details")).and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        let ids = format!("{at}/product_ids");
+        let named = r.peek(&ids).map(|_| products.products(r, &ids, v));
+        // A threat to some products must not become one to the whole vulnerability.
+        if named.as_ref().is_some_and(Vec::is_empty) || details.trim().is_empty() {
+            r.explain(&at, "a threat to products the vulnerability does not concern");
+            continue;
+        }
+        r.str(&format!("{at}/category"));
+        r.str(&format!("{at}/details"));
+        out.push(Threat {
+            category: category.to_string(),
+            details: details.to_string(),
+            date: date(r, &format!("{at}/date")),
+            products: named,
+        });
+    }
+    out
+}
