@@ -405,3 +405,11 @@ fn labelled_invalid_documents_are_refused_by_import() {
         recommended.refused.len()
     );
 }
+
+/// A Red Hat advisory with relationships: one source package, fixed on three RHEL 9
+/// repositories (no entry calls it vulnerable), with remediations, score and threat tied to
+/// the fixed packages, as Red Hat writes them.
+#[test]
+fn a_red_hat_advisory_with_relationships_written_by_hand_carries_the_original() {
+    assert_carries_the_original("redhat-rhsa-2024-6163", "redhat/rhsa-2024_6163.json");
+}
