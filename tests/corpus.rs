@@ -197,7 +197,7 @@ fn imported_corpus_documents_round_trip() {
 
 /// What import keeps today (90.2 % measured, rounded down): a regression guard, not #16's
 /// target (≥ 99 %).
-const ROUND_TRIP_FLOOR: f64 = 0.90;
+const ROUND_TRIP_FLOOR: f64 = 0.91;
 
 /// psirt-site's own provider tree imports into a new site: read through `index.txt`, hashes
 /// checked, a dry run writes nothing, an existing advisory is kept without `--force`, and

@@ -20,6 +20,19 @@ fn concerned(e: &AffectedEntry) -> bool {
     }
 }
 
+/// Whether psirt-site writes entry `e` for vulnerability `v` when a list names its product
+/// (as `emit::csaf::product_tree::concerned_ids` does): the concerned leaves of a product
+/// that has some, else its other statements except "not affected" (Red Hat ties fixes and
+/// scores to the fixed packages).
+fn stands_for(e: &AffectedEntry, v: usize, vulnerable: &HashSet<&String>) -> bool {
+    e.scope.contains(&v)
+        && if vulnerable.contains(&e.product) {
+            concerned(e)
+        } else {
+            e.status.as_deref() != Some("known_not_affected")
+        }
+}
+
 #[derive(Debug)]
 pub(super) struct ProductMap {
     pub tree: Tree,
@@ -60,6 +73,7 @@ impl ProductMap {
     /// `pointer` names; ids of other leaves cannot be named (reported). The ids kept are
     /// those psirt-site writes back at the same position.
     pub(super) fn products(&self, r: &mut Reader<'_>, pointer: &str, v: usize) -> Vec<String> {
+        let vulnerable = self.vulnerable(v);
         let mut out: Vec<String> = Vec::new();
         for i in 0..r.len(pointer) {
             let id = r
@@ -72,7 +86,7 @@ impl ProductMap {
                 .into_iter()
                 .flatten()
                 .map(|e| &self.affected[*e])
-                .find(|e| concerned(e) && e.scope.contains(&v));
+                .find(|e| stands_for(e, v, &vulnerable));
             if let Some(e) = found
                 && !out.contains(&e.product)
             {
@@ -94,13 +108,23 @@ impl ProductMap {
         out
     }
 
+    /// The products with a leaf concerned by vulnerability `v`.
+    fn vulnerable(&self, v: usize) -> HashSet<&String> {
+        self.affected
+            .iter()
+            .filter(|e| concerned(e) && e.scope.contains(&v))
+            .map(|e| &e.product)
+            .collect()
+    }
+
     /// The product ids psirt-site writes for these catalog products and vulnerability.
     fn written(&self, products: &[String], v: usize) -> Vec<String> {
         let products: HashSet<&String> = products.iter().collect();
+        let vulnerable = self.vulnerable(v);
         let mut seen = HashSet::new();
         self.affected
             .iter()
-            .filter(|e| concerned(e) && e.scope.contains(&v) && products.contains(&e.product))
+            .filter(|e| stands_for(e, v, &vulnerable) && products.contains(&e.product))
             .map(|e| e.status_id.clone())
             .filter(|id| seen.insert(id.clone()))
             .collect()
