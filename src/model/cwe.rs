@@ -8,7 +8,7 @@
 use std::sync::OnceLock;
 
 use csaf_rs::helpers::{CWE_ENTRIES, CweData, CweVersionData};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::diag::{Code, Diagnostic};
 
@@ -135,13 +135,10 @@ pub fn document_for_test_6_1_11(doc: &Value) -> Option<Value> {
     if !vulnerabilities.iter().any(|v| v.get("cwe").is_some()) {
         return None;
     }
-    let release = catalog()?.release_date;
-    let mut document = Map::new();
-    for key in ["category", "csaf_version", "publisher", "title", "tracking"] {
-        document.insert(key.into(), doc.get("document")?.get(key)?.clone());
-    }
-    let date = Value::String(format!("{release}T00:00:00.000Z"));
-    *document.get_mut("tracking")?.get_mut("current_release_date")? = date;
+    // A fixed minimal document (valid CSAF 2.0 on its own) with only the CWEs taken over:
+    // copying the document's `tracking` and `publisher` cost 42 M instructions per 1,000
+    // advisories, and csaf-rs's parse of the copy most of the rest of the test's 67 M.
+    let date = format!("{}T00:00:00.000Z", catalog()?.release_date);
     let vulnerabilities: Vec<Value> = vulnerabilities
         .iter()
         .map(|v| match v.get("cwe") {
@@ -149,6 +146,20 @@ pub fn document_for_test_6_1_11(doc: &Value) -> Option<Value> {
             None => json!({}),
         })
         .collect();
+    let document = json!({
+        "category": "csaf_base",
+        "csaf_version": "2.0",
+        "publisher": { "category": "vendor", "name": "-", "namespace": "https://example.com" },
+        "title": "-",
+        "tracking": {
+            "current_release_date": date,
+            "id": "-",
+            "initial_release_date": date,
+            "revision_history": [{ "date": date, "number": "1", "summary": "-" }],
+            "status": "final",
+            "version": "1"
+        }
+    });
     Some(json!({ "document": document, "vulnerabilities": vulnerabilities }))
 }
 
