@@ -118,9 +118,15 @@ pub struct VulnerabilityView {
     pub cvss_v4: Option<ScoreView>,
     pub products: Vec<ProductRef>,
     pub remediations: Vec<RemediationView>,
-    /// Ids, notes, references, threats, exploitation and dates (flattened into this view).
-    #[serde(flatten)]
-    pub details: VulnDetails,
+    // The fields of `VulnDetails`, in its order. Not `#[serde(flatten)]`: that serializes the
+    // whole view as a map, with a string key per field (11 M instructions per 1,000 pages).
+    pub ids: Vec<IdView>,
+    pub notes: Vec<NoteView>,
+    pub references: Vec<ReferenceView>,
+    pub threats: Vec<ThreatView>,
+    pub exploited: Option<ExploitedView>,
+    pub discovery_date: Option<String>,
+    pub release_date: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -395,6 +401,15 @@ fn score_v4(v: &crate::model::cvss::CvssV4) -> ScoreView {
 
 fn vulnerability_view(site: &Site, a: &Advisory, v: &Vulnerability, root: &str) -> VulnerabilityView {
     let refs = |ids: &[ProductId]| ids.iter().map(|p| product_ref(site, p, root)).collect();
+    let VulnDetails {
+        ids,
+        notes,
+        references,
+        threats,
+        exploited,
+        discovery_date,
+        release_date,
+    } = vuln::vuln_details(site, a, v, root);
     VulnerabilityView {
         cve: v.cve.as_ref().map(|c| c.as_str().to_string()),
         cve_url: v
@@ -428,7 +443,13 @@ fn vulnerability_view(site: &Site, a: &Advisory, v: &Vulnerability, root: &str) 
                 groups: vuln::group_labels(a, &r.groups),
             })
             .collect(),
-        details: vuln::vuln_details(site, a, v, root),
+        ids,
+        notes,
+        references,
+        threats,
+        exploited,
+        discovery_date,
+        release_date,
     }
 }
 

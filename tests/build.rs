@@ -888,6 +888,11 @@ impact = "The flawed parser is compiled out of Widget."
     assert_eq!(rel["product_reference"], "agent-vulnerable");
     assert_eq!(rel["relates_to_product_reference"], "switch");
     assert_eq!(rel["full_product_name"]["product_id"], "switch:agent-vulnerable");
+    // The component's helper identifies the combined product too (recommended test 6.2.16).
+    assert_eq!(
+        rel["full_product_name"]["product_identification_helper"]["purl"],
+        "pkg:generic/example/agent"
+    );
     let v = &doc["vulnerabilities"][0];
     assert_eq!(
         v["product_status"]["known_affected"][0],

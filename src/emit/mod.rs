@@ -149,6 +149,11 @@ impl Emitter<'_> {
     fn run_steps(&self, laps: &mut crate::Timer, entries: &mut Vec<memo::Entry>) -> Delivered {
         let (site, theme, opts) = (self.site, self.theme, self.opts);
         type Step<'s> = Box<dyn Fn() -> EmitResult + Send + Sync + 's>;
+        // The parser's garbage and the source texts are free by now; what the allocator keeps
+        // of them is not all of the sizes the lists need, so give it back first.
+        if let Some(release) = opts.release_memory {
+            release();
+        }
         // The list pages first, each written as soon as it is made.
         let lists = lists::Lists::new(site, theme, opts).map_err(|d| vec![d]);
         let mut delivered = vec![lists.and_then(|lists| self.deliver_jobs(lists.jobs()))];

@@ -162,6 +162,12 @@ impl Builder<'_> {
         if self.diags[errors_before..].iter().any(Diagnostic::is_error) {
             return None;
         }
+        // Exact-size lists: grown one push at a time they keep room for four entries, and an
+        // `Affected` is ~500 bytes, a `Vulnerability` ~730 (see docs/performance.md).
+        let mut affected = affected;
+        affected.shrink_to_fit();
+        let mut vulnerabilities = vulnerabilities.into_iter().collect::<Option<Vec<_>>>()?;
+        vulnerabilities.shrink_to_fit();
         Some(Advisory {
             id: id?,
             title,
@@ -177,7 +183,7 @@ impl Builder<'_> {
             revisions,
             affected,
             product_groups,
-            vulnerabilities: vulnerabilities.into_iter().collect::<Option<Vec<_>>>()?,
+            vulnerabilities,
             acknowledgments,
             references,
             withdrawn,

