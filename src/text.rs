@@ -24,15 +24,27 @@ pub fn is_forbidden(c: char) -> bool {
 
 /// The first refused character of `s` and its byte offset.
 pub fn first_forbidden(s: &str) -> Option<(usize, char)> {
-    // Nearly all text is printable ASCII: skip it byte by byte without decoding.
-    let start = s
-        .bytes()
-        .position(|b| !(0x20..0x7F).contains(&b))
-        .unwrap_or(s.len());
-    s.get(start..)?
-        .char_indices()
-        .find(|(_, c)| is_forbidden(*c))
-        .map(|(i, c)| (start + i, c))
+    // Byte by byte, decoding only where a refused character can start: ASCII controls and
+    // DEL, and the lead bytes of C1 controls (0xC2) and of noncharacters (0xEF, 0xF0–0xF4).
+    // Every other byte (printable ASCII, line breaks, continuation bytes, other letters) is
+    // passed over. A per-character scan of whole files was ~10 % of a 10k build's samples.
+    let bytes = s.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        let candidate = match b {
+            b'\t' | b'\n' | b'\r' => false,
+            0x00..=0x1F | 0x7F | 0xC2 | 0xEF | 0xF0..=0xF4 => true,
+            _ => false,
+        };
+        if !candidate {
+            continue;
+        }
+        if let Some(c) = s.get(i..).and_then(|rest| rest.chars().next())
+            && is_forbidden(c)
+        {
+            return Some((i, c));
+        }
+    }
+    None
 }
 
 /// How a diagnostic names a refused character: `U+0007 (a control character)`.
@@ -65,6 +77,42 @@ pub fn replace_forbidden(s: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    /// The byte scan finds what a scan of every character finds, for every refused
+    /// character class next to multi-byte text and line breaks.
+    #[test]
+    fn the_byte_scan_agrees_with_a_character_scan() {
+        let naive = |s: &str| s.char_indices().find(|(_, c)| super::is_forbidden(*c));
+        let pieces = [
+            "a",
+            "\n",
+            "\t",
+            "\r",
+            "é",
+            "€",
+            "😀",
+            "\u{1}",
+            "\u{7F}",
+            "\u{85}",
+            "\u{9F}",
+            "\u{A0}",
+            "\u{FDD0}",
+            "\u{FDEF}",
+            "\u{FDF0}",
+            "\u{FFFD}",
+            "\u{FFFE}",
+            "\u{1FFFF}",
+            "\u{10FFFE}",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let s = format!("{a}x{b}{c}");
+                    assert_eq!(super::first_forbidden(&s), naive(&s), "{s:?}");
+                }
+            }
+        }
+    }
+
     use super::*;
 
     #[test]
