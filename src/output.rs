@@ -165,6 +165,16 @@ mod tests {
         tempfile::tempdir().expect("temp dir")
     }
 
+    /// The staging folder a build of `<dir>/public` made.
+    fn staging_folder(dir: &Path) -> std::path::PathBuf {
+        fs::read_dir(dir)
+            .expect("list")
+            .flatten()
+            .find(|e| e.file_name().to_string_lossy().starts_with(".public.tmp-"))
+            .expect("staging folder")
+            .path()
+    }
+
     #[test]
     fn a_marker_without_a_kind_is_public() {
         let old = "Written by psirt-site. This folder is replaced on every build.\n";
@@ -269,12 +279,7 @@ mod tests {
         let out = t.path().join("public");
         let staging = Staging::create(&out, OutputKind::Public).expect("staging");
         staging.write("a/b.txt", b"x").expect("write");
-        let tmp = fs::read_dir(t.path())
-            .expect("list")
-            .flatten()
-            .find(|e| e.file_name().to_string_lossy().starts_with(".public.tmp-"))
-            .expect("staging folder")
-            .path();
+        let tmp = staging_folder(t.path());
         fs::remove_dir_all(&tmp).expect("remove");
         assert!(staging.write("c/d.txt", b"x").is_err());
         assert!(staging.write("e.txt", b"x").is_err());
@@ -292,12 +297,7 @@ mod tests {
         let out = t.path().join("public");
         let staging = Staging::create(&out, OutputKind::Public).expect("staging");
         staging.write("index.html", b"complete").expect("write");
-        let tmp = fs::read_dir(t.path())
-            .expect("list")
-            .flatten()
-            .find(|e| e.file_name().to_string_lossy().starts_with(".public.tmp-"))
-            .expect("staging folder")
-            .path();
+        let tmp = staging_folder(t.path());
         fs::remove_dir_all(&tmp).expect("remove");
         fs::create_dir(&tmp).expect("mkdir");
         fs::write(tmp.join(MARKER), marker_text(OutputKind::Public)).expect("marker");

@@ -110,20 +110,9 @@ fn listed_document(folder: &Path, line: &str) -> Listed {
 
 /// Compares `bytes` with `<path>.<ext>` (`<hex>  <name>`), when that file exists.
 fn check_hash<D: Digest>(path: &Path, bytes: &[u8], ext: &str) -> Result<(), String> {
-    let hash_file = PathBuf::from(format!("{}.{ext}", path.display()));
-    let Ok(text) = std::fs::read_to_string(&hash_file) else {
-        return Ok(());
-    };
-    let expected = text
-        .split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let actual: String = D::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
-    if expected == actual {
-        Ok(())
-    } else {
-        Err(format!("its {ext} hash does not match {}", hash_file.display()))
+    match crate::emit::csaf::check::hash_file_matches::<D>(path, bytes, ext) {
+        Some(false) => Err(format!("its {ext} hash does not match {}.{ext}", path.display())),
+        _ => Ok(()),
     }
 }
 

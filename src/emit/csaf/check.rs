@@ -450,22 +450,28 @@ fn hex<D: Digest>(bytes: &[u8]) -> String {
     D::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Whether the hash file `<path>.<ext>` (the hex digest, optionally followed by the name, as
+/// `sha256sum` writes it) matches `bytes`; `None` when there is no such file. Shared with
+/// `import`, which checks a provider's documents the same way.
+pub fn hash_file_matches<D: Digest>(path: &Path, bytes: &[u8], ext: &str) -> Option<bool> {
+    let text = fs::read_to_string(format!("{}.{ext}", path.display())).ok()?;
+    let given = text.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+    Some(given == hex::<D>(bytes))
+}
+
 /// CSAF 2.0 §7.1.18 asks for at least one of SHA-256 and SHA-512; every hash file that
 /// exists must match. The file holds the hex digest, optionally followed by the name.
 fn hashes(docs: &[Doc]) -> Vec<String> {
     let mut out = Vec::new();
     for d in docs {
         let mut present = 0;
-        for (ext, digest) in [
-            ("sha256", hex::<Sha256>(&d.bytes)),
-            ("sha512", hex::<Sha512>(&d.bytes)),
+        for (ext, matches) in [
+            ("sha256", hash_file_matches::<Sha256>(&d.path, &d.bytes, "sha256")),
+            ("sha512", hash_file_matches::<Sha512>(&d.path, &d.bytes, "sha512")),
         ] {
-            let Ok(text) = fs::read_to_string(format!("{}.{ext}", d.path.display())) else {
-                continue;
-            };
+            let Some(matches) = matches else { continue };
             present += 1;
-            let given = text.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
-            if given != digest {
+            if !matches {
                 out.push(format!("{}.{ext} does not match the document", d.relative));
             }
         }
