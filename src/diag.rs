@@ -81,6 +81,7 @@ codes! {
     OutputCheck => "output-check", "a generated XML or JSON file does not parse (a bug: please report it)";
     TooLarge => "too-large", "an advisory relates more vulnerabilities and remediations to products than a build can carry";
     HeadingId => "heading-id", "a heading's given id `{#id}` is the theme's or an earlier heading's; it got a number";
+    BrokenLink => "broken-link", "a link in Markdown content leads to no page or file of the built site";
     CweMapping => "cwe-mapping", "a CWE is deprecated, or MITRE prohibits it for mapping vulnerabilities";
 }
 
@@ -175,12 +176,18 @@ impl SourceMap {
     /// Keeps only the files that `diags` point into. Once the site is checked, the other
     /// texts are not needed (a large site's sources are tens of megabytes); diagnostics
     /// found later name a whole file, not a position in it.
-    pub fn retain_mentioned(&mut self, diags: &[Diagnostic]) {
-        let mentioned: std::collections::BTreeSet<&Path> = diags
+    /// `also` names files that checks made later may point into (with a position).
+    pub fn retain_mentioned<'a>(
+        &mut self,
+        diags: &'a [Diagnostic],
+        also: impl IntoIterator<Item = &'a Path>,
+    ) {
+        let mut mentioned: std::collections::BTreeSet<&Path> = diags
             .iter()
             .flat_map(|d| d.primary.iter().chain(&d.secondary))
             .map(|label| label.file.as_path())
             .collect();
+        mentioned.extend(also);
         self.files.retain(|path, _| mentioned.contains(path.as_path()));
     }
 }
@@ -407,7 +414,7 @@ mod tests {
             sources.add(Path::new(name), Arc::from(format!("text of {name}")));
         }
         let warning = Diagnostic::warning(Code::H1InBody, "x").at(Path::new("b.md"), 0..4);
-        sources.retain_mentioned(&[warning]);
+        sources.retain_mentioned(&[warning], []);
         assert_eq!(sources.get(Path::new("b.md")), Some("text of b.md"));
         assert_eq!(sources.get(Path::new("a.md")), None);
         assert_eq!(sources.get(Path::new("c.md")), None);

@@ -27,6 +27,9 @@ pub struct Page {
     pub body_html: String,
     /// `##` headings, for the policy completeness check.
     pub headings: Vec<String>,
+    /// Links to the site itself, checked once the output is known.
+    #[serde(skip)]
+    pub links: Vec<crate::model::advisory::BodyLink>,
     pub source: PathBuf,
 }
 
@@ -156,7 +159,8 @@ pub fn parse_advisory(
         );
     }
     check_non_empty_lists(&raw, &mut builder);
-    let body = Body::new(body);
+    let links = markdown::site_links(body, split.body.start);
+    let body = Body::new(body).with_links(links);
     let advisory = builder.build(raw, body);
     (advisory, builder.diags)
 }
@@ -296,6 +300,7 @@ fn page(file: &SourceFile, raw_html: bool) -> Result<(Page, Vec<Diagnostic>), Ve
         description: raw.description,
         headings: rendered.sections.iter().map(|s| s.heading.clone()).collect(),
         body_html: rendered.html,
+        links: markdown::site_links(body, split.body.start),
         source: path.clone(),
     };
     Ok((page, warnings))

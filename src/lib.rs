@@ -344,7 +344,8 @@ fn prepare(opts: &BuildOptions, memo: Option<&emit::memo::Memo>) -> Result<Prepa
     if diags.iter().any(Diagnostic::is_error) {
         return Err(fail(diags, &sources));
     }
-    sources.retain_mentioned(&diags);
+    // The link check runs once the output is known, and points into the files with links.
+    sources.retain_mentioned(&diags, validate::links::files_with_links(&site));
     timer.lap("validate");
     Ok(Prepared {
         site,
@@ -384,6 +385,10 @@ impl Prepared {
         let outcome = emitter.run();
         let emit_steps = outcome.steps;
         let paths = outcome.delivered.map_err(|d| fail(d, &self.sources))?;
+        let broken = validate::links::check(&self.site, &paths);
+        if !broken.is_empty() {
+            return Err(fail(broken, &self.sources));
+        }
         let restricted = match opts.restricted {
             Some(_) => {
                 let files =

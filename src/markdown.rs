@@ -9,9 +9,11 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, 
 use crate::model::advisory::Section;
 
 mod anchors;
+mod links;
 
 use anchors::Slugs;
 pub use anchors::{RenamedId, is_theme_id, slugify};
+pub use links::site_links;
 
 /// The rendered body.
 #[derive(Debug, Clone, Default)]

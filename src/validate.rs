@@ -2,6 +2,8 @@
 
 use rayon::prelude::*;
 
+pub mod links;
+
 use crate::diag::{Code, Diagnostic};
 use crate::emit::csaf;
 use crate::model::advisory::Revision;

@@ -1040,3 +1040,64 @@ fn a_product_id_with_surrounding_spaces_is_refused() {
         "{err:?}"
     );
 }
+
+/// Links in Markdown content to the site itself must lead to a file the build writes; the
+/// error points at the link. A link to a held-back advisory is an error in the public build
+/// (a 404 that names the advisory) and fine in a preview, which shows it.
+#[test]
+fn broken_links_to_the_site_are_errors_at_the_link() {
+    let t = SiteTest::minimal();
+    let body = "## Details\n\n\
+        See [the feeds](/feeds/), [the provider](/.well-known/csaf/provider-metadata.json),\n\
+        [this section](#details) and [another site](https://example.org/nope/).\n\n\
+        Broken: [a typo](/advisories/EX-2026-0009/), [the key](/pgp/),\n\
+        [the draft](../EX-2026-0002/) and [up and out](../../../../x).\n";
+    let advisory = common::advisory("EX-2026-0001", "XSS in Widget", "2026-03-10T09:00:00Z");
+    let head = advisory.split("## Details").next().expect("front matter");
+    t.write("content/advisories/EX-2026-0001.md", &format!("{head}{body}"));
+    t.write(
+        "content/advisories/EX-2026-0002.md",
+        &common::advisory("EX-2026-0002", "Draft", "2026-03-11T09:00:00Z")
+            .replace("status = \"final\"", "status = \"draft\""),
+    );
+    t.write(
+        "content/policy.md",
+        "+++\ntitle = \"Policy\"\n+++\n## Scope\n\nSee [advisories](../advisories/) and [old](/old-policy.html).\n",
+    );
+    let errors = t.check_errors();
+    let at = |needle: &str| {
+        errors
+            .lines()
+            .find(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("no error for {needle}:\n{errors}"))
+            .to_string()
+    };
+    let typo = at("`/advisories/EX-2026-0009/`");
+    assert!(
+        typo.contains("EX-2026-0001.md:37:9: error[broken-link]"),
+        "{errors}"
+    );
+    assert!(at("`/pgp/`").contains("[pgp]"));
+    assert!(at("`../EX-2026-0002/`").contains("EX-2026-0002 is not published by this build (draft)"));
+    assert!(
+        errors.contains("help: remove the link until EX-2026-0002 is published"),
+        "{errors}"
+    );
+    assert!(at("`../../../../x`").contains("climbs above the site's root"));
+    assert!(at("`/old-policy.html`").contains("policy.md:6:"));
+    assert_eq!(errors.matches("error[broken-link]").count(), 5, "{errors}");
+
+    let mut opts = t.options();
+    opts.mode = psirt_site::site::Mode::Preview;
+    opts.output = Some(t.root().join("preview"));
+    let preview = match psirt_site::build(&opts) {
+        Ok(_) => panic!("the other broken links fail the preview too"),
+        Err(f) => psirt_site::diag::render(&f.diagnostics, &f.sources, psirt_site::diag::Format::Human),
+    };
+    assert_eq!(preview.matches("error[broken-link]").count(), 4, "{preview}");
+    assert!(!preview.contains("EX-2026-0002 is not published"), "{preview}");
+    assert!(
+        !t.root().join("preview").exists(),
+        "a failed build writes nothing"
+    );
+}

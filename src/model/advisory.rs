@@ -196,17 +196,39 @@ pub struct Section {
 #[derive(Debug, Clone)]
 pub struct Body {
     text: Arc<str>,
+    /// The body's links to the site itself, checked once the output is known.
+    links: Vec<BodyLink>,
+}
+
+/// A link in Markdown content to a page or file of the site itself (written without a
+/// scheme: `/pgp/`, `../ACME-SA-2026-0001/`), where it was written in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyLink {
+    pub target: String,
+    /// Byte range into the whole file.
+    pub span: Range<usize>,
 }
 
 impl Body {
     pub fn new(markdown: &str) -> Self {
         Body {
             text: Arc::from(markdown),
+            links: Vec::new(),
         }
+    }
+
+    /// The body with its links to the site (see [`crate::markdown::site_links`]).
+    pub fn with_links(mut self, links: Vec<BodyLink>) -> Self {
+        self.links = links;
+        self
     }
 
     pub fn markdown(&self) -> &str {
         &self.text
+    }
+
+    pub fn links(&self) -> &[BodyLink] {
+        &self.links
     }
 
     /// A section's Markdown.

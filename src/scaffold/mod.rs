@@ -29,7 +29,8 @@ email = "psirt@example.com"
 expires_after_days = 180
 preferred_languages = ["en"]
 
-# Publish your PSIRT's public key (armored) and sign CSAF and security.txt:
+# Publish your PSIRT's public key (armored) and sign CSAF and security.txt; the site then
+# has a key page at /pgp/, which content/policy.md may link to:
 # [pgp]
 # public_key = "static/keys/psirt-public.asc"
 # [signing]

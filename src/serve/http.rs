@@ -11,6 +11,7 @@ use tiny_http::{Header, Method, Request, Response, ResponseBox, StatusCode};
 use super::{Files, Shared, guard, livereload};
 use crate::emit::csaf::CSAF_ROOT;
 use crate::emit::hosting;
+use crate::url::percent_decode;
 
 /// The path the live-reload script in the theme's `base.html` polls.
 const LIVERELOAD: &str = "/__livereload";
@@ -241,27 +242,6 @@ pub(super) fn content_type(path: &str) -> &'static str {
 /// never serve it, so neither does `serve`.
 fn is_host_config(key: &str) -> bool {
     matches!(key, "_headers" | ".htaccess")
-}
-
-/// Decodes `%XX` escapes; `None` for malformed escapes or a result that is not UTF-8.
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            if !hex.iter().all(u8::is_ascii_hexdigit) {
-                return None;
-            }
-            out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// The error box laid over every page while the last build failed.

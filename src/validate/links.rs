@@ -1,0 +1,187 @@
+//! Links in Markdown content to the site itself must lead to a file the build writes. A link
+//! to `/pgp/` on a site without a key, to a misspelled advisory id, or to an advisory this
+//! build holds back is a 404 for every reader — and the last one would name an embargoed
+//! advisory on a public page. Checked once the output's paths are known, so that the check
+//! and the output cannot disagree.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use crate::diag::{Code, Diagnostic};
+use crate::model::advisory::BodyLink;
+use crate::site::Site;
+use crate::url::percent_decode;
+use crate::view::{advisory_path, root_path};
+
+/// Every link of the shown advisories' bodies and of the pages that leads nowhere in
+/// `paths` (the output's files, relative to its root).
+pub fn check(site: &Site, paths: &[String]) -> Vec<Diagnostic> {
+    let files: HashSet<&str> = paths.iter().map(String::as_str).collect();
+    let ctx = Context {
+        site,
+        files,
+        root: root_path(site.config.base()),
+    };
+    let advisories = site
+        .advisories
+        .iter()
+        .flat_map(|a| ctx.broken(&a.source, &advisory_path(a.id.as_str()), a.body.links()));
+    let pages = site
+        .pages
+        .iter()
+        .flat_map(|p| ctx.broken(&p.source, &format!("/{}/", p.slug), &p.links));
+    advisories.chain(pages).collect()
+}
+
+/// The files whose links [`check`] looks at.
+pub fn files_with_links(site: &Site) -> impl Iterator<Item = &Path> {
+    let advisories = site
+        .advisories
+        .iter()
+        .filter(|a| !a.body.links().is_empty())
+        .map(|a| a.source.as_path());
+    let pages = site
+        .pages
+        .iter()
+        .filter(|p| !p.links.is_empty())
+        .map(|p| p.source.as_path());
+    advisories.chain(pages)
+}
+
+struct Context<'s> {
+    site: &'s Site,
+    files: HashSet<&'s str>,
+    /// The site's path below its host (`/psirt` for `https://example.org/psirt/`), or "".
+    root: String,
+}
+
+impl Context<'_> {
+    fn broken(&self, file: &Path, page_dir: &str, links: &[BodyLink]) -> Vec<Diagnostic> {
+        links
+            .iter()
+            .filter_map(|link| {
+                let (problem, help) = match resolve(&link.target, page_dir, &self.root) {
+                    Ok(None) => return None,
+                    Ok(Some(path)) if self.exists(&path) => return None,
+                    Ok(Some(path)) => self.missing(&path),
+                    Err(why) => (why.to_string(), HELP.to_string()),
+                };
+                Some(
+                    Diagnostic::error(Code::BrokenLink, format!("link to `{}`: {problem}", link.target))
+                        .at(file, link.span.clone())
+                        .help(help),
+                )
+            })
+            .collect()
+    }
+
+    /// The output has the file, or the folder with an `index.html` (static hosts answer a
+    /// folder's address with it, and add the final `/` where it is missing).
+    fn exists(&self, path: &str) -> bool {
+        if path.is_empty() || path.ends_with('/') {
+            return self.files.contains(format!("{path}index.html").as_str());
+        }
+        self.files.contains(path) || self.files.contains(format!("{path}/index.html").as_str())
+    }
+
+    /// Why nothing is at `path`, and how to fix the link.
+    fn missing(&self, path: &str) -> (String, String) {
+        let held = self.site.held_back.iter().find(|h| {
+            let page = advisory_path(h.id.as_str());
+            let page = page.trim_start_matches('/');
+            path == page || path == page.trim_end_matches('/')
+        });
+        if let Some(h) = held {
+            let problem = format!(
+                "{} is not published by this build ({}); the link would be a 404 and name it",
+                h.id, h.reason
+            );
+            let help = format!(
+                "remove the link until {} is published (`--preview` builds show it)",
+                h.id
+            );
+            return (problem, help);
+        }
+        let problem = if path == "pgp/" || path == "pgp" {
+            "the site has no `/pgp/` page: it is made only when `[pgp]` in site.toml names a key".to_string()
+        } else {
+            format!("the build writes no page or file at `/{path}`")
+        };
+        (problem, HELP.to_string())
+    }
+}
+
+const HELP: &str = "link to a page the site has (/advisories/<id>/, /products/<id>/, /policy/, \
+/acknowledgments/, /feeds/, /pgp/ with a key), or write another site's address in full (https://…)";
+
+/// The output path a link leads to, relative to the output's root: `Ok(None)` for a link to
+/// the page itself (only a fragment or query), `Err` for one that cannot lead into the site.
+fn resolve(target: &str, page_dir: &str, root: &str) -> Result<Option<String>, &'static str> {
+    let path = target.split(['#', '?']).next().unwrap_or_default();
+    if path.is_empty() {
+        return Ok(None);
+    }
+    let path = percent_decode(path).ok_or("it has a malformed `%` escape")?;
+    let joined = match path.strip_prefix('/') {
+        Some(_) if root.is_empty() => path.clone(),
+        Some(_) => match path.strip_prefix(root) {
+            Some(rest) if rest.is_empty() || rest.starts_with('/') => rest.to_string(),
+            _ => return Err("it leaves the site, which lives below its `base_url` path"),
+        },
+        None => format!("{page_dir}{path}"),
+    };
+    normalize(&joined).map(Some)
+}
+
+/// Resolves `.` and `..` segments; a path that climbs above the site's root leaves it.
+fn normalize(path: &str) -> Result<String, &'static str> {
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments
+                    .pop()
+                    .ok_or("it climbs above the site's root with `..`")?;
+            }
+            s => segments.push(s),
+        }
+    }
+    let mut out = segments.join("/");
+    let folder = path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..");
+    if folder && !out.is_empty() {
+        out.push('/');
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_links_like_a_browser() {
+        let dir = advisory_path("ACME-SA-2026-0001");
+        let r = |t: &str| resolve(t, &dir, "");
+        assert_eq!(r("/pgp/"), Ok(Some("pgp/".into())));
+        assert_eq!(
+            r("../acme-sa-2026-0002/"),
+            Ok(Some("advisories/acme-sa-2026-0002/".into()))
+        );
+        assert_eq!(r("../../policy/#scope"), Ok(Some("policy/".into())));
+        assert_eq!(r("?x=1#top"), Ok(None));
+        assert_eq!(r("/feeds/a%20b.xml"), Ok(Some("feeds/a b.xml".into())));
+        assert!(r("../../../../x").is_err());
+        assert!(r("/%zz").is_err());
+        assert_eq!(r("/"), Ok(Some(String::new())));
+    }
+
+    #[test]
+    fn root_relative_links_stay_below_the_base_path() {
+        let r = |t: &str| resolve(t, "/policy/", "/psirt");
+        assert_eq!(r("/psirt/pgp/"), Ok(Some("pgp/".into())));
+        assert_eq!(r("/psirt"), Ok(Some(String::new())));
+        assert!(r("/pgp/").is_err());
+        assert!(r("/psirtx/").is_err());
+    }
+}
