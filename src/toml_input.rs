@@ -9,6 +9,14 @@ use toml::de::{DeTable, DeValue};
 use crate::diag::{Code, Diagnostic};
 use crate::text;
 
+mod edit;
+mod prune;
+mod suggest;
+
+/// At most this many shape errors of one file are reported: enough for any real file, and a
+/// bound on the work a hostile one can cause (each costs one more deserializing pass).
+const MAX_SHAPE_ERRORS: usize = 50;
+
 /// Deserializes `fragment`, which starts at byte `offset` of `file`, into `T`.
 /// Errors carry the span shifted into the whole file and a code derived from the kind
 /// of problem (syntax, unknown key, missing field, wrong value). Every key or string that
@@ -30,7 +38,7 @@ pub fn parse_keeping<T: DeserializeOwned>(
 ) -> (Option<T>, Vec<Diagnostic>) {
     let table = match DeTable::parse(fragment) {
         Ok(table) => table,
-        Err(err) => return (None, vec![to_diagnostic(&err, offset, file)]),
+        Err(err) => return (None, vec![to_diagnostic(&err, offset, fragment.len(), file)]),
     };
     // Every string of every file passes here, so no field can be forgotten. A refused
     // character is either in the text or written as an escape: without a backslash and
@@ -39,13 +47,53 @@ pub fn parse_keeping<T: DeserializeOwned>(
     if fragment.contains('\\') || text::first_forbidden(fragment).is_some() {
         invalid_text(&table, offset, file, &mut bad);
     }
-    match T::deserialize(toml::de::Deserializer::from(table)) {
-        Ok(value) => (Some(value), bad),
-        Err(err) => {
-            bad.insert(0, to_diagnostic(&err, offset, file));
-            (None, bad)
+    let (value, mut shape) = deserialize_all(fragment, table, offset, file);
+    shape.append(&mut bad);
+    (value, shape)
+}
+
+/// Deserializes `table` (parsed from `fragment`); on an error, takes the key or entry it
+/// points at out (or, for a missing key, puts a stand-in value in) and tries again, so that
+/// one run reports every unknown key, wrong value and missing key of the file, not only the
+/// first. A key missing because its wrong value was taken out is not reported twice. A file
+/// without errors is deserialized once and never copied.
+fn deserialize_all<T: DeserializeOwned>(
+    fragment: &str,
+    table: Spanned<DeTable<'_>>,
+    offset: usize,
+    file: &Path,
+) -> (Option<T>, Vec<Diagnostic>) {
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    let mut edits = edit::Edits::default();
+    let mut next = Some(table);
+    while let Some(table) = next.take() {
+        let err = match T::deserialize(toml::de::Deserializer::from(table)) {
+            Ok(value) if errors.is_empty() => return (Some(value), errors),
+            Ok(_) => break,
+            Err(err) => err,
+        };
+        let Some(span) = err.span().filter(|s| !edit::is_stand_in(s)) else {
+            break;
+        };
+        let missing = missing_field_name(err.message()).map(str::to_string);
+        let explained = missing.as_ref().is_some_and(|name| edits.took_out(name, &span));
+        if !explained {
+            errors.push(to_diagnostic(&err, offset, fragment.len(), file));
         }
+        if errors.len() >= MAX_SHAPE_ERRORS {
+            break;
+        }
+        // The table was used up; errors are rare, so parse the fragment again.
+        next = match missing {
+            Some(name) => edits.stand_in::<T>(fragment, span, &name),
+            None => edits.take_out(fragment, span),
+        };
     }
+    (None, errors)
+}
+
+fn missing_field_name(message: &str) -> Option<&str> {
+    message.strip_prefix("missing field `")?.split('`').next()
 }
 
 /// A value to look at and the dotted key path to it (array positions are left out: the
@@ -91,7 +139,7 @@ fn check(s: &str, what: &str, file: &Path, span: std::ops::Range<usize>, out: &m
     }
 }
 
-fn to_diagnostic(err: &toml::de::Error, offset: usize, file: &Path) -> Diagnostic {
+fn to_diagnostic(err: &toml::de::Error, offset: usize, len: usize, file: &Path) -> Diagnostic {
     let message = err.message().trim().to_string();
     let (code, help) = classify(&message);
     // serde appends the expected keys or values to the message; they go to the hint.
@@ -100,9 +148,15 @@ fn to_diagnostic(err: &toml::de::Error, offset: usize, file: &Path) -> Diagnosti
         .next()
         .unwrap_or(&message)
         .to_string();
-    let span = err
-        .span()
-        .map_or(offset..offset, |s| s.start + offset..s.end + offset);
+    let span = match err.span() {
+        // A key missing from the whole front matter: point at the block's closing `+++`
+        // (a front matter starts after its opening line, a whole file at 0).
+        Some(s) if s == (0..0) && offset > 0 && message.starts_with("missing field") => {
+            offset + len..offset + len + 3
+        }
+        Some(s) => s.start + offset..s.end + offset,
+        None => offset..offset,
+    };
     let mut diag = Diagnostic::error(code, first_line(&message)).at(file, span);
     if let Some(help) = help {
         diag = diag.help(help);
@@ -117,25 +171,15 @@ fn first_line(message: &str) -> String {
 /// Maps serde/toml messages onto stable codes and a hint.
 fn classify(message: &str) -> (Code, Option<String>) {
     if let Some(rest) = message.strip_prefix("unknown field") {
-        let expected = rest
-            .split_once(", expected ")
-            .map(|(_, e)| format!("known keys here: {}", e.trim_start_matches("one of ")));
-        return (
-            Code::UnknownKey,
-            expected.or(Some("remove the key; see docs/content-model.md".into())),
-        );
+        let help = did_you_mean(rest, "known keys here")
+            .unwrap_or_else(|| "remove the key; see docs/content-model.md".into());
+        return (Code::UnknownKey, Some(help));
     }
-    if message.starts_with("missing field") {
-        return (
-            Code::MissingField,
-            Some("add the key; docs/content-model.md lists every required key".into()),
-        );
+    if let Some(name) = missing_field_name(message) {
+        return (Code::MissingField, Some(missing_help(name)));
     }
     if let Some(rest) = message.strip_prefix("unknown variant") {
-        let expected = rest
-            .split_once(", expected ")
-            .map(|(_, e)| format!("use one of {}", e.trim_start_matches("one of ")));
-        return (Code::UnknownCategory, expected);
+        return (Code::UnknownCategory, did_you_mean(rest, "use one of"));
     }
     if message.starts_with("invalid type") || message.starts_with("invalid value") {
         return (
@@ -150,6 +194,43 @@ fn classify(message: &str) -> (Code, Option<String>) {
         Code::TomlSyntax,
         Some("fix the TOML syntax (strings need quotes, tables need [brackets])".into()),
     )
+}
+
+/// For "`` `given`, expected one of `a`, `b` ``": the nearest known name, then the list.
+fn did_you_mean(rest: &str, list_label: &str) -> Option<String> {
+    let (given, expected) = rest.split_once(", expected ")?;
+    let given = given.trim().trim_matches('`');
+    let list = expected.trim_start_matches("one of ");
+    let names = suggest::expected_names(list);
+    Some(match suggest::closest(given, names.iter().copied()) {
+        Some(near) => format!("did you mean `{near}`? ({list_label}: {list})"),
+        None => format!("{list_label}: {list}"),
+    })
+}
+
+/// What a required key is for, so that the hint to add it says why it matters.
+fn missing_help(name: &str) -> String {
+    let purpose = match name {
+        "id" => "the advisory's id, e.g. `ACME-SA-2026-0001`: its page, CSAF file name and tracking id",
+        "title" => "the title shown on the page, in feeds and as the CSAF document title",
+        "published" => {
+            "the date and time of the first public release, e.g. `2026-03-10T09:00:00Z`; a future date embargoes the advisory"
+        }
+        "status" => "`draft` (never published), `interim` or `final`",
+        "summary" => {
+            "one paragraph on what is wrong and what to do, shown on cards and as the CSAF summary note"
+        }
+        "affected" => "at least one `[[affected]]` entry naming a product of content/products.toml",
+        "product" => "the id of a product in content/products.toml",
+        "date" => "when this happened, e.g. `2026-03-10T09:00:00Z`",
+        "reason" => "why, in a sentence readers will see",
+        "category" => "the kind of entry (docs/content-model.md lists the values)",
+        "details" => "what to do, in a sentence or two",
+        "url" => "an absolute https:// address",
+        "name" => "the name shown to readers",
+        _ => "docs/content-model.md says what it holds",
+    };
+    format!("add `{name}`: {purpose}")
 }
 
 #[cfg(test)]

@@ -5,6 +5,8 @@ mod common;
 // Further cases, in a file of their own so that this one stays readable.
 #[path = "diagnostics/groups.rs"]
 mod groups;
+#[path = "diagnostics/shape.rs"]
+mod shape;
 
 use common::{SiteTest, advisory};
 
