@@ -233,6 +233,17 @@ impl Default for ListsConfig {
     }
 }
 
+/// What content is checked against while site.toml has errors (never built).
+const STAND_IN_CONFIG: &str = r#"
+title = "site.toml has errors"
+base_url = "https://site-toml-has-errors.invalid/"
+[publisher]
+name = "site.toml has errors"
+namespace = "https://site-toml-has-errors.invalid/"
+[contact]
+email = "psirt@site-toml-has-errors.invalid"
+"#;
+
 /// The loaded configuration with the text it came from (for diagnostics).
 #[derive(Debug, Clone)]
 pub struct LoadedConfig {
@@ -252,6 +263,42 @@ impl SiteConfig {
             return Err(problems);
         }
         Ok(LoadedConfig { config, path, text })
+    }
+
+    /// As [`SiteConfig::load`], but when site.toml can be read and has mistakes, also a
+    /// stand-in configuration, so that the content can be checked in the same run and every
+    /// problem of the site is reported at once. The build never goes past the errors.
+    pub fn load_best_effort(
+        root: &Path,
+        sources: &mut SourceMap,
+    ) -> Result<(SiteConfig, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let path = PathBuf::from(CONFIG_FILE);
+        let text = read_text(root, &path, sources).map_err(|d| vec![d])?;
+        let mut problems = Vec::new();
+        let config = match toml_input::parse::<SiteConfig>(&text, 0, &path) {
+            Ok(config) => {
+                problems = config.check(&path);
+                config
+            }
+            Err(d) => {
+                problems.extend(d);
+                Self::stand_in(&text)
+            }
+        };
+        Ok((config, problems))
+    }
+
+    /// A valid configuration for checking content while site.toml has errors; keeps the
+    /// file's `raw_html`, which decides how bodies are read, when it can be made out.
+    fn stand_in(text: &str) -> SiteConfig {
+        let raw_html = toml::from_str::<toml::Table>(text)
+            .ok()
+            .and_then(|t| t.get("raw_html").and_then(toml::Value::as_bool))
+            .unwrap_or(false);
+        let mut config: SiteConfig = toml::from_str(STAND_IN_CONFIG)
+            .unwrap_or_else(|_| unreachable!("the stand-in configuration is valid (tested)"));
+        config.raw_html = raw_html;
+        config
     }
 
     fn check(&self, path: &Path) -> Vec<Diagnostic> {
@@ -352,4 +399,17 @@ fn is_email(s: &str) -> bool {
         && !s
             .chars()
             .any(|c| c.is_whitespace() || c.is_control() || "<>\"".contains(c))
+}
+
+#[cfg(test)]
+mod stand_in_tests {
+    use super::*;
+
+    #[test]
+    fn the_stand_in_configuration_is_valid_and_keeps_raw_html() {
+        let config: SiteConfig = toml::from_str(STAND_IN_CONFIG).expect("valid");
+        assert!(config.check(Path::new("site.toml")).is_empty());
+        assert!(SiteConfig::stand_in("raw_html = true\ntitel = 1\n").raw_html);
+        assert!(!SiteConfig::stand_in("not toml [").raw_html);
+    }
 }

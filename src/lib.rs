@@ -257,24 +257,30 @@ fn load(
     memo: Option<&emit::memo::Memo>,
 ) -> Result<Loaded, Failure> {
     let now = build_time(opts).map_err(|d| fail(vec![d], sources))?;
-    let mut loaded = SiteConfig::load(&opts.root, sources).map_err(|d| fail(d, sources))?;
+    // With mistakes in site.toml, the content is still checked (against a stand-in
+    // configuration), so that one run shows every problem; the errors stop the build below.
+    let (mut config, mut diags) =
+        SiteConfig::load_best_effort(&opts.root, sources).map_err(|d| fail(d, sources))?;
     if let Some(base) = &opts.base_url {
-        loaded
-            .config
+        config
             .override_base_url(base)
             .map_err(|d| fail(vec![d], sources))?;
     }
-    let config = loaded.config;
     timer.lap("config");
     let discovered = source::discover(&opts.root);
     for f in discovered.files.iter().chain(&discovered.lossy) {
         sources.add(&f.rel_path, f.text.clone());
     }
-    let mut diags = discovered.diags;
+    let config_failed = diags.iter().any(Diagnostic::is_error);
+    diags.extend(discovered.diags);
     timer.lap("discover");
     let (parsed, more) = parse_all(&discovered.files, &config, memo);
     diags.extend(more);
     timer.lap("parse");
+    if config_failed {
+        // Keys and signing depend on the configuration: only the content was checked.
+        return Err(fail(diags, sources));
+    }
     let key = pgpkey::load(&opts.root, &config, now);
     let signer = signing::load(&opts.root, &config).map(|s| s.map(|s| s.at_time(now)));
     let (key, signer) = match (key, signer) {

@@ -39,3 +39,18 @@ fn a_missing_key_points_at_the_front_matter_block() {
     );
     assert!(errors.contains("help: add `summary`: one paragraph"), "{errors}");
 }
+
+/// A mistake in site.toml does not hide the content's: both are reported in one run.
+#[test]
+fn site_toml_errors_do_not_hide_content_errors() {
+    let t = SiteTest::minimal();
+    let site = std::fs::read_to_string(t.root().join("site.toml")).expect("site.toml");
+    t.write("site.toml", &site.replacen("title = ", "titel = ", 1));
+    let text = advisory("EX-2026-0001", "XSS in Widget", "2026-03-10T09:00:00Z")
+        .replace("tlp = \"CLEAR\"", "tlp = \"CLEAR\"\nseverity = \"high\"");
+    t.write("content/advisories/EX-2026-0001.md", &text);
+    let errors = t.check_errors();
+    assert!(errors.contains("site.toml:"), "{errors}");
+    assert!(errors.contains("did you mean `title`?"), "{errors}");
+    assert!(errors.contains("unknown field `severity`"), "{errors}");
+}
