@@ -206,7 +206,7 @@ impl Emitter<'_> {
         let mut paths: Vec<String> = gather(delivered)?.into_iter().flatten().collect();
         let (mut last, hosting) = rayon::join(
             || csaf::provider::listings(&paths, &site.config.title, site.mode == Mode::Preview),
-            || hosting::emit(&paths),
+            || hosting::emit(),
         );
         last.extend(hosting);
         paths.extend(self.deliver_all(last)?);
