@@ -241,6 +241,34 @@ mod tests {
         assert_eq!(header_rules().len(), 11);
     }
 
+    /// The nginx and S3 recipes of the deployment guide are written by hand: they must
+    /// cover the whole table (CI serves the site with the nginx block, but only the file
+    /// types the demo site has).
+    #[test]
+    fn deployment_guide_covers_the_table() {
+        let guide = include_str!("../../docs/deployment.md");
+        let nginx = guide
+            .split("```nginx\n")
+            .nth(1)
+            .and_then(|rest| rest.split("```").next())
+            .expect("an nginx block");
+        let types = nginx.split("types {").nth(1).expect("a types block");
+        for (ext, media_type) in BY_EXTENSION {
+            let essence = media_type.split(';').next().unwrap_or_default();
+            let listed = types.lines().any(|line| {
+                let mut words = line.split_whitespace();
+                words.next() == Some(essence) && words.any(|w| w.trim_end_matches(';') == *ext)
+            });
+            assert!(listed, "the nginx recipe does not map .{ext} to {essence}");
+        }
+        for ext in HOSTS_GET_WRONG {
+            assert!(
+                guide.contains(&format!("'*.{ext}'")),
+                "the S3 recipe does not upload *.{ext}"
+            );
+        }
+    }
+
     #[test]
     fn htaccess_lists_every_extension_of_the_table() {
         let text = htaccess();
