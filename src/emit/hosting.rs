@@ -169,10 +169,13 @@ fn htaccess() -> String {
          </IfModule>",
         trees.join("|")
     );
-    // mod_alias (on by default) rather than `Require`, which needs AllowOverride AuthConfig.
+    // mod_alias (on by default) rather than `Require`, which needs AllowOverride AuthConfig;
+    // without it the files stay readable, which is better than every answer failing.
     out.push_str(
         "# Not for visitors: this file, _headers, and dot files other than .well-known.\n\
-         RedirectMatch 404 \"^/(_headers$|(.*/)?\\.(?!well-known(/|$)))\"\n\
+         <IfModule mod_alias.c>\n\
+         \x20 RedirectMatch 404 \"^/(_headers$|(.*/)?\\.(?!well-known(/|$)))\"\n\
+         </IfModule>\n\
          ErrorDocument 404 /404.html\n",
     );
     out
