@@ -159,7 +159,7 @@ fn htaccess() -> String {
         );
     }
     let trees: Vec<String> = CORS_TREES.iter().map(|t| regex_escape(t)).collect();
-    // `always`: 404 answers inside the trees carry CORS too, as `serve` and nginx send them.
+    // `always`: answers other than 2xx (mod_dir's folder redirect) carry it too.
     let _ = writeln!(
         out,
         "<IfModule mod_headers.c>\n\
