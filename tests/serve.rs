@@ -3,6 +3,8 @@
 //! timeout and every wait a deadline, so a broken server fails a test instead of hanging it.
 
 mod common;
+#[path = "serve/hosts.rs"]
+mod hosts;
 
 use std::io::{Read as _, Write as _};
 use std::net::{SocketAddr, TcpStream};

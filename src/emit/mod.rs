@@ -204,11 +204,9 @@ impl Emitter<'_> {
             Err(d) => delivered.push(Err(d)),
         }
         let mut paths: Vec<String> = gather(delivered)?.into_iter().flatten().collect();
-        let (mut last, hosting) = rayon::join(
-            || csaf::provider::listings(&paths, &site.config.title, site.mode == Mode::Preview),
-            || hosting::emit(&paths),
-        );
-        last.extend(hosting);
+        let mut last = csaf::provider::listings(&paths, &site.config.title, site.mode == Mode::Preview);
+        // Path patterns, the same for every site: nothing to wait for.
+        last.extend(hosting::emit());
         paths.extend(self.deliver_all(last)?);
         paths.par_sort_unstable();
         check_unique(&paths)?;
