@@ -18,6 +18,7 @@ pub mod minify;
 pub mod model;
 pub mod output;
 pub mod pgpkey;
+pub mod publication;
 pub mod scaffold;
 pub mod serve;
 pub mod signing;
@@ -87,6 +88,15 @@ pub struct BuildOptions {
     /// the memory they used to the system (the binary passes mimalloc's collect); without it
     /// the feeds of a large site come on top of that memory in the peak.
     pub release_memory: Option<fn()>,
+}
+
+impl BuildOptions {
+    /// Whether this run is for publication (`build`, `check`): not a preview, and not
+    /// `serve` (which alone asks for live reload). Placeholders and example domains are
+    /// errors only then.
+    pub fn publishes(&self) -> bool {
+        self.mode == Mode::Public && !self.live_reload
+    }
 }
 
 /// A successful build or check.
@@ -274,6 +284,15 @@ fn load(
     timer.lap("discover");
     let (parsed, more) = parse_all(&discovered.files, &config, memo);
     diags.extend(more);
+    diags.extend(publication::check(&publication::Inputs {
+        publishes: opts.publishes(),
+        config: &config,
+        config_path: &loaded.path,
+        config_text: &loaded.text,
+        base_url_option: opts.base_url.as_deref(),
+        files: &discovered.files,
+        advisories: &parsed.advisories,
+    }));
     timer.lap("parse");
     let key = pgpkey::load(&opts.root, &config, now);
     let signer = signing::load(&opts.root, &config).map(|s| s.map(|s| s.at_time(now)));

@@ -279,20 +279,41 @@ fn main() -> ExitCode {
         Command::Init { dir } => match psirt_site::scaffold::init(&dir) {
             Ok(()) => {
                 let d = dir.display();
-                eprintln!("created a new site in {d}; build it with: cd {d} && psirt-site build");
+                eprintln!(
+                    "created a new site in {d}; preview it with: cd {d} && psirt-site serve\n\
+                     before `psirt-site build` publishes it, replace every [TODO …] placeholder \
+                     and the example.com addresses (`psirt-site check` lists them)"
+                );
                 ExitCode::SUCCESS
             }
             Err(d) => print_one(d),
         },
         Command::New {
-            what: NewCommand::Advisory { root, title },
-        } => match psirt_site::scaffold::new_advisory(&root, title.as_deref(), jiff::Timestamp::now()) {
-            Ok(path) => {
-                println!("{}", path.display());
-                ExitCode::SUCCESS
+            what:
+                NewCommand::Advisory {
+                    root,
+                    title,
+                    cve,
+                    product,
+                    cwe,
+                    cvss,
+                },
+        } => {
+            let fields = psirt_site::scaffold::NewAdvisory {
+                title,
+                cve,
+                product,
+                cwe,
+                cvss,
+            };
+            match psirt_site::scaffold::new_advisory(&root, &fields, jiff::Timestamp::now()) {
+                Ok(path) => {
+                    println!("{}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(f) => print_failure(&f, Format::Human),
             }
-            Err(d) => print_one(d),
-        },
+        }
         Command::Import {
             root,
             dry_run,

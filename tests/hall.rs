@@ -8,6 +8,7 @@ use psirt_site::BuildOptions;
 use psirt_site::emit::hall::{self, ResearcherView, YearView};
 
 const SITE_TOML: &str = r#"
+allow_example_domains = true
 title = "Test PSIRT"
 base_url = "https://psirt.test.example/sec"
 

@@ -457,7 +457,7 @@ fn oversized_or_special_key_files_are_refused() {
         assert!(d.message.contains(expected), "{file}: {}", d.message);
 
         let site = format!(
-            "title = \"T\"\nbase_url = \"https://psirt.example.com\"\n[publisher]\nname = \"P\"\nnamespace = \"https://example.com\"\n[contact]\nemail = \"psirt@example.com\"\n[pgp]\npublic_key = {file:?}\n"
+            "allow_example_domains = true\ntitle = \"T\"\nbase_url = \"https://psirt.example.com\"\n[publisher]\nname = \"P\"\nnamespace = \"https://example.com\"\n[contact]\nemail = \"psirt@example.com\"\n[pgp]\npublic_key = {file:?}\n"
         );
         std::fs::write(dir.path().join("site.toml"), site).expect("site.toml");
         let mut sources = psirt_site::diag::SourceMap::default();
