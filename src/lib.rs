@@ -277,7 +277,8 @@ fn load(
     let config = loaded.config;
     timer.lap("config");
     let discovered = source::discover(&opts.root);
-    for f in discovered.files.iter().chain(&discovered.lossy) {
+    let all = discovered.files.iter().chain(&discovered.lossy);
+    for f in all.chain(&discovered.misplaced) {
         sources.add(&f.rel_path, f.text.clone());
     }
     let mut diags = discovered.diags;

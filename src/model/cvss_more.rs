@@ -39,7 +39,7 @@ pub(super) fn v3_more_metric(key: &str, value: &str) -> Option<Result<(), String
     Some(if values.contains(&value) {
         Ok(())
     } else {
-        Err(format!("`{key}:{value}` is not a valid value"))
+        Err(super::cvss::invalid_value(key, value, values))
     })
 }
 
@@ -184,7 +184,7 @@ fn check_v2_spelling(vector: &str) -> Result<(), String> {
             return Err(format!("`{key}` is not a CVSS 2.0 metric (case matters: `Au`)"));
         };
         if !values.contains(&value) {
-            return Err(format!("`{part}` is not a valid value"));
+            return Err(super::cvss::invalid_value(key, value, values));
         }
         if seen.contains(k) {
             return Err(format!("metric `{key}` is given more than once"));
