@@ -13,7 +13,10 @@ use crate::url::check_url;
 
 mod example_domains;
 
-pub use example_domains::{EXAMPLE_DOMAINS_KEY, check as example_domains_in, check_base_url_option as example_base_url_option, is_example_host};
+pub use example_domains::{
+    EXAMPLE_DOMAINS_KEY, check as example_domains_in, check_base_url_option as example_base_url_option,
+    is_example_host,
+};
 
 pub const CONFIG_FILE: &str = "site.toml";
 

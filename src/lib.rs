@@ -113,6 +113,20 @@ pub struct Report {
     pub sources: SourceMap,
 }
 
+impl Report {
+    /// `11 advisories published, 1 held back, 40 files`: the one count `build`, `check`
+    /// and `serve` all print, so that they agree.
+    pub fn summary(&self) -> String {
+        let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        format!(
+            "{} published, {} held back, {}",
+            plural(self.published, "advisory", "advisories"),
+            self.held_back.len(),
+            plural(self.files, "file", "files")
+        )
+    }
+}
+
 /// How long a pipeline stage took, and the process's memory when it ended.
 #[derive(Debug, Clone, Copy)]
 pub struct StageTiming {
@@ -418,7 +432,15 @@ impl Prepared {
         let report = Report {
             warnings: diag::sorted(self.diags),
             held_back: self.site.held_back.clone(),
-            published: self.site.advisories.len(),
+            // A preview shows the held-back advisories too; they are not published.
+            published: match self.site.mode {
+                site::Mode::Public => self.site.advisories.len(),
+                site::Mode::Preview => self
+                    .site
+                    .advisories
+                    .len()
+                    .saturating_sub(self.site.held_back.len()),
+            },
             files: paths.len(),
             output: None,
             timings: self.timer.timings,

@@ -50,13 +50,7 @@ fn print_report(r: &Report, fmt: Format, quiet: bool, verb: &str) {
         .as_ref()
         .map(|o| format!(" into {}", o.display()))
         .unwrap_or_default();
-    eprintln!(
-        "{verb}: {} advisories published, {} held back, {} files{out} in {:.2}s",
-        r.published,
-        r.held_back.len(),
-        r.files,
-        total.as_secs_f64()
-    );
+    eprintln!("{verb}: {}{out} in {:.2}s", r.summary(), total.as_secs_f64());
 }
 
 /// A spinner naming the pipeline stage, drawn only on a terminal and not with --quiet.

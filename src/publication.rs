@@ -107,8 +107,16 @@ pub(crate) fn check(inputs: &Inputs<'_>) -> Vec<Diagnostic> {
     }
     if inputs.publishes && !inputs.config.allow_example_domains {
         let overridden = inputs.base_url_option.is_some();
-        out.extend(crate::config::example_domains_in(inputs.config, inputs.config_path, overridden));
-        out.extend(inputs.base_url_option.and_then(crate::config::example_base_url_option));
+        out.extend(crate::config::example_domains_in(
+            inputs.config,
+            inputs.config_path,
+            overridden,
+        ));
+        out.extend(
+            inputs
+                .base_url_option
+                .and_then(crate::config::example_base_url_option),
+        );
     }
     out
 }

@@ -32,7 +32,11 @@ fn id_prefixes(site: &Site, held: &[Advisory]) -> Vec<Diagnostic> {
     };
     let prefix = prefix.get_ref();
     // A preview shows the held-back advisories among the others.
-    let held = if site.mode == crate::site::Mode::Preview { &[] } else { held };
+    let held = if site.mode == crate::site::Mode::Preview {
+        &[]
+    } else {
+        held
+    };
     site.advisories
         .iter()
         .chain(held)

@@ -156,9 +156,10 @@ fn merges_names_and_counts_across_years() {
 
     // "Jane Doe" (twice), "jane  doe" and "JANE   DOE" are one person, shown in the most
     // frequent spelling, with four credits over three years.
-    for year in [2026, 2025, 2024] {
+    // Each year's card counts that year's credits, and the total over all years.
+    for (year, count) in [(2026, 1), (2025, 2), (2024, 1)] {
         let jane = find(&years, year, "Jane Doe");
-        assert_eq!(jane.count, 4, "{year}");
+        assert_eq!((jane.count, jane.total), (count, 4), "{year}");
         assert_eq!(jane.organization.as_deref(), Some("Doe Labs"));
         assert_eq!(jane.url.as_deref(), Some("https://jane.example"));
         assert!(!jane.anonymous);

@@ -126,14 +126,23 @@ mod tests {
         ] {
             assert!(is_example_host(host), "{host}");
         }
-        for host in ["example.co", "myexample.com", "example.com.evil.org", "acme.com", "examples.org"] {
+        for host in [
+            "example.co",
+            "myexample.com",
+            "example.com.evil.org",
+            "acme.com",
+            "examples.org",
+        ] {
             assert!(!is_example_host(host), "{host}");
         }
     }
 
     #[test]
     fn hosts_in_urls_addresses_and_text() {
-        assert_eq!(host_of("https://u@security.example.com:8443/x?y"), Some("security.example.com"));
+        assert_eq!(
+            host_of("https://u@security.example.com:8443/x?y"),
+            Some("security.example.com")
+        );
         assert_eq!(host_of("mailto:psirt@example.org?subject=x"), Some("example.org"));
         assert_eq!(host_of("psirt@acme.com"), Some("acme.com"));
         assert_eq!(
@@ -141,7 +150,10 @@ mod tests {
             vec!["acme.example"]
         );
         assert!(example_hosts_in_text("Call +1 555 0100, or write to psirt@acme.com.").is_empty());
-        assert_eq!(check_base_url_option("https://staging.example").map(|d| d.code), Some(Code::ExampleDomain));
+        assert_eq!(
+            check_base_url_option("https://staging.example").map(|d| d.code),
+            Some(Code::ExampleDomain)
+        );
         assert!(check_base_url_option("http://127.0.0.1:8080").is_none());
     }
 }

@@ -227,8 +227,9 @@ impl CvssV4 {
         if !vector.starts_with("CVSS:4.0/") {
             return Err(wrong_version(vector, "4"));
         }
-        let parsed = cvss::v4::Vector::from_str(vector)
-            .map_err(|e| v4_invalid_base_value(vector).unwrap_or_else(|| format!("invalid CVSS vector: {e}")))?;
+        let parsed = cvss::v4::Vector::from_str(vector).map_err(|e| {
+            v4_invalid_base_value(vector).unwrap_or_else(|| format!("invalid CVSS vector: {e}"))
+        })?;
         check_v4_spelling(vector, &parsed.to_string())?;
         let score = round1(parsed.score().value());
         Ok(CvssV4 {

@@ -60,8 +60,14 @@ fn check_fields(fields: &NewAdvisory, catalog: &Catalog) -> Result<(), Diagnosti
         Diagnostic::error(code, format!("--{flag}: {msg}")).help(help.to_string())
     };
     if let Some(cve) = &fields.cve {
-        crate::model::ids::Cve::parse(cve)
-            .map_err(|m| option("cve", Code::InvalidCve, m, "give a CVE id, e.g. --cve CVE-2026-12345"))?;
+        crate::model::ids::Cve::parse(cve).map_err(|m| {
+            option(
+                "cve",
+                Code::InvalidCve,
+                m,
+                "give a CVE id, e.g. --cve CVE-2026-12345",
+            )
+        })?;
     }
     if let Some(cwe) = &fields.cwe {
         crate::model::cwe::Cwe::lookup(cwe).map_err(|d| {

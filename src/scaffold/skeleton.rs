@@ -61,10 +61,10 @@ fn optional(key: &str, value: Option<&str>, example: &str, todo: &str) -> String
 pub(super) fn draft(id: &str, fields: &NewAdvisory, product: Option<&str>, now: Timestamp) -> String {
     let date = crate::model::time::rfc3339(now);
     let year = now.strftime("%Y");
-    let title = fields
-        .title
-        .as_deref()
-        .map_or_else(|| "\"[TODO: what is vulnerable and how, e.g. Buffer overflow in the web UI]\"".into(), quoted);
+    let title = fields.title.as_deref().map_or_else(
+        || "\"[TODO: what is vulnerable and how, e.g. Buffer overflow in the web UI]\"".into(),
+        quoted,
+    );
     let product_line = match (&fields.product, product) {
         (Some(p), _) => format!("product = {}\n", quoted(p)),
         (None, Some(p)) => format!(
@@ -73,11 +73,26 @@ pub(super) fn draft(id: &str, fields: &NewAdvisory, product: Option<&str>, now: 
         ),
         (None, None) => "product = \"[TODO: a product id from content/products.toml]\"\n".into(),
     };
-    let cve = optional("cve", fields.cve.as_deref(), &format!("CVE-{year}-NNNNN"), "the CVE id");
-    let cwe = optional("cwe", fields.cwe.as_deref(), "CWE-NNN", "the weakness, as on cwe.mitre.org");
+    let cve = optional(
+        "cve",
+        fields.cve.as_deref(),
+        &format!("CVE-{year}-NNNNN"),
+        "the CVE id",
+    );
+    let cwe = optional(
+        "cwe",
+        fields.cwe.as_deref(),
+        "CWE-NNN",
+        "the weakness, as on cwe.mitre.org",
+    );
     let cvss = match fields.cvss.as_deref() {
         Some(v) => format!("{} = {}\n", cvss_key(v), quoted(v)),
-        None => optional("cvss_v3", None, "CVSS:3.1/AV:…", "a CVSS 3.1 vector (or cvss_v4 for 4.0)"),
+        None => optional(
+            "cvss_v3",
+            None,
+            "CVSS:3.1/AV:…",
+            "a CVSS 3.1 vector (or cvss_v4 for 4.0)",
+        ),
     };
     format!(
         r#"+++

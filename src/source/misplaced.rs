@@ -16,7 +16,15 @@ use crate::diag::{Code, Diagnostic};
 const ROOT_FOLDERS: &[&str] = &["advisories", "advisory"];
 
 /// Keys only an advisory has; a page has `title` and `description`.
-const ADVISORY_KEYS: &[&str] = &["id", "published", "status", "tlp", "affected", "vulnerabilities", "revisions"];
+const ADVISORY_KEYS: &[&str] = &[
+    "id",
+    "published",
+    "status",
+    "tlp",
+    "affected",
+    "vulnerabilities",
+    "revisions",
+];
 
 /// The front matter's table, when `text` starts with a `+++` block that parses and has
 /// an advisory's keys.
@@ -129,7 +137,9 @@ mod tests {
         let d = check(&file("content/advisory/A-2026-0001.md", advisory)).expect("misplaced");
         assert_eq!(d.code, Code::MisplacedAdvisory);
         assert!(
-            d.help.as_deref().is_some_and(|h| h.contains("content/advisories/2026/A-2026-0001.md")),
+            d.help
+                .as_deref()
+                .is_some_and(|h| h.contains("content/advisories/2026/A-2026-0001.md")),
             "{d:?}"
         );
         assert!(check(&file("content/policy.md", "+++\ntitle = \"Policy\"\n+++\nText\n")).is_none());
