@@ -94,7 +94,7 @@ pub fn init(dir: &Path) -> Result<(), Diagnostic> {
     let year = now.strftime("%Y").to_string();
     let policy = POLICY
         .replace("{{publisher}}", "Example Corp PSIRT")
-        .replace("{{email}}", "psirt@example.com");
+        .replace("{{email}}", "[TODO: your reporting address, as in site.toml]");
     write_new(&dir.join("site.toml"), SITE_TOML)?;
     write_new(&dir.join(CONTENT_DIR).join("products.toml"), PRODUCTS)?;
     write_new(&dir.join(CONTENT_DIR).join("policy.md"), &policy)?;
