@@ -193,18 +193,18 @@ fn anonymous_credits_stay_separate_and_sorted_by_name() {
     let (root, out) = (tmp.path().join("site"), tmp.path().join("out"));
     write_site(&root);
     let (years, _) = hall_of(&root, &out);
-    let y2026: Vec<(&str, bool, usize)> = years[0]
+    let y2026: Vec<(&str, bool, usize, usize)> = years[0]
         .researchers
         .iter()
-        .map(|r| (r.name.as_str(), r.anonymous, r.count))
+        .map(|r| (r.name.as_str(), r.anonymous, r.count, r.total))
         .collect();
     assert_eq!(
         y2026,
         [
-            ("Anonymous researcher", true, 1),
-            ("Anonymous researcher", true, 1),
-            ("Jane Doe", false, 4),
-            ("Red Team Inc", false, 1),
+            ("Anonymous researcher", true, 1, 1),
+            ("Anonymous researcher", true, 1, 1),
+            ("Jane Doe", false, 1, 4),
+            ("Red Team Inc", false, 1, 1),
         ]
     );
     // An anonymous credit must not reveal its organization.
