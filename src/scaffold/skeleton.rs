@@ -59,6 +59,8 @@ fn optional(key: &str, value: Option<&str>, example: &str, todo: &str) -> String
 /// A draft advisory: `id`, the given fields, placeholders for the rest. `product` is the
 /// given product or, failing that, the catalog's first (with a placeholder to pick one).
 pub(super) fn draft(id: &str, fields: &NewAdvisory, product: Option<&str>, now: Timestamp) -> String {
+    // Whole seconds: a release time is never written to the nanosecond.
+    let now = Timestamp::from_second(now.as_second()).unwrap_or(now);
     let date = crate::model::time::rfc3339(now);
     let year = now.strftime("%Y");
     let title = fields.title.as_deref().map_or_else(
