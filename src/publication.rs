@@ -4,6 +4,7 @@
 //! (see [`crate::config::is_example_host`]), are errors of a publishing build and `check`;
 //! `build --preview` and `serve` show them as warnings, since they publish nothing.
 
+use std::collections::HashSet;
 use std::ops::Range;
 use std::path::Path;
 
@@ -99,8 +100,11 @@ pub(crate) fn check(inputs: &Inputs<'_>) -> Vec<Diagnostic> {
         Level::Warning
     };
     let mut out = placeholder_diagnostics(inputs.config_path, inputs.config_text, None, level);
-    for f in inputs.files {
-        if f.kind == SourceKind::Advisory && !published_someday(inputs.advisories, &f.rel_path) {
+    // Nearly every file has no marker: look for one before anything else.
+    let marked = inputs.files.iter().filter(|f| f.text.contains(MARKER));
+    let drafts = drafts(inputs.advisories);
+    for f in marked {
+        if f.kind == SourceKind::Advisory && !published_someday(&drafts, inputs.advisories, &f.rel_path) {
             continue;
         }
         out.extend(placeholder_diagnostics(&f.rel_path, &f.text, Some(f.kind), level));
@@ -121,14 +125,21 @@ pub(crate) fn check(inputs: &Inputs<'_>) -> Vec<Diagnostic> {
     out
 }
 
-/// Whether the advisory parsed from `path` is meant for publication: not a draft (an
-/// embargoed one is published by the first build after its date, with no one looking).
-/// An advisory that did not parse has its errors already.
-fn published_someday(advisories: &[Advisory], path: &Path) -> bool {
+/// The files of the draft advisories.
+fn drafts(advisories: &[Advisory]) -> HashSet<&Path> {
     advisories
         .iter()
-        .find(|a| a.source == path)
-        .is_some_and(|a| a.status != Status::Draft)
+        .filter(|a| a.status == Status::Draft)
+        .map(|a| a.source.as_path())
+        .collect()
+}
+
+/// Whether the advisory parsed from `path` is meant for publication: not a draft (an
+/// embargoed one is published by the first build after its date, with no one looking).
+/// An advisory that did not parse has its errors already. Called only for files with a
+/// placeholder, so the search of all advisories is rare.
+fn published_someday(drafts: &HashSet<&Path>, advisories: &[Advisory], path: &Path) -> bool {
+    !drafts.contains(path) && advisories.iter().any(|a| a.source == path)
 }
 
 #[cfg(test)]

@@ -77,8 +77,14 @@ fn the_index_is_split_into_pages_that_hold_every_advisory_once() {
     // A page's advisories are still grouped by year: page 2 spans 2026 and 2025. Each
     // heading counts its year's advisories in the whole list, not only this page's.
     assert!(second.contains(r#"id="year_2026""#) && second.contains(r#"id="year_2025""#));
-    assert!(second.contains(r#"2026 <span class="heading-count">4 advisories</span>"#), "{second}");
-    assert!(second.contains(r#"2025 <span class="heading-count">3 advisories</span>"#), "{second}");
+    assert!(
+        second.contains(r#"2026 <span class="heading-count">4 advisories</span>"#),
+        "{second}"
+    );
+    assert!(
+        second.contains(r#"2025 <span class="heading-count">3 advisories</span>"#),
+        "{second}"
+    );
 
     // Years, severities and products are split the same way.
     assert_eq!(ids_on(&t, "advisories/2026/page/2/index.html"), ["EX-SA-4"]);
@@ -127,7 +133,10 @@ fn unrated_advisories_have_a_tile_and_a_list() {
     assert!(home.contains("All 2 advisories"));
     assert!(home.contains(r#"href="/advisories/severity/unrated/""#), "{home}");
     let list = t.read("advisories/severity/unrated/index.html");
-    assert!(list.contains("Unrated advisories") && list.contains("EX-2026-0002"), "{list}");
+    assert!(
+        list.contains("Unrated advisories") && list.contains("EX-2026-0002"),
+        "{list}"
+    );
     assert!(!list.contains("EX-2026-0001/"), "the rated one is not listed");
 
     // A site that rates every advisory has no empty "Unrated" tile or page.

@@ -12,7 +12,10 @@ fn every_page_links_a_favicon_that_exists() {
     t.build().unwrap_or_else(|f| panic!("{:#?}", f.diagnostics));
     for page in ["index.html", "advisories/EX-2026-0001/index.html", "404.html"] {
         let html = t.read(page);
-        assert!(html.contains(r#"<link rel="icon" href="/favicon.svg" type="image/svg+xml">"#), "{page}");
+        assert!(
+            html.contains(r#"<link rel="icon" href="/favicon.svg" type="image/svg+xml">"#),
+            "{page}"
+        );
     }
     let svg = t.read("favicon.svg");
     assert!(svg.starts_with("<svg") && svg.contains("viewBox"));
@@ -63,7 +66,11 @@ fn build_check_and_preview_count_published_advisories_alike() {
     let previewed = psirt_site::build(&preview).unwrap_or_else(|f| panic!("{:#?}", f.diagnostics));
     for r in [&built, &checked, &previewed] {
         assert_eq!((r.published, r.held_back.len()), (1, 1));
-        assert!(r.summary().starts_with("1 advisory published, 1 held back, "), "{}", r.summary());
+        assert!(
+            r.summary().starts_with("1 advisory published, 1 held back, "),
+            "{}",
+            r.summary()
+        );
     }
     let report = psirt_site::Report {
         published: 2,

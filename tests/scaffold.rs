@@ -24,7 +24,7 @@ fn options(root: &Path) -> BuildOptions {
 
 /// The codes of a failed run, and the files they point into.
 fn refusals(result: Result<psirt_site::Report, Failure>) -> Vec<(Code, String)> {
-    let failure = result.err().expect("the run is refused");
+    let failure = result.expect_err("the run is refused");
     failure
         .diagnostics
         .iter()
@@ -37,7 +37,11 @@ fn refusals(result: Result<psirt_site::Report, Failure>) -> Vec<(Code, String)> 
 }
 
 fn codes_in(refused: &[(Code, String)], file: &str) -> Vec<Code> {
-    refused.iter().filter(|(_, f)| f == file).map(|(c, _)| *c).collect()
+    refused
+        .iter()
+        .filter(|(_, f)| f == file)
+        .map(|(c, _)| *c)
+        .collect()
 }
 
 /// What a PSIRT does to a scaffolded file: real text for every `[TODO …]`.
@@ -53,7 +57,10 @@ fn fill_in(text: &str) -> String {
         } else if let Some(start) = line.find("\"[TODO") {
             format!("{}\"Filled in by the PSIRT.\"", &line[..start])
         } else {
-            line.replace(&line[line.find("[TODO").unwrap_or(0)..], "Filled in by the PSIRT.")
+            line.replace(
+                &line[line.find("[TODO").unwrap_or(0)..],
+                "Filled in by the PSIRT.",
+            )
         };
         out.push_str(&line);
         out.push('\n');
@@ -86,7 +93,10 @@ fn init_gives_a_site_that_previews_but_does_not_publish() {
     let refused = refusals(psirt_site::build(&options(&root)));
     assert!(!root.join("public").exists(), "a refused build writes nothing");
     let site = codes_in(&refused, "site.toml");
-    assert!(site.contains(&Code::Placeholder) && site.contains(&Code::ExampleDomain), "{refused:?}");
+    assert!(
+        site.contains(&Code::Placeholder) && site.contains(&Code::ExampleDomain),
+        "{refused:?}"
+    );
     assert_eq!(codes_in(&refused, "content/products.toml"), [Code::Placeholder]);
     assert!(codes_in(&refused, "content/policy.md").contains(&Code::Placeholder));
     // `check` agrees with `build`.
@@ -97,7 +107,11 @@ fn init_gives_a_site_that_previews_but_does_not_publish() {
     preview.mode = Mode::Preview;
     preview.output = Some(dir.path().join("preview"));
     let report = psirt_site::build(&preview).expect("the preview builds");
-    assert_eq!((report.published, report.held_back.len()), (0, 1), "the example is a draft");
+    assert_eq!(
+        (report.published, report.held_back.len()),
+        (0, 1),
+        "the example is a draft"
+    );
     assert!(report.warnings.iter().any(|w| w.code == Code::Placeholder));
 }
 
@@ -110,7 +124,10 @@ fn acknowledging_example_domains_does_not_publish_placeholders() {
         t.replace("# allow_example_domains = true", "allow_example_domains = true")
     });
     let refused = refusals(psirt_site::check(&options(&root)));
-    assert!(refused.iter().all(|(c, _)| *c == Code::Placeholder), "{refused:?}");
+    assert!(
+        refused.iter().all(|(c, _)| *c == Code::Placeholder),
+        "{refused:?}"
+    );
     assert!(!refused.is_empty());
 }
 
@@ -125,12 +142,24 @@ fn the_example_advisory_is_never_published_as_it_is() {
     // Filled in, the site builds; the example advisory stays a held-back draft.
     let report = psirt_site::check(&options(&root)).expect("checks");
     assert_eq!((report.published, report.held_back.len()), (0, 1));
+    let policy = report.warnings.iter().filter(|w| w.code == Code::Policy);
+    assert_eq!(
+        policy.count(),
+        0,
+        "the policy has every recommended section: {:?}",
+        report.warnings
+    );
     // Made final as it is, it is refused for its placeholders.
     let example = advisory_files(&root).pop().expect("the example advisory");
-    edit(&example, |t| t.replace("status = \"draft\"", "status = \"final\""));
+    edit(&example, |t| {
+        t.replace("status = \"draft\"", "status = \"final\"")
+    });
     let refused = refusals(psirt_site::check(&options(&root)));
     let rel = example.strip_prefix(&root).expect("below").display().to_string();
-    assert!(!refused.is_empty() && refused.iter().all(|r| *r == (Code::Placeholder, rel.clone())), "{refused:?}");
+    assert!(
+        !refused.is_empty() && refused.iter().all(|r| *r == (Code::Placeholder, rel.clone())),
+        "{refused:?}"
+    );
 }
 
 #[test]
@@ -142,7 +171,9 @@ fn first_hour_init_new_edit_check_build() {
     for file in ["site.toml", "content/products.toml", "content/policy.md"] {
         edit(&root.join(file), fill_in);
     }
-    advisory_files(&root).iter().for_each(|f| fs::remove_file(f).expect("rm"));
+    advisory_files(&root)
+        .iter()
+        .for_each(|f| fs::remove_file(f).expect("rm"));
 
     // `new advisory` with the common fields: a draft that checks, and is held back.
     let now: jiff::Timestamp = "2026-05-01T00:00:00Z".parse().expect("valid");
@@ -154,9 +185,18 @@ fn first_hour_init_new_edit_check_build() {
         cvss: Some("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N".into()),
     };
     let path = new_advisory(&root, &fields, now).expect("new");
-    assert!(path.ends_with("content/advisories/2026/EXAMPLE-SA-2026-0001.md"), "{}", path.display());
+    assert!(
+        path.ends_with("content/advisories/2026/EXAMPLE-SA-2026-0001.md"),
+        "{}",
+        path.display()
+    );
     let text = fs::read_to_string(&path).expect("read");
-    for given in ["A \\\"quoted\\\" title", "CVE-2026-12345", "CWE-787", "cvss_v4 = \"CVSS:4.0/"] {
+    for given in [
+        "A \\\"quoted\\\" title",
+        "CVE-2026-12345",
+        "CWE-787",
+        "cvss_v4 = \"CVSS:4.0/",
+    ] {
         assert!(text.contains(given), "{given} missing from\n{text}");
     }
     let second = new_advisory(&root, &NewAdvisory::default(), now).expect("new");
@@ -169,13 +209,18 @@ fn first_hour_init_new_edit_check_build() {
     edit(&path, |t| t.replace("status = \"draft\"", "status = \"final\""));
     let refused = refusals(psirt_site::check(&options(&root)));
     assert!(refused.len() >= 5, "{refused:?}");
-    assert!(refused.iter().all(|(c, f)| *c == Code::Placeholder && f.ends_with("EXAMPLE-SA-2026-0001.md")));
+    assert!(
+        refused
+            .iter()
+            .all(|(c, f)| *c == Code::Placeholder && f.ends_with("EXAMPLE-SA-2026-0001.md"))
+    );
 
     // Filled in, it checks and builds, and nothing of the scaffold reaches the output.
     edit(&path, fill_in);
     psirt_site::check(&options(&root)).expect("checks");
     let report = psirt_site::build(&options(&root)).expect("builds");
     assert_eq!((report.published, report.held_back.len()), (1, 0));
+    assert!(root.join("public/policy/index.html").is_file());
     for (rel, bytes) in common::tree(&root.join("public")) {
         let text = String::from_utf8_lossy(&bytes);
         assert!(!text.contains("[TODO"), "{rel} holds a placeholder");
@@ -191,7 +236,10 @@ fn new_advisory_refuses_bad_options_and_follows_id_prefix() {
     let now: jiff::Timestamp = "2031-05-01T00:00:00Z".parse().expect("valid");
     let refused = |fields: NewAdvisory| {
         let f = new_advisory(&root, &fields, now).expect_err("refused");
-        (f.diagnostics[0].code, f.diagnostics[0].help.clone().unwrap_or_default())
+        (
+            f.diagnostics[0].code,
+            f.diagnostics[0].help.clone().unwrap_or_default(),
+        )
     };
     let product = refused(NewAdvisory {
         product: Some("nope".into()),
@@ -210,7 +258,13 @@ fn new_advisory_refuses_bad_options_and_follows_id_prefix() {
     };
     assert_eq!(refused(cvss).0, Code::InvalidCvss);
 
-    edit(&root.join("site.toml"), |t| t.replace("id_prefix = \"EXAMPLE-SA\"", "id_prefix = \"ACME\""));
+    edit(&root.join("site.toml"), |t| {
+        t.replace("id_prefix = \"EXAMPLE-SA\"", "id_prefix = \"ACME\"")
+    });
     let path = new_advisory(&root, &NewAdvisory::default(), now).expect("new");
-    assert!(path.ends_with("content/advisories/2031/ACME-2031-0001.md"), "{}", path.display());
+    assert!(
+        path.ends_with("content/advisories/2031/ACME-2031-0001.md"),
+        "{}",
+        path.display()
+    );
 }

@@ -215,7 +215,10 @@ fn signatures_carry_the_build_time_and_repeat_exactly() {
     let at: Timestamp = "2026-11-23T00:00:00Z".parse().expect("valid");
     let sign = || {
         let signer = load_at(&repo(), &cfg, at).expect("demo signer");
-        (signer.detached(b"document").expect("sign"), signer.clearsign("text\n").expect("sign"))
+        (
+            signer.detached(b"document").expect("sign"),
+            signer.clearsign("text\n").expect("sign"),
+        )
     };
     let first = sign();
     std::thread::sleep(std::time::Duration::from_millis(1100));

@@ -81,7 +81,7 @@ pub(super) fn candidates(root: &Path) -> Vec<PathBuf> {
     let in_content = WalkDir::new(&content)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| !(e.depth() == 1 && e.file_name() == ADVISORIES_DIR) && !hidden(e))
+        .filter_entry(|e| !hidden(e) && !is_advisories_folder(e))
         .filter(|e| e.as_ref().map_or(true, |e| e.depth() >= 2));
     let beside = ROOT_FOLDERS.iter().flat_map(|dir| {
         WalkDir::new(root.join(dir))
@@ -95,6 +95,11 @@ pub(super) fn candidates(root: &Path) -> Vec<PathBuf> {
         .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
         .map(|e| e.path().strip_prefix(root).unwrap_or(e.path()).to_path_buf())
         .collect()
+}
+
+/// `content/advisories/` itself, where advisories belong.
+fn is_advisories_folder(e: &walkdir::DirEntry) -> bool {
+    e.depth() == 1 && e.file_name() == ADVISORIES_DIR
 }
 
 fn hidden(e: &walkdir::DirEntry) -> bool {
