@@ -21,7 +21,7 @@ pub use skeleton::NewAdvisory;
 const POLICY: &str = include_str!("policy.md");
 
 const SITE_TOML: &str = r#"# psirt-site configuration: see docs/content-model.md for every key.
-# [TODO: put your PSIRT's name, domain and addresses below, then delete this line.]
+# [TODO: put your PSIRT's name, domain, addresses and id prefix below, then delete this line.]
 title = "Example Corp Product Security"
 base_url = "https://security.example.com"
 language = "en"
