@@ -130,9 +130,9 @@ pub(crate) enum Command {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum NewCommand {
-    /// Create the next advisory file with a front matter skeleton
+    /// Create the next advisory file: a draft with `[TODO …]` placeholders
     #[command(
-        after_help = "The id is the next free number of the current year, e.g. ACME-SA-2026-0007,\nwith the prefix taken from the newest existing advisory.\n\nExample:\n  psirt-site new advisory --title \"Buffer overflow in the web UI\""
+        after_help = "The id is <id_prefix>-YYYY-NNNN: id_prefix from site.toml (else the prefix of the\nexisting advisory files), this year, the next free number, e.g. ACME-SA-2026-0007.\nWhat is not given is a [TODO …] placeholder: the draft checks, and check and build\nrefuse to publish it while one is left.\n\nExample:\n  psirt-site new advisory --title \"Buffer overflow in the web UI\" --product router-os \\\n      --cve CVE-2026-12345 --cwe CWE-787 --cvss CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"
     )]
     Advisory {
         /// Site root
@@ -141,5 +141,17 @@ pub(crate) enum NewCommand {
         /// Advisory title
         #[arg(long)]
         title: Option<String>,
+        /// CVE id of the vulnerability (CVE-YYYY-NNNN)
+        #[arg(long)]
+        cve: Option<String>,
+        /// Id of the affected product in content/products.toml
+        #[arg(long)]
+        product: Option<String>,
+        /// CWE id of the weakness (CWE-NNN)
+        #[arg(long)]
+        cwe: Option<String>,
+        /// CVSS 3.x or 4.0 base vector (its version decides cvss_v3 or cvss_v4)
+        #[arg(long)]
+        cvss: Option<String>,
     },
 }

@@ -11,6 +11,13 @@ use crate::source::{MAX_FILE_BYTES, ReadError, read_limited};
 use crate::toml_input;
 use crate::url::check_url;
 
+mod example_domains;
+
+pub use example_domains::{
+    EXAMPLE_DOMAINS_KEY, check as example_domains_in, check_base_url_option as example_base_url_option,
+    is_example_host,
+};
+
 pub const CONFIG_FILE: &str = "site.toml";
 
 /// What `base_url` may start with, in site.toml and on the command line alike.
@@ -48,6 +55,16 @@ pub struct SiteConfig {
     pub feeds: FeedsConfig,
     #[serde(default)]
     pub lists: ListsConfig,
+    /// What every advisory id starts with, before `-YYYY-NNNN` (`ACME-SA`): `new advisory`
+    /// numbers from it and `check` refuses ids without it. Optional, so that sites made
+    /// before it keep building.
+    #[serde(default)]
+    pub id_prefix: Option<Spanned<String>>,
+    /// Acknowledges a demo or test site: addresses on the reserved example domains
+    /// (`example.com`, `*.example`, …) may be published. Without it, a publishing build
+    /// refuses them, so a site copied from a template never goes live with them by accident.
+    #[serde(default)]
+    pub allow_example_domains: bool,
 }
 
 fn default_language() -> String {
@@ -71,7 +88,7 @@ pub struct Publisher {
     #[serde(default)]
     pub category: PublisherCategory,
     #[serde(default)]
-    pub contact_details: Option<String>,
+    pub contact_details: Option<Spanned<String>>,
     #[serde(default)]
     pub issuing_authority: Option<String>,
 }
@@ -271,7 +288,7 @@ impl SiteConfig {
     pub fn load_best_effort(
         root: &Path,
         sources: &mut SourceMap,
-    ) -> Result<(SiteConfig, Vec<Diagnostic>), Vec<Diagnostic>> {
+    ) -> Result<(LoadedConfig, Vec<Diagnostic>), Vec<Diagnostic>> {
         let path = PathBuf::from(CONFIG_FILE);
         let text = read_text(root, &path, sources).map_err(|d| vec![d])?;
         let mut problems = Vec::new();
@@ -285,7 +302,7 @@ impl SiteConfig {
                 Self::stand_in(&text)
             }
         };
-        Ok((config, problems))
+        Ok((LoadedConfig { config, path, text }, problems))
     }
 
     /// A valid configuration for checking content while site.toml has errors; keeps the
@@ -328,6 +345,9 @@ impl SiteConfig {
             for c in &st.extra_contacts {
                 url(c, "security_txt.extra_contacts", &["https", "mailto", "tel"]);
             }
+        }
+        if let Some(prefix) = &self.id_prefix {
+            out.extend(check_id_prefix(prefix, path));
         }
         if !is_email(self.contact.email.get_ref()) {
             out.push(
@@ -388,6 +408,38 @@ fn read_text(root: &Path, path: &Path, sources: &mut SourceMap) -> Result<Arc<st
             )
         }
     }
+}
+
+/// `id_prefix` is the part of an id before `-YYYY-NNNN`: letters and digits in groups
+/// joined by single `-`, the form every advisory id of the demo and of CSAF tracking ids
+/// in the corpus has.
+fn check_id_prefix(prefix: &Spanned<String>, path: &Path) -> Option<Diagnostic> {
+    let value = prefix.get_ref();
+    let groups_ok = value
+        .split('-')
+        .all(|g| !g.is_empty() && g.chars().all(|c| c.is_ascii_alphanumeric()));
+    if groups_ok && value.len() <= 32 {
+        return None;
+    }
+    let help = match value.strip_suffix('-') {
+        Some(without) if !without.is_empty() => {
+            format!("write it without the last `-`: id_prefix = \"{without}\" (ids are {without}-YYYY-NNNN)")
+        }
+        _ => "use letters and digits, in groups joined by `-`, at most 32 characters, e.g. id_prefix = \"ACME-SA\"".into(),
+    };
+    Some(
+        Diagnostic::error(
+            Code::Config,
+            format!("id_prefix `{value}` is not an advisory id prefix"),
+        )
+        .at(path, prefix.span())
+        .help(help),
+    )
+}
+
+/// Whether `id` starts with `prefix` and `-`.
+pub fn has_id_prefix(id: &str, prefix: &str) -> bool {
+    id.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('-'))
 }
 
 fn is_email(s: &str) -> bool {

@@ -83,6 +83,10 @@ codes! {
     HeadingId => "heading-id", "a heading's given id `{#id}` is the theme's or an earlier heading's; it got a number";
     BrokenLink => "broken-link", "a link in Markdown content leads to no page or file of the built site";
     CweMapping => "cwe-mapping", "a CWE is deprecated, or MITRE prohibits it for mapping vulnerabilities";
+    ExampleDomain => "example-domain", "site.toml names an example domain (example.com, *.example, …) and does not say it is a demo or test site";
+    Placeholder => "placeholder", "a `[TODO …]` placeholder is left in a file that would be published";
+    MisplacedAdvisory => "misplaced-advisory", "a Markdown file with advisory front matter is outside content/advisories/, where it is not published";
+    IdPrefix => "id-prefix", "an advisory id does not start with the site's `id_prefix`";
 }
 
 /// A place in a user's file. The byte range is into the whole file, never a fragment.

@@ -18,6 +18,7 @@ pub mod minify;
 pub mod model;
 pub mod output;
 pub mod pgpkey;
+pub mod publication;
 pub mod scaffold;
 pub mod serve;
 pub mod signing;
@@ -89,6 +90,15 @@ pub struct BuildOptions {
     pub release_memory: Option<fn()>,
 }
 
+impl BuildOptions {
+    /// Whether this run is for publication (`build`, `check`): not a preview, and not
+    /// `serve` (which alone asks for live reload). Placeholders and example domains are
+    /// errors only then.
+    pub fn publishes(&self) -> bool {
+        self.mode == Mode::Public && !self.live_reload
+    }
+}
+
 /// A successful build or check.
 #[derive(Debug, Default)]
 pub struct Report {
@@ -101,6 +111,20 @@ pub struct Report {
     /// The steps of the `emit` stage (site-wide files, advisories, provider files).
     pub emit_steps: Vec<StageTiming>,
     pub sources: SourceMap,
+}
+
+impl Report {
+    /// `11 advisories published, 1 held back, 40 files`: the one count `build`, `check`
+    /// and `serve` all print, so that they agree.
+    pub fn summary(&self) -> String {
+        let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        format!(
+            "{} published, {} held back, {}",
+            plural(self.published, "advisory", "advisories"),
+            self.held_back.len(),
+            plural(self.files, "file", "files")
+        )
+    }
 }
 
 /// How long a pipeline stage took, and the process's memory when it ended.
@@ -259,28 +283,41 @@ fn load(
     let now = build_time(opts).map_err(|d| fail(vec![d], sources))?;
     // With mistakes in site.toml, the content is still checked (against a stand-in
     // configuration), so that one run shows every problem; the errors stop the build below.
-    let (mut config, mut diags) =
+    let (mut loaded, mut diags) =
         SiteConfig::load_best_effort(&opts.root, sources).map_err(|d| fail(d, sources))?;
     if let Some(base) = &opts.base_url {
-        config
+        loaded
+            .config
             .override_base_url(base)
             .map_err(|d| fail(vec![d], sources))?;
     }
+    let config = &loaded.config;
     timer.lap("config");
     let discovered = source::discover(&opts.root);
-    for f in discovered.files.iter().chain(&discovered.lossy) {
+    let all = discovered.files.iter().chain(&discovered.lossy);
+    for f in all.chain(&discovered.misplaced) {
         sources.add(&f.rel_path, f.text.clone());
     }
     let config_failed = diags.iter().any(Diagnostic::is_error);
     diags.extend(discovered.diags);
     timer.lap("discover");
-    let (parsed, more) = parse_all(&discovered.files, &config, memo);
+    let (parsed, more) = parse_all(&discovered.files, config, memo);
     diags.extend(more);
     timer.lap("parse");
     if config_failed {
-        // Keys and signing depend on the configuration: only the content was checked.
+        // Keys, signing and the publication checks depend on the configuration: only the
+        // content was checked.
         return Err(fail(diags, sources));
     }
+    diags.extend(publication::check(&publication::Inputs {
+        publishes: opts.publishes(),
+        config,
+        config_path: &loaded.path,
+        config_text: &loaded.text,
+        base_url_option: opts.base_url.as_deref(),
+        files: &discovered.files,
+        advisories: &parsed.advisories,
+    }));
     let key = pgpkey::load(&opts.root, &config, now);
     let signer = signing::load(&opts.root, &config).map(|s| s.map(|s| s.at_time(now)));
     let (key, signer) = match (key, signer) {
@@ -296,7 +333,7 @@ fn load(
     }
     Ok(Loaded {
         now,
-        config,
+        config: loaded.config,
         parsed,
         key,
         signer,
@@ -409,7 +446,15 @@ impl Prepared {
         let report = Report {
             warnings: diag::sorted(self.diags),
             held_back: self.site.held_back.clone(),
-            published: self.site.advisories.len(),
+            // A preview shows the held-back advisories too; they are not published.
+            published: match self.site.mode {
+                site::Mode::Public => self.site.advisories.len(),
+                site::Mode::Preview => self
+                    .site
+                    .advisories
+                    .len()
+                    .saturating_sub(self.site.held_back.len()),
+            },
             files: paths.len(),
             output: None,
             timings: self.timer.timings,

@@ -50,13 +50,7 @@ fn print_report(r: &Report, fmt: Format, quiet: bool, verb: &str) {
         .as_ref()
         .map(|o| format!(" into {}", o.display()))
         .unwrap_or_default();
-    eprintln!(
-        "{verb}: {} advisories published, {} held back, {} files{out} in {:.2}s",
-        r.published,
-        r.held_back.len(),
-        r.files,
-        total.as_secs_f64()
-    );
+    eprintln!("{verb}: {}{out} in {:.2}s", r.summary(), total.as_secs_f64());
 }
 
 /// A spinner naming the pipeline stage, drawn only on a terminal and not with --quiet.
@@ -279,20 +273,41 @@ fn main() -> ExitCode {
         Command::Init { dir } => match psirt_site::scaffold::init(&dir) {
             Ok(()) => {
                 let d = dir.display();
-                eprintln!("created a new site in {d}; build it with: cd {d} && psirt-site build");
+                eprintln!(
+                    "created a new site in {d}; preview it with: cd {d} && psirt-site serve\n\
+                     before `psirt-site build` publishes it, replace every [TODO …] placeholder \
+                     and the example.com addresses (`psirt-site check` lists them)"
+                );
                 ExitCode::SUCCESS
             }
             Err(d) => print_one(d),
         },
         Command::New {
-            what: NewCommand::Advisory { root, title },
-        } => match psirt_site::scaffold::new_advisory(&root, title.as_deref(), jiff::Timestamp::now()) {
-            Ok(path) => {
-                println!("{}", path.display());
-                ExitCode::SUCCESS
+            what:
+                NewCommand::Advisory {
+                    root,
+                    title,
+                    cve,
+                    product,
+                    cwe,
+                    cvss,
+                },
+        } => {
+            let fields = psirt_site::scaffold::NewAdvisory {
+                title,
+                cve,
+                product,
+                cwe,
+                cvss,
+            };
+            match psirt_site::scaffold::new_advisory(&root, &fields, jiff::Timestamp::now()) {
+                Ok(path) => {
+                    println!("{}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(f) => print_failure(&f, Format::Human),
             }
-            Err(d) => print_one(d),
-        },
+        }
         Command::Import {
             root,
             dry_run,

@@ -25,6 +25,15 @@ pub struct Rendered {
     pub h1: Option<Range<usize>>,
     /// Headings whose given id was taken, with the anchor each got instead.
     pub renamed: Vec<RenamedId>,
+    /// Each `##` heading's text and anchor, for the page's table of contents.
+    pub toc: Vec<TocEntry>,
+}
+
+/// A `##` heading of a body as the table of contents links to it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct TocEntry {
+    pub label: String,
+    pub id: String,
 }
 
 fn options() -> Options {
@@ -173,6 +182,10 @@ fn process(body: &str, raw_html: bool, keep: Keep) -> (Vec<Event<'_>>, Rendered)
                     out.h1 = Some(start..range.end);
                 }
                 if level == HeadingLevel::H2 {
+                    out.toc.push(TocEntry {
+                        label: text.clone(),
+                        id: id.clone(),
+                    });
                     h2_starts.push(H2 {
                         text: text.clone(),
                         start,

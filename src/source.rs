@@ -8,6 +8,8 @@ use walkdir::WalkDir;
 
 use crate::diag::{Code, Diagnostic};
 
+mod misplaced;
+
 pub const CONTENT_DIR: &str = "content";
 pub const ADVISORIES_DIR: &str = "advisories";
 pub const PRODUCTS_FILE: &str = "products.toml";
@@ -106,6 +108,9 @@ pub struct Discovered {
     pub files: Vec<SourceFile>,
     pub diags: Vec<Diagnostic>,
     pub lossy: Vec<SourceFile>,
+    /// Advisories outside `content/advisories/` (each has a diagnostic in `diags`), kept
+    /// so that the diagnostic can show line:col.
+    pub misplaced: Vec<SourceFile>,
 }
 
 /// Lists and reads every content file, sorted by path.
@@ -145,8 +150,30 @@ pub fn discover(root: &Path) -> Discovered {
             }
         }
     }
-    out.files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    take_misplaced(root, &mut out);
     out
+}
+
+/// Moves the pages that are advisories out of `files`, and adds the advisories found in
+/// other folders, each with its diagnostic.
+fn take_misplaced(root: &Path, out: &mut Discovered) {
+    let mut found = misplaced::find(root);
+    let (pages, rest): (Vec<SourceFile>, Vec<SourceFile>) = std::mem::take(&mut out.files)
+        .into_iter()
+        .partition(|f| f.kind == SourceKind::Page);
+    out.files = rest;
+    for page in pages {
+        match misplaced::check(&page) {
+            Some(d) => found.push((page, d)),
+            None => out.files.push(page),
+        }
+    }
+    out.files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    found.sort_by(|a, b| a.0.rel_path.cmp(&b.0.rel_path));
+    for (file, d) in found {
+        out.diags.push(d);
+        out.misplaced.push(file);
+    }
 }
 
 fn walk_error(root: &Path, e: &walkdir::Error) -> Diagnostic {

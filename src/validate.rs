@@ -17,6 +17,7 @@ pub fn run(site: &Site, held: &[Advisory], catalog: &Catalog) -> Vec<Diagnostic>
     let mut diags = held_back_csaf(site, held, catalog);
     diags.extend(future_revisions(site));
     diags.extend(policy_sections(site));
+    diags.extend(id_prefixes(site, held));
     diags.extend(
         site.advisories
             .iter()
@@ -24,6 +25,36 @@ pub fn run(site: &Site, held: &[Advisory], catalog: &Catalog) -> Vec<Diagnostic>
             .flat_map(|a| cve_years(a, site.build_time)),
     );
     diags
+}
+
+/// With `id_prefix` set, every advisory id (held-back ones too) starts with it and `-`.
+fn id_prefixes(site: &Site, held: &[Advisory]) -> Vec<Diagnostic> {
+    let Some(prefix) = &site.config.id_prefix else {
+        return Vec::new();
+    };
+    let prefix = prefix.get_ref();
+    // A preview shows the held-back advisories among the others.
+    let held = if site.mode == crate::site::Mode::Preview {
+        &[]
+    } else {
+        held
+    };
+    site.advisories
+        .iter()
+        .chain(held)
+        .filter(|a| !crate::config::has_id_prefix(a.id.as_str(), prefix))
+        .map(|a| {
+            Diagnostic::error(
+                Code::IdPrefix,
+                format!("advisory id `{}` does not start with `{prefix}-`", a.id.as_str()),
+            )
+            .at(&a.source, a.id_span.clone())
+            .help(format!(
+                "site.toml sets id_prefix = \"{prefix}\": name the advisory {prefix}-YYYY-NNNN \
+                 (file name too), or change id_prefix"
+            ))
+        })
+        .collect()
 }
 
 /// The year of a CVE id is the year it was reserved (ids for the coming year are reserved

@@ -230,6 +230,9 @@ pub struct AdvisoryView {
     /// The body has its own summary section: show `summary` as the lead, without a
     /// "Summary" heading of its own.
     pub summary_in_body: bool,
+    /// The body's `##` headings with their anchors, for the table of contents (empty on
+    /// list pages).
+    pub body_toc: Vec<crate::markdown::TocEntry>,
 }
 
 impl SiteView {
@@ -498,6 +501,11 @@ impl AdvisoryView {
         self
     }
 
+    pub fn with_body_toc(mut self, toc: Vec<crate::markdown::TocEntry>) -> Self {
+        self.body_toc = toc;
+        self
+    }
+
     /// The list-page form: same fields, without the body and the per-vulnerability details.
     pub fn summary_of(site: &Site, a: &Advisory) -> Self {
         Self::build(site, a, Vec::new(), None)
@@ -571,6 +579,7 @@ impl AdvisoryView {
             references: a.references.iter().map(vuln::reference_view).collect(),
             downloads,
             summary_in_body: false,
+            body_toc: Vec::new(),
             held_reason: match site.mode {
                 Mode::Preview => hold_reason(a, site.build_time).map(|r: HoldReason| r.to_string()),
                 Mode::Public => None,

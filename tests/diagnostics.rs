@@ -3,6 +3,8 @@
 
 mod common;
 // Further cases, in a file of their own so that this one stays readable.
+#[path = "diagnostics/first_hour.rs"]
+mod first_hour;
 #[path = "diagnostics/groups.rs"]
 mod groups;
 #[path = "diagnostics/shape.rs"]

@@ -10,6 +10,7 @@ use rss::Channel;
 const BASE: &str = "https://psirt.test.example/sec";
 
 const SITE_TOML: &str = r#"
+allow_example_domains = true
 title = "Test PSIRT"
 base_url = "https://psirt.test.example/sec"
 description = "Advisories of a test vendor."

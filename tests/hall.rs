@@ -8,6 +8,7 @@ use psirt_site::BuildOptions;
 use psirt_site::emit::hall::{self, ResearcherView, YearView};
 
 const SITE_TOML: &str = r#"
+allow_example_domains = true
 title = "Test PSIRT"
 base_url = "https://psirt.test.example/sec"
 
@@ -155,9 +156,10 @@ fn merges_names_and_counts_across_years() {
 
     // "Jane Doe" (twice), "jane  doe" and "JANE   DOE" are one person, shown in the most
     // frequent spelling, with four credits over three years.
-    for year in [2026, 2025, 2024] {
+    // Each year's card counts that year's credits, and the total over all years.
+    for (year, count) in [(2026, 1), (2025, 2), (2024, 1)] {
         let jane = find(&years, year, "Jane Doe");
-        assert_eq!(jane.count, 4, "{year}");
+        assert_eq!((jane.count, jane.total), (count, 4), "{year}");
         assert_eq!(jane.organization.as_deref(), Some("Doe Labs"));
         assert_eq!(jane.url.as_deref(), Some("https://jane.example"));
         assert!(!jane.anonymous);
@@ -191,18 +193,18 @@ fn anonymous_credits_stay_separate_and_sorted_by_name() {
     let (root, out) = (tmp.path().join("site"), tmp.path().join("out"));
     write_site(&root);
     let (years, _) = hall_of(&root, &out);
-    let y2026: Vec<(&str, bool, usize)> = years[0]
+    let y2026: Vec<(&str, bool, usize, usize)> = years[0]
         .researchers
         .iter()
-        .map(|r| (r.name.as_str(), r.anonymous, r.count))
+        .map(|r| (r.name.as_str(), r.anonymous, r.count, r.total))
         .collect();
     assert_eq!(
         y2026,
         [
-            ("Anonymous researcher", true, 1),
-            ("Anonymous researcher", true, 1),
-            ("Jane Doe", false, 4),
-            ("Red Team Inc", false, 1),
+            ("Anonymous researcher", true, 1, 1),
+            ("Anonymous researcher", true, 1, 1),
+            ("Jane Doe", false, 1, 4),
+            ("Red Team Inc", false, 1, 1),
         ]
     );
     // An anonymous credit must not reveal its organization.

@@ -74,8 +74,17 @@ fn the_index_is_split_into_pages_that_hold_every_advisory_once() {
     assert!(second.contains(r#"href="/advisories/" rel="prev""#));
     assert!(second.contains(r#"href="/advisories/page/3/" rel="next""#));
     assert!(second.contains(r#"href="/advisories/page/2/" aria-current="page""#));
-    // A page's advisories are still grouped by year: page 2 spans 2026 and 2025.
+    // A page's advisories are still grouped by year: page 2 spans 2026 and 2025. Each
+    // heading counts its year's advisories in the whole list, not only this page's.
     assert!(second.contains(r#"id="year_2026""#) && second.contains(r#"id="year_2025""#));
+    assert!(
+        second.contains(r#"2026 <span class="heading-count">4 advisories</span>"#),
+        "{second}"
+    );
+    assert!(
+        second.contains(r#"2025 <span class="heading-count">3 advisories</span>"#),
+        "{second}"
+    );
 
     // Years, severities and products are split the same way.
     assert_eq!(ids_on(&t, "advisories/2026/page/2/index.html"), ["EX-SA-4"]);
@@ -103,4 +112,36 @@ fn a_list_that_fits_on_one_page_has_no_page_links() {
         index.contains("<title>All advisories ·"),
         "no page number in a single page's title"
     );
+}
+
+/// Every advisory is in one severity tile of the home page, so the tiles add up to the
+/// total beside them; the unrated ones have a tile and a list of their own.
+#[test]
+fn unrated_advisories_have_a_tile_and_a_list() {
+    let t = SiteTest::minimal();
+    let unrated = advisory("EX-2026-0002", "Unscored", "2026-04-01T09:00:00Z")
+        .replace("cvss_v3 = \"CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N\"\n", "");
+    t.write("content/advisories/EX-2026-0002.md", &unrated);
+    t.build().unwrap_or_else(|f| panic!("{:#?}", f.diagnostics));
+    let home = t.read("index.html");
+    let tiles: usize = home
+        .split(r#"<span class="stat-count">"#)
+        .skip(1)
+        .filter_map(|rest| rest.split('<').next()?.parse::<usize>().ok())
+        .sum();
+    assert_eq!(tiles, 2, "{home}");
+    assert!(home.contains("All 2 advisories"));
+    assert!(home.contains(r#"href="/advisories/severity/unrated/""#), "{home}");
+    let list = t.read("advisories/severity/unrated/index.html");
+    assert!(
+        list.contains("Unrated advisories") && list.contains("EX-2026-0002"),
+        "{list}"
+    );
+    assert!(!list.contains("EX-2026-0001/"), "the rated one is not listed");
+
+    // A site that rates every advisory has no empty "Unrated" tile or page.
+    let rated = SiteTest::minimal();
+    rated.build().unwrap_or_else(|f| panic!("{:#?}", f.diagnostics));
+    assert!(!rated.read("index.html").contains("Unrated"));
+    assert!(!rated.out().join("advisories/severity/unrated").exists());
 }

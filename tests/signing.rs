@@ -203,6 +203,28 @@ fn demo_key_signs_and_matches_the_published_key() {
     assert_signatures_verify(&signer);
 }
 
+/// docs/signing.md: signatures carry the build time, not the wall clock, so two builds at
+/// the same `SOURCE_DATE_EPOCH` sign byte for byte alike.
+#[test]
+fn signatures_carry_the_build_time_and_repeat_exactly() {
+    let cfg = SigningConfig {
+        key_file: Some("keys/demo-signing-key.asc".into()),
+        key_env: "PSIRT_SITE_TEST_NEVER_SET_1".into(),
+        passphrase_env: "PSIRT_SITE_TEST_NEVER_SET_2".into(),
+    };
+    let at: Timestamp = "2026-11-23T00:00:00Z".parse().expect("valid");
+    let sign = || {
+        let signer = load_at(&repo(), &cfg, at).expect("demo signer");
+        (
+            signer.detached(b"document").expect("sign"),
+            signer.clearsign("text\n").expect("sign"),
+        )
+    };
+    let first = sign();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert_eq!(first, sign(), "a second later, the same signatures");
+}
+
 #[test]
 fn signing_from_many_threads() {
     let signer = Signer::from_armored(&generated_secret_key(), None, Timestamp::now()).expect("signer");
@@ -457,7 +479,7 @@ fn oversized_or_special_key_files_are_refused() {
         assert!(d.message.contains(expected), "{file}: {}", d.message);
 
         let site = format!(
-            "title = \"T\"\nbase_url = \"https://psirt.example.com\"\n[publisher]\nname = \"P\"\nnamespace = \"https://example.com\"\n[contact]\nemail = \"psirt@example.com\"\n[pgp]\npublic_key = {file:?}\n"
+            "allow_example_domains = true\ntitle = \"T\"\nbase_url = \"https://psirt.example.com\"\n[publisher]\nname = \"P\"\nnamespace = \"https://example.com\"\n[contact]\nemail = \"psirt@example.com\"\n[pgp]\npublic_key = {file:?}\n"
         );
         std::fs::write(dir.path().join("site.toml"), site).expect("site.toml");
         let mut sources = psirt_site::diag::SourceMap::default();

@@ -41,8 +41,10 @@ pub struct ResearcherView {
     pub organization: Option<String>,
     pub url: Option<String>,
     pub anonymous: bool,
-    /// Credits across all years, not only this one.
+    /// Credits in this year (the card's year).
     pub count: usize,
+    /// Credits across all years.
+    pub total: usize,
     pub credits: Vec<CreditView>,
 }
 
@@ -203,6 +205,7 @@ pub fn aggregate(credits: Vec<Credit>) -> (Vec<YearView>, usize) {
                 url: None,
                 anonymous: true,
                 count: 1,
+                total: 1,
                 credits: vec![c.credit],
             });
             continue;
@@ -218,7 +221,7 @@ pub fn aggregate(credits: Vec<Credit>) -> (Vec<YearView>, usize) {
     }
     let total = people.len();
     for person in people.into_values() {
-        let count = person.by_year.values().map(Vec::len).sum();
+        let total = person.by_year.values().map(Vec::len).sum();
         let name = person.spellings.best().unwrap_or_default();
         for (year, credits) in person.by_year {
             years.entry(year).or_default().push(ResearcherView {
@@ -226,7 +229,8 @@ pub fn aggregate(credits: Vec<Credit>) -> (Vec<YearView>, usize) {
                 organization: person.organizations.best(),
                 url: person.urls.best(),
                 anonymous: false,
-                count,
+                count: credits.len(),
+                total,
                 credits,
             });
         }
@@ -338,8 +342,13 @@ mod tests {
         assert_eq!(years.iter().map(|y| y.year).collect::<Vec<_>>(), [2026, 2025]);
         let jane26 = &years[0].researchers[0];
         assert_eq!(
-            (jane26.name.as_str(), jane26.count, jane26.credits.len()),
-            ("Jane Doe", 3, 1)
+            (
+                jane26.name.as_str(),
+                jane26.count,
+                jane26.total,
+                jane26.credits.len()
+            ),
+            ("Jane Doe", 1, 3, 1)
         );
         let names: Vec<_> = years[1].researchers.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(

@@ -95,6 +95,8 @@ pub struct PageBody {
     /// The body has a summary section (`## Summary`): the page then shows the front-matter
     /// summary as its lead without a second "Summary" heading.
     pub summary_in_body: bool,
+    /// The body's `##` headings (without a summary section the page shows as its lead).
+    pub toc: Vec<crate::markdown::TocEntry>,
 }
 
 /// One advisory's page; `emit::Emitter` calls it advisory by advisory, with the body
@@ -164,7 +166,8 @@ fn advisory_context(
             .describe(&a.summary)
             .with_feeds(feeds),
         advisory: AdvisoryView::new(site, a, csaf::downloads(site, a), body.html)
-            .with_summary_in_body(body.summary_in_body),
+            .with_summary_in_body(body.summary_in_body)
+            .with_body_toc(body.toc),
     };
     (ctx, path)
 }

@@ -95,15 +95,24 @@ impl<'a> Lists<'a> {
         let years: Vec<i16> = site.by_year().into_iter().map(|(y, _)| y).collect();
         let mut filters = vec![Filter::All];
         filters.extend(years.iter().map(|y| Filter::Year(*y)));
-        filters.extend(Severity::ALL.iter().map(|s| Filter::Severity(*s)));
+        filters.extend(severities(site).into_iter().map(Filter::Severity));
         let (per_page, root) = (site.config.lists.per_page, root_path(site.config.base()));
         for filter in filters {
             let list: Vec<&Advisory> = site.advisories.iter().filter(|a| filter.keeps(a)).collect();
             let total = list.len();
+            let mut per_year: BTreeMap<i16, usize> = BTreeMap::new();
+            list.iter()
+                .for_each(|a| *per_year.entry(a.year()).or_default() += 1);
             for page in paginate::split(&list, per_page, &filter.path(), &root) {
-                let years = years.clone();
+                let (years, per_year) = (years.clone(), per_year.clone());
                 jobs.push(Box::new(move || {
-                    self.advisory_index(filter, &years, &page, total)
+                    let list = ListPage {
+                        filter,
+                        page: &page,
+                        total,
+                        per_year: &per_year,
+                    };
+                    self.advisory_index(&list, &years)
                 }));
             }
         }
@@ -120,6 +129,16 @@ impl<'a> Lists<'a> {
         }
         jobs
     }
+}
+
+/// Every severity, and `None` (unrated) when some advisory has no score (a site that
+/// rates every advisory gets no empty "Unrated" page or tile).
+fn severities(site: &Site) -> Vec<Option<Severity>> {
+    let mut out: Vec<Option<Severity>> = Severity::ALL.iter().copied().map(Some).collect();
+    if site.advisories.iter().any(|a| a.severity().is_none()) {
+        out.push(None);
+    }
+    out
 }
 
 #[derive(Serialize)]
@@ -147,13 +166,18 @@ impl Lists<'_> {
         let ctx = HomeContext {
             common: Common::new(site, opts, "home", "Security advisories", ""),
             latest: self.summaries.of(site.advisories.iter().take(10)),
-            counts: Severity::ALL
-                .iter()
-                .map(|s| SeverityCount {
-                    severity: s.as_str(),
-                    label: s.label(),
-                    count: site.with_severity(*s).len(),
-                    url: format!("{root}/advisories/severity/{}/", s.as_str()),
+            // Every advisory is in one tile, unrated ones too, so that the tiles add up
+            // to the total shown beside them.
+            counts: severities(site)
+                .into_iter()
+                .map(|s| {
+                    let (severity, label) = crate::view::severity_key(s);
+                    SeverityCount {
+                        severity,
+                        label,
+                        count: site.advisories.iter().filter(|a| a.severity() == s).count(),
+                        url: format!("{root}/{}", Filter::Severity(s).path()),
+                    }
                 })
                 .collect(),
             total: site.advisories.len(),
@@ -171,6 +195,8 @@ impl Lists<'_> {
 #[derive(Serialize)]
 struct YearGroup {
     year: i16,
+    /// The list's advisories of this year on all its pages (not only this page's).
+    count: usize,
     advisories: Vec<tera::Value>,
 }
 
@@ -186,12 +212,21 @@ struct IndexContext {
     pagination: Pagination,
 }
 
-/// A filter of the advisory index: all, one year, or one severity.
+/// A filter of the advisory index: all, one year, or one severity (`None`: unrated).
 #[derive(Clone, Copy, PartialEq)]
 enum Filter {
     All,
     Year(i16),
-    Severity(Severity),
+    Severity(Option<Severity>),
+}
+
+/// One page of a filtered list.
+struct ListPage<'p, 'a> {
+    filter: Filter,
+    page: &'p Page<&'a Advisory>,
+    /// Advisories of the whole list, and per year.
+    total: usize,
+    per_year: &'p BTreeMap<i16, usize>,
 }
 
 impl Filter {
@@ -199,7 +234,7 @@ impl Filter {
         match self {
             Filter::All => "advisories/".into(),
             Filter::Year(y) => format!("advisories/{y}/"),
-            Filter::Severity(s) => format!("advisories/severity/{}/", s.as_str()),
+            Filter::Severity(s) => format!("advisories/severity/{}/", crate::view::severity_key(s).0),
         }
     }
 
@@ -207,7 +242,7 @@ impl Filter {
         match self {
             Filter::All => true,
             Filter::Year(y) => a.year() == y,
-            Filter::Severity(s) => a.severity() == Some(s),
+            Filter::Severity(s) => a.severity() == s,
         }
     }
 
@@ -215,7 +250,8 @@ impl Filter {
         match self {
             Filter::All => "All advisories".into(),
             Filter::Year(y) => format!("Advisories published in {y}"),
-            Filter::Severity(s) => format!("{} severity advisories", s.label()),
+            Filter::Severity(Some(s)) => format!("{} severity advisories", s.label()),
+            Filter::Severity(None) => "Unrated advisories".into(),
         }
     }
 }
@@ -230,11 +266,13 @@ fn page_title(title: &str, p: &Pagination) -> String {
 
 /// The advisories of one page grouped by year of first release, newest first (the page's
 /// advisories are in site order, newest first, so a year's advisories are consecutive).
-fn year_groups(summaries: &Summaries<'_>, advisories: &[&Advisory]) -> Vec<YearGroup> {
-    advisories
+fn year_groups(summaries: &Summaries<'_>, list: &ListPage<'_, '_>) -> Vec<YearGroup> {
+    list.page
+        .items
         .chunk_by(|a, b| a.year() == b.year())
         .map(|run| YearGroup {
             year: run[0].year(),
+            count: list.per_year.get(&run[0].year()).copied().unwrap_or(run.len()),
             advisories: summaries.of(run.iter().copied()),
         })
         .collect()
@@ -242,14 +280,9 @@ fn year_groups(summaries: &Summaries<'_>, advisories: &[&Advisory]) -> Vec<YearG
 
 impl Lists<'_> {
     /// One page of the index, a year or a severity; `total` counts all pages' advisories.
-    fn advisory_index(
-        &self,
-        filter: Filter,
-        years: &[i16],
-        page: &Page<&Advisory>,
-        total: usize,
-    ) -> Result<OutputFile, Diagnostic> {
+    fn advisory_index(&self, list: &ListPage<'_, '_>, years: &[i16]) -> Result<OutputFile, Diagnostic> {
         let (site, theme, opts) = (self.site, self.theme, self.opts);
+        let (filter, page, total) = (list.filter, list.page, list.total);
         let root = root_path(site.config.base());
         let link = |label: String, f: Filter| Link {
             label,
@@ -258,13 +291,13 @@ impl Lists<'_> {
         };
         let mut year_links = vec![link("All years".into(), Filter::All)];
         year_links.extend(years.iter().map(|y| link(y.to_string(), Filter::Year(*y))));
-        let severities = Severity::ALL
-            .iter()
-            .map(|s| link(s.label().into(), Filter::Severity(*s)))
+        let severities = severities(site)
+            .into_iter()
+            .map(|s| link(crate::view::severity_key(s).1.into(), Filter::Severity(s)))
             .collect();
-        let groups = year_groups(&self.summaries, &page.items);
+        let groups = year_groups(&self.summaries, list);
         let mut feeds = vec![feeds::main_feed_link(site)];
-        if let Filter::Severity(s) = filter {
+        if let Filter::Severity(Some(s)) = filter {
             feeds.push(feeds::severity_feed_link(site, s));
         }
         let heading = filter.heading();

@@ -247,13 +247,21 @@ impl Emitter<'_> {
         let mut entries = Vec::new();
         // The body is rendered once: the HTML for the page, the sections for the document.
         let body = crate::markdown::render(a.body.markdown(), site.config.raw_html);
-        let summary_in_body = body
+        let summary_heading = body
             .sections
             .iter()
-            .any(|s| csaf::document::section_category(s) == "summary");
+            .find(|s| csaf::document::section_category(s) == "summary")
+            .map(|s| s.heading.clone());
+        // The page's own "Summary" entry links to a summary section of the body.
+        let toc = body
+            .toc
+            .into_iter()
+            .filter(|t| summary_heading.as_deref() != Some(t.label.as_str()))
+            .collect();
         let page_body = html::PageBody {
             html: body.html,
-            summary_in_body,
+            summary_in_body: summary_heading.is_some(),
+            toc,
         };
         let page_path = match self.memo {
             None => {

@@ -146,7 +146,7 @@ impl CvssV3 {
         let version = match vector.split('/').next() {
             Some("CVSS:3.1") => "3.1",
             Some("CVSS:3.0") => "3.0",
-            _ => return Err("a CVSS 3 vector starts with `CVSS:3.1/` or `CVSS:3.0/`".into()),
+            _ => return Err(wrong_version(vector, "3")),
         };
         let metrics = v3_base_metrics(vector)?;
         let parsed = cvss::Cvss::from_str(vector).map_err(|e| format!("invalid CVSS vector: {e}"))?;
@@ -213,7 +213,8 @@ fn v3_base_metrics(vector: &str) -> Result<Vec<(&'static str, &'static str)>, St
                 if values.iter().any(|(short, _)| short.eq_ignore_ascii_case(value)) {
                     miscased_v3(&format!("{abbr}:{value}"))
                 } else {
-                    format!("`{abbr}:{value}` is not a valid value")
+                    let allowed: Vec<&str> = values.iter().map(|(short, _)| *short).collect();
+                    invalid_value(abbr, value, &allowed)
                 }
             })?;
         out.push((*json, name));
@@ -224,9 +225,11 @@ fn v3_base_metrics(vector: &str) -> Result<Vec<(&'static str, &'static str)>, St
 impl CvssV4 {
     pub fn parse(vector: &str) -> Result<Self, String> {
         if !vector.starts_with("CVSS:4.0/") {
-            return Err("a CVSS 4.0 vector starts with `CVSS:4.0/`".into());
+            return Err(wrong_version(vector, "4"));
         }
-        let parsed = cvss::v4::Vector::from_str(vector).map_err(|e| format!("invalid CVSS vector: {e}"))?;
+        let parsed = cvss::v4::Vector::from_str(vector).map_err(|e| {
+            v4_invalid_base_value(vector).unwrap_or_else(|| format!("invalid CVSS vector: {e}"))
+        })?;
         check_v4_spelling(vector, &parsed.to_string())?;
         let score = round1(parsed.score().value());
         Ok(CvssV4 {
@@ -255,6 +258,59 @@ fn check_v4_spelling(vector: &str, canonical: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The message for a vector given under the key of another CVSS version (`expected`:
+/// "3" for `cvss_v3`, "4" for `cvss_v4`): which version it is and which key takes it.
+fn wrong_version(vector: &str, expected: &str) -> String {
+    let start = vector.split('/').next().unwrap_or("");
+    let (version, key) = match start {
+        "CVSS:4.0" => ("CVSS 4.0", "cvss_v4"),
+        "CVSS:3.1" | "CVSS:3.0" => ("CVSS 3.x", "cvss_v3"),
+        "CVSS:2.0" => ("CVSS 2.0", "cvss_v2"),
+        _ if start.starts_with("AV:") => ("CVSS 2.0", "cvss_v2"),
+        _ if expected == "3" => return "a CVSS 3 vector starts with `CVSS:3.1/` or `CVSS:3.0/`".into(),
+        _ => return "a CVSS 4.0 vector starts with `CVSS:4.0/`".into(),
+    };
+    let tail = if key == "cvss_v2" {
+        " (without a `CVSS:2.0/` prefix)"
+    } else {
+        ""
+    };
+    format!("this is a {version} vector: put it in `{key}`{tail}")
+}
+
+/// The CVSS 4.0 base metrics and their values (specification, section 2).
+const V4_BASE: &[(&str, &[&str])] = &[
+    ("AV", &["N", "A", "L", "P"]),
+    ("AC", &["L", "H"]),
+    ("AT", &["N", "P"]),
+    ("PR", &["N", "L", "H"]),
+    ("UI", &["N", "P", "A"]),
+    ("VC", &["H", "L", "N"]),
+    ("VI", &["H", "L", "N"]),
+    ("VA", &["H", "L", "N"]),
+    ("SC", &["H", "L", "N"]),
+    ("SI", &["H", "L", "N"]),
+    ("SA", &["H", "L", "N"]),
+];
+
+/// The first base metric of a 4.0 vector with a value the metric does not take, as a
+/// message listing the values it does take.
+fn v4_invalid_base_value(vector: &str) -> Option<String> {
+    vector.split('/').skip(1).find_map(|part| {
+        let (key, value) = part.split_once(':')?;
+        let (_, values) = V4_BASE.iter().find(|(k, _)| *k == key)?;
+        (!values.contains(&value)).then(|| invalid_value(key, value, values))
+    })
+}
+
+/// `AV:Q` is not a value of `AV`: the message lists the values that are.
+pub(super) fn invalid_value(metric: &str, value: &str, allowed: &[&str]) -> String {
+    format!(
+        "`{metric}:{value}` is not a valid value (`{metric}` takes {})",
+        allowed.join(", ")
+    )
 }
 
 /// CVSS vectors are case-sensitive in every version's grammar.

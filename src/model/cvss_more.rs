@@ -39,7 +39,7 @@ pub(super) fn v3_more_metric(key: &str, value: &str) -> Option<Result<(), String
     Some(if values.contains(&value) {
         Ok(())
     } else {
-        Err(format!("`{key}:{value}` is not a valid value"))
+        Err(super::cvss::invalid_value(key, value, values))
     })
 }
 
@@ -184,7 +184,7 @@ fn check_v2_spelling(vector: &str) -> Result<(), String> {
             return Err(format!("`{key}` is not a CVSS 2.0 metric (case matters: `Au`)"));
         };
         if !values.contains(&value) {
-            return Err(format!("`{part}` is not a valid value"));
+            return Err(super::cvss::invalid_value(key, value, values));
         }
         if seen.contains(k) {
             return Err(format!("metric `{key}` is given more than once"));
@@ -227,7 +227,12 @@ impl Builder<'_> {
         let parsed = match parse(vector.get_ref()) {
             Ok(p) => p,
             Err(msg) => {
-                let help = if vector.get_ref().starts_with("CVSS:") {
+                let v = vector.get_ref();
+                let help = if msg.starts_with("this is a ") {
+                    "rename the key as the message says: a vector's version decides its key"
+                } else if v.starts_with("CVSS:4.0/") {
+                    "write the full vector, e.g. CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"
+                } else if v.starts_with("CVSS:") {
                     "write the full vector, e.g. CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"
                 } else {
                     "write the full CVSS 2.0 vector without prefix, e.g. AV:N/AC:L/Au:N/C:P/I:P/A:P"

@@ -1,20 +1,35 @@
-//! `init` and `new advisory`: files that give a user a working start.
+//! `init` and `new advisory`: files that give a user a working start. Nothing they write
+//! can be published by accident: every stand-in is a `[TODO …]` placeholder that `check`
+//! and `build` refuse (`crate::publication`), the example advisory is a draft, and the
+//! example domains of site.toml are refused until replaced or acknowledged.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use jiff::Timestamp;
 
-use crate::diag::{Code, Diagnostic};
+use crate::Failure;
+use crate::diag::{Code, Diagnostic, SourceMap};
 use crate::source::{ADVISORIES_DIR, CONTENT_DIR};
+
+mod new;
+mod skeleton;
+
+pub use new::{new_advisory, next_id};
+pub use skeleton::NewAdvisory;
 
 const POLICY: &str = include_str!("policy.md");
 
 const SITE_TOML: &str = r#"# psirt-site configuration: see docs/content-model.md for every key.
+# [TODO: put your PSIRT's name, domain, addresses and id prefix below, then delete this line.]
 title = "Example Corp Product Security"
 base_url = "https://security.example.com"
 language = "en"
 description = "Security advisories, disclosure policy and contact of the Example Corp PSIRT."
+# Advisory ids are <id_prefix>-YYYY-NNNN; `new advisory` numbers them, `check` insists.
+id_prefix = "EXAMPLE-SA"
+# `build` refuses example.com and other example domains; a demo or test site says so:
+# allow_example_domains = true
 
 [publisher]
 name = "Example Corp PSIRT"
@@ -45,6 +60,7 @@ preferred_languages = ["en"]
 "#;
 
 const PRODUCTS: &str = r#"# The product catalog: advisories refer to products by id.
+# [TODO: list your products (this one is a stand-in), then delete this line.]
 [[products]]
 id = "example-app"
 name = "Example App"
@@ -65,7 +81,8 @@ fn write_new(path: &Path, text: &str) -> Result<(), Diagnostic> {
     fs::write(path, text).map_err(|e| io(path, &e))
 }
 
-/// Creates a site in `dir` (absent or empty) that builds immediately.
+/// Creates a site in `dir` (absent or empty). It previews at once (`serve`, `build
+/// --preview`); `build` refuses it until the placeholders and example domains are replaced.
 pub fn init(dir: &Path) -> Result<(), Diagnostic> {
     let non_empty = fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false);
     if non_empty {
@@ -78,123 +95,40 @@ pub fn init(dir: &Path) -> Result<(), Diagnostic> {
     let year = now.strftime("%Y").to_string();
     let policy = POLICY
         .replace("{{publisher}}", "Example Corp PSIRT")
-        .replace("{{email}}", "psirt@example.com");
+        .replace("{{email}}", "[TODO: your reporting address, as in site.toml]");
     write_new(&dir.join("site.toml"), SITE_TOML)?;
     write_new(&dir.join(CONTENT_DIR).join("products.toml"), PRODUCTS)?;
     write_new(&dir.join(CONTENT_DIR).join("policy.md"), &policy)?;
     write_new(&dir.join(".gitignore"), "/public\n/preview\n")?;
     let id = format!("EXAMPLE-SA-{year}-0001");
-    let advisory = skeleton(&id, "Example: cross-site scripting in Example App", now, "final");
     write_new(
         &dir.join(CONTENT_DIR)
             .join(ADVISORIES_DIR)
             .join(&year)
             .join(format!("{id}.md")),
-        &advisory,
+        &example_advisory(&id, now),
     )
 }
 
-/// A complete advisory front matter with placeholders to edit.
-fn skeleton(id: &str, title: &str, now: Timestamp, status: &str) -> String {
-    let date = crate::model::time::rfc3339(now);
-    let title = title.replace('\\', "\\\\").replace('"', "\\\"");
-    format!(
-        r#"+++
-id = "{id}"
-title = "{title}"
-published = {date}
-status = "{status}"   # draft | interim | final
-tlp = "CLEAR"
-summary = "One paragraph for lists and feeds: what is affected, the impact, and what to do."
-
-[[revisions]]
-date = {date}
-summary = "Initial public release"
-
-[[affected]]
-product = "example-app"
-versions = "< 1.2.3"
-fixed = "1.2.3"
-
-[[vulnerabilities]]
-# cve = "CVE-{year}-NNNNN"
-title = "Cross-site scripting in the settings page"
-cwe = "CWE-79"
-cvss_v3 = "CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N"
-[[vulnerabilities.remediations]]
-category = "vendor_fix"
-details = "Update to version 1.2.3 or later."
-
-# [[acknowledgments]]
-# names = ["Jane Doe"]
-# organization = "Example Research"
-+++
-## Details
-
-Describe the vulnerability, the affected configurations and the impact.
-
-## Workarounds
-
-Describe what users can do until they can update.
-"#,
-        year = now.strftime("%Y")
+/// The example advisory of a new site: a draft, marked as an example to replace.
+fn example_advisory(id: &str, now: Timestamp) -> String {
+    let fields = NewAdvisory {
+        title: Some("Example: cross-site scripting in Example App".into()),
+        cwe: Some("CWE-79".into()),
+        cvss: Some("CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N".into()),
+        ..NewAdvisory::default()
+    };
+    skeleton::draft(id, &fields, Some("example-app"), now).replacen(
+        "+++\n## Details",
+        "+++\n[TODO: this advisory is an example: edit it into your first advisory, or delete the file.]\n\n## Details",
+        1,
     )
 }
 
-/// Creates the next advisory file: the id prefix comes from the newest advisory file name
-/// (`ACME-SA-2026-0007.md` → `ACME-SA-`), the number is the next free one this year.
-pub fn new_advisory(root: &Path, title: Option<&str>, now: Timestamp) -> Result<PathBuf, Diagnostic> {
-    let dir = root.join(CONTENT_DIR).join(ADVISORIES_DIR);
-    if !root.join(crate::config::CONFIG_FILE).is_file() {
-        return Err(
-            Diagnostic::error(Code::Config, format!("{} has no site.toml", root.display()))
-                .help("run this in a site folder, pass --root, or create one with `psirt-site init`"),
-        );
-    }
-    let year = now.strftime("%Y").to_string();
-    let stems: Vec<String> = walkdir::WalkDir::new(&dir)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
-        .filter_map(|e| e.path().file_stem().map(|s| s.to_string_lossy().into_owned()))
-        .collect();
-    let id = next_id(&stems, &year);
-    let path = dir.join(&year).join(format!("{id}.md"));
-    let title = title.unwrap_or("TITLE: what is vulnerable and how");
-    write_new(&path, &skeleton(&id, title, now, "draft"))?;
-    Ok(path)
-}
-
-/// The next free id for `year`, given existing advisory file stems.
-pub fn next_id(stems: &[String], year: &str) -> String {
-    let marker = format!("-{year}-");
-    let prefix = stems
-        .iter()
-        .filter_map(|s| s.rsplit_once('-').map(|(head, _)| head))
-        .filter_map(|head| head.rsplit_once('-').map(|(p, _)| format!("{p}-")))
-        .max()
-        .unwrap_or_else(|| "SA-".to_string());
-    let max = stems
-        .iter()
-        .filter(|s| s.starts_with(&prefix) && s.contains(&marker))
-        .filter_map(|s| s.rsplit('-').next()?.parse::<u32>().ok())
-        .max()
-        .unwrap_or(0);
-    format!("{prefix}{year}-{:04}", max + 1)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn next_ids() {
-        let stems: Vec<String> = ["ACME-SA-2026-0001", "ACME-SA-2026-0007", "ACME-SA-2025-0042"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        assert_eq!(next_id(&stems, "2026"), "ACME-SA-2026-0008");
-        assert_eq!(next_id(&stems, "2027"), "ACME-SA-2027-0001");
-        assert_eq!(next_id(&[], "2026"), "SA-2026-0001");
+/// A failure with no source text to show (the command line, a missing file).
+fn failure(d: Diagnostic) -> Failure {
+    Failure {
+        diagnostics: vec![d],
+        sources: SourceMap::default(),
     }
 }

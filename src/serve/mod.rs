@@ -154,12 +154,11 @@ fn report_success(built: Built, secs: f64) -> Files {
             diag::render(&report.warnings, &report.sources, Format::Human)
         );
     }
-    eprintln!(
-        "built {} advisories ({} held back), {} files in {secs:.2}s",
-        report.published,
-        report.held_back.len(),
-        report.files
-    );
+    let shown = match built.site.mode {
+        crate::site::Mode::Preview if !report.held_back.is_empty() => " (held-back ones shown as previews)",
+        _ => "",
+    };
+    eprintln!("built: {}{shown} in {secs:.2}s", report.summary());
     let map = Arc::new(built.files.into_iter().map(|f| (f.path, f.bytes)).collect());
     Files { map, good: true }
 }

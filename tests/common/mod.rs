@@ -17,6 +17,8 @@ pub fn now() -> jiff::Timestamp {
 pub const SITE_TOML: &str = r#"title = "Example PSIRT"
 base_url = "https://psirt.example.com"
 description = "Security advisories of Example Corp."
+# A test site: its example domains may be published.
+allow_example_domains = true
 
 [publisher]
 name = "Example Corp PSIRT"

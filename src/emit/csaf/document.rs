@@ -115,7 +115,7 @@ fn publisher(config: &SiteConfig) -> Value {
     let mut m = Map::new();
     m.insert("category".into(), json!(p.category.as_str()));
     if let Some(c) = &p.contact_details {
-        m.insert("contact_details".into(), json!(c));
+        m.insert("contact_details".into(), json!(c.get_ref()));
     }
     if let Some(i) = &p.issuing_authority {
         m.insert("issuing_authority".into(), json!(i));

@@ -258,7 +258,7 @@ fn metadata(site: &Site, signer: Option<&Signer>) -> Value {
     let mut publisher = serde_json::Map::new();
     publisher.insert("category".into(), json!(cfg.publisher.category.as_str()));
     if let Some(c) = &cfg.publisher.contact_details {
-        publisher.insert("contact_details".into(), json!(c));
+        publisher.insert("contact_details".into(), json!(c.get_ref()));
     }
     if let Some(i) = &cfg.publisher.issuing_authority {
         publisher.insert("issuing_authority".into(), json!(i));
