@@ -318,8 +318,8 @@ fn load(
         files: &discovered.files,
         advisories: &parsed.advisories,
     }));
-    let key = pgpkey::load(&opts.root, &config, now);
-    let signer = signing::load(&opts.root, &config).map(|s| s.map(|s| s.at_time(now)));
+    let key = pgpkey::load(&opts.root, config, now);
+    let signer = signing::load(&opts.root, config).map(|s| s.map(|s| s.at_time(now)));
     let (key, signer) = match (key, signer) {
         (Ok(k), Ok(s)) => (k, s),
         (k, s) => {
