@@ -37,15 +37,22 @@ pub fn site_links(body: &str, offset: usize) -> Vec<BodyLink> {
     links
 }
 
-/// Whether some `](target` or `]: target` in the text might be a link to the site. Never
-/// false for a body that has one (a link target always follows `](` or a reference
-/// definition's `]:`); may be true for text that only looks like one.
+/// Whether some `](target`, or `]: target` of a reference definition, in the text might be a
+/// link to the site. Never false for a body that has one, except for a reference definition
+/// whose label spans lines; may be true for text that only looks like one.
 fn may_have_site_link(body: &str) -> bool {
     let bytes = body.as_bytes();
     let mut from = 0;
     while let Some(i) = body[from..].find(']').map(|i| from + i) {
         from = i + 1;
-        if !matches!(bytes.get(i + 1), Some(b'(' | b':')) {
+        let plausible = match bytes.get(i + 1) {
+            Some(b'(') => true,
+            // `[label]: target` starts its line (after container markers such as `>`, `-`
+            // or `1.`); elsewhere `]:` is text ("[ERROR]: connection refused").
+            Some(b':') => starts_definition(body, i),
+            _ => false,
+        };
+        if !plausible {
             continue;
         }
         let rest = body[i + 2..].trim_start_matches([' ', '\t', '\n', '\r', '<']);
@@ -54,6 +61,19 @@ fn may_have_site_link(body: &str) -> bool {
         }
     }
     false
+}
+
+/// Whether the `]` at `close` ends a label that opens its line: only spaces, tabs and list
+/// or block-quote markers come before the label's `[`.
+fn starts_definition(body: &str, close: usize) -> bool {
+    let line_start = body[..close].rfind('\n').map_or(0, |n| n + 1);
+    let line = &body[line_start..close];
+    let Some(open) = line.find('[') else {
+        return false;
+    };
+    line[..open]
+        .chars()
+        .all(|c| matches!(c, ' ' | '\t' | '>' | '-' | '*' | '+' | '.' | ')' | '0'..='9'))
 }
 
 /// A target without a scheme that names more than a fragment of the same page.
@@ -108,5 +128,7 @@ mod tests {
         ));
         assert!(may_have_site_link("[a]( /b/)"));
         assert!(may_have_site_link("[a]: <b/c>"));
+        assert!(may_have_site_link("> - [a]: /b/"));
+        assert!(!may_have_site_link("log line [crates.io]: rejected request"));
     }
 }
