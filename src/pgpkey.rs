@@ -311,7 +311,7 @@ pub fn load(
     };
     let rel = pgp.public_key.get_ref();
     let here = |d: Diagnostic| d.at(CONFIG_FILE, pgp.public_key.span());
-    let text = read_key_file(&crate::site_path(root, rel)).map_err(|e| {
+    let text = read_key_file(&crate::source::site_path(root, rel)).map_err(|e| {
         vec![here(
             Diagnostic::error(Code::Key, format!("cannot read the OpenPGP public key `{}`: {e}", rel.display()))
                 .help("the path is relative to the site root; export the key with `gpg --armor --export FINGERPRINT > FILE`"),

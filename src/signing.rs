@@ -263,7 +263,7 @@ fn key_text(root: &Path, cfg: &SigningConfig) -> Result<(String, String), Diagno
             .help(format!("set ${} to the armored secret key (in CI: from a secret), or set [signing] key_file, or remove [signing]", cfg.key_env)));
     };
     let origin = format!("`{}`", file.display());
-    pgpkey::read_key_file(&crate::site_path(root, file))
+    pgpkey::read_key_file(&crate::source::site_path(root, file))
         .map(|t| (t, origin.clone()))
         .map_err(|e| {
             error(format!(

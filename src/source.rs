@@ -267,3 +267,12 @@ fn read_text(root: &Path, rel: &Path, kind: SourceKind) -> Result<SourceFile, Un
         }
     }
 }
+
+/// Resolves `path` against the site root unless it is absolute.
+pub fn site_path(root: &Path, path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        root.join(path)
+    }
+}

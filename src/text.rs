@@ -143,7 +143,11 @@ mod tests {
                 let mut word = [b'a'; 8];
                 word[at] = b;
                 let printable = (0x20..=0x7E).contains(&b);
-                assert_eq!(super::plain_ascii(u64::from_ne_bytes(word)), printable, "{b:#x} at {at}");
+                assert_eq!(
+                    super::plain_ascii(u64::from_ne_bytes(word)),
+                    printable,
+                    "{b:#x} at {at}"
+                );
             }
         }
         for piece in ["\u{1}", "\u{7F}", "\u{85}", "\u{FDD0}", "\u{FFFE}", "\u{10FFFE}"] {

@@ -127,7 +127,7 @@ pub struct Outcome {
     /// The paths of all files, sorted, or every problem found.
     pub delivered: Result<Vec<String>, Vec<Diagnostic>>,
     /// How long each step took (for `--timings`).
-    pub steps: Vec<crate::StageTiming>,
+    pub steps: Vec<crate::timing::StageTiming>,
     /// What the next build may reuse; empty without a memo.
     pub memo: memo::Memo,
 }
@@ -136,7 +136,7 @@ impl Emitter<'_> {
     /// Runs every emitter.
     pub fn run(&self) -> Outcome {
         // No progress reports for the steps: the progress display shows stages.
-        let mut laps = crate::Timer::new(crate::Progress::default());
+        let mut laps = crate::timing::Timer::new(crate::timing::Progress::default());
         let mut entries = Vec::new();
         let delivered = self.run_steps(&mut laps, &mut entries);
         Outcome {
@@ -146,7 +146,7 @@ impl Emitter<'_> {
         }
     }
 
-    fn run_steps(&self, laps: &mut crate::Timer, entries: &mut Vec<memo::Entry>) -> Delivered {
+    fn run_steps(&self, laps: &mut crate::timing::Timer, entries: &mut Vec<memo::Entry>) -> Delivered {
         let (site, theme, opts) = (self.site, self.theme, self.opts);
         type Step<'s> = Box<dyn Fn() -> EmitResult + Send + Sync + 's>;
         // The parser's garbage and the source texts are free by now; what the allocator keeps

@@ -76,7 +76,7 @@ impl InputPaths {
             .collect();
         let mut files = vec![root.join(crate::config::CONFIG_FILE)];
         for key in key_files {
-            let key = real_path(&crate::site_path(&root, key));
+            let key = real_path(&crate::source::site_path(&root, key));
             // A key's folder beside site.toml is the root itself: only the file counts.
             if let Some(folder) = key.parent().filter(|f| f.starts_with(&root) && *f != root) {
                 folders.push(folder.to_path_buf());

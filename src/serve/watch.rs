@@ -135,7 +135,7 @@ fn output_dir(root: &Path) -> PathBuf {
     let configured = SiteConfig::load(root, &mut SourceMap::default())
         .map(|l| l.config.output_dir)
         .unwrap_or_else(|_| PathBuf::from("public"));
-    crate::site_path(root, &configured)
+    crate::source::site_path(root, &configured)
 }
 
 /// Decides which file events are worth a rebuild.

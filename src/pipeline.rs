@@ -1,0 +1,219 @@
+//! The build, stage by stage, with plain data between the stages:
+//!
+//! 1. `load`: configuration → `source::discover` → `document` (split and parse every file)
+//!    → keys and signing;
+//! 2. `prepare`: `site::Site::assemble` (the publication gate) → `validate`;
+//! 3. `render`: theme → `emit` (HTML, CSAF, feeds, security.txt, keys; each file checked,
+//!    minified and handed to a sink as it is made) → the link check over the output's paths;
+//! 4. `build` writes through `output` (staging folder, atomic swap); `check` throws the
+//!    files away; `generate` keeps them in memory (tests, `serve`).
+
+use std::path::PathBuf;
+
+use jiff::Timestamp;
+
+use crate::config::SiteConfig;
+use crate::diag::{self, Code, Diagnostic, SourceMap};
+use crate::emit::{self, OutputFile};
+use crate::output;
+use crate::site::{HeldBack, Mode, Site};
+use crate::timing::{Progress, StageTiming, Timer};
+
+mod load;
+mod prepare;
+mod render;
+
+use prepare::prepare;
+use render::Rendered;
+
+/// What to build and how.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site root (holds `site.toml`).
+    pub root: PathBuf,
+    /// Output folder; defaults to `output_dir` from site.toml, relative to the root.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` (e.g. for previews and `serve`).
+    pub base_url: Option<String>,
+    pub mode: Mode,
+    pub live_reload: bool,
+    /// The build time; defaults to `SOURCE_DATE_EPOCH`, else the current time.
+    pub now: Option<Timestamp>,
+    pub progress: Progress,
+    /// Also write CSAF of released non-CLEAR TLP advisories into this separate folder.
+    pub restricted: Option<PathBuf>,
+    /// Called once the site-wide lists are written, to have the program's allocator return
+    /// the memory they used to the system (the binary passes mimalloc's collect); without it
+    /// the feeds of a large site come on top of that memory in the peak.
+    pub release_memory: Option<fn()>,
+}
+
+impl BuildOptions {
+    /// Whether this run is for publication (`build`, `check`): not a preview, and not
+    /// `serve` (which alone asks for live reload). Placeholders and example domains are
+    /// errors only then.
+    pub fn publishes(&self) -> bool {
+        self.mode == Mode::Public && !self.live_reload
+    }
+}
+
+/// A successful build or check.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub warnings: Vec<Diagnostic>,
+    pub held_back: Vec<HeldBack>,
+    pub published: usize,
+    pub files: usize,
+    pub output: Option<PathBuf>,
+    pub timings: Vec<StageTiming>,
+    /// The steps of the `emit` stage (site-wide files, advisories, provider files).
+    pub emit_steps: Vec<StageTiming>,
+    pub sources: SourceMap,
+}
+
+impl Report {
+    /// `11 advisories published, 1 held back, 40 files`: the one count `build`, `check`
+    /// and `serve` all print, so that they agree.
+    pub fn summary(&self) -> String {
+        let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        format!(
+            "{} published, {} held back, {}",
+            plural(self.published, "advisory", "advisories"),
+            self.held_back.len(),
+            plural(self.files, "file", "files")
+        )
+    }
+}
+
+/// A failed build or check: every problem found, and the texts to show them in.
+#[derive(Debug)]
+pub struct Failure {
+    pub diagnostics: Vec<Diagnostic>,
+    pub sources: SourceMap,
+}
+
+/// The build time: `SOURCE_DATE_EPOCH` when set (reproducible builds), else now.
+pub fn build_time(opts: &BuildOptions) -> Result<Timestamp, Diagnostic> {
+    if let Some(t) = opts.now {
+        return Ok(t);
+    }
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => v
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|s| Timestamp::from_second(s).ok())
+            .ok_or_else(|| {
+                Diagnostic::error(
+                    Code::Config,
+                    format!("SOURCE_DATE_EPOCH=`{v}` is not a Unix timestamp"),
+                )
+                .help("set it to whole seconds since 1970, e.g. $(git log -1 --format=%ct)")
+            }),
+        Err(_) => Ok(Timestamp::now()),
+    }
+}
+
+/// Everything up to (and including) emitting files; shared by `build`, `check` and `serve`.
+pub struct Built {
+    pub site: Site,
+    pub files: Vec<OutputFile>,
+    /// CSAF of non-public TLP advisories, when `restricted` was asked for.
+    pub restricted: Vec<OutputFile>,
+    pub report: Report,
+    /// What the next build may reuse (only from [`generate_with_memo`]).
+    pub memo: emit::memo::Memo,
+}
+
+fn fail(diagnostics: Vec<Diagnostic>, sources: &SourceMap) -> Failure {
+    Failure {
+        diagnostics: diag::sorted(diagnostics),
+        sources: sources.clone(),
+    }
+}
+
+/// Runs the pipeline and keeps every output file in memory (tests).
+pub fn generate(opts: &BuildOptions) -> Result<Built, Failure> {
+    generate_inner(opts, None)
+}
+
+/// As [`generate`], reusing what `memo` holds from the previous build where the inputs of
+/// a page or document are unchanged (`serve`); the new memo is in [`Built::memo`].
+pub fn generate_with_memo(opts: &BuildOptions, memo: &emit::memo::Memo) -> Result<Built, Failure> {
+    generate_inner(opts, Some(memo))
+}
+
+fn generate_inner(opts: &BuildOptions, memo: Option<&emit::memo::Memo>) -> Result<Built, Failure> {
+    let sink = emit::MemorySink::default();
+    let rendered = prepare(opts, memo)?.render(opts, &sink, memo)?;
+    Ok(Built {
+        site: rendered.site,
+        files: sink.into_files(),
+        restricted: rendered.restricted,
+        report: rendered.report,
+        memo: rendered.memo,
+    })
+}
+
+/// The output folder for these options.
+pub fn output_dir(opts: &BuildOptions, config: &SiteConfig) -> PathBuf {
+    opts.output
+        .clone()
+        .unwrap_or_else(|| opts.root.join(&config.output_dir))
+}
+
+/// Builds the site: every file goes into a staging folder as it is made, and the folder
+/// replaces the output only when everything succeeded.
+pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
+    let prepared = prepare(opts, None)?;
+    let sources = prepared.sources.clone();
+    let one = |d: Diagnostic| fail(vec![d], &sources);
+    let config = &prepared.site.config;
+    let shown = output_dir(opts, config);
+    let targets = output::targets(opts, config).map_err(one)?;
+    // Every staging folder (and the lock of its output) before rendering: a folder that
+    // cannot be made fails the build before any output is touched.
+    let public = output::Staging::create(&targets.out, targets.kind).map_err(one)?;
+    let restricted = targets
+        .restricted
+        .as_deref()
+        .map(|dir| output::Staging::create(dir, output::OutputKind::Restricted))
+        .transpose()
+        .map_err(one)?;
+    let Rendered {
+        mut report,
+        restricted: restricted_files,
+        ..
+    } = prepared.render(opts, &public, None)?;
+    let mut timer = Timer::new(opts.progress.clone());
+    let mut stagings = vec![public];
+    if let Some(staging) = restricted {
+        staging.write_all(&restricted_files).map_err(one)?;
+        stagings.push(staging);
+    }
+    output::commit_all(stagings).map_err(|d| fail(d, &sources))?;
+    timer.lap("write");
+    report.timings.extend(timer.timings);
+    report.output = Some(shown);
+    Ok(report)
+}
+
+/// Validates everything `build` would (rendering every file and throwing it away), without
+/// writing, and adds the CSAF recommended tests (6.2.x) as warnings.
+pub fn check(opts: &BuildOptions) -> Result<Report, Failure> {
+    let Rendered { site, mut report, .. } = prepare(opts, None)?.render(opts, &emit::DiscardSink, None)?;
+    let recommended: Vec<Diagnostic> = {
+        use rayon::prelude::*;
+        site.advisories
+            .par_iter()
+            .flat_map_iter(|a| {
+                let mut json = emit::csaf::csaf_json(&site, a);
+                emit::csaf::sort_keys(&mut json);
+                emit::csaf::validate::recommended(json, &a.source)
+            })
+            .collect()
+    };
+    report.warnings.extend(recommended);
+    report.warnings = diag::sorted(std::mem::take(&mut report.warnings));
+    Ok(report)
+}

@@ -1,0 +1,141 @@
+//! Stages 1–4: configuration, discovery, parsing, keys.
+
+use jiff::Timestamp;
+
+use super::{BuildOptions, Failure, build_time, fail};
+use crate::config::SiteConfig;
+use crate::diag::{Diagnostic, SourceMap};
+use crate::emit;
+use crate::source::{self, SourceKind};
+use crate::timing::Timer;
+use crate::{document, model, pgpkey, publication, signing};
+
+/// Inputs read and parsed, before the site is assembled.
+pub(super) struct Loaded {
+    pub(super) now: Timestamp,
+    pub(super) config: SiteConfig,
+    pub(super) parsed: Parsed,
+    pub(super) key: Option<(pgpkey::KeyInfo, Vec<Diagnostic>)>,
+    pub(super) signer: Option<signing::Signer>,
+    pub(super) diags: Vec<Diagnostic>,
+}
+
+/// Stages 1–4: configuration, discovery, parsing, keys. Fails on any error so far.
+pub(super) fn load(
+    opts: &BuildOptions,
+    timer: &mut Timer,
+    sources: &mut SourceMap,
+    memo: Option<&emit::memo::Memo>,
+) -> Result<Loaded, Failure> {
+    let now = build_time(opts).map_err(|d| fail(vec![d], sources))?;
+    // With mistakes in site.toml, the content is still checked (against a stand-in
+    // configuration), so that one run shows every problem; the errors stop the build below.
+    let (mut loaded, mut diags) =
+        SiteConfig::load_best_effort(&opts.root, sources).map_err(|d| fail(d, sources))?;
+    if let Some(base) = &opts.base_url {
+        loaded
+            .config
+            .override_base_url(base)
+            .map_err(|d| fail(vec![d], sources))?;
+    }
+    let config = &loaded.config;
+    timer.lap("config");
+    let discovered = source::discover(&opts.root);
+    let all = discovered.files.iter().chain(&discovered.lossy);
+    for f in all.chain(&discovered.misplaced) {
+        sources.add(&f.rel_path, f.text.clone());
+    }
+    let config_failed = diags.iter().any(Diagnostic::is_error);
+    diags.extend(discovered.diags);
+    timer.lap("discover");
+    let (parsed, more) = parse_all(&discovered.files, config, memo);
+    diags.extend(more);
+    timer.lap("parse");
+    if config_failed {
+        // Keys, signing and the publication checks depend on the configuration: only the
+        // content was checked.
+        return Err(fail(diags, sources));
+    }
+    diags.extend(publication::check(&publication::Inputs {
+        publishes: opts.publishes(),
+        config,
+        config_path: &loaded.path,
+        config_text: &loaded.text,
+        base_url_option: opts.base_url.as_deref(),
+        files: &discovered.files,
+        advisories: &parsed.advisories,
+    }));
+    let key = pgpkey::load(&opts.root, config, now);
+    let signer = signing::load(&opts.root, config).map(|s| s.map(|s| s.at_time(now)));
+    let (key, signer) = match (key, signer) {
+        (Ok(k), Ok(s)) => (k, s),
+        (k, s) => {
+            diags.extend(k.err().into_iter().flatten());
+            diags.extend(s.err().into_iter().flatten());
+            return Err(fail(diags, sources));
+        }
+    };
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(fail(diags, sources));
+    }
+    Ok(Loaded {
+        now,
+        config: loaded.config,
+        parsed,
+        key,
+        signer,
+        diags,
+    })
+}
+
+/// Everything parsed from `content/`.
+pub(super) struct Parsed {
+    pub(super) catalog: model::Catalog,
+    pub(super) extra_credits: Vec<model::acknowledgments::ExtraCredit>,
+    pub(super) pages: Vec<document::Page>,
+    pub(super) advisories: Vec<model::Advisory>,
+    /// Parsed advisories for the next build's memo (`serve` only).
+    pub(super) memo_entries: Vec<emit::memo::Entry>,
+}
+
+fn parse_all(
+    files: &[source::SourceFile],
+    config: &SiteConfig,
+    memo: Option<&emit::memo::Memo>,
+) -> (Parsed, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut catalog = model::Catalog::default();
+    let mut extra = Vec::new();
+    let mut pages = Vec::new();
+    for f in files {
+        match f.kind {
+            SourceKind::Products => {
+                let (c, d) = model::Catalog::parse(&f.text, &f.rel_path);
+                catalog = c;
+                diags.extend(d);
+            }
+            SourceKind::Acknowledgments => {
+                let (c, d) = model::acknowledgments::parse(&f.text, &f.rel_path);
+                extra = c;
+                diags.extend(d);
+            }
+            SourceKind::Page => {
+                let (page, d) = document::parse_page(f, config.raw_html);
+                pages.extend(page);
+                diags.extend(d);
+            }
+            SourceKind::Advisory => {}
+        }
+    }
+    let (advisories, d, memo_entries) =
+        document::parse_advisories_memo(files, &catalog, config.raw_html, memo);
+    diags.extend(d);
+    let parsed = Parsed {
+        catalog,
+        extra_credits: extra,
+        pages,
+        advisories,
+        memo_entries,
+    };
+    (parsed, diags)
+}

@@ -1,0 +1,69 @@
+//! Stages 5–6: the site assembled behind the publication gate, then validated.
+
+use super::load::{Loaded, load};
+use super::{BuildOptions, Failure, fail};
+use crate::diag::{Diagnostic, SourceMap};
+use crate::site::{Parts, Site};
+use crate::timing::Timer;
+use crate::{emit, model, signing, validate};
+
+/// The site assembled and validated (stages 1–6), ready to render.
+pub(super) struct Prepared {
+    pub(super) site: Site,
+    pub(super) held: Vec<model::Advisory>,
+    pub(super) full_catalog: model::Catalog,
+    /// Parsed advisories for the next build's memo (`serve` only).
+    pub(super) memo_entries: Vec<emit::memo::Entry>,
+    pub(super) signer: Option<signing::Signer>,
+    pub(super) diags: Vec<Diagnostic>,
+    pub(super) timer: Timer,
+    pub(super) sources: SourceMap,
+}
+
+pub(super) fn prepare(opts: &BuildOptions, memo: Option<&emit::memo::Memo>) -> Result<Prepared, Failure> {
+    let mut timer = Timer::new(opts.progress.clone());
+    let mut sources = SourceMap::default();
+    let Loaded {
+        now,
+        config,
+        parsed,
+        key,
+        signer,
+        mut diags,
+    } = load(opts, &mut timer, &mut sources, memo)?;
+    let full_catalog = parsed.catalog.clone();
+    let memo_entries = parsed.memo_entries;
+    let (site, held) = Site::assemble(Parts {
+        config,
+        build_time: now,
+        mode: opts.mode,
+        catalog: parsed.catalog,
+        advisories: parsed.advisories,
+        pages: parsed.pages,
+        extra_credits: parsed.extra_credits,
+        key: key.as_ref().map(|k| k.0.clone()),
+        signing: signer.is_some(),
+    })
+    .map_err(|d| fail(d, &sources))?;
+    diags.extend(key.into_iter().flat_map(|k| k.1));
+    timer.lap("assemble");
+
+    diags.extend(validate::run(&site, &held, &full_catalog));
+    diags.extend(emit::security_txt::check(&site));
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(fail(diags, &sources));
+    }
+    // The link check runs once the output is known, and points into the files with links.
+    sources.retain_mentioned(&diags, validate::links::files_with_links(&site));
+    timer.lap("validate");
+    Ok(Prepared {
+        site,
+        held,
+        full_catalog,
+        memo_entries,
+        signer,
+        diags,
+        timer,
+        sources,
+    })
+}

@@ -1,0 +1,88 @@
+//! Stages 7–8: the theme and every emitter, then the link check over the output's paths.
+
+use super::prepare::Prepared;
+use super::{BuildOptions, Failure, Report, fail};
+use crate::diag;
+use crate::emit::{self, EmitOptions, OutputFile, Sink};
+use crate::site::{self, Site};
+use crate::{theme, validate};
+
+impl Prepared {
+    /// Stages 7–8: theme and every emitter, each file handed to `sink` as it is made;
+    /// returns the report and, when asked for, the restricted CSAF files.
+    pub(super) fn render(
+        mut self,
+        opts: &BuildOptions,
+        sink: &dyn Sink,
+        memo: Option<&emit::memo::Memo>,
+    ) -> Result<Rendered, Failure> {
+        let theme = theme::Theme::load(&opts.root, self.site.config.theme.as_deref())
+            .map_err(|d| fail(d, &self.sources))?;
+        self.timer.lap("theme");
+        let emitter = emit::Emitter {
+            site: &self.site,
+            theme: &theme,
+            signer: self.signer.as_ref(),
+            opts: EmitOptions {
+                live_reload: opts.live_reload,
+                release_memory: opts.release_memory,
+            },
+            sink,
+            memo,
+        };
+        let outcome = emitter.run();
+        let emit_steps = outcome.steps;
+        let paths = outcome.delivered.map_err(|d| fail(d, &self.sources))?;
+        let broken = validate::links::check(&self.site, &paths);
+        if !broken.is_empty() {
+            return Err(fail(broken, &self.sources));
+        }
+        let restricted = match opts.restricted {
+            Some(_) => {
+                let files =
+                    emit::csaf::restricted(&self.site, &self.held, &self.full_catalog, self.signer.as_ref())
+                        .map_err(|d| fail(d, &self.sources))?;
+                emit::check_wellformed(&files).map_err(|d| fail(d, &self.sources))?;
+                files
+            }
+            None => Vec::new(),
+        };
+        self.timer.lap("emit");
+        let report = Report {
+            warnings: diag::sorted(self.diags),
+            held_back: self.site.held_back.clone(),
+            // A preview shows the held-back advisories too; they are not published.
+            published: match self.site.mode {
+                site::Mode::Public => self.site.advisories.len(),
+                site::Mode::Preview => self
+                    .site
+                    .advisories
+                    .len()
+                    .saturating_sub(self.site.held_back.len()),
+            },
+            files: paths.len(),
+            output: None,
+            timings: self.timer.timings,
+            emit_steps,
+            sources: self.sources,
+        };
+        Ok(Rendered {
+            site: self.site,
+            report,
+            restricted,
+            memo: {
+                let mut memo = outcome.memo;
+                memo.extend(self.memo_entries);
+                memo
+            },
+        })
+    }
+}
+
+/// What [`Prepared::render`] made besides the files it handed to the sink.
+pub(super) struct Rendered {
+    pub(super) site: Site,
+    pub(super) report: Report,
+    pub(super) restricted: Vec<OutputFile>,
+    pub(super) memo: emit::memo::Memo,
+}
