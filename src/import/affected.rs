@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::products::{CatalogEntry, Leaf, Tree};
 use super::reader::Reader;
-use crate::model::versions::{RangeRead, read_range};
+use crate::model::versions::{AS_WRITTEN, RangeRead, read_range, to_vers};
 
 /// One `[[affected]]` entry.
 #[derive(Debug, Clone, Serialize)]
@@ -20,6 +20,9 @@ pub(super) struct AffectedEntry {
     versions: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     version: Option<String>,
+    /// `none` where a comparison range is kept as written (`< 3.1.1.0`, not its `vers` form).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scheme: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -107,6 +110,18 @@ pub(super) fn entries(r: &mut Reader<'_>, tree: &Tree, names: &[String]) -> Vec<
             }
         }
     }
+    let named_elsewhere = named_outside_statuses(r, names.len());
+    for (unit, said) in units.iter().zip(said.iter_mut()) {
+        // A leaf that no status names, but scores, remediations or threats do.
+        if let (true, Some(vulns)) = (said.is_empty(), named_elsewhere.get(unit.original)) {
+            let stmt = Said {
+                status: "unstated",
+                justification: None,
+                impact: None,
+            };
+            said.push((stmt, vulns.clone()));
+        }
+    }
     let mut out = Vec::new();
     let mut statements = HashSet::new();
     for (unit, said) in units.iter().zip(said) {
@@ -168,6 +183,27 @@ fn in_order<'t>(r: &Reader<'_>, mut units: Vec<Unit<'t>>, vulns: usize) -> Vec<U
     units
 }
 
+/// The vulnerabilities (in order) whose scores, remediations or threats name each id.
+fn named_outside_statuses<'d>(r: &Reader<'d>, vulns: usize) -> HashMap<&'d str, Vec<usize>> {
+    let mut out: HashMap<&str, Vec<usize>> = HashMap::new();
+    for v in 0..vulns {
+        let at = format!("/vulnerabilities/{v}");
+        let mut lists = Vec::new();
+        for (list, key) in [("scores", "products"), ("remediations", "product_ids"), ("threats", "product_ids")] {
+            for i in 0..r.len(&format!("{at}/{list}")) {
+                lists.push(format!("{at}/{list}/{i}/{key}"));
+            }
+        }
+        for id in lists.iter().flat_map(|l| product_ids_at(r, l)) {
+            let named = out.entry(id).or_default();
+            if !named.contains(&v) {
+                named.push(v);
+            }
+        }
+    }
+    out
+}
+
 fn product_ids_at<'d>(r: &Reader<'d>, at: &str) -> Vec<&'d str> {
     r.peek(at)
         .and_then(Value::as_array)
@@ -216,22 +252,8 @@ fn platform_base<'c>(catalog: &'c [CatalogEntry], id: &'c str) -> &'c str {
 
 fn entry(unit: &Unit<'_>, tree: &Tree, stmt: Said, vulns: &[usize], names: &[String]) -> AffectedEntry {
     let leaf = unit.leaf;
-    let (mut versions, mut version) = (None, None);
-    match &leaf.version {
-        // A range without an operator is one version to psirt-site (`version`, no warning).
-        Some((true, name)) if matches!(read_range(name, "generic"), RangeRead::Range(_)) => {
-            versions = Some(name.clone());
-        }
-        // A malformed `vers:` range (`vers:all/<V5.1 SP1 HF8`) is kept as a free-text range
-        // (its name is lost): as one version, CSAF test 6.1.31 would refuse its `<`.
-        Some((true, name)) if name.starts_with("vers:") && name.contains('/') => {
-            versions = name.split_once('/').map(|(_, rest)| rest.to_string());
-        }
-        Some((_, name)) => version = Some(name.clone()),
-        // No version branch: the product as a whole.
-        None if stmt.status != "known_not_affected" && unit.platform.is_none() => versions = Some("*".into()),
-        None => {}
-    }
+    let whole = stmt.status != "known_not_affected" && unit.platform.is_none();
+    let (versions, version, scheme) = versions_of(leaf.version.as_ref(), whole);
     let all = vulns.len() == names.len();
     // psirt-site's own name is `<product> <versions>`; the publisher's is kept where it differs.
     let text = versions
@@ -250,6 +272,7 @@ fn entry(unit: &Unit<'_>, tree: &Tree, stmt: Said, vulns: &[usize], names: &[Str
         product: leaf.catalog_id.clone(),
         versions,
         version,
+        scheme,
         status: (stmt.status != "known_affected").then(|| stmt.status.to_string()),
         justification: stmt.justification,
         impact: stmt.impact,
@@ -273,6 +296,27 @@ fn entry(unit: &Unit<'_>, tree: &Tree, stmt: Said, vulns: &[usize], names: &[Str
         name,
         status_id: unit.status_id.clone(),
         scope: vulns.to_vec(),
+    }
+}
+
+/// The `versions`, `version` and `scheme` of a leaf's version branch (is a range, name);
+/// `whole`: a leaf without one stands for all versions.
+fn versions_of(branch: Option<&(bool, String)>, whole: bool) -> (Option<String>, Option<String>, Option<String>) {
+    match branch {
+        Some((true, name)) if name.starts_with("vers:") => {
+            // A malformed one (`vers:all/<V5.1 SP1 HF8`) is kept as written too.
+            let valid = matches!(read_range(name, "generic"), RangeRead::Range(_));
+            (Some(name.clone()), None, (!valid).then(|| AS_WRITTEN.to_string()))
+        }
+        // Any other range text is kept as written (`< 3.1.1.0`, not its `vers` form; `3.1`
+        // stays a range), unless psirt-site writes it so anyway (free text).
+        Some((true, name)) => {
+            let plain = matches!(read_range(name, "generic"), RangeRead::Range(_)) && to_vers(name, "generic").is_none();
+            (Some(name.clone()), None, (!plain).then(|| AS_WRITTEN.to_string()))
+        }
+        Some((false, name)) => (None, Some(name.clone()), None),
+        None if whole => (Some("*".into()), None, None),
+        None => (None, None, None),
     }
 }
 

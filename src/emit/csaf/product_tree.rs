@@ -385,9 +385,11 @@ pub(super) fn entries_for<'a>(a: &'a Advisory, v: &Vulnerability) -> impl Iterat
 pub(super) fn product_status(a: &Advisory, v: &Vulnerability) -> Value {
     let mut status: Map<String, Value> = Map::new();
     let mut seen: HashSet<(&str, &str)> = HashSet::new();
+    // An unstated leaf is in no list (its `fixed` leaf still is).
     for entry in entries_for(a, v) {
+        let stated = entry.status != ProductStatus::Unstated;
         let leaves = [
-            (entry.status.as_str(), entry.ids.versions.as_ref()),
+            (entry.status.as_str(), entry.ids.versions.as_ref().filter(|_| stated)),
             ("fixed", entry.ids.fixed.as_ref()),
         ];
         for (category, leaf) in leaves {
