@@ -35,6 +35,8 @@ pub(super) struct AffectedEntry {
     relationship: Option<String>,
     #[serde(skip_serializing_if = "toml::Table::is_empty")]
     branches: toml::Table,
+    #[serde(skip_serializing_if = "toml::Table::is_empty")]
+    below_version: toml::Table,
     #[serde(skip_serializing_if = "Option::is_none")]
     identification: Option<toml::Table>,
     product_id: String,
@@ -136,6 +138,7 @@ pub(super) fn entries(r: &mut Reader<'_>, tree: &Tree, names: &[String]) -> Vec<
                     &e.status,
                     &e.platform,
                     &e.branches,
+                    &e.below_version,
                     &e.vulnerabilities
                 )
             );
@@ -278,11 +281,8 @@ fn entry(unit: &Unit<'_>, tree: &Tree, stmt: Said, vulns: &[usize], names: &[Str
         impact: stmt.impact,
         platform: unit.platform.map(|(p, _)| p.to_string()),
         relationship: unit.platform.map(|(_, c)| c.to_string()),
-        branches: leaf
-            .branches
-            .iter()
-            .map(|(c, n)| (c.clone(), toml::Value::String(n.clone())))
-            .collect(),
+        branches: table(&leaf.branches),
+        below_version: table(&leaf.below_version),
         identification: leaf.identification.clone(),
         product_id: unit
             .relation
@@ -297,6 +297,13 @@ fn entry(unit: &Unit<'_>, tree: &Tree, stmt: Said, vulns: &[usize], names: &[Str
         status_id: unit.status_id.clone(),
         scope: vulns.to_vec(),
     }
+}
+
+fn table(branches: &[(String, String)]) -> toml::Table {
+    branches
+        .iter()
+        .map(|(c, n)| (c.clone(), toml::Value::String(n.clone())))
+        .collect()
 }
 
 /// The `versions`, `version` and `scheme` of a leaf's version branch (is a range, name);

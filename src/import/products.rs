@@ -37,6 +37,8 @@ pub(super) struct Leaf {
     /// (is a range, name of the version branch).
     pub version: Option<(bool, String)>,
     pub branches: Vec<(String, String)>,
+    /// Branches below the version branch (service packs of a release train).
+    pub below_version: Vec<(String, String)>,
     pub identification: Option<toml::Table>,
     /// The full product name the publisher gave the leaf.
     pub name: String,
@@ -75,6 +77,7 @@ struct Context {
     name: Option<String>,
     version: Option<(bool, String)>,
     branches: Vec<(String, String)>,
+    below_version: Vec<(String, String)>,
 }
 
 /// `known` is the catalog so far; `catalog` of the result starts with it.
@@ -110,15 +113,21 @@ fn walk(r: &mut Reader<'_>, at: &str, ctx: &Context, t: &mut Tree) {
             Some("product_version") => ctx.version = Some((false, name)),
             Some("product_version_range") => ctx.version = Some((true, name)),
             Some(c) if crate::model::status::BRANCH_CATEGORIES.contains(&c) => {
+                // Below a version, the branches are the entry's `below_version`.
+                let level = if ctx.version.is_some() {
+                    &mut ctx.below_version
+                } else {
+                    &mut ctx.branches
+                };
                 // Each category once per path: the model's branches are a table.
-                if ctx.branches.iter().any(|(k, _)| k == c) {
+                if level.iter().any(|(k, _)| k == c) {
                     r.explain(
                         &b,
                         "a branch category repeated below itself has no place in the model",
                     );
                     continue;
                 }
-                ctx.branches.push((c.to_string(), name));
+                level.push((c.to_string(), name));
             }
             _ => {
                 r.explain(&b, "this branch category has no place in the model");
@@ -165,6 +174,7 @@ fn leaf(r: &mut Reader<'_>, at: &str, ctx: &Context, t: &mut Tree) {
         catalog_id: t.catalog[index].id.clone(),
         version: ctx.version.clone(),
         branches: ctx.branches.clone(),
+        below_version: ctx.below_version.clone(),
         identification: super::helpers::identification(r, &format!("{at}/product_identification_helper")),
         name: own_name,
         at: at.to_string(),

@@ -48,6 +48,9 @@ pub struct Affected {
     pub platform: Option<Platform>,
     /// (category, name) branches between the product name and the version leaf.
     pub branches: Vec<(String, String)>,
+    /// (category, name) branches below the version branch: the `versions` leaf is the last
+    /// of them (Cisco's service packs under a release train).
+    pub below_version: Vec<(String, String)>,
     /// The product's helpers overlaid with this entry's.
     pub identification: Identification,
     /// Indexes into `Advisory::vulnerabilities` this entry is about; `None`: all.

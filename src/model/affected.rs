@@ -87,6 +87,7 @@ impl Builder<'_> {
                     entry.status,
                     &entry.platform,
                     &entry.branches,
+                    &entry.below_version,
                     &entry.vulnerabilities
                 )
             );
@@ -162,11 +163,20 @@ impl Builder<'_> {
             .collect();
         entry_branches.extend(inherited);
         entry_branches.sort_by_key(|(c, _)| super::status::BRANCH_CATEGORIES.iter().position(|x| x == c));
+        let below_version = branches(&a.below_version, &mut problems);
         let own = a
             .identification
             .as_ref()
             .map(|i| identification::check(i, &mut problems));
         self.problems(problems);
+        if let (Some((_, name)), None) = (a.below_version.iter().next(), &versions) {
+            self.error(
+                Code::MissingField,
+                name,
+                "`below_version` places the `versions` leaf below its version branch, and there is no `version` or `versions`".into(),
+                "add version = \"<the release>\", or move the branches to `branches`",
+            );
+        }
         Some(Affected {
             platform: self.platform(a, &p),
             vulnerabilities: a
@@ -181,6 +191,7 @@ impl Builder<'_> {
             justification,
             impact,
             branches: entry_branches,
+            below_version,
             ids: LeafIds::default(),
             groups: a.groups.iter().map(|g| g.get_ref().trim().to_string()).collect(),
             names: LeafNames {

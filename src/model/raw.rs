@@ -101,6 +101,10 @@ pub struct RawAffected {
     pub relationship: Option<Spanned<Relationship>>,
     #[serde(default)]
     pub branches: BTreeMap<String, Spanned<String>>,
+    /// Branches below the version branch, above the `versions` leaf (a service pack of a
+    /// release train).
+    #[serde(default)]
+    pub below_version: BTreeMap<String, Spanned<String>>,
     #[serde(default)]
     pub identification: Option<RawIdentification>,
     /// Explicit CSAF product ids of the `versions` and the `fixed` leaf.

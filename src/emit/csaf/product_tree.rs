@@ -121,22 +121,25 @@ fn leaves_by_product<'c>(a: &Advisory, catalog: &'c Catalog) -> Vec<ProductLeave
                 entry.ids.versions.as_ref(),
                 leaf_spec(entry),
                 &entry.names.versions,
+                entry.below_version.as_slice(),
             ),
             (
                 entry.ids.fixed.as_ref(),
                 entry.fixed.clone().map(|text| VersionSpec::Single { text }),
                 &entry.names.fixed,
+                &[],
             ),
         ];
-        for (leaf, spec, name) in specs {
+        for (leaf, spec, name, below) in specs {
             if let (Some(leaf), Some(spec)) = (leaf, spec)
                 && done.insert(leaf.tree_id.clone())
             {
                 let name = name
                     .clone()
-                    .unwrap_or_else(|| format!("{} {}", p.name, spec.text()));
+                    .unwrap_or_else(|| default_name(&p.name, spec.text(), below));
                 let product = full_product(name, &leaf.tree_id, &entry.identification);
-                add(p, &entry.branches, leaf_value(&spec, product));
+                let (path, leaf) = placed(&entry.branches, &spec, below, product);
+                add(p, &path, leaf);
             }
         }
         let platform = entry.platform.as_ref().and_then(|pl| catalog.get(&pl.product));
@@ -155,6 +158,34 @@ fn leaves_by_product<'c>(a: &Advisory, catalog: &'c Catalog) -> Vec<ProductLeave
         }
     }
     out
+}
+
+/// `<product> <versions>`, and the branches below the version (`Cisco IOS 12.2SE 12.2(55)SE`).
+fn default_name(product: &str, versions: &str, below: &[(String, String)]) -> String {
+    let mut name = format!("{product} {versions}");
+    for (_, b) in below {
+        name.push(' ');
+        name.push_str(b);
+    }
+    name
+}
+
+/// A leaf and the branches above it: the product sits on its version branch, or on the
+/// last branch below the version (then the version branch is one of those above).
+fn placed(branches: &[(String, String)], spec: &VersionSpec, below: &[(String, String)], product: Value) -> Placed {
+    let Some(((category, name), between)) = below.split_last() else {
+        return (branches.to_vec(), leaf_value(spec, product));
+    };
+    let (version_category, version_name) = spec.csaf_leaf();
+    let mut path = branches.to_vec();
+    path.push((version_category.to_string(), version_name.to_string()));
+    path.extend(between.iter().cloned());
+    let leaf = obj([
+        ("category", category.as_str().into()),
+        ("name", name.as_str().into()),
+        ("product", product),
+    ]);
+    (path, leaf)
 }
 
 /// Nests leaves under their branches, in order of first mention.
@@ -256,17 +287,17 @@ fn relationships(a: &Advisory, catalog: &Catalog) -> Vec<Value> {
         let Some(pl) = catalog.get(&platform.product) else {
             continue;
         };
-        let own = |text: String, name: &Option<String>| {
-            name.clone().unwrap_or_else(|| format!("{} {text}", p.name))
+        let own = |text: &str, below: &[(String, String)], name: &Option<String>| {
+            name.clone().unwrap_or_else(|| default_name(&p.name, text, below))
         };
         let leaves = [
             (
                 entry.ids.versions.as_ref(),
-                leaf_spec(entry).map(|s| own(s.text().to_string(), &entry.names.versions)),
+                leaf_spec(entry).map(|s| own(s.text(), &entry.below_version, &entry.names.versions)),
             ),
             (
                 entry.ids.fixed.as_ref(),
-                entry.fixed.clone().map(|t| own(t, &entry.names.fixed)),
+                entry.fixed.as_deref().map(|t| own(t, &[], &entry.names.fixed)),
             ),
         ];
         for (leaf, own_name) in leaves {
