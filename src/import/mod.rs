@@ -197,6 +197,11 @@ fn existing_products(root: &Path) -> Vec<CatalogEntry> {
             cpe: p.identification.cpe.clone(),
             purl: p.identification.purl.clone(),
             product_id: p.product_id.clone(),
+            tree: match p.tree {
+                crate::model::shape::TreeShape::Versions => None,
+                crate::model::shape::TreeShape::Product => Some("product".into()),
+                crate::model::shape::TreeShape::Packages => Some("packages".into()),
+            },
         })
         .collect()
 }

@@ -3,7 +3,7 @@
 //! each full product name with its original `product_id`, version, further branches and
 //! identification helpers, and each relationship (a component on a platform).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -27,6 +27,11 @@ pub struct CatalogEntry {
     /// product-name level), so that relationships keep their ids.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
+    /// `product`: a platform that is a leaf of its own at its product name; `packages`:
+    /// leaves without a product-name branch (Red Hat's packages under vendor and
+    /// architecture).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tree: Option<String>,
 }
 
 /// A version leaf of the tree: which catalog product, at which version, below which
@@ -44,6 +49,8 @@ pub(super) struct Leaf {
     pub name: String,
     /// Where the leaf is in the original, for the reasons of what is lost.
     pub at: String,
+    /// The leaf is the product itself, at its product-name branch (no version, no branches).
+    pub whole_product: bool,
 }
 
 /// A relationship: the component leaf `component` on the platform leaf `platform`.
@@ -65,6 +72,8 @@ pub(super) struct Tree {
     pub order: Vec<String>,
     pub relations: Vec<Relation>,
     pub catalog: Vec<CatalogEntry>,
+    /// Entries of `catalog` before this document: they are never changed.
+    known: usize,
     /// Catalog index by (vendor, name): a search of the catalog per leaf was quadratic.
     by_name: HashMap<(String, String), usize>,
 }
@@ -84,6 +93,7 @@ struct Context {
 pub(super) fn tree(r: &mut Reader<'_>, known: &[CatalogEntry]) -> Tree {
     let mut t = Tree {
         catalog: known.to_vec(),
+        known: known.len(),
         ..Tree::default()
     };
     for (i, c) in known.iter().enumerate() {
@@ -95,7 +105,71 @@ pub(super) fn tree(r: &mut Reader<'_>, known: &[CatalogEntry]) -> Tree {
         leaf(r, &at, &Context::default(), &mut t);
     }
     relations(r, &mut t);
+    platforms_of_their_own(r, &mut t);
     t
+}
+
+/// A product that is only a platform, named at its product-name branch without versions
+/// (Red Hat's repositories, CISA's device models), becomes a leaf of its own
+/// (`tree = "product"`), its helpers the catalog's. Only new catalog products: one that
+/// statuses, scores or remediations name directly keeps its versions leaf.
+fn platforms_of_their_own(r: &Reader<'_>, t: &mut Tree) {
+    let named = named_in_vulnerabilities(r);
+    let platforms: Vec<String> = t.relations.iter().map(|rel| rel.platform.clone()).collect();
+    let components: HashSet<&str> = t.relations.iter().map(|rel| rel.component.as_str()).collect();
+    let mut leaves_of: HashMap<&str, usize> = HashMap::new();
+    for leaf in t.leaves.values() {
+        *leaves_of.entry(leaf.catalog_id.as_str()).or_default() += 1;
+    }
+    for id in &platforms {
+        let Some(leaf) = t.leaves.get(id) else { continue };
+        let only_leaf = leaves_of.get(leaf.catalog_id.as_str()) == Some(&1);
+        if !leaf.whole_product || !only_leaf || named.contains(id.as_str()) || components.contains(id.as_str()) {
+            continue;
+        }
+        let Some(index) = t.catalog.iter().rposition(|c| c.id == leaf.catalog_id) else {
+            continue;
+        };
+        let entry = &mut t.catalog[index];
+        if index < t.known || entry.product_id.as_deref() != Some(id.as_str()) || entry.tree.is_some() {
+            continue;
+        }
+        let helper = |k: &str| {
+            leaf.identification
+                .as_ref()
+                .and_then(|i| i.get(k))
+                .and_then(toml::Value::as_str)
+                .map(str::to_string)
+        };
+        entry.cpe = helper("cpe");
+        entry.purl = helper("purl");
+        entry.tree = Some("product".into());
+    }
+}
+
+/// Every product id the vulnerabilities name (statuses, scores, remediations, threats).
+fn named_in_vulnerabilities<'d>(r: &Reader<'d>) -> HashSet<&'d str> {
+    let mut out = HashSet::new();
+    let Some(vulns) = r.peek("/vulnerabilities").and_then(Value::as_array) else {
+        return out;
+    };
+    let ids = |v: Option<&'d Value>| {
+        v.and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+    };
+    for v in vulns {
+        if let Some(statuses) = v.get("product_status").and_then(Value::as_object) {
+            out.extend(statuses.values().flat_map(|l| ids(Some(l))));
+        }
+        for (list, key) in [("scores", "products"), ("remediations", "product_ids"), ("threats", "product_ids")] {
+            for item in v.get(list).and_then(Value::as_array).into_iter().flatten() {
+                out.extend(ids(item.get(key)));
+            }
+        }
+    }
+    out
 }
 
 fn walk(r: &mut Reader<'_>, at: &str, ctx: &Context, t: &mut Tree) {
@@ -157,9 +231,18 @@ fn leaf(r: &mut Reader<'_>, at: &str, ctx: &Context, t: &mut Tree) {
         .and_then(Value::as_str)
         .unwrap_or("Unnamed product")
         .to_string();
-    let name = ctx.name.clone().unwrap_or_else(|| own_name.clone());
+    // Leaves under a vendor without a product name are packages of one catalog product.
+    let packages = ctx.name.is_none() && ctx.vendor.is_some();
     let vendor = ctx.vendor.clone().unwrap_or_else(|| "Unknown vendor".into());
+    let name = match &ctx.name {
+        Some(name) => name.clone(),
+        None if packages => format!("{} packages", ctx.family.as_ref().unwrap_or(&vendor)),
+        None => own_name.clone(),
+    };
     let index = catalog_entry(t, &name, &vendor, ctx.family.clone());
+    if packages && index >= t.known && t.catalog[index].tree.is_none() {
+        t.catalog[index].tree = Some("packages".into());
+    }
     // A product at the product-name level is the product as a whole: as a platform it
     // keeps its id through the catalog's `product_id`.
     if ctx.version.is_none() && ctx.branches.is_empty() && ctx.name.is_some() {
@@ -171,6 +254,7 @@ fn leaf(r: &mut Reader<'_>, at: &str, ctx: &Context, t: &mut Tree) {
     r.str(&format!("{at}/name"));
     r.str(&format!("{at}/product_id"));
     let leaf = Leaf {
+        whole_product: ctx.version.is_none() && ctx.branches.is_empty() && ctx.name.is_some(),
         catalog_id: t.catalog[index].id.clone(),
         version: ctx.version.clone(),
         branches: ctx.branches.clone(),
@@ -197,6 +281,7 @@ fn catalog_entry(t: &mut Tree, name: &str, vendor: &str, family: Option<String>)
         cpe: None,
         purl: None,
         product_id: None,
+        tree: None,
     });
     t.by_name.insert(key, t.catalog.len() - 1);
     t.catalog.len() - 1
