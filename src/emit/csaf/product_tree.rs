@@ -116,6 +116,16 @@ fn leaves_by_product<'c>(a: &Advisory, catalog: &'c Catalog) -> Vec<ProductLeave
         let Some(p) = catalog.get(&entry.product) else {
             continue;
         };
+        // A platform that is a leaf of its own comes before its components, as Red Hat and
+        // CISA write their trees; other platforms after them, as before.
+        let platform = entry.platform.as_ref().and_then(|pl| catalog.get(&pl.product));
+        let own_leaf = |pl: &&Product| pl.tree == TreeShape::Product;
+        let (before, after) = (platform.filter(own_leaf), platform.filter(|pl| !own_leaf(pl)));
+        if let Some(pl) = before
+            && done.insert(pl.id_base().to_string())
+        {
+            add(pl, &pl.branches, platform_leaf(pl));
+        }
         let specs = [
             (
                 entry.ids.versions.as_ref(),
@@ -142,22 +152,25 @@ fn leaves_by_product<'c>(a: &Advisory, catalog: &'c Catalog) -> Vec<ProductLeave
                 add(p, &path, leaf);
             }
         }
-        let platform = entry.platform.as_ref().and_then(|pl| catalog.get(&pl.product));
-        if let Some(pl) = platform
+        if let Some(pl) = after
             && done.insert(pl.id_base().to_string())
         {
-            let all = VersionSpec::Range {
-                text: String::new(),
-                vers: Some("vers:generic/*".into()),
-            };
-            let leaf = leaf_value(
-                &all,
-                full_product(pl.name.clone(), pl.id_base(), &pl.identification),
-            );
-            add(pl, &pl.branches, leaf);
+            add(pl, &pl.branches, platform_leaf(pl));
         }
     }
     out
+}
+
+/// The leaf standing for a platform as a whole: all its versions.
+fn platform_leaf(pl: &Product) -> Value {
+    let all = VersionSpec::Range {
+        text: String::new(),
+        vers: Some("vers:generic/*".into()),
+    };
+    leaf_value(
+        &all,
+        full_product(pl.name.clone(), pl.id_base(), &pl.identification),
+    )
 }
 
 /// `<product> <versions>`, and the branches below the version (`Cisco IOS 12.2SE 12.2(55)SE`).
