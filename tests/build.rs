@@ -1040,3 +1040,62 @@ fn a_product_id_with_surrounding_spaces_is_refused() {
         "{err:?}"
     );
 }
+
+/// The tree shapes import needs: a range kept as written (`scheme = "none"`), a leaf below
+/// its version branch (`below_version`), and a leaf in the tree but in no product status
+/// (`unstated`).
+#[test]
+fn ranges_as_written_branches_below_the_version_and_unstated_leaves() {
+    let t = train_site(&trains_advisory(
+        "",
+        r#"[[affected]]
+product = "switch"
+versions = "< 3.1.1.0"
+scheme = "none"
+
+[[affected]]
+product = "widget"
+version = "12.2SE"
+below_version = { service_pack = "12.2(55)SE" }
+product_id = "CVRFPID-103763"
+
+[[affected]]
+product = "agent"
+versions = "< 1.3"
+status = "unstated"
+"#,
+    ));
+    t.build().expect("builds, CSAF valid");
+    let doc = csaf(&t);
+    let text = doc["product_tree"].to_string();
+    assert!(
+        text.contains(r#""category":"product_version_range","name":"< 3.1.1.0""#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"{"branches":[{"category":"service_pack","name":"12.2(55)SE","product":{"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#""category":"product_version","name":"12.2SE""#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#""name":"Example Widget 12.2SE 12.2(55)SE","product_id":"CVRFPID-103763""#),
+        "{text}"
+    );
+    let v = &doc["vulnerabilities"][0];
+    let stated = v["product_status"].to_string();
+    assert!(!stated.contains("agent"), "{stated}");
+    assert!(text.contains(r#""name":"Example Agent < 1.3""#), "{text}");
+}
+
+#[test]
+fn below_version_needs_a_version() {
+    let t = train_site(&trains_advisory(
+        "",
+        "[[affected]]\nproduct = \"widget\"\nbelow_version = { service_pack = \"SP1\" }\n",
+    ));
+    let err = format!("{:?}", t.build().expect_err("refused"));
+    assert!(err.contains("below_version"), "{err}");
+}

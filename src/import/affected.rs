@@ -192,7 +192,11 @@ fn named_outside_statuses<'d>(r: &Reader<'d>, vulns: usize) -> HashMap<&'d str, 
     for v in 0..vulns {
         let at = format!("/vulnerabilities/{v}");
         let mut lists = Vec::new();
-        for (list, key) in [("scores", "products"), ("remediations", "product_ids"), ("threats", "product_ids")] {
+        for (list, key) in [
+            ("scores", "products"),
+            ("remediations", "product_ids"),
+            ("threats", "product_ids"),
+        ] {
             for i in 0..r.len(&format!("{at}/{list}")) {
                 lists.push(format!("{at}/{list}/{i}/{key}"));
             }
@@ -308,7 +312,10 @@ fn table(branches: &[(String, String)]) -> toml::Table {
 
 /// The `versions`, `version` and `scheme` of a leaf's version branch (is a range, name);
 /// `whole`: a leaf without one stands for all versions.
-fn versions_of(branch: Option<&(bool, String)>, whole: bool) -> (Option<String>, Option<String>, Option<String>) {
+fn versions_of(
+    branch: Option<&(bool, String)>,
+    whole: bool,
+) -> (Option<String>, Option<String>, Option<String>) {
     match branch {
         Some((true, name)) if name.starts_with("vers:") => {
             // A malformed one (`vers:all/<V5.1 SP1 HF8`) is kept as written too.
@@ -318,7 +325,8 @@ fn versions_of(branch: Option<&(bool, String)>, whole: bool) -> (Option<String>,
         // Any other range text is kept as written (`< 3.1.1.0`, not its `vers` form; `3.1`
         // stays a range), unless psirt-site writes it so anyway (free text).
         Some((true, name)) => {
-            let plain = matches!(read_range(name, "generic"), RangeRead::Range(_)) && to_vers(name, "generic").is_none();
+            let plain = matches!(read_range(name, "generic"), RangeRead::Range(_))
+                && to_vers(name, "generic").is_none();
             (Some(name.clone()), None, (!plain).then(|| AS_WRITTEN.to_string()))
         }
         Some((false, name)) => (None, Some(name.clone()), None),

@@ -124,7 +124,11 @@ fn platforms_of_their_own(r: &Reader<'_>, t: &mut Tree) {
     for id in &platforms {
         let Some(leaf) = t.leaves.get(id) else { continue };
         let only_leaf = leaves_of.get(leaf.catalog_id.as_str()) == Some(&1);
-        if !leaf.whole_product || !only_leaf || named.contains(id.as_str()) || components.contains(id.as_str()) {
+        if !leaf.whole_product
+            || !only_leaf
+            || named.contains(id.as_str())
+            || components.contains(id.as_str())
+        {
             continue;
         }
         let Some(index) = t.catalog.iter().rposition(|c| c.id == leaf.catalog_id) else {
@@ -163,7 +167,11 @@ fn named_in_vulnerabilities<'d>(r: &Reader<'d>) -> HashSet<&'d str> {
         if let Some(statuses) = v.get("product_status").and_then(Value::as_object) {
             out.extend(statuses.values().flat_map(|l| ids(Some(l))));
         }
-        for (list, key) in [("scores", "products"), ("remediations", "product_ids"), ("threats", "product_ids")] {
+        for (list, key) in [
+            ("scores", "products"),
+            ("remediations", "product_ids"),
+            ("threats", "product_ids"),
+        ] {
             for item in v.get(list).and_then(Value::as_array).into_iter().flatten() {
                 out.extend(ids(item.get(key)));
             }

@@ -253,7 +253,10 @@ mod tests {
             };
             assert_eq!(spec.csaf_leaf(), ("product_version_range", text));
         }
-        assert!(matches!(read_range("vers:semver/< 1", "generic"), RangeRead::Invalid(_)));
+        assert!(matches!(
+            read_range("vers:semver/< 1", "generic"),
+            RangeRead::Invalid(_)
+        ));
         assert_eq!(
             read_range("vers:all/<V5.1 SP1", AS_WRITTEN),
             RangeRead::Range(VersionSpec::Range {

@@ -185,7 +185,12 @@ fn default_name(product: &str, versions: &str, below: &[(String, String)]) -> St
 
 /// A leaf and the branches above it: the product sits on its version branch, or on the
 /// last branch below the version (then the version branch is one of those above).
-fn placed(branches: &[(String, String)], spec: &VersionSpec, below: &[(String, String)], product: Value) -> Placed {
+fn placed(
+    branches: &[(String, String)],
+    spec: &VersionSpec,
+    below: &[(String, String)],
+    product: Value,
+) -> Placed {
     let Some(((category, name), between)) = below.split_last() else {
         return (branches.to_vec(), leaf_value(spec, product));
     };
@@ -433,7 +438,10 @@ pub(super) fn product_status(a: &Advisory, v: &Vulnerability) -> Value {
     for entry in entries_for(a, v) {
         let stated = entry.status != ProductStatus::Unstated;
         let leaves = [
-            (entry.status.as_str(), entry.ids.versions.as_ref().filter(|_| stated)),
+            (
+                entry.status.as_str(),
+                entry.ids.versions.as_ref().filter(|_| stated),
+            ),
             ("fixed", entry.ids.fixed.as_ref()),
         ];
         for (category, leaf) in leaves {
