@@ -37,6 +37,9 @@ pub(super) struct AffectedEntry {
     branches: toml::Table,
     #[serde(skip_serializing_if = "toml::Table::is_empty")]
     below_version: toml::Table,
+    /// The product is named in another branch than the one of its entries before.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    new_branch: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     identification: Option<toml::Table>,
     product_id: String,
@@ -126,12 +129,24 @@ pub(super) fn entries(r: &mut Reader<'_>, tree: &Tree, names: &[String]) -> Vec<
     }
     let mut out = Vec::new();
     let mut statements = HashSet::new();
+    // Per product: where its last product-name branch is, and its number.
+    let mut name_branches: HashMap<String, (Option<&str>, usize)> = HashMap::new();
     for (unit, said) in units.iter().zip(said) {
+        let name_at = unit.leaf.name_at.as_deref();
         for (stmt, vulns) in said {
-            let e = entry(unit, tree, stmt, &vulns, names);
+            let mut e = entry(unit, tree, stmt, &vulns, names);
+            let number = match name_branches.get(&e.product) {
+                Some((at, n)) if *at != name_at => {
+                    e.new_branch = true;
+                    n + 1
+                }
+                Some((_, n)) => *n,
+                None => 0,
+            };
             let key = format!(
                 "{:?}",
                 (
+                    number,
                     &e.product,
                     &e.versions,
                     &e.version,
@@ -143,6 +158,7 @@ pub(super) fn entries(r: &mut Reader<'_>, tree: &Tree, names: &[String]) -> Vec<
                 )
             );
             if statements.insert(key) {
+                name_branches.insert(e.product.clone(), (name_at, number));
                 out.push(e);
             } else {
                 r.explain(
@@ -287,6 +303,7 @@ fn entry(unit: &Unit<'_>, tree: &Tree, stmt: Said, vulns: &[usize], names: &[Str
         relationship: unit.platform.map(|(_, c)| c.to_string()),
         branches: table(&leaf.branches),
         below_version: table(&leaf.below_version),
+        new_branch: false,
         identification: leaf.identification.clone(),
         product_id: unit
             .relation

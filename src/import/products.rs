@@ -51,6 +51,8 @@ pub(super) struct Leaf {
     pub at: String,
     /// The leaf is the product itself, at its product-name branch (no version, no branches).
     pub whole_product: bool,
+    /// Where its product-name branch is (a product may be named in several branches).
+    pub name_at: Option<String>,
 }
 
 /// A relationship: the component leaf `component` on the platform leaf `platform`.
@@ -84,6 +86,7 @@ struct Context {
     vendor: Option<String>,
     family: Option<String>,
     name: Option<String>,
+    name_at: Option<String>,
     version: Option<(bool, String)>,
     branches: Vec<(String, String)>,
     below_version: Vec<(String, String)>,
@@ -191,7 +194,10 @@ fn walk(r: &mut Reader<'_>, at: &str, ctx: &Context, t: &mut Tree) {
         match r.peek(&format!("{b}/category")).and_then(Value::as_str) {
             Some("vendor") => ctx.vendor = Some(name),
             Some("product_family") => ctx.family = Some(name),
-            Some("product_name") => ctx.name = Some(name),
+            Some("product_name") => {
+                ctx.name = Some(name);
+                ctx.name_at = Some(b.clone());
+            }
             Some("product_version") => ctx.version = Some((false, name)),
             Some("product_version_range") => ctx.version = Some((true, name)),
             Some(c) if crate::model::status::BRANCH_CATEGORIES.contains(&c) => {
@@ -263,6 +269,7 @@ fn leaf(r: &mut Reader<'_>, at: &str, ctx: &Context, t: &mut Tree) {
     r.str(&format!("{at}/product_id"));
     let leaf = Leaf {
         whole_product: ctx.version.is_none() && ctx.branches.is_empty() && ctx.name.is_some(),
+        name_at: ctx.name_at.clone(),
         catalog_id: t.catalog[index].id.clone(),
         version: ctx.version.clone(),
         branches: ctx.branches.clone(),

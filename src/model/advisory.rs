@@ -51,6 +51,9 @@ pub struct Affected {
     /// (category, name) branches below the version branch: the `versions` leaf is the last
     /// of them (Cisco's service packs under a release train).
     pub below_version: Vec<(String, String)>,
+    /// Which `product_name` branch of the product holds the entry's leaves: 0, unless
+    /// entries before it (or this one) started new ones (`new_branch`).
+    pub name_branch: usize,
     /// The product's helpers overlaid with this entry's.
     pub identification: Identification,
     /// Indexes into `Advisory::vulnerabilities` this entry is about; `None`: all.

@@ -2,7 +2,7 @@
 //! entries), statuses with VEX justifications, components on platforms, identification
 //! helpers, and the CSAF product ids of each version leaf.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use toml::Spanned;
 
@@ -71,16 +71,26 @@ impl Builder<'_> {
                 ids.taken.insert(p.id_base().to_string());
             }
         }
+        // Per product, the product-name branch its entries join now.
+        let mut name_branches: HashMap<ProductId, usize> = HashMap::new();
         for a in &raw.affected {
             let Some(product) = self.product(&a.product) else {
                 continue;
             };
-            let Some(entry) = self.affected_entry(a, product, &raw.vulnerabilities, category) else {
+            let Some(mut entry) = self.affected_entry(a, product, &raw.vulnerabilities, category) else {
                 continue;
             };
+            // The first entry of a product opens its first branch anyway.
+            entry.name_branch = match name_branches.get(&entry.product) {
+                Some(b) if a.new_branch => b + 1,
+                Some(b) => *b,
+                None => 0,
+            };
+            name_branches.insert(entry.product.clone(), entry.name_branch);
             let statement = format!(
                 "{:?}",
                 (
+                    entry.name_branch,
                     &entry.product,
                     &entry.versions,
                     &entry.fixed,
@@ -192,6 +202,7 @@ impl Builder<'_> {
             impact,
             branches: entry_branches,
             below_version,
+            name_branch: 0,
             ids: LeafIds::default(),
             groups: a.groups.iter().map(|g| g.get_ref().trim().to_string()).collect(),
             names: LeafNames {

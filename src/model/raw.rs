@@ -105,6 +105,10 @@ pub struct RawAffected {
     /// release train).
     #[serde(default)]
     pub below_version: BTreeMap<String, Spanned<String>>,
+    /// The entry's leaves start a new `product_name` branch of the product; the product's
+    /// entries after it join that branch.
+    #[serde(default)]
+    pub new_branch: bool,
     #[serde(default)]
     pub identification: Option<RawIdentification>,
     /// Explicit CSAF product ids of the `versions` and the `fixed` leaf.

@@ -98,10 +98,11 @@ fn vendor_branch((vendor, families): (String, Families)) -> Value {
 /// platforms get one leaf standing for the platform as a whole.
 fn leaves_by_product<'c>(a: &Advisory, catalog: &'c Catalog) -> Vec<ProductLeaves<'c>> {
     let mut out: Vec<ProductLeaves<'c>> = Vec::new();
-    let mut at: HashMap<&ProductId, usize> = HashMap::new();
+    // By product and product-name branch (`new_branch` opens another).
+    let mut at: HashMap<(&ProductId, usize), usize> = HashMap::new();
     let mut done: HashSet<String> = HashSet::new();
-    let mut add = |p: &'c Product, path: &[(String, String)], leaf: Value| {
-        let i = *at.entry(&p.id).or_insert_with(|| {
+    let mut add = |p: &'c Product, name_branch: usize, path: &[(String, String)], leaf: Value| {
+        let i = *at.entry((&p.id, name_branch)).or_insert_with(|| {
             out.push((p, Vec::new(), None));
             out.len() - 1
         });
@@ -124,7 +125,7 @@ fn leaves_by_product<'c>(a: &Advisory, catalog: &'c Catalog) -> Vec<ProductLeave
         if let Some(pl) = before
             && done.insert(pl.id_base().to_string())
         {
-            add(pl, &pl.branches, platform_leaf(pl));
+            add(pl, 0, &pl.branches, platform_leaf(pl));
         }
         let specs = [
             (
@@ -149,13 +150,13 @@ fn leaves_by_product<'c>(a: &Advisory, catalog: &'c Catalog) -> Vec<ProductLeave
                     .unwrap_or_else(|| default_name(&p.name, spec.text(), below));
                 let product = full_product(name, &leaf.tree_id, &entry.identification);
                 let (path, leaf) = placed(&entry.branches, &spec, below, product);
-                add(p, &path, leaf);
+                add(p, entry.name_branch, &path, leaf);
             }
         }
         if let Some(pl) = after
             && done.insert(pl.id_base().to_string())
         {
-            add(pl, &pl.branches, platform_leaf(pl));
+            add(pl, 0, &pl.branches, platform_leaf(pl));
         }
     }
     out
