@@ -75,8 +75,11 @@ pub(super) fn product_tree(a: &Advisory, catalog: &Catalog) -> Value {
     Value::Object(tree)
 }
 
+/// The vendor's family branches, then its products without a family (as publishers write
+/// them: CISA lists its device families before the firmware they share).
 fn vendor_branch((vendor, families): (String, Families)) -> Value {
     let mut inner = Vec::new();
+    let mut without_family = Vec::new();
     for (family, products) in families {
         match family {
             Some(f) => inner.push(obj([
@@ -84,9 +87,10 @@ fn vendor_branch((vendor, families): (String, Families)) -> Value {
                 ("name", f.into()),
                 ("branches", Value::Array(products)),
             ])),
-            None => inner.extend(products),
+            None => without_family.extend(products),
         }
     }
+    inner.extend(without_family);
     obj([
         ("category", "vendor".into()),
         ("name", vendor.into()),
