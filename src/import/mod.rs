@@ -202,6 +202,7 @@ fn existing_products(root: &Path) -> Vec<CatalogEntry> {
                 crate::model::shape::TreeShape::Product => Some("product".into()),
                 crate::model::shape::TreeShape::Packages => Some("packages".into()),
             },
+            full_name: p.full_name.clone(),
         })
         .collect()
 }

@@ -32,6 +32,9 @@ pub struct CatalogEntry {
     /// architecture).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tree: Option<String>,
+    /// The platform leaf's full product name, where it is not `name`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<String>,
 }
 
 /// A version leaf of the tree: which catalog product, at which version, below which
@@ -151,6 +154,7 @@ fn platforms_of_their_own(r: &Reader<'_>, t: &mut Tree) {
         entry.cpe = helper("cpe");
         entry.purl = helper("purl");
         entry.tree = Some("product".into());
+        entry.full_name = (leaf.name != entry.name && !leaf.name.trim().is_empty()).then(|| leaf.name.clone());
     }
 }
 
@@ -297,6 +301,7 @@ fn catalog_entry(t: &mut Tree, name: &str, vendor: &str, family: Option<String>)
         purl: None,
         product_id: None,
         tree: None,
+        full_name: None,
     });
     t.by_name.insert(key, t.catalog.len() - 1);
     t.catalog.len() - 1

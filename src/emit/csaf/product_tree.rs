@@ -174,7 +174,11 @@ fn platform_leaf(pl: &Product) -> Value {
     };
     leaf_value(
         &all,
-        full_product(pl.name.clone(), pl.id_base(), &pl.identification),
+        full_product(
+            pl.full_name.clone().unwrap_or_else(|| pl.name.clone()),
+            pl.id_base(),
+            &pl.identification,
+        ),
     )
 }
 
