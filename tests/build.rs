@@ -1099,3 +1099,60 @@ fn below_version_needs_a_version() {
     let err = format!("{:?}", t.build().expect_err("refused"));
     assert!(err.contains("below_version"), "{err}");
 }
+
+/// A product named in two product-name branches (`new_branch`), and a platform that is a
+/// leaf of its own with a full name of its own (`full_name`), written before its component.
+#[test]
+fn a_product_in_two_name_branches_and_a_platform_with_a_full_name() {
+    let t = train_site(&trains_advisory(
+        "",
+        r#"[[affected]]
+product = "widget"
+versions = "< 2.0"
+product_id = "CSAFPID-0001"
+
+[[affected]]
+product = "widget"
+versions = "< 2.0"
+new_branch = true
+product_id = "CSAFPID-0002"
+
+[[affected]]
+product = "agent"
+platform = "d24m"
+version = "4.0"
+"#,
+    ));
+    let mut products = common::PRODUCTS.to_string();
+    products.push_str(TRAIN_PRODUCTS);
+    products.push_str(
+        "\n[[products]]\nid = \"d24m\"\nname = \"D24M\"\nvendor = \"Example Corp\"\ntree = \"product\"\nfull_name = \"Example Corp P3 D24M\"\nproduct_id = \"CSAFPID-0100\"\n",
+    );
+    t.write("content/products.toml", &products);
+    t.build().expect("builds, CSAF valid");
+    let doc = csaf(&t);
+    let text = doc["product_tree"].to_string();
+    let widget_branches = text
+        .matches(r#""category":"product_name","name":"Example Widget""#)
+        .count();
+    assert_eq!(widget_branches, 2, "{text}");
+    let d24m = text.find(r#""name":"Example Corp P3 D24M","product_id":"CSAFPID-0100""#);
+    let agent = text.find(r#""name":"Example Agent""#);
+    assert!(d24m.is_some() && d24m < agent, "{text}");
+}
+
+#[test]
+fn an_empty_full_name_is_refused() {
+    let t = train_site(&trains_advisory(
+        "",
+        "[[affected]]\nproduct = \"widget\"\nversions = \"< 2.0\"\n",
+    ));
+    let mut products = common::PRODUCTS.to_string();
+    products.push_str(TRAIN_PRODUCTS);
+    products.push_str(
+        "\n[[products]]\nid = \"d24m\"\nname = \"D24M\"\nvendor = \"Example Corp\"\nfull_name = \" \"\n",
+    );
+    t.write("content/products.toml", &products);
+    let err = format!("{:?}", t.build().expect_err("refused"));
+    assert!(err.contains("`full_name` is empty"), "{err}");
+}

@@ -154,7 +154,8 @@ fn platforms_of_their_own(r: &Reader<'_>, t: &mut Tree) {
         entry.cpe = helper("cpe");
         entry.purl = helper("purl");
         entry.tree = Some("product".into());
-        entry.full_name = (leaf.name != entry.name && !leaf.name.trim().is_empty()).then(|| leaf.name.clone());
+        entry.full_name =
+            (leaf.name != entry.name && !leaf.name.trim().is_empty()).then(|| leaf.name.clone());
     }
 }
 

@@ -73,7 +73,10 @@ impl Builder<'_> {
             .as_ref()
             .and_then(|pl| self.catalog.get(&pl.product))
             .map(|pl| pl.id_base().to_string());
-        let branches = format!("{:?}{:?}{}", entry.branches, entry.below_version, entry.name_branch);
+        let branches = format!(
+            "{:?}{:?}{}",
+            entry.branches, entry.below_version, entry.name_branch
+        );
         let status_leaf = leaf_name(&entry);
         let mut leaf = |b: &mut Self,
                         word: &'static str,
