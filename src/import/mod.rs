@@ -201,6 +201,7 @@ fn existing_products(root: &Path) -> Vec<CatalogEntry> {
                 crate::model::shape::TreeShape::Versions => None,
                 crate::model::shape::TreeShape::Product => Some("product".into()),
                 crate::model::shape::TreeShape::Packages => Some("packages".into()),
+                crate::model::shape::TreeShape::Root => Some("root".into()),
             },
             full_name: p.full_name.clone(),
         })

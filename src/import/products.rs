@@ -258,9 +258,19 @@ fn leaf(r: &mut Reader<'_>, at: &str, ctx: &Context, t: &mut Tree) {
         None if packages => format!("{} packages", ctx.family.as_ref().unwrap_or(&vendor)),
         None => own_name.clone(),
     };
+    // A leaf at the top of the tree, above any vendor, is its product's own shape too.
+    let at_root = ctx.vendor.is_none()
+        && ctx.family.is_none()
+        && ctx.name.is_none()
+        && at.starts_with("/product_tree/branches/");
     let index = catalog_entry(t, &name, &vendor, ctx.family.clone());
-    if packages && index >= t.known && t.catalog[index].tree.is_none() {
-        t.catalog[index].tree = Some("packages".into());
+    let shape = match (packages, at_root) {
+        (true, _) => Some("packages"),
+        (_, true) => Some("root"),
+        _ => None,
+    };
+    if let (Some(shape), true, None) = (shape, index >= t.known, &t.catalog[index].tree) {
+        t.catalog[index].tree = Some(shape.into());
     }
     // A product at the product-name level is the product as a whole: as a platform it
     // keeps its id through the catalog's `product_id`.

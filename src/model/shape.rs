@@ -18,4 +18,7 @@ pub enum TreeShape {
     /// No `product_name` branch: vendor → family → branches → version leaves
     /// (`product_version = python3.9-0:3.9.18-3.el9_4.5.src`).
     Packages,
+    /// No vendor, family or `product_name` branch: branches → version leaves at the top of
+    /// the tree (OWASP Juice Shop's one product).
+    Root,
 }

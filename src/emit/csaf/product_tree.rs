@@ -33,8 +33,14 @@ pub(super) fn product_tree(a: &Advisory, catalog: &Catalog) -> Value {
     let mut vendors: Vec<(String, Families)> = Vec::new();
     let mut vendor_at: HashMap<&str, usize> = HashMap::new();
     let mut family_at: HashMap<(&str, Option<&str>), usize> = HashMap::new();
+    // Leaves of `tree = "root"` products, before the vendors.
+    let mut root: Vec<Value> = Vec::new();
     for (p, placed, own) in leaves {
         let branches = nest(placed);
+        if p.tree == TreeShape::Root {
+            root.extend(branches);
+            continue;
+        }
         let mut name_branch = Map::new();
         name_branch.insert("category".into(), "product_name".into());
         name_branch.insert("name".into(), p.name.as_str().into());
@@ -62,7 +68,10 @@ pub(super) fn product_tree(a: &Advisory, catalog: &Catalog) -> Value {
             });
         families[fi].1.extend(under_family);
     }
-    let branches: Vec<Value> = vendors.into_iter().map(vendor_branch).collect();
+    let branches: Vec<Value> = root
+        .into_iter()
+        .chain(vendors.into_iter().map(vendor_branch))
+        .collect();
     let mut tree = Map::new();
     tree.insert("branches".into(), Value::Array(branches));
     if !a.product_groups.is_empty() {
