@@ -91,7 +91,12 @@ struct Unit<'t> {
 /// Every entry, in the order of the tree, then the relationships. `names` are how the
 /// vulnerabilities are named in `vulnerabilities` (CVE, else title).
 pub(super) fn entries(r: &mut Reader<'_>, tree: &Tree, names: &[String]) -> Vec<AffectedEntry> {
-    let units = in_order(r, units(tree), names.len());
+    let units = if tree.sort_product_ids {
+        // The lists are written sorted: the entries can follow the tree.
+        in_tree_order(units(tree), tree)
+    } else {
+        in_order(r, units(tree), names.len())
+    };
     let by_id: HashMap<&str, usize> = units.iter().enumerate().map(|(i, u)| (u.original, i)).collect();
     // Per unit: each statement with the vulnerabilities it is made for, in order.
     let mut said: Vec<Vec<(Said, Vec<usize>)>> = vec![Vec::new(); units.len()];
@@ -225,6 +230,16 @@ fn named_outside_statuses<'d>(r: &Reader<'d>, vulns: usize) -> HashMap<&'d str, 
         }
     }
     out
+}
+
+/// Leaves in the tree's order, each relationship at the place of its component.
+fn in_tree_order<'t>(mut units: Vec<Unit<'t>>, tree: &Tree) -> Vec<Unit<'t>> {
+    let place: HashMap<&str, usize> = tree.order.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+    units.sort_by_key(|u| {
+        let leaf = u.relation.map_or(u.original, |rel| rel.component.as_str());
+        place.get(leaf).copied().unwrap_or(usize::MAX)
+    });
+    units
 }
 
 fn product_ids_at<'d>(r: &Reader<'d>, at: &str) -> Vec<&'d str> {

@@ -79,6 +79,9 @@ pub(super) struct Tree {
     pub catalog: Vec<CatalogEntry>,
     /// Entries of `catalog` before this document: they are never changed.
     known: usize,
+    /// The document's product id lists are sorted by id, not in the tree's order (Red Hat,
+    /// Cisco): the advisory says `sort_product_ids`, and its entries follow the tree.
+    pub sort_product_ids: bool,
     /// Catalog index by (vendor, name): a search of the catalog per leaf was quadratic.
     by_name: HashMap<(String, String), usize>,
 }
@@ -112,7 +115,42 @@ pub(super) fn tree(r: &mut Reader<'_>, known: &[CatalogEntry]) -> Tree {
     }
     relations(r, &mut t);
     platforms_of_their_own(r, &mut t);
+    t.sort_product_ids = sorted_not_by_tree(r, &t);
     t
+}
+
+/// Whether every product id list of the document (statuses, relationships, scores,
+/// remediations, threats) is sorted by id, and some list is not in the tree's order — a
+/// relationship stands at its component's place.
+fn sorted_not_by_tree(r: &Reader<'_>, t: &Tree) -> bool {
+    let mut place: HashMap<&str, usize> = t.order.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+    for rel in &t.relations {
+        if let Some(p) = place.get(rel.component.as_str()).copied() {
+            place.insert(rel.product_id.as_str(), p);
+        }
+    }
+    let mut lists: Vec<Vec<&str>> = vec![t.relations.iter().map(|rel| rel.product_id.as_str()).collect()];
+    lists.extend(id_lists(r));
+    let sorted = lists.iter().all(|l| l.is_sorted());
+    let by_tree = lists.iter().all(|l| l.iter().map(|id| place.get(id)).is_sorted());
+    sorted && !by_tree && lists.iter().any(|l| l.len() > 1)
+}
+
+/// The product id lists of the vulnerabilities: statuses, scores, remediations, threats.
+fn id_lists<'d>(r: &Reader<'d>) -> Vec<Vec<&'d str>> {
+    let ids = |l: &'d Value| -> Vec<&'d str> { l.as_array().into_iter().flatten().filter_map(Value::as_str).collect() };
+    let mut out = Vec::new();
+    for v in r.peek("/vulnerabilities").and_then(Value::as_array).into_iter().flatten() {
+        if let Some(statuses) = v.get("product_status").and_then(Value::as_object) {
+            out.extend(statuses.values().map(ids));
+        }
+        for (list, key) in [("scores", "products"), ("remediations", "product_ids"), ("threats", "product_ids")] {
+            for item in v.get(list).and_then(Value::as_array).into_iter().flatten() {
+                out.extend(item.get(key).map(ids));
+            }
+        }
+    }
+    out
 }
 
 /// A product that is only a platform, named at its product-name branch without versions
@@ -161,31 +199,7 @@ fn platforms_of_their_own(r: &Reader<'_>, t: &mut Tree) {
 
 /// Every product id the vulnerabilities name (statuses, scores, remediations, threats).
 fn named_in_vulnerabilities<'d>(r: &Reader<'d>) -> HashSet<&'d str> {
-    let mut out = HashSet::new();
-    let Some(vulns) = r.peek("/vulnerabilities").and_then(Value::as_array) else {
-        return out;
-    };
-    let ids = |v: Option<&'d Value>| {
-        v.and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-    };
-    for v in vulns {
-        if let Some(statuses) = v.get("product_status").and_then(Value::as_object) {
-            out.extend(statuses.values().flat_map(|l| ids(Some(l))));
-        }
-        for (list, key) in [
-            ("scores", "products"),
-            ("remediations", "product_ids"),
-            ("threats", "product_ids"),
-        ] {
-            for item in v.get(list).and_then(Value::as_array).into_iter().flatten() {
-                out.extend(ids(item.get(key)));
-            }
-        }
-    }
-    out
+    id_lists(r).into_iter().flatten().collect()
 }
 
 fn walk(r: &mut Reader<'_>, at: &str, ctx: &Context, t: &mut Tree) {

@@ -122,11 +122,17 @@ impl ProductMap {
         let products: HashSet<&String> = products.iter().collect();
         let vulnerable = self.vulnerable(v);
         let mut seen = HashSet::new();
-        self.affected
+        let mut ids: Vec<String> = self
+            .affected
             .iter()
             .filter(|e| stands_for(e, v, &vulnerable) && products.contains(&e.product))
             .map(|e| e.status_id.clone())
             .filter(|id| seen.insert(id.clone()))
-            .collect()
+            .collect();
+        // As the emitter writes them (`sort_product_ids`).
+        if self.tree.sort_product_ids {
+            ids.sort_unstable();
+        }
+        ids
     }
 }

@@ -38,6 +38,10 @@ pub struct RawAdvisory {
     #[serde(default)]
     pub revisions: Vec<RawRevision>,
     pub affected: Vec<RawAffected>,
+    /// Product id lists (statuses, relationships, and the lists of scores, remediations and
+    /// threats psirt-site derives) sorted by id instead of in the order of `[[affected]]`.
+    #[serde(default)]
+    pub sort_product_ids: bool,
     /// CSAF product groups, named by remediations, threats and scores.
     #[serde(default)]
     pub product_groups: Vec<RawProductGroup>,

@@ -77,7 +77,13 @@ pub(super) fn product_tree(a: &Advisory, catalog: &Catalog) -> Value {
     if !a.product_groups.is_empty() {
         tree.insert("product_groups".into(), product_groups(a));
     }
-    let relationships = relationships(a, catalog);
+    let mut relationships = relationships(a, catalog);
+    if a.sort_product_ids {
+        relationships.sort_by(|x, y| {
+            let id = |r: &Value| r["full_product_name"]["product_id"].as_str().map(str::to_string);
+            id(x).cmp(&id(y))
+        });
+    }
     if !relationships.is_empty() {
         tree.insert("relationships".into(), Value::Array(relationships));
     }
@@ -411,13 +417,18 @@ pub(super) fn concerned_ids(a: &Advisory, v: &Vulnerability, products: &[Product
         }
     };
     let mut seen = HashSet::new();
-    a.affected
+    let mut ids: Vec<String> = a
+        .affected
         .iter()
         .filter(|x| stands_for(x))
         .filter_map(leaf)
         .map(|l| l.status_id)
         .filter(|id| seen.insert(id.clone()))
-        .collect()
+        .collect();
+    if a.sort_product_ids {
+        ids.sort_unstable();
+    }
+    ids
 }
 
 /// The index of `v` in the advisory, for entries scoped to some vulnerabilities.
@@ -474,6 +485,13 @@ pub(super) fn product_status(a: &Advisory, v: &Vulnerability) -> Value {
     }
     // The schema's order of the categories (alphabetical), whatever the entries' order.
     status.sort_keys();
+    if a.sort_product_ids {
+        for list in status.values_mut() {
+            if let Value::Array(ids) = list {
+                ids.sort_unstable_by(|x, y| x.as_str().cmp(&y.as_str()));
+            }
+        }
+    }
     Value::Object(status)
 }
 
