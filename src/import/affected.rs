@@ -91,7 +91,7 @@ struct Unit<'t> {
 /// Every entry, in the order of the tree, then the relationships. `names` are how the
 /// vulnerabilities are named in `vulnerabilities` (CVE, else title).
 pub(super) fn entries(r: &mut Reader<'_>, tree: &Tree, names: &[String]) -> Vec<AffectedEntry> {
-    let units = if tree.sort_product_ids {
+    let units = if !tree.product_id_order.is_entries() {
         // The lists are written sorted: the entries can follow the tree.
         in_tree_order(units(tree), tree)
     } else {
@@ -234,7 +234,12 @@ fn named_outside_statuses<'d>(r: &Reader<'d>, vulns: usize) -> HashMap<&'d str, 
 
 /// Leaves in the tree's order, each relationship at the place of its component.
 fn in_tree_order<'t>(mut units: Vec<Unit<'t>>, tree: &Tree) -> Vec<Unit<'t>> {
-    let place: HashMap<&str, usize> = tree.order.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+    let place: HashMap<&str, usize> = tree
+        .order
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i))
+        .collect();
     units.sort_by_key(|u| {
         let leaf = u.relation.map_or(u.original, |rel| rel.component.as_str());
         place.get(leaf).copied().unwrap_or(usize::MAX)

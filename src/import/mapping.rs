@@ -43,8 +43,8 @@ struct Front {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     notes: Vec<Note>,
     revisions: Vec<Revision>,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    sort_product_ids: bool,
+    #[serde(skip_serializing_if = "crate::model::shape::ProductIdOrder::is_entries")]
+    product_id_order: crate::model::shape::ProductIdOrder,
     affected: Vec<AffectedEntry>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     vulnerabilities: Vec<Vulnerability>,
@@ -123,7 +123,7 @@ pub(super) fn map(doc: &Value, known: &[CatalogEntry]) -> Result<Mapped, String>
         notes: notes(&mut r, summary_note),
         revisions: revisions(&mut r),
         vulnerabilities: vulnerabilities(&mut r, &products, &names),
-        sort_product_ids: products.tree.sort_product_ids,
+        product_id_order: products.tree.product_id_order,
         affected: products.affected.clone(),
         acknowledgments: acknowledgments(&mut r),
         references: references(&mut r, "/document/references"),

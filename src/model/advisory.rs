@@ -247,9 +247,9 @@ pub struct Advisory {
     pub vendor_severity: Option<VendorSeverity>,
     pub revisions: Vec<Revision>,
     pub affected: Vec<Affected>,
-    /// Product id lists are written sorted by id (`sort_product_ids`), as Red Hat and
-    /// Cisco write theirs; else in the order of `affected`.
-    pub sort_product_ids: bool,
+    /// The order of product id lists: that of `affected` unless sorted, as Red Hat and
+    /// Cisco write theirs.
+    pub product_id_order: super::shape::ProductIdOrder,
     pub product_groups: Vec<ProductGroup>,
     pub vulnerabilities: Vec<Vulnerability>,
     pub acknowledgments: Vec<Acknowledgment>,

@@ -182,7 +182,7 @@ impl Builder<'_> {
             vendor_severity,
             revisions,
             affected,
-            sort_product_ids: raw.sort_product_ids,
+            product_id_order: raw.product_id_order,
             product_groups,
             vulnerabilities,
             acknowledgments,

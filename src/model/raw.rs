@@ -38,10 +38,10 @@ pub struct RawAdvisory {
     #[serde(default)]
     pub revisions: Vec<RawRevision>,
     pub affected: Vec<RawAffected>,
-    /// Product id lists (statuses, relationships, and the lists of scores, remediations and
-    /// threats psirt-site derives) sorted by id instead of in the order of `[[affected]]`.
+    /// The order of product id lists (statuses, relationships, and the lists of scores,
+    /// remediations and threats psirt-site derives).
     #[serde(default)]
-    pub sort_product_ids: bool,
+    pub product_id_order: super::shape::ProductIdOrder,
     /// CSAF product groups, named by remediations, threats and scores.
     #[serde(default)]
     pub product_groups: Vec<RawProductGroup>,

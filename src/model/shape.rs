@@ -22,3 +22,24 @@ pub enum TreeShape {
     /// the tree (OWASP Juice Shop's one product).
     Root,
 }
+
+/// `product_id_order` of an advisory: the order of the product ids in `product_status`,
+/// `relationships` and the lists of scores, remediations and threats psirt-site derives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProductIdOrder {
+    /// The order of `[[affected]]`.
+    #[default]
+    Entries,
+    /// Sorted by id (Red Hat, many CISA advisories).
+    Sorted,
+    /// By product, in the order of `[[affected]]`, and sorted by id within each (Cisco).
+    ByProduct,
+}
+
+impl ProductIdOrder {
+    /// The default, which front matter leaves out.
+    pub fn is_entries(&self) -> bool {
+        *self == ProductIdOrder::Entries
+    }
+}

@@ -12,7 +12,7 @@ use crate::model::enums::ProductStatus;
 use crate::model::identification::Identification;
 use crate::model::ids::ProductId;
 use crate::model::leaves::leaf_spec;
-use crate::model::shape::TreeShape;
+use crate::model::shape::{ProductIdOrder, TreeShape};
 use crate::model::versions::VersionSpec;
 use crate::model::{Advisory, Catalog, Product};
 
@@ -78,10 +78,11 @@ pub(super) fn product_tree(a: &Advisory, catalog: &Catalog) -> Value {
         tree.insert("product_groups".into(), product_groups(a));
     }
     let mut relationships = relationships(a, catalog);
-    if a.sort_product_ids {
-        relationships.sort_by(|x, y| {
-            let id = |r: &Value| r["full_product_name"]["product_id"].as_str().map(str::to_string);
-            id(x).cmp(&id(y))
+    if a.product_id_order != ProductIdOrder::Entries {
+        let places = product_places(a);
+        relationships.sort_by_cached_key(|r| {
+            let id = r["full_product_name"]["product_id"].as_str().unwrap_or("");
+            (places.get(id).copied().unwrap_or_default(), id.to_string())
         });
     }
     if !relationships.is_empty() {
@@ -425,10 +426,37 @@ pub(super) fn concerned_ids(a: &Advisory, v: &Vulnerability, products: &[Product
         .map(|l| l.status_id)
         .filter(|id| seen.insert(id.clone()))
         .collect();
-    if a.sort_product_ids {
-        ids.sort_unstable();
+    if a.product_id_order != ProductIdOrder::Entries {
+        sort_ids(&product_places(a), &mut ids);
     }
     ids
+}
+
+/// For a sorted `product_id_order`: the place of each leaf's product (its first entry; 0
+/// for all when sorted by id alone) by the leaf's ids; built only for advisories that sort.
+fn product_places(a: &Advisory) -> HashMap<&str, usize> {
+    if a.product_id_order == ProductIdOrder::Sorted {
+        return HashMap::new();
+    }
+    let mut first: HashMap<&ProductId, usize> = HashMap::new();
+    let mut places = HashMap::new();
+    for (i, e) in a.affected.iter().enumerate() {
+        let place = *first.entry(&e.product).or_insert(i);
+        for leaf in [&e.ids.versions, &e.ids.fixed].into_iter().flatten() {
+            places.entry(leaf.status_id.as_str()).or_insert(place);
+            places.entry(leaf.tree_id.as_str()).or_insert(place);
+        }
+    }
+    places
+}
+
+/// Ids by product (in the order of `[[affected]]`), sorted within each product: how Red
+/// Hat (one product of packages) and Cisco (one run per product) write their lists.
+fn sort_ids(places: &HashMap<&str, usize>, ids: &mut [String]) {
+    ids.sort_by(|x, y| {
+        let place = |id: &String| places.get(id.as_str()).copied().unwrap_or_default();
+        (place(x), x).cmp(&(place(y), y))
+    });
 }
 
 /// The index of `v` in the advisory, for entries scoped to some vulnerabilities.
@@ -485,10 +513,17 @@ pub(super) fn product_status(a: &Advisory, v: &Vulnerability) -> Value {
     }
     // The schema's order of the categories (alphabetical), whatever the entries' order.
     status.sort_keys();
-    if a.sort_product_ids {
+    if a.product_id_order != ProductIdOrder::Entries {
+        let places = product_places(a);
         for list in status.values_mut() {
-            if let Value::Array(ids) = list {
-                ids.sort_unstable_by(|x, y| x.as_str().cmp(&y.as_str()));
+            if let Value::Array(items) = list {
+                let mut ids: Vec<String> = items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect();
+                sort_ids(&places, &mut ids);
+                *items = ids.into_iter().map(Value::String).collect();
             }
         }
     }
