@@ -1156,3 +1156,66 @@ fn an_empty_full_name_is_refused() {
     let err = format!("{:?}", t.build().expect_err("refused"));
     assert!(err.contains("`full_name` is empty"), "{err}");
 }
+
+/// `product_id_order`: the statuses are sorted by id, or by product and then by id, while
+/// the tree keeps the order of the entries.
+#[test]
+fn product_id_lists_sorted_by_id_or_by_product() {
+    let entries = r#"[[affected]]
+product = "widget"
+version = "2.0"
+product_id = "W-2"
+
+[[affected]]
+product = "switch"
+version = "1.0"
+product_id = "A-1"
+
+[[affected]]
+product = "widget"
+version = "1.0"
+product_id = "W-1"
+"#;
+    let lists = |order: &str| {
+        let t = train_site(&trains_advisory(
+            &format!("product_id_order = \"{order}\"\n"),
+            entries,
+        ));
+        t.build().expect("builds, CSAF valid");
+        let doc = csaf(&t);
+        let tree = doc["product_tree"].to_string();
+        let first_leaf = tree.find("\"W-2\"") < tree.find("\"A-1\"");
+        assert!(first_leaf, "the tree keeps the entries' order: {tree}");
+        let v = &doc["vulnerabilities"][0];
+        (
+            v["product_status"]["known_affected"].clone(),
+            v["scores"][0]["products"].clone(),
+        )
+    };
+    let (status, scores) = lists("sorted");
+    assert_eq!(status, serde_json::json!(["A-1", "W-1", "W-2"]));
+    assert_eq!(scores, status);
+    let (status, _) = lists("by_product");
+    assert_eq!(status, serde_json::json!(["W-1", "W-2", "A-1"]));
+    let (status, _) = lists("entries");
+    assert_eq!(status, serde_json::json!(["W-2", "A-1", "W-1"]));
+}
+
+/// `tree = "root"`: the product's version leaves at the top of the tree, no vendor branch.
+#[test]
+fn a_product_of_tree_root_has_its_leaves_at_the_top() {
+    let t = train_site(&trains_advisory(
+        "",
+        "[[affected]]\nproduct = \"shop\"\nversions = \">=v12.10.2\"\nscheme = \"none\"\n",
+    ));
+    let mut products = common::PRODUCTS.to_string();
+    products.push_str(TRAIN_PRODUCTS);
+    products.push_str(
+        "\n[[products]]\nid = \"shop\"\nname = \"OWASP Juice Shop\"\nvendor = \"OWASP\"\ntree = \"root\"\n",
+    );
+    t.write("content/products.toml", &products);
+    t.build().expect("builds, CSAF valid");
+    let top = &csaf(&t)["product_tree"]["branches"][0];
+    assert_eq!(top["category"], "product_version_range", "{top}");
+    assert_eq!(top["name"], ">=v12.10.2", "{top}");
+}
