@@ -71,7 +71,9 @@ impl Builder<'_> {
                 ids.taken.insert(p.id_base().to_string());
             }
         }
-        // Per product, the product-name branch its entries join now.
+        // Per product, the product-name branch its entries join now; only advisories that
+        // open further branches pay for the map.
+        let branching = raw.affected.iter().any(|a| a.new_branch);
         let mut name_branches: HashMap<ProductId, usize> = HashMap::new();
         for a in &raw.affected {
             let Some(product) = self.product(&a.product) else {
@@ -80,27 +82,31 @@ impl Builder<'_> {
             let Some(mut entry) = self.affected_entry(a, product, &raw.vulnerabilities, category) else {
                 continue;
             };
-            // The first entry of a product opens its first branch anyway.
-            entry.name_branch = match name_branches.get(&entry.product) {
-                Some(b) if a.new_branch => b + 1,
-                Some(b) => *b,
-                None => 0,
-            };
-            name_branches.insert(entry.product.clone(), entry.name_branch);
-            let statement = format!(
+            if branching {
+                // The first entry of a product opens its first branch anyway.
+                entry.name_branch = match name_branches.get(&entry.product) {
+                    Some(b) if a.new_branch => b + 1,
+                    Some(b) => *b,
+                    None => 0,
+                };
+                name_branches.insert(entry.product.clone(), entry.name_branch);
+            }
+            let mut statement = format!(
                 "{:?}",
                 (
-                    entry.name_branch,
                     &entry.product,
                     &entry.versions,
                     &entry.fixed,
                     entry.status,
                     &entry.platform,
                     &entry.branches,
-                    &entry.below_version,
                     &entry.vulnerabilities
                 )
             );
+            // Only where used, so that the common key costs what it did.
+            if entry.name_branch > 0 || !entry.below_version.is_empty() {
+                statement.push_str(&format!("{:?}", (entry.name_branch, &entry.below_version)));
+            }
             if !statements.insert(statement) {
                 self.error(
                     Code::DuplicateId,

@@ -73,10 +73,11 @@ impl Builder<'_> {
             .as_ref()
             .and_then(|pl| self.catalog.get(&pl.product))
             .map(|pl| pl.id_base().to_string());
-        let branches = format!(
-            "{:?}{:?}{}",
-            entry.branches, entry.below_version, entry.name_branch
-        );
+        let mut branches = format!("{:?}", entry.branches);
+        // Only where used, so that the common key costs what it did.
+        if entry.name_branch > 0 || !entry.below_version.is_empty() {
+            branches.push_str(&format!("{:?}{}", entry.below_version, entry.name_branch));
+        }
         let status_leaf = leaf_name(&entry);
         let mut leaf = |b: &mut Self,
                         word: &'static str,

@@ -121,7 +121,7 @@ fn leaves_by_product<'c>(a: &Advisory, catalog: &'c Catalog) -> Vec<ProductLeave
     // By product and product-name branch (`new_branch` opens another).
     let mut at: HashMap<(&ProductId, usize), usize> = HashMap::new();
     let mut done: HashSet<String> = HashSet::new();
-    let mut add = |p: &'c Product, name_branch: usize, path: &[(String, String)], leaf: Value| {
+    let mut add = |p: &'c Product, name_branch: usize, path: Vec<(String, String)>, leaf: Value| {
         let i = *at.entry((&p.id, name_branch)).or_insert_with(|| {
             out.push((p, Vec::new(), None));
             out.len() - 1
@@ -130,7 +130,7 @@ fn leaves_by_product<'c>(a: &Advisory, catalog: &'c Catalog) -> Vec<ProductLeave
         if p.tree == TreeShape::Product {
             out[i].2 = Some(leaf["product"].clone());
         } else {
-            out[i].1.push((path.to_vec(), leaf));
+            out[i].1.push((path, leaf));
         }
     };
     for entry in &a.affected {
@@ -145,7 +145,7 @@ fn leaves_by_product<'c>(a: &Advisory, catalog: &'c Catalog) -> Vec<ProductLeave
         if let Some(pl) = before
             && done.insert(pl.id_base().to_string())
         {
-            add(pl, 0, &pl.branches, platform_leaf(pl));
+            add(pl, 0, pl.branches.clone(), platform_leaf(pl));
         }
         let specs = [
             (
@@ -170,13 +170,13 @@ fn leaves_by_product<'c>(a: &Advisory, catalog: &'c Catalog) -> Vec<ProductLeave
                     .unwrap_or_else(|| default_name(&p.name, spec.text(), below));
                 let product = full_product(name, &leaf.tree_id, &entry.identification);
                 let (path, leaf) = placed(&entry.branches, &spec, below, product);
-                add(p, entry.name_branch, &path, leaf);
+                add(p, entry.name_branch, path, leaf);
             }
         }
         if let Some(pl) = after
             && done.insert(pl.id_base().to_string())
         {
-            add(pl, 0, &pl.branches, platform_leaf(pl));
+            add(pl, 0, pl.branches.clone(), platform_leaf(pl));
         }
     }
     out
