@@ -169,30 +169,14 @@ impl Builder<'_> {
         }
         let (justification, impact) = self.not_affected_reasons(a, status, category);
         let mut problems = Vec::new();
-        let mut entry_branches = branches(&a.branches, &mut problems);
-        let given: Vec<&String> = entry_branches.iter().map(|(c, _)| c).collect();
-        let inherited: Vec<(String, String)> = p
-            .branches
-            .iter()
-            .filter(|(c, _)| !given.contains(&c))
-            .cloned()
-            .collect();
-        entry_branches.extend(inherited);
-        entry_branches.sort_by_key(|(c, _)| super::status::BRANCH_CATEGORIES.iter().position(|x| x == c));
+        let entry_branches = entry_branches(a, &p, &mut problems);
         let below_version = branches(&a.below_version, &mut problems);
         let own = a
             .identification
             .as_ref()
             .map(|i| identification::check(i, &mut problems));
         self.problems(problems);
-        if let (Some((_, name)), None) = (a.below_version.iter().next(), &versions) {
-            self.error(
-                Code::MissingField,
-                name,
-                "`below_version` places the `versions` leaf below its version branch, and there is no `version` or `versions`".into(),
-                "add version = \"<the release>\", or move the branches to `branches`",
-            );
-        }
+        self.below_needs_a_version(a, versions.as_ref());
         Some(Affected {
             platform: self.platform(a, &p),
             vulnerabilities: a
@@ -284,6 +268,35 @@ impl Builder<'_> {
                 );
                 Err(())
             }
+        }
+    }
+}
+
+/// The entry's branches, then the product's of other categories, outermost first.
+fn entry_branches(a: &RawAffected, p: &Product, problems: &mut Vec<Problem>) -> Vec<(String, String)> {
+    let mut out = branches(&a.branches, problems);
+    let given: Vec<&String> = out.iter().map(|(c, _)| c).collect();
+    let inherited: Vec<(String, String)> = p
+        .branches
+        .iter()
+        .filter(|(c, _)| !given.contains(&c))
+        .cloned()
+        .collect();
+    out.extend(inherited);
+    out.sort_by_key(|(c, _)| super::status::BRANCH_CATEGORIES.iter().position(|x| x == c));
+    out
+}
+
+impl Builder<'_> {
+    /// `below_version` hangs the `versions` leaf below its version branch: there must be one.
+    fn below_needs_a_version(&mut self, a: &RawAffected, versions: Option<&VersionSpec>) {
+        if let (Some((_, name)), None) = (a.below_version.iter().next(), versions) {
+            self.error(
+                Code::MissingField,
+                name,
+                "`below_version` places the `versions` leaf below its version branch, and there is no `version` or `versions`".into(),
+                "add version = \"<the release>\", or move the branches to `branches`",
+            );
         }
     }
 }
