@@ -170,7 +170,11 @@ impl Builder<'_> {
         let (justification, impact) = self.not_affected_reasons(a, status, category);
         let mut problems = Vec::new();
         let entry_branches = entry_branches(a, &p, &mut problems);
-        let below_version = branches(&a.below_version, &mut problems);
+        let below_version = if a.below_version.is_empty() {
+            Vec::new()
+        } else {
+            branches(&a.below_version, &mut problems)
+        };
         let own = a
             .identification
             .as_ref()
