@@ -1219,3 +1219,33 @@ fn a_product_of_tree_root_has_its_leaves_at_the_top() {
     assert_eq!(top["category"], "product_version_range", "{top}");
     assert_eq!(top["name"], ">=v12.10.2", "{top}");
 }
+
+/// `[product_ids]`: this advisory names a catalog product by another id, for its platform
+/// leaf and the relationships on it; a key that is no catalog product is refused.
+#[test]
+fn an_advisory_gives_a_platform_another_product_id() {
+    let entries = |ids: &str| {
+        format!(
+            "[[affected]]\nproduct = \"vim\"\nplatform = \"switch\"\nversion = \"9.0\"\n\n[product_ids]\n{ids}\n"
+        )
+    };
+    let t = train_site(&trains_advisory(
+        "",
+        &entries("switch = \"AppStream-8.10.0.Z.MAIN.EUS\""),
+    ));
+    t.build().expect("builds, CSAF valid");
+    let doc = csaf(&t);
+    let rel = &doc["product_tree"]["relationships"][0];
+    assert_eq!(
+        rel["relates_to_product_reference"], "AppStream-8.10.0.Z.MAIN.EUS",
+        "{rel}"
+    );
+    let tree = doc["product_tree"]["branches"].to_string();
+    assert!(
+        tree.contains(r#""product_id":"AppStream-8.10.0.Z.MAIN.EUS""#),
+        "{tree}"
+    );
+    let bad = train_site(&trains_advisory("", &entries("not-a-product = \"X-1\"")));
+    let err = format!("{:?}", bad.build().expect_err("refused"));
+    assert!(err.contains("not a product of content/products.toml"), "{err}");
+}

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::products::{CatalogEntry, Leaf, Tree};
+use super::products::{Leaf, Tree};
 use super::reader::Reader;
 use crate::model::versions::{AS_WRITTEN, RangeRead, read_range, to_vers};
 
@@ -284,9 +284,13 @@ fn units(tree: &Tree) -> Vec<Unit<'_>> {
     out
 }
 
-/// The id psirt-site gives a platform: its catalog `product_id`, else its catalog id.
-fn platform_base<'c>(catalog: &'c [CatalogEntry], id: &'c str) -> &'c str {
-    catalog
+/// The id psirt-site gives a platform: the advisory's `[product_ids]`, else its catalog
+/// `product_id`, else its catalog id.
+fn platform_base<'c>(tree: &'c Tree, id: &'c str) -> &'c str {
+    if let Some(own) = tree.product_ids.get(id) {
+        return own;
+    }
+    tree.catalog
         .iter()
         .rev()
         .find(|c| c.id == id)
@@ -329,7 +333,7 @@ fn entry(unit: &Unit<'_>, tree: &Tree, stmt: Said, vulns: &[usize], names: &[Str
             .relation
             .map_or_else(|| unit.original.to_string(), |r| r.component.clone()),
         platform_product_id: unit.relation.and_then(|r| {
-            let base = platform_base(&tree.catalog, &tree.leaves.get(&r.platform)?.catalog_id);
+            let base = platform_base(tree, &tree.leaves.get(&r.platform)?.catalog_id);
             (format!("{base}:{}", r.component) != r.product_id).then(|| r.product_id.clone())
         }),
         platform_name: unit.relation.and_then(|r| r.name.clone()),

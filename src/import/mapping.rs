@@ -45,6 +45,8 @@ struct Front {
     revisions: Vec<Revision>,
     #[serde(skip_serializing_if = "crate::model::shape::ProductIdOrder::is_entries")]
     product_id_order: crate::model::shape::ProductIdOrder,
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    product_ids: std::collections::BTreeMap<String, String>,
     affected: Vec<AffectedEntry>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     vulnerabilities: Vec<Vulnerability>,
@@ -124,6 +126,7 @@ pub(super) fn map(doc: &Value, known: &[CatalogEntry]) -> Result<Mapped, String>
         revisions: revisions(&mut r),
         vulnerabilities: vulnerabilities(&mut r, &products, &names),
         product_id_order: products.tree.product_id_order,
+        product_ids: products.tree.product_ids.clone(),
         affected: products.affected.clone(),
         acknowledgments: acknowledgments(&mut r),
         references: references(&mut r, "/document/references"),

@@ -3,7 +3,7 @@
 //! each full product name with its original `product_id`, version, further branches and
 //! identification helpers, and each relationship (a component on a platform).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -83,6 +83,8 @@ pub(super) struct Tree {
     /// How the document's product id lists are ordered, where it is sorted and not the
     /// tree's order (Red Hat, Cisco): then the entries follow the tree.
     pub product_id_order: ProductIdOrder,
+    /// Known catalog products this document names by another `product_id`.
+    pub product_ids: BTreeMap<String, String>,
     /// Catalog index by (vendor, name): a search of the catalog per leaf was quadratic.
     by_name: HashMap<(String, String), usize>,
 }
@@ -338,8 +340,15 @@ fn leaf(r: &mut Reader<'_>, at: &str, ctx: &Context, t: &mut Tree) {
     // keeps its id through the catalog's `product_id`.
     if ctx.version.is_none() && ctx.branches.is_empty() && ctx.name.is_some() {
         let entry = &mut t.catalog[index];
-        if entry.product_id.is_none() && entry.id != product_id {
-            entry.product_id = Some(product_id.to_string());
+        let base = entry.product_id.as_deref().unwrap_or(&entry.id);
+        if index >= t.known {
+            if entry.product_id.is_none() && entry.id != product_id {
+                entry.product_id = Some(product_id.to_string());
+            }
+        } else if base != product_id {
+            // A known product this document names by another id (Red Hat's repositories
+            // change ids between minor releases): the advisory's `[product_ids]`.
+            t.product_ids.insert(entry.id.clone(), product_id.to_string());
         }
     }
     r.str(&format!("{at}/name"));

@@ -2,7 +2,7 @@
 //! entries), statuses with VEX justifications, components on platforms, identification
 //! helpers, and the CSAF product ids of each version leaf.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use toml::Spanned;
 
@@ -55,20 +55,26 @@ impl Builder<'_> {
         }
     }
 
-    pub(super) fn affected(&mut self, raw: &RawAdvisory) -> Vec<Affected> {
+    pub(super) fn affected(
+        &mut self,
+        raw: &RawAdvisory,
+        product_ids: &BTreeMap<ProductId, String>,
+    ) -> Vec<Affected> {
         let category = raw.category.as_ref().map(|c| *c.get_ref()).unwrap_or_default();
         self.category_needs(raw);
         let mut out: Vec<Affected> = Vec::new();
         // Sets, not searches of `out`: 100k rows took minutes.
         let mut statements: HashSet<String> = HashSet::new();
         let mut ids = LeafIdAlloc::default();
+        ids.bases = product_ids.clone();
         // Platform leaves use the platform's own id; no generated id may take it.
         for p in raw.affected.iter().filter_map(|a| a.platform.as_ref()) {
             if let Some(p) = ProductId::parse(p.get_ref())
                 .ok()
                 .and_then(|p| self.catalog.get(&p))
             {
-                ids.taken.insert(p.id_base().to_string());
+                let base = ids.base(p).to_string();
+                ids.taken.insert(base);
             }
         }
         // Per product, the product-name branch its entries join now; only advisories that
@@ -273,6 +279,38 @@ impl Builder<'_> {
                 Err(())
             }
         }
+    }
+}
+
+impl Builder<'_> {
+    /// `[product_ids]`: each key a catalog product, each value a valid CSAF product id.
+    pub(super) fn product_id_overrides(&mut self, raw: &RawAdvisory) -> BTreeMap<ProductId, String> {
+        let mut out = BTreeMap::new();
+        for (key, id) in &raw.product_ids {
+            let product = ProductId::parse(key)
+                .ok()
+                .filter(|p| self.catalog.get(p).is_some());
+            let Some(product) = product else {
+                let msg = format!(
+                    "`{}` in [product_ids] is not a product of content/products.toml",
+                    key.escape_debug()
+                );
+                let help = format!("name a catalog product by its id: {}", self.catalog.ids_hint());
+                self.error(Code::UnknownProduct, id, msg, &help);
+                continue;
+            };
+            if !crate::model::ids::csaf_product_id_ok(id.get_ref()) {
+                self.error(
+                    Code::InvalidId,
+                    id,
+                    crate::model::ids::CSAF_PRODUCT_ID_RULE.into(),
+                    "e.g. AppStream-8.10.0.Z.MAIN.EUS",
+                );
+                continue;
+            }
+            out.insert(product, id.get_ref().clone());
+        }
+        out
     }
 }
 

@@ -1,13 +1,14 @@
 //! The CSAF product ids of each `[[affected]]` entry's version leaves: stable, unique
 //! within the advisory, and chosen by the user where they want (`product_id`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use toml::Spanned;
 
 use super::advisory::{Affected, Leaf, LeafIds};
 use super::build::Builder;
 use super::enums::ProductStatus;
+use super::ids::ProductId;
 use super::raw::RawAffected;
 use super::versions::{VersionSpec, slug};
 use crate::diag::Code;
@@ -21,9 +22,16 @@ pub(super) struct LeafIdAlloc {
     by_key: HashMap<String, String>,
     pub(super) taken: HashSet<String>,
     first: HashSet<(String, &'static str)>,
+    /// The advisory's `[product_ids]`.
+    pub(super) bases: BTreeMap<ProductId, String>,
 }
 
 impl LeafIdAlloc {
+    /// The base of `p`'s ids in this advisory: its `[product_ids]` entry, else the catalog's.
+    pub(super) fn base<'p>(&'p self, p: &'p super::products::Product) -> &'p str {
+        self.bases.get(&p.id).map_or_else(|| p.id_base(), String::as_str)
+    }
+
     fn generated(&mut self, key: String, base: &str, word: &'static str, name: &str) -> String {
         if let Some(id) = self.by_key.get(&key) {
             return id.clone();
@@ -67,12 +75,12 @@ impl Builder<'_> {
         let Some(p) = self.catalog.get(&entry.product) else {
             return entry;
         };
-        let base = p.id_base().to_string();
+        let base = ids.base(p).to_string();
         let platform_base = entry
             .platform
             .as_ref()
             .and_then(|pl| self.catalog.get(&pl.product))
-            .map(|pl| pl.id_base().to_string());
+            .map(|pl| ids.base(pl).to_string());
         let mut branches = format!("{:?}", entry.branches);
         // Only where used, so that the common key costs what it did.
         if entry.name_branch > 0 || !entry.below_version.is_empty() {

@@ -42,6 +42,10 @@ pub struct RawAdvisory {
     /// remediations and threats psirt-site derives).
     #[serde(default)]
     pub product_id_order: super::shape::ProductIdOrder,
+    /// Per catalog product, the `product_id` this advisory gives it instead of the
+    /// catalog's (a platform whose id changed between a publisher's documents).
+    #[serde(default)]
+    pub product_ids: BTreeMap<String, Spanned<String>>,
     /// CSAF product groups, named by remediations, threats and scores.
     #[serde(default)]
     pub product_groups: Vec<RawProductGroup>,

@@ -142,9 +142,9 @@ fn leaves_by_product<'c>(a: &Advisory, catalog: &'c Catalog) -> Vec<ProductLeave
         let own_leaf = |pl: &&Product| pl.tree == TreeShape::Product;
         let (before, after) = (platform.filter(own_leaf), platform.filter(|pl| !own_leaf(pl)));
         if let Some(pl) = before
-            && done.insert(pl.id_base().to_string())
+            && done.insert(a.id_base(pl).to_string())
         {
-            add(pl, 0, pl.branches.clone(), platform_leaf(pl));
+            add(pl, 0, pl.branches.clone(), platform_leaf(pl, a.id_base(pl)));
         }
         let specs = [
             (
@@ -173,9 +173,9 @@ fn leaves_by_product<'c>(a: &Advisory, catalog: &'c Catalog) -> Vec<ProductLeave
             }
         }
         if let Some(pl) = after
-            && done.insert(pl.id_base().to_string())
+            && done.insert(a.id_base(pl).to_string())
         {
-            add(pl, 0, pl.branches.clone(), platform_leaf(pl));
+            add(pl, 0, pl.branches.clone(), platform_leaf(pl, a.id_base(pl)));
         }
     }
     out
@@ -226,7 +226,7 @@ fn relationships(a: &Advisory, catalog: &Catalog) -> Vec<Value> {
                     full_product(name, status_id, &entry.identification),
                 ),
                 ("product_reference", tree_id.as_str().into()),
-                ("relates_to_product_reference", pl.id_base().into()),
+                ("relates_to_product_reference", a.id_base(pl).into()),
             ]));
         }
     }

@@ -11,8 +11,8 @@ use crate::model::versions::VersionSpec;
 /// One version leaf: the branches above it (category, name) and the leaf branch.
 pub(super) type Placed = (Vec<(String, String)>, Value);
 
-/// The leaf standing for a platform as a whole: all its versions.
-pub(super) fn platform_leaf(pl: &Product) -> Value {
+/// The leaf standing for a platform as a whole (all its versions), with its id here.
+pub(super) fn platform_leaf(pl: &Product, id: &str) -> Value {
     let all = VersionSpec::Range {
         text: String::new(),
         vers: Some("vers:generic/*".into()),
@@ -21,7 +21,7 @@ pub(super) fn platform_leaf(pl: &Product) -> Value {
         &all,
         full_product(
             pl.full_name.clone().unwrap_or_else(|| pl.name.clone()),
-            pl.id_base(),
+            id,
             &pl.identification,
         ),
     )
