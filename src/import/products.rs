@@ -451,3 +451,60 @@ fn unique_id(name: &str, taken: &[CatalogEntry]) -> String {
     }
     id
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    /// A document with the tree shapes import keeps: a service pack below its release,
+    /// a range text as written, one product name in two branches, a leaf only a score
+    /// names, and lists sorted within each product.
+    fn document() -> serde_json::Value {
+        let leaf = |category: &str, name: &str, id: &str| json!({ "category": category, "name": name, "product": { "name": format!("Leaf {id}"), "product_id": id } });
+        json!({
+            "document": {
+                "category": "csaf_security_advisory", "csaf_version": "2.0", "title": "Shapes",
+                "publisher": { "category": "vendor", "name": "Example", "namespace": "https://example.com" },
+                "tracking": {
+                    "id": "EX-SHAPES-1", "status": "final", "version": "1",
+                    "initial_release_date": "2024-01-01T00:00:00Z", "current_release_date": "2024-01-01T00:00:00Z",
+                    "revision_history": [{ "date": "2024-01-01T00:00:00Z", "number": "1", "summary": "Initial" }]
+                }
+            },
+            "product_tree": { "branches": [{ "category": "vendor", "name": "Example", "branches": [
+                { "category": "product_name", "name": "OS", "branches": [
+                    { "category": "product_version", "name": "12.2SE", "branches": [
+                        leaf("service_pack", "12.2(55)SE", "P-9"),
+                        leaf("service_pack", "12.2(55)SE1", "P-3")
+                    ] }
+                ] },
+                { "category": "product_name", "name": "App", "branches": [leaf("product_version_range", "< 3.1", "P-5")] },
+                { "category": "product_name", "name": "App", "branches": [leaf("product_version_range", "< 4.0", "P-4")] },
+                { "category": "product_name", "name": "Tool", "branches": [leaf("product_version_range", "< 1.3", "P-7")] }
+            ] }] },
+            "vulnerabilities": [{
+                "cve": "CVE-2024-0001", "title": "Flaw",
+                "product_status": { "known_affected": ["P-3", "P-9", "P-4", "P-5"] },
+                "scores": [{ "cvss_v3": {
+                    "version": "3.1", "vectorString": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+                    "baseScore": 9.8, "baseSeverity": "CRITICAL"
+                }, "products": ["P-3", "P-9", "P-4", "P-5", "P-7"] }]
+            }]
+        })
+    }
+
+    #[test]
+    fn import_keeps_the_tree_shapes_as_model_keys() {
+        let mapped = super::super::mapping::map(&document(), &[]).expect("maps");
+        let text = &mapped.text;
+        for want in [
+            "product_id_order = \"by_product\"",
+            "service_pack = \"12.2(55)SE\"",
+            "versions = \"< 3.1\"\nscheme = \"none\"",
+            "new_branch = true",
+            "status = \"unstated\"",
+        ] {
+            assert!(text.contains(want), "{want} in:\n{text}");
+        }
+    }
+}
