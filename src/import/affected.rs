@@ -177,10 +177,11 @@ pub(super) fn entries(r: &mut Reader<'_>, tree: &Tree, names: &[String]) -> Vec<
 }
 
 /// The order of the entries decides both the order of the tree's leaves and the order of
-/// the product ids in statuses, scores and remediations. Where the lists name more ids
-/// than the tree has values (about five a leaf), the lists' order is kept: units in the
-/// order the vulnerabilities' product statuses first name them (categories in the
-/// schema's order, as psirt-site writes them), the others after them in tree order.
+/// the product ids in statuses (scores and remediations can name theirs explicitly). Where
+/// the statuses name more ids than the tree has values (about five a leaf), their order is
+/// kept: units in the order the vulnerabilities' product statuses first name them
+/// (categories in the schema's order, as psirt-site writes them), the others after them
+/// in tree order.
 fn in_order<'t>(r: &Reader<'_>, mut units: Vec<Unit<'t>>, vulns: usize) -> Vec<Unit<'t>> {
     let mut first: HashMap<&str, usize> = HashMap::new();
     let mut references = 0;
@@ -194,10 +195,6 @@ fn in_order<'t>(r: &Reader<'_>, mut units: Vec<Unit<'t>>, vulns: usize) -> Vec<U
                 first.entry(id).or_insert(next);
                 references += 1;
             }
-        }
-        references += r.len(&format!("{at}/scores/0/products"));
-        for i in 0..r.len(&format!("{at}/remediations")) {
-            references += r.len(&format!("{at}/remediations/{i}/product_ids"));
         }
     }
     if references > 5 * units.len() {
