@@ -118,89 +118,8 @@ pub(super) fn tree(r: &mut Reader<'_>, known: &[CatalogEntry]) -> Tree {
     }
     relations(r, &mut t);
     platforms_of_their_own(r, &mut t);
-    t.product_id_order = sorted_not_by_tree(r, &t);
+    t.product_id_order = super::order::sorted_not_by_tree(r, &t);
     t
-}
-
-/// Whether every product id list of the document (statuses, relationships, scores,
-/// remediations, threats) is sorted by id (or by id within each product, products in the
-/// tree's order), and some list is not in the tree's order — a relationship stands at its
-/// component's place.
-fn sorted_not_by_tree(r: &Reader<'_>, t: &Tree) -> ProductIdOrder {
-    let mut place: HashMap<&str, usize> = t
-        .order
-        .iter()
-        .enumerate()
-        .map(|(i, id)| (id.as_str(), i))
-        .collect();
-    let mut component: HashMap<&str, &str> = HashMap::new();
-    for rel in &t.relations {
-        component.insert(rel.product_id.as_str(), rel.component.as_str());
-        if let Some(p) = place.get(rel.component.as_str()).copied() {
-            place.insert(rel.product_id.as_str(), p);
-        }
-    }
-    // The place of each leaf's catalog product: where its first leaf is.
-    let mut first: HashMap<&str, usize> = HashMap::new();
-    for (i, id) in t.order.iter().enumerate() {
-        if let Some(leaf) = t.leaves.get(id) {
-            first.entry(leaf.catalog_id.as_str()).or_insert(i);
-        }
-    }
-    let product_place = |id: &str| {
-        let leaf = component.get(id).copied().unwrap_or(id);
-        t.leaves
-            .get(leaf)
-            .and_then(|l| first.get(l.catalog_id.as_str()).copied())
-    };
-    let mut lists: Vec<Vec<&str>> = vec![t.relations.iter().map(|rel| rel.product_id.as_str()).collect()];
-    lists.extend(id_lists(r));
-    let keyed: Vec<Vec<(Option<usize>, &str)>> = lists
-        .iter()
-        .map(|l| l.iter().map(|id| (product_place(id), *id)).collect())
-        .collect();
-    let by_tree = lists.iter().all(|l| l.iter().map(|id| place.get(id)).is_sorted());
-    if by_tree || lists.iter().all(|l| l.len() < 2) {
-        ProductIdOrder::Entries
-    } else if lists.iter().all(|l| l.is_sorted()) {
-        ProductIdOrder::Sorted
-    } else if keyed.iter().all(|l| l.is_sorted()) {
-        ProductIdOrder::ByProduct
-    } else {
-        ProductIdOrder::Entries
-    }
-}
-
-/// The product id lists of the vulnerabilities: statuses, scores, remediations, threats.
-fn id_lists<'d>(r: &Reader<'d>) -> Vec<Vec<&'d str>> {
-    let ids = |l: &'d Value| -> Vec<&'d str> {
-        l.as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect()
-    };
-    let mut out = Vec::new();
-    for v in r
-        .peek("/vulnerabilities")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        if let Some(statuses) = v.get("product_status").and_then(Value::as_object) {
-            out.extend(statuses.values().map(ids));
-        }
-        for (list, key) in [
-            ("scores", "products"),
-            ("remediations", "product_ids"),
-            ("threats", "product_ids"),
-        ] {
-            for item in v.get(list).and_then(Value::as_array).into_iter().flatten() {
-                out.extend(item.get(key).map(ids));
-            }
-        }
-    }
-    out
 }
 
 /// A product that is only a platform, named at its product-name branch without versions
@@ -249,7 +168,7 @@ fn platforms_of_their_own(r: &Reader<'_>, t: &mut Tree) {
 
 /// Every product id the vulnerabilities name (statuses, scores, remediations, threats).
 fn named_in_vulnerabilities<'d>(r: &Reader<'d>) -> HashSet<&'d str> {
-    id_lists(r).into_iter().flatten().collect()
+    super::order::id_lists(r).into_iter().flatten().collect()
 }
 
 fn walk(r: &mut Reader<'_>, at: &str, ctx: &Context, t: &mut Tree) {

@@ -282,38 +282,6 @@ impl Builder<'_> {
     }
 }
 
-impl Builder<'_> {
-    /// `[product_ids]`: each key a catalog product, each value a valid CSAF product id.
-    pub(super) fn product_id_overrides(&mut self, raw: &RawAdvisory) -> BTreeMap<ProductId, String> {
-        let mut out = BTreeMap::new();
-        for (key, id) in &raw.product_ids {
-            let product = ProductId::parse(key)
-                .ok()
-                .filter(|p| self.catalog.get(p).is_some());
-            let Some(product) = product else {
-                let msg = format!(
-                    "`{}` in [product_ids] is not a product of content/products.toml",
-                    key.escape_debug()
-                );
-                let help = format!("name a catalog product by its id: {}", self.catalog.ids_hint());
-                self.error(Code::UnknownProduct, id, msg, &help);
-                continue;
-            };
-            if !crate::model::ids::csaf_product_id_ok(id.get_ref()) {
-                self.error(
-                    Code::InvalidId,
-                    id,
-                    crate::model::ids::CSAF_PRODUCT_ID_RULE.into(),
-                    "e.g. AppStream-8.10.0.Z.MAIN.EUS",
-                );
-                continue;
-            }
-            out.insert(product, id.get_ref().clone());
-        }
-        out
-    }
-}
-
 /// The entry's branches, then the product's of other categories, outermost first.
 fn entry_branches(a: &RawAffected, p: &Product, problems: &mut Vec<Problem>) -> Vec<(String, String)> {
     let mut out = branches(&a.branches, problems);

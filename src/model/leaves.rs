@@ -9,7 +9,7 @@ use super::advisory::{Affected, Leaf, LeafIds};
 use super::build::Builder;
 use super::enums::ProductStatus;
 use super::ids::ProductId;
-use super::raw::RawAffected;
+use super::raw::{RawAdvisory, RawAffected};
 use super::versions::{VersionSpec, slug};
 use crate::diag::Code;
 
@@ -161,6 +161,38 @@ impl Builder<'_> {
             self.error(Code::DuplicateId, e, msg, "give each version its own product id");
         }
         got
+    }
+}
+
+impl Builder<'_> {
+    /// `[product_ids]`: each key a catalog product, each value a valid CSAF product id.
+    pub(super) fn product_id_overrides(&mut self, raw: &RawAdvisory) -> BTreeMap<ProductId, String> {
+        let mut out = BTreeMap::new();
+        for (key, id) in &raw.product_ids {
+            let product = ProductId::parse(key)
+                .ok()
+                .filter(|p| self.catalog.get(p).is_some());
+            let Some(product) = product else {
+                let msg = format!(
+                    "`{}` in [product_ids] is not a product of content/products.toml",
+                    key.escape_debug()
+                );
+                let help = format!("name a catalog product by its id: {}", self.catalog.ids_hint());
+                self.error(Code::UnknownProduct, id, msg, &help);
+                continue;
+            };
+            if !crate::model::ids::csaf_product_id_ok(id.get_ref()) {
+                self.error(
+                    Code::InvalidId,
+                    id,
+                    crate::model::ids::CSAF_PRODUCT_ID_RULE.into(),
+                    "e.g. AppStream-8.10.0.Z.MAIN.EUS",
+                );
+                continue;
+            }
+            out.insert(product, id.get_ref().clone());
+        }
+        out
     }
 }
 
