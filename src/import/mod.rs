@@ -2,8 +2,9 @@
 //!
 //! Stages: collect the documents (`sources`), refuse those the CSAF schema or a mandatory
 //! test rejects, map each to front matter (`mapping`; the product tree in `products` and
-//! `helpers`, statuses in `affected`, product id lists in `scope`, vulnerabilities in
-//! `vulns`, the order of id lists in `order`) through a reader that records every value it used (`reader`), check that the
+//! `helpers`, statuses in `affected`, product id lists in `scope` and their order in
+//! `order`, vulnerabilities in `vulns`) through a reader that records every value it used
+//! (`reader`), check that the
 //! advisory and the CSAF document it becomes would build (`rebuilt`), then write the
 //! advisory files and append new products to `content/products.toml` — or, with
 //! `dry_run`, only say what would be written. Whatever the model cannot hold is reported
