@@ -146,7 +146,8 @@ pub struct AffectedView {
     /// For a component: the platform's name and the relationship in words (`installed on`).
     pub platform: Option<String>,
     pub relationship: Option<&'static str>,
-    /// Architecture, language, … branches, as `category: name` texts.
+    /// Architecture, language, … branches (those below the version after them), as
+    /// `category: name` texts.
     pub branches: Vec<String>,
     /// The CVEs (or titles) of the vulnerabilities the entry is limited to; empty for all.
     pub vulnerabilities: Vec<String>,
@@ -334,6 +335,7 @@ fn affected_view(
         branches: x
             .branches
             .iter()
+            .chain(&x.below_version)
             .map(|(c, n)| format!("{}: {n}", c.replace('_', " ")))
             .collect(),
         vulnerabilities: vulnerabilities

@@ -8,9 +8,9 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::products::{CatalogEntry, Leaf, Tree};
+use super::products::{Leaf, Tree};
 use super::reader::Reader;
-use crate::model::versions::{RangeRead, read_range};
+use crate::model::versions::{AS_WRITTEN, RangeRead, read_range, to_vers};
 
 /// One `[[affected]]` entry.
 #[derive(Debug, Clone, Serialize)]
@@ -20,6 +20,9 @@ pub(super) struct AffectedEntry {
     versions: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     version: Option<String>,
+    /// `none` where a comparison range is kept as written (`< 3.1.1.0`, not its `vers` form).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scheme: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -32,6 +35,11 @@ pub(super) struct AffectedEntry {
     relationship: Option<String>,
     #[serde(skip_serializing_if = "toml::Table::is_empty")]
     branches: toml::Table,
+    #[serde(skip_serializing_if = "toml::Table::is_empty")]
+    below_version: toml::Table,
+    /// The product is named in another branch than the one of its entries before.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    new_branch: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     identification: Option<toml::Table>,
     product_id: String,
@@ -83,7 +91,12 @@ struct Unit<'t> {
 /// Every entry, in the order of the tree, then the relationships. `names` are how the
 /// vulnerabilities are named in `vulnerabilities` (CVE, else title).
 pub(super) fn entries(r: &mut Reader<'_>, tree: &Tree, names: &[String]) -> Vec<AffectedEntry> {
-    let units = in_order(r, units(tree), names.len());
+    let units = if !tree.product_id_order.is_entries() {
+        // The lists are written sorted: the entries can follow the tree.
+        in_tree_order(units(tree), tree)
+    } else {
+        in_order(r, units(tree), names.len())
+    };
     let by_id: HashMap<&str, usize> = units.iter().enumerate().map(|(i, u)| (u.original, i)).collect();
     // Per unit: each statement with the vulnerabilities it is made for, in order.
     let mut said: Vec<Vec<(Said, Vec<usize>)>> = vec![Vec::new(); units.len()];
@@ -107,24 +120,50 @@ pub(super) fn entries(r: &mut Reader<'_>, tree: &Tree, names: &[String]) -> Vec<
             }
         }
     }
+    let named_elsewhere = named_outside_statuses(r, names.len());
+    for (unit, said) in units.iter().zip(said.iter_mut()) {
+        // A leaf that no status names, but scores, remediations or threats do.
+        if let (true, Some(vulns)) = (said.is_empty(), named_elsewhere.get(unit.original)) {
+            let stmt = Said {
+                status: "unstated",
+                justification: None,
+                impact: None,
+            };
+            said.push((stmt, vulns.clone()));
+        }
+    }
     let mut out = Vec::new();
     let mut statements = HashSet::new();
+    // Per product: where its last product-name branch is, and its number.
+    let mut name_branches: HashMap<String, (Option<&str>, usize)> = HashMap::new();
     for (unit, said) in units.iter().zip(said) {
+        let name_at = unit.leaf.name_at.as_deref();
         for (stmt, vulns) in said {
-            let e = entry(unit, tree, stmt, &vulns, names);
+            let mut e = entry(unit, tree, stmt, &vulns, names);
+            let number = match name_branches.get(&e.product) {
+                Some((at, n)) if *at != name_at => {
+                    e.new_branch = true;
+                    n + 1
+                }
+                Some((_, n)) => *n,
+                None => 0,
+            };
             let key = format!(
                 "{:?}",
                 (
+                    number,
                     &e.product,
                     &e.versions,
                     &e.version,
                     &e.status,
                     &e.platform,
                     &e.branches,
+                    &e.below_version,
                     &e.vulnerabilities
                 )
             );
             if statements.insert(key) {
+                name_branches.insert(e.product.clone(), (name_at, number));
                 out.push(e);
             } else {
                 r.explain(
@@ -138,10 +177,11 @@ pub(super) fn entries(r: &mut Reader<'_>, tree: &Tree, names: &[String]) -> Vec<
 }
 
 /// The order of the entries decides both the order of the tree's leaves and the order of
-/// the product ids in statuses, scores and remediations. Where the lists name more ids
-/// than the tree has values (about five a leaf), the lists' order is kept: units in the
-/// order the vulnerabilities' product statuses first name them (categories in the
-/// schema's order, as psirt-site writes them), the others after them in tree order.
+/// the product ids in statuses (scores and remediations can name theirs explicitly). Where
+/// the statuses name more ids than the tree has values (about five a leaf), their order is
+/// kept: units in the order the vulnerabilities' product statuses first name them
+/// (categories in the schema's order, as psirt-site writes them), the others after them
+/// in tree order.
 fn in_order<'t>(r: &Reader<'_>, mut units: Vec<Unit<'t>>, vulns: usize) -> Vec<Unit<'t>> {
     let mut first: HashMap<&str, usize> = HashMap::new();
     let mut references = 0;
@@ -156,15 +196,51 @@ fn in_order<'t>(r: &Reader<'_>, mut units: Vec<Unit<'t>>, vulns: usize) -> Vec<U
                 references += 1;
             }
         }
-        references += r.len(&format!("{at}/scores/0/products"));
-        for i in 0..r.len(&format!("{at}/remediations")) {
-            references += r.len(&format!("{at}/remediations/{i}/product_ids"));
-        }
     }
     if references > 5 * units.len() {
         // Stable: units never named keep their tree order, after the named ones.
         units.sort_by_key(|u| first.get(u.original).copied().unwrap_or(usize::MAX));
     }
+    units
+}
+
+/// The vulnerabilities (in order) whose scores, remediations or threats name each id.
+fn named_outside_statuses<'d>(r: &Reader<'d>, vulns: usize) -> HashMap<&'d str, Vec<usize>> {
+    let mut out: HashMap<&str, Vec<usize>> = HashMap::new();
+    for v in 0..vulns {
+        let at = format!("/vulnerabilities/{v}");
+        let mut lists = Vec::new();
+        for (list, key) in [
+            ("scores", "products"),
+            ("remediations", "product_ids"),
+            ("threats", "product_ids"),
+        ] {
+            for i in 0..r.len(&format!("{at}/{list}")) {
+                lists.push(format!("{at}/{list}/{i}/{key}"));
+            }
+        }
+        for id in lists.iter().flat_map(|l| product_ids_at(r, l)) {
+            let named = out.entry(id).or_default();
+            if !named.contains(&v) {
+                named.push(v);
+            }
+        }
+    }
+    out
+}
+
+/// Leaves in the tree's order, each relationship at the place of its component.
+fn in_tree_order<'t>(mut units: Vec<Unit<'t>>, tree: &Tree) -> Vec<Unit<'t>> {
+    let place: HashMap<&str, usize> = tree
+        .order
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i))
+        .collect();
+    units.sort_by_key(|u| {
+        let leaf = u.relation.map_or(u.original, |rel| rel.component.as_str());
+        place.get(leaf).copied().unwrap_or(usize::MAX)
+    });
     units
 }
 
@@ -205,9 +281,13 @@ fn units(tree: &Tree) -> Vec<Unit<'_>> {
     out
 }
 
-/// The id psirt-site gives a platform: its catalog `product_id`, else its catalog id.
-fn platform_base<'c>(catalog: &'c [CatalogEntry], id: &'c str) -> &'c str {
-    catalog
+/// The id psirt-site gives a platform: the advisory's `[product_ids]`, else its catalog
+/// `product_id`, else its catalog id.
+fn platform_base<'c>(tree: &'c Tree, id: &'c str) -> &'c str {
+    if let Some(own) = tree.product_ids.get(id) {
+        return own;
+    }
+    tree.catalog
         .iter()
         .rev()
         .find(|c| c.id == id)
@@ -216,22 +296,8 @@ fn platform_base<'c>(catalog: &'c [CatalogEntry], id: &'c str) -> &'c str {
 
 fn entry(unit: &Unit<'_>, tree: &Tree, stmt: Said, vulns: &[usize], names: &[String]) -> AffectedEntry {
     let leaf = unit.leaf;
-    let (mut versions, mut version) = (None, None);
-    match &leaf.version {
-        // A range without an operator is one version to psirt-site (`version`, no warning).
-        Some((true, name)) if matches!(read_range(name, "generic"), RangeRead::Range(_)) => {
-            versions = Some(name.clone());
-        }
-        // A malformed `vers:` range (`vers:all/<V5.1 SP1 HF8`) is kept as a free-text range
-        // (its name is lost): as one version, CSAF test 6.1.31 would refuse its `<`.
-        Some((true, name)) if name.starts_with("vers:") && name.contains('/') => {
-            versions = name.split_once('/').map(|(_, rest)| rest.to_string());
-        }
-        Some((_, name)) => version = Some(name.clone()),
-        // No version branch: the product as a whole.
-        None if stmt.status != "known_not_affected" && unit.platform.is_none() => versions = Some("*".into()),
-        None => {}
-    }
+    let whole = stmt.status != "known_not_affected" && unit.platform.is_none();
+    let (versions, version, scheme) = versions_of(leaf.version.as_ref(), whole);
     let all = vulns.len() == names.len();
     // psirt-site's own name is `<product> <versions>`; the publisher's is kept where it differs.
     let text = versions
@@ -250,22 +316,21 @@ fn entry(unit: &Unit<'_>, tree: &Tree, stmt: Said, vulns: &[usize], names: &[Str
         product: leaf.catalog_id.clone(),
         versions,
         version,
+        scheme,
         status: (stmt.status != "known_affected").then(|| stmt.status.to_string()),
         justification: stmt.justification,
         impact: stmt.impact,
         platform: unit.platform.map(|(p, _)| p.to_string()),
         relationship: unit.platform.map(|(_, c)| c.to_string()),
-        branches: leaf
-            .branches
-            .iter()
-            .map(|(c, n)| (c.clone(), toml::Value::String(n.clone())))
-            .collect(),
+        branches: table(&leaf.branches),
+        below_version: table(&leaf.below_version),
+        new_branch: false,
         identification: leaf.identification.clone(),
         product_id: unit
             .relation
             .map_or_else(|| unit.original.to_string(), |r| r.component.clone()),
         platform_product_id: unit.relation.and_then(|r| {
-            let base = platform_base(&tree.catalog, &tree.leaves.get(&r.platform)?.catalog_id);
+            let base = platform_base(tree, &tree.leaves.get(&r.platform)?.catalog_id);
             (format!("{base}:{}", r.component) != r.product_id).then(|| r.product_id.clone())
         }),
         platform_name: unit.relation.and_then(|r| r.name.clone()),
@@ -273,6 +338,38 @@ fn entry(unit: &Unit<'_>, tree: &Tree, stmt: Said, vulns: &[usize], names: &[Str
         name,
         status_id: unit.status_id.clone(),
         scope: vulns.to_vec(),
+    }
+}
+
+fn table(branches: &[(String, String)]) -> toml::Table {
+    branches
+        .iter()
+        .map(|(c, n)| (c.clone(), toml::Value::String(n.clone())))
+        .collect()
+}
+
+/// The `versions`, `version` and `scheme` of a leaf's version branch (is a range, name);
+/// `whole`: a leaf without one stands for all versions.
+fn versions_of(
+    branch: Option<&(bool, String)>,
+    whole: bool,
+) -> (Option<String>, Option<String>, Option<String>) {
+    match branch {
+        Some((true, name)) if name.starts_with("vers:") => {
+            // A malformed one (`vers:all/<V5.1 SP1 HF8`) is kept as written too.
+            let valid = matches!(read_range(name, "generic"), RangeRead::Range(_));
+            (Some(name.clone()), None, (!valid).then(|| AS_WRITTEN.to_string()))
+        }
+        // Any other range text is kept as written (`< 3.1.1.0`, not its `vers` form; `3.1`
+        // stays a range), unless psirt-site writes it so anyway (free text).
+        Some((true, name)) => {
+            let plain = matches!(read_range(name, "generic"), RangeRead::Range(_))
+                && to_vers(name, "generic").is_none();
+            (Some(name.clone()), None, (!plain).then(|| AS_WRITTEN.to_string()))
+        }
+        Some((false, name)) => (None, Some(name.clone()), None),
+        None if whole => (Some("*".into()), None, None),
+        None => (None, None, None),
     }
 }
 

@@ -43,6 +43,10 @@ struct Front {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     notes: Vec<Note>,
     revisions: Vec<Revision>,
+    #[serde(skip_serializing_if = "crate::model::shape::ProductIdOrder::is_entries")]
+    product_id_order: crate::model::shape::ProductIdOrder,
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    product_ids: std::collections::BTreeMap<String, String>,
     affected: Vec<AffectedEntry>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     vulnerabilities: Vec<Vulnerability>,
@@ -121,6 +125,8 @@ pub(super) fn map(doc: &Value, known: &[CatalogEntry]) -> Result<Mapped, String>
         notes: notes(&mut r, summary_note),
         revisions: revisions(&mut r),
         vulnerabilities: vulnerabilities(&mut r, &products, &names),
+        product_id_order: products.tree.product_id_order,
+        product_ids: products.tree.product_ids.clone(),
         affected: products.affected.clone(),
         acknowledgments: acknowledgments(&mut r),
         references: references(&mut r, "/document/references"),

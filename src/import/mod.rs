@@ -2,8 +2,9 @@
 //!
 //! Stages: collect the documents (`sources`), refuse those the CSAF schema or a mandatory
 //! test rejects, map each to front matter (`mapping`; the product tree in `products` and
-//! `helpers`, statuses in `affected`, product id lists in `scope`, vulnerabilities in
-//! `vulns`) through a reader that records every value it used (`reader`), check that the
+//! `helpers`, statuses in `affected`, product id lists in `scope` and their order in
+//! `order`, vulnerabilities in `vulns`) through a reader that records every value it used
+//! (`reader`), check that the
 //! advisory and the CSAF document it becomes would build (`rebuilt`), then write the
 //! advisory files and append new products to `content/products.toml` — or, with
 //! `dry_run`, only say what would be written. Whatever the model cannot hold is reported
@@ -12,6 +13,7 @@
 mod affected;
 mod helpers;
 mod mapping;
+mod order;
 mod products;
 pub mod reader;
 mod rebuilt;
@@ -197,6 +199,13 @@ fn existing_products(root: &Path) -> Vec<CatalogEntry> {
             cpe: p.identification.cpe.clone(),
             purl: p.identification.purl.clone(),
             product_id: p.product_id.clone(),
+            tree: match p.tree {
+                crate::model::shape::TreeShape::Versions => None,
+                crate::model::shape::TreeShape::Product => Some("product".into()),
+                crate::model::shape::TreeShape::Packages => Some("packages".into()),
+                crate::model::shape::TreeShape::Root => Some("root".into()),
+            },
+            full_name: p.full_name.clone(),
         })
         .collect()
 }

@@ -122,11 +122,31 @@ impl ProductMap {
         let products: HashSet<&String> = products.iter().collect();
         let vulnerable = self.vulnerable(v);
         let mut seen = HashSet::new();
-        self.affected
+        let mut ids: Vec<String> = self
+            .affected
             .iter()
             .filter(|e| stands_for(e, v, &vulnerable) && products.contains(&e.product))
             .map(|e| e.status_id.clone())
             .filter(|id| seen.insert(id.clone()))
-            .collect()
+            .collect();
+        // As the emitter writes them (`product_id_order`).
+        let order = self.tree.product_id_order;
+        if !order.is_entries() {
+            let by_product = order == crate::model::shape::ProductIdOrder::ByProduct;
+            let mut first: HashMap<&String, usize> = HashMap::new();
+            for (i, e) in self.affected.iter().enumerate() {
+                first.entry(&e.product).or_insert(i);
+            }
+            let place = |id: &String| {
+                self.by_status_id
+                    .get(id)
+                    .and_then(|es| es.first())
+                    .and_then(|e| first.get(&self.affected[*e].product).copied())
+                    .filter(|_| by_product)
+                    .unwrap_or_default()
+            };
+            ids.sort_by_cached_key(|id| (place(id), id.clone()));
+        }
+        ids
     }
 }

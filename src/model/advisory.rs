@@ -1,5 +1,6 @@
 //! The advisory domain model. `build.rs` constructs it from front matter.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -48,6 +49,12 @@ pub struct Affected {
     pub platform: Option<Platform>,
     /// (category, name) branches between the product name and the version leaf.
     pub branches: Vec<(String, String)>,
+    /// (category, name) branches below the version branch: the `versions` leaf is the last
+    /// of them (Cisco's service packs under a release train).
+    pub below_version: Vec<(String, String)>,
+    /// Which `product_name` branch of the product holds the entry's leaves: 0, unless
+    /// entries before it (or this one) started new ones (`new_branch`).
+    pub name_branch: usize,
     /// The product's helpers overlaid with this entry's.
     pub identification: Identification,
     /// Indexes into `Advisory::vulnerabilities` this entry is about; `None`: all.
@@ -263,6 +270,11 @@ pub struct Advisory {
     pub vendor_severity: Option<VendorSeverity>,
     pub revisions: Vec<Revision>,
     pub affected: Vec<Affected>,
+    /// The order of product id lists: that of `affected` unless sorted, as Red Hat and
+    /// Cisco write theirs.
+    pub product_id_order: super::shape::ProductIdOrder,
+    /// `[product_ids]`: catalog products whose `product_id` this advisory replaces.
+    pub product_ids: BTreeMap<ProductId, String>,
     pub product_groups: Vec<ProductGroup>,
     pub vulnerabilities: Vec<Vulnerability>,
     pub acknowledgments: Vec<Acknowledgment>,
@@ -279,6 +291,14 @@ pub struct Advisory {
 }
 
 impl Advisory {
+    /// The base of the CSAF product ids of `p` in this advisory (the id of its platform
+    /// leaf): the advisory's `[product_ids]`, else the catalog's.
+    pub fn id_base<'a>(&'a self, p: &'a super::Product) -> &'a str {
+        self.product_ids
+            .get(&p.id)
+            .map_or_else(|| p.id_base(), String::as_str)
+    }
+
     /// The newest revision's date, or `published` when there is no revision yet.
     pub fn updated(&self) -> Timestamp {
         self.revisions.last().map_or(self.published, |r| r.date)

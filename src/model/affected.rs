@@ -2,7 +2,7 @@
 //! entries), statuses with VEX justifications, components on platforms, identification
 //! helpers, and the CSAF product ids of each version leaf.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use toml::Spanned;
 
@@ -55,30 +55,49 @@ impl Builder<'_> {
         }
     }
 
-    pub(super) fn affected(&mut self, raw: &RawAdvisory) -> Vec<Affected> {
+    pub(super) fn affected(
+        &mut self,
+        raw: &RawAdvisory,
+        product_ids: &BTreeMap<ProductId, String>,
+    ) -> Vec<Affected> {
         let category = raw.category.as_ref().map(|c| *c.get_ref()).unwrap_or_default();
         self.category_needs(raw);
         let mut out: Vec<Affected> = Vec::new();
         // Sets, not searches of `out`: 100k rows took minutes.
         let mut statements: HashSet<String> = HashSet::new();
         let mut ids = LeafIdAlloc::default();
+        ids.bases = product_ids.clone();
         // Platform leaves use the platform's own id; no generated id may take it.
         for p in raw.affected.iter().filter_map(|a| a.platform.as_ref()) {
             if let Some(p) = ProductId::parse(p.get_ref())
                 .ok()
                 .and_then(|p| self.catalog.get(&p))
             {
-                ids.taken.insert(p.id_base().to_string());
+                let base = ids.base(p).to_string();
+                ids.taken.insert(base);
             }
         }
+        // Per product, the product-name branch its entries join now; only advisories that
+        // open further branches pay for the map.
+        let branching = raw.affected.iter().any(|a| a.new_branch);
+        let mut name_branches: HashMap<ProductId, usize> = HashMap::new();
         for a in &raw.affected {
             let Some(product) = self.product(&a.product) else {
                 continue;
             };
-            let Some(entry) = self.affected_entry(a, product, &raw.vulnerabilities, category) else {
+            let Some(mut entry) = self.affected_entry(a, product, &raw.vulnerabilities, category) else {
                 continue;
             };
-            let statement = format!(
+            if branching {
+                // The first entry of a product opens its first branch anyway.
+                entry.name_branch = match name_branches.get(&entry.product) {
+                    Some(b) if a.new_branch => b + 1,
+                    Some(b) => *b,
+                    None => 0,
+                };
+                name_branches.insert(entry.product.clone(), entry.name_branch);
+            }
+            let mut statement = format!(
                 "{:?}",
                 (
                     &entry.product,
@@ -90,6 +109,10 @@ impl Builder<'_> {
                     &entry.vulnerabilities
                 )
             );
+            // Only where used, so that the common key costs what it did.
+            if entry.name_branch > 0 || !entry.below_version.is_empty() {
+                statement.push_str(&format!("{:?}", (entry.name_branch, &entry.below_version)));
+            }
             if !statements.insert(statement) {
                 self.error(
                     Code::DuplicateId,
@@ -152,21 +175,18 @@ impl Builder<'_> {
         }
         let (justification, impact) = self.not_affected_reasons(a, status, category);
         let mut problems = Vec::new();
-        let mut entry_branches = branches(&a.branches, &mut problems);
-        let given: Vec<&String> = entry_branches.iter().map(|(c, _)| c).collect();
-        let inherited: Vec<(String, String)> = p
-            .branches
-            .iter()
-            .filter(|(c, _)| !given.contains(&c))
-            .cloned()
-            .collect();
-        entry_branches.extend(inherited);
-        entry_branches.sort_by_key(|(c, _)| super::status::BRANCH_CATEGORIES.iter().position(|x| x == c));
+        let entry_branches = entry_branches(a, &p, &mut problems);
+        let below_version = if a.below_version.is_empty() {
+            Vec::new()
+        } else {
+            branches(&a.below_version, &mut problems)
+        };
         let own = a
             .identification
             .as_ref()
             .map(|i| identification::check(i, &mut problems));
         self.problems(problems);
+        self.below_needs_a_version(a, versions.as_ref());
         Some(Affected {
             platform: self.platform(a, &p),
             vulnerabilities: a
@@ -181,6 +201,8 @@ impl Builder<'_> {
             justification,
             impact,
             branches: entry_branches,
+            below_version,
+            name_branch: 0,
             ids: LeafIds::default(),
             groups: a.groups.iter().map(|g| g.get_ref().trim().to_string()).collect(),
             names: LeafNames {
@@ -256,6 +278,35 @@ impl Builder<'_> {
                 );
                 Err(())
             }
+        }
+    }
+}
+
+/// The entry's branches, then the product's of other categories, outermost first.
+fn entry_branches(a: &RawAffected, p: &Product, problems: &mut Vec<Problem>) -> Vec<(String, String)> {
+    let mut out = branches(&a.branches, problems);
+    let given: Vec<&String> = out.iter().map(|(c, _)| c).collect();
+    let inherited: Vec<(String, String)> = p
+        .branches
+        .iter()
+        .filter(|(c, _)| !given.contains(&c))
+        .cloned()
+        .collect();
+    out.extend(inherited);
+    out.sort_by_key(|(c, _)| super::status::BRANCH_CATEGORIES.iter().position(|x| x == c));
+    out
+}
+
+impl Builder<'_> {
+    /// `below_version` hangs the `versions` leaf below its version branch: there must be one.
+    fn below_needs_a_version(&mut self, a: &RawAffected, versions: Option<&VersionSpec>) {
+        if let (Some((_, name)), None) = (a.below_version.iter().next(), versions) {
+            self.error(
+                Code::MissingField,
+                name,
+                "`below_version` places the `versions` leaf below its version branch, and there is no `version` or `versions`".into(),
+                "add version = \"<the release>\", or move the branches to `branches`",
+            );
         }
     }
 }

@@ -127,7 +127,8 @@ impl Builder<'_> {
             .withdrawn
             .as_ref()
             .and_then(|w| self.withdrawal(w, &mut revisions));
-        let affected = self.affected(&raw);
+        let product_ids = self.product_id_overrides(&raw);
+        let affected = self.affected(&raw, &product_ids);
         self.stated = affected
             .iter()
             .filter(|a| a.status != ProductStatus::KnownNotAffected)
@@ -182,6 +183,8 @@ impl Builder<'_> {
             vendor_severity,
             revisions,
             affected,
+            product_id_order: raw.product_id_order,
+            product_ids,
             product_groups,
             vulnerabilities,
             acknowledgments,

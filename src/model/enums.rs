@@ -115,6 +115,10 @@ pub enum ProductStatus {
     FirstAffected,
     LastAffected,
     Recommended,
+    /// In no `product_status` list: the leaf is in the product tree, and scores,
+    /// remediations and threats may name it (CSAF allows this; some CISA advisories name
+    /// most of their products only there).
+    Unstated,
 }
 
 impl ProductStatus {
@@ -128,6 +132,7 @@ impl ProductStatus {
             ProductStatus::FirstAffected => "first_affected",
             ProductStatus::LastAffected => "last_affected",
             ProductStatus::Recommended => "recommended",
+            ProductStatus::Unstated => "unstated",
         }
     }
 
@@ -141,6 +146,7 @@ impl ProductStatus {
             ProductStatus::FirstAffected => "First affected",
             ProductStatus::LastAffected => "Last affected",
             ProductStatus::Recommended => "Recommended",
+            ProductStatus::Unstated => "Status not stated",
         }
     }
 
@@ -156,6 +162,7 @@ impl ProductStatus {
             ProductStatus::FirstAffected => "first-affected",
             ProductStatus::LastAffected => "last-affected",
             ProductStatus::Recommended => "recommended",
+            ProductStatus::Unstated => "unstated",
         }
     }
 

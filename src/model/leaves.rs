@@ -1,14 +1,15 @@
 //! The CSAF product ids of each `[[affected]]` entry's version leaves: stable, unique
 //! within the advisory, and chosen by the user where they want (`product_id`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use toml::Spanned;
 
 use super::advisory::{Affected, Leaf, LeafIds};
 use super::build::Builder;
 use super::enums::ProductStatus;
-use super::raw::RawAffected;
+use super::ids::ProductId;
+use super::raw::{RawAdvisory, RawAffected};
 use super::versions::{VersionSpec, slug};
 use crate::diag::Code;
 
@@ -21,9 +22,16 @@ pub(super) struct LeafIdAlloc {
     by_key: HashMap<String, String>,
     pub(super) taken: HashSet<String>,
     first: HashSet<(String, &'static str)>,
+    /// The advisory's `[product_ids]`.
+    pub(super) bases: BTreeMap<ProductId, String>,
 }
 
 impl LeafIdAlloc {
+    /// The base of `p`'s ids in this advisory: its `[product_ids]` entry, else the catalog's.
+    pub(super) fn base<'p>(&'p self, p: &'p super::products::Product) -> &'p str {
+        self.bases.get(&p.id).map_or_else(|| p.id_base(), String::as_str)
+    }
+
     fn generated(&mut self, key: String, base: &str, word: &'static str, name: &str) -> String {
         if let Some(id) = self.by_key.get(&key) {
             return id.clone();
@@ -67,13 +75,17 @@ impl Builder<'_> {
         let Some(p) = self.catalog.get(&entry.product) else {
             return entry;
         };
-        let base = p.id_base().to_string();
+        let base = ids.base(p).to_string();
         let platform_base = entry
             .platform
             .as_ref()
             .and_then(|pl| self.catalog.get(&pl.product))
-            .map(|pl| pl.id_base().to_string());
-        let branches = format!("{:?}", entry.branches);
+            .map(|pl| ids.base(pl).to_string());
+        let mut branches = format!("{:?}", entry.branches);
+        // Only where used, so that the common key costs what it did.
+        if entry.name_branch > 0 || !entry.below_version.is_empty() {
+            branches.push_str(&format!("{:?}{}", entry.below_version, entry.name_branch));
+        }
         let status_leaf = leaf_name(&entry);
         let mut leaf = |b: &mut Self,
                         word: &'static str,
@@ -149,6 +161,38 @@ impl Builder<'_> {
             self.error(Code::DuplicateId, e, msg, "give each version its own product id");
         }
         got
+    }
+}
+
+impl Builder<'_> {
+    /// `[product_ids]`: each key a catalog product, each value a valid CSAF product id.
+    pub(super) fn product_id_overrides(&mut self, raw: &RawAdvisory) -> BTreeMap<ProductId, String> {
+        let mut out = BTreeMap::new();
+        for (key, id) in &raw.product_ids {
+            let product = ProductId::parse(key)
+                .ok()
+                .filter(|p| self.catalog.get(p).is_some());
+            let Some(product) = product else {
+                let msg = format!(
+                    "`{}` in [product_ids] is not a product of content/products.toml",
+                    key.escape_debug()
+                );
+                let help = format!("name a catalog product by its id: {}", self.catalog.ids_hint());
+                self.error(Code::UnknownProduct, id, msg, &help);
+                continue;
+            };
+            if !crate::model::ids::csaf_product_id_ok(id.get_ref()) {
+                self.error(
+                    Code::InvalidId,
+                    id,
+                    crate::model::ids::CSAF_PRODUCT_ID_RULE.into(),
+                    "e.g. AppStream-8.10.0.Z.MAIN.EUS",
+                );
+                continue;
+            }
+            out.insert(product, id.get_ref().clone());
+        }
+        out
     }
 }
 

@@ -52,6 +52,9 @@ struct RawProduct {
     /// Where its leaves sit in the CSAF product tree.
     #[serde(default)]
     tree: TreeShape,
+    /// The full product name of the leaf standing for the product as a whole (a platform).
+    #[serde(default)]
+    full_name: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -80,6 +83,9 @@ pub struct Product {
     /// Platforms it is a component of, and how.
     pub part_of: Vec<(ProductId, Relationship)>,
     pub tree: TreeShape,
+    /// `full_product_name.name` of the leaf standing for the product as a whole (its own
+    /// leaf, or a platform's all-versions leaf); else `name`.
+    pub full_name: Option<String>,
 }
 
 impl Product {
@@ -210,6 +216,18 @@ fn product(p: RawProduct, id: ProductId, file: &Path, diags: &mut Vec<Diagnostic
         ok.then(|| pid.get_ref().clone())
     });
     let branches = branches(&p.branches, &mut problems);
+    let full_name = p.full_name.as_ref().and_then(|n| {
+        let text = n.get_ref().trim();
+        if text.is_empty() {
+            problems.push((
+                Code::InvalidValue,
+                n.span(),
+                "`full_name` is empty".into(),
+                "write the product's full name, e.g. full_name = \"Mobotix P3 D24M\", or remove it",
+            ));
+        }
+        (!text.is_empty()).then(|| text.to_string())
+    });
     for problem in problems {
         push(diags, file, problem);
     }
@@ -225,6 +243,7 @@ fn product(p: RawProduct, id: ProductId, file: &Path, diags: &mut Vec<Diagnostic
         branches,
         part_of: Vec::new(),
         tree: p.tree,
+        full_name,
     }
 }
 

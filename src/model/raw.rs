@@ -38,6 +38,14 @@ pub struct RawAdvisory {
     #[serde(default)]
     pub revisions: Vec<RawRevision>,
     pub affected: Vec<RawAffected>,
+    /// The order of product id lists (statuses, relationships, and the lists of scores,
+    /// remediations and threats psirt-site derives).
+    #[serde(default)]
+    pub product_id_order: super::shape::ProductIdOrder,
+    /// Per catalog product, the `product_id` this advisory gives it instead of the
+    /// catalog's (a platform whose id changed between a publisher's documents).
+    #[serde(default)]
+    pub product_ids: BTreeMap<String, Spanned<String>>,
     /// CSAF product groups, named by remediations, threats and scores.
     #[serde(default)]
     pub product_groups: Vec<RawProductGroup>,
@@ -101,6 +109,14 @@ pub struct RawAffected {
     pub relationship: Option<Spanned<Relationship>>,
     #[serde(default)]
     pub branches: BTreeMap<String, Spanned<String>>,
+    /// Branches below the version branch, above the `versions` leaf (a service pack of a
+    /// release train).
+    #[serde(default)]
+    pub below_version: BTreeMap<String, Spanned<String>>,
+    /// The entry's leaves start a new `product_name` branch of the product; the product's
+    /// entries after it join that branch.
+    #[serde(default)]
+    pub new_branch: bool,
     #[serde(default)]
     pub identification: Option<RawIdentification>,
     /// Explicit CSAF product ids of the `versions` and the `fixed` leaf.

@@ -18,4 +18,28 @@ pub enum TreeShape {
     /// No `product_name` branch: vendor → family → branches → version leaves
     /// (`product_version = python3.9-0:3.9.18-3.el9_4.5.src`).
     Packages,
+    /// No vendor, family or `product_name` branch: branches → version leaves at the top of
+    /// the tree (OWASP Juice Shop's one product).
+    Root,
+}
+
+/// `product_id_order` of an advisory: the order of the product ids in `product_status`,
+/// `relationships` and the lists of scores, remediations and threats psirt-site derives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProductIdOrder {
+    /// The order of `[[affected]]`.
+    #[default]
+    Entries,
+    /// Sorted by id (Red Hat, many CISA advisories).
+    Sorted,
+    /// By product, in the order of `[[affected]]`, and sorted by id within each (Cisco).
+    ByProduct,
+}
+
+impl ProductIdOrder {
+    /// The default, which front matter leaves out.
+    pub fn is_entries(&self) -> bool {
+        *self == ProductIdOrder::Entries
+    }
 }

@@ -6,12 +6,16 @@
 use serde::Serialize;
 
 /// The `vers` schemes a range may be converted into (the `scheme` key of a product or
-/// entry). A `vers:` URI written by hand may use any scheme; these are the ones whose
-/// comparison psirt-site is asked to write.
+/// entry), and [`AS_WRITTEN`]. A `vers:` URI written by hand may use any scheme; these are
+/// the ones whose comparison psirt-site is asked to write.
 pub const SCHEMES: &[&str] = &[
     "alpine", "cargo", "composer", "conan", "cpan", "deb", "gem", "generic", "golang", "hex", "intdot",
-    "maven", "npm", "nuget", "pypi", "rpm", "semver", "swift",
+    "maven", "npm", "nuget", "pypi", "rpm", "semver", "swift", AS_WRITTEN,
 ];
+
+/// The `scheme` that keeps a range as written (`< 3.1.1.0`, `3.1`), never in the `vers`
+/// form: CSAF allows both, and a migrated advisory keeps the publisher's text.
+pub const AS_WRITTEN: &str = "none";
 
 /// One version, or a range of versions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -61,6 +65,14 @@ pub enum RangeRead {
 /// `all versions`, a `vers:` URI, or a free-text range (kept as written).
 pub fn read_range(text: &str, scheme: &str) -> RangeRead {
     let text = text.trim();
+    // Said explicitly: whatever its words, the text is a range, written as it is (a
+    // malformed `vers:` URI of a migrated advisory included: CSAF only recommends the form).
+    if scheme == AS_WRITTEN {
+        return RangeRead::Range(VersionSpec::Range {
+            text: text.to_string(),
+            vers: None,
+        });
+    }
     if text.starts_with("vers:") {
         return match check_vers(text) {
             Ok(()) => RangeRead::Range(VersionSpec::Range {
@@ -230,6 +242,28 @@ mod tests {
         );
         assert_eq!(to_vers("all versions", "deb").as_deref(), Some("vers:deb/*"));
         assert_eq!(to_vers("4.x prior to 4.2", "generic"), None);
+    }
+
+    #[test]
+    fn ranges_of_scheme_none_are_kept_as_written() {
+        for text in ["< 3.1.1.0", "all versions", "3.1", "<=V", "vers:all/<V5.1 SP1"] {
+            let spec = match read_range(text, AS_WRITTEN) {
+                RangeRead::Range(v) => v,
+                other => panic!("{text}: {other:?}"),
+            };
+            assert_eq!(spec.csaf_leaf(), ("product_version_range", text));
+        }
+        assert!(matches!(
+            read_range("vers:semver/< 1", "generic"),
+            RangeRead::Invalid(_)
+        ));
+        assert_eq!(
+            read_range("vers:all/<V5.1 SP1", AS_WRITTEN),
+            RangeRead::Range(VersionSpec::Range {
+                text: "vers:all/<V5.1 SP1".into(),
+                vers: None
+            })
+        );
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! version leaves, and relationships for components on platforms) and the product status
 //! each `[[affected]]` entry contributes.
 
+mod leaves;
+
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value, json};
@@ -9,15 +11,12 @@ use serde_json::{Map, Value, json};
 use super::document::obj;
 use crate::model::advisory::{Affected, Leaf, Vulnerability};
 use crate::model::enums::ProductStatus;
-use crate::model::identification::Identification;
 use crate::model::ids::ProductId;
 use crate::model::leaves::leaf_spec;
-use crate::model::shape::TreeShape;
+use crate::model::shape::{ProductIdOrder, TreeShape};
 use crate::model::versions::VersionSpec;
 use crate::model::{Advisory, Catalog, Product};
-
-/// One version leaf: the branches above it (category, name) and the leaf branch.
-type Placed = (Vec<(String, String)>, Value);
+use leaves::{Placed, default_name, full_product, nest, placed, platform_leaf};
 
 /// Product-name branches grouped by optional family, in order of first mention.
 type Families = Vec<(Option<String>, Vec<Value>)>;
@@ -33,8 +32,14 @@ pub(super) fn product_tree(a: &Advisory, catalog: &Catalog) -> Value {
     let mut vendors: Vec<(String, Families)> = Vec::new();
     let mut vendor_at: HashMap<&str, usize> = HashMap::new();
     let mut family_at: HashMap<(&str, Option<&str>), usize> = HashMap::new();
+    // Leaves of `tree = "root"` products, before the vendors.
+    let mut root: Vec<Value> = Vec::new();
     for (p, placed, own) in leaves {
         let branches = nest(placed);
+        if p.tree == TreeShape::Root {
+            root.extend(branches);
+            continue;
+        }
         let mut name_branch = Map::new();
         name_branch.insert("category".into(), "product_name".into());
         name_branch.insert("name".into(), p.name.as_str().into());
@@ -62,21 +67,34 @@ pub(super) fn product_tree(a: &Advisory, catalog: &Catalog) -> Value {
             });
         families[fi].1.extend(under_family);
     }
-    let branches: Vec<Value> = vendors.into_iter().map(vendor_branch).collect();
+    let branches: Vec<Value> = root
+        .into_iter()
+        .chain(vendors.into_iter().map(vendor_branch))
+        .collect();
     let mut tree = Map::new();
     tree.insert("branches".into(), Value::Array(branches));
     if !a.product_groups.is_empty() {
         tree.insert("product_groups".into(), product_groups(a));
     }
-    let relationships = relationships(a, catalog);
+    let mut relationships = relationships(a, catalog);
+    if a.product_id_order != ProductIdOrder::Entries {
+        let places = product_places(a);
+        relationships.sort_by_cached_key(|r| {
+            let id = r["full_product_name"]["product_id"].as_str().unwrap_or("");
+            (places.get(id).copied().unwrap_or_default(), id.to_string())
+        });
+    }
     if !relationships.is_empty() {
         tree.insert("relationships".into(), Value::Array(relationships));
     }
     Value::Object(tree)
 }
 
+/// The vendor's family branches, then its products without a family (as publishers write
+/// them: CISA lists its device families before the firmware they share).
 fn vendor_branch((vendor, families): (String, Families)) -> Value {
     let mut inner = Vec::new();
+    let mut without_family = Vec::new();
     for (family, products) in families {
         match family {
             Some(f) => inner.push(obj([
@@ -84,9 +102,10 @@ fn vendor_branch((vendor, families): (String, Families)) -> Value {
                 ("name", f.into()),
                 ("branches", Value::Array(products)),
             ])),
-            None => inner.extend(products),
+            None => without_family.extend(products),
         }
     }
+    inner.extend(without_family);
     obj([
         ("category", "vendor".into()),
         ("name", vendor.into()),
@@ -98,10 +117,11 @@ fn vendor_branch((vendor, families): (String, Families)) -> Value {
 /// platforms get one leaf standing for the platform as a whole.
 fn leaves_by_product<'c>(a: &Advisory, catalog: &'c Catalog) -> Vec<ProductLeaves<'c>> {
     let mut out: Vec<ProductLeaves<'c>> = Vec::new();
-    let mut at: HashMap<&ProductId, usize> = HashMap::new();
+    // By product and product-name branch (`new_branch` opens another).
+    let mut at: HashMap<(&ProductId, usize), usize> = HashMap::new();
     let mut done: HashSet<String> = HashSet::new();
-    let mut add = |p: &'c Product, path: &[(String, String)], leaf: Value| {
-        let i = *at.entry(&p.id).or_insert_with(|| {
+    let mut add = |p: &'c Product, name_branch: usize, path: Vec<(String, String)>, leaf: Value| {
+        let i = *at.entry((&p.id, name_branch)).or_insert_with(|| {
             out.push((p, Vec::new(), None));
             out.len() - 1
         });
@@ -109,139 +129,56 @@ fn leaves_by_product<'c>(a: &Advisory, catalog: &'c Catalog) -> Vec<ProductLeave
         if p.tree == TreeShape::Product {
             out[i].2 = Some(leaf["product"].clone());
         } else {
-            out[i].1.push((path.to_vec(), leaf));
+            out[i].1.push((path, leaf));
         }
     };
     for entry in &a.affected {
         let Some(p) = catalog.get(&entry.product) else {
             continue;
         };
+        // A platform that is a leaf of its own comes before its components, as Red Hat and
+        // CISA write their trees; other platforms after them, as before.
+        let platform = entry.platform.as_ref().and_then(|pl| catalog.get(&pl.product));
+        let own_leaf = |pl: &&Product| pl.tree == TreeShape::Product;
+        let (before, after) = (platform.filter(own_leaf), platform.filter(|pl| !own_leaf(pl)));
+        if let Some(pl) = before
+            && done.insert(a.id_base(pl).to_string())
+        {
+            add(pl, 0, pl.branches.clone(), platform_leaf(pl, a.id_base(pl)));
+        }
         let specs = [
             (
                 entry.ids.versions.as_ref(),
                 leaf_spec(entry),
                 &entry.names.versions,
+                entry.below_version.as_slice(),
             ),
             (
                 entry.ids.fixed.as_ref(),
                 entry.fixed.clone().map(|text| VersionSpec::Single { text }),
                 &entry.names.fixed,
+                &[],
             ),
         ];
-        for (leaf, spec, name) in specs {
+        for (leaf, spec, name, below) in specs {
             if let (Some(leaf), Some(spec)) = (leaf, spec)
                 && done.insert(leaf.tree_id.clone())
             {
                 let name = name
                     .clone()
-                    .unwrap_or_else(|| format!("{} {}", p.name, spec.text()));
+                    .unwrap_or_else(|| default_name(&p.name, spec.text(), below));
                 let product = full_product(name, &leaf.tree_id, &entry.identification);
-                add(p, &entry.branches, leaf_value(&spec, product));
+                let (path, leaf) = placed(&entry.branches, &spec, below, product);
+                add(p, entry.name_branch, path, leaf);
             }
         }
-        let platform = entry.platform.as_ref().and_then(|pl| catalog.get(&pl.product));
-        if let Some(pl) = platform
-            && done.insert(pl.id_base().to_string())
+        if let Some(pl) = after
+            && done.insert(a.id_base(pl).to_string())
         {
-            let all = VersionSpec::Range {
-                text: String::new(),
-                vers: Some("vers:generic/*".into()),
-            };
-            let leaf = leaf_value(
-                &all,
-                full_product(pl.name.clone(), pl.id_base(), &pl.identification),
-            );
-            add(pl, &pl.branches, leaf);
+            add(pl, 0, pl.branches.clone(), platform_leaf(pl, a.id_base(pl)));
         }
     }
     out
-}
-
-/// Nests leaves under their branches, in order of first mention.
-fn nest(placed: Vec<Placed>) -> Vec<Value> {
-    let mut out: Vec<Value> = Vec::new();
-    let mut groups: Vec<((String, String), Vec<Placed>)> = Vec::new();
-    for (mut path, leaf) in placed {
-        if path.is_empty() {
-            out.push(leaf);
-            continue;
-        }
-        let head = path.remove(0);
-        match groups.iter_mut().find(|(h, _)| *h == head) {
-            Some((_, items)) => items.push((path, leaf)),
-            None => groups.push((head, vec![(path, leaf)])),
-        }
-    }
-    for ((category, name), items) in groups {
-        out.push(obj([
-            ("category", category.into()),
-            ("name", name.into()),
-            ("branches", Value::Array(nest(items))),
-        ]));
-    }
-    out
-}
-
-fn helpers(ident: &Identification) -> Map<String, Value> {
-    let mut h = Map::new();
-    let mut put = |key: &str, v: Value| {
-        h.insert(key.into(), v);
-    };
-    if let Some(cpe) = &ident.cpe {
-        put("cpe", json!(cpe));
-    }
-    if let Some(purl) = &ident.purl {
-        put("purl", json!(purl));
-    }
-    for (key, list) in [
-        ("model_numbers", &ident.model_numbers),
-        ("skus", &ident.skus),
-        ("serial_numbers", &ident.serial_numbers),
-        ("sbom_urls", &ident.sbom_urls),
-    ] {
-        if !list.is_empty() {
-            put(key, json!(list));
-        }
-    }
-    if !ident.hashes.is_empty() {
-        let hashes: Vec<Value> = ident
-            .hashes
-            .iter()
-            .map(|f| json!({ "filename": f.filename, "file_hashes": [{ "algorithm": f.algorithm, "value": f.value }] }))
-            .collect();
-        put("hashes", Value::Array(hashes));
-    }
-    if !ident.x_generic_uris.is_empty() {
-        let uris: Vec<Value> = ident
-            .x_generic_uris
-            .iter()
-            .map(|(namespace, uri)| json!({ "namespace": namespace, "uri": uri }))
-            .collect();
-        put("x_generic_uris", Value::Array(uris));
-    }
-    // The schema's (alphabetical) order.
-    h.sort_keys();
-    h
-}
-
-fn full_product(name: String, id: &str, ident: &Identification) -> Value {
-    let mut m = Map::new();
-    m.insert("name".into(), json!(name));
-    m.insert("product_id".into(), json!(id));
-    let h = helpers(ident);
-    if !h.is_empty() {
-        m.insert("product_identification_helper".into(), Value::Object(h));
-    }
-    Value::Object(m)
-}
-
-fn leaf_value(spec: &VersionSpec, product: Value) -> Value {
-    let (category, name) = spec.csaf_leaf();
-    obj([
-        ("category", category.into()),
-        ("name", name.into()),
-        ("product", product),
-    ])
 }
 
 /// CSAF `relationships`: each leaf of a component on a platform, as the combined product
@@ -256,17 +193,17 @@ fn relationships(a: &Advisory, catalog: &Catalog) -> Vec<Value> {
         let Some(pl) = catalog.get(&platform.product) else {
             continue;
         };
-        let own = |text: String, name: &Option<String>| {
-            name.clone().unwrap_or_else(|| format!("{} {text}", p.name))
+        let own = |text: &str, below: &[(String, String)], name: &Option<String>| {
+            name.clone().unwrap_or_else(|| default_name(&p.name, text, below))
         };
         let leaves = [
             (
                 entry.ids.versions.as_ref(),
-                leaf_spec(entry).map(|s| own(s.text().to_string(), &entry.names.versions)),
+                leaf_spec(entry).map(|s| own(s.text(), &entry.below_version, &entry.names.versions)),
             ),
             (
                 entry.ids.fixed.as_ref(),
-                entry.fixed.clone().map(|t| own(t, &entry.names.fixed)),
+                entry.fixed.as_deref().map(|t| own(t, &[], &entry.names.fixed)),
             ),
         ];
         for (leaf, own_name) in leaves {
@@ -289,7 +226,7 @@ fn relationships(a: &Advisory, catalog: &Catalog) -> Vec<Value> {
                     full_product(name, status_id, &entry.identification),
                 ),
                 ("product_reference", tree_id.as_str().into()),
-                ("relates_to_product_reference", pl.id_base().into()),
+                ("relates_to_product_reference", a.id_base(pl).into()),
             ]));
         }
     }
@@ -344,13 +281,45 @@ pub(super) fn concerned_ids(a: &Advisory, v: &Vulnerability, products: &[Product
         }
     };
     let mut seen = HashSet::new();
-    a.affected
+    let mut ids: Vec<String> = a
+        .affected
         .iter()
         .filter(|x| stands_for(x))
         .filter_map(leaf)
         .map(|l| l.status_id)
         .filter(|id| seen.insert(id.clone()))
-        .collect()
+        .collect();
+    if a.product_id_order != ProductIdOrder::Entries {
+        sort_ids(&product_places(a), &mut ids);
+    }
+    ids
+}
+
+/// For a sorted `product_id_order`: the place of each leaf's product (its first entry; 0
+/// for all when sorted by id alone) by the leaf's ids; built only for advisories that sort.
+fn product_places(a: &Advisory) -> HashMap<&str, usize> {
+    if a.product_id_order == ProductIdOrder::Sorted {
+        return HashMap::new();
+    }
+    let mut first: HashMap<&ProductId, usize> = HashMap::new();
+    let mut places = HashMap::new();
+    for (i, e) in a.affected.iter().enumerate() {
+        let place = *first.entry(&e.product).or_insert(i);
+        for leaf in [&e.ids.versions, &e.ids.fixed].into_iter().flatten() {
+            places.entry(leaf.status_id.as_str()).or_insert(place);
+            places.entry(leaf.tree_id.as_str()).or_insert(place);
+        }
+    }
+    places
+}
+
+/// Ids by product (in the order of `[[affected]]`), sorted within each product: how Red
+/// Hat (one product of packages) and Cisco (one run per product) write their lists.
+fn sort_ids(places: &HashMap<&str, usize>, ids: &mut [String]) {
+    ids.sort_by(|x, y| {
+        let place = |id: &String| places.get(id.as_str()).copied().unwrap_or_default();
+        (place(x), x).cmp(&(place(y), y))
+    });
 }
 
 /// The index of `v` in the advisory, for entries scoped to some vulnerabilities.
@@ -385,9 +354,14 @@ pub(super) fn entries_for<'a>(a: &'a Advisory, v: &Vulnerability) -> impl Iterat
 pub(super) fn product_status(a: &Advisory, v: &Vulnerability) -> Value {
     let mut status: Map<String, Value> = Map::new();
     let mut seen: HashSet<(&str, &str)> = HashSet::new();
+    // An unstated leaf is in no list (its `fixed` leaf still is).
     for entry in entries_for(a, v) {
+        let stated = entry.status != ProductStatus::Unstated;
         let leaves = [
-            (entry.status.as_str(), entry.ids.versions.as_ref()),
+            (
+                entry.status.as_str(),
+                entry.ids.versions.as_ref().filter(|_| stated),
+            ),
             ("fixed", entry.ids.fixed.as_ref()),
         ];
         for (category, leaf) in leaves {
@@ -402,50 +376,19 @@ pub(super) fn product_status(a: &Advisory, v: &Vulnerability) -> Value {
     }
     // The schema's order of the categories (alphabetical), whatever the entries' order.
     status.sort_keys();
+    if a.product_id_order != ProductIdOrder::Entries {
+        let places = product_places(a);
+        for list in status.values_mut() {
+            if let Value::Array(items) = list {
+                let mut ids: Vec<String> = items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect();
+                sort_ids(&places, &mut ids);
+                *items = ids.into_iter().map(Value::String).collect();
+            }
+        }
+    }
     Value::Object(status)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn placed(path: &[(&str, &str)], id: &str) -> Placed {
-        let path = path.iter().map(|(c, n)| (c.to_string(), n.to_string())).collect();
-        (path, json!({ "id": id }))
-    }
-
-    #[test]
-    fn leaves_nest_under_their_branches_in_order_of_first_mention() {
-        let arch = [("architecture", "x86_64")];
-        let arm = [("architecture", "aarch64")];
-        let nested = nest(vec![
-            placed(&arch, "a"),
-            placed(&[], "plain"),
-            placed(&arm, "b"),
-            placed(&arch, "c"),
-        ]);
-        let text = Value::Array(nested).to_string();
-        assert_eq!(
-            text,
-            r#"[{"id":"plain"},{"category":"architecture","name":"x86_64","branches":[{"id":"a"},{"id":"c"}]},{"category":"architecture","name":"aarch64","branches":[{"id":"b"}]}]"#
-        );
-    }
-
-    #[test]
-    fn helpers_follow_the_schema_names() {
-        let ident = Identification {
-            model_numbers: vec!["FX700".into()],
-            hashes: vec![crate::model::identification::FileHash {
-                filename: "fw.bin".into(),
-                algorithm: "sha256".into(),
-                value: "ab".repeat(32),
-            }],
-            x_generic_uris: vec![("https://example.com/ns".into(), "https://example.com/id/1".into())],
-            ..Identification::default()
-        };
-        let h = Value::Object(helpers(&ident));
-        assert_eq!(h["model_numbers"][0], "FX700");
-        assert_eq!(h["hashes"][0]["file_hashes"][0]["algorithm"], "sha256");
-        assert_eq!(h["x_generic_uris"][0]["namespace"], "https://example.com/ns");
-    }
 }
