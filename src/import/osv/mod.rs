@@ -34,6 +34,8 @@ struct Front {
     category: Option<&'static str>,
     summary: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    distribution_text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     vendor_severity: Option<VendorSeverity>,
     revisions: Vec<Revision>,
     affected: Vec<ranges::Entry>,
@@ -86,6 +88,7 @@ pub(in crate::import) fn map(doc: &Value, known: &[CatalogEntry]) -> Result<Mapp
         .unwrap_or(&id)
         .to_string();
     let informational = informational(&mut r);
+    let distribution_text = license(&mut r);
     let vulnerabilities = if informational {
         vuln::explain_informational(&mut r);
         Vec::new()
@@ -100,6 +103,7 @@ pub(in crate::import) fn map(doc: &Value, known: &[CatalogEntry]) -> Result<Mapp
         published: dates.published,
         status: "final",
         category: informational.then_some("csaf_informational_advisory"),
+        distribution_text,
         vendor_severity: vendor_severity(&mut r),
         revisions: dates.revisions,
         affected,
@@ -193,19 +197,36 @@ fn dates(r: &mut Reader<'_>) -> Result<Dates, String> {
 }
 
 /// RustSec's informational advisories (`unmaintained`, `unsound`, `notice`) are no
-/// vulnerability: CSAF's informational advisory.
+/// vulnerability: CSAF's informational advisory, which has none. One with a CVE id or a
+/// score stays a security advisory (an informational advisory could not hold them), and
+/// its kind of notice is reported.
 fn informational(r: &mut Reader<'_>) -> bool {
+    let has_vulnerability_data = r.len("/aliases") > 0 || r.len("/severity") > 0;
     let mut any = false;
     for i in 0..r.len("/affected") {
         let at = format!("/affected/{i}/database_specific/informational");
         if r.peek(&at).and_then(Value::as_str).is_some() {
             any = true;
-            r.explain(&at, "the advisory is informational (csaf_informational_advisory); the kind of notice has no field");
+            let why = if has_vulnerability_data {
+                "an informational advisory cannot hold the record's aliases and scores: it is a security advisory"
+            } else {
+                "the advisory is informational (csaf_informational_advisory); the kind of notice has no field"
+            };
+            r.explain(&at, why);
         } else if r.peek(&at).is_some_and(Value::is_null) {
             r.take_all(&at);
         }
     }
-    any
+    any && !has_vulnerability_data
+}
+
+/// RustSec's `database_specific.license` is the record's redistribution terms: CSAF's
+/// distribution text.
+fn license(r: &mut Reader<'_>) -> Option<String> {
+    let license = r
+        .str("/database_specific/license")
+        .filter(|l| !l.trim().is_empty())?;
+    Some(format!("License: {license}"))
 }
 
 /// GitHub's own rating (`database_specific.severity`, e.g. `MODERATE`).
@@ -238,6 +259,7 @@ fn explain_the_rest(r: &mut Reader<'_>) {
         "/upstream",
         "upstream records are other vulnerabilities; psirt-site has no field for their ids",
     );
+    take_empty_leaves(r, "/affected");
     for i in 0..r.len("/affected") {
         let at = format!("/affected/{i}");
         r.explain(&format!("{at}/ecosystem_specific"), "no field of psirt-site's model holds what one ecosystem says (affected functions, imports, platforms)");
@@ -247,5 +269,26 @@ fn explain_the_rest(r: &mut Reader<'_>) {
     }
     for p in ["/related", "/upstream", "/database_specific", "/affected"] {
         vuln::take_if_empty(r, p);
+    }
+}
+
+/// Empty lists, empty objects and `null` below `at` say that there is nothing (RustSec's
+/// `"arch": []`: no architecture restriction), which the advisory says too.
+fn take_empty_leaves(r: &mut Reader<'_>, at: &str) {
+    let Some(value) = r.peek(at) else {
+        return;
+    };
+    let mut leaves = Vec::new();
+    super::reader::flatten(value, at, &mut leaves);
+    for (pointer, leaf) in leaves {
+        let empty = match leaf {
+            Value::Array(a) => a.is_empty(),
+            Value::Object(o) => o.is_empty(),
+            Value::Null => true,
+            _ => false,
+        };
+        if empty {
+            r.take_all(&pointer);
+        }
     }
 }

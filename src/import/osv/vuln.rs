@@ -45,6 +45,7 @@ pub(super) fn vulnerability(
     let (cve, ids) = aliases(r);
     let cwe = cwe(r);
     let scores = scores(r);
+    same_vector_elsewhere(r, &scores);
     Vulnerability {
         cve,
         title: title.to_string(),
@@ -54,6 +55,23 @@ pub(super) fn vulnerability(
         cvss_v3: scores.v3,
         cvss_v4: scores.v4,
         remediations,
+    }
+}
+
+/// RustSec repeats its vector in `affected[].database_specific.cvss`: kept where it is
+/// one of the vectors kept.
+fn same_vector_elsewhere(r: &mut Reader<'_>, scores: &Scores) {
+    for i in 0..r.len("/affected") {
+        let at = format!("/affected/{i}/database_specific/cvss");
+        let Some(vector) = r.peek(&at).and_then(Value::as_str) else {
+            continue;
+        };
+        if [&scores.v2, &scores.v3, &scores.v4]
+            .iter()
+            .any(|v| v.as_deref() == Some(vector))
+        {
+            r.str(&at);
+        }
     }
 }
 
@@ -69,6 +87,7 @@ struct Scores {
 pub(super) fn explain_informational(r: &mut Reader<'_>) {
     const WHY: &str = "an informational advisory has no vulnerability to hold it";
     for p in ["/aliases", "/severity", "/database_specific/cwe_ids"] {
+        take_if_empty(r, p);
         r.explain(p, WHY);
     }
     for i in 0..r.len("/affected") {
