@@ -193,10 +193,26 @@ fn real_rustsec_advisories_import_as_osv() {
         *reasons.entry(r.reason.chars().take(70).collect()).or_default() += 1;
     }
     print_figures(&report, records.len(), &reasons);
-    build(&site);
-    assert!(report.imported.len() >= 900, "{} imported", report.imported.len());
+    let built = build(&site);
+    let informational = report
+        .imported
+        .iter()
+        .filter(|i| {
+            let text = fs::read_to_string(site.root().join(&i.target)).unwrap_or_default();
+            text.contains("category = \"csaf_informational_advisory\"")
+        })
+        .count();
+    eprintln!(
+        "  {informational} imported as informational advisories; the build published {} and held back {}",
+        built.published,
+        built.held_back.len()
+    );
+    assert!(report.imported.len() >= 940, "{} imported", report.imported.len());
+    // The share measured when OSV import was added (89.6 %), rounded down: a regression
+    // guard. What is lost is RustSec's own data (keywords, categories, affected
+    // functions, the kind of informational notice), which no CSAF field holds.
     assert!(
-        report.retained() >= 0.80,
+        report.retained() >= 0.89,
         "{:.1} % kept",
         100.0 * report.retained()
     );
