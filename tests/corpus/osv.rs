@@ -249,7 +249,7 @@ fn print_figures(report: &ImportReport, total: usize, reasons: &BTreeMap<String,
         *lost.entry(kind.join("/")).or_default() += 1;
     }
     let mut lost: Vec<_> = lost.into_iter().collect();
-    lost.sort_by(|a, b| b.1.cmp(&a.1));
+    lost.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
     for (kind, n) in lost.iter().take(12) {
         eprintln!("  {n:5} lost: {kind}");
     }
