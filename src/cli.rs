@@ -88,9 +88,9 @@ pub(crate) enum Command {
         #[command(subcommand)]
         what: NewCommand,
     },
-    /// Import existing CSAF 2.0 advisories as Markdown advisories of this site
+    /// Import existing CSAF 2.0 advisories (or OSV records) as Markdown advisories of this site
     #[command(
-        after_help = "Each PATH is a CSAF JSON file, a folder of them (searched recursively), or a CSAF\nprovider tree (a folder with provider-metadata.json or .well-known/csaf/), read through\nits index.txt files with .sha256/.sha512 checked. Each document becomes\ncontent/advisories/<year>/<id>.md (each `:` of the id written `_`); new products are added to content/products.toml.\nEvery value the advisory cannot hold is reported by its JSON pointer. Documents that\nfail the CSAF schema or a mandatory test, or whose rebuilt document would, are refused;\nthe others still import.\n\nExamples:\n  psirt-site import ../old-provider/public\n  psirt-site import --dry-run --report import.json advisories/*.json"
+        after_help = "Each PATH is a CSAF or OSV JSON file, a folder of them (searched recursively), or a CSAF\nprovider tree (a folder with provider-metadata.json or .well-known/csaf/), read through\nits index.txt files with .sha256/.sha512 checked. Each document becomes\ncontent/advisories/<year>/<id>.md (each `:` of the id written `_`); new products are added to content/products.toml.\nEvery value the advisory cannot hold is reported by its JSON pointer. Documents that\nfail the CSAF schema or a mandatory test, or whose rebuilt document would, are refused;\nthe others still import.\n\nExamples:\n  psirt-site import ../old-provider/public\n  psirt-site import --dry-run --report import.json advisories/*.json"
     )]
     Import {
         /// Site root: the folder holding site.toml
@@ -105,7 +105,7 @@ pub(crate) enum Command {
         /// Also write the report (imported, refused, lost values) as JSON to FILE
         #[arg(long, value_name = "FILE")]
         report: Option<PathBuf>,
-        /// CSAF files, folders or provider trees
+        /// CSAF or OSV files, folders or CSAF provider trees
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
     },

@@ -3,6 +3,8 @@
 mod common;
 #[path = "corpus/facets.rs"]
 mod facets;
+#[path = "corpus/osv.rs"]
+mod osv;
 
 use std::collections::BTreeMap;
 use std::fs;

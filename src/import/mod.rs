@@ -8,12 +8,14 @@
 //! advisory and the CSAF document it becomes would build (`rebuilt`), then write the
 //! advisory files and append new products to `content/products.toml` — or, with
 //! `dry_run`, only say what would be written. Whatever the model cannot hold is reported
-//! per JSON pointer.
+//! per JSON pointer. OSV records (packages as products) take the same way through their
+//! own mapping (`osv`).
 
 mod affected;
 mod helpers;
 mod mapping;
 mod order;
+mod osv;
 mod products;
 pub mod reader;
 mod rebuilt;
@@ -35,7 +37,7 @@ use crate::model::Catalog;
 pub struct ImportOptions {
     /// The site root (holds `site.toml` and `content/`).
     pub root: PathBuf,
-    /// CSAF files, folders of them, or provider trees.
+    /// CSAF or OSV files, folders of them, or CSAF provider trees.
     pub inputs: Vec<PathBuf>,
     /// Say what would be written, write nothing.
     pub dry_run: bool,
@@ -120,8 +122,13 @@ fn import_one(
     catalog: &[CatalogEntry],
     config: Option<&crate::config::SiteConfig>,
 ) -> Result<(Imported, Vec<CatalogEntry>), String> {
-    valid_csaf(doc)?;
-    let mapped = mapping::map(&doc.json, catalog)?;
+    let mapped = match doc.format {
+        sources::Format::Csaf => {
+            valid_csaf(doc)?;
+            mapping::map(&doc.json, catalog)?
+        }
+        sources::Format::Osv => osv::map(&doc.json, catalog)?,
+    };
     let target = PathBuf::from(format!(
         "content/advisories/{}/{}.md",
         mapped.year,

@@ -1,6 +1,6 @@
-//! What to import: CSAF files named on the command line, every CSAF file in a folder
-//! (recursively), or the documents a CSAF provider tree lists in its `index.txt` files,
-//! with their `.sha256` / `.sha512` files checked where present.
+//! What to import: CSAF (or OSV) files named on the command line, every CSAF or OSV file
+//! in a folder (recursively), or the documents a CSAF provider tree lists in its
+//! `index.txt` files, with their `.sha256` / `.sha512` files checked where present.
 
 use std::path::{Path, PathBuf};
 
@@ -9,10 +9,18 @@ use sha2::{Digest, Sha256, Sha512};
 
 use crate::source::{MAX_FILE_BYTES, read_limited};
 
-/// A CSAF document read from disk.
+/// A CSAF document or OSV record read from disk.
 pub(super) struct Found {
     pub path: PathBuf,
     pub json: Value,
+    pub format: Format,
+}
+
+/// What a file read is, told by its shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Format {
+    Csaf,
+    Osv,
 }
 
 /// An input that is not imported, and why.
@@ -37,7 +45,7 @@ pub(super) fn collect(inputs: &[PathBuf]) -> (Vec<Found>, Vec<Refused>) {
         };
         for p in paths {
             match p.and_then(|p| read_document(&p).map(|json| (p, json))) {
-                Ok((path, Some(json))) => found.push(Found { path, json }),
+                Ok((path, Some((json, format)))) => found.push(Found { path, json, format }),
                 // A provider's own file (metadata, ROLIE feed, …) met in a folder.
                 Ok((_, None)) => {}
                 Err(r) => refused.push(r),
@@ -118,8 +126,8 @@ fn check_hash<D: Digest>(path: &Path, bytes: &[u8], ext: &str) -> Result<(), Str
 
 /// Reads and parses one file; `None` for a CSAF provider's own files (provider or
 /// aggregator metadata, ROLIE feeds, service and category documents), which are not
-/// advisories; refuses anything else that is not a CSAF 2.0 document.
-fn read_document(path: &Path) -> Result<Option<Value>, Refused> {
+/// advisories; refuses anything else that is not a CSAF 2.0 document or an OSV record.
+fn read_document(path: &Path) -> Result<Option<(Value, Format)>, Refused> {
     let refuse = |reason: String| Refused {
         path: path.to_path_buf(),
         reason,
@@ -130,9 +138,13 @@ fn read_document(path: &Path) -> Result<Option<Value>, Refused> {
         .iter()
         .any(|k| json.get(k).is_some());
     match json.pointer("/document/csaf_version").and_then(Value::as_str) {
-        Some("2.0") => Ok(Some(json)),
+        Some("2.0") => Ok(Some((json, Format::Csaf))),
+        None if super::osv::detect::is_osv(&json) => Ok(Some((json, Format::Osv))),
         None if provider_file => Ok(None),
         Some(v) => Err(refuse(format!("CSAF version {v}; only 2.0 is imported"))),
-        None => Err(refuse("not a CSAF document (no /document/csaf_version)".into())),
+        None => Err(refuse(
+            "neither a CSAF document (no /document/csaf_version) nor an OSV record (no id and modified)"
+                .into(),
+        )),
     }
 }

@@ -63,6 +63,12 @@ impl Context<'_> {
                 let (problem, help) = match resolve(&link.target, page_dir, &self.root) {
                     Ok(None) => return None,
                     Ok(Some(path)) if self.exists(&path) => return None,
+                    Ok(Some(_)) if looks_like_a_host(&link.target) => (
+                        "this looks like another site's address written without `https://`, which \
+                     makes it a path on this site"
+                            .to_string(),
+                        format!("write it in full: https://{}", link.target),
+                    ),
                     Ok(Some(path)) => self.missing(&path),
                     Err(why) => (why.to_string(), HELP.to_string()),
                 };
@@ -113,6 +119,21 @@ impl Context<'_> {
 
 const HELP: &str = "link to a page the site has (/advisories/<id>/, /products/<id>/, /policy/, \
 /acknowledgments/, /feeds/, /pgp/ with a key), or write another site's address in full (https://…)";
+
+/// `github.com/owner` or `www.example.org`: a first segment with a dot that goes on to a
+/// path or starts with `www.` (a file name such as `report.pdf` has no path after it).
+fn looks_like_a_host(target: &str) -> bool {
+    let (first, rest) = target.split_once('/').unwrap_or((target, ""));
+    let host_like = first.contains('.')
+        && first
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        && first
+            .rsplit('.')
+            .next()
+            .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
+    host_like && (!rest.is_empty() || first.starts_with("www."))
+}
 
 /// The output path a link leads to, relative to the output's root: `Ok(None)` for a link to
 /// the page itself (only a fragment or query), `Err` for one that cannot lead into the site.
@@ -174,6 +195,16 @@ mod tests {
         assert!(r("../../../../x").is_err());
         assert!(r("/%zz").is_err());
         assert_eq!(r("/"), Ok(Some(String::new())));
+    }
+
+    #[test]
+    fn bare_host_names_are_told_apart_from_files() {
+        assert!(looks_like_a_host("github.com/sine-fdn"));
+        assert!(looks_like_a_host("www.example.org"));
+        assert!(!looks_like_a_host("report.pdf"));
+        assert!(!looks_like_a_host("img/logo.png"));
+        assert!(!looks_like_a_host("../ACME-SA-2026-0001/"));
+        assert!(!looks_like_a_host("v1.2/notes"));
     }
 
     #[test]
