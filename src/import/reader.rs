@@ -50,6 +50,11 @@ impl<'a> Reader<'a> {
         Some(b)
     }
 
+    /// Whether the mapping used the value at `pointer`.
+    pub fn is_used(&self, pointer: &str) -> bool {
+        self.used.contains(pointer)
+    }
+
     /// Takes back a value marked used: the mapping could not keep it after all.
     pub fn unuse(&mut self, pointer: &str) {
         self.used.remove(pointer);

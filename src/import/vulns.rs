@@ -3,6 +3,8 @@
 //! the [`ProductMap`]; VEX flags and impact statements are read with the statuses
 //! (`affected.rs`).
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 use serde_json::Value;
 use toml::value::Datetime;
@@ -24,6 +26,10 @@ pub(super) struct Vulnerability {
     cvss_v2: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     cvss_v3: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cvss_products: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cvss_product_ids: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     discovery_date: Option<Datetime>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -54,7 +60,10 @@ struct Remediation {
     date: Option<Datetime>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     entitlements: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     products: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    product_ids: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     restart_required: Option<Restart>,
 }
@@ -106,7 +115,14 @@ fn vulnerability(r: &mut Reader<'_>, v: usize, products: &ProductMap, names: &[S
     let title = r
         .str(&format!("{at}/title"))
         .map_or_else(|| names[v].clone(), str::to_string);
-    let (cvss_v2, cvss_v3) = scores(r, v, products);
+    let (cvss_v2, cvss_v3, scored) = scores(r, v, products);
+    let (cvss_products, cvss_product_ids) = match scored {
+        Some(ProductList::Ids(ids)) => (None, Some(ids)),
+        Some(ProductList::Products(named)) if !named.is_empty() && !is_default(&named, products, v) => {
+            (Some(named), None)
+        }
+        _ => (None, None),
+    };
     Vulnerability {
         cve,
         title,
@@ -114,6 +130,8 @@ fn vulnerability(r: &mut Reader<'_>, v: usize, products: &ProductMap, names: &[S
         cwe: cwe(r, &at),
         cvss_v2,
         cvss_v3,
+        cvss_products,
+        cvss_product_ids,
         discovery_date: date(r, &format!("{at}/discovery_date")),
         release_date: date(r, &format!("{at}/release_date")),
         notes: (0..r.len(&format!("{at}/notes")))
@@ -160,10 +178,14 @@ fn cwe(r: &mut Reader<'_>, at: &str) -> Option<String> {
     Some(id.to_string())
 }
 
-/// The first score's vectors (psirt-site writes one score per vulnerability, for its
-/// concerned products); every other field of the CVSS objects follows from the vector, and
-/// is kept when psirt-site computes the same.
-fn scores(r: &mut Reader<'_>, v: usize, products: &ProductMap) -> (Option<String>, Option<String>) {
+/// The first score's vectors and the products it is for (psirt-site writes one score per
+/// vulnerability); every other field of the CVSS objects follows from the vector, and is
+/// kept when psirt-site computes the same.
+fn scores(
+    r: &mut Reader<'_>,
+    v: usize,
+    products: &ProductMap,
+) -> (Option<String>, Option<String>, Option<ProductList>) {
     let at = format!("/vulnerabilities/{v}/scores/0");
     let v2 = vector(r, &format!("{at}/cvss_v2"), |s| {
         crate::model::cvss_more::CvssV2::parse(s).map(|c| Value::Object(c.json))
@@ -171,10 +193,57 @@ fn scores(r: &mut Reader<'_>, v: usize, products: &ProductMap) -> (Option<String
     let v3 = vector(r, &format!("{at}/cvss_v3"), |s| {
         crate::model::cvss::CvssV3::parse(s).map(|_| Value::Null)
     });
-    if v2.is_some() || v3.is_some() {
-        products.products(r, &format!("{at}/products"), v);
+    let scored = (v2.is_some() || v3.is_some()).then(|| product_list(r, products, &format!("{at}/products"), v));
+    (v2, v3, scored)
+}
+
+/// Whether the catalog products are those a score is for without `cvss_products`: the
+/// vulnerability's (maybe) vulnerable products.
+fn is_default(named: &[String], products: &ProductMap, v: usize) -> bool {
+    let default = products.vulnerable(v);
+    named.len() == default.len() && named.iter().all(|p| default.contains(p))
+}
+
+/// How a list of CSAF product ids (`scores[].products`, a remediation's `product_ids`) is
+/// written back.
+enum ProductList {
+    /// Catalog products, when psirt-site derives exactly the original list from them.
+    Products(Vec<String>),
+    /// The original ids as they are, those the rebuilt product tree defines
+    /// (`cvss_product_ids`, `product_ids`): another order, or some leaves of a product only.
+    Ids(Vec<String>),
+}
+
+/// The list at `pointer` as catalog products where they give it exactly, else as the
+/// explicit ids; an id the rebuilt tree does not define is left out (reported), and the
+/// ids after it are kept but counted as moved.
+fn product_list(r: &mut Reader<'_>, products: &ProductMap, pointer: &str, v: usize) -> ProductList {
+    let named = products.products(r, pointer, v);
+    let len = r.len(pointer);
+    if (0..len).all(|i| r.is_used(&format!("{pointer}/{i}"))) {
+        return ProductList::Products(named);
     }
-    (v2, v3)
+    let defined: HashSet<&str> = products.affected.iter().map(|e| e.status_id.as_str()).collect();
+    let mut ids: Vec<String> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
+    for i in 0..len {
+        let at = format!("{pointer}/{i}");
+        r.unuse(&at);
+        let Some(id) = r.peek(&at).and_then(Value::as_str) else {
+            continue;
+        };
+        if defined.contains(id) && seen.insert(id) {
+            if ids.len() == i {
+                r.str(&at);
+            }
+            ids.push(id.to_string());
+        }
+    }
+    if ids.is_empty() {
+        ProductList::Products(named)
+    } else {
+        ProductList::Ids(ids)
+    }
 }
 
 /// The vector at `at/vectorString` when psirt-site reads it; the object's fields computed
@@ -207,8 +276,11 @@ fn remediations(r: &mut Reader<'_>, v: usize, products: &ProductMap) -> Vec<Reme
         ) else {
             continue;
         };
-        let named = products.products(r, &format!("{at}/product_ids"), v);
-        if named.is_empty() || details.trim().is_empty() {
+        let (named, product_ids) = match product_list(r, products, &format!("{at}/product_ids"), v) {
+            ProductList::Products(named) => (named, Vec::new()),
+            ProductList::Ids(ids) => (Vec::new(), ids),
+        };
+        if (named.is_empty() && product_ids.is_empty()) || details.trim().is_empty() {
             r.explain(
                 &at,
                 "a remediation names products, and psirt-site names only products the vulnerability concerns",
@@ -224,6 +296,7 @@ fn remediations(r: &mut Reader<'_>, v: usize, products: &ProductMap) -> Vec<Reme
             date: date(r, &format!("{at}/date")),
             entitlements: unique(r, &format!("{at}/entitlements")),
             products: named,
+            product_ids,
             restart_required: r
                 .str(&format!("{at}/restart_required/category"))
                 .map(|c| Restart {

@@ -103,6 +103,9 @@ pub struct Remediation {
     pub details: String,
     pub url: Option<String>,
     pub products: Vec<ProductId>,
+    /// CSAF product ids written as they are (in this order) instead of the leaves of
+    /// `products`; empty: derived from `products`.
+    pub product_ids: Vec<String>,
     pub date: Option<Timestamp>,
     pub restart_required: Option<RestartRequired>,
     pub entitlements: Vec<String>,
@@ -132,6 +135,9 @@ pub struct Vulnerability {
     /// Groups whose members the CVSS scores are for too (CSAF 2.0 scores have no
     /// `group_ids`: their members are written as `products`).
     pub score_groups: Vec<String>,
+    /// CSAF product ids written as `scores[].products` as they are (in this order); empty:
+    /// derived from `score_products` and `score_groups`.
+    pub score_product_ids: Vec<String>,
     pub discovery_date: Option<Timestamp>,
     pub release_date: Option<Timestamp>,
     pub remediations: Vec<Remediation>,

@@ -13,6 +13,7 @@ use super::advisory::{Acknowledgment, Advisory, Body, Remediation, Revision, Vul
 use super::cvss::{CvssV3, CvssV4};
 use super::cvss_more::CvssV2;
 use super::enums::{ProductStatus, Status};
+use super::explicit_ids::DefinedIds;
 use super::groups::ProductGroup;
 use super::ids::{AdvisoryId, Cve, Cwe, ProductId, reserved_advisory_id};
 use super::products::Catalog;
@@ -141,13 +142,14 @@ impl Builder<'_> {
         if !self.product_statuses_fit(&raw, affected_ids.len()) {
             return None;
         }
+        let defined = DefinedIds::when_used(&raw, &affected);
         let vulnerabilities = raw
             .vulnerabilities
             .iter()
             .enumerate()
             .map(|(i, v)| {
                 let concerned = super::affected::concerned_products_of(&affected, i, &affected_ids);
-                self.vulnerability(v, &concerned, &product_groups)
+                self.vulnerability(v, &concerned, &product_groups, defined.as_ref())
             })
             .collect::<Vec<_>>();
         let acknowledgments = raw
@@ -261,6 +263,7 @@ impl Builder<'_> {
         v: &RawVulnerability,
         affected: &[ProductId],
         groups: &[ProductGroup],
+        defined: Option<&DefinedIds<'_>>,
     ) -> Option<Vulnerability> {
         let cve = v.cve.as_ref().and_then(|c| match Cve::parse(c.get_ref()) {
             Ok(cve) => Some(cve),
@@ -291,9 +294,10 @@ impl Builder<'_> {
         let remediations = v
             .remediations
             .iter()
-            .map(|r| self.remediation(r, &products, groups))
+            .map(|r| self.remediation(r, &products, groups, defined))
             .collect();
         let (score_products, score_groups) = self.score_products(v, &products, groups);
+        let score_product_ids = self.score_product_ids(v, defined);
         let discovery_date = v.discovery_date.as_ref().and_then(|d| self.date(d));
         Some(Vulnerability {
             cve,
@@ -313,6 +317,7 @@ impl Builder<'_> {
             threats: self.threats(&v.threats, &products, groups),
             score_products,
             score_groups,
+            score_product_ids,
             exploited: self.exploited(&v.exploited),
             products,
         })
@@ -328,7 +333,10 @@ impl Builder<'_> {
             let products = v.products.as_ref().map_or(affected, Vec::len);
             let remediations = v.remediations.iter();
             let remediated: usize = remediations
-                .map(|r| r.products.as_ref().map_or(products, Vec::len))
+                .map(|r| {
+                    let explicit = r.product_ids.as_ref().map(|ids| ids.get_ref().len());
+                    r.products.as_ref().map(Vec::len).or(explicit).unwrap_or(products)
+                })
                 .sum();
             let threatened: usize = v
                 .threats
@@ -400,12 +408,20 @@ impl Builder<'_> {
         r: &RawRemediation,
         vulnerable: &[ProductId],
         groups: &[ProductGroup],
+        defined: Option<&DefinedIds<'_>>,
     ) -> Remediation {
+        let explicit = r.product_ids.as_ref().map(|ids| {
+            if r.products.is_some() {
+                self.one_of(ids, "product_ids", "products");
+            }
+            self.explicit_ids(ids, defined, "product_ids")
+        });
         // A remediation for some groups is for those only, not for every product.
-        let products = match &r.products {
-            Some(ids) => self.vulnerable_products(ids, vulnerable),
-            None if !r.groups.is_empty() => Vec::new(),
-            None => vulnerable.to_vec(),
+        let (products, product_ids) = match (explicit, &r.products) {
+            (Some(e), _) => (e.products, e.ids),
+            (None, Some(ids)) => (self.vulnerable_products(ids, vulnerable), Vec::new()),
+            (None, None) if !r.groups.is_empty() => (Vec::new(), Vec::new()),
+            (None, None) => (vulnerable.to_vec(), Vec::new()),
         };
         let groups = self.group_refs(&r.groups, groups, vulnerable).ids;
         Remediation {
@@ -413,6 +429,7 @@ impl Builder<'_> {
             details: r.details.trim().to_string(),
             url: r.url.as_ref().and_then(|u| self.url(u)),
             products,
+            product_ids,
             date: r.date.as_ref().and_then(|d| self.date(d)),
             restart_required: self.restart(&r.restart_required),
             entitlements: self.unique_texts(&r.entitlements, "entitlement"),

@@ -8,6 +8,7 @@ pub mod cvss;
 pub mod cvss_more;
 pub mod cwe;
 pub mod enums;
+pub mod explicit_ids;
 pub mod extra;
 pub mod groups;
 pub mod identification;

@@ -163,6 +163,10 @@ pub struct RawVulnerability {
     pub cvss_products: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     pub cvss_groups: Vec<Spanned<String>>,
+    /// The CSAF product ids of `scores[].products` exactly as listed, instead of the leaves
+    /// `cvss_products` or the vulnerability's products stand for (a migrated document's order).
+    #[serde(default)]
+    pub cvss_product_ids: Option<Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
     pub discovery_date: Option<Spanned<Datetime>>,
     #[serde(default)]
@@ -184,6 +188,9 @@ pub struct RawRemediation {
     pub url: Option<Spanned<String>>,
     #[serde(default)]
     pub products: Option<Vec<Spanned<String>>>,
+    /// The CSAF product ids of `product_ids` exactly as listed, instead of `products`.
+    #[serde(default)]
+    pub product_ids: Option<Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
     pub date: Option<Spanned<Datetime>>,
     #[serde(default)]

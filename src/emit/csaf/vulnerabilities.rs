@@ -36,13 +36,7 @@ pub(super) fn vulnerability(a: &Advisory, v: &Vulnerability) -> Value {
     if let Some(d) = v.release_date {
         m.insert("release_date".into(), json!(rfc3339(d)));
     }
-    let mut concerned = concerned_ids(a, v, &v.score_products);
-    let members = a.product_groups.iter().filter(|g| v.score_groups.contains(&g.id));
-    for leaf in members.flat_map(|g| &g.leaves) {
-        if !concerned.contains(leaf) {
-            concerned.push(leaf.clone());
-        }
-    }
+    let concerned = score_products(a, v);
     if !v.remediations.is_empty() {
         let rems = v.remediations.iter().map(|r| remediation(a, v, r));
         m.insert("remediations".into(), rems.collect());
@@ -70,6 +64,22 @@ pub(super) fn vulnerability(a: &Advisory, v: &Vulnerability) -> Value {
     Value::Object(m)
 }
 
+/// `scores[].products`: the ids given as they are, else the leaves of the scored products
+/// and the members of the scored groups.
+fn score_products(a: &Advisory, v: &Vulnerability) -> Vec<String> {
+    if !v.score_product_ids.is_empty() {
+        return v.score_product_ids.clone();
+    }
+    let mut concerned = concerned_ids(a, v, &v.score_products);
+    let members = a.product_groups.iter().filter(|g| v.score_groups.contains(&g.id));
+    for leaf in members.flat_map(|g| &g.leaves) {
+        if !concerned.contains(leaf) {
+            concerned.push(leaf.clone());
+        }
+    }
+    concerned
+}
+
 fn remediation(a: &Advisory, v: &Vulnerability, r: &Remediation) -> Value {
     let mut rm = Map::new();
     rm.insert("category".into(), json!(r.category.as_str()));
@@ -84,7 +94,11 @@ fn remediation(a: &Advisory, v: &Vulnerability, r: &Remediation) -> Value {
         rm.insert("group_ids".into(), json!(r.groups));
     }
     // CSAF lists are never empty: a remediation for groups only has no `product_ids`.
-    let ids = concerned_ids(a, v, &r.products);
+    let ids = if r.product_ids.is_empty() {
+        concerned_ids(a, v, &r.products)
+    } else {
+        r.product_ids.clone()
+    };
     if !ids.is_empty() || r.groups.is_empty() {
         rm.insert("product_ids".into(), json!(ids));
     }
