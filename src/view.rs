@@ -127,6 +127,8 @@ pub struct VulnerabilityView {
     pub exploited: Option<ExploitedView>,
     pub discovery_date: Option<String>,
     pub release_date: Option<String>,
+    /// Who is credited for this vulnerability in particular.
+    pub acknowledgments: Vec<AckView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -450,6 +452,7 @@ fn vulnerability_view(site: &Site, a: &Advisory, v: &Vulnerability, root: &str) 
         exploited,
         discovery_date,
         release_date,
+        acknowledgments: v.acknowledgments.iter().map(ack_view).collect(),
     }
 }
 

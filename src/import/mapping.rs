@@ -78,7 +78,7 @@ struct Revision {
 }
 
 #[derive(Serialize)]
-struct Acknowledgment {
+pub(super) struct Acknowledgment {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     names: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -122,7 +122,7 @@ pub(super) fn map(doc: &Value, known: &[CatalogEntry]) -> Result<Mapped, String>
         revisions: revisions(&mut r),
         vulnerabilities: vulnerabilities(&mut r, &products, &names),
         affected: products.affected.clone(),
-        acknowledgments: acknowledgments(&mut r),
+        acknowledgments: acknowledgments(&mut r, "/document/acknowledgments"),
         references: references(&mut r, "/document/references"),
     };
     let toml = toml::to_string(&front).map_err(|e| format!("cannot write front matter: {e}"))?;
@@ -349,10 +349,11 @@ pub(super) fn references(r: &mut Reader<'_>, list: &str) -> Vec<Reference> {
     out
 }
 
-fn acknowledgments(r: &mut Reader<'_>) -> Vec<Acknowledgment> {
+/// The acknowledgments at `list` (the document's or a vulnerability's).
+pub(super) fn acknowledgments(r: &mut Reader<'_>, list: &str) -> Vec<Acknowledgment> {
     let mut out = Vec::new();
-    for i in 0..r.len("/document/acknowledgments") {
-        let at = format!("/document/acknowledgments/{i}");
+    for i in 0..r.len(list) {
+        let at = format!("{list}/{i}");
         let names = (0..r.len(&format!("{at}/names")))
             .filter_map(|n| r.str(&format!("{at}/names/{n}")).map(str::to_string))
             .collect();

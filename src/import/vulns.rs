@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 use toml::value::Datetime;
 
-use super::mapping::{Note, Reference, date, note, references};
+use super::mapping::{Acknowledgment, Note, Reference, acknowledgments, date, note, references};
 use super::reader::Reader;
 use super::scope::ProductMap;
 
@@ -42,6 +42,8 @@ pub(super) struct Vulnerability {
     remediations: Vec<Remediation>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     threats: Vec<Threat>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    acknowledgments: Vec<Acknowledgment>,
 }
 
 #[derive(Serialize)]
@@ -140,6 +142,7 @@ fn vulnerability(r: &mut Reader<'_>, v: usize, products: &ProductMap, names: &[S
         references: references(r, &format!("{at}/references")),
         remediations: remediations(r, v, products),
         threats: threats(r, v, products),
+        acknowledgments: acknowledgments(r, &format!("{at}/acknowledgments")),
     }
 }
 

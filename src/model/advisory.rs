@@ -144,6 +144,8 @@ pub struct Vulnerability {
     pub threats: Vec<Threat>,
     /// Exploited in the wild, when the publisher says so.
     pub exploited: Option<Exploited>,
+    /// Who is credited for this vulnerability in particular.
+    pub acknowledgments: Vec<Acknowledgment>,
 }
 
 impl Vulnerability {

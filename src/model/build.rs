@@ -319,6 +319,7 @@ impl Builder<'_> {
             score_groups,
             score_product_ids,
             exploited: self.exploited(&v.exploited),
+            acknowledgments: v.acknowledgments.iter().map(|a| self.acknowledgment(a)).collect(),
             products,
         })
     }

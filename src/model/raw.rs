@@ -177,6 +177,9 @@ pub struct RawVulnerability {
     pub threats: Vec<RawThreat>,
     #[serde(default)]
     pub exploited: Option<RawExploited>,
+    /// Who is credited for this vulnerability (CSAF `vulnerabilities[].acknowledgments`).
+    #[serde(default)]
+    pub acknowledgments: Vec<RawAcknowledgment>,
 }
 
 #[derive(Debug, Deserialize)]

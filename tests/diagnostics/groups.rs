@@ -122,3 +122,35 @@ fn a_product_that_is_its_own_leaf_is_only_a_platform() {
     );
     insta::assert_snapshot!(t.check_errors());
 }
+
+#[test]
+fn explicit_product_id_lists_are_checked() {
+    let t = site(
+        r#"
+[[affected]]
+product = "widget"
+versions = "< 2.0.1"
+product_id = "W-1"
+
+[[vulnerabilities]]
+title = "Overflow"
+cvss_v3 = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"
+cvss_products = ["widget"]
+cvss_product_ids = ["W-1", "W-2", "W-1"]
+[[vulnerabilities.remediations]]
+category = "workaround"
+details = "Turn it off."
+products = ["widget"]
+product_ids = ["W-1"]
+[[vulnerabilities.remediations]]
+category = "workaround"
+details = "Unplug it."
+product_ids = []
+
+[[vulnerabilities]]
+title = "Underflow"
+cvss_product_ids = ["W-1"]
+"#,
+    );
+    insta::assert_snapshot!(t.check_errors());
+}

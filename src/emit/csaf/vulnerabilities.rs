@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::document::{note, reference};
+use super::document::{acknowledgment, note, reference};
 use super::product_tree::{concerned_ids, product_status};
 use crate::model::Advisory;
 use crate::model::advisory::{Remediation, Vulnerability};
@@ -12,6 +12,10 @@ use crate::model::time::rfc3339;
 
 pub(super) fn vulnerability(a: &Advisory, v: &Vulnerability) -> Value {
     let mut m = Map::new();
+    if !v.acknowledgments.is_empty() {
+        let acks = v.acknowledgments.iter().map(acknowledgment);
+        m.insert("acknowledgments".into(), acks.collect());
+    }
     if let Some(c) = &v.cve {
         m.insert("cve".into(), json!(c.as_str()));
     }
