@@ -295,7 +295,7 @@ fn remediations(r: &mut Reader<'_>, v: usize, products: &ProductMap) -> Vec<Reme
         out.push(Remediation {
             category: category.to_string(),
             details: details.to_string(),
-            url: url(r, &format!("{at}/url")),
+            url: remediation_url(r, &format!("{at}/url")),
             date: date(r, &format!("{at}/date")),
             entitlements: unique(r, &format!("{at}/entitlements")),
             products: named,
@@ -313,9 +313,10 @@ fn remediations(r: &mut Reader<'_>, v: usize, products: &ProductMap) -> Vec<Reme
     out
 }
 
-fn url(r: &mut Reader<'_>, at: &str) -> Option<String> {
+/// The remediation's URL when psirt-site accepts it: http(s), or a `mailto:` address.
+fn remediation_url(r: &mut Reader<'_>, at: &str) -> Option<String> {
     let u = r.peek(at).and_then(Value::as_str)?;
-    crate::url::check_url(u, &["https", "http"]).ok()?;
+    crate::url::check_url(u, &["https", "http", "mailto"]).ok()?;
     r.str(at).map(str::to_string)
 }
 

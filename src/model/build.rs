@@ -81,6 +81,19 @@ impl Builder<'_> {
         }
     }
 
+    /// A remediation's link may also be an address to write to: vendors without a download
+    /// page name their support address (`mailto:psirt@example.com`).
+    fn remediation_url(&mut self, url: &Spanned<String>) -> Option<String> {
+        match check_url(url.get_ref(), &["https", "http", "mailto"]) {
+            Ok(()) => Some(url.get_ref().clone()),
+            Err(msg) => {
+                let help = "use an absolute https:// URL, or a mailto: address";
+                self.error(Code::InvalidUrl, url, msg, help);
+                None
+            }
+        }
+    }
+
     pub(super) fn product(&mut self, id: &Spanned<String>) -> Option<ProductId> {
         let parsed = ProductId::parse(id.get_ref())
             .ok()
@@ -428,7 +441,7 @@ impl Builder<'_> {
         Remediation {
             category: r.category,
             details: r.details.trim().to_string(),
-            url: r.url.as_ref().and_then(|u| self.url(u)),
+            url: r.url.as_ref().and_then(|u| self.remediation_url(u)),
             products,
             product_ids,
             date: r.date.as_ref().and_then(|d| self.date(d)),
