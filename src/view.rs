@@ -116,6 +116,8 @@ pub struct VulnerabilityView {
     pub cvss_v2: Option<ScoreView>,
     pub cvss_v3: Option<ScoreView>,
     pub cvss_v4: Option<ScoreView>,
+    /// Further scores, each for some products.
+    pub other_scores: Vec<OtherScoreView>,
     pub products: Vec<ProductRef>,
     pub remediations: Vec<RemediationView>,
     // The fields of `VulnDetails`, in its order. Not `#[serde(flatten)]`: that serializes the
@@ -129,6 +131,13 @@ pub struct VulnerabilityView {
     pub release_date: Option<String>,
     /// Who is credited for this vulnerability in particular.
     pub acknowledgments: Vec<AckView>,
+}
+
+/// A further score of a vulnerability: its vectors (v3 before v2) and the products it is for.
+#[derive(Debug, Clone, Serialize)]
+pub struct OtherScoreView {
+    pub scores: Vec<ScoreView>,
+    pub products: Vec<ProductRef>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -429,6 +438,19 @@ fn vulnerability_view(site: &Site, a: &Advisory, v: &Vulnerability, root: &str) 
         cvss_v2: v.cvss_v2.as_ref().map(score_v2),
         cvss_v3: v.cvss_v3.as_ref().map(score_v3),
         cvss_v4: v.cvss_v4.as_ref().map(score_v4),
+        other_scores: v
+            .other_scores
+            .iter()
+            .map(|s| OtherScoreView {
+                scores: s
+                    .cvss_v3
+                    .iter()
+                    .map(score_v3)
+                    .chain(s.cvss_v2.iter().map(score_v2))
+                    .collect(),
+                products: refs(&s.products),
+            })
+            .collect(),
         products: refs(&v.products),
         remediations: v
             .remediations

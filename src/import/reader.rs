@@ -78,6 +78,12 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Takes back every value below `pointer` marked used (`unuse` for a whole subtree).
+    pub fn take_back(&mut self, pointer: &str) {
+        let prefix = format!("{pointer}/");
+        self.used.retain(|p| p != pointer && !p.starts_with(&prefix));
+    }
+
     /// Gives values below `pointer` that stay unused a specific reason in the report.
     pub fn explain(&mut self, pointer: &str, reason: &str) {
         self.reasons.push((pointer.to_string(), reason.to_string()));

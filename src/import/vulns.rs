@@ -44,6 +44,21 @@ pub(super) struct Vulnerability {
     threats: Vec<Threat>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     acknowledgments: Vec<Acknowledgment>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    scores: Vec<OtherScore>,
+}
+
+/// A further score (`[[vulnerabilities.scores]]`).
+#[derive(Serialize)]
+struct OtherScore {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cvss_v2: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cvss_v3: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    products: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    product_ids: Option<Vec<String>>,
 }
 
 #[derive(Serialize)]
@@ -118,13 +133,7 @@ fn vulnerability(r: &mut Reader<'_>, v: usize, products: &ProductMap, names: &[S
         .str(&format!("{at}/title"))
         .map_or_else(|| names[v].clone(), str::to_string);
     let (cvss_v2, cvss_v3, scored) = scores(r, v, products);
-    let (cvss_products, cvss_product_ids) = match scored {
-        Some(ProductList::Ids(ids)) => (None, Some(ids)),
-        Some(ProductList::Products(named)) if !named.is_empty() && !is_default(&named, products, v) => {
-            (Some(named), None)
-        }
-        _ => (None, None),
-    };
+    let (cvss_products, cvss_product_ids) = scored_products(scored, products, v);
     Vulnerability {
         cve,
         title,
@@ -143,6 +152,7 @@ fn vulnerability(r: &mut Reader<'_>, v: usize, products: &ProductMap, names: &[S
         remediations: remediations(r, v, products),
         threats: threats(r, v, products),
         acknowledgments: acknowledgments(r, &format!("{at}/acknowledgments")),
+        scores: other_scores(r, v, products),
     }
 }
 
@@ -196,8 +206,58 @@ fn scores(
     let v3 = vector(r, &format!("{at}/cvss_v3"), |s| {
         crate::model::cvss::CvssV3::parse(s).map(|_| Value::Null)
     });
-    let scored = (v2.is_some() || v3.is_some()).then(|| product_list(r, products, &format!("{at}/products"), v));
+    let scored =
+        (v2.is_some() || v3.is_some()).then(|| product_list(r, products, &format!("{at}/products"), v));
     (v2, v3, scored)
+}
+
+/// How a score names its products: not at all for the vulnerability's products, else by
+/// catalog products or by explicit ids.
+fn scored_products(
+    scored: Option<ProductList>,
+    products: &ProductMap,
+    v: usize,
+) -> (Option<Vec<String>>, Option<Vec<String>>) {
+    match scored {
+        Some(ProductList::Ids(ids)) => (None, Some(ids)),
+        Some(ProductList::Products(named)) if !named.is_empty() && !is_default(&named, products, v) => {
+            (Some(named), None)
+        }
+        _ => (None, None),
+    }
+}
+
+/// The scores after the first, each with its vectors and products; one whose products
+/// cannot be named is reported.
+fn other_scores(r: &mut Reader<'_>, v: usize, products: &ProductMap) -> Vec<OtherScore> {
+    let list = format!("/vulnerabilities/{v}/scores");
+    let mut out = Vec::new();
+    for i in 1..r.len(&list) {
+        let at = format!("{list}/{i}");
+        let cvss_v2 = vector(r, &format!("{at}/cvss_v2"), |s| {
+            crate::model::cvss_more::CvssV2::parse(s).map(|c| Value::Object(c.json))
+        });
+        let cvss_v3 = vector(r, &format!("{at}/cvss_v3"), |s| {
+            crate::model::cvss::CvssV3::parse(s).map(|_| Value::Null)
+        });
+        if cvss_v2.is_none() && cvss_v3.is_none() {
+            continue;
+        }
+        let listed = product_list(r, products, &format!("{at}/products"), v);
+        if matches!(&listed, ProductList::Products(named) if named.is_empty()) {
+            r.take_back(&at);
+            r.explain(&at, "a score for products psirt-site cannot name");
+            continue;
+        }
+        let (products, product_ids) = scored_products(Some(listed), products, v);
+        out.push(OtherScore {
+            cvss_v2,
+            cvss_v3,
+            products,
+            product_ids,
+        });
+    }
+    out
 }
 
 /// Whether the catalog products are those a score is for without `cvss_products`: the

@@ -15,6 +15,7 @@ use super::groups::ProductGroup;
 use super::identification::Identification;
 use super::ids::{AdvisoryId, Cve, Cwe, ProductId};
 use super::notes::Note;
+pub use super::scores::Score;
 use super::status::{DocumentCategory, Justification, Relationship};
 use super::threats::{Exploited, Threat};
 use super::versions::VersionSpec;
@@ -130,7 +131,7 @@ pub struct Vulnerability {
     pub cvss_v4: Option<CvssV4>,
     pub products: Vec<ProductId>,
     /// The products the CVSS scores are for: `products`, unless `cvss_products` or
-    /// `cvss_groups` narrow them.
+    /// `cvss_groups` narrow them (or `cvss_product_ids` names their leaves).
     pub score_products: Vec<ProductId>,
     /// Groups whose members the CVSS scores are for too (CSAF 2.0 scores have no
     /// `group_ids`: their members are written as `products`).
@@ -146,6 +147,9 @@ pub struct Vulnerability {
     pub exploited: Option<Exploited>,
     /// Who is credited for this vulnerability in particular.
     pub acknowledgments: Vec<Acknowledgment>,
+    /// Further CSAF `scores[]` entries, written after the one of `cvss_v2`/`cvss_v3`. They
+    /// do not rate the vulnerability.
+    pub other_scores: Vec<Score>,
 }
 
 impl Vulnerability {

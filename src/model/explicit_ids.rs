@@ -25,7 +25,9 @@ impl<'a> DefinedIds<'a> {
     /// nothing for the lookup.
     pub(super) fn when_used(raw: &RawAdvisory, affected: &'a [Affected]) -> Option<Self> {
         let used = raw.vulnerabilities.iter().any(|v| {
-            v.cvss_product_ids.is_some() || v.remediations.iter().any(|r| r.product_ids.is_some())
+            v.cvss_product_ids.is_some()
+                || v.remediations.iter().any(|r| r.product_ids.is_some())
+                || v.scores.iter().any(|s| s.get_ref().product_ids.is_some())
         });
         if !used {
             return None;

@@ -202,25 +202,4 @@ impl Builder<'_> {
         products.retain(|p| seen.insert(p.clone()));
         (products, self.group_refs(&v.cvss_groups, groups, vulnerable).ids)
     }
-
-    /// `cvss_product_ids`: the exact ids of `scores[].products`, with a score and instead
-    /// of `cvss_products` and `cvss_groups`.
-    pub(super) fn score_product_ids(
-        &mut self,
-        v: &super::raw::RawVulnerability,
-        defined: Option<&super::explicit_ids::DefinedIds<'_>>,
-    ) -> Vec<String> {
-        let Some(list) = &v.cvss_product_ids else {
-            return Vec::new();
-        };
-        if v.cvss_products.is_some() || !v.cvss_groups.is_empty() {
-            self.one_of(list, "cvss_product_ids", "cvss_products`/`cvss_groups");
-        }
-        if v.cvss_v2.is_none() && v.cvss_v3.is_none() {
-            let msg = "`cvss_product_ids` says which products the CVSS scores are for, but there is no CVSS v2 or v3 score".into();
-            let help = "add cvss_v3 (or cvss_v2), or remove `cvss_product_ids`";
-            self.error(Code::MissingField, list, msg, help);
-        }
-        self.explicit_ids(list, defined, "cvss_product_ids").ids
-    }
 }

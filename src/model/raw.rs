@@ -180,6 +180,24 @@ pub struct RawVulnerability {
     /// Who is credited for this vulnerability (CSAF `vulnerabilities[].acknowledgments`).
     #[serde(default)]
     pub acknowledgments: Vec<RawAcknowledgment>,
+    /// Further CSAF `scores[]` entries, after the one of `cvss_v2`/`cvss_v3`.
+    #[serde(default)]
+    pub scores: Vec<Spanned<RawScore>>,
+}
+
+/// `[[vulnerabilities.scores]]`: other vectors for some products (e.g. an environmental
+/// score for one platform).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScore {
+    #[serde(default)]
+    pub cvss_v2: Option<Spanned<String>>,
+    #[serde(default)]
+    pub cvss_v3: Option<Spanned<String>>,
+    #[serde(default)]
+    pub products: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub product_ids: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Debug, Deserialize)]

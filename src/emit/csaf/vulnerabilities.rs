@@ -7,6 +7,8 @@ use super::document::{acknowledgment, note, reference};
 use super::product_tree::{concerned_ids, product_status};
 use crate::model::Advisory;
 use crate::model::advisory::{Remediation, Vulnerability};
+use crate::model::cvss::CvssV3;
+use crate::model::cvss_more::CvssV2;
 use crate::model::notes::NoteCategory;
 use crate::model::time::rfc3339;
 
@@ -40,21 +42,13 @@ pub(super) fn vulnerability(a: &Advisory, v: &Vulnerability) -> Value {
     if let Some(d) = v.release_date {
         m.insert("release_date".into(), json!(rfc3339(d)));
     }
-    let concerned = score_products(a, v);
     if !v.remediations.is_empty() {
         let rems = v.remediations.iter().map(|r| remediation(a, v, r));
         m.insert("remediations".into(), rems.collect());
     }
-    if (v.cvss_v2.is_some() || v.cvss_v3.is_some()) && !concerned.is_empty() {
-        let mut score = Map::new();
-        if let Some(v2) = &v.cvss_v2 {
-            score.insert("cvss_v2".into(), Value::Object(v2.json.clone()));
-        }
-        if let Some(v3) = &v.cvss_v3 {
-            score.insert("cvss_v3".into(), cvss_v3(v3));
-        }
-        score.insert("products".into(), concerned.into());
-        m.insert("scores".into(), Value::Array(vec![Value::Object(score)]));
+    let scores = scores(a, v);
+    if !scores.is_empty() {
+        m.insert("scores".into(), Value::Array(scores));
     }
     // A Vec, so that other statements (e.g. VEX impact statements) can be added to it.
     let threats = threats(a, v);
@@ -66,6 +60,43 @@ pub(super) fn vulnerability(a: &Advisory, v: &Vulnerability) -> Value {
     super::vex::insert(&mut m, a, v);
     m.insert("title".into(), json!(v.title));
     Value::Object(m)
+}
+
+/// The score of `cvss_v2`/`cvss_v3`, then the further scores; a score for no product is
+/// left out (CSAF lists are never empty).
+fn scores(a: &Advisory, v: &Vulnerability) -> Vec<Value> {
+    let mut out = Vec::new();
+    if v.cvss_v2.is_some() || v.cvss_v3.is_some() {
+        out.extend(score(
+            v.cvss_v2.as_ref(),
+            v.cvss_v3.as_ref(),
+            score_products(a, v),
+        ));
+    }
+    for s in &v.other_scores {
+        let products = if s.product_ids.is_empty() {
+            concerned_ids(a, v, &s.products)
+        } else {
+            s.product_ids.clone()
+        };
+        out.extend(score(s.cvss_v2.as_ref(), s.cvss_v3.as_ref(), products));
+    }
+    out
+}
+
+fn score(v2: Option<&CvssV2>, v3: Option<&CvssV3>, products: Vec<String>) -> Option<Value> {
+    if (v2.is_none() && v3.is_none()) || products.is_empty() {
+        return None;
+    }
+    let mut score = Map::new();
+    if let Some(v2) = v2 {
+        score.insert("cvss_v2".into(), Value::Object(v2.json.clone()));
+    }
+    if let Some(v3) = v3 {
+        score.insert("cvss_v3".into(), cvss_v3(v3));
+    }
+    score.insert("products".into(), products.into());
+    Some(Value::Object(score))
 }
 
 /// `scores[].products`: the ids given as they are, else the leaves of the scored products
@@ -179,7 +210,7 @@ fn vulnerability_notes(v: &Vulnerability) -> Vec<Value> {
     notes
 }
 
-fn cvss_v3(v: &crate::model::cvss::CvssV3) -> Value {
+fn cvss_v3(v: &CvssV3) -> Value {
     let mut m = Map::new();
     m.insert("version".into(), json!(v.version));
     m.insert("vectorString".into(), json!(v.vector));
