@@ -81,6 +81,8 @@ struct Remediation {
     products: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     product_ids: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    groups: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     restart_required: Option<Restart>,
 }
@@ -100,6 +102,8 @@ struct Threat {
     date: Option<Datetime>,
     #[serde(skip_serializing_if = "Option::is_none")]
     products: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    groups: Vec<String>,
 }
 
 /// How each vulnerability is named in entries' `vulnerabilities`: its CVE, else its title
@@ -116,17 +120,26 @@ pub(super) fn names(r: &Reader<'_>) -> Vec<String> {
         .collect()
 }
 
+/// The vulnerabilities; `groups` are the ids of the product groups import writes, which
+/// remediations and threats may name.
 pub(super) fn vulnerabilities(
     r: &mut Reader<'_>,
     products: &ProductMap,
     names: &[String],
+    groups: &[String],
 ) -> Vec<Vulnerability> {
     (0..r.len("/vulnerabilities"))
-        .map(|i| vulnerability(r, i, products, names))
+        .map(|i| vulnerability(r, i, products, names, groups))
         .collect()
 }
 
-fn vulnerability(r: &mut Reader<'_>, v: usize, products: &ProductMap, names: &[String]) -> Vulnerability {
+fn vulnerability(
+    r: &mut Reader<'_>,
+    v: usize,
+    products: &ProductMap,
+    names: &[String],
+    groups: &[String],
+) -> Vulnerability {
     let at = format!("/vulnerabilities/{v}");
     let cve = r.str(&format!("{at}/cve")).map(str::to_string);
     let title = r
@@ -149,8 +162,8 @@ fn vulnerability(r: &mut Reader<'_>, v: usize, products: &ProductMap, names: &[S
             .filter_map(|i| note(r, &format!("{at}/notes/{i}")))
             .collect(),
         references: references(r, &format!("{at}/references")),
-        remediations: remediations(r, v, products),
-        threats: threats(r, v, products),
+        remediations: remediations(r, v, products, groups),
+        threats: threats(r, v, products, groups),
         acknowledgments: acknowledgments(r, &format!("{at}/acknowledgments")),
         scores: other_scores(r, v, products),
     }
@@ -328,7 +341,7 @@ fn vector(r: &mut Reader<'_>, at: &str, parse: impl Fn(&str) -> Result<Value, St
     Some(s.to_string())
 }
 
-fn remediations(r: &mut Reader<'_>, v: usize, products: &ProductMap) -> Vec<Remediation> {
+fn remediations(r: &mut Reader<'_>, v: usize, products: &ProductMap, groups: &[String]) -> Vec<Remediation> {
     let list = format!("/vulnerabilities/{v}/remediations");
     let mut out = Vec::new();
     for i in 0..r.len(&list) {
@@ -343,7 +356,8 @@ fn remediations(r: &mut Reader<'_>, v: usize, products: &ProductMap) -> Vec<Reme
             ProductList::Products(named) => (named, Vec::new()),
             ProductList::Ids(ids) => (Vec::new(), ids),
         };
-        if (named.is_empty() && product_ids.is_empty()) || details.trim().is_empty() {
+        let groups = group_ids(r, &format!("{at}/group_ids"), groups);
+        if (named.is_empty() && product_ids.is_empty() && groups.is_empty()) || details.trim().is_empty() {
             r.explain(
                 &at,
                 "a remediation names products, and psirt-site names only products the vulnerability concerns",
@@ -360,6 +374,7 @@ fn remediations(r: &mut Reader<'_>, v: usize, products: &ProductMap) -> Vec<Reme
             entitlements: unique(r, &format!("{at}/entitlements")),
             products: named,
             product_ids,
+            groups,
             restart_required: r
                 .str(&format!("{at}/restart_required/category"))
                 .map(|c| Restart {
@@ -380,6 +395,24 @@ fn remediation_url(r: &mut Reader<'_>, at: &str) -> Option<String> {
     r.str(at).map(str::to_string)
 }
 
+/// The `group_ids` at `at` that name a group import writes, each once.
+fn group_ids(r: &mut Reader<'_>, at: &str, written: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for i in 0..r.len(at) {
+        let p = format!("{at}/{i}");
+        let Some(id) = r.peek(&p).and_then(Value::as_str) else {
+            continue;
+        };
+        if written.iter().any(|w| w == id) && !out.iter().any(|x| x == id) {
+            if out.len() == i {
+                r.str(&p);
+            }
+            out.push(id.to_string());
+        }
+    }
+    out
+}
+
 fn unique(r: &mut Reader<'_>, at: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for i in 0..r.len(at) {
@@ -397,7 +430,7 @@ fn unique(r: &mut Reader<'_>, at: &str) -> Vec<String> {
 }
 
 /// Threats but the VEX impact statements (read as entries' `impact`).
-fn threats(r: &mut Reader<'_>, v: usize, products: &ProductMap) -> Vec<Threat> {
+fn threats(r: &mut Reader<'_>, v: usize, products: &ProductMap, groups: &[String]) -> Vec<Threat> {
     let list = format!("/vulnerabilities/{v}/threats");
     let mut out = Vec::new();
     for i in 0..r.len(&list) {
@@ -413,8 +446,10 @@ fn threats(r: &mut Reader<'_>, v: usize, products: &ProductMap) -> Vec<Threat> {
         };
         let ids = format!("{at}/product_ids");
         let named = r.peek(&ids).map(|_| products.products(r, &ids, v));
+        let groups = group_ids(r, &format!("{at}/group_ids"), groups);
         // A threat to some products must not become one to the whole vulnerability.
-        if named.as_ref().is_some_and(Vec::is_empty) || details.trim().is_empty() {
+        let named_none = named.as_ref().is_some_and(Vec::is_empty) && groups.is_empty();
+        if named_none || details.trim().is_empty() {
             r.explain(&at, "a threat to products the vulnerability does not concern");
             continue;
         }
@@ -424,7 +459,8 @@ fn threats(r: &mut Reader<'_>, v: usize, products: &ProductMap) -> Vec<Threat> {
             category: category.to_string(),
             details: details.to_string(),
             date: date(r, &format!("{at}/date")),
-            products: named,
+            products: named.filter(|n| !n.is_empty()),
+            groups,
         });
     }
     out

@@ -150,13 +150,18 @@ impl Builder<'_> {
             .collect();
         // Vulnerabilities concern the products that are (or may be) affected.
         let affected_ids = super::affected::concerned_products(&affected);
-        let product_groups =
-            self.product_groups(&raw.product_groups, &raw.affected, &affected, &affected_ids);
+        let defined = DefinedIds::when_used(&raw, &affected);
+        let product_groups = self.product_groups(
+            &raw.product_groups,
+            &raw.affected,
+            &affected,
+            &affected_ids,
+            defined.as_ref(),
+        );
         self.duplicate_cves(&raw.vulnerabilities);
         if !self.product_statuses_fit(&raw, affected_ids.len()) {
             return None;
         }
-        let defined = DefinedIds::when_used(&raw, &affected);
         let vulnerabilities = raw
             .vulnerabilities
             .iter()

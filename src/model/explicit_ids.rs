@@ -28,7 +28,7 @@ impl<'a> DefinedIds<'a> {
             v.cvss_product_ids.is_some()
                 || v.remediations.iter().any(|r| r.product_ids.is_some())
                 || v.scores.iter().any(|s| s.get_ref().product_ids.is_some())
-        });
+        }) || raw.product_groups.iter().any(|g| g.product_ids.is_some());
         if !used {
             return None;
         }

@@ -198,3 +198,30 @@ cvss_v3 = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/MC:N"
     );
     insta::assert_snapshot!(t.check_errors());
 }
+
+#[test]
+fn a_group_with_explicit_members_is_checked() {
+    let t = site(
+        r#"
+[[affected]]
+product = "widget"
+versions = "< 2.0.1"
+product_id = "W-1"
+groups = ["listed"]
+
+[[affected]]
+product = "gadget"
+versions = "< 1.1"
+product_id = "G-1"
+
+[[product_groups]]
+id = "listed"
+products = ["gadget"]
+product_ids = ["W-1", "G-1", "X-9"]
+
+[[vulnerabilities]]
+title = "Overflow"
+"#,
+    );
+    insta::assert_snapshot!(t.check_errors());
+}
