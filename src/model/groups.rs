@@ -177,13 +177,7 @@ impl Builder<'_> {
                 self.unknown_group(id, groups);
                 continue;
             };
-            // As `products` may: a product with only fixed (or other non-vulnerable)
-            // statements stands for those leaves.
-            let foreign = g
-                .products
-                .iter()
-                .find(|p| !vulnerable.contains(p) && !self.stated.contains(p));
-            if let Some(p) = foreign {
+            if let Some(p) = g.products.iter().find(|p| !vulnerable.contains(p)) {
                 let msg = format!(
                     "product group `{}` holds `{p}`, which is not a product of this vulnerability",
                     g.id
