@@ -117,7 +117,7 @@ pub struct VulnerabilityView {
     pub cvss_v3: Option<ScoreView>,
     pub cvss_v4: Option<ScoreView>,
     /// Further scores, each for some products.
-    pub other_scores: Vec<OtherScoreView>,
+    pub other_scores: Vec<vuln::OtherScoreView>,
     pub products: Vec<ProductRef>,
     pub remediations: Vec<RemediationView>,
     // The fields of `VulnDetails`, in its order. Not `#[serde(flatten)]`: that serializes the
@@ -131,13 +131,6 @@ pub struct VulnerabilityView {
     pub release_date: Option<String>,
     /// Who is credited for this vulnerability in particular.
     pub acknowledgments: Vec<AckView>,
-}
-
-/// A further score of a vulnerability: its vectors (v3 before v2) and the products it is for.
-#[derive(Debug, Clone, Serialize)]
-pub struct OtherScoreView {
-    pub scores: Vec<ScoreView>,
-    pub products: Vec<ProductRef>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -441,15 +434,7 @@ fn vulnerability_view(site: &Site, a: &Advisory, v: &Vulnerability, root: &str) 
         other_scores: v
             .other_scores
             .iter()
-            .map(|s| OtherScoreView {
-                scores: s
-                    .cvss_v3
-                    .iter()
-                    .map(score_v3)
-                    .chain(s.cvss_v2.iter().map(score_v2))
-                    .collect(),
-                products: refs(&s.products),
-            })
+            .map(|s| vuln::other_score_view(site, s, root))
             .collect(),
         products: refs(&v.products),
         remediations: v

@@ -18,7 +18,6 @@ use super::groups::ProductGroup;
 use super::ids::{AdvisoryId, Cve, Cwe, ProductId, reserved_advisory_id};
 use super::products::Catalog;
 use super::raw::*;
-use super::scores::Scored;
 use super::time::to_timestamp;
 use crate::diag::{Code, Diagnostic};
 use crate::url::check_url;
@@ -315,22 +314,13 @@ impl Builder<'_> {
             .iter()
             .map(|r| self.remediation(r, &products, groups, defined))
             .collect();
-        let (mut score_products, score_groups) = self.score_products(v, &products, groups);
-        let mut score_product_ids = Vec::new();
-        if let Some(explicit) = self.score_product_ids(v, defined) {
-            (score_products, score_product_ids) = (explicit.products, explicit.ids);
-        }
-        // Only vulnerabilities with further scores pay for comparing them with the first.
-        let other_scores = if v.scores.is_empty() {
-            Vec::new()
-        } else {
-            let first = Scored {
-                versions: Scored::versions(cvss_v2.as_ref(), cvss_v3.as_ref()),
-                ids: &score_product_ids,
-                products: &score_products,
-            };
-            self.other_scores(&v.scores, &products, defined, first)
-        };
+        let scores = self.scored(
+            v,
+            &products,
+            groups,
+            defined,
+            (cvss_v2.as_ref(), cvss_v3.as_ref()),
+        );
         let discovery_date = v.discovery_date.as_ref().and_then(|d| self.date(d));
         Some(Vulnerability {
             cve,
@@ -348,12 +338,12 @@ impl Builder<'_> {
             release_date: v.release_date.as_ref().and_then(|d| self.date(d)),
             remediations,
             threats: self.threats(&v.threats, &products, groups),
-            score_products,
-            score_groups,
-            score_product_ids,
+            score_products: scores.products,
+            score_groups: scores.groups,
+            score_product_ids: scores.ids,
             exploited: self.exploited(&v.exploited),
             acknowledgments: v.acknowledgments.iter().map(|a| self.acknowledgment(a)).collect(),
-            other_scores,
+            other_scores: scores.others,
             products,
         })
     }

@@ -9,6 +9,7 @@ use super::build::Builder;
 use super::cvss::CvssV3;
 use super::cvss_more::CvssV2;
 use super::explicit_ids::{DefinedIds, ExplicitIds};
+use super::groups::ProductGroup;
 use super::ids::ProductId;
 use super::raw::{RawScore, RawVulnerability};
 use crate::diag::Code;
@@ -25,14 +26,14 @@ pub struct Score {
 }
 
 /// What one score is for: its CVSS versions and products (exact ids where given).
-pub(super) struct Scored<'a> {
-    pub versions: Vec<&'static str>,
-    pub ids: &'a [String],
-    pub products: &'a [ProductId],
+struct Scored<'a> {
+    versions: Vec<&'static str>,
+    ids: &'a [String],
+    products: &'a [ProductId],
 }
 
 impl Scored<'_> {
-    pub(super) fn versions(v2: Option<&CvssV2>, v3: Option<&CvssV3>) -> Vec<&'static str> {
+    fn versions(v2: Option<&CvssV2>, v3: Option<&CvssV3>) -> Vec<&'static str> {
         v2.map(|_| "2.0")
             .into_iter()
             .chain(v3.map(|v| v.version))
@@ -72,10 +73,54 @@ impl Scored<'_> {
     }
 }
 
+/// What a vulnerability's scores are for, checked.
+pub(super) struct ScoredProducts {
+    /// The first score's catalog products and groups, or its exact ids.
+    pub products: Vec<ProductId>,
+    pub groups: Vec<String>,
+    pub ids: Vec<String>,
+    /// `[[vulnerabilities.scores]]`.
+    pub others: Vec<Score>,
+}
+
 impl Builder<'_> {
+    /// The products of the first score (`cvss_products`, `cvss_groups` or
+    /// `cvss_product_ids`) and the further scores; `vectors` are the first score's.
+    pub(super) fn scored(
+        &mut self,
+        v: &RawVulnerability,
+        vulnerable: &[ProductId],
+        groups: &[ProductGroup],
+        defined: Option<&DefinedIds<'_>>,
+        vectors: (Option<&CvssV2>, Option<&CvssV3>),
+    ) -> ScoredProducts {
+        let (mut products, groups) = self.score_products(v, vulnerable, groups);
+        let mut ids = Vec::new();
+        if let Some(explicit) = self.score_product_ids(v, defined) {
+            (products, ids) = (explicit.products, explicit.ids);
+        }
+        // Only vulnerabilities with further scores pay for comparing them with the first.
+        let others = if v.scores.is_empty() {
+            Vec::new()
+        } else {
+            let first = Scored {
+                versions: Scored::versions(vectors.0, vectors.1),
+                ids: &ids,
+                products: &products,
+            };
+            self.other_scores(&v.scores, vulnerable, defined, first)
+        };
+        ScoredProducts {
+            products,
+            groups,
+            ids,
+            others,
+        }
+    }
+
     /// `cvss_product_ids`: the exact ids of `scores[].products` and their catalog
     /// products, with a score and instead of `cvss_products` and `cvss_groups`.
-    pub(super) fn score_product_ids(
+    fn score_product_ids(
         &mut self,
         v: &RawVulnerability,
         defined: Option<&DefinedIds<'_>>,
@@ -95,7 +140,7 @@ impl Builder<'_> {
     /// `[[vulnerabilities.scores]]`: each with a v2 or v3 vector, for the vulnerability's
     /// products unless `products` or `product_ids` (not both) name others; none for a
     /// product of an earlier score of the same CVSS version (CSAF test 6.1.7).
-    pub(super) fn other_scores(
+    fn other_scores(
         &mut self,
         raw: &[Spanned<RawScore>],
         vulnerable: &[ProductId],
