@@ -116,6 +116,8 @@ pub struct VulnerabilityView {
     pub cvss_v2: Option<ScoreView>,
     pub cvss_v3: Option<ScoreView>,
     pub cvss_v4: Option<ScoreView>,
+    /// Further scores, each for some products.
+    pub other_scores: Vec<vuln::OtherScoreView>,
     pub products: Vec<ProductRef>,
     pub remediations: Vec<RemediationView>,
     // The fields of `VulnDetails`, in its order. Not `#[serde(flatten)]`: that serializes the
@@ -127,6 +129,8 @@ pub struct VulnerabilityView {
     pub exploited: Option<ExploitedView>,
     pub discovery_date: Option<String>,
     pub release_date: Option<String>,
+    /// Who is credited for this vulnerability in particular.
+    pub acknowledgments: Vec<AckView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -432,6 +436,11 @@ fn vulnerability_view(site: &Site, a: &Advisory, v: &Vulnerability, root: &str) 
         cvss_v2: v.cvss_v2.as_ref().map(score_v2),
         cvss_v3: v.cvss_v3.as_ref().map(score_v3),
         cvss_v4: v.cvss_v4.as_ref().map(score_v4),
+        other_scores: v
+            .other_scores
+            .iter()
+            .map(|s| vuln::other_score_view(site, s, root))
+            .collect(),
         products: refs(&v.products),
         remediations: v
             .remediations
@@ -455,6 +464,7 @@ fn vulnerability_view(site: &Site, a: &Advisory, v: &Vulnerability, root: &str) 
         exploited,
         discovery_date,
         release_date,
+        acknowledgments: v.acknowledgments.iter().map(ack_view).collect(),
     }
 }
 

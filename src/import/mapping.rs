@@ -2,6 +2,8 @@
 //! catalog products it names. Everything is read through a [`Reader`], so what has no
 //! home in the model is reported, never dropped silently.
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 use serde_json::Value;
 use toml::value::Datetime;
@@ -49,6 +51,8 @@ struct Front {
     product_ids: std::collections::BTreeMap<String, String>,
     affected: Vec<AffectedEntry>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    product_groups: Vec<ProductGroup>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     vulnerabilities: Vec<Vulnerability>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     acknowledgments: Vec<Acknowledgment>,
@@ -73,6 +77,15 @@ pub(super) struct Note {
     text: Option<String>,
 }
 
+/// A product group, its members as exact ids (`[[product_groups]]` with `product_ids`).
+#[derive(Serialize)]
+struct ProductGroup {
+    id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    summary: Option<String>,
+    product_ids: Vec<String>,
+}
+
 #[derive(Serialize)]
 struct Revision {
     date: Datetime,
@@ -82,7 +95,7 @@ struct Revision {
 }
 
 #[derive(Serialize)]
-struct Acknowledgment {
+pub(super) struct Acknowledgment {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     names: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -112,6 +125,8 @@ pub(super) fn map(doc: &Value, known: &[CatalogEntry]) -> Result<Mapped, String>
     let t = tree(&mut r, known);
     let affected = entries(&mut r, &t, &names);
     let products = ProductMap::new(t, affected);
+    let product_groups = product_groups(&mut r, &products);
+    let group_ids: Vec<String> = product_groups.iter().map(|g| g.id.clone()).collect();
     let front = Front {
         id: id.clone(),
         title: r.str("/document/title").unwrap_or(&id).to_string(),
@@ -124,11 +139,12 @@ pub(super) fn map(doc: &Value, known: &[CatalogEntry]) -> Result<Mapped, String>
         vendor_severity: vendor_severity(&mut r),
         notes: notes(&mut r, summary_note),
         revisions: revisions(&mut r),
-        vulnerabilities: vulnerabilities(&mut r, &products, &names),
+        vulnerabilities: vulnerabilities(&mut r, &products, &names, &group_ids),
         product_id_order: products.tree.product_id_order,
         product_ids: products.tree.product_ids.clone(),
         affected: products.affected.clone(),
-        acknowledgments: acknowledgments(&mut r),
+        product_groups,
+        acknowledgments: acknowledgments(&mut r, "/document/acknowledgments"),
         references: references(&mut r, "/document/references"),
     };
     let toml = toml::to_string(&front).map_err(|e| format!("cannot write front matter: {e}"))?;
@@ -327,6 +343,59 @@ fn revisions(r: &mut Reader<'_>) -> Vec<Revision> {
     out
 }
 
+/// `product_tree.product_groups`, each with the members the rebuilt tree defines, in
+/// their order; a group left with fewer than two (a CSAF group needs two) is reported.
+fn product_groups(r: &mut Reader<'_>, products: &ProductMap) -> Vec<ProductGroup> {
+    let list = "/product_tree/product_groups";
+    let defined: HashSet<&str> = products.affected.iter().map(|e| e.status_id.as_str()).collect();
+    let mut out = Vec::new();
+    for i in 0..r.len(list) {
+        let at = format!("{list}/{i}");
+        let id = r.peek(&format!("{at}/group_id")).and_then(Value::as_str);
+        let fits =
+            |id: &&str| !id.is_empty() && id.trim() == *id && !out.iter().any(|g: &ProductGroup| g.id == *id);
+        let Some(id) = id.filter(fits) else {
+            continue;
+        };
+        let members = format!("{at}/product_ids");
+        let mut ids: Vec<String> = Vec::new();
+        for j in 0..r.len(&members) {
+            let member = format!("{members}/{j}");
+            let Some(p) = r.peek(&member).and_then(Value::as_str) else {
+                continue;
+            };
+            if defined.contains(p) && !ids.iter().any(|x| x == p) {
+                if ids.len() == j {
+                    r.str(&member);
+                }
+                ids.push(p.to_string());
+            }
+        }
+        if ids.len() < 2 {
+            r.take_back(&members);
+            r.explain(
+                &at,
+                "a product group needs two members the rebuilt product tree defines",
+            );
+            continue;
+        }
+        r.str(&format!("{at}/group_id"));
+        let summary = r.peek(&format!("{at}/summary")).and_then(Value::as_str);
+        let summary = summary
+            .filter(|s| !s.is_empty() && s.trim() == *s)
+            .map(str::to_string);
+        if summary.is_some() {
+            r.str(&format!("{at}/summary"));
+        }
+        out.push(ProductGroup {
+            id: id.to_string(),
+            summary,
+            product_ids: ids,
+        });
+    }
+    out
+}
+
 /// References with their category; one whose URL psirt-site refuses (`mailto:`, relative)
 /// is reported.
 pub(super) fn references(r: &mut Reader<'_>, list: &str) -> Vec<Reference> {
@@ -355,10 +424,11 @@ pub(super) fn references(r: &mut Reader<'_>, list: &str) -> Vec<Reference> {
     out
 }
 
-fn acknowledgments(r: &mut Reader<'_>) -> Vec<Acknowledgment> {
+/// The acknowledgments at `list` (the document's or a vulnerability's).
+pub(super) fn acknowledgments(r: &mut Reader<'_>, list: &str) -> Vec<Acknowledgment> {
     let mut out = Vec::new();
-    for i in 0..r.len("/document/acknowledgments") {
-        let at = format!("/document/acknowledgments/{i}");
+    for i in 0..r.len(list) {
+        let at = format!("{list}/{i}");
         let names = (0..r.len(&format!("{at}/names")))
             .filter_map(|n| r.str(&format!("{at}/names/{n}")).map(str::to_string))
             .collect();

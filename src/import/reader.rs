@@ -50,6 +50,11 @@ impl<'a> Reader<'a> {
         Some(b)
     }
 
+    /// Whether the mapping used the value at `pointer`.
+    pub fn is_used(&self, pointer: &str) -> bool {
+        self.used.contains(pointer)
+    }
+
     /// Takes back a value marked used: the mapping could not keep it after all.
     pub fn unuse(&mut self, pointer: &str) {
         self.used.remove(pointer);
@@ -71,6 +76,12 @@ impl<'a> Reader<'a> {
             flatten(v, pointer, &mut leaves);
             self.used.extend(leaves.into_iter().map(|(p, _)| p));
         }
+    }
+
+    /// Takes back every value below `pointer` marked used (`unuse` for a whole subtree).
+    pub fn take_back(&mut self, pointer: &str) {
+        let prefix = format!("{pointer}/");
+        self.used.retain(|p| p != pointer && !p.starts_with(&prefix));
     }
 
     /// Gives values below `pointer` that stay unused a specific reason in the report.

@@ -109,7 +109,7 @@ impl ProductMap {
     }
 
     /// The products with a leaf concerned by vulnerability `v`.
-    fn vulnerable(&self, v: usize) -> HashSet<&String> {
+    pub(super) fn vulnerable(&self, v: usize) -> HashSet<&String> {
         self.affected
             .iter()
             .filter(|e| concerned(e) && e.scope.contains(&v))

@@ -3,11 +3,13 @@
 //! the [`ProductMap`]; VEX flags and impact statements are read with the statuses
 //! (`affected.rs`).
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 use serde_json::Value;
 use toml::value::Datetime;
 
-use super::mapping::{Note, Reference, date, note, references};
+use super::mapping::{Acknowledgment, Note, Reference, acknowledgments, date, note, references};
 use super::reader::Reader;
 use super::scope::ProductMap;
 
@@ -25,6 +27,10 @@ pub(super) struct Vulnerability {
     #[serde(skip_serializing_if = "Option::is_none")]
     cvss_v3: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    cvss_products: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cvss_product_ids: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     discovery_date: Option<Datetime>,
     #[serde(skip_serializing_if = "Option::is_none")]
     release_date: Option<Datetime>,
@@ -36,6 +42,23 @@ pub(super) struct Vulnerability {
     remediations: Vec<Remediation>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     threats: Vec<Threat>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    acknowledgments: Vec<Acknowledgment>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    scores: Vec<OtherScore>,
+}
+
+/// A further score (`[[vulnerabilities.scores]]`).
+#[derive(Serialize)]
+struct OtherScore {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cvss_v2: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cvss_v3: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    products: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    product_ids: Option<Vec<String>>,
 }
 
 #[derive(Serialize)]
@@ -54,7 +77,12 @@ struct Remediation {
     date: Option<Datetime>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     entitlements: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     products: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    product_ids: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    groups: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     restart_required: Option<Restart>,
 }
@@ -74,6 +102,8 @@ struct Threat {
     date: Option<Datetime>,
     #[serde(skip_serializing_if = "Option::is_none")]
     products: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    groups: Vec<String>,
 }
 
 /// How each vulnerability is named in entries' `vulnerabilities`: its CVE, else its title
@@ -90,23 +120,33 @@ pub(super) fn names(r: &Reader<'_>) -> Vec<String> {
         .collect()
 }
 
+/// The vulnerabilities; `groups` are the ids of the product groups import writes, which
+/// remediations and threats may name.
 pub(super) fn vulnerabilities(
     r: &mut Reader<'_>,
     products: &ProductMap,
     names: &[String],
+    groups: &[String],
 ) -> Vec<Vulnerability> {
     (0..r.len("/vulnerabilities"))
-        .map(|i| vulnerability(r, i, products, names))
+        .map(|i| vulnerability(r, i, products, names, groups))
         .collect()
 }
 
-fn vulnerability(r: &mut Reader<'_>, v: usize, products: &ProductMap, names: &[String]) -> Vulnerability {
+fn vulnerability(
+    r: &mut Reader<'_>,
+    v: usize,
+    products: &ProductMap,
+    names: &[String],
+    groups: &[String],
+) -> Vulnerability {
     let at = format!("/vulnerabilities/{v}");
     let cve = r.str(&format!("{at}/cve")).map(str::to_string);
     let title = r
         .str(&format!("{at}/title"))
         .map_or_else(|| names[v].clone(), str::to_string);
-    let (cvss_v2, cvss_v3) = scores(r, v, products);
+    let (cvss_v2, cvss_v3, scored) = scores(r, v, products);
+    let (cvss_products, cvss_product_ids) = scored_products(scored, products, v);
     Vulnerability {
         cve,
         title,
@@ -114,14 +154,18 @@ fn vulnerability(r: &mut Reader<'_>, v: usize, products: &ProductMap, names: &[S
         cwe: cwe(r, &at),
         cvss_v2,
         cvss_v3,
+        cvss_products,
+        cvss_product_ids,
         discovery_date: date(r, &format!("{at}/discovery_date")),
         release_date: date(r, &format!("{at}/release_date")),
         notes: (0..r.len(&format!("{at}/notes")))
             .filter_map(|i| note(r, &format!("{at}/notes/{i}")))
             .collect(),
         references: references(r, &format!("{at}/references")),
-        remediations: remediations(r, v, products),
-        threats: threats(r, v, products),
+        remediations: remediations(r, v, products, groups),
+        threats: threats(r, v, products, groups),
+        acknowledgments: acknowledgments(r, &format!("{at}/acknowledgments")),
+        scores: other_scores(r, v, products),
     }
 }
 
@@ -160,10 +204,14 @@ fn cwe(r: &mut Reader<'_>, at: &str) -> Option<String> {
     Some(id.to_string())
 }
 
-/// The first score's vectors (psirt-site writes one score per vulnerability, for its
-/// concerned products); every other field of the CVSS objects follows from the vector, and
-/// is kept when psirt-site computes the same.
-fn scores(r: &mut Reader<'_>, v: usize, products: &ProductMap) -> (Option<String>, Option<String>) {
+/// The first score's vectors and the products it is for (psirt-site writes one score per
+/// vulnerability); every other field of the CVSS objects follows from the vector, and is
+/// kept when psirt-site computes the same.
+fn scores(
+    r: &mut Reader<'_>,
+    v: usize,
+    products: &ProductMap,
+) -> (Option<String>, Option<String>, Option<ProductList>) {
     let at = format!("/vulnerabilities/{v}/scores/0");
     let v2 = vector(r, &format!("{at}/cvss_v2"), |s| {
         crate::model::cvss_more::CvssV2::parse(s).map(|c| Value::Object(c.json))
@@ -171,10 +219,107 @@ fn scores(r: &mut Reader<'_>, v: usize, products: &ProductMap) -> (Option<String
     let v3 = vector(r, &format!("{at}/cvss_v3"), |s| {
         crate::model::cvss::CvssV3::parse(s).map(|_| Value::Null)
     });
-    if v2.is_some() || v3.is_some() {
-        products.products(r, &format!("{at}/products"), v);
+    let scored =
+        (v2.is_some() || v3.is_some()).then(|| product_list(r, products, &format!("{at}/products"), v));
+    (v2, v3, scored)
+}
+
+/// How a score names its products: not at all for the vulnerability's products, else by
+/// catalog products or by explicit ids.
+fn scored_products(
+    scored: Option<ProductList>,
+    products: &ProductMap,
+    v: usize,
+) -> (Option<Vec<String>>, Option<Vec<String>>) {
+    match scored {
+        Some(ProductList::Ids(ids)) => (None, Some(ids)),
+        Some(ProductList::Products(named)) if !named.is_empty() && !is_default(&named, products, v) => {
+            (Some(named), None)
+        }
+        _ => (None, None),
     }
-    (v2, v3)
+}
+
+/// The scores after the first, each with its vectors and products; one whose products
+/// cannot be named is reported.
+fn other_scores(r: &mut Reader<'_>, v: usize, products: &ProductMap) -> Vec<OtherScore> {
+    let list = format!("/vulnerabilities/{v}/scores");
+    let mut out = Vec::new();
+    for i in 1..r.len(&list) {
+        let at = format!("{list}/{i}");
+        let cvss_v2 = vector(r, &format!("{at}/cvss_v2"), |s| {
+            crate::model::cvss_more::CvssV2::parse(s).map(|c| Value::Object(c.json))
+        });
+        let cvss_v3 = vector(r, &format!("{at}/cvss_v3"), |s| {
+            crate::model::cvss::CvssV3::parse(s).map(|_| Value::Null)
+        });
+        if cvss_v2.is_none() && cvss_v3.is_none() {
+            continue;
+        }
+        let listed = product_list(r, products, &format!("{at}/products"), v);
+        if matches!(&listed, ProductList::Products(named) if named.is_empty()) {
+            r.take_back(&at);
+            r.explain(&at, "a score for products psirt-site cannot name");
+            continue;
+        }
+        let (products, product_ids) = scored_products(Some(listed), products, v);
+        out.push(OtherScore {
+            cvss_v2,
+            cvss_v3,
+            products,
+            product_ids,
+        });
+    }
+    out
+}
+
+/// Whether the catalog products are those a score is for without `cvss_products`: the
+/// vulnerability's (maybe) vulnerable products.
+fn is_default(named: &[String], products: &ProductMap, v: usize) -> bool {
+    let default = products.vulnerable(v);
+    named.len() == default.len() && named.iter().all(|p| default.contains(p))
+}
+
+/// How a list of CSAF product ids (`scores[].products`, a remediation's `product_ids`) is
+/// written back.
+enum ProductList {
+    /// Catalog products, when psirt-site derives exactly the original list from them.
+    Products(Vec<String>),
+    /// The original ids as they are, those the rebuilt product tree defines
+    /// (`cvss_product_ids`, `product_ids`): another order, or some leaves of a product only.
+    Ids(Vec<String>),
+}
+
+/// The list at `pointer` as catalog products where they give it exactly, else as the
+/// explicit ids; an id the rebuilt tree does not define is left out (reported), and the
+/// ids after it are kept but counted as moved.
+fn product_list(r: &mut Reader<'_>, products: &ProductMap, pointer: &str, v: usize) -> ProductList {
+    let named = products.products(r, pointer, v);
+    let len = r.len(pointer);
+    if (0..len).all(|i| r.is_used(&format!("{pointer}/{i}"))) {
+        return ProductList::Products(named);
+    }
+    let defined: HashSet<&str> = products.affected.iter().map(|e| e.status_id.as_str()).collect();
+    let mut ids: Vec<String> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
+    for i in 0..len {
+        let at = format!("{pointer}/{i}");
+        r.unuse(&at);
+        let Some(id) = r.peek(&at).and_then(Value::as_str) else {
+            continue;
+        };
+        if defined.contains(id) && seen.insert(id) {
+            if ids.len() == i {
+                r.str(&at);
+            }
+            ids.push(id.to_string());
+        }
+    }
+    if ids.is_empty() {
+        ProductList::Products(named)
+    } else {
+        ProductList::Ids(ids)
+    }
 }
 
 /// The vector at `at/vectorString` when psirt-site reads it; the object's fields computed
@@ -196,7 +341,7 @@ fn vector(r: &mut Reader<'_>, at: &str, parse: impl Fn(&str) -> Result<Value, St
     Some(s.to_string())
 }
 
-fn remediations(r: &mut Reader<'_>, v: usize, products: &ProductMap) -> Vec<Remediation> {
+fn remediations(r: &mut Reader<'_>, v: usize, products: &ProductMap, groups: &[String]) -> Vec<Remediation> {
     let list = format!("/vulnerabilities/{v}/remediations");
     let mut out = Vec::new();
     for i in 0..r.len(&list) {
@@ -207,8 +352,12 @@ fn remediations(r: &mut Reader<'_>, v: usize, products: &ProductMap) -> Vec<Reme
         ) else {
             continue;
         };
-        let named = products.products(r, &format!("{at}/product_ids"), v);
-        if named.is_empty() || details.trim().is_empty() {
+        let (named, product_ids) = match product_list(r, products, &format!("{at}/product_ids"), v) {
+            ProductList::Products(named) => (named, Vec::new()),
+            ProductList::Ids(ids) => (Vec::new(), ids),
+        };
+        let groups = group_ids(r, &format!("{at}/group_ids"), groups);
+        if (named.is_empty() && product_ids.is_empty() && groups.is_empty()) || details.trim().is_empty() {
             r.explain(
                 &at,
                 "a remediation names products, and psirt-site names only products the vulnerability concerns",
@@ -220,10 +369,12 @@ fn remediations(r: &mut Reader<'_>, v: usize, products: &ProductMap) -> Vec<Reme
         out.push(Remediation {
             category: category.to_string(),
             details: details.to_string(),
-            url: url(r, &format!("{at}/url")),
+            url: remediation_url(r, &format!("{at}/url")),
             date: date(r, &format!("{at}/date")),
             entitlements: unique(r, &format!("{at}/entitlements")),
             products: named,
+            product_ids,
+            groups,
             restart_required: r
                 .str(&format!("{at}/restart_required/category"))
                 .map(|c| Restart {
@@ -237,10 +388,29 @@ fn remediations(r: &mut Reader<'_>, v: usize, products: &ProductMap) -> Vec<Reme
     out
 }
 
-fn url(r: &mut Reader<'_>, at: &str) -> Option<String> {
+/// The remediation's URL when psirt-site accepts it: http(s), or a `mailto:` address.
+fn remediation_url(r: &mut Reader<'_>, at: &str) -> Option<String> {
     let u = r.peek(at).and_then(Value::as_str)?;
-    crate::url::check_url(u, &["https", "http"]).ok()?;
+    crate::url::check_url(u, &["https", "http", "mailto"]).ok()?;
     r.str(at).map(str::to_string)
+}
+
+/// The `group_ids` at `at` that name a group import writes, each once.
+fn group_ids(r: &mut Reader<'_>, at: &str, written: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for i in 0..r.len(at) {
+        let p = format!("{at}/{i}");
+        let Some(id) = r.peek(&p).and_then(Value::as_str) else {
+            continue;
+        };
+        if written.iter().any(|w| w == id) && !out.iter().any(|x| x == id) {
+            if out.len() == i {
+                r.str(&p);
+            }
+            out.push(id.to_string());
+        }
+    }
+    out
 }
 
 fn unique(r: &mut Reader<'_>, at: &str) -> Vec<String> {
@@ -260,7 +430,7 @@ fn unique(r: &mut Reader<'_>, at: &str) -> Vec<String> {
 }
 
 /// Threats but the VEX impact statements (read as entries' `impact`).
-fn threats(r: &mut Reader<'_>, v: usize, products: &ProductMap) -> Vec<Threat> {
+fn threats(r: &mut Reader<'_>, v: usize, products: &ProductMap, groups: &[String]) -> Vec<Threat> {
     let list = format!("/vulnerabilities/{v}/threats");
     let mut out = Vec::new();
     for i in 0..r.len(&list) {
@@ -276,8 +446,10 @@ fn threats(r: &mut Reader<'_>, v: usize, products: &ProductMap) -> Vec<Threat> {
         };
         let ids = format!("{at}/product_ids");
         let named = r.peek(&ids).map(|_| products.products(r, &ids, v));
+        let groups = group_ids(r, &format!("{at}/group_ids"), groups);
         // A threat to some products must not become one to the whole vulnerability.
-        if named.as_ref().is_some_and(Vec::is_empty) || details.trim().is_empty() {
+        let named_none = named.as_ref().is_some_and(Vec::is_empty) && groups.is_empty();
+        if named_none || details.trim().is_empty() {
             r.explain(&at, "a threat to products the vulnerability does not concern");
             continue;
         }
@@ -287,7 +459,8 @@ fn threats(r: &mut Reader<'_>, v: usize, products: &ProductMap) -> Vec<Threat> {
             category: category.to_string(),
             details: details.to_string(),
             date: date(r, &format!("{at}/date")),
-            products: named,
+            products: named.filter(|n| !n.is_empty()),
+            groups,
         });
     }
     out

@@ -16,6 +16,7 @@ use super::groups::ProductGroup;
 use super::identification::Identification;
 use super::ids::{AdvisoryId, Cve, Cwe, ProductId};
 use super::notes::Note;
+pub use super::scores::Score;
 use super::status::{DocumentCategory, Justification, Relationship};
 use super::threats::{Exploited, Threat};
 use super::versions::VersionSpec;
@@ -110,6 +111,9 @@ pub struct Remediation {
     pub details: String,
     pub url: Option<String>,
     pub products: Vec<ProductId>,
+    /// CSAF product ids written as they are (in this order) instead of the leaves of
+    /// `products`; empty: derived from `products`.
+    pub product_ids: Vec<String>,
     pub date: Option<Timestamp>,
     pub restart_required: Option<RestartRequired>,
     pub entitlements: Vec<String>,
@@ -134,17 +138,25 @@ pub struct Vulnerability {
     pub cvss_v4: Option<CvssV4>,
     pub products: Vec<ProductId>,
     /// The products the CVSS scores are for: `products`, unless `cvss_products` or
-    /// `cvss_groups` narrow them.
+    /// `cvss_groups` narrow them (or `cvss_product_ids` names their leaves).
     pub score_products: Vec<ProductId>,
     /// Groups whose members the CVSS scores are for too (CSAF 2.0 scores have no
     /// `group_ids`: their members are written as `products`).
     pub score_groups: Vec<String>,
+    /// CSAF product ids written as `scores[].products` as they are (in this order); empty:
+    /// derived from `score_products` and `score_groups`.
+    pub score_product_ids: Vec<String>,
     pub discovery_date: Option<Timestamp>,
     pub release_date: Option<Timestamp>,
     pub remediations: Vec<Remediation>,
     pub threats: Vec<Threat>,
     /// Exploited in the wild, when the publisher says so.
     pub exploited: Option<Exploited>,
+    /// Who is credited for this vulnerability in particular.
+    pub acknowledgments: Vec<Acknowledgment>,
+    /// Further CSAF `scores[]` entries, written after the one of `cvss_v2`/`cvss_v3`. They
+    /// do not rate the vulnerability.
+    pub other_scores: Vec<Score>,
 }
 
 impl Vulnerability {

@@ -13,6 +13,7 @@ use super::advisory::{Acknowledgment, Advisory, Body, Remediation, Revision, Vul
 use super::cvss::{CvssV3, CvssV4};
 use super::cvss_more::CvssV2;
 use super::enums::{ProductStatus, Status};
+use super::explicit_ids::DefinedIds;
 use super::groups::ProductGroup;
 use super::ids::{AdvisoryId, Cve, Cwe, ProductId, reserved_advisory_id};
 use super::products::Catalog;
@@ -80,6 +81,19 @@ impl Builder<'_> {
         }
     }
 
+    /// A remediation's link may also be an address to write to: vendors without a download
+    /// page name their support address (`mailto:psirt@example.com`).
+    fn remediation_url(&mut self, url: &Spanned<String>) -> Option<String> {
+        match check_url(url.get_ref(), &["https", "http", "mailto"]) {
+            Ok(()) => Some(url.get_ref().clone()),
+            Err(msg) => {
+                let help = "use an absolute https:// URL, or a mailto: address";
+                self.error(Code::InvalidUrl, url, msg, help);
+                None
+            }
+        }
+    }
+
     pub(super) fn product(&mut self, id: &Spanned<String>) -> Option<ProductId> {
         let parsed = ProductId::parse(id.get_ref())
             .ok()
@@ -136,8 +150,14 @@ impl Builder<'_> {
             .collect();
         // Vulnerabilities concern the products that are (or may be) affected.
         let affected_ids = super::affected::concerned_products(&affected);
-        let product_groups =
-            self.product_groups(&raw.product_groups, &raw.affected, &affected, &affected_ids);
+        let defined = DefinedIds::when_used(&raw, &affected);
+        let product_groups = self.product_groups(
+            &raw.product_groups,
+            &raw.affected,
+            &affected,
+            &affected_ids,
+            defined.as_ref(),
+        );
         self.duplicate_cves(&raw.vulnerabilities);
         if !self.product_statuses_fit(&raw, affected_ids.len()) {
             return None;
@@ -148,7 +168,7 @@ impl Builder<'_> {
             .enumerate()
             .map(|(i, v)| {
                 let concerned = super::affected::concerned_products_of(&affected, i, &affected_ids);
-                self.vulnerability(v, &concerned, &product_groups)
+                self.vulnerability(v, &concerned, &product_groups, defined.as_ref())
             })
             .collect::<Vec<_>>();
         let acknowledgments = raw
@@ -264,6 +284,7 @@ impl Builder<'_> {
         v: &RawVulnerability,
         affected: &[ProductId],
         groups: &[ProductGroup],
+        defined: Option<&DefinedIds<'_>>,
     ) -> Option<Vulnerability> {
         let cve = v.cve.as_ref().and_then(|c| match Cve::parse(c.get_ref()) {
             Ok(cve) => Some(cve),
@@ -294,9 +315,15 @@ impl Builder<'_> {
         let remediations = v
             .remediations
             .iter()
-            .map(|r| self.remediation(r, &products, groups))
+            .map(|r| self.remediation(r, &products, groups, defined))
             .collect();
-        let (score_products, score_groups) = self.score_products(v, &products, groups);
+        let scores = self.scored(
+            v,
+            &products,
+            groups,
+            defined,
+            (cvss_v2.as_ref(), cvss_v3.as_ref()),
+        );
         let discovery_date = v.discovery_date.as_ref().and_then(|d| self.date(d));
         Some(Vulnerability {
             cve,
@@ -314,9 +341,12 @@ impl Builder<'_> {
             release_date: v.release_date.as_ref().and_then(|d| self.date(d)),
             remediations,
             threats: self.threats(&v.threats, &products, groups),
-            score_products,
-            score_groups,
+            score_products: scores.products,
+            score_groups: scores.groups,
+            score_product_ids: scores.ids,
             exploited: self.exploited(&v.exploited),
+            acknowledgments: v.acknowledgments.iter().map(|a| self.acknowledgment(a)).collect(),
+            other_scores: scores.others,
             products,
         })
     }
@@ -331,7 +361,10 @@ impl Builder<'_> {
             let products = v.products.as_ref().map_or(affected, Vec::len);
             let remediations = v.remediations.iter();
             let remediated: usize = remediations
-                .map(|r| r.products.as_ref().map_or(products, Vec::len))
+                .map(|r| {
+                    let explicit = r.product_ids.as_ref().map(|ids| ids.get_ref().len());
+                    r.products.as_ref().map(Vec::len).or(explicit).unwrap_or(products)
+                })
                 .sum();
             let threatened: usize = v
                 .threats
@@ -403,19 +436,28 @@ impl Builder<'_> {
         r: &RawRemediation,
         vulnerable: &[ProductId],
         groups: &[ProductGroup],
+        defined: Option<&DefinedIds<'_>>,
     ) -> Remediation {
+        let explicit = r.product_ids.as_ref().map(|ids| {
+            if r.products.is_some() {
+                self.one_of(ids, "product_ids", "products");
+            }
+            self.explicit_ids(ids, defined, "product_ids")
+        });
         // A remediation for some groups is for those only, not for every product.
-        let products = match &r.products {
-            Some(ids) => self.vulnerable_products(ids, vulnerable),
-            None if !r.groups.is_empty() => Vec::new(),
-            None => vulnerable.to_vec(),
+        let (products, product_ids) = match (explicit, &r.products) {
+            (Some(e), _) => (e.products, e.ids),
+            (None, Some(ids)) => (self.vulnerable_products(ids, vulnerable), Vec::new()),
+            (None, None) if !r.groups.is_empty() => (Vec::new(), Vec::new()),
+            (None, None) => (vulnerable.to_vec(), Vec::new()),
         };
         let groups = self.group_refs(&r.groups, groups, vulnerable).ids;
         Remediation {
             category: r.category,
             details: r.details.trim().to_string(),
-            url: r.url.as_ref().and_then(|u| self.url(u)),
+            url: r.url.as_ref().and_then(|u| self.remediation_url(u)),
             products,
+            product_ids,
             date: r.date.as_ref().and_then(|d| self.date(d)),
             restart_required: self.restart(&r.restart_required),
             entitlements: self.unique_texts(&r.entitlements, "entitlement"),

@@ -12,6 +12,7 @@ use toml::Spanned;
 
 use super::advisory::Affected;
 use super::build::Builder;
+use super::explicit_ids::DefinedIds;
 use super::ids::ProductId;
 use super::raw::RawAffected;
 use crate::diag::Code;
@@ -27,6 +28,10 @@ pub struct RawProductGroup {
     /// Catalog products all of whose (maybe) vulnerable leaves are members.
     #[serde(default)]
     pub products: Vec<Spanned<String>>,
+    /// The members' CSAF product ids exactly as listed, instead of `products` and the
+    /// entries' `groups` (a migrated document's group).
+    #[serde(default)]
+    pub product_ids: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -56,8 +61,10 @@ impl Builder<'_> {
         entries: &[RawAffected],
         affected: &[Affected],
         concerned: &[ProductId],
+        defined: Option<&DefinedIds<'_>>,
     ) -> Vec<ProductGroup> {
         let mut seen: HashSet<String> = HashSet::new();
+        let mut explicit: HashSet<String> = HashSet::new();
         let mut out = Vec::new();
         for g in raw {
             let id = self.non_empty(&g.id, "product group id");
@@ -71,23 +78,17 @@ impl Builder<'_> {
                 );
                 continue;
             }
-            let named: HashSet<ProductId> = self
-                .vulnerable_products(&g.products, concerned)
-                .into_iter()
-                .collect();
-            let members = affected.iter().filter(|a| {
-                a.groups.contains(&id) || (a.status.is_concerned() && named.contains(&a.product))
-            });
-            let (mut products, mut leaves) = (Vec::new(), Vec::new());
-            for a in members {
-                let Some(leaf) = &a.ids.versions else { continue };
-                if !leaves.contains(&leaf.status_id) {
-                    leaves.push(leaf.status_id.clone());
+            let (products, leaves) = match &g.product_ids {
+                Some(list) => {
+                    if !g.products.is_empty() {
+                        self.one_of(list, "product_ids", "products");
+                    }
+                    explicit.insert(id.clone());
+                    let members = self.explicit_ids(list, defined, "product_ids");
+                    (members.products, members.ids)
                 }
-                if !products.contains(&a.product) {
-                    products.push(a.product.clone());
-                }
-            }
+                None => self.group_members(&id, &g.products, affected, concerned),
+            };
             if leaves.len() < 2 {
                 let msg = format!(
                     "product group `{id}` has {} member(s); a CSAF group needs at least two",
@@ -106,12 +107,45 @@ impl Builder<'_> {
         }
         for e in entries {
             for g in &e.groups {
-                if !seen.contains(g.get_ref().trim()) {
+                if explicit.contains(g.get_ref().trim()) {
+                    let msg = format!(
+                        "product group `{}` lists its members in `product_ids`",
+                        g.get_ref().trim()
+                    );
+                    let help = "remove it from this entry's `groups`, or add the entry's product id to the group's `product_ids`";
+                    self.error(Code::InvalidValue, g, msg, help);
+                } else if !seen.contains(g.get_ref().trim()) {
                     self.unknown_group(g, &out);
                 }
             }
         }
         out
+    }
+
+    /// The members of group `id`: the `versions` leaves of the entries that list it, and
+    /// the (maybe) vulnerable leaves of the products it names; their products and ids.
+    fn group_members(
+        &mut self,
+        id: &String,
+        named: &[Spanned<String>],
+        affected: &[Affected],
+        concerned: &[ProductId],
+    ) -> (Vec<ProductId>, Vec<String>) {
+        let named: HashSet<ProductId> = self.vulnerable_products(named, concerned).into_iter().collect();
+        let members = affected
+            .iter()
+            .filter(|a| a.groups.contains(id) || (a.status.is_concerned() && named.contains(&a.product)));
+        let (mut products, mut leaves) = (Vec::new(), Vec::new());
+        for a in members {
+            let Some(leaf) = &a.ids.versions else { continue };
+            if !leaves.contains(&leaf.status_id) {
+                leaves.push(leaf.status_id.clone());
+            }
+            if !products.contains(&a.product) {
+                products.push(a.product.clone());
+            }
+        }
+        (products, leaves)
     }
 
     fn unknown_group(&mut self, id: &Spanned<String>, groups: &[ProductGroup]) {

@@ -179,6 +179,10 @@ pub struct RawVulnerability {
     pub cvss_products: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     pub cvss_groups: Vec<Spanned<String>>,
+    /// The CSAF product ids of `scores[].products` exactly as listed, instead of the leaves
+    /// `cvss_products` or the vulnerability's products stand for (a migrated document's order).
+    #[serde(default)]
+    pub cvss_product_ids: Option<Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
     pub discovery_date: Option<Spanned<Datetime>>,
     #[serde(default)]
@@ -189,6 +193,27 @@ pub struct RawVulnerability {
     pub threats: Vec<RawThreat>,
     #[serde(default)]
     pub exploited: Option<RawExploited>,
+    /// Who is credited for this vulnerability (CSAF `vulnerabilities[].acknowledgments`).
+    #[serde(default)]
+    pub acknowledgments: Vec<RawAcknowledgment>,
+    /// Further CSAF `scores[]` entries, after the one of `cvss_v2`/`cvss_v3`.
+    #[serde(default)]
+    pub scores: Vec<Spanned<RawScore>>,
+}
+
+/// `[[vulnerabilities.scores]]`: other vectors for some products (e.g. an environmental
+/// score for one platform).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScore {
+    #[serde(default)]
+    pub cvss_v2: Option<Spanned<String>>,
+    #[serde(default)]
+    pub cvss_v3: Option<Spanned<String>>,
+    #[serde(default)]
+    pub products: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub product_ids: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -200,6 +225,9 @@ pub struct RawRemediation {
     pub url: Option<Spanned<String>>,
     #[serde(default)]
     pub products: Option<Vec<Spanned<String>>>,
+    /// The CSAF product ids of `product_ids` exactly as listed, instead of `products`.
+    #[serde(default)]
+    pub product_ids: Option<Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
     pub date: Option<Spanned<Datetime>>,
     #[serde(default)]

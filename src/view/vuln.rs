@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::{ProductRef, product_ref};
 use crate::model::Advisory;
-use crate::model::advisory::{Reference, Vulnerability};
+use crate::model::advisory::{Reference, Score, Vulnerability};
 use crate::model::extra::RestartRequired;
 use crate::model::notes::Note;
 use crate::model::threats::Threat;
@@ -55,6 +55,13 @@ pub struct ExploitedView {
     pub date_iso: Option<String>,
 }
 
+/// A further score of a vulnerability: its vectors (v3 before v2) and the products it is for.
+#[derive(Debug, Clone, Serialize)]
+pub struct OtherScoreView {
+    pub scores: Vec<super::ScoreView>,
+    pub products: Vec<ProductRef>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct RestartView {
     pub category: &'static str,
@@ -83,6 +90,14 @@ pub(super) fn restart_view(r: &RestartRequired) -> RestartView {
         category: r.category.as_str(),
         label: r.category.label(),
         details: r.details.clone(),
+    }
+}
+
+pub(super) fn other_score_view(site: &Site, s: &Score, root: &str) -> OtherScoreView {
+    let v3 = s.cvss_v3.iter().map(super::score_v3);
+    OtherScoreView {
+        scores: v3.chain(s.cvss_v2.iter().map(super::score_v2)).collect(),
+        products: s.products.iter().map(|p| product_ref(site, p, root)).collect(),
     }
 }
 

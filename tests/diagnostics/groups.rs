@@ -122,3 +122,106 @@ fn a_product_that_is_its_own_leaf_is_only_a_platform() {
     );
     insta::assert_snapshot!(t.check_errors());
 }
+
+#[test]
+fn explicit_product_id_lists_are_checked() {
+    let t = site(
+        r#"
+[[affected]]
+product = "widget"
+versions = "< 2.0.1"
+product_id = "W-1"
+
+[[vulnerabilities]]
+title = "Overflow"
+cvss_v3 = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"
+cvss_products = ["widget"]
+cvss_product_ids = ["W-1", "W-2", "W-1"]
+[[vulnerabilities.remediations]]
+category = "workaround"
+details = "Turn it off."
+products = ["widget"]
+product_ids = ["W-1"]
+[[vulnerabilities.remediations]]
+category = "workaround"
+details = "Unplug it."
+product_ids = []
+
+[[vulnerabilities]]
+title = "Underflow"
+cvss_product_ids = ["W-1"]
+"#,
+    );
+    insta::assert_snapshot!(t.check_errors());
+}
+
+#[test]
+fn further_scores_are_checked() {
+    let t = site(
+        r#"
+[[affected]]
+product = "widget"
+versions = "< 2.0.1"
+product_id = "W-1"
+
+[[vulnerabilities]]
+title = "Overflow"
+[[vulnerabilities.scores]]
+products = ["widget"]
+[[vulnerabilities.scores]]
+cvss_v3 = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:X"
+products = ["widget"]
+product_ids = ["W-1"]
+[[vulnerabilities.scores]]
+cvss_v2 = "AV:N/AC:L/Au:N/C:P/I:P/A:P"
+"#,
+    );
+    insta::assert_snapshot!(t.check_errors());
+}
+
+#[test]
+fn a_product_has_one_score_per_cvss_version() {
+    let t = site(
+        r#"
+[[affected]]
+product = "widget"
+versions = "< 2.0.1"
+
+[[vulnerabilities]]
+title = "Overflow"
+cvss_v3 = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"
+[[vulnerabilities.scores]]
+cvss_v3 = "CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"
+[[vulnerabilities.scores]]
+cvss_v3 = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/MC:N"
+"#,
+    );
+    insta::assert_snapshot!(t.check_errors());
+}
+
+#[test]
+fn a_group_with_explicit_members_is_checked() {
+    let t = site(
+        r#"
+[[affected]]
+product = "widget"
+versions = "< 2.0.1"
+product_id = "W-1"
+groups = ["listed"]
+
+[[affected]]
+product = "gadget"
+versions = "< 1.1"
+product_id = "G-1"
+
+[[product_groups]]
+id = "listed"
+products = ["gadget"]
+product_ids = ["W-1", "G-1", "X-9"]
+
+[[vulnerabilities]]
+title = "Overflow"
+"#,
+    );
+    insta::assert_snapshot!(t.check_errors());
+}

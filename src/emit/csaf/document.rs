@@ -199,7 +199,7 @@ fn references(a: &Advisory, urls: &Urls) -> Vec<Value> {
     refs
 }
 
-fn acknowledgment(ack: &Acknowledgment) -> Value {
+pub(super) fn acknowledgment(ack: &Acknowledgment) -> Value {
     let mut m = Map::new();
     if ack.anonymous {
         // Nothing that could identify an anonymous researcher, as on the HTML page.

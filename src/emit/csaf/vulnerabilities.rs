@@ -3,15 +3,21 @@
 
 use serde_json::{Map, Value, json};
 
-use super::document::{note, reference};
+use super::document::{acknowledgment, note, reference};
 use super::product_tree::{concerned_ids, product_status};
 use crate::model::Advisory;
 use crate::model::advisory::{Remediation, Vulnerability};
+use crate::model::cvss::CvssV3;
+use crate::model::cvss_more::CvssV2;
 use crate::model::notes::NoteCategory;
 use crate::model::time::rfc3339;
 
 pub(super) fn vulnerability(a: &Advisory, v: &Vulnerability) -> Value {
     let mut m = Map::new();
+    if !v.acknowledgments.is_empty() {
+        let acks = v.acknowledgments.iter().map(acknowledgment);
+        m.insert("acknowledgments".into(), acks.collect());
+    }
     if let Some(c) = &v.cve {
         m.insert("cve".into(), json!(c.as_str()));
     }
@@ -36,27 +42,13 @@ pub(super) fn vulnerability(a: &Advisory, v: &Vulnerability) -> Value {
     if let Some(d) = v.release_date {
         m.insert("release_date".into(), json!(rfc3339(d)));
     }
-    let mut concerned = concerned_ids(a, v, &v.score_products);
-    let members = a.product_groups.iter().filter(|g| v.score_groups.contains(&g.id));
-    for leaf in members.flat_map(|g| &g.leaves) {
-        if !concerned.contains(leaf) {
-            concerned.push(leaf.clone());
-        }
-    }
     if !v.remediations.is_empty() {
         let rems = v.remediations.iter().map(|r| remediation(a, v, r));
         m.insert("remediations".into(), rems.collect());
     }
-    if (v.cvss_v2.is_some() || v.cvss_v3.is_some()) && !concerned.is_empty() {
-        let mut score = Map::new();
-        if let Some(v2) = &v.cvss_v2 {
-            score.insert("cvss_v2".into(), Value::Object(v2.json.clone()));
-        }
-        if let Some(v3) = &v.cvss_v3 {
-            score.insert("cvss_v3".into(), cvss_v3(v3));
-        }
-        score.insert("products".into(), concerned.into());
-        m.insert("scores".into(), Value::Array(vec![Value::Object(score)]));
+    let scores = scores(a, v);
+    if !scores.is_empty() {
+        m.insert("scores".into(), Value::Array(scores));
     }
     // A Vec, so that other statements (e.g. VEX impact statements) can be added to it.
     let threats = threats(a, v);
@@ -68,6 +60,59 @@ pub(super) fn vulnerability(a: &Advisory, v: &Vulnerability) -> Value {
     super::vex::insert(&mut m, a, v);
     m.insert("title".into(), json!(v.title));
     Value::Object(m)
+}
+
+/// The score of `cvss_v2`/`cvss_v3`, then the further scores; a score for no product is
+/// left out (CSAF lists are never empty).
+fn scores(a: &Advisory, v: &Vulnerability) -> Vec<Value> {
+    let mut out = Vec::new();
+    if v.cvss_v2.is_some() || v.cvss_v3.is_some() {
+        out.extend(score(
+            v.cvss_v2.as_ref(),
+            v.cvss_v3.as_ref(),
+            score_products(a, v),
+        ));
+    }
+    for s in &v.other_scores {
+        let products = if s.product_ids.is_empty() {
+            concerned_ids(a, v, &s.products)
+        } else {
+            s.product_ids.clone()
+        };
+        out.extend(score(s.cvss_v2.as_ref(), s.cvss_v3.as_ref(), products));
+    }
+    out
+}
+
+fn score(v2: Option<&CvssV2>, v3: Option<&CvssV3>, products: Vec<String>) -> Option<Value> {
+    if (v2.is_none() && v3.is_none()) || products.is_empty() {
+        return None;
+    }
+    let mut score = Map::new();
+    if let Some(v2) = v2 {
+        score.insert("cvss_v2".into(), Value::Object(v2.json.clone()));
+    }
+    if let Some(v3) = v3 {
+        score.insert("cvss_v3".into(), cvss_v3(v3));
+    }
+    score.insert("products".into(), products.into());
+    Some(Value::Object(score))
+}
+
+/// `scores[].products`: the ids given as they are, else the leaves of the scored products
+/// and the members of the scored groups.
+fn score_products(a: &Advisory, v: &Vulnerability) -> Vec<String> {
+    if !v.score_product_ids.is_empty() {
+        return v.score_product_ids.clone();
+    }
+    let mut concerned = concerned_ids(a, v, &v.score_products);
+    let members = a.product_groups.iter().filter(|g| v.score_groups.contains(&g.id));
+    for leaf in members.flat_map(|g| &g.leaves) {
+        if !concerned.contains(leaf) {
+            concerned.push(leaf.clone());
+        }
+    }
+    concerned
 }
 
 fn remediation(a: &Advisory, v: &Vulnerability, r: &Remediation) -> Value {
@@ -84,7 +129,11 @@ fn remediation(a: &Advisory, v: &Vulnerability, r: &Remediation) -> Value {
         rm.insert("group_ids".into(), json!(r.groups));
     }
     // CSAF lists are never empty: a remediation for groups only has no `product_ids`.
-    let ids = concerned_ids(a, v, &r.products);
+    let ids = if r.product_ids.is_empty() {
+        concerned_ids(a, v, &r.products)
+    } else {
+        r.product_ids.clone()
+    };
     if !ids.is_empty() || r.groups.is_empty() {
         rm.insert("product_ids".into(), json!(ids));
     }
@@ -161,7 +210,7 @@ fn vulnerability_notes(v: &Vulnerability) -> Vec<Value> {
     notes
 }
 
-fn cvss_v3(v: &crate::model::cvss::CvssV3) -> Value {
+fn cvss_v3(v: &CvssV3) -> Value {
     let mut m = Map::new();
     m.insert("version".into(), json!(v.version));
     m.insert("vectorString".into(), json!(v.vector));
