@@ -169,6 +169,19 @@ pub struct SourceMap {
 }
 
 impl SourceMap {
+    /// The files that `diags` point into whose texts are not here (let go once parsed,
+    /// see [`SourceMap::retain_mentioned`]), for the caller to read again.
+    pub fn missing<'d>(&self, diags: &'d [Diagnostic]) -> Vec<&'d Path> {
+        let labels = diags.iter().flat_map(|d| d.primary.iter().chain(&d.secondary));
+        let mut out: Vec<&Path> = labels
+            .map(|l| l.file.as_path())
+            .filter(|f| !self.files.contains_key(*f))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     pub fn add(&mut self, path: &Path, text: Arc<str>) {
         self.files.entry(path.to_path_buf()).or_insert(text);
     }
@@ -177,10 +190,8 @@ impl SourceMap {
         self.files.get(path).map(|t| &**t)
     }
 
-    /// Keeps only the files that `diags` point into. Once the site is checked, the other
-    /// texts are not needed (a large site's sources are tens of megabytes); diagnostics
-    /// found later name a whole file, not a position in it.
-    /// `also` names files that checks made later may point into (with a position).
+    /// Keeps only the files that `diags` point into (and `also`); the others can be read
+    /// again for a later diagnostic ([`SourceMap::missing`]). `also` names files that checks made later may point into (with a position).
     pub fn retain_mentioned<'a>(
         &mut self,
         diags: &'a [Diagnostic],

@@ -8,16 +8,16 @@
 //! 4. `build` writes through `output` (staging folder, atomic swap); `check` throws the
 //!    files away; `generate` keeps them in memory (tests, `serve`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 
 use crate::config::SiteConfig;
 use crate::diag::{self, Code, Diagnostic, SourceMap};
 use crate::emit::{self, OutputFile};
-use crate::output;
 use crate::site::{HeldBack, Mode, Site};
 use crate::timing::{Progress, StageTiming, Timer};
+use crate::{output, source};
 
 mod load;
 mod prepare;
@@ -134,13 +134,13 @@ fn fail(diagnostics: Vec<Diagnostic>, sources: &SourceMap) -> Failure {
 
 /// Runs the pipeline and keeps every output file in memory (tests).
 pub fn generate(opts: &BuildOptions) -> Result<Built, Failure> {
-    generate_inner(opts, None)
+    finish_built(opts, generate_inner(opts, None))
 }
 
 /// As [`generate`], reusing what `memo` holds from the previous build where the inputs of
 /// a page or document are unchanged (`serve`); the new memo is in [`Built::memo`].
 pub fn generate_with_memo(opts: &BuildOptions, memo: &emit::memo::Memo) -> Result<Built, Failure> {
-    generate_inner(opts, Some(memo))
+    finish_built(opts, generate_inner(opts, Some(memo)))
 }
 
 fn generate_inner(opts: &BuildOptions, memo: Option<&emit::memo::Memo>) -> Result<Built, Failure> {
@@ -165,6 +165,10 @@ pub fn output_dir(opts: &BuildOptions, config: &SiteConfig) -> PathBuf {
 /// Builds the site: every file goes into a staging folder as it is made, and the folder
 /// replaces the output only when everything succeeded.
 pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
+    finish(opts, build_inner(opts))
+}
+
+fn build_inner(opts: &BuildOptions) -> Result<Report, Failure> {
     let prepared = prepare(opts, None)?;
     let sources = prepared.sources.clone();
     let one = |d: Diagnostic| fail(vec![d], &sources);
@@ -201,6 +205,10 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
 /// Validates everything `build` would (rendering every file and throwing it away), without
 /// writing, and adds the CSAF recommended tests (6.2.x) as warnings.
 pub fn check(opts: &BuildOptions) -> Result<Report, Failure> {
+    finish(opts, check_inner(opts))
+}
+
+fn check_inner(opts: &BuildOptions) -> Result<Report, Failure> {
     let Rendered { site, mut report, .. } = prepare(opts, None)?.render(opts, &emit::DiscardSink, None)?;
     let recommended: Vec<Diagnostic> = {
         use rayon::prelude::*;
@@ -216,4 +224,46 @@ pub fn check(opts: &BuildOptions) -> Result<Report, Failure> {
     report.warnings.extend(recommended);
     report.warnings = diag::sorted(std::mem::take(&mut report.warnings));
     Ok(report)
+}
+
+/// The outcome of a run with the text of every file its diagnostics point into: texts are
+/// let go once parsed (a large site's are tens of megabytes), and read again here for the
+/// few that a diagnostic needs.
+fn finish(opts: &BuildOptions, result: Result<Report, Failure>) -> Result<Report, Failure> {
+    match result {
+        Ok(mut report) => {
+            reread(&opts.root, &mut report.sources, &report.warnings);
+            Ok(report)
+        }
+        Err(failure) => Err(finish_failure(opts, failure)),
+    }
+}
+
+fn finish_built(opts: &BuildOptions, result: Result<Built, Failure>) -> Result<Built, Failure> {
+    match result {
+        Ok(mut built) => {
+            reread(&opts.root, &mut built.report.sources, &built.report.warnings);
+            Ok(built)
+        }
+        Err(failure) => Err(finish_failure(opts, failure)),
+    }
+}
+
+fn finish_failure(opts: &BuildOptions, mut failure: Failure) -> Failure {
+    reread(&opts.root, &mut failure.sources, &failure.diagnostics);
+    failure
+}
+
+fn reread(root: &Path, sources: &mut SourceMap, diags: &[Diagnostic]) {
+    let missing: Vec<PathBuf> = sources
+        .missing(diags)
+        .into_iter()
+        .map(Path::to_path_buf)
+        .collect();
+    for file in missing {
+        let bytes = source::read_limited(&root.join(&file), source::MAX_FILE_BYTES);
+        if let Some(text) = bytes.ok().and_then(|b| String::from_utf8(b).ok()) {
+            sources.add(&file, std::sync::Arc::from(text));
+        }
+    }
 }

@@ -21,6 +21,21 @@ struct Builtin;
 pub const BUILTIN_PREFIX: &str = "builtin/";
 pub const THEME_PREFIX: &str = "theme/";
 
+/// The template contract this build speaks (`docs/templates.md`): a theme's `theme.toml`
+/// must name it. 2: list pages get the summary form without the advisory's lists.
+pub const API_VERSION: u32 = 2;
+
+/// `themes/<name>/theme.toml`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // read for the check; only `api_version` is used
+struct ThemeToml {
+    name: String,
+    #[serde(default)]
+    description: String,
+    api_version: toml::Spanned<u32>,
+}
+
 /// Templates ready to render and the static files to copy, with overrides applied.
 pub struct Theme {
     tera: Tera,
@@ -108,6 +123,37 @@ fn disk_layer(root: &Path, dir: &Path, prefix: &str) -> Result<Layer, Vec<Diagno
     if diags.is_empty() { Ok(layer) } else { Err(diags) }
 }
 
+/// A theme written for another template contract would render wrong pages without an error
+/// (a field it reads may be empty now): it must say which contract it follows.
+fn check_api_version(root: &Path, dir: &Path) -> Result<(), Vec<Diagnostic>> {
+    let rel = dir.join("theme.toml");
+    let bytes = read_limited(&root.join(&rel), MAX_FILE_BYTES).map_err(|e| {
+        vec![
+            Diagnostic::error(Code::Template, format!("cannot read {}: {e}", rel.display()))
+                .in_file(&rel)
+                .help(format!(
+                    "a theme has a theme.toml with name, description and `api_version = {API_VERSION}`"
+                )),
+        ]
+    })?;
+    let text = String::from_utf8_lossy(&bytes);
+    let theme: ThemeToml = crate::toml_input::parse(&text, 0, &rel)?;
+    let version = *theme.api_version.get_ref();
+    if version == API_VERSION {
+        return Ok(());
+    }
+    Err(vec![
+        Diagnostic::error(
+            Code::Template,
+            format!("the theme was written for template contract {version}; this psirt-site uses {API_VERSION}"),
+        )
+        .at(&rel, theme.api_version.span())
+        .help(format!(
+            "update the theme to contract {API_VERSION} (CHANGELOG.md, under Breaking, says what changed; docs/templates.md has the contract) and set api_version = {API_VERSION}"
+        )),
+    ])
+}
+
 fn rel_name(base: &Path, path: &Path) -> String {
     path.strip_prefix(base)
         .unwrap_or(path)
@@ -131,6 +177,7 @@ impl Theme {
                         .help("create themes/<name>/templates/ or remove `theme` from site.toml"),
                 ]);
             }
+            check_api_version(root, &dir)?;
             layers.push(disk_layer(root, &dir, THEME_PREFIX)?);
         }
         layers.push(disk_layer(root, Path::new(""), "")?);

@@ -518,7 +518,11 @@ impl AdvisoryView {
         self
     }
 
-    /// The list-page form: same fields, without the body and the per-vulnerability details.
+    /// The list-page form (template contract 2): the advisory's own fields, without the body
+    /// and without its lists (vulnerabilities, affected entries, notes, credits, revisions,
+    /// references, downloads). A list card shows the advisory; its detail is on its page.
+    /// The lists of a site hold every advisory's summary at once: with the lists, 10,000
+    /// summaries held every product row of every advisory (~70 MiB).
     pub fn summary_of(site: &Site, a: &Advisory) -> Self {
         Self::build(site, a, Vec::new(), None)
     }
@@ -552,7 +556,7 @@ impl AdvisoryView {
             vendor_severity: a.vendor_severity.as_ref().map(|v| v.text.clone()),
             exploited: a.exploited(),
             distribution_text: a.distribution_text.clone(),
-            notes: a.notes.iter().map(vuln::note_view).collect(),
+            notes: full_only(full, || a.notes.iter().map(vuln::note_view).collect()),
             cves: a.cves().map(|c| c.as_str().to_string()).collect(),
             products: product_ids
                 .iter()
@@ -569,26 +573,17 @@ impl AdvisoryView {
             } else {
                 Vec::new()
             },
-            affected: a
-                .affected
-                .iter()
-                .map(|x| affected_view(site, a, x, &root))
-                .collect(),
+            affected: full_only(full, || {
+                a.affected
+                    .iter()
+                    .map(|x| affected_view(site, a, x, &root))
+                    .collect()
+            }),
             category: a.category.as_str(),
             category_label: a.category.label(),
-            acknowledgments: a.acknowledgments.iter().map(ack_view).collect(),
-            revisions: a
-                .revisions
-                .iter()
-                .map(|r| RevisionView {
-                    number: r.number,
-                    date: date_only(r.date),
-                    date_iso: rfc3339(r.date),
-                    summary: r.summary.clone(),
-                    legacy_version: r.legacy_version.clone(),
-                })
-                .collect(),
-            references: a.references.iter().map(vuln::reference_view).collect(),
+            acknowledgments: full_only(full, || a.acknowledgments.iter().map(ack_view).collect()),
+            revisions: full_only(full, || a.revisions.iter().map(revision_view).collect()),
+            references: full_only(full, || a.references.iter().map(vuln::reference_view).collect()),
             downloads,
             summary_in_body: false,
             body_toc: Vec::new(),
@@ -597,5 +592,20 @@ impl AdvisoryView {
                 Mode::Public => None,
             },
         }
+    }
+}
+
+/// `make()` in the full form, nothing in the summary form.
+fn full_only<T>(full: bool, make: impl FnOnce() -> Vec<T>) -> Vec<T> {
+    if full { make() } else { Vec::new() }
+}
+
+fn revision_view(r: &crate::model::advisory::Revision) -> RevisionView {
+    RevisionView {
+        number: r.number,
+        date: date_only(r.date),
+        date_iso: rfc3339(r.date),
+        summary: r.summary.clone(),
+        legacy_version: r.legacy_version.clone(),
     }
 }

@@ -46,6 +46,12 @@ fn a_named_theme_sits_between_site_and_builtin() {
         "<footer><p>Night theme</p></footer>\n",
     );
     t.write("themes/night/static/css/extra.css", "body { color: red }\n");
+    let no_manifest = format!("{:?}", t.build().expect_err("a theme says its contract"));
+    assert!(no_manifest.contains("theme.toml"), "{no_manifest}");
+    t.write("themes/night/theme.toml", "name = \"night\"\napi_version = 1\n");
+    let old = format!("{:?}", t.build().expect_err("contract 1 is refused"));
+    assert!(old.contains("written for template contract 1"), "{old}");
+    t.write("themes/night/theme.toml", "name = \"night\"\napi_version = 2\n");
     t.build().expect("builds");
     assert!(t.read("index.html").contains("Night theme"));
     assert!(t.out().join("css/extra.css").is_file());
