@@ -82,16 +82,21 @@ impl Signer {
     /// Signatures made from now on carry `time` (the build time) as their creation time,
     /// but never a time before the signing key was created, which verifiers reject.
     pub fn at_time(mut self, time: Timestamp) -> Self {
-        let build = u32::try_from(time.as_second()).unwrap_or(u32::MAX);
-        let key_created = self.signing_key().created_at().as_secs();
-        self.created = build.max(key_created);
+        self.created = self.creation_at(time);
         self
     }
 
-    /// The hashed and unhashed subpackets that `gpg` writes too, with our creation time.
-    fn subpackets(&self) -> pgp::errors::Result<(Vec<Subpacket>, Vec<Subpacket>)> {
+    /// The creation time for a signature at `time`: never before the signing key was
+    /// created, which verifiers reject.
+    fn creation_at(&self, time: Timestamp) -> u32 {
+        let at = u32::try_from(time.as_second().max(0)).unwrap_or(u32::MAX);
+        at.max(self.signing_key().created_at().as_secs())
+    }
+
+    /// The hashed and unhashed subpackets that `gpg` writes too, with creation time `created`.
+    fn subpackets(&self, created: u32) -> pgp::errors::Result<(Vec<Subpacket>, Vec<Subpacket>)> {
         let key = self.signing_key();
-        let time = pgp::types::Timestamp::from_secs(self.created);
+        let time = pgp::types::Timestamp::from_secs(created);
         let hashed = vec![
             Subpacket::regular(SubpacketData::SignatureCreationTime(time))?,
             Subpacket::regular(SubpacketData::IssuerFingerprint(key.fingerprint()))?,
@@ -108,11 +113,23 @@ impl Signer {
     }
 
     /// An ASCII-armored detached signature over `data` (binary mode, so the bytes are
-    /// signed exactly as served).
+    /// signed exactly as served), made at the build time.
     pub fn detached(&self, data: &[u8]) -> Result<String, Diagnostic> {
+        self.detached_with(data, self.created)
+    }
+
+    /// As [`Signer::detached`], with `time` as the signature's creation time (never before
+    /// the key's creation). A CSAF document is signed at its own `current_release_date`:
+    /// the same document then has the same signature in every build, so mirrors and
+    /// `rsync`/`s3 sync` deployments see nothing new when nothing changed.
+    pub fn detached_at(&self, data: &[u8], time: Timestamp) -> Result<String, Diagnostic> {
+        self.detached_with(data, self.creation_at(time))
+    }
+
+    fn detached_with(&self, data: &[u8], created: u32) -> Result<String, Diagnostic> {
         let key = Box::new(self.signing_key());
         let hash = key.hash_alg();
-        self.subpackets()
+        self.subpackets(created)
             .and_then(|(hashed, unhashed)| {
                 let config = SubpacketConfig::UserDefined { hashed, unhashed };
                 DetachedSignature::sign_binary_data_with_subpackets(
@@ -136,7 +153,7 @@ impl Signer {
         let normalized = normalize_for_clearsign(text);
         let normalized = normalized.strip_suffix('\n').unwrap_or(&normalized);
         let key = Box::new(self.signing_key());
-        self.subpackets()
+        self.subpackets(self.created)
             .and_then(|(hashed, unhashed)| {
                 let mut config = SignatureConfig::from_key(rand::thread_rng(), &key, SignatureType::Text)?;
                 config.hashed_subpackets = hashed;

@@ -490,3 +490,52 @@ fn oversized_or_special_key_files_are_refused() {
         assert!(ds[0].primary.is_some(), "points at public_key in site.toml");
     }
 }
+
+/// #18: a CSAF document is signed at its own `current_release_date`, so an unchanged
+/// document has a byte-identical `.asc` in every build, whatever the build time: the demo
+/// site built an hour apart differs in no CSAF signature, and they verify (gpg when present).
+#[test]
+fn csaf_signatures_do_not_change_with_the_build_time() {
+    let build_at = |at: &str| {
+        let out = tempfile::tempdir().expect("temp dir");
+        let opts = psirt_site::BuildOptions {
+            root: repo(),
+            output: Some(out.path().join("public")),
+            now: Some(at.parse().expect("valid")),
+            ..Default::default()
+        };
+        psirt_site::build(&opts).unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
+        out
+    };
+    let (first, second) = (build_at("2026-11-23T12:00:00Z"), build_at("2026-11-23T13:00:00Z"));
+    let signatures = |dir: &Path| -> Vec<(String, Vec<u8>)> {
+        let tree = dir.join("public/.well-known/csaf");
+        walkdir::WalkDir::new(&tree)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "asc"))
+            .map(|e| {
+                let rel = e.path().strip_prefix(&tree).expect("below").display().to_string();
+                (rel, std::fs::read(e.path()).expect("read"))
+            })
+            .collect()
+    };
+    let (a, b) = (signatures(first.path()), signatures(second.path()));
+    assert!(a.len() >= 10, "{} signatures", a.len());
+    assert_eq!(a, b, "the same documents, the same signatures");
+    let public = std::fs::read_to_string(repo().join("static/keys/psirt-public.asc")).expect("key");
+    if let Some(gpg) = Gpg::with_key(&public) {
+        let (rel, sig) = a
+            .iter()
+            .find(|(rel, _)| rel.ends_with(".json.asc"))
+            .expect("a document signature");
+        let doc = first
+            .path()
+            .join("public/.well-known/csaf")
+            .join(rel.trim_end_matches(".asc"));
+        let file = gpg.file("doc.json", &std::fs::read(doc).expect("document"));
+        let asc = gpg.file("doc.json.asc", sig);
+        gpg.assert_good(&[path_str(&asc), path_str(&file)]);
+    }
+}

@@ -239,7 +239,7 @@ fn new_document_files(
         OutputFile::new(format!("{path}.sha512"), hash_file::<Sha512>(&bytes, &name)),
     ];
     if let Some(s) = signer {
-        let sig = s.detached(&bytes).map_err(|d| vec![d])?;
+        let sig = s.detached_at(&bytes, a.updated()).map_err(|d| vec![d])?;
         files.push(OutputFile::new(format!("{path}.asc"), sig));
     }
     files.push(OutputFile::new(path, bytes));
