@@ -35,6 +35,9 @@ pub(crate) struct Common {
     /// Print nothing but errors
     #[arg(long, short)]
     pub(crate) quiet: bool,
+    /// List every held-back advisory (by default more than ten are counted in one line)
+    #[arg(long, short, conflicts_with = "quiet")]
+    pub(crate) verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -34,15 +34,16 @@ fn print_failure(f: &Failure, fmt: Format) -> ExitCode {
     ExitCode::from(1)
 }
 
-fn print_report(r: &Report, fmt: Format, quiet: bool, verb: &str) {
+fn print_report(r: &Report, fmt: Format, common: &cli::Common, verb: &str) {
+    let quiet = common.quiet;
     if !r.warnings.is_empty() && !quiet {
         eprint!("{}", diag::render(&r.warnings, &r.sources, fmt));
     }
     if quiet {
         return;
     }
-    for h in &r.held_back {
-        eprintln!("held back: {} ({}): {}", h.id, h.source.display(), h.reason);
+    for line in r.held_lines(common.verbose) {
+        eprintln!("{line}");
     }
     let total: std::time::Duration = r.timings.iter().map(|t| t.elapsed).sum();
     let out = r
@@ -145,7 +146,7 @@ fn build(common: Common, args: BuildArgs) -> ExitCode {
     bar.finish_and_clear();
     match result {
         Ok(r) => {
-            print_report(&r, fmt, common.quiet, "built");
+            print_report(&r, fmt, &common, "built");
             if args.timings {
                 print_timings(&r);
             }
@@ -166,7 +167,7 @@ fn check(common: Common, provider: Option<PathBuf>) -> ExitCode {
     };
     match psirt_site::check(&opts) {
         Ok(r) => {
-            print_report(&r, fmt, common.quiet, "checked");
+            print_report(&r, fmt, &common, "checked");
             ExitCode::SUCCESS
         }
         Err(f) => print_failure(&f, fmt),

@@ -15,7 +15,7 @@ use jiff::Timestamp;
 use crate::config::SiteConfig;
 use crate::diag::{self, Code, Diagnostic, SourceMap};
 use crate::emit::{self, OutputFile};
-use crate::site::{HeldBack, Mode, Site};
+use crate::site::{self, HeldBack, Mode, Site};
 use crate::timing::{Progress, StageTiming, Timer};
 use crate::{output, source};
 
@@ -71,7 +71,31 @@ pub struct Report {
     pub sources: SourceMap,
 }
 
+/// Held-back advisories listed one per line up to this many; more get one line with counts
+/// (a 10k site holds back hundreds, which buried the rest of a CI log).
+const HELD_LISTED: usize = 10;
+
 impl Report {
+    /// What to print about the held-back advisories: one line each when there are few or
+    /// `all` is asked for, else one line with the count by reason.
+    pub fn held_lines(&self, all: bool) -> Vec<String> {
+        let held = &self.held_back;
+        if all || held.len() <= HELD_LISTED {
+            return held
+                .iter()
+                .map(|h| format!("held back: {} ({}): {}", h.id, h.source.display(), h.reason))
+                .collect();
+        }
+        let count = |f: fn(&site::HoldReason) -> bool| held.iter().filter(|h| f(&h.reason)).count();
+        let drafts = count(|r| matches!(r, site::HoldReason::Draft));
+        let embargoed = count(|r| matches!(r, site::HoldReason::Embargoed { .. }));
+        let restricted = count(|r| matches!(r, site::HoldReason::Restricted { .. }));
+        vec![format!(
+            "held back: {} advisories ({drafts} drafts, {embargoed} embargoed, {restricted} not TLP:CLEAR); --verbose lists them",
+            held.len()
+        )]
+    }
+
     /// `11 advisories published, 1 held back, 40 files`: the one count `build`, `check`
     /// and `serve` all print, so that they agree.
     pub fn summary(&self) -> String {

@@ -1310,3 +1310,26 @@ fn an_advisory_gives_a_platform_another_product_id() {
     let err = format!("{:?}", bad.build().expect_err("refused"));
     assert!(err.contains("not a product of content/products.toml"), "{err}");
 }
+
+/// #18: a site holding many advisories back prints one line with the counts (the full list
+/// with `--verbose`); a few are listed one per line.
+#[test]
+fn many_held_back_advisories_make_one_line() {
+    let t = SiteTest::minimal();
+    for n in 2..=12 {
+        let id = format!("EX-2026-{n:04}");
+        t.write(
+            &format!("content/advisories/{id}.md"),
+            &common::advisory(&id, "Draft", "2026-03-11T09:00:00Z")
+                .replace("status = \"final\"", "status = \"draft\""),
+        );
+    }
+    let report = t.build().expect("builds");
+    assert_eq!(
+        report.held_lines(false),
+        ["held back: 11 advisories (11 drafts, 0 embargoed, 0 not TLP:CLEAR); --verbose lists them"]
+    );
+    let all = report.held_lines(true);
+    assert_eq!(all.len(), 11);
+    assert!(all[0].starts_with("held back: EX-2026-0002 ("), "{all:?}");
+}
