@@ -167,6 +167,6 @@ echo "hosts: nginx on 127.0.0.1:$NGINX_PORT, apache on 127.0.0.1:$APACHE_PORT, s
 export PSIRT_SITE_HOSTS="nginx=http://127.0.0.1:$NGINX_PORT apache=http://127.0.0.1:$APACHE_PORT"
 export PSIRT_SITE_HOSTS_OUTPUT=$SITE
 LOG=$WORK/test.log
-cargo test --quiet --test serve hosts:: -- --nocapture 2>&1 | tee "$LOG"
+cargo test --quiet --test main serve::hosts:: -- --nocapture 2>&1 | tee "$LOG"
 # A filter that matched nothing would pass silently: the test prints what it checked.
 grep -q 'hosts: checked ' "$LOG" || { echo "hosts: the hosts test did not run"; exit 1; }

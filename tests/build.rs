@@ -1,6 +1,6 @@
 //! Whole builds: output layout, determinism, atomicity, output folder safety.
 
-mod common;
+use crate::common;
 
 use common::{SiteTest, tree};
 use psirt_site::diag::Code;

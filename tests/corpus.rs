@@ -1,6 +1,6 @@
 //! Tests against real-world data in `../shared/corpus` (skipped when it is absent).
 
-mod common;
+use crate::common;
 #[path = "corpus/facets.rs"]
 mod facets;
 #[path = "corpus/osv.rs"]

@@ -1,7 +1,7 @@
 //! Every class of user error gives a diagnostic with the user's file, line and column, a
 //! stable code and a hint; all problems in all files are reported in one run.
 
-mod common;
+use crate::common;
 // Further cases, in a file of their own so that this one stays readable.
 #[path = "diagnostics/first_hour.rs"]
 mod first_hour;

@@ -1,12 +1,12 @@
-//! A build killed while writing leaves the previous output intact (or, if the kill came
-//! after the swap, the complete new output): never a mix, never a half-written site.
+//! A build killed while writing leaves the previous output intact, and the test proves
+//! that the kill came in the middle of the write: the build's staging folder held some but
+//! not all of the new site's files, and was never swapped in.
 
-mod common;
-
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{SiteTest, tree};
+use crate::common::{self, SiteTest, tree};
 
 fn big_site(count: usize, marker: &str) -> SiteTest {
     let t = SiteTest::empty();
@@ -23,81 +23,104 @@ fn big_site(count: usize, marker: &str) -> SiteTest {
     t
 }
 
-#[test]
-fn killing_a_build_mid_write_keeps_a_complete_output() {
-    let bin = env!("CARGO_BIN_EXE_psirt-site");
-    let t = big_site(1500, "OLD");
-    let run = |t: &SiteTest| {
-        Command::new(bin)
-            .args(["build", "--quiet", "--root"])
-            .arg(t.root())
-            .env("SOURCE_DATE_EPOCH", common::NOW.to_string())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start build")
-    };
-    assert!(run(&t).wait().expect("build").success());
-    let old = tree(&t.out());
+fn start_build(t: &SiteTest) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_psirt-site"))
+        .args(["build", "--quiet", "--root"])
+        .arg(t.root())
+        .env("SOURCE_DATE_EPOCH", common::NOW.to_string())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start build")
+}
 
-    // Change every advisory, start a second build, and kill it once it is writing.
-    let new_site = big_site(1500, "NEW");
-    for (path, bytes) in tree(&new_site.root().join("content")) {
-        t.write_bytes(&format!("content/{path}"), &bytes);
-    }
-    let mut child = run(&t);
+/// Advisory pages a build has written into `staging` so far.
+fn pages_written(staging: &Path) -> usize {
+    std::fs::read_dir(staging.join("advisories"))
+        .map(|dir| {
+            dir.flatten()
+                .filter(|e| e.path().join("index.html").is_file())
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+/// Kills the build once its staging folder holds some advisory pages. True when it was
+/// killed there; false when the build ended first (too fast to catch).
+fn kill_while_writing(child: &mut Child, staging: &Path) -> bool {
     let start = Instant::now();
-    let mut killed_while_writing = false;
     while start.elapsed() < Duration::from_secs(120) {
-        let writing = std::fs::read_dir(t.root())
-            .expect("read root")
-            .flatten()
-            .any(|e| e.file_name().to_string_lossy().starts_with(".public.tmp-"));
-        if writing {
+        if pages_written(staging) > 0 {
             child.kill().expect("kill");
-            killed_while_writing = true;
             break;
         }
         if child.try_wait().expect("poll").is_some() {
-            break;
+            return false;
         }
-        std::thread::sleep(Duration::from_millis(2));
+        std::thread::sleep(Duration::from_millis(1));
     }
-    let _ = child.kill();
-    let _ = child.wait();
-    let after = tree(&t.out());
-    if killed_while_writing && after == old {
-        eprintln!("killed mid-write: previous output intact");
-    } else {
-        // The kill came too late (after the swap): the output must be the complete new site.
-        assert!(
-            after.iter().any(
-                |(p, b)| p.ends_with("index.html") && String::from_utf8_lossy(b).contains("NEW advisory")
-            )
-        );
-        assert!(
-            !after
-                .iter()
-                .any(|(_, b)| String::from_utf8_lossy(b).contains("OLD advisory")),
-            "mixed output"
-        );
-        eprintln!("build finished before the kill; output is the complete new site");
+    let status = child.wait().expect("wait");
+    // Killed by the signal, not ended by itself: the kill landed while the build ran.
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt as _;
+        status.signal() == Some(libc::SIGKILL)
     }
-    assert!(
-        after == old
-            || !after
-                .iter()
-                .any(|(_, b)| String::from_utf8_lossy(b).contains("OLD advisory"))
-    );
+    #[cfg(not(unix))]
+    !status.success()
+}
 
-    // The next build cleans up the killed build's temporary folder.
-    assert!(run(&t).wait().expect("build").success());
-    let leftovers = std::fs::read_dir(t.root())
-        .expect("read root")
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".public."))
-        .count();
-    assert_eq!(leftovers, 0, "temporary folders were left behind");
+#[test]
+fn killing_a_build_mid_write_keeps_a_complete_output() {
+    const COUNT: usize = 1500;
+    // A fast machine could finish the write between two polls: try a few times.
+    for attempt in 1..=3 {
+        let t = big_site(COUNT, "OLD");
+        assert!(start_build(&t).wait().expect("build").success());
+        let old = tree(&t.out());
+
+        // Change every advisory, start a second build, and kill it while it writes.
+        let new_site = big_site(COUNT, "NEW");
+        for (path, bytes) in tree(&new_site.root().join("content")) {
+            t.write_bytes(&format!("content/{path}"), &bytes);
+        }
+        let mut child = start_build(&t);
+        let staging = t.root().join(format!(".public.tmp-{}", child.id()));
+        if !kill_while_writing(&mut child, &staging) {
+            eprintln!("attempt {attempt}: the build ended before the kill; again");
+            continue;
+        }
+
+        // The kill came in the middle: the staging folder is still there (never swapped
+        // in) with some, not all, of the new pages, and the output is the old site.
+        let written = pages_written(&staging);
+        assert!(staging.is_dir(), "the staging folder was swapped in");
+        assert!(
+            written > 0 && written < COUNT,
+            "{written} of {COUNT} pages written when killed"
+        );
+        let staged = tree(&staging);
+        assert!(
+            staged
+                .iter()
+                .any(|(_, b)| String::from_utf8_lossy(b).contains("NEW advisory")),
+            "the staging folder holds the new site"
+        );
+        assert!(staged.len() < old.len(), "the staging folder was complete");
+        assert!(tree(&t.out()) == old, "the previous output changed");
+        eprintln!("killed with {written} of {COUNT} pages written: previous output intact");
+
+        // The next build cleans up the killed build's staging folder and publishes.
+        assert!(start_build(&t).wait().expect("build").success());
+        let leftovers = std::fs::read_dir(t.root())
+            .expect("read root")
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with(".public."))
+            .count();
+        assert_eq!(leftovers, 0, "temporary folders were left behind");
+        return;
+    }
+    panic!("in 3 attempts, every build ended before it could be killed while writing");
 }
 
 /// Tries to take the output's lock the way a second build would (an open file description

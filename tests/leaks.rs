@@ -1,7 +1,7 @@
 //! Nothing leaks: drafts, embargoed and non-public TLP advisories never reach any output
 //! file, and hostile strings render inert everywhere.
 
-mod common;
+use crate::common;
 
 use common::{SiteTest, tree};
 

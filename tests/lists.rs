@@ -2,7 +2,7 @@
 //! exactly one page of each list it belongs to, pages link to each other, and `0` keeps a
 //! list on one page.
 
-mod common;
+use crate::common;
 
 use common::{SITE_TOML, SiteTest, advisory};
 

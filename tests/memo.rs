@@ -1,7 +1,7 @@
 //! Reuse between `serve` rebuilds (`emit::memo`): a build that reuses the previous one's
 //! pages and CSAF signatures must give exactly the files of a build from scratch.
 
-mod common;
+use crate::common;
 
 use common::{SiteTest, advisory};
 use psirt_site::emit::OutputFile;

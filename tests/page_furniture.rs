@@ -1,7 +1,7 @@
 //! What every page has or every run prints: the favicon, the advisory page's table of
 //! contents, and the one summary line `build`, `check` and `serve` agree on.
 
-mod common;
+use crate::common;
 
 use common::SiteTest;
 use psirt_site::site::Mode;

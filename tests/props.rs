@@ -1,6 +1,6 @@
 //! Property and edge-case tests: no input makes parsing panic, hang or misreport.
 
-mod common;
+use crate::common;
 
 use proptest::prelude::*;
 use psirt_site::model::cvss::{CvssV3, CvssV4};

@@ -1,7 +1,7 @@
 //! `check --provider` on a built, signed site passes every requirement, and notices a
 //! document that was changed after signing.
 
-mod common;
+use crate::common;
 
 use common::SiteTest;
 use psirt_site::emit::csaf::check;

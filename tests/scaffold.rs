@@ -4,7 +4,7 @@
 //! builds at once; once the PSIRT has filled everything in, the site builds and its output
 //! holds no trace of the scaffold.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::{Path, PathBuf};

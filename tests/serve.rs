@@ -2,7 +2,7 @@
 //! the build-error overlay. Every server listens on 127.0.0.1 port 0; every socket has a
 //! timeout and every wait a deadline, so a broken server fails a test instead of hanging it.
 
-mod common;
+use crate::common;
 #[path = "serve/hosts.rs"]
 mod hosts;
 

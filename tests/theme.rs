@@ -1,7 +1,7 @@
 //! Theme layering: a site overrides one partial, or extends a built-in template and
 //! replaces a single block; everything else still comes from the built-in theme.
 
-mod common;
+use crate::common;
 
 use common::SiteTest;
 

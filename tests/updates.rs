@@ -1,7 +1,7 @@
 //! Updating or withdrawing an advisory updates the CSAF revision history, changes.csv, the
 //! ROLIE feed, the RSS updates feed and the page consistently.
 
-mod common;
+use crate::common;
 
 use common::SiteTest;
 use serde_json::Value;

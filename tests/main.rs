@@ -1,0 +1,70 @@
+//! The integration tests, in one test binary: linking one binary instead of one per file
+//! is most of what `cargo test` spends after a change to the library. Each file of
+//! `tests/` is a module here and keeps its name, so a test is still `file::name`
+//! (`cargo test --test main leaks::` runs the tests of `tests/leaks.rs`).
+//!
+//! `Cargo.toml` turns off the automatic test targets (`autotests = false`), so a new file
+//! in `tests/` runs only once it is declared below; `every_test_file_is_a_module` fails
+//! until it is.
+
+// The files stay where they were (`#[path]`), so their history and the paths that docs
+// cite (`tests/corpus.rs`) do not change.
+#[path = "build.rs"]
+mod build;
+#[path = "common/mod.rs"]
+mod common;
+#[path = "corpus.rs"]
+mod corpus;
+#[path = "diagnostics.rs"]
+mod diagnostics;
+#[path = "feeds.rs"]
+mod feeds;
+#[path = "golden.rs"]
+mod golden;
+#[path = "hall.rs"]
+mod hall;
+#[path = "interrupt.rs"]
+mod interrupt;
+#[path = "leaks.rs"]
+mod leaks;
+#[path = "lists.rs"]
+mod lists;
+#[path = "memo.rs"]
+mod memo;
+#[path = "page_furniture.rs"]
+mod page_furniture;
+#[path = "props.rs"]
+mod props;
+#[path = "provider.rs"]
+mod provider;
+#[path = "scaffold.rs"]
+mod scaffold;
+#[path = "serve.rs"]
+mod serve;
+#[path = "signing.rs"]
+mod signing;
+#[path = "theme.rs"]
+mod theme;
+#[path = "updates.rs"]
+mod updates;
+#[path = "vulnerability_lists.rs"]
+mod vulnerability_lists;
+
+/// With `autotests = false` a test file that is not declared above would never run, and
+/// nothing would say so: this test says so.
+#[test]
+fn every_test_file_is_a_module() {
+    let tests = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let this = std::fs::read_to_string(tests.join("main.rs")).expect("read tests/main.rs");
+    let missing: Vec<String> = std::fs::read_dir(&tests)
+        .expect("read tests/")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".rs") && name != "main.rs")
+        .filter(|name| !this.contains(&format!("#[path = \"{name}\"]")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "declare these files as modules in tests/main.rs, or they never run: {missing:?}"
+    );
+}
