@@ -12,7 +12,8 @@
 //!
 //! Nothing in either tree varies between builds, so no file is left out: the build time
 //! is fixed (`common::NOW`), and the demo's OpenPGP signatures (`.asc`) are deterministic
-//! (Ed25519, with the build time as signature time; see `docs/signing.md`).
+//! (Ed25519, with each document's `current_release_date` as signature time; see
+//! `docs/signing.md`).
 
 use std::fs;
 use std::path::Path;
