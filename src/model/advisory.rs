@@ -25,7 +25,11 @@ pub use super::build::Builder;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Revision {
+    /// The position, 1, 2, …: the revision's anchor on the page and in the feeds.
     pub number: u32,
+    /// The CSAF `number` the publisher gave (`1.0.1`), where the advisory's revisions give
+    /// theirs; else the CSAF number is `number`.
+    pub label: Option<String>,
     pub date: Timestamp,
     pub summary: String,
     pub legacy_version: Option<String>,
