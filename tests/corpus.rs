@@ -172,6 +172,7 @@ fn imported_corpus_documents_round_trip() {
     };
     let (mut kept_all, mut total_all, mut added_all) = (0usize, 0usize, 0usize);
     let mut below_target = Vec::new();
+    let mut shares = Vec::new();
     for i in &report.imported {
         let original: Value =
             serde_json::from_str(&fs::read_to_string(&i.source).expect("read")).expect("JSON");
@@ -206,6 +207,7 @@ fn imported_corpus_documents_round_trip() {
             i.source.display()
         );
         let document_share = kept as f64 / want.len().max(1) as f64;
+        shares.push(document_share);
         if document_share < DOCUMENT_FLOOR {
             below_target.push(format!("{:.1} % {}", 100.0 * document_share, i.source.display()));
         }
@@ -213,6 +215,7 @@ fn imported_corpus_documents_round_trip() {
         total_all += want.len();
         added_all += added.len();
     }
+    print_per_document_figures(&mut shares);
     let share = kept_all as f64 / total_all.max(1) as f64;
     eprintln!(
         "round trip: {} imported, {} refused; {:.1} % of {total_all} values kept overall, {added_all} added",
@@ -227,6 +230,22 @@ fn imported_corpus_documents_round_trip() {
         "documents below {:.0} % (ROUND_TRIP_LOSSES=1 prints what each loses):\n{}",
         100.0 * DOCUMENT_FLOOR,
         below_target.join("\n")
+    );
+}
+
+/// The per-document shares: minimum, percentiles, and how many meet the target.
+fn print_per_document_figures(shares: &mut [f64]) {
+    shares.sort_by(f64::total_cmp);
+    let at = |q: f64| shares.get(((shares.len() as f64 - 1.0) * q).round() as usize).map_or(0.0, |s| 100.0 * s);
+    let meeting = shares.iter().filter(|s| **s >= DOCUMENT_FLOOR).count();
+    eprintln!(
+        "per document: minimum {:.1} %, 10th percentile {:.1} %, 25th percentile {:.1} %, median {:.1} %; {meeting} of {} ≥ {:.0} %",
+        at(0.0),
+        at(0.1),
+        at(0.25),
+        at(0.5),
+        shares.len(),
+        100.0 * DOCUMENT_FLOOR
     );
 }
 
