@@ -208,11 +208,7 @@ fn imported_corpus_documents_round_trip() {
         );
         let document_share = kept as f64 / want.len().max(1) as f64;
         shares.push(document_share);
-        let floor = KNOWN_BELOW_TARGET
-            .iter()
-            .find(|(name, _)| i.source.ends_with(name))
-            .map_or(DOCUMENT_FLOOR, |(_, floor)| *floor);
-        if document_share < floor {
+        if document_share < DOCUMENT_FLOOR {
             below_target.push(format!("{:.1} % {}", 100.0 * document_share, i.source.display()));
         }
         kept_all += kept;
@@ -231,7 +227,7 @@ fn imported_corpus_documents_round_trip() {
     assert!(share >= ROUND_TRIP_FLOOR, "kept {:.1} %", 100.0 * share);
     assert!(
         below_target.is_empty(),
-        "documents below {:.0} % (or below their KNOWN_BELOW_TARGET floor; ROUND_TRIP_LOSSES=1 prints what each loses):\n{}",
+        "documents below {:.0} % (ROUND_TRIP_LOSSES=1 prints what each loses):\n{}",
         100.0 * DOCUMENT_FLOOR,
         below_target.join("\n")
     );
@@ -240,7 +236,11 @@ fn imported_corpus_documents_round_trip() {
 /// The per-document shares: minimum, percentiles, and how many meet the target.
 fn print_per_document_figures(shares: &mut [f64]) {
     shares.sort_by(f64::total_cmp);
-    let at = |q: f64| shares.get(((shares.len() as f64 - 1.0) * q).round() as usize).map_or(0.0, |s| 100.0 * s);
+    let at = |q: f64| {
+        shares
+            .get(((shares.len() as f64 - 1.0) * q).round() as usize)
+            .map_or(0.0, |s| 100.0 * s)
+    };
     let meeting = shares.iter().filter(|s| **s >= DOCUMENT_FLOOR).count();
     eprintln!(
         "per document: minimum {:.1} %, 10th percentile {:.1} %, 25th percentile {:.1} %, median {:.1} %; {meeting} of {} ≥ {:.0} %",
@@ -276,15 +276,6 @@ const ROUND_TRIP_FLOOR: f64 = 0.99;
 
 /// #16's target for every single document.
 const DOCUMENT_FLOOR: f64 = 0.95;
-
-/// Documents that do not meet the target yet, each with the share it keeps now as its own
-/// floor (so that it cannot fall further unnoticed). #16 is not done while this list is not
-/// empty; docs/import.md says what each loses.
-const KNOWN_BELOW_TARGET: &[(&str, f64)] = &[
-    // Product-family leaves below a product name (`CSAFPID-0013`, `CSAFPID-0004`), a
-    // relationship between them, and statuses in a different order per vulnerability.
-    ("cisa/csaf_files/IT/white/2024/va-24-201-01.json", 0.897),
-];
 
 /// psirt-site's own provider tree imports into a new site: read through `index.txt`, hashes
 /// checked, a dry run writes nothing, an existing advisory is kept without `--force`, and

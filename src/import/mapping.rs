@@ -332,7 +332,11 @@ fn revisions(r: &mut Reader<'_>) -> Vec<Revision> {
         let Some(date) = date(r, &format!("{at}/date")) else {
             continue;
         };
-        numbers.push(r.peek(&format!("{at}/number")).and_then(Value::as_str).map(|n| (at.clone(), n.to_string())));
+        numbers.push(
+            r.peek(&format!("{at}/number"))
+                .and_then(Value::as_str)
+                .map(|n| (at.clone(), n.to_string())),
+        );
         let summary = r.str(&format!("{at}/summary")).unwrap_or_default().to_string();
         let legacy_version = r.str(&format!("{at}/legacy_version")).map(str::to_string);
         out.push(Revision {

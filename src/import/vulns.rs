@@ -216,7 +216,11 @@ fn scores(
     r: &mut Reader<'_>,
     v: usize,
     products: &ProductMap,
-) -> (Option<String>, (Option<String>, Option<bool>), Option<ProductList>) {
+) -> (
+    Option<String>,
+    (Option<String>, Option<bool>),
+    Option<ProductList>,
+) {
     let at = format!("/vulnerabilities/{v}/scores/0");
     let v2 = vector(r, &format!("{at}/cvss_v2"), |s| {
         crate::model::cvss_more::CvssV2::parse(s).map(|c| Value::Object(c.json))
@@ -348,17 +352,27 @@ fn vector(r: &mut Reader<'_>, at: &str, parse: impl Fn(&str) -> Result<Value, St
 fn cvss_v3(r: &mut Reader<'_>, at: &str) -> (Option<String>, Option<bool>) {
     use crate::model::cvss::CvssV3;
     let plain = |s: &str| CvssV3::parse(s).map(|c| c.json());
-    let all = |s: &str| CvssV3::parse(s).and_then(CvssV3::with_all_scores).map(|c| c.json());
+    let all = |s: &str| {
+        CvssV3::parse(s)
+            .and_then(CvssV3::with_all_scores)
+            .map(|c| c.json())
+    };
     let matching = |json: Result<Value, String>| {
         let (Ok(json), Some(original)) = (json, r.peek(at).and_then(Value::as_object)) else {
             return 0;
         };
         original
             .iter()
-            .filter(|(k, v)| json.get(*k).is_some_and(|c| c == *v || c.as_f64().is_some_and(|f| Some(f) == v.as_f64())))
+            .filter(|(k, v)| {
+                json.get(*k)
+                    .is_some_and(|c| c == *v || c.as_f64().is_some_and(|f| Some(f) == v.as_f64()))
+            })
             .count()
     };
-    let vector = r.peek(&format!("{at}/vectorString")).and_then(Value::as_str).unwrap_or("");
+    let vector = r
+        .peek(&format!("{at}/vectorString"))
+        .and_then(Value::as_str)
+        .unwrap_or("");
     if matching(all(vector)) > matching(plain(vector)) {
         (self::vector(r, at, all), Some(true))
     } else {

@@ -57,6 +57,8 @@ pub struct Affected {
     /// (category, name) branches below the version branch: the `versions` leaf is the last
     /// of them (Cisco's service packs under a release train).
     pub below_version: Vec<(String, String)>,
+    /// The `versions` leaf is the last of `branches` itself, without a version branch.
+    pub at_branch: bool,
     /// Which `product_name` branch of the product holds the entry's leaves: 0, unless
     /// entries before it (or this one) started new ones (`new_branch`).
     pub name_branch: usize,

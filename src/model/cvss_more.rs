@@ -287,9 +287,12 @@ mod tests {
 
     #[test]
     fn v3_temporal_and_environmental_scores() {
-        let m = v3_more("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:P/RL:O/RC:C", false)
-            .expect("valid")
-            .expect("temporal metrics");
+        let m = v3_more(
+            "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:P/RL:O/RC:C",
+            false,
+        )
+        .expect("valid")
+        .expect("temporal metrics");
         assert_eq!(m["temporalScore"], 8.8);
         assert_eq!(m["exploitCodeMaturity"], "PROOF_OF_CONCEPT");
         assert!(!m.contains_key("environmentalScore"));

@@ -117,6 +117,10 @@ pub struct RawAffected {
     /// release train).
     #[serde(default)]
     pub below_version: BTreeMap<String, Spanned<String>>,
+    /// The entry's leaf is its last branch itself (a product family or an architecture as
+    /// a whole), without a version branch: an entry without versions.
+    #[serde(default)]
+    pub at_branch: Option<Spanned<bool>>,
     /// The entry's leaves start a new `product_name` branch of the product; the product's
     /// entries after it join that branch.
     #[serde(default)]

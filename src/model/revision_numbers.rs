@@ -27,7 +27,9 @@ impl Number {
         if build.is_some_and(|b| !identifiers(b, false)) {
             return None;
         }
-        let (core, pre) = version.split_once('-').map_or((version, None), |(c, p)| (c, Some(p)));
+        let (core, pre) = version
+            .split_once('-')
+            .map_or((version, None), |(c, p)| (c, Some(p)));
         if pre.is_some_and(|p| !identifiers(p, true)) {
             return None;
         }
@@ -52,7 +54,9 @@ impl Number {
 /// A number without sign or leading zero (`0`, `17`).
 fn integer(s: &str) -> Option<u64> {
     let digits = !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    (digits && (s == "0" || !s.starts_with('0'))).then(|| s.parse().ok()).flatten()
+    (digits && (s == "0" || !s.starts_with('0')))
+        .then(|| s.parse().ok())
+        .flatten()
 }
 
 /// Dot-separated identifiers of `[0-9A-Za-z-]`; numeric pre-release ones without a leading zero.
@@ -136,7 +140,13 @@ impl Builder<'_> {
             }
             previous = Some(number);
         }
-        ok.then(|| revisions.iter().filter_map(|r| r.number.as_ref()).map(|n| n.get_ref().clone()).collect())
+        ok.then(|| {
+            revisions
+                .iter()
+                .filter_map(|r| r.number.as_ref())
+                .map(|n| n.get_ref().clone())
+                .collect()
+        })
     }
 }
 
@@ -157,7 +167,16 @@ mod tests {
     #[test]
     fn semantic_versions_compare_by_precedence() {
         let n = |s: &str| Number::parse(s).unwrap_or_else(|| panic!("{s}"));
-        let order = ["1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0", "1.0.1", "1.2.0", "10.0.0"];
+        let order = [
+            "1.0.0-alpha",
+            "1.0.0-alpha.1",
+            "1.0.0-beta.2",
+            "1.0.0-beta.11",
+            "1.0.0",
+            "1.0.1",
+            "1.2.0",
+            "10.0.0",
+        ];
         for pair in order.windows(2) {
             assert_eq!(n(pair[0]).compare(&n(pair[1])), Some(Ordering::Less), "{pair:?}");
         }

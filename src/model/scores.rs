@@ -96,7 +96,12 @@ impl Builder<'_> {
         };
         if vector.is_none() {
             let msg = "`cvss_v3_all_scores` without a `cvss_v3` vector".into();
-            self.error(Code::MissingField, flag, msg, "add cvss_v3, or remove `cvss_v3_all_scores`");
+            self.error(
+                Code::MissingField,
+                flag,
+                msg,
+                "add cvss_v3, or remove `cvss_v3_all_scores`",
+            );
         }
         match cvss?.with_all_scores() {
             Ok(c) => Some(c),
