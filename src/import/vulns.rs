@@ -216,11 +216,7 @@ fn scores(
     r: &mut Reader<'_>,
     v: usize,
     products: &ProductMap,
-) -> (
-    Option<String>,
-    (Option<String>, Option<bool>),
-    Option<ProductList>,
-) {
+) -> (Option<String>, CvssV3Read, Option<ProductList>) {
     let at = format!("/vulnerabilities/{v}/scores/0");
     let v2 = vector(r, &format!("{at}/cvss_v2"), |s| {
         crate::model::cvss_more::CvssV2::parse(s).map(|c| Value::Object(c.json))
@@ -346,10 +342,13 @@ fn vector(r: &mut Reader<'_>, at: &str, parse: impl Fn(&str) -> Result<Value, St
     Some(s.to_string())
 }
 
+/// A `cvss_v3` vector and its `cvss_v3_all_scores`.
+type CvssV3Read = (Option<String>, Option<bool>);
+
 /// A `cvss_v3` object's vector, and `Some(true)` where the original writes the temporal and
 /// environmental scores psirt-site writes only with `cvss_v3_all_scores` (fields that
 /// follow from the vector where it has no such metrics).
-fn cvss_v3(r: &mut Reader<'_>, at: &str) -> (Option<String>, Option<bool>) {
+fn cvss_v3(r: &mut Reader<'_>, at: &str) -> CvssV3Read {
     use crate::model::cvss::CvssV3;
     let plain = |s: &str| CvssV3::parse(s).map(|c| c.json());
     let all = |s: &str| {
