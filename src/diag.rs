@@ -62,6 +62,7 @@ codes! {
     CvssScoreMismatch => "cvss-score-mismatch", "a given CVSS score disagrees with its vector";
     UnknownCategory => "unknown-category", "an enumeration value CSAF does not define";
     RevisionOrder => "revision-order", "revision dates go backwards or precede `published`";
+    RevisionNumber => "revision-number", "a revision `number` is malformed, missing beside other numbers, or not greater than the one before";
     NoRevisions => "no-revisions", "a published advisory has no revision history";
     InvalidUrl => "invalid-url", "a URL is not absolute http(s) or mailto";
     InvalidDate => "invalid-date", "a date cannot be read";

@@ -745,6 +745,87 @@ fn cvss_2_and_temporal_and_environmental_scores_reach_csaf() {
     );
 }
 
+/// What a migrated CSAF document may keep (#16): revision numbers in semantic versioning,
+/// temporal and environmental scores of a vector without such metrics, and a leaf at a
+/// product-family branch below the product name.
+#[test]
+fn revision_numbers_all_scores_and_branch_leaves_reach_csaf() {
+    let t = SiteTest::minimal();
+    let text = common::advisory("EX-2026-0001", "XSS in Widget", "2026-03-10T09:00:00Z")
+        .replacen(
+            "summary = \"Initial public release\"\n",
+            "summary = \"Initial public release\"\nnumber = \"1.0.0\"\n\n[[revisions]]\ndate = 2026-03-11T09:00:00Z\nsummary = \"Fix\"\nnumber = \"1.0.1\"\n",
+            1,
+        )
+        .replacen(
+            "cvss_v3 = \"CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N\"",
+            "cvss_v3 = \"CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N\"\ncvss_v3_all_scores = true",
+            1,
+        )
+        .replacen(
+            "fixed = \"2.0.1\"\n",
+            "fixed = \"2.0.1\"\n\n[[affected]]\nproduct = \"widget\"\nstatus = \"unstated\"\nbranches = { product_family = \"Widget Pro\" }\nat_branch = true\n",
+            1,
+        );
+    t.write("content/advisories/EX-2026-0001.md", &text);
+    t.build()
+        .expect("builds: every rebuilt CSAF document passes the mandatory tests");
+    let json: serde_json::Value =
+        serde_json::from_str(&t.read(".well-known/csaf/white/2026/ex-2026-0001.json")).expect("json");
+    let tracking = &json["document"]["tracking"];
+    assert_eq!(tracking["revision_history"][0]["number"], "1.0.0");
+    assert_eq!(tracking["revision_history"][1]["number"], "1.0.1");
+    assert_eq!(tracking["version"], "1.0.1");
+    let cvss = &json["vulnerabilities"][0]["scores"][0]["cvss_v3"];
+    assert_eq!(cvss["temporalScore"], cvss["baseScore"]);
+    assert_eq!(cvss["temporalSeverity"], "MEDIUM");
+    assert!(cvss["environmentalScore"].is_number());
+    assert!(
+        cvss.get("exploitCodeMaturity").is_none(),
+        "no metric the vector lacks"
+    );
+    let tree = json["product_tree"].to_string();
+    assert!(
+        tree.contains(
+            r#""category":"product_family","name":"Widget Pro","product":{"name":"Example Widget Widget Pro""#
+        ),
+        "{tree}"
+    );
+}
+
+#[test]
+fn revision_numbers_and_branch_leaves_are_checked() {
+    let t = SiteTest::minimal();
+    let text = common::advisory("EX-2026-0001", "XSS in Widget", "2026-03-10T09:00:00Z")
+        .replacen(
+            "summary = \"Initial public release\"\n",
+            "summary = \"Initial public release\"\nnumber = \"1.0.1\"\n\n[[revisions]]\ndate = 2026-03-11T09:00:00Z\nsummary = \"Fix\"\nnumber = \"1.0.0\"\n\n[[revisions]]\ndate = 2026-03-12T09:00:00Z\nsummary = \"No number\"\n",
+            1,
+        )
+        .replacen(
+            "fixed = \"2.0.1\"\n",
+            "fixed = \"2.0.1\"\n\n[[affected]]\nproduct = \"gadget\"\nstatus = \"unstated\"\nat_branch = true\n",
+            1,
+        );
+    t.write("content/advisories/EX-2026-0001.md", &text);
+    let errors = t.check_errors();
+    assert!(
+        errors
+            .contains("error[revision-number]: this revision's number is not greater than the one before it"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains(
+            "error[revision-number]: this revision has no `number`, but others of the advisory have one"
+        ),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("`at_branch` makes the entry's last branch its leaf, and it has no `branches`"),
+        "{errors}"
+    );
+}
+
 /// A catalog with a platform (`switch`), a component on it (`agent`) and a package with
 /// rpm versions, for the affected-model tests.
 const TRAIN_PRODUCTS: &str = r#"

@@ -109,7 +109,9 @@ fn provider_check_finds_the_real_problems_of_a_real_provider() {
 /// generator, the publisher, the language, the current release date and version (derived
 /// from the revisions), and the TLP URL. A date-time is compared as the instant it names
 /// (`2019-02-12T00:00:00.000000Z` and `…00Z` are one value; psirt-site writes RFC 3339
-/// without trailing zeros of a fraction).
+/// without trailing zeros of a fraction). A number is compared as the number it is (`9` and
+/// `9.0` are one JSON number), a string without whitespace at either end (psirt-site trims
+/// every text it reads; CSAF gives that whitespace no meaning).
 fn comparable_leaves(doc: &Value) -> BTreeMap<String, Value> {
     let mut leaves = Vec::new();
     psirt_site::import::reader::flatten(doc, "", &mut leaves);
@@ -128,8 +130,17 @@ fn comparable_leaves(doc: &Value) -> BTreeMap<String, Value> {
                 .iter()
                 .any(|n| p == n || p.starts_with(&format!("{n}/")))
         })
-        .map(|(p, v)| (p, instant(v)))
+        .map(|(p, v)| (p, comparable(v)))
         .collect()
+}
+
+/// A leaf value as the round trip compares it (see [`comparable_leaves`]).
+fn comparable(v: &Value) -> Value {
+    match &v {
+        Value::Number(n) => n.as_f64().map_or(v.clone(), Value::from),
+        Value::String(s) if s.trim() != s => instant(&Value::String(s.trim().to_string())),
+        _ => instant(v),
+    }
 }
 
 /// Imports every CSAF document of the shared corpus into a new site, builds it, and compares
@@ -138,7 +149,7 @@ fn comparable_leaves(doc: &Value) -> BTreeMap<String, Value> {
 /// document and overall. #16's targets are ≥ 99 % overall and ≥ 95 % per document
 /// (docs/import.md says where it stands); this asserts that no document crashes the import,
 /// every refusal says why, every imported advisory builds (so every rebuilt document passes
-/// the build's CSAF validation), and the overall share does not fall below the floor.
+/// the build's CSAF validation), and both targets hold.
 #[test]
 fn imported_corpus_documents_round_trip() {
     let Some(corpus) = common::corpus() else { return };
@@ -160,6 +171,8 @@ fn imported_corpus_documents_round_trip() {
         ),
     };
     let (mut kept_all, mut total_all, mut added_all) = (0usize, 0usize, 0usize);
+    let mut below_target = Vec::new();
+    let mut shares = Vec::new();
     for i in &report.imported {
         let original: Value =
             serde_json::from_str(&fs::read_to_string(&i.source).expect("read")).expect("JSON");
@@ -193,10 +206,16 @@ fn imported_corpus_documents_round_trip() {
             added.len(),
             i.source.display()
         );
+        let document_share = kept as f64 / want.len().max(1) as f64;
+        shares.push(document_share);
+        if document_share < DOCUMENT_FLOOR {
+            below_target.push(format!("{:.1} % {}", 100.0 * document_share, i.source.display()));
+        }
         kept_all += kept;
         total_all += want.len();
         added_all += added.len();
     }
+    print_per_document_figures(&mut shares);
     let share = kept_all as f64 / total_all.max(1) as f64;
     eprintln!(
         "round trip: {} imported, {} refused; {:.1} % of {total_all} values kept overall, {added_all} added",
@@ -206,6 +225,32 @@ fn imported_corpus_documents_round_trip() {
     );
     assert!(report.imported.len() >= 195, "most of the corpus imports");
     assert!(share >= ROUND_TRIP_FLOOR, "kept {:.1} %", 100.0 * share);
+    assert!(
+        below_target.is_empty(),
+        "documents below {:.0} % (ROUND_TRIP_LOSSES=1 prints what each loses):\n{}",
+        100.0 * DOCUMENT_FLOOR,
+        below_target.join("\n")
+    );
+}
+
+/// The per-document shares: minimum, percentiles, and how many meet the target.
+fn print_per_document_figures(shares: &mut [f64]) {
+    shares.sort_by(f64::total_cmp);
+    let at = |q: f64| {
+        shares
+            .get(((shares.len() as f64 - 1.0) * q).round() as usize)
+            .map_or(0.0, |s| 100.0 * s)
+    };
+    let meeting = shares.iter().filter(|s| **s >= DOCUMENT_FLOOR).count();
+    eprintln!(
+        "per document: minimum {:.1} %, 10th percentile {:.1} %, 25th percentile {:.1} %, median {:.1} %; {meeting} of {} ≥ {:.0} %",
+        at(0.0),
+        at(0.1),
+        at(0.25),
+        at(0.5),
+        shares.len(),
+        100.0 * DOCUMENT_FLOOR
+    );
 }
 
 /// With `ROUND_TRIP_LOSSES=1` in the environment, prints every original value the rebuilt
@@ -228,6 +273,9 @@ fn print_losses_if_asked(want: &BTreeMap<String, Value>, have: &BTreeMap<String,
 
 /// #16's target for the whole corpus (99.7 % measured when it was reached).
 const ROUND_TRIP_FLOOR: f64 = 0.99;
+
+/// #16's target for every single document.
+const DOCUMENT_FLOOR: f64 = 0.95;
 
 /// psirt-site's own provider tree imports into a new site: read through `index.txt`, hashes
 /// checked, a dry run writes nothing, an existing advisory is kept without `--force`, and

@@ -37,6 +37,8 @@ pub(super) struct AffectedEntry {
     branches: toml::Table,
     #[serde(skip_serializing_if = "toml::Table::is_empty")]
     below_version: toml::Table,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    at_branch: bool,
     /// The product is named in another branch than the one of its entries before.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     new_branch: bool,
@@ -121,9 +123,18 @@ pub(super) fn entries(r: &mut Reader<'_>, tree: &Tree, names: &[String]) -> Vec<
         }
     }
     let named_elsewhere = named_outside_statuses(r, names.len());
+    let every_vulnerability: Vec<usize> = (0..names.len()).collect();
     for (unit, said) in units.iter().zip(said.iter_mut()) {
-        // A leaf that no status names, but scores, remediations or threats do.
-        if let (true, Some(vulns)) = (said.is_empty(), named_elsewhere.get(unit.original)) {
+        // A leaf that no status names, but scores, remediations or threats do; or a version
+        // (or branch) leaf that nothing names, which the tree lists all the same: in the
+        // tree, in no status list.
+        let stands_alone = !unit.leaf.whole_product && unit.relation.is_none() && unit.platform.is_none();
+        let vulns = match named_elsewhere.get(unit.original) {
+            Some(vulns) => vulns,
+            None if stands_alone && !names.is_empty() => &every_vulnerability,
+            None => continue,
+        };
+        if said.is_empty() {
             let stmt = Said {
                 status: "unstated",
                 justification: None,
@@ -296,7 +307,9 @@ fn platform_base<'c>(tree: &'c Tree, id: &'c str) -> &'c str {
 
 fn entry(unit: &Unit<'_>, tree: &Tree, stmt: Said, vulns: &[usize], names: &[String]) -> AffectedEntry {
     let leaf = unit.leaf;
-    let whole = stmt.status != "known_not_affected" && unit.platform.is_none();
+    // A leaf on a branch below the product name, without a version (a product family).
+    let at_branch = leaf.version.is_none() && !leaf.branches.is_empty() && leaf.name_at.is_some();
+    let whole = stmt.status != "known_not_affected" && unit.platform.is_none() && !at_branch;
     let (versions, version, scheme) = versions_of(leaf.version.as_ref(), whole);
     let all = vulns.len() == names.len();
     // psirt-site's own name is `<product> <versions>`; the publisher's is kept where it differs.
@@ -310,8 +323,11 @@ fn entry(unit: &Unit<'_>, tree: &Tree, stmt: Said, vulns: &[usize], names: &[Str
         .rev()
         .find(|c| c.id == leaf.catalog_id)
         .map_or("", |c| c.name.as_str());
-    let name = (format!("{catalog_name} {text}") != leaf.name && !leaf.name.trim().is_empty())
-        .then(|| leaf.name.clone());
+    let own_name = match leaf.branches.last() {
+        Some((_, branch)) if at_branch => format!("{catalog_name} {branch}"),
+        _ => format!("{catalog_name} {text}"),
+    };
+    let name = (own_name != leaf.name && !leaf.name.trim().is_empty()).then(|| leaf.name.clone());
     AffectedEntry {
         product: leaf.catalog_id.clone(),
         versions,
@@ -324,6 +340,7 @@ fn entry(unit: &Unit<'_>, tree: &Tree, stmt: Said, vulns: &[usize], names: &[Str
         relationship: unit.platform.map(|(_, c)| c.to_string()),
         branches: table(&leaf.branches),
         below_version: table(&leaf.below_version),
+        at_branch,
         new_branch: false,
         identification: leaf.identification.clone(),
         product_id: unit

@@ -91,6 +91,8 @@ struct Revision {
     date: Datetime,
     summary: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     legacy_version: Option<String>,
 }
 
@@ -322,23 +324,43 @@ pub(super) fn note(r: &mut Reader<'_>, at: &str) -> Option<Note> {
 }
 
 fn revisions(r: &mut Reader<'_>) -> Vec<Revision> {
+    let list = "/document/tracking/revision_history";
     let mut out = Vec::new();
-    for i in 0..r.len("/document/tracking/revision_history") {
-        let at = format!("/document/tracking/revision_history/{i}");
+    let mut numbers = Vec::new();
+    for i in 0..r.len(list) {
+        let at = format!("{list}/{i}");
         let Some(date) = date(r, &format!("{at}/date")) else {
             continue;
         };
-        // psirt-site numbers revisions 1, 2, …: a number that says the same is kept.
-        if r.peek(&format!("{at}/number")).and_then(Value::as_str) == Some(&(out.len() + 1).to_string()) {
-            r.str(&format!("{at}/number"));
-        }
+        numbers.push(
+            r.peek(&format!("{at}/number"))
+                .and_then(Value::as_str)
+                .map(|n| (at.clone(), n.to_string())),
+        );
         let summary = r.str(&format!("{at}/summary")).unwrap_or_default().to_string();
         let legacy_version = r.str(&format!("{at}/legacy_version")).map(str::to_string);
         out.push(Revision {
             date,
             summary,
+            number: None,
             legacy_version,
         });
+    }
+    // psirt-site numbers revisions 1, 2, …: numbers that say the same are not written, other
+    // ones (semantic versioning, `1.0.0`) are, on every revision.
+    let own = numbers
+        .iter()
+        .enumerate()
+        .all(|(i, n)| n.as_ref().is_some_and(|(_, n)| *n == (i + 1).to_string()));
+    let all_given = numbers.iter().all(Option::is_some);
+    for (revision, number) in out.iter_mut().zip(numbers) {
+        let Some((at, number)) = number else { continue };
+        if own || all_given {
+            r.str(&format!("{at}/number"));
+        }
+        if !own && all_given {
+            revision.number = Some(number);
+        }
     }
     out
 }

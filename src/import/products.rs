@@ -181,7 +181,8 @@ fn walk(r: &mut Reader<'_>, at: &str, ctx: &Context, t: &mut Tree) {
         let name = name.to_string();
         match r.peek(&format!("{b}/category")).and_then(Value::as_str) {
             Some("vendor") => ctx.vendor = Some(name),
-            Some("product_family") => ctx.family = Some(name),
+            // Below a product name, a family is a branch of the entry (`branches`).
+            Some("product_family") if ctx.name.is_none() => ctx.family = Some(name),
             Some("product_name") => {
                 ctx.name = Some(name);
                 ctx.name_at = Some(b.clone());

@@ -27,6 +27,8 @@ pub(super) struct Vulnerability {
     #[serde(skip_serializing_if = "Option::is_none")]
     cvss_v3: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    cvss_v3_all_scores: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     cvss_products: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     cvss_product_ids: Option<Vec<String>>,
@@ -55,6 +57,8 @@ struct OtherScore {
     cvss_v2: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     cvss_v3: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cvss_v3_all_scores: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     products: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -145,7 +149,7 @@ fn vulnerability(
     let title = r
         .str(&format!("{at}/title"))
         .map_or_else(|| names[v].clone(), str::to_string);
-    let (cvss_v2, cvss_v3, scored) = scores(r, v, products);
+    let (cvss_v2, (cvss_v3, cvss_v3_all_scores), scored) = scores(r, v, products);
     let (cvss_products, cvss_product_ids) = scored_products(scored, products, v);
     Vulnerability {
         cve,
@@ -154,6 +158,7 @@ fn vulnerability(
         cwe: cwe(r, &at),
         cvss_v2,
         cvss_v3,
+        cvss_v3_all_scores,
         cvss_products,
         cvss_product_ids,
         discovery_date: date(r, &format!("{at}/discovery_date")),
@@ -211,16 +216,14 @@ fn scores(
     r: &mut Reader<'_>,
     v: usize,
     products: &ProductMap,
-) -> (Option<String>, Option<String>, Option<ProductList>) {
+) -> (Option<String>, CvssV3Read, Option<ProductList>) {
     let at = format!("/vulnerabilities/{v}/scores/0");
     let v2 = vector(r, &format!("{at}/cvss_v2"), |s| {
         crate::model::cvss_more::CvssV2::parse(s).map(|c| Value::Object(c.json))
     });
-    let v3 = vector(r, &format!("{at}/cvss_v3"), |s| {
-        crate::model::cvss::CvssV3::parse(s).map(|_| Value::Null)
-    });
+    let v3 = cvss_v3(r, &format!("{at}/cvss_v3"));
     let scored =
-        (v2.is_some() || v3.is_some()).then(|| product_list(r, products, &format!("{at}/products"), v));
+        (v2.is_some() || v3.0.is_some()).then(|| product_list(r, products, &format!("{at}/products"), v));
     (v2, v3, scored)
 }
 
@@ -250,9 +253,7 @@ fn other_scores(r: &mut Reader<'_>, v: usize, products: &ProductMap) -> Vec<Othe
         let cvss_v2 = vector(r, &format!("{at}/cvss_v2"), |s| {
             crate::model::cvss_more::CvssV2::parse(s).map(|c| Value::Object(c.json))
         });
-        let cvss_v3 = vector(r, &format!("{at}/cvss_v3"), |s| {
-            crate::model::cvss::CvssV3::parse(s).map(|_| Value::Null)
-        });
+        let (cvss_v3, cvss_v3_all_scores) = cvss_v3(r, &format!("{at}/cvss_v3"));
         if cvss_v2.is_none() && cvss_v3.is_none() {
             continue;
         }
@@ -266,6 +267,7 @@ fn other_scores(r: &mut Reader<'_>, v: usize, products: &ProductMap) -> Vec<Othe
         out.push(OtherScore {
             cvss_v2,
             cvss_v3,
+            cvss_v3_all_scores,
             products,
             product_ids,
         });
@@ -329,16 +331,52 @@ fn vector(r: &mut Reader<'_>, at: &str, parse: impl Fn(&str) -> Result<Value, St
     let computed = parse(s).ok()?;
     let original = r.peek(at).and_then(Value::as_object)?;
     for (k, value) in original {
-        let same = match computed.get(k) {
-            Some(c) => c == value,
-            // CVSS v3 objects are computed by the emitter; their fields follow the vector.
-            None => computed.is_null(),
-        };
+        // `9` and `9.0` are one JSON number.
+        let same = computed
+            .get(k)
+            .is_some_and(|c| c == value || (c.is_number() && c.as_f64() == value.as_f64()));
         if same {
             r.take_all(&format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")));
         }
     }
     Some(s.to_string())
+}
+
+/// A `cvss_v3` vector and its `cvss_v3_all_scores`.
+type CvssV3Read = (Option<String>, Option<bool>);
+
+/// A `cvss_v3` object's vector, and `Some(true)` where the original writes the temporal and
+/// environmental scores psirt-site writes only with `cvss_v3_all_scores` (fields that
+/// follow from the vector where it has no such metrics).
+fn cvss_v3(r: &mut Reader<'_>, at: &str) -> CvssV3Read {
+    use crate::model::cvss::CvssV3;
+    let plain = |s: &str| CvssV3::parse(s).map(|c| c.json());
+    let all = |s: &str| {
+        CvssV3::parse(s)
+            .and_then(CvssV3::with_all_scores)
+            .map(|c| c.json())
+    };
+    let matching = |json: Result<Value, String>| {
+        let (Ok(json), Some(original)) = (json, r.peek(at).and_then(Value::as_object)) else {
+            return 0;
+        };
+        original
+            .iter()
+            .filter(|(k, v)| {
+                json.get(*k)
+                    .is_some_and(|c| c == *v || c.as_f64().is_some_and(|f| Some(f) == v.as_f64()))
+            })
+            .count()
+    };
+    let vector = r
+        .peek(&format!("{at}/vectorString"))
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if matching(all(vector)) > matching(plain(vector)) {
+        (self::vector(r, at, all), Some(true))
+    } else {
+        (self::vector(r, at, plain), None)
+    }
 }
 
 fn remediations(r: &mut Reader<'_>, v: usize, products: &ProductMap, groups: &[String]) -> Vec<Remediation> {

@@ -25,7 +25,11 @@ pub use super::build::Builder;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Revision {
+    /// The position, 1, 2, …: the revision's anchor on the page and in the feeds.
     pub number: u32,
+    /// The CSAF `number` the publisher gave (`1.0.1`), where the advisory's revisions give
+    /// theirs; else the CSAF number is `number`.
+    pub label: Option<String>,
     pub date: Timestamp,
     pub summary: String,
     pub legacy_version: Option<String>,
@@ -53,6 +57,8 @@ pub struct Affected {
     /// (category, name) branches below the version branch: the `versions` leaf is the last
     /// of them (Cisco's service packs under a release train).
     pub below_version: Vec<(String, String)>,
+    /// The `versions` leaf is the last of `branches` itself, without a version branch.
+    pub at_branch: bool,
     /// Which `product_name` branch of the product holds the entry's leaves: 0, unless
     /// entries before it (or this one) started new ones (`new_branch`).
     pub name_branch: usize,

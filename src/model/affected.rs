@@ -110,8 +110,9 @@ impl Builder<'_> {
                 )
             );
             // Only where used, so that the common key costs what it did.
-            if entry.name_branch > 0 || !entry.below_version.is_empty() {
-                statement.push_str(&format!("{:?}", (entry.name_branch, &entry.below_version)));
+            if entry.name_branch > 0 || !entry.below_version.is_empty() || entry.at_branch {
+                let shape = (entry.name_branch, &entry.below_version, entry.at_branch);
+                statement.push_str(&format!("{shape:?}"));
             }
             if !statements.insert(statement) {
                 self.error(
@@ -163,7 +164,8 @@ impl Builder<'_> {
         let fixed_only = status == ProductStatus::Fixed && fixed.is_some();
         // A component on a platform may be stated for the platform as a whole (the way
         // distributions write it), as may a product under investigation.
-        let whole = a.platform.is_some() || status == ProductStatus::UnderInvestigation;
+        let at_branch = a.at_branch.as_ref().is_some_and(|b| *b.get_ref());
+        let whole = a.platform.is_some() || status == ProductStatus::UnderInvestigation || at_branch;
         if versions.is_none() && status.needs_versions() && !fixed_only && !whole {
             let at = a.status.as_ref().map_or(a.product.span(), Spanned::span);
             self.error_at(
@@ -187,6 +189,7 @@ impl Builder<'_> {
             .map(|i| identification::check(i, &mut problems));
         self.problems(problems);
         self.below_needs_a_version(a, versions.as_ref());
+        let at_branch = self.at_branch(a, versions.as_ref(), &entry_branches);
         Some(Affected {
             platform: self.platform(a, &p),
             vulnerabilities: a
@@ -202,6 +205,7 @@ impl Builder<'_> {
             impact,
             branches: entry_branches,
             below_version,
+            at_branch,
             name_branch: 0,
             ids: LeafIds::default(),
             groups: a.groups.iter().map(|g| g.get_ref().trim().to_string()).collect(),
@@ -298,6 +302,32 @@ fn entry_branches(a: &RawAffected, p: &Product, problems: &mut Vec<Problem>) -> 
 }
 
 impl Builder<'_> {
+    /// `at_branch` makes the last branch the leaf: there must be a branch, and no versions.
+    fn at_branch(
+        &mut self,
+        a: &RawAffected,
+        versions: Option<&VersionSpec>,
+        branches: &[(String, String)],
+    ) -> bool {
+        let Some(flag) = a.at_branch.as_ref().filter(|f| *f.get_ref()) else {
+            return false;
+        };
+        let problem = if branches.is_empty() {
+            Some("`at_branch` makes the entry's last branch its leaf, and it has no `branches`")
+        } else if versions.is_some() || a.fixed.is_some() || !a.below_version.is_empty() {
+            Some(
+                "`at_branch` makes the entry's last branch its leaf: it has no `version`, `versions`, `fixed` or `below_version`",
+            )
+        } else {
+            None
+        };
+        if let Some(msg) = problem {
+            let help = "give the entry `branches` and no versions, or remove `at_branch`";
+            self.error(Code::InvalidValue, flag, msg.into(), help);
+        }
+        problem.is_none()
+    }
+
     /// `below_version` hangs the `versions` leaf below its version branch: there must be one.
     fn below_needs_a_version(&mut self, a: &RawAffected, versions: Option<&VersionSpec>) {
         if let (Some((_, name)), None) = (a.below_version.iter().next(), versions) {

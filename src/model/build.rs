@@ -227,6 +227,7 @@ impl Builder<'_> {
         }
         let mut out: Vec<Revision> = Vec::new();
         let mut previous = published;
+        let labels = self.revision_numbers(&raw.revisions);
         for (i, r) in raw.revisions.iter().enumerate() {
             let Some(date) = self.date(&r.date) else { continue };
             if let Some(prev) = previous.filter(|p| date < *p) {
@@ -245,6 +246,7 @@ impl Builder<'_> {
             previous = Some(date);
             out.push(Revision {
                 number: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                label: labels.as_ref().and_then(|l| l.get(i).cloned()),
                 date,
                 summary: r.summary.trim().to_string(),
                 legacy_version: self.optional_text(&r.legacy_version, "legacy_version"),
@@ -271,6 +273,10 @@ impl Builder<'_> {
         }
         revisions.push(Revision {
             number: u32::try_from(revisions.len() + 1).unwrap_or(u32::MAX),
+            label: revisions
+                .last()
+                .and_then(|r| r.label.as_deref())
+                .map(super::revision_numbers::next_number),
             date,
             summary: format!("Withdrawn: {reason}"),
             legacy_version: None,
@@ -307,6 +313,7 @@ impl Builder<'_> {
         });
         let cvss_v2 = self.cvss(&v.cvss_v2, &None, CvssV2::parse, |c| c.score);
         let cvss_v3 = self.cvss(&v.cvss_v3, &v.cvss_v3_score, CvssV3::parse, |c| c.score);
+        let cvss_v3 = self.all_scores(cvss_v3, &v.cvss_v3, &v.cvss_v3_all_scores);
         let cvss_v4 = self.cvss(&v.cvss_v4, &v.cvss_v4_score, CvssV4::parse, |c| c.score);
         let products = match &v.products {
             Some(ids) => self.vulnerable_products(ids, affected),

@@ -157,8 +157,32 @@ impl CvssV3 {
             score,
             severity: Severity::from_score(score),
             metrics,
-            more: super::cvss_more::v3_more(vector)?,
+            more: super::cvss_more::v3_more(vector, false)?,
         })
+    }
+
+    /// The same vector with its temporal and environmental scores (and severities) written
+    /// even where it has no such metrics (`cvss_v3_all_scores`): a migrated document that
+    /// wrote them keeps them.
+    pub fn with_all_scores(mut self) -> Result<Self, String> {
+        self.more = super::cvss_more::v3_more(&self.vector, true)?;
+        Ok(self)
+    }
+
+    /// The CVSS JSON object of CSAF's `cvss_v3`.
+    pub fn json(&self) -> serde_json::Value {
+        let mut m = serde_json::Map::new();
+        m.insert("version".into(), self.version.into());
+        m.insert("vectorString".into(), self.vector.clone().into());
+        for (name, value) in &self.metrics {
+            m.insert((*name).to_string(), (*value).into());
+        }
+        m.insert("baseScore".into(), self.score.into());
+        m.insert("baseSeverity".into(), self.severity.upper().into());
+        if let Some(more) = &self.more {
+            m.extend(more.clone());
+        }
+        serde_json::Value::Object(m)
     }
 }
 

@@ -54,18 +54,21 @@ fn severity_v3(score: f64) -> cvss_rs::v3::Severity {
 }
 
 /// The CVSS JSON properties of a 3.x vector's temporal and environmental metrics and
-/// scores (`exploitCodeMaturity`, `temporalScore`, …), or `None` for a base vector.
-pub(super) fn v3_more(vector: &str) -> Result<Option<Map<String, Value>>, String> {
+/// scores (`exploitCodeMaturity`, `temporalScore`, …), or `None` for a base vector. With
+/// `all_scores`, the temporal and environmental scores are written whatever the vector
+/// has (without such metrics they follow from the base metrics, as publishers write them).
+pub(super) fn v3_more(vector: &str, all_scores: bool) -> Result<Option<Map<String, Value>>, String> {
     let has = |keys: &[&str]| {
         vector
             .split('/')
             .filter_map(|p| p.split_once(':'))
             .any(|(k, _)| keys.contains(&k))
     };
-    let temporal = has(&["E", "RL", "RC"]);
-    let environmental = has(&[
-        "CR", "IR", "AR", "MAV", "MAC", "MPR", "MUI", "MS", "MC", "MI", "MA",
-    ]);
+    let temporal = all_scores || has(&["E", "RL", "RC"]);
+    let environmental = all_scores
+        || has(&[
+            "CR", "IR", "AR", "MAV", "MAC", "MPR", "MUI", "MS", "MC", "MI", "MA",
+        ]);
     if !temporal && !environmental {
         return Ok(None);
     }
@@ -284,18 +287,21 @@ mod tests {
 
     #[test]
     fn v3_temporal_and_environmental_scores() {
-        let m = v3_more("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:P/RL:O/RC:C")
-            .expect("valid")
-            .expect("temporal metrics");
+        let m = v3_more(
+            "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:P/RL:O/RC:C",
+            false,
+        )
+        .expect("valid")
+        .expect("temporal metrics");
         assert_eq!(m["temporalScore"], 8.8);
         assert_eq!(m["exploitCodeMaturity"], "PROOF_OF_CONCEPT");
         assert!(!m.contains_key("environmentalScore"));
-        let m = v3_more("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/MAV:A/CR:H")
+        let m = v3_more("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/MAV:A/CR:H", false)
             .expect("valid")
             .expect("environmental metrics");
         assert!(m.contains_key("environmentalScore"));
         assert!(
-            v3_more("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H")
+            v3_more("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", false)
                 .expect("valid")
                 .is_none()
         );

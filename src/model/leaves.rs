@@ -83,8 +83,11 @@ impl Builder<'_> {
             .map(|pl| ids.base(pl).to_string());
         let mut branches = format!("{:?}", entry.branches);
         // Only where used, so that the common key costs what it did.
-        if entry.name_branch > 0 || !entry.below_version.is_empty() {
-            branches.push_str(&format!("{:?}{}", entry.below_version, entry.name_branch));
+        if entry.name_branch > 0 || !entry.below_version.is_empty() || entry.at_branch {
+            branches.push_str(&format!(
+                "{:?}{}{}",
+                entry.below_version, entry.name_branch, entry.at_branch
+            ));
         }
         let status_leaf = leaf_name(&entry);
         let mut leaf = |b: &mut Self,

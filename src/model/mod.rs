@@ -17,6 +17,7 @@ pub mod leaves;
 pub mod notes;
 pub mod products;
 pub mod raw;
+pub mod revision_numbers;
 pub mod scores;
 pub mod shape;
 pub mod status;

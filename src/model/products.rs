@@ -259,7 +259,7 @@ pub fn branches(
                 Code::UnknownCategory,
                 name.span(),
                 msg,
-                "use architecture, host_name, language, legacy, patch_level, service_pack or specification",
+                "use architecture, host_name, language, legacy, patch_level, product_family, service_pack or specification",
             ));
         } else if name.get_ref().trim().is_empty() {
             problems.push((

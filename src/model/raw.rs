@@ -72,6 +72,10 @@ pub struct RawWithdrawn {
 pub struct RawRevision {
     pub date: Spanned<Datetime>,
     pub summary: String,
+    /// The revision's CSAF number as the publisher gives it (`1.0.1`); psirt-site numbers
+    /// revisions 1, 2, … where none gives one.
+    #[serde(default)]
+    pub number: Option<Spanned<String>>,
     /// The version string of the revision in the publisher's earlier system (`1.0.1`).
     #[serde(default)]
     pub legacy_version: Option<Spanned<String>>,
@@ -113,6 +117,10 @@ pub struct RawAffected {
     /// release train).
     #[serde(default)]
     pub below_version: BTreeMap<String, Spanned<String>>,
+    /// The entry's leaf is its last branch itself (a product family or an architecture as
+    /// a whole), without a version branch: an entry without versions.
+    #[serde(default)]
+    pub at_branch: Option<Spanned<bool>>,
     /// The entry's leaves start a new `product_name` branch of the product; the product's
     /// entries after it join that branch.
     #[serde(default)]
@@ -168,6 +176,10 @@ pub struct RawVulnerability {
     pub cvss_v3: Option<Spanned<String>>,
     #[serde(default)]
     pub cvss_v3_score: Option<Spanned<f64>>,
+    /// Write `cvss_v3`'s temporal and environmental scores even where its vector has no
+    /// such metrics (a migrated document that has them).
+    #[serde(default)]
+    pub cvss_v3_all_scores: Option<Spanned<bool>>,
     #[serde(default)]
     pub cvss_v4: Option<Spanned<String>>,
     #[serde(default)]
@@ -210,6 +222,9 @@ pub struct RawScore {
     pub cvss_v2: Option<Spanned<String>>,
     #[serde(default)]
     pub cvss_v3: Option<Spanned<String>>,
+    /// As the vulnerability's `cvss_v3_all_scores`.
+    #[serde(default)]
+    pub cvss_v3_all_scores: Option<Spanned<bool>>,
     #[serde(default)]
     pub products: Option<Vec<Spanned<String>>>,
     #[serde(default)]

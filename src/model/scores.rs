@@ -84,6 +84,34 @@ pub(super) struct ScoredProducts {
 }
 
 impl Builder<'_> {
+    /// `cvss_v3` with every score written where `cvss_v3_all_scores = true` asks for it.
+    pub(super) fn all_scores(
+        &mut self,
+        cvss: Option<CvssV3>,
+        vector: &Option<Spanned<String>>,
+        all: &Option<Spanned<bool>>,
+    ) -> Option<CvssV3> {
+        let Some(flag) = all.as_ref().filter(|f| *f.get_ref()) else {
+            return cvss;
+        };
+        if vector.is_none() {
+            let msg = "`cvss_v3_all_scores` without a `cvss_v3` vector".into();
+            self.error(
+                Code::MissingField,
+                flag,
+                msg,
+                "add cvss_v3, or remove `cvss_v3_all_scores`",
+            );
+        }
+        match cvss?.with_all_scores() {
+            Ok(c) => Some(c),
+            Err(msg) => {
+                self.error(Code::InvalidCvss, flag, msg, "check the `cvss_v3` vector");
+                None
+            }
+        }
+    }
+
     /// The products of the first score (`cvss_products`, `cvss_groups` or
     /// `cvss_product_ids`) and the further scores; `vectors` are the first score's.
     pub(super) fn scored(
@@ -181,6 +209,7 @@ impl Builder<'_> {
         }
         let cvss_v2 = self.cvss(&s.cvss_v2, &None, CvssV2::parse, |c| c.score);
         let cvss_v3 = self.cvss(&s.cvss_v3, &None, CvssV3::parse, |c| c.score);
+        let cvss_v3 = self.all_scores(cvss_v3, &s.cvss_v3, &s.cvss_v3_all_scores);
         let explicit = s.product_ids.as_ref().map(|ids| {
             if s.products.is_some() {
                 self.one_of(ids, "product_ids", "products");

@@ -113,6 +113,9 @@ impl Relationship {
 /// Branch categories between the product name and its version leaf. CSAF 2.0 defines
 /// these (`platform` is CSAF 2.1 only, so it is refused); the order is the nesting order.
 pub const BRANCH_CATEGORIES: &[&str] = &[
+    // A family below the product name (CISA names a product's family there, as a leaf of
+    // its own: `at_branch`); the product's own family is the catalog's, above the name.
+    "product_family",
     "specification",
     "language",
     "host_name",

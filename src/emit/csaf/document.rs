@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 use super::product_tree::product_tree;
 use super::vulnerabilities::vulnerability;
 use crate::config::SiteConfig;
-use crate::model::advisory::{Acknowledgment, Reference, Section};
+use crate::model::advisory::{Acknowledgment, Reference, Revision, Section};
 use crate::model::notes::{Note, NoteCategory};
 use crate::model::time::rfc3339;
 use crate::model::{Advisory, Catalog, Status};
@@ -225,7 +225,12 @@ pub(super) fn acknowledgment(ack: &Acknowledgment) -> Value {
     Value::Object(m)
 }
 
-/// Integer versioning: revisions 1…n, version n. Drafts (only in previews and restricted
+/// A revision's CSAF `number`: the publisher's, else its position.
+fn csaf_number(r: &Revision) -> String {
+    r.label.clone().unwrap_or_else(|| r.number.to_string())
+}
+
+/// Integer versioning: revisions 1…n, version n (or the publisher's own numbers). Drafts (only in previews and restricted
 /// output) are version 0 with a single draft entry, as CSAF tests 6.1.16–6.1.19 require.
 fn tracking(a: &Advisory, version: &str) -> Value {
     let (doc_version, history): (String, Vec<Value>) = if a.status == Status::Draft || a.revisions.is_empty()
@@ -245,12 +250,14 @@ fn tracking(a: &Advisory, version: &str) -> Value {
                 if let Some(l) = &r.legacy_version {
                     m.insert("legacy_version".into(), json!(l));
                 }
-                m.insert("number".into(), json!(r.number.to_string()));
+                m.insert("number".into(), json!(csaf_number(r)));
                 m.insert("summary".into(), json!(r.summary));
                 Value::Object(m)
             })
             .collect();
-        (a.revisions.len().to_string(), history)
+        // The latest revision's number: with numbers given, the greatest (they increase).
+        let version = a.revisions.last().map_or_else(|| "0".to_string(), csaf_number);
+        (version, history)
     };
     obj([
         ("current_release_date", rfc3339(a.updated()).into()),

@@ -16,7 +16,7 @@ use crate::model::leaves::leaf_spec;
 use crate::model::shape::{ProductIdOrder, TreeShape};
 use crate::model::versions::VersionSpec;
 use crate::model::{Advisory, Catalog, Product};
-use leaves::{Placed, default_name, full_product, nest, placed, platform_leaf};
+use leaves::{Placed, branch_leaf, default_name, full_product, nest, placed, platform_leaf};
 
 /// Product-name branches grouped by optional family, in order of first mention.
 type Families = Vec<(Option<String>, Vec<Value>)>;
@@ -164,11 +164,17 @@ fn leaves_by_product<'c>(a: &Advisory, catalog: &'c Catalog) -> Vec<ProductLeave
             if let (Some(leaf), Some(spec)) = (leaf, spec)
                 && done.insert(leaf.tree_id.clone())
             {
-                let name = name
-                    .clone()
-                    .unwrap_or_else(|| default_name(&p.name, spec.text(), below));
+                let name = name.clone().unwrap_or_else(|| match entry.branches.last() {
+                    Some((_, branch)) if entry.at_branch => format!("{} {branch}", p.name),
+                    _ => default_name(&p.name, spec.text(), below),
+                });
                 let product = full_product(name, &leaf.tree_id, &entry.identification);
-                let (path, leaf) = placed(&entry.branches, &spec, below, product);
+                let (path, leaf) = match entry.branches.split_last() {
+                    Some(((category, branch), above)) if entry.at_branch => {
+                        (above.to_vec(), branch_leaf(category, branch, product))
+                    }
+                    _ => placed(&entry.branches, &spec, below, product),
+                };
                 add(p, entry.name_branch, path, leaf);
             }
         }

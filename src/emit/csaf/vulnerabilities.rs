@@ -211,16 +211,5 @@ fn vulnerability_notes(v: &Vulnerability) -> Vec<Value> {
 }
 
 fn cvss_v3(v: &CvssV3) -> Value {
-    let mut m = Map::new();
-    m.insert("version".into(), json!(v.version));
-    m.insert("vectorString".into(), json!(v.vector));
-    for (name, value) in &v.metrics {
-        m.insert((*name).to_string(), json!(value));
-    }
-    m.insert("baseScore".into(), json!(v.score));
-    m.insert("baseSeverity".into(), json!(v.severity.upper()));
-    if let Some(more) = &v.more {
-        m.extend(more.clone());
-    }
-    Value::Object(m)
+    v.json()
 }

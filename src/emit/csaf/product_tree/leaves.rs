@@ -60,6 +60,15 @@ pub(super) fn placed(
     (path, leaf)
 }
 
+/// A leaf that is a branch itself (`at_branch`: a product family below the product name).
+pub(super) fn branch_leaf(category: &str, name: &str, product: Value) -> Value {
+    obj([
+        ("category", category.into()),
+        ("name", name.into()),
+        ("product", product),
+    ])
+}
+
 /// Nests leaves under their branches, in order of first mention.
 pub(super) fn nest(placed: Vec<Placed>) -> Vec<Value> {
     let mut out: Vec<Value> = Vec::new();
