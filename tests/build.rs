@@ -1310,3 +1310,65 @@ fn an_advisory_gives_a_platform_another_product_id() {
     let err = format!("{:?}", bad.build().expect_err("refused"));
     assert!(err.contains("not a product of content/products.toml"), "{err}");
 }
+
+/// 400 products in 251 vulnerabilities: `scope(i)` is the `vulnerabilities` line of product
+/// `i`'s entry (empty: all of them).
+fn scoped_entries_site(scope: impl Fn(usize) -> String) -> SiteTest {
+    let t = SiteTest::empty();
+    let products: String = (0..400)
+        .map(|i| format!("[[products]]\nid = \"p{i}\"\nname = \"P{i}\"\nvendor = \"V\"\n"))
+        .collect();
+    t.write("content/products.toml", &products);
+    let rows: String = (0..400)
+        .map(|i| format!("[[affected]]\nproduct = \"p{i}\"\nversion = \"1\"\n{}\n", scope(i)))
+        .collect();
+    let vulns: String = (0..251)
+        .map(|i| format!("[[vulnerabilities]]\ncve = \"{}\"\ntitle = \"V\"\n", scoped_cve(i)))
+        .collect();
+    let text = common::advisory("EX-2026-0001", "Big", "2026-03-10T09:00:00Z")
+        .replace(
+            "[[affected]]\nproduct = \"widget\"\nversions = \"< 2.0.1\"\nfixed = \"2.0.1\"\n",
+            &rows,
+        )
+        .replace("[[acknowledgments]]", &format!("{vulns}\n[[acknowledgments]]"));
+    t.write("content/advisories/EX-2026-0001.md", &text);
+    t
+}
+
+fn scoped_cve(i: usize) -> String {
+    format!("CVE-2025-{:05}", 10_000 + i)
+}
+
+/// The `too-large` limit counts the (vulnerability, product) pairs the advisory really
+/// has: an entry limited to some vulnerabilities counts for those only (import writes large
+/// documents so), and pairs over the limit are still refused, with one error at the id.
+#[test]
+fn the_size_limit_counts_entries_for_their_vulnerabilities_only() {
+    // 2 products in all 251 vulnerabilities, 398 in one each: 900 pairs (counted as
+    // 400 × 251 = 100,400 before).
+    let few = scoped_entries_site(|i| {
+        if i < 2 {
+            String::new()
+        } else {
+            format!("vulnerabilities = [\"{}\"]", scoped_cve(i % 251))
+        }
+    });
+    let report = few.check().expect("900 pairs are within the limit");
+    assert!(report.warnings.iter().all(|w| w.code != Code::TooLarge));
+    // 398 products in all 251 vulnerabilities (99,898 pairs), 2 in 60 each: 100,018.
+    let many = scoped_entries_site(|i| {
+        if i < 398 {
+            return String::new();
+        }
+        let cves: Vec<String> = (0..60).map(|v| format!("\"{}\"", scoped_cve(v))).collect();
+        format!("vulnerabilities = [{}]", cves.join(", "))
+    });
+    let failure = many.check().expect_err("100,018 pairs are refused");
+    let codes: Vec<&str> = failure.diagnostics.iter().map(|d| d.code.name()).collect();
+    assert_eq!(codes, ["too-large"]);
+    assert!(
+        failure.diagnostics[0].message.contains("relates 100018 products"),
+        "{}",
+        failure.diagnostics[0].message
+    );
+}

@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use toml::Spanned;
 use toml::value::Datetime;
 
-use super::advisory::{Acknowledgment, Advisory, Body, Remediation, Revision, Vulnerability, Withdrawal};
+use super::advisory::{Acknowledgment, Advisory, Affected, Body, Remediation, Revision, Vulnerability, Withdrawal};
 use super::cvss::{CvssV3, CvssV4};
 use super::cvss_more::CvssV2;
 use super::enums::{ProductStatus, Status};
@@ -159,16 +159,18 @@ impl Builder<'_> {
             defined.as_ref(),
         );
         self.duplicate_cves(&raw.vulnerabilities);
-        if !self.product_statuses_fit(&raw, affected_ids.len()) {
+        let concerned_counts = concerned_counts(&affected, raw.vulnerabilities.len(), affected_ids.len());
+        if !self.product_statuses_fit(&raw, &concerned_counts) {
             return None;
         }
+        let concerned = concerned_by_vulnerability(&affected, raw.vulnerabilities.len());
         let vulnerabilities = raw
             .vulnerabilities
             .iter()
             .enumerate()
             .map(|(i, v)| {
-                let concerned = super::affected::concerned_products_of(&affected, i, &affected_ids);
-                self.vulnerability(v, &concerned, &product_groups, defined.as_ref())
+                let concerned = concerned.as_ref().map_or(affected_ids.as_slice(), |c| c[i].as_slice());
+                self.vulnerability(v, concerned, &product_groups, defined.as_ref())
             })
             .collect::<Vec<_>>();
         let acknowledgments = raw
@@ -354,11 +356,13 @@ impl Builder<'_> {
     /// Whether the (vulnerability, product) pairs, each a product status in the CSAF
     /// document, a link on the page and a CSAF test, stay within [`MAX_PRODUCT_STATUSES`].
     /// They grow with vulnerabilities times products: a 200 KB advisory of 2,000 of each
-    /// took 40 s and 5 GB. Counted from the raw lists, before any list is made.
-    fn product_statuses_fit(&mut self, raw: &RawAdvisory, affected: usize) -> bool {
+    /// took 40 s and 5 GB. Counted from the raw lists and `concerned` (what each
+    /// vulnerability concerns without a `products` list, see [`concerned_counts`]), before
+    /// any per-vulnerability list is made.
+    fn product_statuses_fit(&mut self, raw: &RawAdvisory, concerned: &[usize]) -> bool {
         let mut pairs = 0usize;
-        for v in &raw.vulnerabilities {
-            let products = v.products.as_ref().map_or(affected, Vec::len);
+        for (v, &concerned) in raw.vulnerabilities.iter().zip(concerned) {
+            let products = v.products.as_ref().map_or(concerned, Vec::len);
             let remediations = v.remediations.iter();
             let remediated: usize = remediations
                 .map(|r| {
@@ -488,4 +492,59 @@ impl Builder<'_> {
             anonymous,
         }
     }
+}
+
+/// Per vulnerability, how many products its `[[affected]]` entries concern: the length of
+/// the list [`concerned_by_vulnerability`] would make, counted without making it. An entry
+/// limited to some `vulnerabilities` counts for those only (import writes large documents
+/// so: counting it for every vulnerability refused a 10 MB document of 90,000 pairs as
+/// 210,000). One pass over the entries and their lists, so a hostile file costs no more
+/// than its size before the limit is checked.
+fn concerned_counts(affected: &[Affected], vulnerabilities: usize, all: usize) -> Vec<usize> {
+    if affected.iter().all(|a| a.vulnerabilities.is_none()) {
+        return vec![all; vulnerabilities];
+    }
+    let everywhere: HashSet<&ProductId> = affected
+        .iter()
+        .filter(|a| a.status.is_concerned() && a.vulnerabilities.is_none())
+        .map(|a| &a.product)
+        .collect();
+    let mut counts = vec![everywhere.len(); vulnerabilities];
+    let mut seen: HashSet<(usize, &ProductId)> = HashSet::new();
+    for a in affected.iter().filter(|a| a.status.is_concerned()) {
+        let Some(indexes) = &a.vulnerabilities else { continue };
+        if everywhere.contains(&a.product) {
+            continue;
+        }
+        for &i in indexes {
+            if i < vulnerabilities && seen.insert((i, &a.product)) {
+                counts[i] += 1;
+            }
+        }
+    }
+    counts
+}
+
+/// Per vulnerability, the products its entries concern, once each in entry order (as
+/// `affected::concerned_products_of`, in one pass instead of one pass per vulnerability,
+/// which was vulnerabilities × entries); `None` when no entry is limited, as every
+/// vulnerability then concerns them all.
+fn concerned_by_vulnerability(affected: &[Affected], vulnerabilities: usize) -> Option<Vec<Vec<ProductId>>> {
+    if affected.iter().all(|a| a.vulnerabilities.is_none()) {
+        return None;
+    }
+    let mut lists: Vec<Vec<ProductId>> = vec![Vec::new(); vulnerabilities];
+    let mut seen: HashSet<(usize, &ProductId)> = HashSet::new();
+    for a in affected.iter().filter(|a| a.status.is_concerned()) {
+        let mut add = |i: usize| {
+            if seen.insert((i, &a.product)) {
+                lists[i].push(a.product.clone());
+            }
+        };
+        match &a.vulnerabilities {
+            None => (0..vulnerabilities).for_each(&mut add),
+            Some(indexes) => indexes.iter().filter(|&&i| i < vulnerabilities).for_each(|&i| add(i)),
+        }
+    }
+    Some(lists)
 }
