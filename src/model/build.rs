@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use toml::Spanned;
 use toml::value::Datetime;
 
-use super::advisory::{Acknowledgment, Advisory, Affected, Body, Remediation, Revision, Vulnerability, Withdrawal};
+use super::advisory::{Acknowledgment, Advisory, Body, Remediation, Revision, Vulnerability, Withdrawal};
 use super::cvss::{CvssV3, CvssV4};
 use super::cvss_more::CvssV2;
 use super::enums::{ProductStatus, Status};
@@ -21,11 +21,6 @@ use super::raw::*;
 use super::time::to_timestamp;
 use crate::diag::{Code, Diagnostic};
 use crate::url::check_url;
-
-/// Most (vulnerability, product) and (remediation, product) pairs one advisory may have.
-/// Large real advisories have a few tens of thousands (100 CVEs for 200 products); at this
-/// limit `check` takes under a second.
-pub const MAX_PRODUCT_STATUSES: usize = 100_000;
 
 /// Converts raw front matter into an `Advisory`, collecting every problem.
 pub struct Builder<'a> {
@@ -159,11 +154,11 @@ impl Builder<'_> {
             defined.as_ref(),
         );
         self.duplicate_cves(&raw.vulnerabilities);
-        let concerned_counts = concerned_counts(&affected, raw.vulnerabilities.len(), affected_ids.len());
-        if !self.product_statuses_fit(&raw, &concerned_counts) {
+        let concerned_counts = super::size_limit::concerned_counts(&affected, raw.vulnerabilities.len(), affected_ids.len());
+        if !self.product_statuses_fit(&raw, &concerned_counts, affected_ids.len()) {
             return None;
         }
-        let concerned = concerned_by_vulnerability(&affected, raw.vulnerabilities.len());
+        let concerned = super::size_limit::concerned_by_vulnerability(&affected, raw.vulnerabilities.len());
         let vulnerabilities = raw
             .vulnerabilities
             .iter()
@@ -353,46 +348,6 @@ impl Builder<'_> {
         })
     }
 
-    /// Whether the (vulnerability, product) pairs, each a product status in the CSAF
-    /// document, a link on the page and a CSAF test, stay within [`MAX_PRODUCT_STATUSES`].
-    /// They grow with vulnerabilities times products: a 200 KB advisory of 2,000 of each
-    /// took 40 s and 5 GB. Counted from the raw lists and `concerned` (what each
-    /// vulnerability concerns without a `products` list, see [`concerned_counts`]), before
-    /// any per-vulnerability list is made.
-    fn product_statuses_fit(&mut self, raw: &RawAdvisory, concerned: &[usize]) -> bool {
-        let mut pairs = 0usize;
-        for (v, &concerned) in raw.vulnerabilities.iter().zip(concerned) {
-            let products = v.products.as_ref().map_or(concerned, Vec::len);
-            let remediations = v.remediations.iter();
-            let remediated: usize = remediations
-                .map(|r| {
-                    let explicit = r.product_ids.as_ref().map(|ids| ids.get_ref().len());
-                    r.products.as_ref().map(Vec::len).or(explicit).unwrap_or(products)
-                })
-                .sum();
-            let threatened: usize = v
-                .threats
-                .iter()
-                .filter_map(|t| t.products.as_ref())
-                .map(Vec::len)
-                .sum();
-            pairs = pairs
-                .saturating_add(products)
-                .saturating_add(remediated)
-                .saturating_add(threatened);
-        }
-        if pairs <= MAX_PRODUCT_STATUSES {
-            return true;
-        }
-        self.error(
-            Code::TooLarge,
-            &raw.id,
-            format!("the advisory relates {pairs} products to its vulnerabilities and remediations, more than {MAX_PRODUCT_STATUSES}"),
-            "split it into advisories per product family, or name the concerned `products` of each vulnerability",
-        );
-        false
-    }
-
     /// CSAF allows each CVE once per document (test 6.1.23).
     fn duplicate_cves(&mut self, vulns: &[RawVulnerability]) {
         let mut seen: HashSet<&str> = HashSet::new();
@@ -492,59 +447,4 @@ impl Builder<'_> {
             anonymous,
         }
     }
-}
-
-/// Per vulnerability, how many products its `[[affected]]` entries concern: the length of
-/// the list [`concerned_by_vulnerability`] would make, counted without making it. An entry
-/// limited to some `vulnerabilities` counts for those only (import writes large documents
-/// so: counting it for every vulnerability refused a 10 MB document of 90,000 pairs as
-/// 210,000). One pass over the entries and their lists, so a hostile file costs no more
-/// than its size before the limit is checked.
-fn concerned_counts(affected: &[Affected], vulnerabilities: usize, all: usize) -> Vec<usize> {
-    if affected.iter().all(|a| a.vulnerabilities.is_none()) {
-        return vec![all; vulnerabilities];
-    }
-    let everywhere: HashSet<&ProductId> = affected
-        .iter()
-        .filter(|a| a.status.is_concerned() && a.vulnerabilities.is_none())
-        .map(|a| &a.product)
-        .collect();
-    let mut counts = vec![everywhere.len(); vulnerabilities];
-    let mut seen: HashSet<(usize, &ProductId)> = HashSet::new();
-    for a in affected.iter().filter(|a| a.status.is_concerned()) {
-        let Some(indexes) = &a.vulnerabilities else { continue };
-        if everywhere.contains(&a.product) {
-            continue;
-        }
-        for &i in indexes {
-            if i < vulnerabilities && seen.insert((i, &a.product)) {
-                counts[i] += 1;
-            }
-        }
-    }
-    counts
-}
-
-/// Per vulnerability, the products its entries concern, once each in entry order (as
-/// `affected::concerned_products_of`, in one pass instead of one pass per vulnerability,
-/// which was vulnerabilities × entries); `None` when no entry is limited, as every
-/// vulnerability then concerns them all.
-fn concerned_by_vulnerability(affected: &[Affected], vulnerabilities: usize) -> Option<Vec<Vec<ProductId>>> {
-    if affected.iter().all(|a| a.vulnerabilities.is_none()) {
-        return None;
-    }
-    let mut lists: Vec<Vec<ProductId>> = vec![Vec::new(); vulnerabilities];
-    let mut seen: HashSet<(usize, &ProductId)> = HashSet::new();
-    for a in affected.iter().filter(|a| a.status.is_concerned()) {
-        let mut add = |i: usize| {
-            if seen.insert((i, &a.product)) {
-                lists[i].push(a.product.clone());
-            }
-        };
-        match &a.vulnerabilities {
-            None => (0..vulnerabilities).for_each(&mut add),
-            Some(indexes) => indexes.iter().filter(|&&i| i < vulnerabilities).for_each(|&i| add(i)),
-        }
-    }
-    Some(lists)
 }

@@ -19,6 +19,7 @@ pub mod products;
 pub mod raw;
 pub mod scores;
 pub mod shape;
+pub mod size_limit;
 pub mod status;
 pub mod threats;
 pub mod time;
