@@ -1311,18 +1311,18 @@ fn an_advisory_gives_a_platform_another_product_id() {
     assert!(err.contains("not a product of content/products.toml"), "{err}");
 }
 
-/// 400 products in 251 vulnerabilities: `scope(i)` is the `vulnerabilities` line of product
-/// `i`'s entry (empty: all of them).
-fn scoped_entries_site(scope: impl Fn(usize) -> String) -> SiteTest {
+/// `products` products in `vulns` vulnerabilities (and the template's): `scope(i)` is the
+/// `vulnerabilities` line of product `i`'s entry (empty: all of them).
+fn scoped_entries_site(products: usize, vulns: usize, scope: impl Fn(usize) -> String) -> SiteTest {
     let t = SiteTest::empty();
-    let products: String = (0..400)
+    let catalog: String = (0..products)
         .map(|i| format!("[[products]]\nid = \"p{i}\"\nname = \"P{i}\"\nvendor = \"V\"\n"))
         .collect();
-    t.write("content/products.toml", &products);
-    let rows: String = (0..400)
+    t.write("content/products.toml", &catalog);
+    let rows: String = (0..products)
         .map(|i| format!("[[affected]]\nproduct = \"p{i}\"\nversion = \"1\"\n{}\n", scope(i)))
         .collect();
-    let vulns: String = (0..251)
+    let vulns: String = (0..vulns)
         .map(|i| format!("[[vulnerabilities]]\ncve = \"{}\"\ntitle = \"V\"\n", scoped_cve(i)))
         .collect();
     let text = common::advisory("EX-2026-0001", "Big", "2026-03-10T09:00:00Z")
@@ -1344,30 +1344,42 @@ fn scoped_cve(i: usize) -> String {
 /// documents so), and pairs over the limit are still refused, with one error at the id.
 #[test]
 fn the_size_limit_counts_entries_for_their_vulnerabilities_only() {
-    // 2 products in all 251 vulnerabilities, 398 in one each: 900 pairs (counted as
-    // 400 × 251 = 100,400 before).
-    let few = scoped_entries_site(|i| {
+    // 2 products in all 252 vulnerabilities (the template's has a fix for them), 398 in one
+    // each: 504 + 2 + 398 = 904 pairs, counted as 400 × 253 = 101,200 before.
+    let few = scoped_entries_site(400, 251, |i| {
         if i < 2 {
             String::new()
         } else {
             format!("vulnerabilities = [\"{}\"]", scoped_cve(i % 251))
         }
     });
-    let report = few.check().expect("900 pairs are within the limit");
+    let report = few.check().expect("904 pairs are within the limit");
     assert!(report.warnings.iter().all(|w| w.code != Code::TooLarge));
-    // 398 products in all 251 vulnerabilities (99,898 pairs), 2 in 60 each: 100,018.
-    let many = scoped_entries_site(|i| {
-        if i < 398 {
+    // 395 products in all 252 vulnerabilities and the fix: 99,935 pairs; 5 more in 60
+    // vulnerabilities each: 100,235.
+    let many = scoped_entries_site(400, 251, |i| {
+        if i < 395 {
             return String::new();
         }
         let cves: Vec<String> = (0..60).map(|v| format!("\"{}\"", scoped_cve(v))).collect();
         format!("vulnerabilities = [{}]", cves.join(", "))
     });
-    let failure = many.check().expect_err("100,018 pairs are refused");
+    let failure = many.check().expect_err("100,235 pairs are refused");
     let codes: Vec<&str> = failure.diagnostics.iter().map(|d| d.code.name()).collect();
     assert_eq!(codes, ["too-large"]);
     assert!(
-        failure.diagnostics[0].message.contains("relates 100018 products"),
+        failure.diagnostics[0].message.contains("relates 100235 products"),
+        "{}",
+        failure.diagnostics[0].message
+    );
+    // 1,000 products in one of 1,000 vulnerabilities each: 2,000 pairs, but the build's
+    // passes over the entries per vulnerability would be 1,000 × 1,000; refused at once.
+    let wide = scoped_entries_site(1_000, 1_000, |i| format!("vulnerabilities = [\"{}\"]", scoped_cve(i)));
+    let failure = wide.check().expect_err("a million combinations are refused");
+    let codes: Vec<&str> = failure.diagnostics.iter().map(|d| d.code.name()).collect();
+    assert_eq!(codes, ["too-large"]);
+    assert!(
+        failure.diagnostics[0].message.contains("combinations to check"),
         "{}",
         failure.diagnostics[0].message
     );
