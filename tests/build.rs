@@ -1320,10 +1320,20 @@ fn scoped_entries_site(products: usize, vulns: usize, scope: impl Fn(usize) -> S
         .collect();
     t.write("content/products.toml", &catalog);
     let rows: String = (0..products)
-        .map(|i| format!("[[affected]]\nproduct = \"p{i}\"\nversion = \"1\"\n{}\n", scope(i)))
+        .map(|i| {
+            format!(
+                "[[affected]]\nproduct = \"p{i}\"\nversion = \"1\"\n{}\n",
+                scope(i)
+            )
+        })
         .collect();
     let vulns: String = (0..vulns)
-        .map(|i| format!("[[vulnerabilities]]\ncve = \"{}\"\ntitle = \"V\"\n", scoped_cve(i)))
+        .map(|i| {
+            format!(
+                "[[vulnerabilities]]\ncve = \"{}\"\ntitle = \"V\"\n",
+                scoped_cve(i)
+            )
+        })
         .collect();
     let text = common::advisory("EX-2026-0001", "Big", "2026-03-10T09:00:00Z")
         .replace(
@@ -1374,7 +1384,9 @@ fn the_size_limit_counts_entries_for_their_vulnerabilities_only() {
     );
     // 1,000 products in one of 1,000 vulnerabilities each: 2,000 pairs, but the build's
     // passes over the entries per vulnerability would be 1,000 × 1,000; refused at once.
-    let wide = scoped_entries_site(1_000, 1_000, |i| format!("vulnerabilities = [\"{}\"]", scoped_cve(i)));
+    let wide = scoped_entries_site(1_000, 1_000, |i| {
+        format!("vulnerabilities = [\"{}\"]", scoped_cve(i))
+    });
     let failure = wide.check().expect_err("a million combinations are refused");
     let codes: Vec<&str> = failure.diagnostics.iter().map(|d| d.code.name()).collect();
     assert_eq!(codes, ["too-large"]);

@@ -185,7 +185,11 @@ impl Serializer for Fields {
         value.serialize(self)
     }
 
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> Result<Self::Ok, Self::Error> {
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<Self::Ok, Self::Error> {
         value.serialize(self)
     }
 
@@ -204,11 +208,17 @@ impl SerializeStruct for FieldParts {
     type Ok = Vec<Part>;
     type Error = WriteError;
 
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), WriteError> {
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), WriteError> {
         // An array of tables element by element; anything else whole (it is small).
         let elements = value.serialize(Elements { key }).ok();
         let part = match elements {
-            Some(texts) if !texts.is_empty() && texts.iter().all(|t| t.starts_with("[[")) => Part::Tables(texts),
+            Some(texts) if !texts.is_empty() && texts.iter().all(|t| t.starts_with("[[")) => {
+                Part::Tables(texts)
+            }
             _ => {
                 let text = toml_text(&Single { key, value })?;
                 if text.starts_with('[') {
@@ -253,7 +263,11 @@ impl Serializer for Elements {
         value.serialize(self)
     }
 
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> Result<Self::Ok, Self::Error> {
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<Self::Ok, Self::Error> {
         value.serialize(self)
     }
 
@@ -280,7 +294,10 @@ impl SerializeSeq for ElementTexts {
 
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), WriteError> {
         let one = OneElement(value);
-        self.texts.push(toml_text(&Single { key: self.key, value: &one })?);
+        self.texts.push(toml_text(&Single {
+            key: self.key,
+            value: &one,
+        })?);
         Ok(())
     }
 
@@ -350,7 +367,11 @@ mod tests {
                     products: vec![format!("p{r}"), "q".into()],
                 })
                 .collect(),
-            notes: (0..i % 3).map(|n| Note { text: format!("n{n}") }).collect(),
+            notes: (0..i % 3)
+                .map(|n| Note {
+                    text: format!("n{n}"),
+                })
+                .collect(),
         }
     }
 

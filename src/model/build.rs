@@ -154,7 +154,8 @@ impl Builder<'_> {
             defined.as_ref(),
         );
         self.duplicate_cves(&raw.vulnerabilities);
-        let concerned_counts = super::size_limit::concerned_counts(&affected, raw.vulnerabilities.len(), affected_ids.len());
+        let concerned_counts =
+            super::size_limit::concerned_counts(&affected, raw.vulnerabilities.len(), affected_ids.len());
         if !self.product_statuses_fit(&raw, &concerned_counts, affected_ids.len()) {
             return None;
         }
@@ -164,7 +165,9 @@ impl Builder<'_> {
             .iter()
             .enumerate()
             .map(|(i, v)| {
-                let concerned = concerned.as_ref().map_or(affected_ids.as_slice(), |c| c[i].as_slice());
+                let concerned = concerned
+                    .as_ref()
+                    .map_or(affected_ids.as_slice(), |c| c[i].as_slice());
                 self.vulnerability(v, concerned, &product_groups, defined.as_ref())
             })
             .collect::<Vec<_>>();

@@ -32,7 +32,12 @@ impl Builder<'_> {
     /// any per-vulnerability list is made. The build still visits every concerned product
     /// for every vulnerability whose entries are limited to some, so the pairs counted as if
     /// no entry were limited stay within [`MAX_PRODUCT_VISITS`].
-    pub(super) fn product_statuses_fit(&mut self, raw: &RawAdvisory, concerned: &[usize], all: usize) -> bool {
+    pub(super) fn product_statuses_fit(
+        &mut self,
+        raw: &RawAdvisory,
+        concerned: &[usize],
+        all: usize,
+    ) -> bool {
         let pairs = related_pairs(raw, |i| concerned.get(i).copied().unwrap_or(all));
         let visits = related_pairs(raw, |_| all);
         let help = "split it into advisories per product family, or name the concerned `products` of each vulnerability";
@@ -101,7 +106,9 @@ pub(super) fn concerned_counts(affected: &[Affected], vulnerabilities: usize, al
     let mut counts = vec![everywhere.len(); vulnerabilities];
     let mut seen: HashSet<(usize, &ProductId)> = HashSet::new();
     for a in affected.iter().filter(|a| a.status.is_concerned()) {
-        let Some(indexes) = &a.vulnerabilities else { continue };
+        let Some(indexes) = &a.vulnerabilities else {
+            continue;
+        };
         if everywhere.contains(&a.product) {
             continue;
         }
@@ -118,7 +125,10 @@ pub(super) fn concerned_counts(affected: &[Affected], vulnerabilities: usize, al
 /// `affected::concerned_products_of`, in one pass instead of one pass per vulnerability,
 /// which was vulnerabilities × entries); `None` when no entry is limited, as every
 /// vulnerability then concerns them all.
-pub(super) fn concerned_by_vulnerability(affected: &[Affected], vulnerabilities: usize) -> Option<Vec<Vec<ProductId>>> {
+pub(super) fn concerned_by_vulnerability(
+    affected: &[Affected],
+    vulnerabilities: usize,
+) -> Option<Vec<Vec<ProductId>>> {
     if affected.iter().all(|a| a.vulnerabilities.is_none()) {
         return None;
     }
@@ -132,7 +142,10 @@ pub(super) fn concerned_by_vulnerability(affected: &[Affected], vulnerabilities:
         };
         match &a.vulnerabilities {
             None => (0..vulnerabilities).for_each(&mut add),
-            Some(indexes) => indexes.iter().filter(|&&i| i < vulnerabilities).for_each(|&i| add(i)),
+            Some(indexes) => indexes
+                .iter()
+                .filter(|&&i| i < vulnerabilities)
+                .for_each(|&i| add(i)),
         }
     }
     Some(lists)
