@@ -358,7 +358,7 @@ mod tests {
 
     fn vulnerability(i: usize) -> Vulnerability {
         Vulnerability {
-            cve: (i % 2 == 0).then(|| format!("CVE-2026-{:05}", 10_000 + i)),
+            cve: i.is_multiple_of(2).then(|| format!("CVE-2026-{:05}", 10_000 + i)),
             title: format!("Flaw \"{i}\"\nsecond line"),
             scores: BTreeMap::from([("base".into(), 7.5)]),
             remediations: (0..i)
