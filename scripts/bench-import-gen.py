@@ -16,7 +16,8 @@ and an impact threat. The text is realistic prose of realistic length, not fille
 import argparse
 import os
 
-SITE_TOML = """title = "Bench PSIRT"
+SITE_TOML = """allow_example_domains = true
+title = "Bench PSIRT"
 base_url = "https://psirt.bench.example"
 
 [publisher]

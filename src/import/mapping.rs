@@ -149,7 +149,7 @@ pub(super) fn map(doc: &Value, known: &[CatalogEntry]) -> Result<Mapped, String>
         acknowledgments: acknowledgments(&mut r, "/document/acknowledgments"),
         references: references(&mut r, "/document/references"),
     };
-    let toml = toml::to_string(&front).map_err(|e| format!("cannot write front matter: {e}"))?;
+    let toml = super::write::front_matter(&front)?;
     Ok(Mapped {
         year: published.to_string().chars().take(4).collect(),
         id,

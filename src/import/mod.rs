@@ -4,7 +4,7 @@
 //! test rejects, map each to front matter (`mapping`; the product tree in `products` and
 //! `helpers`, statuses in `affected`, product id lists in `scope` and their order in
 //! `order`, vulnerabilities in `vulns`) through a reader that records every value it used
-//! (`reader`), check that the
+//! (`reader`) and written as TOML a part at a time (`write`), check that the
 //! advisory and the CSAF document it becomes would build (`rebuilt`), then write the
 //! advisory files and append new products to `content/products.toml` — or, with
 //! `dry_run`, only say what would be written. Whatever the model cannot hold is reported
@@ -22,6 +22,7 @@ mod rebuilt;
 mod scope;
 mod sources;
 mod vulns;
+mod write;
 
 use std::path::{Path, PathBuf};
 

@@ -43,6 +43,12 @@ impl<'a> Reader<'a> {
         Some(s)
     }
 
+    /// Marks `pointer` used, for a value the caller has read through [`Reader::peek`] of
+    /// its list (one lookup for the list instead of one per item).
+    pub fn mark_used(&mut self, pointer: String) {
+        self.used.insert(pointer);
+    }
+
     /// The boolean at `pointer`, marked used.
     pub fn bool(&mut self, pointer: &str) -> Option<bool> {
         let b = self.doc.pointer(pointer)?.as_bool()?;

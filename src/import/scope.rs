@@ -74,12 +74,14 @@ impl ProductMap {
     /// those psirt-site writes back at the same position.
     pub(super) fn products(&self, r: &mut Reader<'_>, pointer: &str, v: usize) -> Vec<String> {
         let vulnerable = self.vulnerable(v);
+        // The list once, not each id by its pointer from the root (19 % of a large import).
+        let ids: Vec<Option<&str>> = r
+            .peek(pointer)
+            .and_then(Value::as_array)
+            .map_or_else(Vec::new, |list| list.iter().map(Value::as_str).collect());
         let mut out: Vec<String> = Vec::new();
-        for i in 0..r.len(pointer) {
-            let id = r
-                .peek(&format!("{pointer}/{i}"))
-                .and_then(Value::as_str)
-                .unwrap_or("");
+        for id in &ids {
+            let id = id.unwrap_or("");
             let found = self
                 .by_status_id
                 .get(id)
@@ -96,11 +98,11 @@ impl ProductMap {
         let written = self.written(&out, v);
         // The products stand for more leaves than the list names (one leaf of each): the
         // rebuilt list would be longer, and claim more than the original.
-        let exact = written.len() == r.len(pointer);
-        for i in 0..r.len(pointer) {
+        let exact = written.len() == ids.len();
+        for (i, id) in ids.iter().enumerate() {
             let at = format!("{pointer}/{i}");
-            if exact && r.peek(&at).and_then(Value::as_str) == written.get(i).map(String::as_str) {
-                r.str(&at);
+            if exact && *id == written.get(i).map(String::as_str) {
+                r.mark_used(at);
             } else {
                 r.explain(
                     &at,

@@ -22,11 +22,6 @@ use super::time::to_timestamp;
 use crate::diag::{Code, Diagnostic};
 use crate::url::check_url;
 
-/// Most (vulnerability, product) and (remediation, product) pairs one advisory may have.
-/// Large real advisories have a few tens of thousands (100 CVEs for 200 products); at this
-/// limit `check` takes under a second.
-pub const MAX_PRODUCT_STATUSES: usize = 100_000;
-
 /// Converts raw front matter into an `Advisory`, collecting every problem.
 pub struct Builder<'a> {
     pub file: &'a Path,
@@ -159,16 +154,21 @@ impl Builder<'_> {
             defined.as_ref(),
         );
         self.duplicate_cves(&raw.vulnerabilities);
-        if !self.product_statuses_fit(&raw, affected_ids.len()) {
+        let concerned_counts =
+            super::size_limit::concerned_counts(&affected, raw.vulnerabilities.len(), affected_ids.len());
+        if !self.product_statuses_fit(&raw, &concerned_counts, affected_ids.len()) {
             return None;
         }
+        let concerned = super::size_limit::concerned_by_vulnerability(&affected, raw.vulnerabilities.len());
         let vulnerabilities = raw
             .vulnerabilities
             .iter()
             .enumerate()
             .map(|(i, v)| {
-                let concerned = super::affected::concerned_products_of(&affected, i, &affected_ids);
-                self.vulnerability(v, &concerned, &product_groups, defined.as_ref())
+                let concerned = concerned
+                    .as_ref()
+                    .map_or(affected_ids.as_slice(), |c| c[i].as_slice());
+                self.vulnerability(v, concerned, &product_groups, defined.as_ref())
             })
             .collect::<Vec<_>>();
         let acknowledgments = raw
@@ -356,44 +356,6 @@ impl Builder<'_> {
             other_scores: scores.others,
             products,
         })
-    }
-
-    /// Whether the (vulnerability, product) pairs, each a product status in the CSAF
-    /// document, a link on the page and a CSAF test, stay within [`MAX_PRODUCT_STATUSES`].
-    /// They grow with vulnerabilities times products: a 200 KB advisory of 2,000 of each
-    /// took 40 s and 5 GB. Counted from the raw lists, before any list is made.
-    fn product_statuses_fit(&mut self, raw: &RawAdvisory, affected: usize) -> bool {
-        let mut pairs = 0usize;
-        for v in &raw.vulnerabilities {
-            let products = v.products.as_ref().map_or(affected, Vec::len);
-            let remediations = v.remediations.iter();
-            let remediated: usize = remediations
-                .map(|r| {
-                    let explicit = r.product_ids.as_ref().map(|ids| ids.get_ref().len());
-                    r.products.as_ref().map(Vec::len).or(explicit).unwrap_or(products)
-                })
-                .sum();
-            let threatened: usize = v
-                .threats
-                .iter()
-                .filter_map(|t| t.products.as_ref())
-                .map(Vec::len)
-                .sum();
-            pairs = pairs
-                .saturating_add(products)
-                .saturating_add(remediated)
-                .saturating_add(threatened);
-        }
-        if pairs <= MAX_PRODUCT_STATUSES {
-            return true;
-        }
-        self.error(
-            Code::TooLarge,
-            &raw.id,
-            format!("the advisory relates {pairs} products to its vulnerabilities and remediations, more than {MAX_PRODUCT_STATUSES}"),
-            "split it into advisories per product family, or name the concerned `products` of each vulnerability",
-        );
-        false
     }
 
     /// CSAF allows each CVE once per document (test 6.1.23).

@@ -20,6 +20,7 @@ pub mod raw;
 pub mod revision_numbers;
 pub mod scores;
 pub mod shape;
+pub mod size_limit;
 pub mod status;
 pub mod threats;
 pub mod time;
