@@ -13,8 +13,9 @@ use crate::site::Site;
 /// Runs every site-level check. Held-back advisories are checked as thoroughly as
 /// published ones (whose CSAF is validated as it is emitted), so they are ready on
 /// release day.
-pub fn run(site: &Site, held: &[Advisory], catalog: &Catalog) -> Vec<Diagnostic> {
-    let mut diags = held_back_csaf(site, held, catalog);
+pub fn run(site: &Site) -> Vec<Diagnostic> {
+    let held = &site.held;
+    let mut diags = held_back_csaf(site, held, &site.full_catalog);
     diags.extend(future_revisions(site));
     diags.extend(policy_sections(site));
     diags.extend(id_prefixes(site, held));
@@ -102,7 +103,7 @@ fn future_revisions(site: &Site) -> Vec<Diagnostic> {
     let now = site.build_time;
     site.advisories
         .iter()
-        .filter(|a| crate::site::hold_reason(a, now).is_none())
+        .filter(|a| site.is_published(a))
         .flat_map(|a| {
             a.revisions
                 .iter()

@@ -10,7 +10,7 @@ use crate::model::cvss::Severity;
 use crate::model::ids::ProductId;
 use crate::model::time::{date_only, rfc3339};
 use crate::model::{Product, Status};
-use crate::site::{HoldReason, Mode, Site, hold_reason};
+use crate::site::{Mode, Site, Visibility};
 
 mod vuln;
 pub use vuln::{ExploitedView, IdView, NoteView, ReferenceView, RestartView, ThreatView, VulnDetails};
@@ -588,7 +588,10 @@ impl AdvisoryView {
             summary_in_body: false,
             body_toc: Vec::new(),
             held_reason: match site.mode {
-                Mode::Preview => hold_reason(a, site.build_time).map(|r: HoldReason| r.to_string()),
+                Mode::Preview => match site.visibility(a) {
+                    Visibility::Held(reason) => Some(reason.to_string()),
+                    Visibility::Published => None,
+                },
                 Mode::Public => None,
             },
         }

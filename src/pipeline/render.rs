@@ -39,9 +39,8 @@ impl Prepared {
         }
         let restricted = match opts.restricted {
             Some(_) => {
-                let files =
-                    emit::csaf::restricted(&self.site, &self.held, &self.full_catalog, self.signer.as_ref())
-                        .map_err(|d| fail(d, &self.sources))?;
+                let files = emit::csaf::restricted(&self.site, self.signer.as_ref())
+                    .map_err(|d| fail(d, &self.sources))?;
                 emit::check_wellformed(&files).map_err(|d| fail(d, &self.sources))?;
                 files
             }

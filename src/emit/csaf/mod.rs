@@ -257,7 +257,7 @@ pub fn advisory_files(
     signer: Option<&Signer>,
     memo: Option<MemoUse<'_>>,
 ) -> Result<Option<Document>, Vec<Diagnostic>> {
-    if crate::site::hold_reason(a, site.build_time).is_some() {
+    if !site.is_published(a) {
         return Ok(None);
     }
     let dir = format!("{CSAF_ROOT}/{PUBLIC_TLP_DIR}");
@@ -267,19 +267,16 @@ pub fn advisory_files(
 /// CSAF for released advisories whose TLP is not CLEAR, for upload to an access-controlled
 /// location: one folder per CSAF 2.0 TLP label (`green/`, `amber/`, `red/`) with year
 /// folders, hashes, signatures, `index.txt` and `changes.csv`. Never part of the public site.
-pub fn restricted(
-    site: &Site,
-    all: &[Advisory],
-    catalog: &crate::model::Catalog,
-    signer: Option<&Signer>,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    use crate::site::{HoldReason, hold_reason};
-    let restricted: Vec<&Advisory> = all
+pub fn restricted(site: &Site, signer: Option<&Signer>) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    use crate::site::{HoldReason, Visibility};
+    let catalog = &site.full_catalog;
+    let restricted: Vec<&Advisory> = site
+        .held
         .iter()
         .filter(|a| {
             matches!(
-                hold_reason(a, site.build_time),
-                Some(HoldReason::Restricted { .. })
+                site.visibility(a),
+                Visibility::Held(HoldReason::Restricted { .. })
             )
         })
         .collect();
