@@ -20,6 +20,7 @@ pub mod output;
 pub mod pgpkey;
 pub mod pipeline;
 pub mod publication;
+pub mod routes;
 pub mod scaffold;
 pub mod serve;
 pub mod signing;

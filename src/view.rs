@@ -10,6 +10,7 @@ use crate::model::cvss::Severity;
 use crate::model::ids::ProductId;
 use crate::model::time::{date_only, rfc3339};
 use crate::model::{Product, Status};
+use crate::routes::{self, advisory_path, product_path};
 use crate::site::{Mode, Site, Visibility};
 
 mod vuln;
@@ -244,22 +245,24 @@ impl SiteView {
     pub fn new(site: &Site, section: &str, live_reload: bool) -> Self {
         let root = root_path(site.config.base());
         let mut nav = vec![
-            link(&root, "Advisories", "/advisories/", section == "advisories"),
-            link(&root, "Products", "/products/", section == "products"),
+            link(&root, "Advisories", routes::ADVISORIES, section == "advisories"),
+            link(&root, "Products", routes::PRODUCTS, section == "products"),
         ];
-        if site.page("policy").is_some() {
-            nav.push(link(&root, "Disclosure policy", "/policy/", section == "policy"));
+        let policy = site.page(routes::POLICY_SLUG).is_some();
+        if policy {
+            let path = routes::page_dir(routes::POLICY_SLUG);
+            nav.push(link(&root, "Disclosure policy", &path, section == "policy"));
         }
         nav.push(link(
             &root,
             "Acknowledgments",
-            "/acknowledgments/",
+            routes::ACKNOWLEDGMENTS,
             section == "acknowledgments",
         ));
         if site.key.is_some() {
-            nav.push(link(&root, "PGP key", "/pgp/", section == "pgp"));
+            nav.push(link(&root, "PGP key", routes::KEY_PAGE, section == "pgp"));
         }
-        nav.push(link(&root, "Feeds", "/feeds/", section == "feeds"));
+        nav.push(link(&root, "Feeds", routes::FEEDS_PAGE, section == "feeds"));
         SiteView {
             title: site.config.title.clone(),
             description: site.config.description.clone(),
@@ -274,15 +277,16 @@ impl SiteView {
             build_date: date_only(site.build_time),
             version: env!("CARGO_PKG_VERSION"),
             has_key: site.key.is_some(),
-            has_policy: site.page("policy").is_some(),
+            has_policy: policy,
         }
     }
 }
 
+/// A navigation link to the site-relative `path` (a folder from [`routes`]).
 fn link(root: &str, label: &str, path: &str, current: bool) -> Link {
     Link {
         label: label.to_string(),
-        url: format!("{root}{path}"),
+        url: format!("{root}/{path}"),
         current,
     }
 }
@@ -294,17 +298,6 @@ pub fn root_path(base: &str) -> String {
         Some(i) => after_scheme[i..].trim_end_matches('/').to_string(),
         None => String::new(),
     }
-}
-
-/// Site-relative URL of an advisory page (`/advisories/ACME-SA-2026-0001/`).
-/// The page of an advisory id: its folder is the id with `:` made `_`
-/// ([`crate::model::ids::page_slug`]).
-pub fn advisory_path(id: &str) -> String {
-    format!("/advisories/{}/", crate::model::ids::page_slug(id))
-}
-
-pub fn product_path(id: &ProductId) -> String {
-    format!("/products/{id}/")
 }
 
 fn affected_view(

@@ -17,22 +17,10 @@ use crate::model::Severity;
 use crate::model::advisory::{Advisory, Revision};
 use crate::model::ids::ProductId;
 use crate::model::time::{date_only, rfc2822};
+use crate::routes::{self, MAIN_FEED, UPDATES_FEED, advisory_path};
 use crate::site::Site;
 use crate::theme::Theme;
-use crate::view::{FeedLink, advisory_path, severity_key};
-
-const MAIN_PATH: &str = "feeds/advisories.xml";
-const UPDATES_PATH: &str = "feeds/updates.xml";
-
-// Feed file paths live in these functions only, so the `<link rel="alternate">` URLs
-// that pages advertise and the files emitted here cannot drift apart.
-fn severity_path(s: Severity) -> String {
-    format!("feeds/severity/{}.xml", s.as_str())
-}
-
-fn product_path(p: &ProductId) -> String {
-    format!("feeds/products/{p}.xml")
-}
+use crate::view::{FeedLink, severity_key};
 
 fn product_name<'a>(site: &'a Site, p: &'a ProductId) -> &'a str {
     site.catalog.get(p).map_or(p.as_str(), |x| x.name.as_str())
@@ -41,28 +29,28 @@ fn product_name<'a>(site: &'a Site, p: &'a ProductId) -> &'a str {
 pub fn main_feed_link(site: &Site) -> FeedLink {
     FeedLink {
         title: format!("{}: all advisories", site.config.title),
-        url: site.url(MAIN_PATH),
+        url: site.url(MAIN_FEED),
     }
 }
 
 pub fn updates_feed_link(site: &Site) -> FeedLink {
     FeedLink {
         title: format!("{}: advisory updates", site.config.title),
-        url: site.url(UPDATES_PATH),
+        url: site.url(UPDATES_FEED),
     }
 }
 
 pub fn severity_feed_link(site: &Site, s: Severity) -> FeedLink {
     FeedLink {
         title: format!("{}: {} advisories", site.config.title, s.label()),
-        url: site.url(&severity_path(s)),
+        url: site.url(&routes::severity_feed(s)),
     }
 }
 
 pub fn product_feed_link(site: &Site, p: &ProductId) -> FeedLink {
     FeedLink {
         title: format!("{}: {}", site.config.title, product_name(site, p)),
-        url: site.url(&product_path(p)),
+        url: site.url(&routes::product_feed(p)),
     }
 }
 
@@ -116,14 +104,14 @@ fn describe(site: &Site, what: &str) -> String {
 pub fn all_feeds(site: &Site) -> Vec<Feed<'_>> {
     let mut feeds = vec![
         Feed {
-            path: MAIN_PATH.into(),
+            path: MAIN_FEED.into(),
             label: "All advisories".into(),
             link: main_feed_link(site),
             description: describe(site, "Every published security advisory"),
             items: Items::Advisories(site.advisories.iter().collect()),
         },
         Feed {
-            path: UPDATES_PATH.into(),
+            path: UPDATES_FEED.into(),
             label: "Advisory updates".into(),
             link: updates_feed_link(site),
             description: describe(site, "New advisories and every later revision of an advisory"),
@@ -132,7 +120,7 @@ pub fn all_feeds(site: &Site) -> Vec<Feed<'_>> {
     ];
     for s in Severity::ALL {
         feeds.push(Feed {
-            path: severity_path(s),
+            path: routes::severity_feed(s),
             label: format!("{} severity", s.label()),
             link: severity_feed_link(site, s),
             description: describe(
@@ -145,7 +133,7 @@ pub fn all_feeds(site: &Site) -> Vec<Feed<'_>> {
     let mut by_product = site.advisories_by_product();
     for p in site.catalog.products.values() {
         feeds.push(Feed {
-            path: product_path(&p.id),
+            path: routes::product_feed(&p.id),
             label: p.name.clone(),
             link: product_feed_link(site, &p.id),
             description: describe(site, &format!("Advisories that concern {}", p.name)),
@@ -318,7 +306,7 @@ struct FeedsContext {
 fn feeds_context(site: &Site, opts: EmitOptions, feeds: &[Feed<'_>]) -> FeedsContext {
     let description = "RSS feeds of new and updated security advisories, by product and by severity.";
     FeedsContext {
-        common: Common::new(site, opts, "feeds", "Feeds", "feeds/")
+        common: Common::new(site, opts, "feeds", "Feeds", routes::FEEDS_PAGE)
             .describe(description)
             .with_feeds(vec![main_feed_link(site), updates_feed_link(site)]),
         feeds: feeds
@@ -361,7 +349,13 @@ pub fn jobs<'a>(
 ) -> Vec<PageJob<'a>> {
     let mut jobs: Vec<PageJob<'a>> = vec![Box::new(move || {
         let ctx = feeds_context(site, opts, feeds);
-        page(theme, "feeds.html", &ctx, "feeds/", "rendering the feeds page")
+        page(
+            theme,
+            "feeds.html",
+            &ctx,
+            routes::FEEDS_PAGE,
+            "rendering the feeds page",
+        )
     })];
     for feed in feeds {
         jobs.push(Box::new(move || write(site, feed)));
@@ -371,20 +365,11 @@ pub fn jobs<'a>(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
     fn escapes_html() {
         assert_eq!(
             crate::escape::markup(r#"< 4.2 & "x" >"#),
             "&lt; 4.2 &amp; &quot;x&quot; &gt;"
         );
-    }
-
-    #[test]
-    fn paths_match_links() {
-        let p = ProductId::parse("router-x1").expect("valid id");
-        assert_eq!(product_path(&p), "feeds/products/router-x1.xml");
-        assert_eq!(severity_path(Severity::Critical), "feeds/severity/critical.xml");
     }
 }

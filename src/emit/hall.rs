@@ -13,9 +13,10 @@ use serde::Serialize;
 use super::html::{Common, page};
 use super::{EmitOptions, OutputFile};
 use crate::diag::Diagnostic;
+use crate::routes::{self, advisory_path};
 use crate::site::Site;
 use crate::theme::Theme;
-use crate::view::{advisory_path, root_path};
+use crate::view::root_path;
 
 const ANONYMOUS: &str = "Anonymous researcher";
 
@@ -263,7 +264,7 @@ pub fn emit(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputF
             opts,
             "acknowledgments",
             "Acknowledgments",
-            "acknowledgments/",
+            routes::ACKNOWLEDGMENTS,
         )
         .describe("Researchers who reported vulnerabilities to us through coordinated disclosure."),
         years,
@@ -273,7 +274,7 @@ pub fn emit(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputF
         theme,
         "acknowledgments.html",
         &ctx,
-        "acknowledgments/",
+        routes::ACKNOWLEDGMENTS,
         "rendering the acknowledgments page",
     )
     .map(|f| vec![f])

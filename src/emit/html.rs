@@ -8,9 +8,10 @@ use crate::diag::Diagnostic;
 use crate::emit::memo::{self, Key, Memo};
 use crate::emit::{csaf, feeds};
 use crate::model::Advisory;
+use crate::routes::{self, advisory_path, page_file};
 use crate::site::Site;
 use crate::theme::Theme;
-use crate::view::{AdvisoryView, FeedLink, PageMeta, SiteView, advisory_path};
+use crate::view::{AdvisoryView, FeedLink, PageMeta, SiteView};
 
 /// The part of every page context that is the same for all templates.
 #[derive(Serialize)]
@@ -68,15 +69,6 @@ pub(super) fn list_page<C: Serialize>(
 ) -> Result<OutputFile, Diagnostic> {
     let html = theme.render_sized(template, ctx, what, 64 * 1024 + 2048 * cards)?;
     Ok(OutputFile::new(page_file(path), html))
-}
-
-/// The file of a page path: a folder path gets `index.html`.
-fn page_file(path: &str) -> String {
-    if path.is_empty() || path.ends_with('/') {
-        format!("{path}index.html")
-    } else {
-        path.to_string()
-    }
 }
 
 /// Makes one page of the site.
@@ -205,7 +197,7 @@ pub(super) fn content_page(
     opts: EmitOptions,
     p: &crate::document::Page,
 ) -> Result<OutputFile, Diagnostic> {
-    let path = format!("{}/", p.slug);
+    let path = routes::page_dir(&p.slug);
     let mut common = Common::new(site, opts, &p.slug, &p.title, &path);
     if let Some(d) = &p.description {
         common = common.describe(d);
@@ -223,6 +215,12 @@ pub(super) fn content_page(
 }
 
 pub(super) fn not_found(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<OutputFile, Diagnostic> {
-    let ctx = Common::new(site, opts, "404", "Page not found", "404.html");
-    page(theme, "404.html", &ctx, "404.html", "rendering the 404 page")
+    let ctx = Common::new(site, opts, "404", "Page not found", routes::NOT_FOUND);
+    page(
+        theme,
+        "404.html",
+        &ctx,
+        routes::NOT_FOUND,
+        "rendering the 404 page",
+    )
 }

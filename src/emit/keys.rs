@@ -14,14 +14,10 @@ use super::html::{Common, page};
 use super::{EmitOptions, OutputFile};
 use crate::diag::Diagnostic;
 use crate::pgpkey::SubkeyInfo;
+use crate::routes::{self, KEY_FILE, KEY_PAGE};
 use crate::site::Site;
 use crate::theme::Theme;
 use crate::view::root_path;
-
-/// Where the armored key is published, relative to the output root.
-pub const KEY_FILE: &str = "pgp-key.asc";
-/// The key page's folder.
-pub const KEY_PAGE: &str = "pgp/";
 
 /// What `pgp.html` sees as `key`.
 #[derive(Serialize)]
@@ -71,15 +67,12 @@ pub fn emit(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputF
     let mut files = vec![
         html,
         OutputFile::new(KEY_FILE, key.armored.clone()),
-        OutputFile::new(
-            format!(".well-known/csaf/openpgp/{}.asc", key.fingerprint),
-            key.armored.clone(),
-        ),
+        OutputFile::new(routes::csaf_key(&key.fingerprint), key.armored.clone()),
     ];
     if let Some(path) = key.wkd_email.as_deref().and_then(wkd_path) {
         files.push(OutputFile::new(path, key.binary.clone()));
         // An empty policy file tells WKD clients the directory exists (draft §4.5).
-        files.push(OutputFile::new(".well-known/openpgpkey/policy", Vec::new()));
+        files.push(OutputFile::new(routes::WKD_POLICY, Vec::new()));
     }
     Ok(files)
 }
@@ -87,7 +80,7 @@ pub fn emit(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputF
 /// The WKD direct-method file of `email`: `.well-known/openpgpkey/hu/<hash>`.
 pub fn wkd_path(email: &str) -> Option<String> {
     let (local, _domain) = email.rsplit_once('@')?;
-    (!local.is_empty()).then(|| format!(".well-known/openpgpkey/hu/{}", wkd_hash(local)))
+    (!local.is_empty()).then(|| routes::wkd_key(&wkd_hash(local)))
 }
 
 /// z-base-32 of the SHA-1 of the local part, with ASCII letters lowercased (only those:

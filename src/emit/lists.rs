@@ -13,6 +13,7 @@ use super::{EmitOptions, OutputFile};
 use crate::diag::Diagnostic;
 use crate::emit::feeds;
 use crate::model::{Advisory, Severity};
+use crate::routes;
 use crate::site::Site;
 use crate::theme::Theme;
 use crate::view::{AdvisoryView, Link, ProductRef, product_ref, root_path};
@@ -119,7 +120,7 @@ impl<'a> Lists<'a> {
         let by_product = site.advisories_by_product();
         for p in site.catalog.products.values() {
             let list = by_product.get(&p.id).cloned().unwrap_or_default();
-            let (base, total) = (format!("products/{}/", p.id), list.len());
+            let (base, total) = (routes::product_dir(&p.id), list.len());
             for page in paginate::split(&list, per_page, &base, &root) {
                 jobs.push(Box::new(move || self.product(p, &page, total)));
             }
@@ -188,7 +189,7 @@ impl Lists<'_> {
                 .map(|id| product_ref(site, id, &root))
                 .collect(),
         };
-        page(theme, "index.html", &ctx, "", "rendering the home page")
+        page(theme, "index.html", &ctx, routes::HOME, "rendering the home page")
     }
 }
 
@@ -232,9 +233,9 @@ struct ListPage<'p, 'a> {
 impl Filter {
     fn path(self) -> String {
         match self {
-            Filter::All => "advisories/".into(),
-            Filter::Year(y) => format!("advisories/{y}/"),
-            Filter::Severity(s) => format!("advisories/severity/{}/", crate::view::severity_key(s).0),
+            Filter::All => routes::ADVISORIES.into(),
+            Filter::Year(y) => routes::year_list(y),
+            Filter::Severity(s) => routes::severity_list(crate::view::severity_key(s).0),
         }
     }
 
@@ -371,11 +372,11 @@ impl Lists<'_> {
             .map(|(name, products)| Family { name, products })
             .collect();
         let index = ProductsContext {
-            common: Common::new(site, opts, "products", "Products", "products/"),
+            common: Common::new(site, opts, "products", "Products", routes::PRODUCTS),
             families,
         };
         let what = "rendering the product list";
-        page(self.theme, "products.html", &index, "products/", what)
+        page(self.theme, "products.html", &index, routes::PRODUCTS, what)
     }
 
     /// One page of a product's advisories; `total` counts all pages' advisories.

@@ -35,15 +35,6 @@ pub struct Page<T> {
     pub pagination: Pagination,
 }
 
-/// The path of page `n` of the list at `base` (a folder path such as `advisories/2024/`).
-pub fn page_path(base: &str, n: usize) -> String {
-    if n <= 1 {
-        base.to_string()
-    } else {
-        format!("{base}page/{n}/")
-    }
-}
-
 /// Splits `items` into pages of `per_page` (all on one page for `0`). An empty list still
 /// has one page, which says that nothing matches. `root` prefixes site-relative URLs.
 pub fn split<T: Clone>(items: &[T], per_page: usize, base: &str, root: &str) -> Vec<Page<T>> {
@@ -58,14 +49,14 @@ pub fn split<T: Clone>(items: &[T], per_page: usize, base: &str, root: &str) -> 
         items.chunks(size).collect()
     };
     let pages = chunks.len();
-    let url = |n: usize| format!("{root}/{}", page_path(base, n));
+    let url = |n: usize| format!("{root}/{}", crate::routes::list_page(base, n));
     chunks
         .into_iter()
         .enumerate()
         .map(|(i, chunk)| {
             let page = i + 1;
             Page {
-                path: page_path(base, page),
+                path: crate::routes::list_page(base, page),
                 items: chunk.to_vec(),
                 pagination: Pagination {
                     page,

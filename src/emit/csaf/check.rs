@@ -9,8 +9,10 @@ use std::process::ExitCode;
 use serde_json::Value;
 use sha2::{Digest, Sha256, Sha512};
 
-use super::provider::{FEED_FILE, METADATA_FILE, SERVICE_FILE};
-use super::{CSAF_ROOT, file_name};
+use crate::routes::{
+    CSAF_CHANGES_FILE, CSAF_FEED_FILE, CSAF_INDEX_FILE, CSAF_METADATA_FILE, CSAF_ROOT, CSAF_SERVICE_FILE,
+    PUBLIC_TLP_DIR, SECURITY_TXT, csaf_file_name,
+};
 
 /// The outcome of one requirement.
 #[derive(Debug, Clone)]
@@ -83,7 +85,7 @@ pub fn check(out: &Path) -> Vec<Requirement> {
         return vec![req(0, "no symbolic link leaves the checked folder", links)];
     }
     let csaf = out.join(CSAF_ROOT);
-    let metadata = read_json(&csaf.join(METADATA_FILE));
+    let metadata = read_json(&csaf.join(CSAF_METADATA_FILE));
     let dir = directory(out, &metadata);
     let docs = documents(&dir);
     let key = fs::read_dir(csaf.join("openpgp"))
@@ -142,7 +144,7 @@ fn directory(out: &Path, metadata: &Result<Value, String>) -> PathBuf {
             .iter()
             .find_map(|d| d["directory_url"].as_str().and_then(local))
     });
-    let default = || out.join(CSAF_ROOT).join(super::PUBLIC_TLP_DIR);
+    let default = || out.join(CSAF_ROOT).join(PUBLIC_TLP_DIR);
     match from_metadata {
         Some(rel) => inside(out, rel.trim_end_matches('/')).unwrap_or_else(default),
         None => default(),
@@ -171,7 +173,7 @@ fn filenames(docs: &[Doc]) -> Vec<String> {
             out.push(format!("{}: not a CSAF document", d.relative));
             continue;
         };
-        let expected = file_name(id);
+        let expected = csaf_file_name(id);
         if !d.relative.ends_with(&format!("/{expected}")) {
             out.push(format!(
                 "{}: expected file name {expected} for tracking id {id}",
@@ -183,7 +185,7 @@ fn filenames(docs: &[Doc]) -> Vec<String> {
 }
 
 fn security_txt(out: &Path, metadata: &Result<Value, String>) -> Vec<String> {
-    let Ok(text) = fs::read_to_string(out.join(".well-known/security.txt")) else {
+    let Ok(text) = fs::read_to_string(out.join(SECURITY_TXT)) else {
         return vec!["/.well-known/security.txt is missing".into()];
     };
     let canonical = metadata
@@ -273,7 +275,7 @@ fn listed(docs: &[Doc]) -> BTreeSet<String> {
 }
 
 fn index_txt(tlp: &Path, docs: &[Doc]) -> Vec<String> {
-    let Ok(text) = fs::read_to_string(tlp.join("index.txt")) else {
+    let Ok(text) = fs::read_to_string(tlp.join(CSAF_INDEX_FILE)) else {
         return vec!["index.txt is missing".into()];
     };
     let lines: BTreeSet<String> = text.lines().map(str::to_string).collect();
@@ -294,7 +296,7 @@ fn compare_sets(what: &str, found: &BTreeSet<String>, expected: &BTreeSet<String
 }
 
 fn changes_csv(tlp: &Path, docs: &[Doc]) -> Vec<String> {
-    let Ok(text) = fs::read_to_string(tlp.join("changes.csv")) else {
+    let Ok(text) = fs::read_to_string(tlp.join(CSAF_CHANGES_FILE)) else {
         return vec!["changes.csv is missing".into()];
     };
     let mut out = Vec::new();
@@ -376,7 +378,7 @@ fn inside(root: &Path, rel: &str) -> Option<PathBuf> {
 /// ROLIE feeds named in provider-metadata.json (none for a directory-only provider).
 fn feed_paths(metadata: &Result<Value, String>) -> Vec<String> {
     let Ok(m) = metadata else {
-        return vec![format!("{CSAF_ROOT}/{FEED_FILE}")];
+        return vec![format!("{CSAF_ROOT}/{CSAF_FEED_FILE}")];
     };
     m["distributions"]
         .as_array()
@@ -439,7 +441,7 @@ fn service(csaf: &Path, metadata: &Result<Value, String>) -> Vec<String> {
     if feed_paths(metadata).is_empty() {
         return Vec::new();
     }
-    match read_json(&csaf.join(SERVICE_FILE)) {
+    match read_json(&csaf.join(CSAF_SERVICE_FILE)) {
         Ok(s) if s["service"]["workspace"][0]["collection"][0]["href"].is_string() => Vec::new(),
         Ok(_) => vec!["service.json names no feed".into()],
         Err(e) => vec![e],

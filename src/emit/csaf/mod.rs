@@ -17,42 +17,24 @@ use crate::diag::Diagnostic;
 use crate::model::Advisory;
 use crate::model::advisory::Section;
 use crate::model::time::rfc3339;
+use crate::routes::{self, advisory_path};
 use crate::signing::Signer;
 use crate::site::Site;
-use crate::view::{DownloadView, advisory_path};
+use crate::view::DownloadView;
 
-/// Root of the provider tree in the output.
-pub const CSAF_ROOT: &str = ".well-known/csaf";
-/// CSAF 2.0 calls TLP:CLEAR `WHITE`; the folder name is the lowercase label.
-pub const PUBLIC_TLP_DIR: &str = "white";
-
-/// CSAF 2.0 §5.1: the file name is the tracking id in lowercase, with every run of
-/// characters outside `+`, `-`, `a-z`, `0-9` replaced by one `_`, plus `.json`.
+/// The CSAF file name of a tracking id (CSAF 2.0 §5.1); see [`routes::csaf_file_name`].
 pub fn file_name(tracking_id: &str) -> String {
-    let mut out = String::with_capacity(tracking_id.len() + 5);
-    let mut in_run = false;
-    for c in tracking_id.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '+' || c == '-' {
-            out.push(c);
-            in_run = false;
-        } else if !in_run {
-            out.push('_');
-            in_run = true;
-        }
-    }
-    out.push_str(".json");
-    out
+    routes::csaf_file_name(tracking_id)
 }
 
-/// `2026/acme-sa-2026-0001.json`: the path below the TLP folder (year of the initial
-/// release, CSAF 2.0 §7.1.11).
+/// `2026/acme-sa-2026-0001.json`: the path below the TLP folder.
 pub fn relative_path(a: &Advisory) -> String {
-    format!("{}/{}", a.year(), file_name(a.id.as_str()))
+    routes::csaf_relative_path(a.year(), a.id.as_str())
 }
 
 /// Path of the document in the output tree.
 pub fn document_path(a: &Advisory) -> String {
-    format!("{CSAF_ROOT}/{PUBLIC_TLP_DIR}/{}", relative_path(a))
+    format!("{}/{}", routes::csaf_public_dir(), relative_path(a))
 }
 
 /// Links to the machine-readable versions, for the advisory page.
@@ -260,7 +242,7 @@ pub fn advisory_files(
     if !site.is_published(a) {
         return Ok(None);
     }
-    let dir = format!("{CSAF_ROOT}/{PUBLIC_TLP_DIR}");
+    let dir = routes::csaf_public_dir();
     document_files(site, a, sections, signer, &dir, &site.catalog, memo).map(Some)
 }
 
@@ -286,7 +268,7 @@ pub fn restricted(site: &Site, signer: Option<&Signer>) -> Result<Vec<OutputFile
     labels.sort_unstable();
     labels.dedup();
     for label in labels {
-        let dir = format!("{CSAF_ROOT}/{}", label.to_ascii_lowercase());
+        let dir = routes::csaf_tlp_dir(label);
         let mut emitted = Vec::new();
         for a in restricted.iter().filter(|a| a.tlp.csaf20_label() == label) {
             match document_files(site, a, &sections(site, a), signer, &dir, catalog, None) {
@@ -298,11 +280,11 @@ pub fn restricted(site: &Site, signer: Option<&Signer>) -> Result<Vec<OutputFile
             }
         }
         files.push(OutputFile::new(
-            format!("{dir}/index.txt"),
+            format!("{dir}/{}", routes::CSAF_INDEX_FILE),
             provider::index_txt(&emitted),
         ));
         files.push(OutputFile::new(
-            format!("{dir}/changes.csv"),
+            format!("{dir}/{}", routes::CSAF_CHANGES_FILE),
             provider::changes_csv(&emitted),
         ));
     }
@@ -324,18 +306,5 @@ mod tests {
             String::from_utf8(hash_file::<Sha256>(b"abc", "x.json")).expect("ASCII"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  x.json\n"
         );
-    }
-
-    #[test]
-    fn file_names_follow_section_5_1() {
-        assert_eq!(file_name("ACME-SA-2026-0001"), "acme-sa-2026-0001.json");
-        assert_eq!(
-            file_name("Example Company_-_ID 2021:0001"),
-            "example_company_-_id_2021_0001.json"
-        );
-        assert_eq!(file_name("cisco-sa-20180328-smi2"), "cisco-sa-20180328-smi2.json");
-        assert_eq!(file_name("RHSA-2019:1862"), "rhsa-2019_1862.json");
-        assert_eq!(file_name("a..b"), "a_b.json");
-        assert_eq!(file_name("a+b"), "a+b.json");
     }
 }
