@@ -19,6 +19,7 @@ pub mod model;
 pub mod output;
 pub mod pgpkey;
 pub mod pipeline;
+pub mod provider_check;
 pub mod publication;
 pub mod routes;
 pub mod scaffold;

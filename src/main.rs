@@ -7,7 +7,7 @@ mod cli;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -155,9 +155,39 @@ fn build(common: Common, args: BuildArgs) -> ExitCode {
     }
 }
 
+/// `check --provider DIR`: one line per requirement; exit 0 when all pass, 1 otherwise,
+/// 2 when the folder holds no built site.
+fn check_provider(dir: &Path) -> ExitCode {
+    let results = match psirt_site::provider_check::run(dir) {
+        Ok(results) => results,
+        Err(why) => {
+            eprintln!("error: {} {why}", dir.display());
+            return ExitCode::from(2);
+        }
+    };
+    for r in &results {
+        let mark = if r.passed() { "pass" } else { "FAIL" };
+        println!("[{mark}] requirement {:>2}: {}", r.number, r.title);
+        for p in &r.problems {
+            println!("         - {p}");
+        }
+    }
+    let failed = results.iter().filter(|r| !r.passed()).count();
+    println!(
+        "provider check: {} of {} requirements met",
+        results.len() - failed,
+        results.len()
+    );
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
 fn check(common: Common, provider: Option<PathBuf>) -> ExitCode {
     if let Some(dir) = provider {
-        return psirt_site::emit::csaf::check_provider_cli(&dir);
+        return check_provider(&dir);
     }
     let fmt = format(common.message_format);
     let opts = BuildOptions {

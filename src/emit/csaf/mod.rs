@@ -1,7 +1,6 @@
 //! CSAF 2.0: one validated `csaf_security_advisory` per published advisory, with hashes
 //! and signatures, in the trusted-provider layout of CSAF 2.0 §7.1.
 
-pub mod check;
 pub mod document;
 pub mod product_tree;
 pub mod provider;
@@ -289,11 +288,6 @@ pub fn restricted(site: &Site, signer: Option<&Signer>) -> Result<Vec<OutputFile
         ));
     }
     if diags.is_empty() { Ok(files) } else { Err(diags) }
-}
-
-/// `check --provider DIR` from the command line.
-pub fn check_provider_cli(dir: &std::path::Path) -> std::process::ExitCode {
-    check::run_cli(dir)
 }
 
 #[cfg(test)]

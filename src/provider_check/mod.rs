@@ -1,13 +1,17 @@
 //! `check --provider DIR`: checks a built output folder the way a CSAF checker checks a
-//! live provider (CSAF 2.0 §7.1), for everything that needs no web server.
+//! live provider (CSAF 2.0 §7.1), for everything that needs no web server. It reads
+//! output, it does not make any: it returns what it found, and `main` prints it.
 
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use serde_json::Value;
-use sha2::{Digest, Sha256, Sha512};
+
+mod documents;
+
+pub use documents::hash_file_matches;
+use documents::{hashes, signatures, validity};
 
 use crate::routes::{
     CSAF_CHANGES_FILE, CSAF_FEED_FILE, CSAF_INDEX_FILE, CSAF_METADATA_FILE, CSAF_ROOT, CSAF_SERVICE_FILE,
@@ -448,73 +452,6 @@ fn service(csaf: &Path, metadata: &Result<Value, String>) -> Vec<String> {
     }
 }
 
-fn hex<D: Digest>(bytes: &[u8]) -> String {
-    D::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Whether the hash file `<path>.<ext>` (the hex digest, optionally followed by the name, as
-/// `sha256sum` writes it) matches `bytes`; `None` when there is no such file. Shared with
-/// `import`, which checks a provider's documents the same way.
-pub fn hash_file_matches<D: Digest>(path: &Path, bytes: &[u8], ext: &str) -> Option<bool> {
-    let text = fs::read_to_string(format!("{}.{ext}", path.display())).ok()?;
-    let given = text.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
-    Some(given == hex::<D>(bytes))
-}
-
-/// CSAF 2.0 §7.1.18 asks for at least one of SHA-256 and SHA-512; every hash file that
-/// exists must match. The file holds the hex digest, optionally followed by the name.
-fn hashes(docs: &[Doc]) -> Vec<String> {
-    let mut out = Vec::new();
-    for d in docs {
-        let mut present = 0;
-        for (ext, matches) in [
-            ("sha256", hash_file_matches::<Sha256>(&d.path, &d.bytes, "sha256")),
-            ("sha512", hash_file_matches::<Sha512>(&d.path, &d.bytes, "sha512")),
-        ] {
-            let Some(matches) = matches else { continue };
-            present += 1;
-            if !matches {
-                out.push(format!("{}.{ext} does not match the document", d.relative));
-            }
-        }
-        if present == 0 {
-            out.push(format!("{} has neither a .sha256 nor a .sha512 file", d.relative));
-        }
-    }
-    out
-}
-
-fn signatures(docs: &[Doc], key: Option<&str>) -> Vec<String> {
-    let Some(key) = key else {
-        return vec!["no public key in openpgp/ (a csaf_provider without signatures)".into()];
-    };
-    docs.iter()
-        .filter_map(|d| {
-            let sig = fs::read_to_string(format!("{}.asc", d.path.display()));
-            match sig {
-                Ok(sig) => crate::signing::verify_detached(key, &sig, &d.bytes)
-                    .err()
-                    .map(|e| format!("{}.asc: {e}", d.relative)),
-                Err(_) => Some(format!("{}.asc is missing", d.relative)),
-            }
-        })
-        .collect()
-}
-
-fn validity(docs: &[Doc]) -> Vec<String> {
-    docs.iter()
-        .flat_map(|d| match &d.json {
-            None => vec![format!("{} is not JSON", d.relative)],
-            Some(j) => super::validate::validate(j.clone(), &d.path)
-                .err()
-                .unwrap_or_default()
-                .into_iter()
-                .map(|diag| format!("{}: {}", d.relative, diag.message))
-                .collect(),
-        })
-        .collect()
-}
-
 fn listings(csaf: &Path) -> Vec<String> {
     let mut out = Vec::new();
     for e in walkdir::WalkDir::new(csaf)
@@ -545,32 +482,26 @@ fn listings(csaf: &Path) -> Vec<String> {
     out
 }
 
-/// Prints one line per requirement; exit 0 when all pass, 1 otherwise.
-pub fn run_cli(dir: &Path) -> ExitCode {
-    if !dir.join(CSAF_ROOT).is_dir() {
-        eprintln!(
-            "error: {} has no {CSAF_ROOT}/ folder; build the site first",
-            dir.display()
-        );
-        return ExitCode::from(2);
-    }
-    let results = check(dir);
-    for r in &results {
-        let mark = if r.passed() { "pass" } else { "FAIL" };
-        println!("[{mark}] requirement {:>2}: {}", r.number, r.title);
-        for p in &r.problems {
-            println!("         - {p}");
+/// Why a folder cannot be checked at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotChecked {
+    /// The folder has no `.well-known/csaf/`: nothing was built there.
+    NoProviderTree,
+}
+
+impl std::fmt::Display for NotChecked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotChecked::NoProviderTree => write!(f, "has no {CSAF_ROOT}/ folder; build the site first"),
         }
     }
-    let failed = results.iter().filter(|r| !r.passed()).count();
-    println!(
-        "provider check: {} of {} requirements met",
-        results.len() - failed,
-        results.len()
-    );
-    if failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
+}
+
+/// `check --provider DIR`: every requirement's outcome, or why the folder is not a built
+/// site. The caller prints them.
+pub fn run(dir: &Path) -> Result<Vec<Requirement>, NotChecked> {
+    if !dir.join(CSAF_ROOT).is_dir() {
+        return Err(NotChecked::NoProviderTree);
     }
+    Ok(check(dir))
 }
