@@ -251,6 +251,11 @@ impl Site {
             .collect()
     }
 
+    /// The catalog name of `p`, or its id when the catalog has no such product.
+    pub fn product_name<'a>(&'a self, p: &'a ProductId) -> &'a str {
+        self.catalog.get(p).map_or(p.as_str(), |x| x.name.as_str())
+    }
+
     pub fn page(&self, slug: &str) -> Option<&Page> {
         self.pages.iter().find(|p| p.slug == slug)
     }

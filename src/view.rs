@@ -13,7 +13,9 @@ use crate::model::{Product, Status};
 use crate::routes::{self, advisory_path, product_path};
 use crate::site::{Mode, Site, Visibility};
 
+mod feed_links;
 mod vuln;
+pub use feed_links::{main_feed_link, product_feed_link, severity_feed_link, updates_feed_link};
 pub use vuln::{ExploitedView, IdView, NoteView, ReferenceView, RestartView, ThreatView, VulnDetails};
 
 /// A link in navigation or lists.

@@ -10,49 +10,18 @@ use rss::extension::atom::{AtomExtension, Link};
 use rss::{Category, Channel, Guid, Item};
 use serde::Serialize;
 
-use super::html::{Common, PageJob, page};
+use super::page::{Common, PageJob, page};
 use super::{EmitOptions, OutputFile};
 use crate::diag::{Code, Diagnostic};
 use crate::model::Severity;
 use crate::model::advisory::{Advisory, Revision};
-use crate::model::ids::ProductId;
 use crate::model::time::{date_only, rfc2822};
-use crate::routes::{self, MAIN_FEED, UPDATES_FEED, advisory_path};
+use crate::routes::{self, advisory_path};
 use crate::site::Site;
 use crate::theme::Theme;
-use crate::view::{FeedLink, severity_key};
-
-fn product_name<'a>(site: &'a Site, p: &'a ProductId) -> &'a str {
-    site.catalog.get(p).map_or(p.as_str(), |x| x.name.as_str())
-}
-
-pub fn main_feed_link(site: &Site) -> FeedLink {
-    FeedLink {
-        title: format!("{}: all advisories", site.config.title),
-        url: site.url(MAIN_FEED),
-    }
-}
-
-pub fn updates_feed_link(site: &Site) -> FeedLink {
-    FeedLink {
-        title: format!("{}: advisory updates", site.config.title),
-        url: site.url(UPDATES_FEED),
-    }
-}
-
-pub fn severity_feed_link(site: &Site, s: Severity) -> FeedLink {
-    FeedLink {
-        title: format!("{}: {} advisories", site.config.title, s.label()),
-        url: site.url(&routes::severity_feed(s)),
-    }
-}
-
-pub fn product_feed_link(site: &Site, p: &ProductId) -> FeedLink {
-    FeedLink {
-        title: format!("{}: {}", site.config.title, product_name(site, p)),
-        url: site.url(&routes::product_feed(p)),
-    }
-}
+use crate::view::{
+    FeedLink, main_feed_link, product_feed_link, severity_feed_link, severity_key, updates_feed_link,
+};
 
 /// What a feed lists: advisories (newest first), or every revision of every advisory.
 enum Items<'a> {
@@ -104,14 +73,14 @@ fn describe(site: &Site, what: &str) -> String {
 pub fn all_feeds(site: &Site) -> Vec<Feed<'_>> {
     let mut feeds = vec![
         Feed {
-            path: MAIN_FEED.into(),
+            path: routes::MAIN_FEED.into(),
             label: "All advisories".into(),
             link: main_feed_link(site),
             description: describe(site, "Every published security advisory"),
             items: Items::Advisories(site.advisories.iter().collect()),
         },
         Feed {
-            path: UPDATES_FEED.into(),
+            path: routes::UPDATES_FEED.into(),
             label: "Advisory updates".into(),
             link: updates_feed_link(site),
             description: describe(site, "New advisories and every later revision of an advisory"),
@@ -218,7 +187,7 @@ fn categories(site: &Site, a: &Advisory) -> Vec<Category> {
     let products = a
         .products()
         .take(LISTED_CATEGORIES)
-        .map(|p| product_name(site, p).to_string());
+        .map(|p| site.product_name(p).to_string());
     let cves = a.cves().take(LISTED_CATEGORIES).map(|c| c.as_str().to_string());
     products
         .chain(cves)

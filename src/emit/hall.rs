@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::Serialize;
 
-use super::html::{Common, page};
+use super::page::{Common, page};
 use super::{EmitOptions, OutputFile};
 use crate::diag::Diagnostic;
 use crate::routes::{self, advisory_path};

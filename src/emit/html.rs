@@ -1,78 +1,18 @@
-//! HTML pages: the parts every page context shares, the advisory pages, the site's own
-//! pages and the 404 page. The list pages are in [`super::lists`].
+//! HTML pages: the advisory pages, the site's own pages and the 404 page. The list pages
+//! are in [`super::lists`], what every page shares in [`super::page`].
 
 use serde::Serialize;
 
+use super::page::{Common, page};
 use super::{EmitOptions, OutputFile};
 use crate::diag::Diagnostic;
+use crate::emit::csaf;
 use crate::emit::memo::{self, Key, Memo};
-use crate::emit::{csaf, feeds};
 use crate::model::Advisory;
 use crate::routes::{self, advisory_path, page_file};
 use crate::site::Site;
 use crate::theme::Theme;
-use crate::view::{AdvisoryView, FeedLink, PageMeta, SiteView};
-
-/// The part of every page context that is the same for all templates.
-#[derive(Serialize)]
-pub struct Common {
-    pub site: SiteView,
-    pub page: PageMeta,
-}
-
-impl Common {
-    pub fn new(site: &Site, opts: EmitOptions, section: &str, title: &str, path: &str) -> Self {
-        Common {
-            site: SiteView::new(site, section, opts.live_reload),
-            page: PageMeta {
-                title: title.to_string(),
-                description: site.config.description.clone(),
-                canonical: site.url(path),
-                feeds: vec![feeds::main_feed_link(site)],
-                section: section.to_string(),
-            },
-        }
-    }
-
-    pub fn describe(mut self, description: &str) -> Self {
-        self.page.description = description.to_string();
-        self
-    }
-
-    pub fn with_feeds(mut self, feeds: Vec<FeedLink>) -> Self {
-        self.page.feeds = feeds;
-        self
-    }
-}
-
-/// Renders a page context into `path` (a folder path gets `index.html`).
-pub fn page<C: Serialize>(
-    theme: &Theme,
-    template: &str,
-    ctx: &C,
-    path: &str,
-    what: &str,
-) -> Result<OutputFile, Diagnostic> {
-    let html = theme.render(template, ctx, what)?;
-    Ok(OutputFile::new(page_file(path), html))
-}
-
-/// As [`page`], for a page that lists `cards` advisory cards: the buffer is sized for them
-/// up front (a card is well under 2 KB), so a list of thousands is not copied as it grows.
-pub(super) fn list_page<C: Serialize>(
-    theme: &Theme,
-    template: &str,
-    ctx: &C,
-    path: &str,
-    what: &str,
-    cards: usize,
-) -> Result<OutputFile, Diagnostic> {
-    let html = theme.render_sized(template, ctx, what, 64 * 1024 + 2048 * cards)?;
-    Ok(OutputFile::new(page_file(path), html))
-}
-
-/// Makes one page of the site.
-pub type PageJob<'a> = Box<dyn Fn() -> Result<OutputFile, Diagnostic> + Sync + Send + 'a>;
+use crate::view::{AdvisoryView, main_feed_link, product_feed_link};
 
 #[derive(Serialize)]
 struct AdvisoryContext {
@@ -147,12 +87,8 @@ fn advisory_context(
     let path = advisory_path(a.id.as_str());
     let path = path.trim_start_matches('/').to_string();
     let title = format!("{}: {}", a.id, a.title);
-    let mut feeds = vec![feeds::main_feed_link(site)];
-    feeds.extend(
-        a.product_ids()
-            .into_iter()
-            .map(|p| feeds::product_feed_link(site, p)),
-    );
+    let mut feeds = vec![main_feed_link(site)];
+    feeds.extend(a.product_ids().into_iter().map(|p| product_feed_link(site, p)));
     let ctx = AdvisoryContext {
         common: Common::new(site, opts, "advisories", &title, &path)
             .describe(&a.summary)

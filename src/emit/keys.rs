@@ -10,7 +10,7 @@
 use serde::Serialize;
 use sha1::{Digest, Sha1};
 
-use super::html::{Common, page};
+use super::page::{Common, page};
 use super::{EmitOptions, OutputFile};
 use crate::diag::Diagnostic;
 use crate::pgpkey::SubkeyInfo;

@@ -7,16 +7,19 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::html::{Common, PageJob, content_page, list_page, not_found, page};
+use super::html::{content_page, not_found};
+use super::page::{Common, PageJob, list_page, page};
 use super::paginate::{self, Page, Pagination};
 use super::{EmitOptions, OutputFile};
 use crate::diag::Diagnostic;
-use crate::emit::feeds;
 use crate::model::{Advisory, Severity};
 use crate::routes;
 use crate::site::Site;
 use crate::theme::Theme;
-use crate::view::{AdvisoryView, Link, ProductRef, product_ref, root_path};
+use crate::view::{
+    AdvisoryView, Link, ProductRef, main_feed_link, product_feed_link, product_ref, root_path,
+    severity_feed_link,
+};
 
 /// Each advisory's summary view as a template value, made once and shared by every list
 /// that shows it (the home page, the index, each year and severity, each product). Template
@@ -297,9 +300,9 @@ impl Lists<'_> {
             .map(|s| link(crate::view::severity_key(s).1.into(), Filter::Severity(s)))
             .collect();
         let groups = year_groups(&self.summaries, list);
-        let mut feeds = vec![feeds::main_feed_link(site)];
+        let mut feeds = vec![main_feed_link(site)];
         if let Filter::Severity(Some(s)) = filter {
-            feeds.push(feeds::severity_feed_link(site, s));
+            feeds.push(severity_feed_link(site, s));
         }
         let heading = filter.heading();
         let title = page_title(&heading, &page.pagination);
@@ -389,10 +392,8 @@ impl Lists<'_> {
         let (site, opts) = (self.site, self.opts);
         let title = page_title(&format!("Advisories for {}", p.name), &page.pagination);
         let ctx = ProductContext {
-            common: Common::new(site, opts, "products", &title, &page.path).with_feeds(vec![
-                feeds::main_feed_link(site),
-                feeds::product_feed_link(site, &p.id),
-            ]),
+            common: Common::new(site, opts, "products", &title, &page.path)
+                .with_feeds(vec![main_feed_link(site), product_feed_link(site, &p.id)]),
             product: p.clone(),
             advisories: self.summaries.of(page.items.iter().copied()),
             total,

@@ -46,6 +46,7 @@ pub(super) fn prepare(opts: &BuildOptions, memo: Option<&emit::memo::Memo>) -> R
     timer.lap("assemble");
 
     diags.extend(validate::run(&site));
+    diags.extend(emit::csaf::check_held_back(&site));
     diags.extend(emit::security_txt::check(&site));
     if diags.iter().any(Diagnostic::is_error) {
         return Err(fail(diags, &sources));

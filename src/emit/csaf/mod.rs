@@ -245,6 +245,22 @@ pub fn advisory_files(
     document_files(site, a, sections, signer, &dir, &site.catalog, memo).map(Some)
 }
 
+/// Published advisories are validated when their CSAF is emitted; held-back ones are
+/// converted and validated here, so an embargoed advisory cannot fail on release day.
+/// Held-back advisories are checked as thoroughly as published ones.
+pub fn check_held_back(site: &Site) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
+    let catalog = &site.full_catalog;
+    site.held
+        .par_iter()
+        .flat_map_iter(|a| {
+            let mut json = csaf_json_with(site, a, catalog, &sections(site, a));
+            sort_keys(&mut json);
+            validate::validate(json, &a.source).err().unwrap_or_default()
+        })
+        .collect()
+}
+
 /// CSAF for released advisories whose TLP is not CLEAR, for upload to an access-controlled
 /// location: one folder per CSAF 2.0 TLP label (`green/`, `amber/`, `red/`) with year
 /// folders, hashes, signatures, `index.txt` and `changes.csv`. Never part of the public site.
