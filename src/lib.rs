@@ -14,6 +14,7 @@ pub mod escape;
 pub mod frontmatter;
 pub mod import;
 pub mod markdown;
+pub mod memo;
 pub mod minify;
 pub mod model;
 pub mod output;

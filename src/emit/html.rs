@@ -7,7 +7,7 @@ use super::page::{Common, page};
 use super::{EmitOptions, OutputFile};
 use crate::diag::Diagnostic;
 use crate::emit::csaf;
-use crate::emit::memo::{self, Key, Memo};
+use crate::memo::{self, Key, Memo};
 use crate::model::Advisory;
 use crate::routes::{self, advisory_path, page_file};
 use crate::site::Site;
@@ -72,7 +72,7 @@ pub fn advisory_memo(
     let minified = [u8::from(site.config.minify)];
     let key = memo::key(&[&theme.fingerprint, &minified, path.as_bytes(), &json]);
     let made = match memo.page(&key) {
-        Some(file) if file.path == page_file(&path) => Made::Reused(file),
+        Some((file, bytes)) if file == page_file(&path) => Made::Reused(OutputFile::new(file, bytes)),
         _ => Made::Rendered(render_advisory(theme, &ctx, &path, a)?),
     };
     Ok((made, key))

@@ -8,7 +8,6 @@ pub mod hosting;
 pub mod html;
 pub mod keys;
 pub mod lists;
-pub mod memo;
 pub mod page;
 pub mod paginate;
 pub mod security_txt;
@@ -18,6 +17,7 @@ pub mod wellformed;
 use rayon::prelude::*;
 
 use crate::diag::{Code, Diagnostic};
+use crate::memo;
 use crate::signing::Signer;
 use crate::site::{Mode, Site};
 use crate::theme::Theme;

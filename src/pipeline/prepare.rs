@@ -5,20 +5,20 @@ use super::{BuildOptions, Failure, fail};
 use crate::diag::{Diagnostic, SourceMap};
 use crate::site::{Parts, Site};
 use crate::timing::Timer;
-use crate::{emit, signing, validate};
+use crate::{emit, memo, signing, validate};
 
 /// The site assembled and validated (stages 1–6), ready to render.
 pub(super) struct Prepared {
     pub(super) site: Site,
     /// Parsed advisories for the next build's memo (`serve` only).
-    pub(super) memo_entries: Vec<emit::memo::Entry>,
+    pub(super) memo_entries: Vec<memo::Entry>,
     pub(super) signer: Option<signing::Signer>,
     pub(super) diags: Vec<Diagnostic>,
     pub(super) timer: Timer,
     pub(super) sources: SourceMap,
 }
 
-pub(super) fn prepare(opts: &BuildOptions, memo: Option<&emit::memo::Memo>) -> Result<Prepared, Failure> {
+pub(super) fn prepare(opts: &BuildOptions, memo: Option<&memo::Memo>) -> Result<Prepared, Failure> {
     let mut timer = Timer::new(opts.progress.clone());
     let mut sources = SourceMap::default();
     let Loaded {

@@ -5,7 +5,7 @@ use super::{BuildOptions, Failure, Report, fail};
 use crate::diag;
 use crate::emit::{self, EmitOptions, OutputFile, Sink};
 use crate::site::{self, Site};
-use crate::{theme, validate};
+use crate::{memo, theme, validate};
 
 impl Prepared {
     /// Stages 7–8: theme and every emitter, each file handed to `sink` as it is made;
@@ -14,7 +14,7 @@ impl Prepared {
         mut self,
         opts: &BuildOptions,
         sink: &dyn Sink,
-        memo: Option<&emit::memo::Memo>,
+        memo: Option<&memo::Memo>,
     ) -> Result<Rendered, Failure> {
         let theme = theme::Theme::load(&opts.root, self.site.config.theme.as_deref())
             .map_err(|d| fail(d, &self.sources))?;
@@ -83,5 +83,5 @@ pub(super) struct Rendered {
     pub(super) site: Site,
     pub(super) report: Report,
     pub(super) restricted: Vec<OutputFile>,
-    pub(super) memo: emit::memo::Memo,
+    pub(super) memo: memo::Memo,
 }

@@ -11,8 +11,8 @@ mod vulnerabilities;
 use sha2::{Digest, Sha256, Sha512};
 
 use super::OutputFile;
-use super::memo::{self, Memo};
 use crate::diag::Diagnostic;
+use crate::memo::{self, Memo};
 use crate::model::Advisory;
 use crate::model::advisory::Section;
 use crate::model::time::rfc3339;
@@ -173,7 +173,12 @@ fn document_files(
             advisory.as_bytes(),
         ])
     });
-    let reused = key.and_then(|k| memo?.0.document_files(&k));
+    let reused = key.and_then(|k| memo?.0.document_files(&k)).map(|files| {
+        files
+            .into_iter()
+            .map(|(path, bytes)| OutputFile::new(path, bytes))
+            .collect()
+    });
     let files = match reused {
         Some(files) => files,
         None => new_document_files(site, a, sections, signer, &path, catalog)?,
