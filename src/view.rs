@@ -1,7 +1,14 @@
-//! The template contract: the only data templates see. Everything is pre-formatted
-//! (dates, scores, URLs) so templates stay simple and output stays deterministic.
-//! Documented field by field in `docs/templates.md`; a change here bumps the theme
-//! `api_version`.
+//! The template contract, version 2 ([`crate::theme::API_VERSION`]): the only data
+//! templates see. Everything is pre-formatted (dates, scores, URLs) so templates stay
+//! simple and output stays deterministic. Documented field by field in
+//! `docs/templates.md`; a change to any type here or in the submodules (a field renamed,
+//! removed or changing meaning) bumps the theme `api_version`.
+//!
+//! This file holds the views of the site and its content (`SiteView`, `AdvisoryView`, …);
+//! each template's context, which emitters fill, is in a submodule: `page` (what every
+//! page shares, the advisory and Markdown pages), `lists` (home, advisory index,
+//! products, pagination), `hall` (acknowledgments), `keys` (the PGP key page) and
+//! `feeds` (the feeds page).
 
 use serde::Serialize;
 
@@ -14,8 +21,21 @@ use crate::routes::{self, advisory_path, product_path};
 use crate::site::{Mode, Site, Visibility};
 
 mod feed_links;
+mod feeds;
+mod hall;
+mod keys;
+mod lists;
+mod page;
 mod vuln;
 pub use feed_links::{main_feed_link, product_feed_link, severity_feed_link, updates_feed_link};
+pub use feeds::{FeedEntry, FeedsContext};
+pub use hall::{CreditView, HallContext, ResearcherView, YearView};
+pub use keys::{KeyContext, KeyView};
+pub use lists::{
+    CardContext, Family, HomeContext, IndexContext, PageLink, Pagination, ProductContext, ProductItem,
+    ProductsContext, SeverityCount, YearGroup,
+};
+pub use page::{AdvisoryContext, Common, PageContent, PageContext};
 pub use vuln::{ExploitedView, IdView, NoteView, ReferenceView, RestartView, ThreatView, VulnDetails};
 
 /// A link in navigation or lists.

@@ -8,9 +8,8 @@
 use rayon::prelude::*;
 use rss::extension::atom::{AtomExtension, Link};
 use rss::{Category, Channel, Guid, Item};
-use serde::Serialize;
 
-use super::page::{Common, PageJob, page};
+use super::page::{PageJob, page};
 use super::{EmitOptions, OutputFile};
 use crate::diag::{Code, Diagnostic};
 use crate::model::Severity;
@@ -20,7 +19,8 @@ use crate::routes::{self, advisory_path};
 use crate::site::Site;
 use crate::theme::Theme;
 use crate::view::{
-    FeedLink, main_feed_link, product_feed_link, severity_feed_link, severity_key, updates_feed_link,
+    Common, FeedEntry, FeedLink, FeedsContext, main_feed_link, product_feed_link, severity_feed_link,
+    severity_key, updates_feed_link,
 };
 
 /// What a feed lists: advisories (newest first), or every revision of every advisory.
@@ -256,20 +256,6 @@ fn channel(site: &Site, feed: &Feed<'_>, items: Vec<Item>) -> Channel {
         }),
         ..Channel::default()
     }
-}
-
-#[derive(Serialize)]
-struct FeedEntry {
-    title: String,
-    url: String,
-    description: String,
-}
-
-#[derive(Serialize)]
-struct FeedsContext {
-    #[serde(flatten)]
-    common: Common,
-    feeds: Vec<FeedEntry>,
 }
 
 fn feeds_context(site: &Site, opts: EmitOptions, feeds: &[Feed<'_>]) -> FeedsContext {

@@ -1,9 +1,7 @@
 //! HTML pages: the advisory pages, the site's own pages and the 404 page. The list pages
 //! are in [`super::lists`], what every page shares in [`super::page`].
 
-use serde::Serialize;
-
-use super::page::{Common, page};
+use super::page::page;
 use super::{EmitOptions, OutputFile};
 use crate::diag::Diagnostic;
 use crate::emit::csaf;
@@ -12,14 +10,9 @@ use crate::model::Advisory;
 use crate::routes::{self, advisory_path, page_file};
 use crate::site::Site;
 use crate::theme::Theme;
-use crate::view::{AdvisoryView, main_feed_link, product_feed_link};
-
-#[derive(Serialize)]
-struct AdvisoryContext {
-    #[serde(flatten)]
-    common: Common,
-    advisory: AdvisoryView,
-}
+use crate::view::{
+    AdvisoryContext, AdvisoryView, Common, PageContent, PageContext, main_feed_link, product_feed_link,
+};
 
 /// An advisory's rendered body, for its page.
 pub struct PageBody {
@@ -111,20 +104,6 @@ fn render_advisory(
     let capacity = 16 * 1024 + ctx.advisory.body_html.len() * 5 / 4;
     let html = theme.render_sized("advisory.html", ctx, &what, capacity)?;
     Ok(OutputFile::new(page_file(path), html))
-}
-
-#[derive(Serialize)]
-struct PageContent {
-    title: String,
-    description: Option<String>,
-    body_html: String,
-}
-
-#[derive(Serialize)]
-struct PageContext {
-    #[serde(flatten)]
-    common: Common,
-    content: PageContent,
 }
 
 pub(super) fn content_page(

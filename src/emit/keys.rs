@@ -7,40 +7,15 @@
 //! * `.well-known/openpgpkey/hu/<hash>` and `.well-known/openpgpkey/policy` — the WKD
 //!   "direct method", so `gpg --locate-keys psirt@example.com` finds the key.
 
-use serde::Serialize;
 use sha1::{Digest, Sha1};
 
-use super::page::{Common, page};
+use super::page::page;
 use super::{EmitOptions, OutputFile};
 use crate::diag::Diagnostic;
-use crate::pgpkey::SubkeyInfo;
 use crate::routes::{self, KEY_FILE, KEY_PAGE};
 use crate::site::Site;
 use crate::theme::Theme;
-use crate::view::root_path;
-
-/// What `pgp.html` sees as `key`.
-#[derive(Serialize)]
-struct KeyView<'a> {
-    fingerprint: &'a str,
-    fingerprint_grouped: &'a str,
-    algorithm: &'a str,
-    created: &'a str,
-    expires: Option<&'a str>,
-    user_ids: &'a [String],
-    subkeys: &'a [SubkeyInfo],
-    download_url: String,
-    wkd_email: Option<&'a str>,
-    /// This build signs CSAF documents and security.txt: the page explains `gpg --verify`.
-    signs: bool,
-}
-
-#[derive(Serialize)]
-struct KeyContext<'a> {
-    #[serde(flatten)]
-    common: Common,
-    key: KeyView<'a>,
-}
+use crate::view::{Common, KeyContext, KeyView, root_path};
 
 pub fn emit(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let Some(key) = &site.key else {

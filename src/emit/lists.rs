@@ -5,11 +5,10 @@
 use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
-use serde::Serialize;
 
 use super::html::{content_page, not_found};
-use super::page::{Common, PageJob, list_page, page};
-use super::paginate::{self, Page, Pagination};
+use super::page::{PageJob, list_page, page};
+use super::paginate::{self, Page};
 use super::{EmitOptions, OutputFile};
 use crate::diag::Diagnostic;
 use crate::model::{Advisory, Severity};
@@ -17,8 +16,9 @@ use crate::routes;
 use crate::site::Site;
 use crate::theme::Theme;
 use crate::view::{
-    AdvisoryView, Link, ProductRef, main_feed_link, product_feed_link, product_ref, root_path,
-    severity_feed_link,
+    AdvisoryView, CardContext, Common, Family, HomeContext, IndexContext, Link, Pagination, ProductContext,
+    ProductItem, ProductsContext, SeverityCount, YearGroup, main_feed_link, product_feed_link, product_ref,
+    root_path, severity_feed_link,
 };
 
 /// Each advisory's summary view as a template value, made once and shared by every list
@@ -27,11 +27,6 @@ use crate::view::{
 /// The value carries `card`, the advisory's `partials/advisory_card.html`, rendered here
 /// once instead of once per list (at 10,000 advisories the lists show ~45,000 cards).
 struct Summaries<'s>(HashMap<&'s str, tera::Value>);
-
-#[derive(Serialize)]
-struct CardContext<'v> {
-    a: &'v tera::Value,
-}
 
 impl<'s> Summaries<'s> {
     fn new(site: &'s Site, theme: &Theme) -> Result<Self, Diagnostic> {
@@ -145,24 +140,6 @@ fn severities(site: &Site) -> Vec<Option<Severity>> {
     out
 }
 
-#[derive(Serialize)]
-struct SeverityCount {
-    severity: &'static str,
-    label: &'static str,
-    count: usize,
-    url: String,
-}
-
-#[derive(Serialize)]
-struct HomeContext {
-    #[serde(flatten)]
-    common: Common,
-    latest: Vec<tera::Value>,
-    counts: Vec<SeverityCount>,
-    total: usize,
-    products: Vec<ProductRef>,
-}
-
 impl Lists<'_> {
     fn home(&self) -> Result<OutputFile, Diagnostic> {
         let (site, theme, opts) = (self.site, self.theme, self.opts);
@@ -194,26 +171,6 @@ impl Lists<'_> {
         };
         page(theme, "index.html", &ctx, routes::HOME, "rendering the home page")
     }
-}
-
-#[derive(Serialize)]
-struct YearGroup {
-    year: i16,
-    /// The list's advisories of this year on all its pages (not only this page's).
-    count: usize,
-    advisories: Vec<tera::Value>,
-}
-
-#[derive(Serialize)]
-struct IndexContext {
-    #[serde(flatten)]
-    common: Common,
-    heading: String,
-    groups: Vec<YearGroup>,
-    years: Vec<Link>,
-    severities: Vec<Link>,
-    total: usize,
-    pagination: Pagination,
 }
 
 /// A filter of the advisory index: all, one year, or one severity (`None`: unrated).
@@ -318,38 +275,6 @@ impl Lists<'_> {
         let what = "rendering the advisory index";
         list_page(theme, "advisories.html", &ctx, &page.path, what, page.items.len())
     }
-}
-
-#[derive(Serialize)]
-struct ProductItem {
-    id: String,
-    name: String,
-    url: String,
-    description: Option<String>,
-    count: usize,
-}
-
-#[derive(Serialize)]
-struct Family {
-    name: String,
-    products: Vec<ProductItem>,
-}
-
-#[derive(Serialize)]
-struct ProductsContext {
-    #[serde(flatten)]
-    common: Common,
-    families: Vec<Family>,
-}
-
-#[derive(Serialize)]
-struct ProductContext {
-    #[serde(flatten)]
-    common: Common,
-    product: crate::model::Product,
-    advisories: Vec<tera::Value>,
-    total: usize,
-    pagination: Pagination,
 }
 
 impl Lists<'_> {

@@ -8,15 +8,9 @@ use crate::diag::Diagnostic;
 use crate::routes::page_file;
 use crate::site::Site;
 use crate::theme::Theme;
-use crate::view::{FeedLink, PageMeta, SiteView, main_feed_link};
+use crate::view::{Common, FeedLink, PageMeta, SiteView, main_feed_link};
 
-/// The part of every page context that is the same for all templates.
-#[derive(Serialize)]
-pub struct Common {
-    pub site: SiteView,
-    pub page: PageMeta,
-}
-
+// The constructor lives with the emitters' options; the type is the template contract's.
 impl Common {
     pub fn new(site: &Site, opts: EmitOptions, section: &str, title: &str, path: &str) -> Self {
         Common {
