@@ -15,7 +15,7 @@ use psirt_site::diag::{self, Diagnostic, Format, SourceMap};
 use psirt_site::site::Mode;
 use psirt_site::{BuildOptions, Failure, Report};
 
-use cli::{Cli, Command, Common, MessageFormat, NewCommand};
+use cli::{Cli, Command, Common, MessageFormat, NewCommand, ThemeCommand};
 
 fn format(m: MessageFormat) -> Format {
     match m {
@@ -185,6 +185,25 @@ fn check_provider(dir: &Path) -> ExitCode {
     }
 }
 
+/// `theme eject`: list the built-in templates, or copy them and print each file written.
+fn theme_eject(root: &Path, list: bool, names: &[String]) -> ExitCode {
+    if list {
+        for name in psirt_site::scaffold::template_names() {
+            println!("{name}");
+        }
+        return ExitCode::SUCCESS;
+    }
+    match psirt_site::scaffold::eject(root, names) {
+        Ok(paths) => {
+            for path in paths {
+                println!("{}", path.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(f) => print_failure(&f, Format::Human),
+    }
+}
+
 fn check(common: Common, provider: Option<PathBuf>) -> ExitCode {
     if let Some(dir) = provider {
         return check_provider(&dir);
@@ -338,6 +357,9 @@ fn main() -> ExitCode {
                 Err(f) => print_failure(&f, Format::Human),
             }
         }
+        Command::Theme {
+            what: ThemeCommand::Eject { root, list, names },
+        } => theme_eject(&root, list, &names),
         Command::Import {
             root,
             dry_run,

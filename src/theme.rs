@@ -241,16 +241,14 @@ impl Theme {
         Ok(out)
     }
 
-    /// The built-in templates' names (without prefix); a test checks them against
-    /// `themes/default/templates/`.
+    /// The built-in templates' names (without prefix), for `theme eject --list`.
     pub fn builtin_template_names() -> Vec<String> {
         Builtin::iter()
             .filter_map(|n| n.strip_prefix("templates/").map(str::to_string))
             .collect()
     }
 
-    /// The built-in source of a template, to copy into a site's `templates/` and edit
-    /// (there is no `theme eject` command yet; `docs/templates.md` says where the files are).
+    /// The built-in source of a template, for `theme eject`.
     pub fn builtin_template(name: &str) -> Option<String> {
         Builtin::get(&format!("templates/{name}")).map(|f| String::from_utf8_lossy(&f.data).into_owned())
     }
