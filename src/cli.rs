@@ -91,6 +91,11 @@ pub(crate) enum Command {
         #[command(subcommand)]
         what: NewCommand,
     },
+    /// Work with the theme's templates
+    Theme {
+        #[command(subcommand)]
+        what: ThemeCommand,
+    },
     /// Import existing CSAF 2.0 advisories (or OSV records) as Markdown advisories of this site
     #[command(
         after_help = "Each PATH is a CSAF or OSV JSON file, a folder of them (searched recursively), or a CSAF\nprovider tree (a folder with provider-metadata.json or .well-known/csaf/), read through\nits index.txt files with .sha256/.sha512 checked. Each document becomes\ncontent/advisories/<year>/<id>.md (each `:` of the id written `_`); new products are added to content/products.toml.\nEvery value the advisory cannot hold is reported by its JSON pointer. Documents that\nfail the CSAF schema or a mandatory test, or whose rebuilt document would, are refused;\nthe others still import.\n\nExamples:\n  psirt-site import ../old-provider/public\n  psirt-site import --dry-run --report import.json advisories/*.json"
@@ -128,6 +133,24 @@ pub(crate) enum Command {
         /// Show only what the public build would publish
         #[arg(long)]
         public: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ThemeCommand {
+    /// Copy built-in templates into the site's templates/ folder, to edit them there
+    #[command(
+        after_help = "A template in templates/ overrides the built-in one of the same name (docs/templates.md).\nFiles already in templates/ are never overwritten: the command stops before writing.\n\nExamples:\n  psirt-site theme eject --list\n  psirt-site theme eject advisory.html partials/header.html\n  psirt-site theme eject            # every built-in template"
+    )]
+    Eject {
+        /// Site root: the folder holding site.toml
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// List the built-in templates instead of copying them
+        #[arg(long, conflicts_with = "names")]
+        list: bool,
+        /// Templates to copy, by name (advisory.html, partials/header.html); all when none
+        names: Vec<String>,
     },
 }
 

@@ -7,9 +7,9 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::diag::{Code, Diagnostic};
-use crate::emit::memo::{self, Memo};
 use crate::frontmatter::{self, SplitError};
 use crate::markdown;
+use crate::memo::{self, Memo};
 use crate::model::advisory::{Body, Builder, Section};
 use crate::model::notes::NoteCategory;
 use crate::model::raw::RawAdvisory;

@@ -4,7 +4,9 @@
 //! `config` → `source::discover` → `document` (split + parse) → `site::Site::assemble`
 //! (publication gate) → `validate` → `theme` → `emit` (HTML, CSAF, feeds, security.txt,
 //! keys; each file minified and handed to a sink as it is made) → `output` (staging folder,
-//! atomic swap).
+//! atomic swap). `pipeline` runs them; `routes` names every output path, `view` is the
+//! template contract, `memo` the one cache (`serve`), `provider_check` reads a built
+//! folder back. See `docs/architecture.md`.
 
 pub mod config;
 pub mod diag;
@@ -14,12 +16,15 @@ pub mod escape;
 pub mod frontmatter;
 pub mod import;
 pub mod markdown;
+pub mod memo;
 pub mod minify;
 pub mod model;
 pub mod output;
 pub mod pgpkey;
 pub mod pipeline;
+pub mod provider_check;
 pub mod publication;
+pub mod routes;
 pub mod scaffold;
 pub mod serve;
 pub mod signing;

@@ -7,7 +7,7 @@ mod cli;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -15,7 +15,7 @@ use psirt_site::diag::{self, Diagnostic, Format, SourceMap};
 use psirt_site::site::Mode;
 use psirt_site::{BuildOptions, Failure, Report};
 
-use cli::{Cli, Command, Common, MessageFormat, NewCommand};
+use cli::{Cli, Command, Common, MessageFormat, NewCommand, ThemeCommand};
 
 fn format(m: MessageFormat) -> Format {
     match m {
@@ -156,9 +156,58 @@ fn build(common: Common, args: BuildArgs) -> ExitCode {
     }
 }
 
+/// `check --provider DIR`: one line per requirement; exit 0 when all pass, 1 otherwise,
+/// 2 when the folder holds no built site.
+fn check_provider(dir: &Path) -> ExitCode {
+    let results = match psirt_site::provider_check::run(dir) {
+        Ok(results) => results,
+        Err(why) => {
+            eprintln!("error: {} {why}", dir.display());
+            return ExitCode::from(2);
+        }
+    };
+    for r in &results {
+        let mark = if r.passed() { "pass" } else { "FAIL" };
+        println!("[{mark}] requirement {:>2}: {}", r.number, r.title);
+        for p in &r.problems {
+            println!("         - {p}");
+        }
+    }
+    let failed = results.iter().filter(|r| !r.passed()).count();
+    println!(
+        "provider check: {} of {} requirements met",
+        results.len() - failed,
+        results.len()
+    );
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// `theme eject`: list the built-in templates, or copy them and print each file written.
+fn theme_eject(root: &Path, list: bool, names: &[String]) -> ExitCode {
+    if list {
+        for name in psirt_site::scaffold::template_names() {
+            println!("{name}");
+        }
+        return ExitCode::SUCCESS;
+    }
+    match psirt_site::scaffold::eject(root, names) {
+        Ok(paths) => {
+            for path in paths {
+                println!("{}", path.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(f) => print_failure(&f, Format::Human),
+    }
+}
+
 fn check(common: Common, provider: Option<PathBuf>) -> ExitCode {
     if let Some(dir) = provider {
-        return psirt_site::emit::csaf::check_provider_cli(&dir);
+        return check_provider(&dir);
     }
     let fmt = format(common.message_format);
     let opts = BuildOptions {
@@ -309,6 +358,9 @@ fn main() -> ExitCode {
                 Err(f) => print_failure(&f, Format::Human),
             }
         }
+        Command::Theme {
+            what: ThemeCommand::Eject { root, list, names },
+        } => theme_eject(&root, list, &names),
         Command::Import {
             root,
             dry_run,

@@ -17,7 +17,7 @@ use crate::diag::{self, Code, Diagnostic, SourceMap};
 use crate::emit::{self, OutputFile};
 use crate::site::{self, HeldBack, Mode, Site};
 use crate::timing::{Progress, StageTiming, Timer};
-use crate::{output, source};
+use crate::{memo, output, source};
 
 mod load;
 mod prepare;
@@ -146,7 +146,7 @@ pub struct Built {
     pub restricted: Vec<OutputFile>,
     pub report: Report,
     /// What the next build may reuse (only from [`generate_with_memo`]).
-    pub memo: emit::memo::Memo,
+    pub memo: memo::Memo,
 }
 
 fn fail(diagnostics: Vec<Diagnostic>, sources: &SourceMap) -> Failure {
@@ -163,11 +163,11 @@ pub fn generate(opts: &BuildOptions) -> Result<Built, Failure> {
 
 /// As [`generate`], reusing what `memo` holds from the previous build where the inputs of
 /// a page or document are unchanged (`serve`); the new memo is in [`Built::memo`].
-pub fn generate_with_memo(opts: &BuildOptions, memo: &emit::memo::Memo) -> Result<Built, Failure> {
+pub fn generate_with_memo(opts: &BuildOptions, memo: &memo::Memo) -> Result<Built, Failure> {
     finish_built(opts, generate_inner(opts, Some(memo)))
 }
 
-fn generate_inner(opts: &BuildOptions, memo: Option<&emit::memo::Memo>) -> Result<Built, Failure> {
+fn generate_inner(opts: &BuildOptions, memo: Option<&memo::Memo>) -> Result<Built, Failure> {
     let sink = emit::MemorySink::default();
     let rendered = prepare(opts, memo)?.render(opts, &sink, memo)?;
     Ok(Built {

@@ -50,20 +50,29 @@ pub struct HeldBack {
     pub reason: HoldReason,
 }
 
-/// The publication gate. Published means: not a draft, released at or before the build
-/// time, and TLP:CLEAR. Every emitter sees only what passes.
-/// The outcome of the gate.
-pub struct Gated {
-    /// What the site shows: the published advisories (in preview: all).
-    pub shown: Vec<Advisory>,
-    /// Why each held-back advisory was held back.
-    pub held_back: Vec<HeldBack>,
-    /// The held-back advisories themselves, for validation and restricted output only;
-    /// they never enter the `Site`'s public list.
-    pub held: Vec<Advisory>,
+/// The gate's verdict on one advisory: published, or held back with the reason. Every
+/// stage reads it from the [`Site`] ([`Site::visibility`]) instead of asking again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility<'a> {
+    Published,
+    Held(&'a HoldReason),
 }
 
-pub fn gate(advisories: Vec<Advisory>, now: Timestamp, mode: Mode) -> Gated {
+/// The outcome of the gate.
+struct Gated {
+    /// What the site shows: the published advisories (in preview: all).
+    shown: Vec<Advisory>,
+    /// Why each held-back advisory was held back.
+    held_back: Vec<HeldBack>,
+    /// The held-back advisories themselves, in the order of `held_back`.
+    held: Vec<Advisory>,
+}
+
+/// The publication gate, the one place that decides what is public: published means not a
+/// draft, released at or before the build time, and TLP:CLEAR (see [`hold_reason`]). In
+/// preview mode the held-back advisories are shown too (a copy of each), and they stay
+/// held back: the verdict, not the list, says what is published.
+fn gate(advisories: Vec<Advisory>, now: Timestamp, mode: Mode) -> Gated {
     let mut out = Gated {
         shown: Vec::new(),
         held_back: Vec::new(),
@@ -88,7 +97,9 @@ pub fn gate(advisories: Vec<Advisory>, now: Timestamp, mode: Mode) -> Gated {
     out
 }
 
-pub fn hold_reason(a: &Advisory, now: Timestamp) -> Option<HoldReason> {
+/// Why `a` is not public at `now`, if it is not. Only the gate asks; everyone else reads
+/// the verdict with [`Site::visibility`].
+fn hold_reason(a: &Advisory, now: Timestamp) -> Option<HoldReason> {
     if a.status == Status::Draft {
         Some(HoldReason::Draft)
     } else if a.published > now {
@@ -109,7 +120,16 @@ pub struct Site {
     pub catalog: Catalog,
     /// Published advisories (in preview: all), newest first.
     pub advisories: Vec<Advisory>,
+    /// Why each held-back advisory was held back (id, file, reason; never content).
     pub held_back: Vec<HeldBack>,
+    /// The held-back advisories themselves, for validation and restricted output only;
+    /// never in `advisories` of a public build. Same order as `held_back`.
+    pub held: Vec<Advisory>,
+    /// Position in `held_back` by id: the verdict on every advisory that is not published.
+    verdicts: HashMap<AdvisoryId, usize>,
+    /// The catalog before `hide_unannounced_products` (held-back CSAF names products that
+    /// the public catalog hides); in preview the same as `catalog`.
+    pub full_catalog: Catalog,
     pub pages: Vec<Page>,
     pub extra_credits: Vec<ExtraCredit>,
     /// The published OpenPGP key, when configured.
@@ -133,21 +153,27 @@ pub struct Parts {
 
 impl Site {
     /// Cross-file checks (duplicate ids), then the gate and sorting.
-    /// Returns the site and the held-back advisories (see `Gated::held`).
-    pub fn assemble(parts: Parts) -> Result<(Site, Vec<Advisory>), Vec<Diagnostic>> {
+    pub fn assemble(parts: Parts) -> Result<Site, Vec<Diagnostic>> {
         let diags = duplicate_ids(&parts.advisories);
         if !diags.is_empty() {
             return Err(diags);
-        }
-        let mut catalog = parts.catalog;
-        if parts.mode == Mode::Public {
-            hide_unannounced_products(&mut catalog, &parts.advisories, parts.build_time);
         }
         let Gated {
             shown: mut advisories,
             held_back,
             held,
         } = gate(parts.advisories, parts.build_time, parts.mode);
+        let full_catalog = parts.catalog.clone();
+        let mut catalog = parts.catalog;
+        if parts.mode == Mode::Public {
+            // In a public build the shown advisories are exactly the published ones.
+            hide_unannounced_products(&mut catalog, &advisories);
+        }
+        let verdicts = held_back
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.id.clone(), i))
+            .collect();
         advisories.sort_by(|a, b| b.published.cmp(&a.published).then_with(|| b.id.cmp(&a.id)));
         let mut extra_credits = parts.extra_credits;
         if parts.mode == Mode::Public {
@@ -163,12 +189,28 @@ impl Site {
             catalog,
             advisories,
             held_back,
+            held,
+            verdicts,
+            full_catalog,
             pages,
             extra_credits,
             key: parts.key,
             signing: parts.signing,
         };
-        Ok((site, held))
+        Ok(site)
+    }
+
+    /// The gate's verdict on `a` (one of `advisories` or `held`).
+    pub fn visibility(&self, a: &Advisory) -> Visibility<'_> {
+        match self.verdicts.get(&a.id).and_then(|&i| self.held_back.get(i)) {
+            Some(held) => Visibility::Held(&held.reason),
+            None => Visibility::Published,
+        }
+    }
+
+    /// Whether the gate let `a` through.
+    pub fn is_published(&self, a: &Advisory) -> bool {
+        self.visibility(a) == Visibility::Published
     }
 
     /// Published advisories by the products they concern, each list newest first. One pass
@@ -209,6 +251,11 @@ impl Site {
             .collect()
     }
 
+    /// The catalog name of `p`, or its id when the catalog has no such product.
+    pub fn product_name<'a>(&'a self, p: &'a ProductId) -> &'a str {
+        self.catalog.get(p).map_or(p.as_str(), |x| x.name.as_str())
+    }
+
     pub fn page(&self, slug: &str) -> Option<&Page> {
         self.pages.iter().find(|p| p.slug == slug)
     }
@@ -234,12 +281,9 @@ impl Site {
 /// page exists must not depend on held-back advisories at all: if products that no
 /// advisory names were listed, the first embargoed advisory about one would make it vanish
 /// from the public site and so reveal the embargo. (The preview shows the whole catalog.)
-fn hide_unannounced_products(catalog: &mut Catalog, advisories: &[Advisory], now: Timestamp) {
-    let named: std::collections::HashSet<&ProductId> = advisories
-        .iter()
-        .filter(|a| hold_reason(a, now).is_none())
-        .flat_map(Advisory::products)
-        .collect();
+fn hide_unannounced_products(catalog: &mut Catalog, published: &[Advisory]) {
+    let named: std::collections::HashSet<&ProductId> =
+        published.iter().flat_map(Advisory::products).collect();
     catalog.products.retain(|id, _| named.contains(id));
 }
 

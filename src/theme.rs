@@ -42,7 +42,7 @@ pub struct Theme {
     /// Output path (e.g. `css/portal.css`) → bytes; later layers have replaced earlier ones.
     pub statics: BTreeMap<String, Vec<u8>>,
     /// SHA-256 over every template's name and source: pages rendered with another theme
-    /// are never reused (see `emit::memo`).
+    /// are never reused (see `memo`).
     pub fingerprint: [u8; 32],
 }
 

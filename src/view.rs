@@ -1,18 +1,43 @@
-//! The template contract: the only data templates see. Everything is pre-formatted
-//! (dates, scores, URLs) so templates stay simple and output stays deterministic.
-//! Documented field by field in `docs/templates.md`; a change here bumps the theme
-//! `api_version`.
+//! The template contract, version 2 ([`crate::theme::API_VERSION`]): the only data
+//! templates see. Everything is pre-formatted (dates, scores, URLs) so templates stay
+//! simple and output stays deterministic. Documented field by field in
+//! `docs/templates.md`; a change to any type here or in the submodules (a field renamed,
+//! removed or changing meaning) bumps the theme `api_version`.
+//!
+//! This file holds the views of the site and its content (`SiteView`, `AdvisoryView`, …);
+//! each template's context, which emitters fill, is in a submodule: `page` (what every
+//! page shares, the advisory and Markdown pages), `lists` (home, advisory index,
+//! products, pagination), `hall` (acknowledgments), `keys` (the PGP key page) and
+//! `feeds` (the feeds page).
 
 use serde::Serialize;
 
-use crate::model::advisory::{Acknowledgment, Advisory, Vulnerability};
+use crate::model::advisory::{Acknowledgment, Advisory};
 use crate::model::cvss::Severity;
 use crate::model::ids::ProductId;
 use crate::model::time::{date_only, rfc3339};
 use crate::model::{Product, Status};
-use crate::site::{HoldReason, Mode, Site, hold_reason};
+use crate::routes::{self, advisory_path, product_path};
+use crate::site::{Mode, Site, Visibility};
 
+mod feed_links;
+mod feeds;
+mod hall;
+mod keys;
+mod lists;
+mod page;
+mod parts;
 mod vuln;
+pub use feed_links::{main_feed_link, product_feed_link, severity_feed_link, updates_feed_link};
+pub use feeds::{FeedEntry, FeedsContext};
+pub use hall::{CreditView, HallContext, ResearcherView, YearView};
+pub use keys::{KeyContext, KeyView};
+pub use lists::{
+    CardContext, Family, HomeContext, IndexContext, PageLink, Pagination, ProductContext, ProductItem,
+    ProductsContext, SeverityCount, YearGroup,
+};
+pub use page::{AdvisoryContext, Common, PageContent, PageContext};
+use parts::{affected_view, vulnerability_view};
 pub use vuln::{ExploitedView, IdView, NoteView, ReferenceView, RestartView, ThreatView, VulnDetails};
 
 /// A link in navigation or lists.
@@ -244,22 +269,24 @@ impl SiteView {
     pub fn new(site: &Site, section: &str, live_reload: bool) -> Self {
         let root = root_path(site.config.base());
         let mut nav = vec![
-            link(&root, "Advisories", "/advisories/", section == "advisories"),
-            link(&root, "Products", "/products/", section == "products"),
+            link(&root, "Advisories", routes::ADVISORIES, section == "advisories"),
+            link(&root, "Products", routes::PRODUCTS, section == "products"),
         ];
-        if site.page("policy").is_some() {
-            nav.push(link(&root, "Disclosure policy", "/policy/", section == "policy"));
+        let policy = site.page(routes::POLICY_SLUG).is_some();
+        if policy {
+            let path = routes::page_dir(routes::POLICY_SLUG);
+            nav.push(link(&root, "Disclosure policy", &path, section == "policy"));
         }
         nav.push(link(
             &root,
             "Acknowledgments",
-            "/acknowledgments/",
+            routes::ACKNOWLEDGMENTS,
             section == "acknowledgments",
         ));
         if site.key.is_some() {
-            nav.push(link(&root, "PGP key", "/pgp/", section == "pgp"));
+            nav.push(link(&root, "PGP key", routes::KEY_PAGE, section == "pgp"));
         }
-        nav.push(link(&root, "Feeds", "/feeds/", section == "feeds"));
+        nav.push(link(&root, "Feeds", routes::FEEDS_PAGE, section == "feeds"));
         SiteView {
             title: site.config.title.clone(),
             description: site.config.description.clone(),
@@ -274,15 +301,16 @@ impl SiteView {
             build_date: date_only(site.build_time),
             version: env!("CARGO_PKG_VERSION"),
             has_key: site.key.is_some(),
-            has_policy: site.page("policy").is_some(),
+            has_policy: policy,
         }
     }
 }
 
+/// A navigation link to the site-relative `path` (a folder from [`routes`]).
 fn link(root: &str, label: &str, path: &str, current: bool) -> Link {
     Link {
         label: label.to_string(),
-        url: format!("{root}{path}"),
+        url: format!("{root}/{path}"),
         current,
     }
 }
@@ -296,62 +324,6 @@ pub fn root_path(base: &str) -> String {
     }
 }
 
-/// Site-relative URL of an advisory page (`/advisories/ACME-SA-2026-0001/`).
-/// The page of an advisory id: its folder is the id with `:` made `_`
-/// ([`crate::model::ids::page_slug`]).
-pub fn advisory_path(id: &str) -> String {
-    format!("/advisories/{}/", crate::model::ids::page_slug(id))
-}
-
-pub fn product_path(id: &ProductId) -> String {
-    format!("/products/{id}/")
-}
-
-fn affected_view(
-    site: &Site,
-    a: &Advisory,
-    x: &crate::model::advisory::Affected,
-    root: &str,
-) -> AffectedView {
-    let vulnerabilities = x
-        .vulnerabilities
-        .iter()
-        .flatten()
-        .filter_map(|i| a.vulnerabilities.get(*i));
-    AffectedView {
-        product: product_ref(site, &x.product, root),
-        versions: x.versions.as_ref().map(|v| v.text().to_string()),
-        versions_kind: x
-            .versions
-            .as_ref()
-            .map(|v| if v.is_range() { "range" } else { "single" }),
-        fixed: x.fixed.clone(),
-        status: x.status.as_str(),
-        status_label: x.status.label(),
-        justification: x.justification.map(|j| j.as_str()),
-        justification_label: x.justification.map(|j| j.label()),
-        impact: x.impact.clone(),
-        platform: x
-            .platform
-            .as_ref()
-            .map(|p| product_ref(site, &p.product, root).name),
-        relationship: x.platform.as_ref().map(|p| p.relationship.phrase()),
-        branches: x
-            .branches
-            .iter()
-            .chain(&x.below_version)
-            .map(|(c, n)| format!("{}: {n}", c.replace('_', " ")))
-            .collect(),
-        vulnerabilities: vulnerabilities
-            .map(|v| {
-                v.cve
-                    .as_ref()
-                    .map_or_else(|| v.title.clone(), |c| c.as_str().to_string())
-            })
-            .collect(),
-    }
-}
-
 pub fn product_ref(site: &Site, id: &ProductId, root: &str) -> ProductRef {
     let name = site
         .catalog
@@ -361,110 +333,6 @@ pub fn product_ref(site: &Site, id: &ProductId, root: &str) -> ProductRef {
         id: id.to_string(),
         name,
         url: format!("{root}{}", product_path(id)),
-    }
-}
-
-fn score_v3(v: &crate::model::cvss::CvssV3) -> ScoreView {
-    ScoreView {
-        version: v.version.to_string(),
-        vector: v.vector.clone(),
-        score: format!("{:.1}", v.score),
-        severity: v.severity.as_str(),
-        severity_label: v.severity.label(),
-        calculator_url: format!("https://www.first.org/cvss/calculator/{}#{}", v.version, v.vector),
-        temporal_score: more_score(v.more.as_ref(), "temporalScore"),
-        environmental_score: more_score(v.more.as_ref(), "environmentalScore"),
-    }
-}
-
-fn more_score(more: Option<&serde_json::Map<String, serde_json::Value>>, key: &str) -> Option<String> {
-    more?.get(key)?.as_f64().map(|s| format!("{s:.1}"))
-}
-
-fn score_v2(v: &crate::model::cvss_more::CvssV2) -> ScoreView {
-    let severity = v.severity();
-    ScoreView {
-        version: "2.0".into(),
-        vector: v.vector.clone(),
-        score: format!("{:.1}", v.score),
-        severity: severity.as_str(),
-        severity_label: severity.label(),
-        calculator_url: String::new(),
-        temporal_score: v.temporal_score.map(|s| format!("{s:.1}")),
-        environmental_score: v.environmental_score.map(|s| format!("{s:.1}")),
-    }
-}
-
-fn score_v4(v: &crate::model::cvss::CvssV4) -> ScoreView {
-    ScoreView {
-        version: "4.0".into(),
-        vector: v.vector.clone(),
-        score: format!("{:.1}", v.score),
-        severity: v.severity.as_str(),
-        severity_label: v.severity.label(),
-        calculator_url: format!("https://www.first.org/cvss/calculator/4.0#{}", v.vector),
-        temporal_score: None,
-        environmental_score: None,
-    }
-}
-
-fn vulnerability_view(site: &Site, a: &Advisory, v: &Vulnerability, root: &str) -> VulnerabilityView {
-    let refs = |ids: &[ProductId]| ids.iter().map(|p| product_ref(site, p, root)).collect();
-    let VulnDetails {
-        ids,
-        notes,
-        references,
-        threats,
-        exploited,
-        discovery_date,
-        release_date,
-    } = vuln::vuln_details(site, a, v, root);
-    VulnerabilityView {
-        cve: v.cve.as_ref().map(|c| c.as_str().to_string()),
-        cve_url: v
-            .cve
-            .as_ref()
-            .map(|c| format!("https://www.cve.org/CVERecord?id={}", c.as_str())),
-        title: v.title.clone(),
-        cwe_id: v.cwe.as_ref().map(|c| c.id.clone()),
-        cwe_name: v.cwe.as_ref().map(|c| c.name.clone()),
-        cwe_url: v.cwe.as_ref().map(|c| {
-            let n = c.id.trim_start_matches("CWE-");
-            format!("https://cwe.mitre.org/data/definitions/{n}.html")
-        }),
-        description: v.description.clone(),
-        cvss_v2: v.cvss_v2.as_ref().map(score_v2),
-        cvss_v3: v.cvss_v3.as_ref().map(score_v3),
-        cvss_v4: v.cvss_v4.as_ref().map(score_v4),
-        other_scores: v
-            .other_scores
-            .iter()
-            .map(|s| vuln::other_score_view(site, s, root))
-            .collect(),
-        products: refs(&v.products),
-        remediations: v
-            .remediations
-            .iter()
-            .map(|r| RemediationView {
-                category: r.category.as_str(),
-                label: r.category.label(),
-                details: r.details.clone(),
-                url: r.url.clone(),
-                products: refs(&r.products),
-                date: r.date.map(date_only),
-                restart_required: r.restart_required.as_ref().map(vuln::restart_view),
-                entitlements: r.entitlements.clone(),
-                groups: vuln::group_labels(a, &r.groups),
-            })
-            .collect(),
-        ids,
-        notes,
-        references,
-        threats,
-        exploited,
-        discovery_date,
-        release_date,
-        acknowledgments: v.acknowledgments.iter().map(ack_view).collect(),
     }
 }
 
@@ -588,7 +456,10 @@ impl AdvisoryView {
             summary_in_body: false,
             body_toc: Vec::new(),
             held_reason: match site.mode {
-                Mode::Preview => hold_reason(a, site.build_time).map(|r: HoldReason| r.to_string()),
+                Mode::Preview => match site.visibility(a) {
+                    Visibility::Held(reason) => Some(reason.to_string()),
+                    Visibility::Published => None,
+                },
                 Mode::Public => None,
             },
         }

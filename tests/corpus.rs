@@ -11,7 +11,8 @@ use std::fs;
 use std::path::Path;
 
 use facets::assert_carries_the_original;
-use psirt_site::emit::csaf::{check, file_name, validate};
+use psirt_site::emit::csaf::{file_name, validate};
+use psirt_site::provider_check as check;
 use serde_json::Value;
 
 fn labels(corpus: &Path) -> Vec<Value> {

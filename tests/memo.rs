@@ -1,11 +1,11 @@
-//! Reuse between `serve` rebuilds (`emit::memo`): a build that reuses the previous one's
+//! Reuse between `serve` rebuilds (`memo`): a build that reuses the previous one's
 //! pages and CSAF signatures must give exactly the files of a build from scratch.
 
 use crate::common;
 
 use common::{SiteTest, advisory};
 use psirt_site::emit::OutputFile;
-use psirt_site::emit::memo::Memo;
+use psirt_site::memo::Memo;
 use psirt_site::{BuildOptions, Built};
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -4,7 +4,7 @@
 use crate::common;
 
 use common::SiteTest;
-use psirt_site::emit::csaf::check;
+use psirt_site::provider_check as check;
 
 fn signed_site() -> SiteTest {
     let t = SiteTest::minimal();

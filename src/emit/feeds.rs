@@ -8,63 +8,20 @@
 use rayon::prelude::*;
 use rss::extension::atom::{AtomExtension, Link};
 use rss::{Category, Channel, Guid, Item};
-use serde::Serialize;
 
-use super::html::{Common, PageJob, page};
+use super::page::{PageJob, page};
 use super::{EmitOptions, OutputFile};
 use crate::diag::{Code, Diagnostic};
 use crate::model::Severity;
 use crate::model::advisory::{Advisory, Revision};
-use crate::model::ids::ProductId;
 use crate::model::time::{date_only, rfc2822};
+use crate::routes::{self, advisory_path};
 use crate::site::Site;
 use crate::theme::Theme;
-use crate::view::{FeedLink, advisory_path, severity_key};
-
-const MAIN_PATH: &str = "feeds/advisories.xml";
-const UPDATES_PATH: &str = "feeds/updates.xml";
-
-// Feed file paths live in these functions only, so the `<link rel="alternate">` URLs
-// that pages advertise and the files emitted here cannot drift apart.
-fn severity_path(s: Severity) -> String {
-    format!("feeds/severity/{}.xml", s.as_str())
-}
-
-fn product_path(p: &ProductId) -> String {
-    format!("feeds/products/{p}.xml")
-}
-
-fn product_name<'a>(site: &'a Site, p: &'a ProductId) -> &'a str {
-    site.catalog.get(p).map_or(p.as_str(), |x| x.name.as_str())
-}
-
-pub fn main_feed_link(site: &Site) -> FeedLink {
-    FeedLink {
-        title: format!("{}: all advisories", site.config.title),
-        url: site.url(MAIN_PATH),
-    }
-}
-
-pub fn updates_feed_link(site: &Site) -> FeedLink {
-    FeedLink {
-        title: format!("{}: advisory updates", site.config.title),
-        url: site.url(UPDATES_PATH),
-    }
-}
-
-pub fn severity_feed_link(site: &Site, s: Severity) -> FeedLink {
-    FeedLink {
-        title: format!("{}: {} advisories", site.config.title, s.label()),
-        url: site.url(&severity_path(s)),
-    }
-}
-
-pub fn product_feed_link(site: &Site, p: &ProductId) -> FeedLink {
-    FeedLink {
-        title: format!("{}: {}", site.config.title, product_name(site, p)),
-        url: site.url(&product_path(p)),
-    }
-}
+use crate::view::{
+    Common, FeedEntry, FeedLink, FeedsContext, main_feed_link, product_feed_link, severity_feed_link,
+    severity_key, updates_feed_link,
+};
 
 /// What a feed lists: advisories (newest first), or every revision of every advisory.
 enum Items<'a> {
@@ -116,14 +73,14 @@ fn describe(site: &Site, what: &str) -> String {
 pub fn all_feeds(site: &Site) -> Vec<Feed<'_>> {
     let mut feeds = vec![
         Feed {
-            path: MAIN_PATH.into(),
+            path: routes::MAIN_FEED.into(),
             label: "All advisories".into(),
             link: main_feed_link(site),
             description: describe(site, "Every published security advisory"),
             items: Items::Advisories(site.advisories.iter().collect()),
         },
         Feed {
-            path: UPDATES_PATH.into(),
+            path: routes::UPDATES_FEED.into(),
             label: "Advisory updates".into(),
             link: updates_feed_link(site),
             description: describe(site, "New advisories and every later revision of an advisory"),
@@ -132,7 +89,7 @@ pub fn all_feeds(site: &Site) -> Vec<Feed<'_>> {
     ];
     for s in Severity::ALL {
         feeds.push(Feed {
-            path: severity_path(s),
+            path: routes::severity_feed(s),
             label: format!("{} severity", s.label()),
             link: severity_feed_link(site, s),
             description: describe(
@@ -145,7 +102,7 @@ pub fn all_feeds(site: &Site) -> Vec<Feed<'_>> {
     let mut by_product = site.advisories_by_product();
     for p in site.catalog.products.values() {
         feeds.push(Feed {
-            path: product_path(&p.id),
+            path: routes::product_feed(&p.id),
             label: p.name.clone(),
             link: product_feed_link(site, &p.id),
             description: describe(site, &format!("Advisories that concern {}", p.name)),
@@ -230,7 +187,7 @@ fn categories(site: &Site, a: &Advisory) -> Vec<Category> {
     let products = a
         .products()
         .take(LISTED_CATEGORIES)
-        .map(|p| product_name(site, p).to_string());
+        .map(|p| site.product_name(p).to_string());
     let cves = a.cves().take(LISTED_CATEGORIES).map(|c| c.as_str().to_string());
     products
         .chain(cves)
@@ -301,24 +258,10 @@ fn channel(site: &Site, feed: &Feed<'_>, items: Vec<Item>) -> Channel {
     }
 }
 
-#[derive(Serialize)]
-struct FeedEntry {
-    title: String,
-    url: String,
-    description: String,
-}
-
-#[derive(Serialize)]
-struct FeedsContext {
-    #[serde(flatten)]
-    common: Common,
-    feeds: Vec<FeedEntry>,
-}
-
 fn feeds_context(site: &Site, opts: EmitOptions, feeds: &[Feed<'_>]) -> FeedsContext {
     let description = "RSS feeds of new and updated security advisories, by product and by severity.";
     FeedsContext {
-        common: Common::new(site, opts, "feeds", "Feeds", "feeds/")
+        common: Common::new(site, opts, "feeds", "Feeds", routes::FEEDS_PAGE)
             .describe(description)
             .with_feeds(vec![main_feed_link(site), updates_feed_link(site)]),
         feeds: feeds
@@ -361,7 +304,13 @@ pub fn jobs<'a>(
 ) -> Vec<PageJob<'a>> {
     let mut jobs: Vec<PageJob<'a>> = vec![Box::new(move || {
         let ctx = feeds_context(site, opts, feeds);
-        page(theme, "feeds.html", &ctx, "feeds/", "rendering the feeds page")
+        page(
+            theme,
+            "feeds.html",
+            &ctx,
+            routes::FEEDS_PAGE,
+            "rendering the feeds page",
+        )
     })];
     for feed in feeds {
         jobs.push(Box::new(move || write(site, feed)));
@@ -371,20 +320,11 @@ pub fn jobs<'a>(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
     fn escapes_html() {
         assert_eq!(
             crate::escape::markup(r#"< 4.2 & "x" >"#),
             "&lt; 4.2 &amp; &quot;x&quot; &gt;"
         );
-    }
-
-    #[test]
-    fn paths_match_links() {
-        let p = ProductId::parse("router-x1").expect("valid id");
-        assert_eq!(product_path(&p), "feeds/products/router-x1.xml");
-        assert_eq!(severity_path(Severity::Critical), "feeds/severity/critical.xml");
     }
 }

@@ -8,14 +8,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use serde::Serialize;
 
-use super::html::{Common, page};
+use super::page::page;
 use super::{EmitOptions, OutputFile};
 use crate::diag::Diagnostic;
+use crate::routes::{self, advisory_path};
 use crate::site::Site;
 use crate::theme::Theme;
-use crate::view::{advisory_path, root_path};
+pub use crate::view::{Common, CreditView, ResearcherView, YearView};
+use crate::view::{HallContext, root_path};
 
 const ANONYMOUS: &str = "Anonymous researcher";
 
@@ -26,32 +27,6 @@ pub fn person_key(name: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CreditView {
-    pub label: String,
-    pub url: Option<String>,
-    pub summary: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ResearcherView {
-    pub name: String,
-    pub organization: Option<String>,
-    pub url: Option<String>,
-    pub anonymous: bool,
-    /// Credits in this year (the card's year).
-    pub count: usize,
-    /// Credits across all years.
-    pub total: usize,
-    pub credits: Vec<CreditView>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct YearView {
-    pub year: i16,
-    pub researchers: Vec<ResearcherView>,
 }
 
 /// One credited party from one source (advisory or extra credit).
@@ -247,14 +222,6 @@ pub fn aggregate(credits: Vec<Credit>) -> (Vec<YearView>, usize) {
     (years, total)
 }
 
-#[derive(Serialize)]
-struct HallContext {
-    #[serde(flatten)]
-    common: Common,
-    years: Vec<YearView>,
-    total_researchers: usize,
-}
-
 pub fn emit(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let (years, total_researchers) = aggregate(collect(site));
     let ctx = HallContext {
@@ -263,7 +230,7 @@ pub fn emit(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputF
             opts,
             "acknowledgments",
             "Acknowledgments",
-            "acknowledgments/",
+            routes::ACKNOWLEDGMENTS,
         )
         .describe("Researchers who reported vulnerabilities to us through coordinated disclosure."),
         years,
@@ -273,7 +240,7 @@ pub fn emit(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputF
         theme,
         "acknowledgments.html",
         &ctx,
-        "acknowledgments/",
+        routes::ACKNOWLEDGMENTS,
         "rendering the acknowledgments page",
     )
     .map(|f| vec![f])

@@ -10,7 +10,7 @@
 use std::fmt::Write as _;
 
 use super::OutputFile;
-use super::csaf::CSAF_ROOT;
+use crate::routes::{CSAF_ROOT, FEEDS_PAGE as FEEDS_DIR, WKD_KEYS, WKD_POLICY, WKD_ROOT};
 
 const HTML: &str = "text/html; charset=utf-8";
 const TEXT: &str = "text/plain; charset=utf-8";
@@ -41,14 +41,8 @@ const BY_EXTENSION: &[(&str, &str)] = &[
 /// or `application/octet-stream` for signatures and hashes): `_headers` sets them.
 const HOSTS_GET_WRONG: &[&str] = &["json", "txt", "asc", "sha256", "sha512", "csv"];
 
-/// RSS feeds live here; other XML files (the sitemap) are plain XML.
-const FEEDS: &str = "feeds/";
-/// Web Key Directory keys: file names are z-base-32 hashes, without an extension.
-const WKD_KEYS: &str = ".well-known/openpgpkey/hu/";
-/// The WKD policy file (empty, no extension).
-const WKD_POLICY: &str = ".well-known/openpgpkey/policy";
 /// The two trees aggregators and key lookups fetch from other origins.
-const CORS_TREES: [&str; 2] = [CSAF_ROOT, ".well-known/openpgpkey"];
+const CORS_TREES: [&str; 2] = [CSAF_ROOT, WKD_ROOT];
 
 /// The content type a correct host sends for an output path.
 pub fn content_type(path: &str) -> &'static str {
@@ -59,7 +53,7 @@ pub fn content_type(path: &str) -> &'static str {
         return OCTET_STREAM;
     }
     let ext = extension(path);
-    if ext == "xml" && path.starts_with(FEEDS) {
+    if ext == "xml" && path.starts_with(FEEDS_DIR) {
         return RSS;
     }
     BY_EXTENSION
@@ -116,7 +110,7 @@ fn header_rules() -> Vec<HeaderRule> {
         .iter()
         .map(|ext| typed(format!("/*.{ext}"), &format!("x.{ext}")));
     let special = [
-        typed(format!("/{FEEDS}*.xml"), &format!("{FEEDS}x.xml")),
+        typed(format!("/{FEEDS_DIR}*.xml"), &format!("{FEEDS_DIR}x.xml")),
         typed(format!("/{WKD_KEYS}*"), &format!("{WKD_KEYS}x")),
         typed(format!("/{WKD_POLICY}"), WKD_POLICY),
     ];
@@ -148,7 +142,7 @@ fn htaccess() -> String {
         let _ = writeln!(out, "AddType \"{media_type}\" .{}", extensions.join(" ."));
     }
     let force = [
-        (format!("=~ m#^/{}.*\\.xml$#", regex_escape(FEEDS)), RSS),
+        (format!("=~ m#^/{}.*\\.xml$#", regex_escape(FEEDS_DIR)), RSS),
         (format!("=~ m#^/{}#", regex_escape(WKD_KEYS)), OCTET_STREAM),
         (format!("== '/{WKD_POLICY}'"), TEXT),
     ];

@@ -1,93 +1,18 @@
-//! HTML pages: the parts every page context shares, the advisory pages, the site's own
-//! pages and the 404 page. The list pages are in [`super::lists`].
+//! HTML pages: the advisory pages, the site's own pages and the 404 page. The list pages
+//! are in [`super::lists`], what every page shares in [`super::page`].
 
-use serde::Serialize;
-
+use super::page::page;
 use super::{EmitOptions, OutputFile};
 use crate::diag::Diagnostic;
-use crate::emit::memo::{self, Key, Memo};
-use crate::emit::{csaf, feeds};
+use crate::emit::csaf;
+use crate::memo::{self, Key, Memo};
 use crate::model::Advisory;
+use crate::routes::{self, advisory_path, page_file};
 use crate::site::Site;
 use crate::theme::Theme;
-use crate::view::{AdvisoryView, FeedLink, PageMeta, SiteView, advisory_path};
-
-/// The part of every page context that is the same for all templates.
-#[derive(Serialize)]
-pub struct Common {
-    pub site: SiteView,
-    pub page: PageMeta,
-}
-
-impl Common {
-    pub fn new(site: &Site, opts: EmitOptions, section: &str, title: &str, path: &str) -> Self {
-        Common {
-            site: SiteView::new(site, section, opts.live_reload),
-            page: PageMeta {
-                title: title.to_string(),
-                description: site.config.description.clone(),
-                canonical: site.url(path),
-                feeds: vec![feeds::main_feed_link(site)],
-                section: section.to_string(),
-            },
-        }
-    }
-
-    pub fn describe(mut self, description: &str) -> Self {
-        self.page.description = description.to_string();
-        self
-    }
-
-    pub fn with_feeds(mut self, feeds: Vec<FeedLink>) -> Self {
-        self.page.feeds = feeds;
-        self
-    }
-}
-
-/// Renders a page context into `path` (a folder path gets `index.html`).
-pub fn page<C: Serialize>(
-    theme: &Theme,
-    template: &str,
-    ctx: &C,
-    path: &str,
-    what: &str,
-) -> Result<OutputFile, Diagnostic> {
-    let html = theme.render(template, ctx, what)?;
-    Ok(OutputFile::new(page_file(path), html))
-}
-
-/// As [`page`], for a page that lists `cards` advisory cards: the buffer is sized for them
-/// up front (a card is well under 2 KB), so a list of thousands is not copied as it grows.
-pub(super) fn list_page<C: Serialize>(
-    theme: &Theme,
-    template: &str,
-    ctx: &C,
-    path: &str,
-    what: &str,
-    cards: usize,
-) -> Result<OutputFile, Diagnostic> {
-    let html = theme.render_sized(template, ctx, what, 64 * 1024 + 2048 * cards)?;
-    Ok(OutputFile::new(page_file(path), html))
-}
-
-/// The file of a page path: a folder path gets `index.html`.
-fn page_file(path: &str) -> String {
-    if path.is_empty() || path.ends_with('/') {
-        format!("{path}index.html")
-    } else {
-        path.to_string()
-    }
-}
-
-/// Makes one page of the site.
-pub type PageJob<'a> = Box<dyn Fn() -> Result<OutputFile, Diagnostic> + Sync + Send + 'a>;
-
-#[derive(Serialize)]
-struct AdvisoryContext {
-    #[serde(flatten)]
-    common: Common,
-    advisory: AdvisoryView,
-}
+use crate::view::{
+    AdvisoryContext, AdvisoryView, Common, PageContent, PageContext, main_feed_link, product_feed_link,
+};
 
 /// An advisory's rendered body, for its page.
 pub struct PageBody {
@@ -140,7 +65,7 @@ pub fn advisory_memo(
     let minified = [u8::from(site.config.minify)];
     let key = memo::key(&[&theme.fingerprint, &minified, path.as_bytes(), &json]);
     let made = match memo.page(&key) {
-        Some(file) if file.path == page_file(&path) => Made::Reused(file),
+        Some((file, bytes)) if file == page_file(&path) => Made::Reused(OutputFile::new(file, bytes)),
         _ => Made::Rendered(render_advisory(theme, &ctx, &path, a)?),
     };
     Ok((made, key))
@@ -155,12 +80,8 @@ fn advisory_context(
     let path = advisory_path(a.id.as_str());
     let path = path.trim_start_matches('/').to_string();
     let title = format!("{}: {}", a.id, a.title);
-    let mut feeds = vec![feeds::main_feed_link(site)];
-    feeds.extend(
-        a.product_ids()
-            .into_iter()
-            .map(|p| feeds::product_feed_link(site, p)),
-    );
+    let mut feeds = vec![main_feed_link(site)];
+    feeds.extend(a.product_ids().into_iter().map(|p| product_feed_link(site, p)));
     let ctx = AdvisoryContext {
         common: Common::new(site, opts, "advisories", &title, &path)
             .describe(&a.summary)
@@ -185,27 +106,13 @@ fn render_advisory(
     Ok(OutputFile::new(page_file(path), html))
 }
 
-#[derive(Serialize)]
-struct PageContent {
-    title: String,
-    description: Option<String>,
-    body_html: String,
-}
-
-#[derive(Serialize)]
-struct PageContext {
-    #[serde(flatten)]
-    common: Common,
-    content: PageContent,
-}
-
 pub(super) fn content_page(
     site: &Site,
     theme: &Theme,
     opts: EmitOptions,
     p: &crate::document::Page,
 ) -> Result<OutputFile, Diagnostic> {
-    let path = format!("{}/", p.slug);
+    let path = routes::page_dir(&p.slug);
     let mut common = Common::new(site, opts, &p.slug, &p.title, &path);
     if let Some(d) = &p.description {
         common = common.describe(d);
@@ -223,6 +130,12 @@ pub(super) fn content_page(
 }
 
 pub(super) fn not_found(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<OutputFile, Diagnostic> {
-    let ctx = Common::new(site, opts, "404", "Page not found", "404.html");
-    page(theme, "404.html", &ctx, "404.html", "rendering the 404 page")
+    let ctx = Common::new(site, opts, "404", "Page not found", routes::NOT_FOUND);
+    page(
+        theme,
+        "404.html",
+        &ctx,
+        routes::NOT_FOUND,
+        "rendering the 404 page",
+    )
 }

@@ -7,44 +7,15 @@
 //! * `.well-known/openpgpkey/hu/<hash>` and `.well-known/openpgpkey/policy` — the WKD
 //!   "direct method", so `gpg --locate-keys psirt@example.com` finds the key.
 
-use serde::Serialize;
 use sha1::{Digest, Sha1};
 
-use super::html::{Common, page};
+use super::page::page;
 use super::{EmitOptions, OutputFile};
 use crate::diag::Diagnostic;
-use crate::pgpkey::SubkeyInfo;
+use crate::routes::{self, KEY_FILE, KEY_PAGE};
 use crate::site::Site;
 use crate::theme::Theme;
-use crate::view::root_path;
-
-/// Where the armored key is published, relative to the output root.
-pub const KEY_FILE: &str = "pgp-key.asc";
-/// The key page's folder.
-pub const KEY_PAGE: &str = "pgp/";
-
-/// What `pgp.html` sees as `key`.
-#[derive(Serialize)]
-struct KeyView<'a> {
-    fingerprint: &'a str,
-    fingerprint_grouped: &'a str,
-    algorithm: &'a str,
-    created: &'a str,
-    expires: Option<&'a str>,
-    user_ids: &'a [String],
-    subkeys: &'a [SubkeyInfo],
-    download_url: String,
-    wkd_email: Option<&'a str>,
-    /// This build signs CSAF documents and security.txt: the page explains `gpg --verify`.
-    signs: bool,
-}
-
-#[derive(Serialize)]
-struct KeyContext<'a> {
-    #[serde(flatten)]
-    common: Common,
-    key: KeyView<'a>,
-}
+use crate::view::{Common, KeyContext, KeyView, root_path};
 
 pub fn emit(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let Some(key) = &site.key else {
@@ -71,15 +42,12 @@ pub fn emit(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputF
     let mut files = vec![
         html,
         OutputFile::new(KEY_FILE, key.armored.clone()),
-        OutputFile::new(
-            format!(".well-known/csaf/openpgp/{}.asc", key.fingerprint),
-            key.armored.clone(),
-        ),
+        OutputFile::new(routes::csaf_key(&key.fingerprint), key.armored.clone()),
     ];
     if let Some(path) = key.wkd_email.as_deref().and_then(wkd_path) {
         files.push(OutputFile::new(path, key.binary.clone()));
         // An empty policy file tells WKD clients the directory exists (draft §4.5).
-        files.push(OutputFile::new(".well-known/openpgpkey/policy", Vec::new()));
+        files.push(OutputFile::new(routes::WKD_POLICY, Vec::new()));
     }
     Ok(files)
 }
@@ -87,7 +55,7 @@ pub fn emit(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputF
 /// The WKD direct-method file of `email`: `.well-known/openpgpkey/hu/<hash>`.
 pub fn wkd_path(email: &str) -> Option<String> {
     let (local, _domain) = email.rsplit_once('@')?;
-    (!local.is_empty()).then(|| format!(".well-known/openpgpkey/hu/{}", wkd_hash(local)))
+    (!local.is_empty()).then(|| routes::wkd_key(&wkd_hash(local)))
 }
 
 /// z-base-32 of the SHA-1 of the local part, with ASCII letters lowercased (only those:

@@ -5,17 +5,21 @@
 use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
-use serde::Serialize;
 
-use super::html::{Common, PageJob, content_page, list_page, not_found, page};
-use super::paginate::{self, Page, Pagination};
+use super::html::{content_page, not_found};
+use super::page::{PageJob, list_page, page};
+use super::paginate::{self, Page};
 use super::{EmitOptions, OutputFile};
 use crate::diag::Diagnostic;
-use crate::emit::feeds;
 use crate::model::{Advisory, Severity};
+use crate::routes;
 use crate::site::Site;
 use crate::theme::Theme;
-use crate::view::{AdvisoryView, Link, ProductRef, product_ref, root_path};
+use crate::view::{
+    AdvisoryView, CardContext, Common, Family, HomeContext, IndexContext, Link, Pagination, ProductContext,
+    ProductItem, ProductsContext, SeverityCount, YearGroup, main_feed_link, product_feed_link, product_ref,
+    root_path, severity_feed_link,
+};
 
 /// Each advisory's summary view as a template value, made once and shared by every list
 /// that shows it (the home page, the index, each year and severity, each product). Template
@@ -23,11 +27,6 @@ use crate::view::{AdvisoryView, Link, ProductRef, product_ref, root_path};
 /// The value carries `card`, the advisory's `partials/advisory_card.html`, rendered here
 /// once instead of once per list (at 10,000 advisories the lists show ~45,000 cards).
 struct Summaries<'s>(HashMap<&'s str, tera::Value>);
-
-#[derive(Serialize)]
-struct CardContext<'v> {
-    a: &'v tera::Value,
-}
 
 impl<'s> Summaries<'s> {
     fn new(site: &'s Site, theme: &Theme) -> Result<Self, Diagnostic> {
@@ -119,7 +118,7 @@ impl<'a> Lists<'a> {
         let by_product = site.advisories_by_product();
         for p in site.catalog.products.values() {
             let list = by_product.get(&p.id).cloned().unwrap_or_default();
-            let (base, total) = (format!("products/{}/", p.id), list.len());
+            let (base, total) = (routes::product_dir(&p.id), list.len());
             for page in paginate::split(&list, per_page, &base, &root) {
                 jobs.push(Box::new(move || self.product(p, &page, total)));
             }
@@ -139,24 +138,6 @@ fn severities(site: &Site) -> Vec<Option<Severity>> {
         out.push(None);
     }
     out
-}
-
-#[derive(Serialize)]
-struct SeverityCount {
-    severity: &'static str,
-    label: &'static str,
-    count: usize,
-    url: String,
-}
-
-#[derive(Serialize)]
-struct HomeContext {
-    #[serde(flatten)]
-    common: Common,
-    latest: Vec<tera::Value>,
-    counts: Vec<SeverityCount>,
-    total: usize,
-    products: Vec<ProductRef>,
 }
 
 impl Lists<'_> {
@@ -188,28 +169,8 @@ impl Lists<'_> {
                 .map(|id| product_ref(site, id, &root))
                 .collect(),
         };
-        page(theme, "index.html", &ctx, "", "rendering the home page")
+        page(theme, "index.html", &ctx, routes::HOME, "rendering the home page")
     }
-}
-
-#[derive(Serialize)]
-struct YearGroup {
-    year: i16,
-    /// The list's advisories of this year on all its pages (not only this page's).
-    count: usize,
-    advisories: Vec<tera::Value>,
-}
-
-#[derive(Serialize)]
-struct IndexContext {
-    #[serde(flatten)]
-    common: Common,
-    heading: String,
-    groups: Vec<YearGroup>,
-    years: Vec<Link>,
-    severities: Vec<Link>,
-    total: usize,
-    pagination: Pagination,
 }
 
 /// A filter of the advisory index: all, one year, or one severity (`None`: unrated).
@@ -232,9 +193,9 @@ struct ListPage<'p, 'a> {
 impl Filter {
     fn path(self) -> String {
         match self {
-            Filter::All => "advisories/".into(),
-            Filter::Year(y) => format!("advisories/{y}/"),
-            Filter::Severity(s) => format!("advisories/severity/{}/", crate::view::severity_key(s).0),
+            Filter::All => routes::ADVISORIES.into(),
+            Filter::Year(y) => routes::year_list(y),
+            Filter::Severity(s) => routes::severity_list(crate::view::severity_key(s).0),
         }
     }
 
@@ -296,9 +257,9 @@ impl Lists<'_> {
             .map(|s| link(crate::view::severity_key(s).1.into(), Filter::Severity(s)))
             .collect();
         let groups = year_groups(&self.summaries, list);
-        let mut feeds = vec![feeds::main_feed_link(site)];
+        let mut feeds = vec![main_feed_link(site)];
         if let Filter::Severity(Some(s)) = filter {
-            feeds.push(feeds::severity_feed_link(site, s));
+            feeds.push(severity_feed_link(site, s));
         }
         let heading = filter.heading();
         let title = page_title(&heading, &page.pagination);
@@ -314,38 +275,6 @@ impl Lists<'_> {
         let what = "rendering the advisory index";
         list_page(theme, "advisories.html", &ctx, &page.path, what, page.items.len())
     }
-}
-
-#[derive(Serialize)]
-struct ProductItem {
-    id: String,
-    name: String,
-    url: String,
-    description: Option<String>,
-    count: usize,
-}
-
-#[derive(Serialize)]
-struct Family {
-    name: String,
-    products: Vec<ProductItem>,
-}
-
-#[derive(Serialize)]
-struct ProductsContext {
-    #[serde(flatten)]
-    common: Common,
-    families: Vec<Family>,
-}
-
-#[derive(Serialize)]
-struct ProductContext {
-    #[serde(flatten)]
-    common: Common,
-    product: crate::model::Product,
-    advisories: Vec<tera::Value>,
-    total: usize,
-    pagination: Pagination,
 }
 
 impl Lists<'_> {
@@ -371,11 +300,11 @@ impl Lists<'_> {
             .map(|(name, products)| Family { name, products })
             .collect();
         let index = ProductsContext {
-            common: Common::new(site, opts, "products", "Products", "products/"),
+            common: Common::new(site, opts, "products", "Products", routes::PRODUCTS),
             families,
         };
         let what = "rendering the product list";
-        page(self.theme, "products.html", &index, "products/", what)
+        page(self.theme, "products.html", &index, routes::PRODUCTS, what)
     }
 
     /// One page of a product's advisories; `total` counts all pages' advisories.
@@ -388,10 +317,8 @@ impl Lists<'_> {
         let (site, opts) = (self.site, self.opts);
         let title = page_title(&format!("Advisories for {}", p.name), &page.pagination);
         let ctx = ProductContext {
-            common: Common::new(site, opts, "products", &title, &page.path).with_feeds(vec![
-                feeds::main_feed_link(site),
-                feeds::product_feed_link(site, &p.id),
-            ]),
+            common: Common::new(site, opts, "products", &title, &page.path)
+                .with_feeds(vec![main_feed_link(site), product_feed_link(site, &p.id)]),
             product: p.clone(),
             advisories: self.summaries.of(page.items.iter().copied()),
             total,

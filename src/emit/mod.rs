@@ -8,7 +8,7 @@ pub mod hosting;
 pub mod html;
 pub mod keys;
 pub mod lists;
-pub mod memo;
+pub mod page;
 pub mod paginate;
 pub mod security_txt;
 pub mod sitemap;
@@ -17,6 +17,7 @@ pub mod wellformed;
 use rayon::prelude::*;
 
 use crate::diag::{Code, Diagnostic};
+use crate::memo;
 use crate::signing::Signer;
 use crate::site::{Mode, Site};
 use crate::theme::Theme;
@@ -296,7 +297,7 @@ impl Emitter<'_> {
     }
 
     /// Runs page jobs in parallel and delivers each page as soon as it is made.
-    fn deliver_jobs(&self, jobs: Vec<html::PageJob<'_>>) -> Delivered {
+    fn deliver_jobs(&self, jobs: Vec<page::PageJob<'_>>) -> Delivered {
         let results = jobs
             .par_iter()
             .map(|job| job().map_err(|d| vec![d]).and_then(|f| self.deliver(f)))

@@ -3,29 +3,7 @@
 //! `<path>page/<n>/`. Without it, the index of a PSIRT with 10,000 advisories is one 9 MB
 //! page that browsers and screen readers struggle with.
 
-use serde::Serialize;
-
-/// Where one page stands among the pages of its list, for the template.
-#[derive(Debug, Clone, Serialize)]
-pub struct Pagination {
-    /// This page's number, from 1.
-    pub page: usize,
-    /// How many pages the list has (1 when it is not split).
-    pub pages: usize,
-    /// Site-relative URLs of the neighbouring pages, `null` at either end.
-    pub previous: Option<String>,
-    pub next: Option<String>,
-    /// The page links to show: the first and last page and two on each side of this one,
-    /// with a gap (`url` null) where pages are left out.
-    pub links: Vec<PageLink>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct PageLink {
-    pub label: String,
-    pub url: Option<String>,
-    pub current: bool,
-}
+use crate::view::{PageLink, Pagination};
 
 /// One page of a list: its path (for the output file and canonical URL), the items on it,
 /// and its place among its siblings.
@@ -33,15 +11,6 @@ pub struct Page<T> {
     pub path: String,
     pub items: Vec<T>,
     pub pagination: Pagination,
-}
-
-/// The path of page `n` of the list at `base` (a folder path such as `advisories/2024/`).
-pub fn page_path(base: &str, n: usize) -> String {
-    if n <= 1 {
-        base.to_string()
-    } else {
-        format!("{base}page/{n}/")
-    }
 }
 
 /// Splits `items` into pages of `per_page` (all on one page for `0`). An empty list still
@@ -58,14 +27,14 @@ pub fn split<T: Clone>(items: &[T], per_page: usize, base: &str, root: &str) -> 
         items.chunks(size).collect()
     };
     let pages = chunks.len();
-    let url = |n: usize| format!("{root}/{}", page_path(base, n));
+    let url = |n: usize| format!("{root}/{}", crate::routes::list_page(base, n));
     chunks
         .into_iter()
         .enumerate()
         .map(|(i, chunk)| {
             let page = i + 1;
             Page {
-                path: page_path(base, page),
+                path: crate::routes::list_page(base, page),
                 items: chunk.to_vec(),
                 pagination: Pagination {
                     page,

@@ -12,11 +12,12 @@ use super::OutputFile;
 use crate::config::{CONFIG_FILE, SecurityTxtConfig};
 use crate::diag::{Code, Diagnostic};
 use crate::model::time::{rfc3339, to_timestamp};
+use crate::routes;
 use crate::signing::Signer;
 use crate::site::Site;
 
 /// Output path (RFC 9116 §3: only the `.well-known` location).
-pub const PATH: &str = ".well-known/security.txt";
+pub const PATH: &str = routes::SECURITY_TXT;
 pub const DEFAULT_EXPIRES_AFTER_DAYS: i64 = 180;
 /// RFC 9116 §2.5.5 recommends less than a year.
 pub const MAX_EXPIRES_AFTER_DAYS: i64 = 365;
@@ -162,9 +163,9 @@ pub fn fields(site: &Site) -> Result<Vec<(&'static str, String)>, String> {
     out.extend(contacts.into_iter().map(|c| ("Contact", c)));
     out.push(("Expires", rfc3339(expires(site.build_time, &cfg)?)));
     if site.key.is_some() {
-        out.push(("Encryption", site.url(super::keys::KEY_FILE)));
+        out.push(("Encryption", site.url(routes::KEY_FILE)));
     }
-    out.push(("Acknowledgments", site.url("acknowledgments/")));
+    out.push(("Acknowledgments", site.url(routes::ACKNOWLEDGMENTS)));
     let languages = if cfg.preferred_languages.is_empty() {
         vec![site.config.language.clone()]
     } else {
@@ -172,13 +173,13 @@ pub fn fields(site: &Site) -> Result<Vec<(&'static str, String)>, String> {
     };
     out.push(("Preferred-Languages", languages.join(", ")));
     out.push(("Canonical", site.url(PATH)));
-    if site.page("policy").is_some() {
-        out.push(("Policy", site.url("policy/")));
+    if site.page(routes::POLICY_SLUG).is_some() {
+        out.push(("Policy", site.url(&routes::page_dir(routes::POLICY_SLUG))));
     }
     if let Some(h) = &cfg.hiring {
         out.push(("Hiring", h.get_ref().clone()));
     }
-    out.push(("CSAF", site.url(".well-known/csaf/provider-metadata.json")));
+    out.push(("CSAF", site.url(&routes::csaf_file(routes::CSAF_METADATA_FILE))));
     Ok(out)
 }
 

@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 use super::OutputFile;
 use crate::diag::Diagnostic;
 use crate::model::time::date_only;
+use crate::routes::{self, advisory_path};
 use crate::site::{Mode, Site};
-use crate::view::advisory_path;
 
 pub fn emit(site: &Site) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     Ok(vec![sitemap(site), robots(site)])
@@ -14,20 +14,20 @@ pub fn emit(site: &Site) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
 
 fn sitemap(site: &Site) -> OutputFile {
     let mut entries: Vec<(String, Option<String>)> = vec![
-        (site.url(""), Some(date_only(site.last_change()))),
-        (site.url("advisories/"), Some(date_only(site.last_change()))),
-        (site.url("products/"), None),
-        (site.url("acknowledgments/"), None),
-        (site.url("feeds/"), None),
+        (site.url(routes::HOME), Some(date_only(site.last_change()))),
+        (site.url(routes::ADVISORIES), Some(date_only(site.last_change()))),
+        (site.url(routes::PRODUCTS), None),
+        (site.url(routes::ACKNOWLEDGMENTS), None),
+        (site.url(routes::FEEDS_PAGE), None),
     ];
     if site.key.is_some() {
-        entries.push((site.url("pgp/"), None));
+        entries.push((site.url(routes::KEY_PAGE), None));
     }
     for p in &site.pages {
-        entries.push((site.url(&format!("{}/", p.slug)), None));
+        entries.push((site.url(&routes::page_dir(&p.slug)), None));
     }
     for p in site.catalog.products.keys() {
-        entries.push((site.url(&format!("products/{p}/")), None));
+        entries.push((site.url(&routes::product_dir(p)), None));
     }
     for a in &site.advisories {
         entries.push((
@@ -46,7 +46,7 @@ fn sitemap(site: &Site) -> OutputFile {
         xml.push_str("</url>\n");
     }
     xml.push_str("</urlset>\n");
-    OutputFile::new("sitemap.xml", xml)
+    OutputFile::new(routes::SITEMAP, xml)
 }
 
 fn robots(site: &Site) -> OutputFile {
@@ -54,8 +54,8 @@ fn robots(site: &Site) -> OutputFile {
         Mode::Preview => "User-agent: *\nDisallow: /\n".to_string(),
         Mode::Public => format!(
             "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-            site.url("sitemap.xml")
+            site.url(routes::SITEMAP)
         ),
     };
-    OutputFile::new("robots.txt", body)
+    OutputFile::new(routes::ROBOTS, body)
 }

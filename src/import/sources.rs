@@ -118,7 +118,7 @@ fn listed_document(folder: &Path, line: &str) -> Listed {
 
 /// Compares `bytes` with `<path>.<ext>` (`<hex>  <name>`), when that file exists.
 fn check_hash<D: Digest>(path: &Path, bytes: &[u8], ext: &str) -> Result<(), String> {
-    match crate::emit::csaf::check::hash_file_matches::<D>(path, bytes, ext) {
+    match crate::provider_check::hash_file_matches::<D>(path, bytes, ext) {
         Some(false) => Err(format!("its {ext} hash does not match {}.{ext}", path.display())),
         _ => Ok(()),
     }

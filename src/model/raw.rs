@@ -1,5 +1,6 @@
-//! The advisory front matter exactly as written: serde types with spans. `advisory.rs`
-//! turns them into the checked domain model.
+//! The advisory front matter exactly as written: serde types with spans. `build.rs`
+//! (`Builder`, with `explicit_ids.rs`, `cvss_more.rs` and the other parts of `model`)
+//! turns them into the checked domain model of `advisory.rs`.
 
 use serde::Deserialize;
 use toml::Spanned;

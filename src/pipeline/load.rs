@@ -5,10 +5,9 @@ use jiff::Timestamp;
 use super::{BuildOptions, Failure, build_time, fail};
 use crate::config::SiteConfig;
 use crate::diag::{Diagnostic, SourceMap};
-use crate::emit;
 use crate::source::{self, SourceKind};
 use crate::timing::Timer;
-use crate::{document, model, pgpkey, publication, signing};
+use crate::{document, memo, model, pgpkey, publication, signing};
 
 /// Inputs read and parsed, before the site is assembled.
 pub(super) struct Loaded {
@@ -25,7 +24,7 @@ pub(super) fn load(
     opts: &BuildOptions,
     timer: &mut Timer,
     sources: &mut SourceMap,
-    memo: Option<&emit::memo::Memo>,
+    memo: Option<&memo::Memo>,
 ) -> Result<Loaded, Failure> {
     let now = build_time(opts).map_err(|d| fail(vec![d], sources))?;
     // With mistakes in site.toml, the content is still checked (against a stand-in
@@ -98,13 +97,13 @@ pub(super) struct Parsed {
     pub(super) pages: Vec<document::Page>,
     pub(super) advisories: Vec<model::Advisory>,
     /// Parsed advisories for the next build's memo (`serve` only).
-    pub(super) memo_entries: Vec<emit::memo::Entry>,
+    pub(super) memo_entries: Vec<memo::Entry>,
 }
 
 fn parse_all(
     files: &[source::SourceFile],
     config: &SiteConfig,
-    memo: Option<&emit::memo::Memo>,
+    memo: Option<&memo::Memo>,
 ) -> (Parsed, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut catalog = model::Catalog::default();

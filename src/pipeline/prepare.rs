@@ -5,22 +5,20 @@ use super::{BuildOptions, Failure, fail};
 use crate::diag::{Diagnostic, SourceMap};
 use crate::site::{Parts, Site};
 use crate::timing::Timer;
-use crate::{emit, model, signing, validate};
+use crate::{emit, memo, signing, validate};
 
 /// The site assembled and validated (stages 1–6), ready to render.
 pub(super) struct Prepared {
     pub(super) site: Site,
-    pub(super) held: Vec<model::Advisory>,
-    pub(super) full_catalog: model::Catalog,
     /// Parsed advisories for the next build's memo (`serve` only).
-    pub(super) memo_entries: Vec<emit::memo::Entry>,
+    pub(super) memo_entries: Vec<memo::Entry>,
     pub(super) signer: Option<signing::Signer>,
     pub(super) diags: Vec<Diagnostic>,
     pub(super) timer: Timer,
     pub(super) sources: SourceMap,
 }
 
-pub(super) fn prepare(opts: &BuildOptions, memo: Option<&emit::memo::Memo>) -> Result<Prepared, Failure> {
+pub(super) fn prepare(opts: &BuildOptions, memo: Option<&memo::Memo>) -> Result<Prepared, Failure> {
     let mut timer = Timer::new(opts.progress.clone());
     let mut sources = SourceMap::default();
     let Loaded {
@@ -31,9 +29,8 @@ pub(super) fn prepare(opts: &BuildOptions, memo: Option<&emit::memo::Memo>) -> R
         signer,
         mut diags,
     } = load(opts, &mut timer, &mut sources, memo)?;
-    let full_catalog = parsed.catalog.clone();
     let memo_entries = parsed.memo_entries;
-    let (site, held) = Site::assemble(Parts {
+    let site = Site::assemble(Parts {
         config,
         build_time: now,
         mode: opts.mode,
@@ -48,7 +45,8 @@ pub(super) fn prepare(opts: &BuildOptions, memo: Option<&emit::memo::Memo>) -> R
     diags.extend(key.into_iter().flat_map(|k| k.1));
     timer.lap("assemble");
 
-    diags.extend(validate::run(&site, &held, &full_catalog));
+    diags.extend(validate::run(&site));
+    diags.extend(emit::csaf::check_held_back(&site));
     diags.extend(emit::security_txt::check(&site));
     if diags.iter().any(Diagnostic::is_error) {
         return Err(fail(diags, &sources));
@@ -58,8 +56,6 @@ pub(super) fn prepare(opts: &BuildOptions, memo: Option<&emit::memo::Memo>) -> R
     timer.lap("validate");
     Ok(Prepared {
         site,
-        held,
-        full_catalog,
         memo_entries,
         signer,
         diags,

@@ -5,7 +5,7 @@ use super::{BuildOptions, Failure, Report, fail};
 use crate::diag;
 use crate::emit::{self, EmitOptions, OutputFile, Sink};
 use crate::site::{self, Site};
-use crate::{theme, validate};
+use crate::{memo, theme, validate};
 
 impl Prepared {
     /// Stages 7–8: theme and every emitter, each file handed to `sink` as it is made;
@@ -14,7 +14,7 @@ impl Prepared {
         mut self,
         opts: &BuildOptions,
         sink: &dyn Sink,
-        memo: Option<&emit::memo::Memo>,
+        memo: Option<&memo::Memo>,
     ) -> Result<Rendered, Failure> {
         let theme = theme::Theme::load(&opts.root, self.site.config.theme.as_deref())
             .map_err(|d| fail(d, &self.sources))?;
@@ -39,9 +39,8 @@ impl Prepared {
         }
         let restricted = match opts.restricted {
             Some(_) => {
-                let files =
-                    emit::csaf::restricted(&self.site, &self.held, &self.full_catalog, self.signer.as_ref())
-                        .map_err(|d| fail(d, &self.sources))?;
+                let files = emit::csaf::restricted(&self.site, self.signer.as_ref())
+                    .map_err(|d| fail(d, &self.sources))?;
                 emit::check_wellformed(&files).map_err(|d| fail(d, &self.sources))?;
                 files
             }
@@ -84,5 +83,5 @@ pub(super) struct Rendered {
     pub(super) site: Site,
     pub(super) report: Report,
     pub(super) restricted: Vec<OutputFile>,
-    pub(super) memo: emit::memo::Memo,
+    pub(super) memo: memo::Memo,
 }

@@ -12,9 +12,11 @@ use crate::Failure;
 use crate::diag::{Code, Diagnostic, SourceMap};
 use crate::source::{ADVISORIES_DIR, CONTENT_DIR};
 
+mod eject;
 mod new;
 mod skeleton;
 
+pub use eject::{eject, template_names};
 pub use new::{new_advisory, next_id};
 pub use skeleton::NewAdvisory;
 

@@ -9,8 +9,8 @@ use std::sync::atomic::Ordering;
 use tiny_http::{Header, Method, Request, Response, ResponseBox, StatusCode};
 
 use super::{Files, Shared, guard, livereload};
-use crate::emit::csaf::CSAF_ROOT;
 use crate::emit::hosting;
+use crate::routes::CSAF_ROOT;
 use crate::url::percent_decode;
 
 /// The path the live-reload script in the theme's `base.html` polls.

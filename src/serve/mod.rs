@@ -7,7 +7,7 @@
 //! watcher's (which also runs the rebuilds, one at a time), and at most [`MAX_POLLS`] parked
 //! live-reload requests; tiny_http adds one per open connection to read its requests.
 //! Only loopback host names are answered and the preview sends no CORS header (`guard`).
-//! Rebuilds reuse the last good build's unchanged work (`emit::memo`).
+//! Rebuilds reuse the last good build's unchanged work (`memo`).
 
 mod guard;
 mod http;
@@ -95,7 +95,7 @@ struct Shared {
     refusal_reported: AtomicBool,
     /// What the last good build made that the next may reuse (pages and CSAF signatures
     /// whose inputs did not change); only the rebuilding thread touches it.
-    memo: Mutex<crate::emit::memo::Memo>,
+    memo: Mutex<crate::memo::Memo>,
 }
 
 impl Shared {
@@ -107,7 +107,7 @@ impl Shared {
 
     /// Runs one build and publishes the result; called by one thread at a time. Every
     /// stage runs again, but advisories, pages and CSAF signatures whose inputs are
-    /// unchanged are taken from the previous good build (`emit::memo`).
+    /// unchanged are taken from the previous good build (`memo`).
     fn rebuild(&self) {
         let start = Instant::now();
         let mut memo = self.memo.lock().unwrap_or_else(PoisonError::into_inner);

@@ -9,9 +9,10 @@ use std::path::Path;
 
 use crate::diag::{Code, Diagnostic};
 use crate::model::advisory::BodyLink;
+use crate::routes::{INDEX_FILE, KEY_PAGE, advisory_path, page_file};
 use crate::site::Site;
 use crate::url::percent_decode;
-use crate::view::{advisory_path, root_path};
+use crate::view::root_path;
 
 /// Every link of the shown advisories' bodies and of the pages that leads nowhere in
 /// `paths` (the output's files, relative to its root).
@@ -85,9 +86,9 @@ impl Context<'_> {
     /// folder's address with it, and add the final `/` where it is missing).
     fn exists(&self, path: &str) -> bool {
         if path.is_empty() || path.ends_with('/') {
-            return self.files.contains(format!("{path}index.html").as_str());
+            return self.files.contains(page_file(path).as_str());
         }
-        self.files.contains(path) || self.files.contains(format!("{path}/index.html").as_str())
+        self.files.contains(path) || self.files.contains(format!("{path}/{INDEX_FILE}").as_str())
     }
 
     /// Why nothing is at `path`, and how to fix the link.
@@ -108,7 +109,7 @@ impl Context<'_> {
             );
             return (problem, help);
         }
-        let problem = if path == "pgp/" || path == "pgp" {
+        let problem = if path == KEY_PAGE || path == KEY_PAGE.trim_end_matches('/') {
             "the site has no `/pgp/` page: it is made only when `[pgp]` in site.toml names a key".to_string()
         } else {
             format!("the build writes no page or file at `/{path}`")

@@ -94,9 +94,9 @@ pub(super) fn restart_view(r: &RestartRequired) -> RestartView {
 }
 
 pub(super) fn other_score_view(site: &Site, s: &Score, root: &str) -> OtherScoreView {
-    let v3 = s.cvss_v3.iter().map(super::score_v3);
+    let v3 = s.cvss_v3.iter().map(super::parts::score_v3);
     OtherScoreView {
-        scores: v3.chain(s.cvss_v2.iter().map(super::score_v2)).collect(),
+        scores: v3.chain(s.cvss_v2.iter().map(super::parts::score_v2)).collect(),
         products: s.products.iter().map(|p| product_ref(site, p, root)).collect(),
     }
 }

@@ -1,5 +1,7 @@
 //! One pure function from the advisory model to a CSAF 2.0 `csaf_security_advisory`.
-//! Key order follows the CSAF schema so documents diff well; the JSON is deterministic.
+//! The keys of every object come out in alphabetical order (`csaf::sort_keys` before
+//! serializing; CSAF recommended test 6.2.13), not in the schema's order, so documents
+//! diff and hash stably; the JSON is deterministic.
 
 //! The product tree and product status are in `product_tree.rs`, each vulnerability in
 //! `vulnerabilities.rs`.

@@ -1,7 +1,6 @@
 //! CSAF 2.0: one validated `csaf_security_advisory` per published advisory, with hashes
 //! and signatures, in the trusted-provider layout of CSAF 2.0 §7.1.
 
-pub mod check;
 pub mod document;
 pub mod product_tree;
 pub mod provider;
@@ -12,47 +11,29 @@ mod vulnerabilities;
 use sha2::{Digest, Sha256, Sha512};
 
 use super::OutputFile;
-use super::memo::{self, Memo};
 use crate::diag::Diagnostic;
+use crate::memo::{self, Memo};
 use crate::model::Advisory;
 use crate::model::advisory::Section;
 use crate::model::time::rfc3339;
+use crate::routes::{self, advisory_path};
 use crate::signing::Signer;
 use crate::site::Site;
-use crate::view::{DownloadView, advisory_path};
+use crate::view::DownloadView;
 
-/// Root of the provider tree in the output.
-pub const CSAF_ROOT: &str = ".well-known/csaf";
-/// CSAF 2.0 calls TLP:CLEAR `WHITE`; the folder name is the lowercase label.
-pub const PUBLIC_TLP_DIR: &str = "white";
-
-/// CSAF 2.0 §5.1: the file name is the tracking id in lowercase, with every run of
-/// characters outside `+`, `-`, `a-z`, `0-9` replaced by one `_`, plus `.json`.
+/// The CSAF file name of a tracking id (CSAF 2.0 §5.1); see [`routes::csaf_file_name`].
 pub fn file_name(tracking_id: &str) -> String {
-    let mut out = String::with_capacity(tracking_id.len() + 5);
-    let mut in_run = false;
-    for c in tracking_id.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '+' || c == '-' {
-            out.push(c);
-            in_run = false;
-        } else if !in_run {
-            out.push('_');
-            in_run = true;
-        }
-    }
-    out.push_str(".json");
-    out
+    routes::csaf_file_name(tracking_id)
 }
 
-/// `2026/acme-sa-2026-0001.json`: the path below the TLP folder (year of the initial
-/// release, CSAF 2.0 §7.1.11).
+/// `2026/acme-sa-2026-0001.json`: the path below the TLP folder.
 pub fn relative_path(a: &Advisory) -> String {
-    format!("{}/{}", a.year(), file_name(a.id.as_str()))
+    routes::csaf_relative_path(a.year(), a.id.as_str())
 }
 
 /// Path of the document in the output tree.
 pub fn document_path(a: &Advisory) -> String {
-    format!("{CSAF_ROOT}/{PUBLIC_TLP_DIR}/{}", relative_path(a))
+    format!("{}/{}", routes::csaf_public_dir(), relative_path(a))
 }
 
 /// Links to the machine-readable versions, for the advisory page.
@@ -192,7 +173,12 @@ fn document_files(
             advisory.as_bytes(),
         ])
     });
-    let reused = key.and_then(|k| memo?.0.document_files(&k));
+    let reused = key.and_then(|k| memo?.0.document_files(&k)).map(|files| {
+        files
+            .into_iter()
+            .map(|(path, bytes)| OutputFile::new(path, bytes))
+            .collect()
+    });
     let files = match reused {
         Some(files) => files,
         None => new_document_files(site, a, sections, signer, &path, catalog)?,
@@ -257,29 +243,42 @@ pub fn advisory_files(
     signer: Option<&Signer>,
     memo: Option<MemoUse<'_>>,
 ) -> Result<Option<Document>, Vec<Diagnostic>> {
-    if crate::site::hold_reason(a, site.build_time).is_some() {
+    if !site.is_published(a) {
         return Ok(None);
     }
-    let dir = format!("{CSAF_ROOT}/{PUBLIC_TLP_DIR}");
+    let dir = routes::csaf_public_dir();
     document_files(site, a, sections, signer, &dir, &site.catalog, memo).map(Some)
+}
+
+/// Published advisories are validated when their CSAF is emitted; held-back ones are
+/// converted and validated here, so an embargoed advisory cannot fail on release day.
+/// Held-back advisories are checked as thoroughly as published ones.
+pub fn check_held_back(site: &Site) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
+    let catalog = &site.full_catalog;
+    site.held
+        .par_iter()
+        .flat_map_iter(|a| {
+            let mut json = csaf_json_with(site, a, catalog, &sections(site, a));
+            sort_keys(&mut json);
+            validate::validate(json, &a.source).err().unwrap_or_default()
+        })
+        .collect()
 }
 
 /// CSAF for released advisories whose TLP is not CLEAR, for upload to an access-controlled
 /// location: one folder per CSAF 2.0 TLP label (`green/`, `amber/`, `red/`) with year
 /// folders, hashes, signatures, `index.txt` and `changes.csv`. Never part of the public site.
-pub fn restricted(
-    site: &Site,
-    all: &[Advisory],
-    catalog: &crate::model::Catalog,
-    signer: Option<&Signer>,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    use crate::site::{HoldReason, hold_reason};
-    let restricted: Vec<&Advisory> = all
+pub fn restricted(site: &Site, signer: Option<&Signer>) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    use crate::site::{HoldReason, Visibility};
+    let catalog = &site.full_catalog;
+    let restricted: Vec<&Advisory> = site
+        .held
         .iter()
         .filter(|a| {
             matches!(
-                hold_reason(a, site.build_time),
-                Some(HoldReason::Restricted { .. })
+                site.visibility(a),
+                Visibility::Held(HoldReason::Restricted { .. })
             )
         })
         .collect();
@@ -289,7 +288,7 @@ pub fn restricted(
     labels.sort_unstable();
     labels.dedup();
     for label in labels {
-        let dir = format!("{CSAF_ROOT}/{}", label.to_ascii_lowercase());
+        let dir = routes::csaf_tlp_dir(label);
         let mut emitted = Vec::new();
         for a in restricted.iter().filter(|a| a.tlp.csaf20_label() == label) {
             match document_files(site, a, &sections(site, a), signer, &dir, catalog, None) {
@@ -301,20 +300,15 @@ pub fn restricted(
             }
         }
         files.push(OutputFile::new(
-            format!("{dir}/index.txt"),
+            format!("{dir}/{}", routes::CSAF_INDEX_FILE),
             provider::index_txt(&emitted),
         ));
         files.push(OutputFile::new(
-            format!("{dir}/changes.csv"),
+            format!("{dir}/{}", routes::CSAF_CHANGES_FILE),
             provider::changes_csv(&emitted),
         ));
     }
     if diags.is_empty() { Ok(files) } else { Err(diags) }
-}
-
-/// `check --provider DIR` from the command line.
-pub fn check_provider_cli(dir: &std::path::Path) -> std::process::ExitCode {
-    check::run_cli(dir)
 }
 
 #[cfg(test)]
@@ -327,18 +321,5 @@ mod tests {
             String::from_utf8(hash_file::<Sha256>(b"abc", "x.json")).expect("ASCII"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  x.json\n"
         );
-    }
-
-    #[test]
-    fn file_names_follow_section_5_1() {
-        assert_eq!(file_name("ACME-SA-2026-0001"), "acme-sa-2026-0001.json");
-        assert_eq!(
-            file_name("Example Company_-_ID 2021:0001"),
-            "example_company_-_id_2021_0001.json"
-        );
-        assert_eq!(file_name("cisco-sa-20180328-smi2"), "cisco-sa-20180328-smi2.json");
-        assert_eq!(file_name("RHSA-2019:1862"), "rhsa-2019_1862.json");
-        assert_eq!(file_name("a..b"), "a_b.json");
-        assert_eq!(file_name("a+b"), "a+b.json");
     }
 }

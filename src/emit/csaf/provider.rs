@@ -8,17 +8,17 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{CSAF_ROOT, Emitted, PUBLIC_TLP_DIR};
+use super::Emitted;
 use crate::diag::Diagnostic;
 use crate::emit::OutputFile;
 use crate::signing::Signer;
 use crate::site::Site;
 
-pub const FEED_FILE: &str = "csaf-feed-tlp-white.json";
-pub const SERVICE_FILE: &str = "service.json";
-pub const METADATA_FILE: &str = "provider-metadata.json";
-pub const PRODUCTS_CATEGORY_FILE: &str = "category-products.json";
-pub const VENDORS_CATEGORY_FILE: &str = "category-vendors.json";
+use crate::routes::{
+    self, CSAF_CHANGES_FILE, CSAF_FEED_FILE, CSAF_INDEX_FILE, CSAF_METADATA_FILE,
+    CSAF_PRODUCTS_CATEGORY_FILE, CSAF_ROOT, CSAF_SERVICE_FILE, CSAF_VENDORS_CATEGORY_FILE, PUBLIC_TLP_DIR,
+};
+
 pub const ROLIE_CSAF_SCHEME: &str = "urn:ietf:params:rolie:category:information-type";
 
 fn json_file(path: String, value: &impl Serialize) -> OutputFile {
@@ -28,7 +28,7 @@ fn json_file(path: String, value: &impl Serialize) -> OutputFile {
 }
 
 fn url(site: &Site, rel: &str) -> String {
-    site.url(&format!("{CSAF_ROOT}/{rel}"))
+    site.url(&routes::csaf_file(rel))
 }
 
 pub fn files(
@@ -36,21 +36,21 @@ pub fn files(
     docs: &[Emitted],
     signer: Option<&Signer>,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let tlp = format!("{CSAF_ROOT}/{PUBLIC_TLP_DIR}");
+    let tlp = routes::csaf_public_dir();
     let mut out = vec![
-        OutputFile::new(format!("{tlp}/index.txt"), index_txt(docs)),
-        OutputFile::new(format!("{tlp}/changes.csv"), changes_csv(docs)),
-        json_file(format!("{CSAF_ROOT}/{FEED_FILE}"), &rolie_feed(site, docs)),
-        json_file(format!("{CSAF_ROOT}/{SERVICE_FILE}"), &service(site)),
+        OutputFile::new(format!("{tlp}/{CSAF_INDEX_FILE}"), index_txt(docs)),
+        OutputFile::new(format!("{tlp}/{CSAF_CHANGES_FILE}"), changes_csv(docs)),
+        json_file(routes::csaf_file(CSAF_FEED_FILE), &rolie_feed(site, docs)),
+        json_file(routes::csaf_file(CSAF_SERVICE_FILE), &service(site)),
         json_file(
-            format!("{CSAF_ROOT}/{PRODUCTS_CATEGORY_FILE}"),
+            routes::csaf_file(CSAF_PRODUCTS_CATEGORY_FILE),
             &category(products(site)),
         ),
         json_file(
-            format!("{CSAF_ROOT}/{VENDORS_CATEGORY_FILE}"),
+            routes::csaf_file(CSAF_VENDORS_CATEGORY_FILE),
             &category(vendors(site)),
         ),
-        json_file(format!("{CSAF_ROOT}/{METADATA_FILE}"), &metadata(site, signer)),
+        json_file(routes::csaf_file(CSAF_METADATA_FILE), &metadata(site, signer)),
     ];
     if let Some(s) = signer {
         // The signing key may differ from the contact key on the PGP page; publish it
@@ -61,7 +61,7 @@ pub fn files(
             .is_some_and(|k| k.fingerprint == s.fingerprint());
         if !same {
             out.push(OutputFile::new(
-                format!("{CSAF_ROOT}/openpgp/{}.asc", s.fingerprint()),
+                routes::csaf_key(s.fingerprint()),
                 s.public_key_armored(),
             ));
         }
@@ -175,7 +175,7 @@ fn rolie_feed<'a>(site: &Site, docs: &'a [Emitted]) -> RolieFeed<'a> {
             title: format!("{} CSAF feed (TLP:WHITE)", site.config.publisher.name),
             link: vec![RolieLink {
                 rel: "self",
-                href: url(site, FEED_FILE),
+                href: url(site, CSAF_FEED_FILE),
             }],
             category: [CSAF_CATEGORY],
             updated,
@@ -231,7 +231,7 @@ fn service(site: &Site) -> Value {
                 "title": "Public CSAF feed",
                 "collection": [ {
                     "title": format!("{} CSAF feed (TLP:WHITE)", site.config.publisher.name),
-                    "href": url(site, FEED_FILE),
+                    "href": url(site, CSAF_FEED_FILE),
                     "categories": { "category": [ { "scheme": ROLIE_CSAF_SCHEME, "term": "csaf" } ] }
                 } ]
             } ]
@@ -279,13 +279,13 @@ fn metadata(site: &Site, signer: Option<&Signer>) -> Value {
         "csaf_provider"
     };
     json!({
-        "canonical_url": url(site, METADATA_FILE),
+        "canonical_url": url(site, CSAF_METADATA_FILE),
         "distributions": [ {
             "directory_url": url(site, &format!("{PUBLIC_TLP_DIR}/")),
             "rolie": { "feeds": [ {
                 "summary": format!("All TLP:WHITE advisories of {}.", cfg.publisher.name),
                 "tlp_label": "WHITE",
-                "url": url(site, FEED_FILE),
+                "url": url(site, CSAF_FEED_FILE),
             } ] }
         } ],
         "last_updated": crate::model::time::rfc3339(site.last_change()),
@@ -311,7 +311,7 @@ pub fn listings(all_paths: &[String], title: &str, noindex: bool) -> Vec<OutputF
     let paths: Vec<&str> = all_paths
         .iter()
         .filter_map(|p| p.strip_prefix(&prefix))
-        .filter(|p| !p.ends_with("index.html"))
+        .filter(|p| !p.ends_with(routes::INDEX_FILE))
         .collect();
     let mut dirs: BTreeSet<String> = BTreeSet::from([String::new()]);
     for p in &paths {
@@ -338,7 +338,7 @@ pub fn listings(all_paths: &[String], title: &str, noindex: bool) -> Vec<OutputF
                 }
             }
             OutputFile::new(
-                format!("{prefix}{dir}index.html"),
+                format!("{prefix}{dir}{}", routes::INDEX_FILE),
                 listing_html(title, dir, &entries, noindex),
             )
         })

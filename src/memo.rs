@@ -1,4 +1,4 @@
-//! Reuse between rebuilds in `serve`: a parsed advisory, an advisory's page and its CSAF
+//! The pipeline's one cache seam. Reuse between rebuilds in `serve`: a parsed advisory, an advisory's page and its CSAF
 //! hashes and signature are reused when what they are made from has not changed.
 //!
 //! Keys are SHA-256 digests of the exact inputs of the expensive step, so a dependency
@@ -19,7 +19,6 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use super::OutputFile;
 use crate::diag::Diagnostic;
 use crate::model::Advisory;
 
@@ -86,17 +85,19 @@ impl Memo {
         self
     }
 
-    pub(crate) fn page(&self, key: &Key) -> Option<OutputFile> {
+    /// The page made under `key` by the previous build: its path and bytes.
+    pub(crate) fn page(&self, key: &Key) -> Option<(&str, &[u8])> {
         let path = self.pages.get(key)?;
         let bytes = self.output.get(path)?;
-        Some(OutputFile::new(path.clone(), bytes.clone()))
+        Some((path, bytes))
     }
 
-    pub(crate) fn document_files(&self, key: &Key) -> Option<Vec<OutputFile>> {
+    /// The hash and signature files made under `key` by the previous build.
+    pub(crate) fn document_files(&self, key: &Key) -> Option<Vec<(&str, &[u8])>> {
         let paths = self.documents.get(key)?;
         paths
             .iter()
-            .map(|p| Some(OutputFile::new(p.clone(), self.output.get(p)?.clone())))
+            .map(|p| Some((p.as_str(), self.output.get(p)?.as_slice())))
             .collect()
     }
 

@@ -1,16 +1,22 @@
 //! `check --provider DIR`: checks a built output folder the way a CSAF checker checks a
-//! live provider (CSAF 2.0 §7.1), for everything that needs no web server.
+//! live provider (CSAF 2.0 §7.1), for everything that needs no web server. It reads
+//! output, it does not make any: it returns what it found, and `main` prints it.
 
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use serde_json::Value;
-use sha2::{Digest, Sha256, Sha512};
 
-use super::provider::{FEED_FILE, METADATA_FILE, SERVICE_FILE};
-use super::{CSAF_ROOT, file_name};
+mod documents;
+
+pub use documents::hash_file_matches;
+use documents::{hashes, signatures, validity};
+
+use crate::routes::{
+    CSAF_CHANGES_FILE, CSAF_FEED_FILE, CSAF_INDEX_FILE, CSAF_METADATA_FILE, CSAF_ROOT, CSAF_SERVICE_FILE,
+    PUBLIC_TLP_DIR, SECURITY_TXT, csaf_file_name,
+};
 
 /// The outcome of one requirement.
 #[derive(Debug, Clone)]
@@ -83,7 +89,7 @@ pub fn check(out: &Path) -> Vec<Requirement> {
         return vec![req(0, "no symbolic link leaves the checked folder", links)];
     }
     let csaf = out.join(CSAF_ROOT);
-    let metadata = read_json(&csaf.join(METADATA_FILE));
+    let metadata = read_json(&csaf.join(CSAF_METADATA_FILE));
     let dir = directory(out, &metadata);
     let docs = documents(&dir);
     let key = fs::read_dir(csaf.join("openpgp"))
@@ -142,7 +148,7 @@ fn directory(out: &Path, metadata: &Result<Value, String>) -> PathBuf {
             .iter()
             .find_map(|d| d["directory_url"].as_str().and_then(local))
     });
-    let default = || out.join(CSAF_ROOT).join(super::PUBLIC_TLP_DIR);
+    let default = || out.join(CSAF_ROOT).join(PUBLIC_TLP_DIR);
     match from_metadata {
         Some(rel) => inside(out, rel.trim_end_matches('/')).unwrap_or_else(default),
         None => default(),
@@ -171,7 +177,7 @@ fn filenames(docs: &[Doc]) -> Vec<String> {
             out.push(format!("{}: not a CSAF document", d.relative));
             continue;
         };
-        let expected = file_name(id);
+        let expected = csaf_file_name(id);
         if !d.relative.ends_with(&format!("/{expected}")) {
             out.push(format!(
                 "{}: expected file name {expected} for tracking id {id}",
@@ -183,7 +189,7 @@ fn filenames(docs: &[Doc]) -> Vec<String> {
 }
 
 fn security_txt(out: &Path, metadata: &Result<Value, String>) -> Vec<String> {
-    let Ok(text) = fs::read_to_string(out.join(".well-known/security.txt")) else {
+    let Ok(text) = fs::read_to_string(out.join(SECURITY_TXT)) else {
         return vec!["/.well-known/security.txt is missing".into()];
     };
     let canonical = metadata
@@ -273,7 +279,7 @@ fn listed(docs: &[Doc]) -> BTreeSet<String> {
 }
 
 fn index_txt(tlp: &Path, docs: &[Doc]) -> Vec<String> {
-    let Ok(text) = fs::read_to_string(tlp.join("index.txt")) else {
+    let Ok(text) = fs::read_to_string(tlp.join(CSAF_INDEX_FILE)) else {
         return vec!["index.txt is missing".into()];
     };
     let lines: BTreeSet<String> = text.lines().map(str::to_string).collect();
@@ -294,7 +300,7 @@ fn compare_sets(what: &str, found: &BTreeSet<String>, expected: &BTreeSet<String
 }
 
 fn changes_csv(tlp: &Path, docs: &[Doc]) -> Vec<String> {
-    let Ok(text) = fs::read_to_string(tlp.join("changes.csv")) else {
+    let Ok(text) = fs::read_to_string(tlp.join(CSAF_CHANGES_FILE)) else {
         return vec!["changes.csv is missing".into()];
     };
     let mut out = Vec::new();
@@ -376,7 +382,7 @@ fn inside(root: &Path, rel: &str) -> Option<PathBuf> {
 /// ROLIE feeds named in provider-metadata.json (none for a directory-only provider).
 fn feed_paths(metadata: &Result<Value, String>) -> Vec<String> {
     let Ok(m) = metadata else {
-        return vec![format!("{CSAF_ROOT}/{FEED_FILE}")];
+        return vec![format!("{CSAF_ROOT}/{CSAF_FEED_FILE}")];
     };
     m["distributions"]
         .as_array()
@@ -439,78 +445,11 @@ fn service(csaf: &Path, metadata: &Result<Value, String>) -> Vec<String> {
     if feed_paths(metadata).is_empty() {
         return Vec::new();
     }
-    match read_json(&csaf.join(SERVICE_FILE)) {
+    match read_json(&csaf.join(CSAF_SERVICE_FILE)) {
         Ok(s) if s["service"]["workspace"][0]["collection"][0]["href"].is_string() => Vec::new(),
         Ok(_) => vec!["service.json names no feed".into()],
         Err(e) => vec![e],
     }
-}
-
-fn hex<D: Digest>(bytes: &[u8]) -> String {
-    D::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Whether the hash file `<path>.<ext>` (the hex digest, optionally followed by the name, as
-/// `sha256sum` writes it) matches `bytes`; `None` when there is no such file. Shared with
-/// `import`, which checks a provider's documents the same way.
-pub fn hash_file_matches<D: Digest>(path: &Path, bytes: &[u8], ext: &str) -> Option<bool> {
-    let text = fs::read_to_string(format!("{}.{ext}", path.display())).ok()?;
-    let given = text.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
-    Some(given == hex::<D>(bytes))
-}
-
-/// CSAF 2.0 §7.1.18 asks for at least one of SHA-256 and SHA-512; every hash file that
-/// exists must match. The file holds the hex digest, optionally followed by the name.
-fn hashes(docs: &[Doc]) -> Vec<String> {
-    let mut out = Vec::new();
-    for d in docs {
-        let mut present = 0;
-        for (ext, matches) in [
-            ("sha256", hash_file_matches::<Sha256>(&d.path, &d.bytes, "sha256")),
-            ("sha512", hash_file_matches::<Sha512>(&d.path, &d.bytes, "sha512")),
-        ] {
-            let Some(matches) = matches else { continue };
-            present += 1;
-            if !matches {
-                out.push(format!("{}.{ext} does not match the document", d.relative));
-            }
-        }
-        if present == 0 {
-            out.push(format!("{} has neither a .sha256 nor a .sha512 file", d.relative));
-        }
-    }
-    out
-}
-
-fn signatures(docs: &[Doc], key: Option<&str>) -> Vec<String> {
-    let Some(key) = key else {
-        return vec!["no public key in openpgp/ (a csaf_provider without signatures)".into()];
-    };
-    docs.iter()
-        .filter_map(|d| {
-            let sig = fs::read_to_string(format!("{}.asc", d.path.display()));
-            match sig {
-                Ok(sig) => crate::signing::verify_detached(key, &sig, &d.bytes)
-                    .err()
-                    .map(|e| format!("{}.asc: {e}", d.relative)),
-                Err(_) => Some(format!("{}.asc is missing", d.relative)),
-            }
-        })
-        .collect()
-}
-
-fn validity(docs: &[Doc]) -> Vec<String> {
-    docs.iter()
-        .flat_map(|d| match &d.json {
-            None => vec![format!("{} is not JSON", d.relative)],
-            Some(j) => super::validate::validate(j.clone(), &d.path)
-                .err()
-                .unwrap_or_default()
-                .into_iter()
-                .map(|diag| format!("{}: {}", d.relative, diag.message))
-                .collect(),
-        })
-        .collect()
 }
 
 fn listings(csaf: &Path) -> Vec<String> {
@@ -543,32 +482,26 @@ fn listings(csaf: &Path) -> Vec<String> {
     out
 }
 
-/// Prints one line per requirement; exit 0 when all pass, 1 otherwise.
-pub fn run_cli(dir: &Path) -> ExitCode {
-    if !dir.join(CSAF_ROOT).is_dir() {
-        eprintln!(
-            "error: {} has no {CSAF_ROOT}/ folder; build the site first",
-            dir.display()
-        );
-        return ExitCode::from(2);
-    }
-    let results = check(dir);
-    for r in &results {
-        let mark = if r.passed() { "pass" } else { "FAIL" };
-        println!("[{mark}] requirement {:>2}: {}", r.number, r.title);
-        for p in &r.problems {
-            println!("         - {p}");
+/// Why a folder cannot be checked at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotChecked {
+    /// The folder has no `.well-known/csaf/`: nothing was built there.
+    NoProviderTree,
+}
+
+impl std::fmt::Display for NotChecked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotChecked::NoProviderTree => write!(f, "has no {CSAF_ROOT}/ folder; build the site first"),
         }
     }
-    let failed = results.iter().filter(|r| !r.passed()).count();
-    println!(
-        "provider check: {} of {} requirements met",
-        results.len() - failed,
-        results.len()
-    );
-    if failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
+}
+
+/// `check --provider DIR`: every requirement's outcome, or why the folder is not a built
+/// site. The caller prints them.
+pub fn run(dir: &Path) -> Result<Vec<Requirement>, NotChecked> {
+    if !dir.join(CSAF_ROOT).is_dir() {
+        return Err(NotChecked::NoProviderTree);
     }
+    Ok(check(dir))
 }
