@@ -12,6 +12,9 @@ use toml::de::{DeArray, DeTable, DeValue};
 
 use super::{missing_field_name, prune};
 
+/// Stand-in values tried for one missing key at most.
+const MAX_TRIES: usize = 12;
+
 /// The span given to stand-in values, so that errors about them are recognised.
 const STAND_IN: Range<usize> = usize::MAX - 1..usize::MAX;
 
@@ -68,7 +71,11 @@ impl Edits {
         key: &str,
     ) -> Option<Spanned<DeTable<'i>>> {
         let mut candidates = stand_in_values();
-        while let Some(value) = candidates.pop() {
+        // Each failed try may add one candidate (an enumeration's first value): bounded, so
+        // that no type can keep the loop going.
+        let mut tries = 0;
+        while let Some(value) = candidates.pop().filter(|_| tries < MAX_TRIES) {
+            tries += 1;
             let mut doc = self.replay(fragment)?;
             insert(doc.get_mut(), &span, key, value.clone()).then_some(())?;
             let outcome = T::deserialize(toml::de::Deserializer::from(doc));
