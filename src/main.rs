@@ -68,16 +68,7 @@ fn progress_bar(quiet: bool) -> indicatif::ProgressBar {
 fn progress_of(bar: &indicatif::ProgressBar) -> psirt_site::Progress {
     let bar = bar.clone();
     psirt_site::Progress::new(move |done| {
-        let next = match done {
-            "config" => "reading content",
-            "discover" => "parsing advisories",
-            "parse" => "assembling the site",
-            "assemble" => "validating",
-            "validate" => "loading the theme",
-            "theme" => "rendering and writing HTML, CSAF, feeds; hashing and signing",
-            "emit" => "moving the output into place",
-            _ => "writing the output",
-        };
+        let next = done.next_work();
         bar.set_message(next.to_string());
     })
 }
@@ -92,7 +83,7 @@ fn print_timings(r: &Report) {
             .cpu
             .map(|c| format!("   cpu {:>8.1} ms", c.as_secs_f64() * 1000.0))
             .unwrap_or_default();
-        let name = format!("{indent}{}", t.stage);
+        let name = format!("{indent}{}", t.stage.name());
         eprintln!(
             "  {name:<14} {:>8.1} ms{cpu}{memory}",
             t.elapsed.as_secs_f64() * 1000.0
@@ -100,7 +91,7 @@ fn print_timings(r: &Report) {
     };
     for t in &r.timings {
         line("", t);
-        if t.stage == "emit" {
+        if t.stage == psirt_site::timing::Stage::Emit {
             r.emit_steps.iter().for_each(|step| line("  ", step));
         }
     }

@@ -220,7 +220,7 @@ fn build_inner(opts: &BuildOptions) -> Result<Report, Failure> {
         stagings.push(staging);
     }
     output::commit_all(stagings).map_err(|d| fail(d, &sources))?;
-    timer.lap("write");
+    timer.lap(crate::timing::Stage::Write);
     report.timings.extend(timer.timings);
     report.output = Some(shown);
     Ok(report)

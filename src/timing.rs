@@ -5,16 +5,71 @@ use std::time::{Duration, Instant};
 
 use crate::sys::{memory_kib, process_cpu};
 
-/// Receives the name of each pipeline stage as it finishes (for a progress display).
+/// The stages of the pipeline and the steps of `emit`, in the order they finish. A name
+/// matched as text could be renamed on one side only; a variant cannot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Config,
+    Discover,
+    Parse,
+    Assemble,
+    Validate,
+    Theme,
+    /// The steps of `Emit`.
+    Lists,
+    Advisories,
+    Provider,
+    Listings,
+    Emit,
+    Write,
+}
+
+impl Stage {
+    /// The name `--timings` prints.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Config => "config",
+            Stage::Discover => "discover",
+            Stage::Parse => "parse",
+            Stage::Assemble => "assemble",
+            Stage::Validate => "validate",
+            Stage::Theme => "theme",
+            Stage::Lists => "lists",
+            Stage::Advisories => "advisories",
+            Stage::Provider => "provider",
+            Stage::Listings => "listings",
+            Stage::Emit => "emit",
+            Stage::Write => "write",
+        }
+    }
+
+    /// What the build does once this stage is done, for a progress display.
+    pub fn next_work(self) -> &'static str {
+        match self {
+            Stage::Config => "reading content",
+            Stage::Discover => "parsing advisories",
+            Stage::Parse => "assembling the site",
+            Stage::Assemble => "validating",
+            Stage::Validate => "loading the theme",
+            Stage::Theme | Stage::Lists | Stage::Advisories | Stage::Provider | Stage::Listings => {
+                "rendering and writing HTML, CSAF, feeds; hashing and signing"
+            }
+            Stage::Emit => "moving the output into place",
+            Stage::Write => "writing the output",
+        }
+    }
+}
+
+/// Receives each pipeline stage as it finishes (for a progress display).
 #[derive(Clone, Default)]
-pub struct Progress(Option<std::sync::Arc<dyn Fn(&'static str) + Send + Sync>>);
+pub struct Progress(Option<std::sync::Arc<dyn Fn(Stage) + Send + Sync>>);
 
 impl Progress {
-    pub fn new(f: impl Fn(&'static str) + Send + Sync + 'static) -> Self {
+    pub fn new(f: impl Fn(Stage) + Send + Sync + 'static) -> Self {
         Progress(Some(std::sync::Arc::new(f)))
     }
 
-    pub(crate) fn report(&self, stage: &'static str) {
+    pub(crate) fn report(&self, stage: Stage) {
         if let Some(f) = &self.0 {
             f(stage);
         }
@@ -34,7 +89,7 @@ impl std::fmt::Debug for Progress {
 /// How long a pipeline stage took, and the process's memory when it ended.
 #[derive(Debug, Clone, Copy)]
 pub struct StageTiming {
-    pub stage: &'static str,
+    pub stage: Stage,
     pub elapsed: Duration,
     /// CPU time of all threads (user and system) during the stage, where the OS tells
     /// (Unix). Near twice `elapsed` on two cores means the stage kept both busy.
@@ -44,7 +99,7 @@ pub struct StageTiming {
 }
 
 impl StageTiming {
-    pub(crate) fn now(stage: &'static str, elapsed: Duration, cpu: Option<Duration>) -> Self {
+    pub(crate) fn now(stage: Stage, elapsed: Duration, cpu: Option<Duration>) -> Self {
         StageTiming {
             stage,
             elapsed,
@@ -73,7 +128,7 @@ impl Timer {
         }
     }
 
-    pub(crate) fn lap(&mut self, stage: &'static str) {
+    pub(crate) fn lap(&mut self, stage: Stage) {
         let now = Instant::now();
         let cpu = process_cpu();
         let used = cpu.zip(self.cpu_start).map(|(c, s)| c.saturating_sub(s));

@@ -514,7 +514,7 @@ fn a_failed_restricted_commit_puts_the_public_output_back() {
     // Once everything is rendered, someone puts their own files where the restricted
     // documents are to go: that folder must not be replaced, so the build fails.
     opts.progress = psirt_site::Progress::new(move |stage| {
-        if stage == "emit" {
+        if stage == psirt_site::timing::Stage::Emit {
             std::fs::create_dir_all(&restricted).expect("mkdir");
             std::fs::write(restricted.join("notes.txt"), "mine").expect("write");
         }

@@ -247,7 +247,7 @@ fn a_build_whose_staging_folder_vanishes_fails() {
     let root = t.root().to_path_buf();
     let mut opts = t.options();
     opts.progress = psirt_site::Progress::new(move |stage| {
-        if stage == "theme" {
+        if stage == psirt_site::timing::Stage::Theme {
             remove_staging(&root);
         }
     });
@@ -277,7 +277,7 @@ fn a_build_whose_staging_folder_is_replaced_fails() {
     let root = t.root().to_path_buf();
     let mut opts = t.options();
     opts.progress = psirt_site::Progress::new(move |stage| {
-        if stage == "emit" {
+        if stage == psirt_site::timing::Stage::Emit {
             for dir in remove_staging(&root) {
                 std::fs::create_dir(&dir).expect("mkdir");
                 std::fs::write(dir.join(".psirt-site-output"), "Written by psirt-site.\n").expect("marker");

@@ -158,7 +158,7 @@ impl Emitter<'_> {
         // The list pages first, each written as soon as it is made.
         let lists = lists::Lists::new(site, theme, opts).map_err(|d| vec![d]);
         let mut delivered = vec![lists.and_then(|lists| self.deliver_jobs(lists.jobs()))];
-        laps.lap("lists");
+        laps.lap(crate::timing::Stage::Lists);
         // The lists' advisory summaries (~70 MiB at 10k) are freed now; let the allocator
         // give them back, or what comes next comes on top of them.
         if let Some(release) = opts.release_memory {
@@ -192,7 +192,7 @@ impl Emitter<'_> {
             || self.per_advisory(),
         );
         delivered.extend(site_files);
-        laps.lap("advisories");
+        laps.lap(crate::timing::Stage::Advisories);
         match per_advisory {
             Ok(all) => {
                 let (paths, documents) = (all.paths, all.documents);
@@ -200,7 +200,7 @@ impl Emitter<'_> {
                 delivered.push(Ok(paths));
                 let provider = csaf::provider::files(site, &documents, self.signer);
                 delivered.push(provider.and_then(|files| self.deliver_all(files)));
-                laps.lap("provider");
+                laps.lap(crate::timing::Stage::Provider);
             }
             Err(d) => delivered.push(Err(d)),
         }
@@ -211,7 +211,7 @@ impl Emitter<'_> {
         paths.extend(self.deliver_all(last)?);
         paths.par_sort_unstable();
         check_unique(&paths)?;
-        laps.lap("listings");
+        laps.lap(crate::timing::Stage::Listings);
         Ok(paths)
     }
 

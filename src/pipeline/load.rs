@@ -38,7 +38,7 @@ pub(super) fn load(
             .map_err(|d| fail(vec![d], sources))?;
     }
     let config = &loaded.config;
-    timer.lap("config");
+    timer.lap(crate::timing::Stage::Config);
     let discovered = source::discover(&opts.root);
     let all = discovered.files.iter().chain(&discovered.lossy);
     for f in all.chain(&discovered.misplaced) {
@@ -46,10 +46,10 @@ pub(super) fn load(
     }
     let config_failed = diags.iter().any(Diagnostic::is_error);
     diags.extend(discovered.diags);
-    timer.lap("discover");
+    timer.lap(crate::timing::Stage::Discover);
     let (parsed, more) = parse_all(&discovered.files, config, memo);
     diags.extend(more);
-    timer.lap("parse");
+    timer.lap(crate::timing::Stage::Parse);
     if config_failed {
         // Keys, signing and the publication checks depend on the configuration: only the
         // content was checked.

@@ -43,7 +43,7 @@ pub(super) fn prepare(opts: &BuildOptions, memo: Option<&memo::Memo>) -> Result<
     })
     .map_err(|d| fail(d, &sources))?;
     diags.extend(key.into_iter().flat_map(|k| k.1));
-    timer.lap("assemble");
+    timer.lap(crate::timing::Stage::Assemble);
 
     diags.extend(validate::run(&site));
     diags.extend(emit::csaf::check_held_back(&site));
@@ -53,7 +53,7 @@ pub(super) fn prepare(opts: &BuildOptions, memo: Option<&memo::Memo>) -> Result<
     }
     // The link check runs once the output is known, and points into the files with links.
     sources.retain_mentioned(&diags, validate::links::files_with_links(&site));
-    timer.lap("validate");
+    timer.lap(crate::timing::Stage::Validate);
     Ok(Prepared {
         site,
         memo_entries,

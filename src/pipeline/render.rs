@@ -18,7 +18,7 @@ impl Prepared {
     ) -> Result<Rendered, Failure> {
         let theme = theme::Theme::load(&opts.root, self.site.config.theme.as_deref())
             .map_err(|d| fail(d, &self.sources))?;
-        self.timer.lap("theme");
+        self.timer.lap(crate::timing::Stage::Theme);
         let emitter = emit::Emitter {
             site: &self.site,
             theme: &theme,
@@ -46,7 +46,7 @@ impl Prepared {
             }
             None => Vec::new(),
         };
-        self.timer.lap("emit");
+        self.timer.lap(crate::timing::Stage::Emit);
         let report = Report {
             warnings: diag::sorted(self.diags),
             held_back: self.site.held_back.clone(),
