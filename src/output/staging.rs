@@ -168,6 +168,11 @@ impl Staging {
                 self.create_folders_for(dest)?;
                 create()
             }
+            // Two outputs want one path (the build fails on that after writing, with a
+            // diagnostic naming both): unlink the first, never write into it.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                fs::remove_file(dest).and_then(|()| create())
+            }
             other => other,
         };
         written.map_err(|e| match e.kind() {
