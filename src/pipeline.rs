@@ -106,7 +106,14 @@ impl Report {
         let changes = self
             .changes
             .as_ref()
-            .map(|c| format!(", {} changed, {} added, {} removed", c.changed.len(), c.added.len(), c.removed.len()))
+            .map(|c| {
+                format!(
+                    ", {} changed, {} added, {} removed",
+                    c.changed.len(),
+                    c.added.len(),
+                    c.removed.len()
+                )
+            })
             .unwrap_or_default();
         format!(
             "{} published, {} held back, {}{changes}",

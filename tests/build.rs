@@ -1511,7 +1511,12 @@ fn inodes(dir: &std::path::Path) -> std::collections::BTreeMap<String, (u64, i64
         .filter(|e| e.file_type().is_file())
         .map(|e| {
             let meta = e.metadata().expect("metadata");
-            let rel = e.path().strip_prefix(dir).expect("below").to_string_lossy().into_owned();
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .expect("below")
+                .to_string_lossy()
+                .into_owned();
             (rel, (meta.ino(), meta.mtime(), meta.mtime_nsec()))
         })
         .collect()
@@ -1549,13 +1554,16 @@ fn a_rebuild_keeps_every_unchanged_file_as_it_was() {
     let before = inodes(&t.out());
     let bytes_before = tree(&t.out());
     // The marker is the staging folder's own (written first, so it is new each time).
-    let marker = ".psirt-site-output".to_string();
+    let marker = ".psirt-site-output";
 
     let same_time = build_at(&t, common::NOW);
     let changes = same_time.changes.expect("changes");
-    assert_eq!((changes.changed.len(), changes.added.len(), changes.removed.len()), (0, 0, 0));
+    assert_eq!(
+        (changes.changed.len(), changes.added.len(), changes.removed.len()),
+        (0, 0, 0)
+    );
     assert_eq!(changes.kept, same_time.files);
-    assert_eq!(rewritten(&before, &inodes(&t.out())), [marker.clone()]);
+    assert_eq!(rewritten(&before, &inodes(&t.out())), [marker]);
     assert_eq!(tree(&t.out()), bytes_before, "same bytes");
 
     let before = inodes(&t.out());
@@ -1568,9 +1576,16 @@ fn a_rebuild_keeps_every_unchanged_file_as_it_was() {
         .filter(|(a, b)| a != b)
         .map(|(a, _)| a.0.clone())
         .collect();
-    assert_eq!(differ, [".well-known/security.txt"], "only security.txt depends on the build time");
+    assert_eq!(
+        differ,
+        [".well-known/security.txt"],
+        "only security.txt depends on the build time"
+    );
     assert_eq!(changes.changed, differ);
-    assert_eq!(rewritten(&before, &inodes(&t.out())), [marker, ".well-known/security.txt".into()]);
+    assert_eq!(
+        rewritten(&before, &inodes(&t.out())),
+        [marker, ".well-known/security.txt"]
+    );
     assert!(
         hour_later.summary().ends_with(", 1 changed, 0 added, 0 removed"),
         "{}",
@@ -1605,7 +1620,10 @@ fn changed_paths_of_an_edited_and_a_deleted_advisory() {
     ] {
         assert!(urls.iter().any(|u| u == expected), "{expected} not in {urls:?}");
     }
-    for untouched in ["/advisories/EX-2026-0002/", "/.well-known/csaf/white/2026/ex-2026-0002.json"] {
+    for untouched in [
+        "/advisories/EX-2026-0002/",
+        "/.well-known/csaf/white/2026/ex-2026-0002.json",
+    ] {
         assert!(!urls.iter().any(|u| u == untouched), "{untouched} in {urls:?}");
     }
     let mut sorted = urls.clone();
@@ -1614,8 +1632,18 @@ fn changed_paths_of_an_edited_and_a_deleted_advisory() {
 
     std::fs::remove_file(t.root().join("content/advisories/EX-2026-0002.md")).expect("rm");
     let changes = build_at(&t, common::NOW).changes.expect("changes");
-    assert!(changes.removed.iter().any(|p| p == "advisories/EX-2026-0002/index.html"));
-    assert!(changes.url_paths().iter().any(|u| u == "/advisories/EX-2026-0002/"));
+    assert!(
+        changes
+            .removed
+            .iter()
+            .any(|p| p == "advisories/EX-2026-0002/index.html")
+    );
+    assert!(
+        changes
+            .url_paths()
+            .iter()
+            .any(|u| u == "/advisories/EX-2026-0002/")
+    );
     assert!(!changes.removed.iter().any(|p| p == ".psirt-site-output"));
 }
 

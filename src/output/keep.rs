@@ -74,7 +74,11 @@ impl Tally {
     }
 
     pub(super) fn written(&self, path: &str, old: Old) {
-        let list = if old == Old::Absent { &self.added } else { &self.changed };
+        let list = if old == Old::Absent {
+            &self.added
+        } else {
+            &self.changed
+        };
         list.lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .push(path.to_string());
@@ -106,10 +110,16 @@ pub(super) fn removed(old: &Path, new: &Path) -> Vec<String> {
 }
 
 fn walk_removed(old: &Path, new: &Path, prefix: &str, found: &mut Vec<String>) {
-    let Ok(entries) = fs::read_dir(old.join(prefix)) else { return };
+    let Ok(entries) = fs::read_dir(old.join(prefix)) else {
+        return;
+    };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let rel = if prefix.is_empty() { name } else { format!("{prefix}/{name}") };
+        let rel = if prefix.is_empty() {
+            name
+        } else {
+            format!("{prefix}/{name}")
+        };
         let Ok(kind) = entry.file_type() else { continue };
         if kind.is_dir() {
             walk_removed(old, new, &rel, found);
