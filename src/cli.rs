@@ -44,7 +44,7 @@ pub(crate) struct Common {
 pub(crate) enum Command {
     /// Build the site into the output folder (public/ by default)
     #[command(
-        after_help = "Drafts, embargoed advisories (published in the future) and TLP other than CLEAR are\nheld back and listed, never written. The previous output stays untouched when the build\nfails. SOURCE_DATE_EPOCH sets the build time for reproducible output.\n\nExamples:\n  psirt-site build\n  psirt-site build --output /tmp/site --base-url https://staging.example\n  psirt-site build --preview ../preview"
+        after_help = "Drafts, embargoed advisories (published in the future) and TLP other than CLEAR are\nheld back and listed, never written. The previous output stays untouched when the build\nfails. Files whose bytes did not change are kept as they were (same file, same mtime).\nSOURCE_DATE_EPOCH sets the build time for reproducible output.\n\nExamples:\n  psirt-site build\n  psirt-site build --changed purge.txt\n  psirt-site build --output /tmp/site --base-url https://staging.example\n  psirt-site build --preview ../preview"
     )]
     Build {
         #[command(flatten)]
@@ -68,6 +68,11 @@ pub(crate) enum Command {
         /// of all threads, and the process's resident and peak memory when it ended
         #[arg(long)]
         timings: bool,
+        /// Write the URL paths (`/advisories/X/`, `/feeds/all.xml`) of every file this build
+        /// added, changed or removed compared with the previous output into FILE, one per
+        /// line, sorted (for CDN purges); unchanged files keep their bytes and mtime
+        #[arg(long, value_name = "FILE")]
+        changed: Option<PathBuf>,
     },
     /// Validate everything build would, without writing anything
     #[command(

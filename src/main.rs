@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
-use psirt_site::diag::{self, Diagnostic, Format, SourceMap};
+use psirt_site::diag::{self, Code, Diagnostic, Format, SourceMap};
 use psirt_site::site::Mode;
 use psirt_site::{BuildOptions, Failure, Report};
 
@@ -113,6 +113,7 @@ struct BuildArgs {
     preview: Option<PathBuf>,
     restricted: Option<PathBuf>,
     timings: bool,
+    changed: Option<PathBuf>,
 }
 
 fn build(common: Common, args: BuildArgs) -> ExitCode {
@@ -141,9 +142,25 @@ fn build(common: Common, args: BuildArgs) -> ExitCode {
             if args.timings {
                 print_timings(&r);
             }
-            ExitCode::SUCCESS
+            match args.changed {
+                Some(file) => write_changed(&file, &r),
+                None => ExitCode::SUCCESS,
+            }
         }
         Err(f) => print_failure(&f, fmt),
+    }
+}
+
+/// `build --changed FILE`: the URL paths the build added, changed or removed, one a line.
+fn write_changed(file: &Path, r: &Report) -> ExitCode {
+    let urls = r.changes.as_ref().map(|c| c.url_paths()).unwrap_or_default();
+    let text: String = urls.iter().map(|u| format!("{u}\n")).collect();
+    match std::fs::write(file, text) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => print_one(
+            Diagnostic::error(Code::Output, format!("cannot write {}: {e}", file.display()))
+                .help("the site was built; choose a writable path for --changed and build again"),
+        ),
     }
 }
 
@@ -300,6 +317,7 @@ fn main() -> ExitCode {
             preview,
             restricted,
             timings,
+            changed,
         } => build(
             common,
             BuildArgs {
@@ -308,6 +326,7 @@ fn main() -> ExitCode {
                 preview,
                 restricted,
                 timings,
+                changed,
             },
         ),
         Command::Check { common, provider } => check(common, provider),

@@ -7,6 +7,7 @@
 //! not at all, and a staging folder that is removed or replaced under the build fails it
 //! (`staging`).
 
+mod keep;
 mod lock;
 mod paths;
 mod staging;
@@ -15,6 +16,7 @@ use std::fs;
 use std::io::Read as _;
 use std::path::Path;
 
+pub use keep::Changes;
 pub use lock::OutputLock;
 pub use paths::{InputPaths, Targets, check_separate, real_path, targets};
 pub use staging::{Staging, Swapped, commit_all};

@@ -69,6 +69,8 @@ pub struct Report {
     /// The steps of the `emit` stage (site-wide files, advisories, provider files).
     pub emit_steps: Vec<StageTiming>,
     pub sources: SourceMap,
+    /// What `build` changed in the public output compared with the output it replaced.
+    pub changes: Option<output::Changes>,
 }
 
 /// Held-back advisories listed one per line up to this many; more get one line with counts
@@ -96,12 +98,25 @@ impl Report {
         )]
     }
 
-    /// `11 advisories published, 1 held back, 40 files`: the one count `build`, `check`
+    /// `11 advisories published, 1 held back, 40 files` (and for `build`, `, 3 changed,
+    /// 1 added, 0 removed`): the one count `build`, `check`
     /// and `serve` all print, so that they agree.
     pub fn summary(&self) -> String {
         let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let changes = self
+            .changes
+            .as_ref()
+            .map(|c| {
+                format!(
+                    ", {} changed, {} added, {} removed",
+                    c.changed.len(),
+                    c.added.len(),
+                    c.removed.len()
+                )
+            })
+            .unwrap_or_default();
         format!(
-            "{} published, {} held back, {}",
+            "{} published, {} held back, {}{changes}",
             plural(self.published, "advisory", "advisories"),
             self.held_back.len(),
             plural(self.files, "file", "files")
@@ -201,7 +216,7 @@ fn build_inner(opts: &BuildOptions) -> Result<Report, Failure> {
     let targets = output::targets(opts, config).map_err(one)?;
     // Every staging folder (and the lock of its output) before rendering: a folder that
     // cannot be made fails the build before any output is touched.
-    let public = output::Staging::create(&targets.out, targets.kind).map_err(one)?;
+    let mut public = output::Staging::create(&targets.out, targets.kind).map_err(one)?;
     let restricted = targets
         .restricted
         .as_deref()
@@ -214,6 +229,7 @@ fn build_inner(opts: &BuildOptions) -> Result<Report, Failure> {
         ..
     } = prepared.render(opts, &public, None)?;
     let mut timer = Timer::new(opts.progress.clone());
+    report.changes = Some(public.take_changes());
     let mut stagings = vec![public];
     if let Some(staging) = restricted {
         staging.write_all(&restricted_files).map_err(one)?;

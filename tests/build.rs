@@ -1500,3 +1500,171 @@ fn the_size_limit_counts_entries_for_their_vulnerabilities_only() {
         failure.diagnostics[0].message
     );
 }
+
+/// Every file below the output with its inode and mtime (nanoseconds), by relative path.
+#[cfg(unix)]
+fn inodes(dir: &std::path::Path) -> std::collections::BTreeMap<String, (u64, i64, i64)> {
+    use std::os::unix::fs::MetadataExt as _;
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.expect("walk"))
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let meta = e.metadata().expect("metadata");
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .expect("below")
+                .to_string_lossy()
+                .into_owned();
+            (rel, (meta.ino(), meta.mtime(), meta.mtime_nsec()))
+        })
+        .collect()
+}
+
+/// The files of `before` that are another file (inode or mtime) in `after`.
+#[cfg(unix)]
+fn rewritten(
+    before: &std::collections::BTreeMap<String, (u64, i64, i64)>,
+    after: &std::collections::BTreeMap<String, (u64, i64, i64)>,
+) -> Vec<String> {
+    before
+        .iter()
+        .filter(|(path, id)| after.get(*path) != Some(id))
+        .map(|(path, _)| path.clone())
+        .collect()
+}
+
+fn build_at(t: &SiteTest, seconds: i64) -> psirt_site::Report {
+    let mut opts = t.options();
+    opts.now = Some(jiff::Timestamp::from_second(seconds).expect("time"));
+    psirt_site::build(&opts).expect("builds")
+}
+
+/// #18: a rebuild links every file whose bytes did not change from the previous output, so
+/// it keeps its inode and mtime; only the files whose bytes changed are written again.
+#[cfg(unix)]
+#[test]
+fn a_rebuild_keeps_every_unchanged_file_as_it_was() {
+    let t = SiteTest::minimal();
+    let first = build_at(&t, common::NOW);
+    let changes = first.changes.expect("build reports changes");
+    assert_eq!(changes.added.len(), first.files, "a first build adds every file");
+    assert!(changes.changed.is_empty() && changes.removed.is_empty());
+    let before = inodes(&t.out());
+    let bytes_before = tree(&t.out());
+    // The marker is the staging folder's own (written first, so it is new each time).
+    let marker = ".psirt-site-output";
+
+    let same_time = build_at(&t, common::NOW);
+    let changes = same_time.changes.expect("changes");
+    assert_eq!(
+        (changes.changed.len(), changes.added.len(), changes.removed.len()),
+        (0, 0, 0)
+    );
+    assert_eq!(changes.kept, same_time.files);
+    assert_eq!(rewritten(&before, &inodes(&t.out())), [marker]);
+    assert_eq!(tree(&t.out()), bytes_before, "same bytes");
+
+    let before = inodes(&t.out());
+    let hour_later = build_at(&t, common::NOW + 3600);
+    let changes = hour_later.changes.clone().expect("changes");
+    let bytes_after = tree(&t.out());
+    let differ: Vec<String> = bytes_before
+        .iter()
+        .zip(&bytes_after)
+        .filter(|(a, b)| a != b)
+        .map(|(a, _)| a.0.clone())
+        .collect();
+    assert_eq!(
+        differ,
+        [".well-known/security.txt"],
+        "only security.txt depends on the build time"
+    );
+    assert_eq!(changes.changed, differ);
+    assert_eq!(
+        rewritten(&before, &inodes(&t.out())),
+        [marker, ".well-known/security.txt"]
+    );
+    assert!(
+        hour_later.summary().ends_with(", 1 changed, 0 added, 0 removed"),
+        "{}",
+        hour_later.summary()
+    );
+}
+
+/// #18: `--changed` names the edited advisory's page, its CSAF files and the lists and
+/// feeds that show it, not an untouched advisory's page; a deleted advisory's files are
+/// removed.
+#[test]
+fn changed_paths_of_an_edited_and_a_deleted_advisory() {
+    let t = SiteTest::minimal();
+    t.write(
+        "content/advisories/EX-2026-0002.md",
+        &common::advisory("EX-2026-0002", "Other", "2026-03-01T09:00:00Z"),
+    );
+    build_at(&t, common::NOW);
+    t.write(
+        "content/advisories/EX-2026-0001.md",
+        &common::advisory("EX-2026-0001", "XSS in Widget, retitled", "2026-03-10T09:00:00Z"),
+    );
+    let urls = build_at(&t, common::NOW).changes.expect("changes").url_paths();
+    for expected in [
+        "/advisories/EX-2026-0001/",
+        "/advisories/",
+        "/",
+        "/.well-known/csaf/white/2026/ex-2026-0001.json",
+        "/.well-known/csaf/white/2026/ex-2026-0001.json.sha256",
+        "/feeds/advisories.xml",
+        "/feeds/products/widget.xml",
+    ] {
+        assert!(urls.iter().any(|u| u == expected), "{expected} not in {urls:?}");
+    }
+    for untouched in [
+        "/advisories/EX-2026-0002/",
+        "/.well-known/csaf/white/2026/ex-2026-0002.json",
+    ] {
+        assert!(!urls.iter().any(|u| u == untouched), "{untouched} in {urls:?}");
+    }
+    let mut sorted = urls.clone();
+    sorted.sort();
+    assert_eq!(urls, sorted);
+
+    std::fs::remove_file(t.root().join("content/advisories/EX-2026-0002.md")).expect("rm");
+    let changes = build_at(&t, common::NOW).changes.expect("changes");
+    assert!(
+        changes
+            .removed
+            .iter()
+            .any(|p| p == "advisories/EX-2026-0002/index.html")
+    );
+    assert!(
+        changes
+            .url_paths()
+            .iter()
+            .any(|u| u == "/advisories/EX-2026-0002/")
+    );
+    assert!(!changes.removed.iter().any(|p| p == ".psirt-site-output"));
+}
+
+/// #18: files linked from the previous output share its inode; a build that fails after
+/// linking them (an invalid advisory added) leaves that output complete and unchanged.
+#[cfg(unix)]
+#[test]
+fn a_failed_build_after_linking_leaves_the_output_intact() {
+    let t = SiteTest::minimal();
+    build_at(&t, common::NOW);
+    build_at(&t, common::NOW + 60);
+    let before = tree(&t.out());
+    let ids = inodes(&t.out());
+    // Found while rendering, after the unchanged files were linked into the staging folder.
+    t.write("static/sitemap.xml", "<urlset/>");
+    assert!(t.build().is_err());
+    assert_untouched(&t, &before);
+    assert_eq!(inodes(&t.out()), ids);
+    std::fs::remove_file(t.root().join("static/sitemap.xml")).expect("rm");
+    t.write("content/advisories/broken.md", "+++\nid = \n+++\n");
+    assert!(t.build().is_err());
+    assert_untouched(&t, &before);
+    assert_eq!(inodes(&t.out()), ids);
+}

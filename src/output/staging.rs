@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use super::keep::{self, Changes, Old, Tally};
 use super::lock::OutputLock;
 use super::{Found, MARKER, OutputKind, check_replaceable, inspect, io_error, marker_text};
 use crate::diag::{Code, Diagnostic};
@@ -54,6 +55,10 @@ pub struct Staging {
     old: PathBuf,
     kind: OutputKind,
     identity: Identity,
+    /// The output being replaced, when it is ours and of this kind: files with the same
+    /// bytes are linked from it.
+    previous: Option<PathBuf>,
+    tally: Tally,
     /// The staging folder, held open (see [`pin`]).
     #[cfg(unix)]
     _pinned: fs::File,
@@ -87,8 +92,12 @@ impl Staging {
         let (pinned, identity) = pin(&tmp).map_err(|e| io_error(&tmp, &e))?;
         #[cfg(not(unix))]
         let identity = identity_of(&tmp).ok_or_else(|| vanished(&tmp, out))?;
+        // Holding the lock, no psirt-site build changes the output until this one is done.
+        let previous = (inspect(out) == Found::Ours(kind)).then(|| out.to_path_buf());
         let staging = Staging {
             out: out.to_path_buf(),
+            previous,
+            tally: Tally::default(),
             old: parent.join(format!(".{name}.old-{pid}")),
             tmp,
             kind,
@@ -105,23 +114,83 @@ impl Staging {
         Ok(staging)
     }
 
-    /// Writes one file (`path` is relative and already checked by the emitter).
+    /// Puts one file in place (`path` is relative and already checked by the emitter):
+    /// linked from the previous output when that has the same bytes there, else written.
     pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        let path = self.tmp.join(path);
+        let dest = self.tmp.join(path);
+        let (old, before) = match &self.previous {
+            Some(previous) => {
+                let old = previous.join(path);
+                let before = keep::compare(&old, bytes);
+                (Some(old), before)
+            }
+            None => (None, Old::Absent),
+        };
+        if let Some(old) = old.filter(|_| before == Old::Same)
+            && self.link(&old, &dest)?
+        {
+            self.tally.kept();
+            return Ok(());
+        }
+        self.write_new(&dest, bytes)?;
+        self.tally.written(path, before);
+        Ok(())
+    }
+
+    /// Hard-links `old` to `dest`; `false` when linking is not possible (another device,
+    /// no hard links on this file system), so the caller writes instead.
+    fn link(&self, old: &Path, dest: &Path) -> Result<bool, Diagnostic> {
+        match fs::hard_link(old, dest) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                self.create_folders_for(dest)?;
+                Ok(fs::hard_link(old, dest).is_ok())
+            }
+            other => Ok(other.is_ok()),
+        }
+    }
+
+    /// Writes `bytes` into a file that must not exist yet: a file already in the staging
+    /// folder may be linked to the previous output, and writing into it would change the
+    /// output that a failed build must leave as it was.
+    fn write_new(&self, dest: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let create = || {
+            use std::io::Write as _;
+            fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(dest)?
+                .write_all(bytes)
+        };
         // Most files go into a folder that exists already; make folders only when the
         // write says one is missing (saves a system call or two for each of ~50,000 files).
-        let written = match fs::write(&path, bytes) {
+        let written = match create() {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                self.create_folders_for(&path)?;
-                fs::write(&path, bytes)
+                self.create_folders_for(dest)?;
+                create()
+            }
+            // Two outputs want one path (the build fails on that after writing, with a
+            // diagnostic naming both): unlink the first, never write into it.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                fs::remove_file(dest).and_then(|()| create())
             }
             other => other,
         };
         written.map_err(|e| match e.kind() {
             // The folders were just made (or were there): the staging folder went meanwhile.
             std::io::ErrorKind::NotFound => self.vanished(),
-            _ => io_error(&path, &e),
+            _ => io_error(dest, &e),
         })
+    }
+
+    /// What this build changed compared with the output it replaces (call before
+    /// [`Staging::commit`]; the removed files are found by walking the previous output).
+    pub fn take_changes(&mut self) -> Changes {
+        let removed = self
+            .previous
+            .as_deref()
+            .map(|previous| keep::removed(previous, &self.tmp))
+            .unwrap_or_default();
+        std::mem::take(&mut self.tally).into_changes(removed)
     }
 
     /// Writes every file, in parallel.

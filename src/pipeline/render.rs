@@ -61,6 +61,7 @@ impl Prepared {
             },
             files: paths.len(),
             output: None,
+            changes: None,
             timings: self.timer.timings,
             emit_steps,
             sources: self.sources,

@@ -1,0 +1,201 @@
+//! Keeping unchanged files: a file whose bytes equal those of the same path in the output
+//! being replaced is hard-linked from it into the staging folder instead of written again,
+//! so after the swap it is the same file (same bytes, same mtime) and deploy tools that
+//! compare sizes or mtimes see nothing to send. The same comparison tells which public
+//! paths the build added, changed or removed (`build --changed FILE`).
+//!
+//! A linked file shares its inode with the previous output, so the staging folder is only
+//! ever written by creating new files: nothing opens a file in it for writing twice.
+
+use std::fs;
+use std::io::Read as _;
+use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::MARKER;
+
+/// What the previous output holds at a path the build is writing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Old {
+    Absent,
+    /// A regular file with exactly the new bytes.
+    Same,
+    /// Anything else: other bytes, another size, a folder, a link.
+    Differs,
+}
+
+/// Compares the previous file at `old` with `bytes`. The size comes first (metadata
+/// only), so a file is read only when it could be the same.
+pub(super) fn compare(old: &Path, bytes: &[u8]) -> Old {
+    let Ok(meta) = fs::symlink_metadata(old) else {
+        return Old::Absent;
+    };
+    if !meta.is_file() || meta.len() != bytes.len() as u64 {
+        return Old::Differs;
+    }
+    match same_content(old, bytes) {
+        Ok(true) => Old::Same,
+        _ => Old::Differs,
+    }
+}
+
+/// Reads the file in chunks and stops at the first difference; no buffer of its size.
+fn same_content(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
+    let mut file = fs::File::open(path)?;
+    let mut chunk = [0u8; 64 * 1024];
+    let mut offset = 0;
+    loop {
+        let n = file.read(&mut chunk)?;
+        if n == 0 {
+            return Ok(offset == bytes.len());
+        }
+        let end = offset + n;
+        if end > bytes.len() || chunk[..n] != bytes[offset..end] {
+            return Ok(false);
+        }
+        offset = end;
+    }
+}
+
+/// What one staging folder's writes did, collected from the writing threads.
+#[derive(Debug, Default)]
+pub(super) struct Tally {
+    kept: AtomicUsize,
+    /// Paths written although the previous output had something there.
+    changed: Mutex<Vec<String>>,
+    /// Paths the previous output did not have.
+    added: Mutex<Vec<String>>,
+}
+
+impl Tally {
+    pub(super) fn kept(&self) {
+        self.kept.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(super) fn written(&self, path: &str, old: Old) {
+        let list = if old == Old::Absent {
+            &self.added
+        } else {
+            &self.changed
+        };
+        list.lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(path.to_string());
+    }
+
+    /// The changes, with `removed` found by [`removed`].
+    pub(super) fn into_changes(self, removed: Vec<String>) -> Changes {
+        let take = |m: Mutex<Vec<String>>| {
+            let mut v = m.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+            v.sort_unstable();
+            v
+        };
+        Changes {
+            kept: self.kept.into_inner(),
+            changed: take(self.changed),
+            added: take(self.added),
+            removed,
+        }
+    }
+}
+
+/// Every file of the previous output `old` that the new tree `new` does not have (or has
+/// as a folder), as relative paths with `/`, sorted. The marker is not a published file.
+pub(super) fn removed(old: &Path, new: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    walk_removed(old, new, "", &mut found);
+    found.sort_unstable();
+    found
+}
+
+fn walk_removed(old: &Path, new: &Path, prefix: &str, found: &mut Vec<String>) {
+    let Ok(entries) = fs::read_dir(old.join(prefix)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let rel = if prefix.is_empty() {
+            name
+        } else {
+            format!("{prefix}/{name}")
+        };
+        let Ok(kind) = entry.file_type() else { continue };
+        if kind.is_dir() {
+            walk_removed(old, new, &rel, found);
+        } else if rel != MARKER {
+            let still_a_file = fs::symlink_metadata(new.join(&rel)).is_ok_and(|m| !m.is_dir());
+            if !still_a_file {
+                found.push(rel);
+            }
+        }
+    }
+}
+
+/// What a build changed in one output compared with the output it replaced. Paths are
+/// relative to the output folder, with `/`, sorted.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Changes {
+    /// Files linked from the previous output: same bytes, same file.
+    pub kept: usize,
+    pub changed: Vec<String>,
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+}
+
+impl Changes {
+    /// The public URL paths of every added, changed or removed file, sorted, once each:
+    /// `/feeds/all.xml`, and a folder's `index.html` as the folder (`/advisories/X/`).
+    pub fn url_paths(&self) -> Vec<String> {
+        let mut urls: Vec<String> = [&self.changed, &self.added, &self.removed]
+            .into_iter()
+            .flatten()
+            .map(|path| url_path(path))
+            .collect();
+        urls.sort_unstable();
+        urls.dedup();
+        urls
+    }
+}
+
+/// `advisories/X/index.html` → `/advisories/X/`; `index.html` → `/`; others get a `/`.
+fn url_path(path: &str) -> String {
+    if path == "index.html" {
+        return "/".to_string();
+    }
+    match path.strip_suffix("/index.html") {
+        Some(folder) => format!("/{folder}/"),
+        None => format!("/{path}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_paths_name_folders_for_their_index() {
+        let changes = Changes {
+            kept: 0,
+            changed: vec!["advisories/X/index.html".into(), "index.html".into()],
+            added: vec!["feeds/all.xml".into()],
+            removed: vec!["advisories/Y/index.html".into(), "advisories/X/index.html".into()],
+        };
+        assert_eq!(
+            changes.url_paths(),
+            ["/", "/advisories/X/", "/advisories/Y/", "/feeds/all.xml"]
+        );
+    }
+
+    #[test]
+    fn compare_reads_only_files_of_the_same_size() {
+        let t = tempfile::tempdir().expect("temp dir");
+        let file = t.path().join("a");
+        assert_eq!(compare(&file, b"abc"), Old::Absent);
+        fs::write(&file, b"abc").expect("write");
+        assert_eq!(compare(&file, b"abc"), Old::Same);
+        assert_eq!(compare(&file, b"abd"), Old::Differs);
+        assert_eq!(compare(&file, b"abcd"), Old::Differs);
+        assert_eq!(compare(t.path(), b""), Old::Differs, "a folder");
+    }
+}
