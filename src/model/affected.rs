@@ -30,22 +30,6 @@ pub fn concerned_products(affected: &[Affected]) -> Vec<ProductId> {
         .collect()
 }
 
-/// As [`concerned_products`], for the vulnerability at `index`: entries limited to other
-/// vulnerabilities do not count. `all` is the answer when no entry is limited, the usual
-/// case, so that is not recomputed per vulnerability.
-pub fn concerned_products_of(affected: &[Affected], index: usize, all: &[ProductId]) -> Vec<ProductId> {
-    if affected.iter().all(|a| a.vulnerabilities.is_none()) {
-        return all.to_vec();
-    }
-    let mut seen = HashSet::new();
-    affected
-        .iter()
-        .filter(|a| a.status.is_concerned() && a.concerns(index))
-        .filter(|a| seen.insert(&a.product))
-        .map(|a| a.product.clone())
-        .collect()
-}
-
 impl Builder<'_> {
     fn problems(&mut self, problems: Vec<Problem>) {
         for (code, span, msg, help) in problems {

@@ -121,10 +121,9 @@ pub(super) fn concerned_counts(affected: &[Affected], vulnerabilities: usize, al
     counts
 }
 
-/// Per vulnerability, the products its entries concern, once each in entry order (as
-/// `affected::concerned_products_of`, in one pass instead of one pass per vulnerability,
-/// which was vulnerabilities × entries); `None` when no entry is limited, as every
-/// vulnerability then concerns them all.
+/// Per vulnerability, the products its entries concern, once each in entry order, in one
+/// pass (one pass per vulnerability was vulnerabilities × entries); `None` when no entry is
+/// limited, as every vulnerability then concerns them all.
 pub(super) fn concerned_by_vulnerability(
     affected: &[Affected],
     vulnerabilities: usize,
