@@ -9,6 +9,7 @@ use serde_json::Value;
 use toml::value::Datetime;
 
 use super::affected::{AffectedEntry, entries};
+use super::front::{Acknowledgment, Reference, Revision, VendorSeverity};
 use super::products::{CatalogEntry, tree};
 use super::reader::{Lost, Reader};
 use super::scope::ProductMap;
@@ -61,13 +62,6 @@ struct Front {
 }
 
 #[derive(Serialize)]
-struct VendorSeverity {
-    text: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    namespace: Option<String>,
-}
-
-#[derive(Serialize)]
 pub(super) struct Note {
     category: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -84,35 +78,6 @@ struct ProductGroup {
     #[serde(skip_serializing_if = "Option::is_none")]
     summary: Option<String>,
     product_ids: Vec<String>,
-}
-
-#[derive(Serialize)]
-struct Revision {
-    date: Datetime,
-    summary: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    number: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    legacy_version: Option<String>,
-}
-
-#[derive(Serialize)]
-pub(super) struct Acknowledgment {
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    names: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    organization: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    summary: Option<String>,
-}
-
-#[derive(Serialize)]
-pub(super) struct Reference {
-    url: String,
-    summary: String,
-    category: String,
 }
 
 /// Maps one document; `Err` names what makes it impossible (e.g. no usable date).

@@ -12,6 +12,7 @@
 //! own mapping (`osv`).
 
 mod affected;
+mod front;
 mod helpers;
 mod mapping;
 mod order;

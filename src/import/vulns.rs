@@ -9,7 +9,8 @@ use serde::Serialize;
 use serde_json::Value;
 use toml::value::Datetime;
 
-use super::mapping::{Acknowledgment, Note, Reference, acknowledgments, date, note, references};
+use super::front::{Acknowledgment, Reference, VulnId};
+use super::mapping::{Note, acknowledgments, date, note, references};
 use super::reader::Reader;
 use super::scope::ProductMap;
 
@@ -63,12 +64,6 @@ struct OtherScore {
     products: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     product_ids: Option<Vec<String>>,
-}
-
-#[derive(Serialize)]
-struct VulnId {
-    system_name: String,
-    text: String,
 }
 
 #[derive(Serialize)]

@@ -2,27 +2,11 @@
 //! reference type becomes the link text (CSAF references have a summary, not a type), and
 //! an `ADVISORY` link to this very record (its id in the URL) is category `self`.
 
-use serde::Serialize;
 use serde_json::Value;
 
+use super::super::front::{Acknowledgment, Reference};
 use super::super::reader::Reader;
 use super::vuln::take_if_empty;
-
-#[derive(Serialize)]
-pub(super) struct Reference {
-    url: String,
-    summary: String,
-    category: &'static str,
-}
-
-#[derive(Serialize)]
-pub(super) struct Acknowledgment {
-    names: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    summary: Option<String>,
-}
 
 /// The link text of each OSV reference type.
 fn link_text(kind: &str) -> &'static str {
@@ -81,7 +65,7 @@ pub(super) fn references(r: &mut Reader<'_>, id: &str) -> Vec<Reference> {
         out.push(Reference {
             url: url.to_string(),
             summary: link_text(kind).to_string(),
-            category: if own { "self" } else { "external" },
+            category: if own { "self" } else { "external" }.to_string(),
         });
     }
     take_if_empty(r, "/references");
@@ -104,6 +88,7 @@ pub(super) fn credits(r: &mut Reader<'_>) -> Vec<Acknowledgment> {
         };
         out.push(Acknowledgment {
             names: vec![name.to_string()],
+            organization: None,
             url: contact_url(r, &format!("{at}/contact")),
             summary,
         });

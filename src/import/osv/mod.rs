@@ -18,6 +18,7 @@ use serde::Serialize;
 use serde_json::Value;
 use toml::value::Datetime;
 
+use super::front::{Acknowledgment, Reference, Revision, VendorSeverity};
 use super::mapping::Mapped;
 use super::products::CatalogEntry;
 use super::reader::Reader;
@@ -42,22 +43,11 @@ struct Front {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     vulnerabilities: Vec<vuln::Vulnerability>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    acknowledgments: Vec<links::Acknowledgment>,
+    acknowledgments: Vec<Acknowledgment>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    references: Vec<links::Reference>,
+    references: Vec<Reference>,
     #[serde(skip_serializing_if = "Option::is_none")]
     withdrawn: Option<Withdrawn>,
-}
-
-#[derive(Serialize)]
-struct VendorSeverity {
-    text: String,
-}
-
-#[derive(Serialize)]
-struct Revision {
-    date: Datetime,
-    summary: &'static str,
 }
 
 #[derive(Serialize)]
@@ -162,7 +152,9 @@ fn dates(r: &mut Reader<'_>) -> Result<Dates, String> {
     let withdrawn = time(r, "/withdrawn");
     let mut revisions = vec![Revision {
         date: published.0,
-        summary: "Initial public release",
+        summary: "Initial public release".to_string(),
+        number: None,
+        legacy_version: None,
     }];
     if modified.1 == published.1 {
         r.str("/modified");
@@ -180,7 +172,9 @@ fn dates(r: &mut Reader<'_>) -> Result<Dates, String> {
         r.str("/modified");
         revisions.push(Revision {
             date: modified.0,
-            summary: "Updated",
+            summary: "Updated".to_string(),
+            number: None,
+            legacy_version: None,
         });
     }
     if withdrawn.is_some() {
@@ -236,6 +230,7 @@ fn vendor_severity(r: &mut Reader<'_>) -> Option<VendorSeverity> {
         .filter(|s| !s.trim().is_empty())?;
     Some(VendorSeverity {
         text: text.to_string(),
+        namespace: None,
     })
 }
 

@@ -6,6 +6,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use super::super::front::VulnId;
 use super::super::reader::Reader;
 use crate::model::cvss::{CvssV3, CvssV4};
 use crate::model::cvss_more::CvssV2;
@@ -29,12 +30,6 @@ pub(super) struct Vulnerability {
     cvss_v4: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     remediations: Vec<super::ranges::Remediation>,
-}
-
-#[derive(Serialize, PartialEq, Eq)]
-struct VulnId {
-    system_name: String,
-    text: String,
 }
 
 pub(super) fn vulnerability(
