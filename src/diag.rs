@@ -191,19 +191,14 @@ impl SourceMap {
         self.files.get(path).map(|t| &**t)
     }
 
-    /// Keeps only the files that `diags` point into (and `also`); the others can be read
-    /// again for a later diagnostic ([`SourceMap::missing`]). `also` names files that checks made later may point into (with a position).
-    pub fn retain_mentioned<'a>(
-        &mut self,
-        diags: &'a [Diagnostic],
-        also: impl IntoIterator<Item = &'a Path>,
-    ) {
-        let mut mentioned: std::collections::BTreeSet<&Path> = diags
+    /// Keeps only the files that `diags` point into; the others can be read again for a
+    /// later diagnostic ([`SourceMap::missing`]).
+    pub fn retain_mentioned(&mut self, diags: &[Diagnostic]) {
+        let mentioned: std::collections::BTreeSet<&Path> = diags
             .iter()
             .flat_map(|d| d.primary.iter().chain(&d.secondary))
             .map(|label| label.file.as_path())
             .collect();
-        mentioned.extend(also);
         self.files.retain(|path, _| mentioned.contains(path.as_path()));
     }
 }
@@ -430,7 +425,7 @@ mod tests {
             sources.add(Path::new(name), Arc::from(format!("text of {name}")));
         }
         let warning = Diagnostic::warning(Code::H1InBody, "x").at(Path::new("b.md"), 0..4);
-        sources.retain_mentioned(&[warning], []);
+        sources.retain_mentioned(&[warning]);
         assert_eq!(sources.get(Path::new("b.md")), Some("text of b.md"));
         assert_eq!(sources.get(Path::new("a.md")), None);
         assert_eq!(sources.get(Path::new("c.md")), None);

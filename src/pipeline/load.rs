@@ -79,7 +79,7 @@ pub(super) fn load(
     }
     // The texts are parsed: let them go (tens of megabytes at 10,000 advisories, the
     // largest part of the peak otherwise); a later diagnostic reads its file again.
-    sources.retain_mentioned(&diags, []);
+    sources.retain_mentioned(&diags);
     Ok(Loaded {
         now,
         config: loaded.config,

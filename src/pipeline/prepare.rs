@@ -51,8 +51,6 @@ pub(super) fn prepare(opts: &BuildOptions, memo: Option<&memo::Memo>) -> Result<
     if diags.iter().any(Diagnostic::is_error) {
         return Err(fail(diags, &sources));
     }
-    // The link check runs once the output is known, and points into the files with links.
-    sources.retain_mentioned(&diags, validate::links::files_with_links(&site));
     timer.lap(crate::timing::Stage::Validate);
     Ok(Prepared {
         site,

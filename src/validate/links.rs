@@ -34,21 +34,6 @@ pub fn check(site: &Site, paths: &[String]) -> Vec<Diagnostic> {
     advisories.chain(pages).collect()
 }
 
-/// The files whose links [`check`] looks at.
-pub fn files_with_links(site: &Site) -> impl Iterator<Item = &Path> {
-    let advisories = site
-        .advisories
-        .iter()
-        .filter(|a| !a.body.links().is_empty())
-        .map(|a| a.source.as_path());
-    let pages = site
-        .pages
-        .iter()
-        .filter(|p| !p.links.is_empty())
-        .map(|p| p.source.as_path());
-    advisories.chain(pages)
-}
-
 struct Context<'s> {
     site: &'s Site,
     files: HashSet<&'s str>,
