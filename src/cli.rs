@@ -44,7 +44,7 @@ pub(crate) struct Common {
 pub(crate) enum Command {
     /// Build the site into the output folder (public/ by default)
     #[command(
-        after_help = "Drafts, embargoed advisories (published in the future) and TLP other than CLEAR are\nheld back and listed, never written. The previous output stays untouched when the build\nfails. Files whose bytes did not change are kept as they were (same file, same mtime).\nSOURCE_DATE_EPOCH sets the build time for reproducible output.\n\nExamples:\n  psirt-site build\n  psirt-site build --changed purge.txt\n  psirt-site build --output /tmp/site --base-url https://staging.example\n  psirt-site build --preview ../preview"
+        after_help = "Drafts, embargoed advisories (published in the future) and TLP other than CLEAR are\nheld back and listed, never written. The previous output stays untouched when the build\nfails. Files whose bytes did not change are kept as they were (same file, same mtime);\nunchanged advisories are not rendered again (the cache in .psirt-cache, see --full).\nSOURCE_DATE_EPOCH sets the build time for reproducible output.\n\nExamples:\n  psirt-site build\n  psirt-site build --changed purge.txt\n  psirt-site build --output /tmp/site --base-url https://staging.example\n  psirt-site build --preview ../preview"
     )]
     Build {
         #[command(flatten)]
@@ -73,6 +73,14 @@ pub(crate) enum Command {
         /// line, sorted (for CDN purges); unchanged files keep their bytes and mtime
         #[arg(long, value_name = "FILE")]
         changed: Option<PathBuf>,
+        /// Make every file again, ignoring the build cache (the output still keeps the
+        /// files whose bytes did not change)
+        #[arg(long)]
+        full: bool,
+        /// Keep the build cache in DIR (default: .psirt-cache in the site root). It lets a
+        /// build skip the advisories that did not change; deleting it is always safe
+        #[arg(long, value_name = "DIR")]
+        cache_dir: Option<PathBuf>,
     },
     /// Validate everything build would, without writing anything
     #[command(

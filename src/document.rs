@@ -9,7 +9,6 @@ use serde::{Deserialize, Serialize};
 use crate::diag::{Code, Diagnostic};
 use crate::frontmatter::{self, SplitError};
 use crate::markdown;
-use crate::memo::{self, Memo};
 use crate::model::advisory::{Body, Builder, Section};
 use crate::model::notes::NoteCategory;
 use crate::model::raw::RawAdvisory;
@@ -47,47 +46,18 @@ pub fn parse_advisories(
     catalog: &Catalog,
     raw_html: bool,
 ) -> (Vec<Advisory>, Vec<Diagnostic>) {
-    let (advisories, diags, _) = parse_advisories_memo(files, catalog, raw_html, None);
-    (advisories, diags)
-}
-
-/// As [`parse_advisories`], taking unchanged files' results from `memo` (`serve`); also
-/// returns the memo entries for the next build (none without a memo).
-pub fn parse_advisories_memo(
-    files: &[SourceFile],
-    catalog: &Catalog,
-    raw_html: bool,
-    memo: Option<&Memo>,
-) -> (Vec<Advisory>, Vec<Diagnostic>, Vec<memo::Entry>) {
-    // The key covers everything `parse_advisory` reads: the file, the catalog, the flag.
-    let context = memo.map(|_| memo::key(&[format!("{catalog:?}").as_bytes(), &[u8::from(raw_html)]]));
-    let results: Vec<(memo::Parsed, Option<memo::Key>)> = files
+    let results: Vec<_> = files
         .par_iter()
         .filter(|f| f.kind == SourceKind::Advisory)
-        .map(|f| {
-            let Some((memo, context)) = memo.zip(context) else {
-                return (parse_advisory(f, catalog, raw_html), None);
-            };
-            let path = f.rel_path.to_string_lossy();
-            let key = memo::key(&[&context, path.as_bytes(), f.text.as_bytes()]);
-            let parsed = match memo.advisory(&key) {
-                Some(parsed) => parsed.clone(),
-                None => parse_advisory(f, catalog, raw_html),
-            };
-            (parsed, Some(key))
-        })
+        .map(|f| parse_advisory(f, catalog, raw_html))
         .collect();
-    let mut advisories = Vec::new();
+    let mut advisories = Vec::with_capacity(results.len());
     let mut diags = Vec::new();
-    let mut entries = Vec::new();
-    for ((a, d), key) in results {
-        if let Some(key) = key {
-            entries.push(memo::Entry::Advisory(key, Box::new((a.clone(), d.clone()))));
-        }
+    for (a, d) in results {
         advisories.extend(a);
         diags.extend(d);
     }
-    (advisories, diags, entries)
+    (advisories, diags)
 }
 
 fn split_error(file: &Path, err: SplitError) -> Diagnostic {

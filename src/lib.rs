@@ -5,18 +5,18 @@
 //! (publication gate) → `validate` → `theme` → `emit` (HTML, CSAF, feeds, security.txt,
 //! keys; each file minified and handed to a sink as it is made) → `output` (staging folder,
 //! atomic swap). `pipeline` runs them; `routes` names every output path, `view` is the
-//! template contract, `memo` the one cache (`serve`), `provider_check` reads a built
+//! template contract, `pipeline::cache` the one cache (`build`, `serve`), `provider_check` reads a built
 //! folder back. See `docs/architecture.md`.
 
 pub mod config;
 pub mod diag;
+pub mod digest;
 pub mod document;
 pub mod emit;
 pub mod escape;
 pub mod frontmatter;
 pub mod import;
 pub mod markdown;
-pub mod memo;
 pub mod minify;
 pub mod model;
 pub mod output;
@@ -40,7 +40,7 @@ pub mod validate;
 pub mod view;
 
 pub use pipeline::{
-    BuildOptions, Built, Failure, Report, build, build_time, check, generate, generate_with_memo, output_dir,
+    BuildOptions, Built, Failure, Report, build, build_time, check, generate, generate_with_cache, output_dir,
 };
 pub use source::site_path;
 pub use timing::{Progress, StageTiming};

@@ -114,6 +114,8 @@ struct BuildArgs {
     restricted: Option<PathBuf>,
     timings: bool,
     changed: Option<PathBuf>,
+    full: bool,
+    cache_dir: Option<PathBuf>,
 }
 
 fn build(common: Common, args: BuildArgs) -> ExitCode {
@@ -132,6 +134,8 @@ fn build(common: Common, args: BuildArgs) -> ExitCode {
         restricted: args.restricted,
         progress: progress_of(&bar),
         release_memory: Some(release_free_memory),
+        full: args.full,
+        cache_dir: args.cache_dir,
         ..BuildOptions::default()
     };
     let result = psirt_site::build(&opts);
@@ -318,6 +322,8 @@ fn main() -> ExitCode {
             restricted,
             timings,
             changed,
+            full,
+            cache_dir,
         } => build(
             common,
             BuildArgs {
@@ -327,6 +333,8 @@ fn main() -> ExitCode {
                 restricted,
                 timings,
                 changed,
+                full,
+                cache_dir,
             },
         ),
         Command::Check { common, provider } => check(common, provider),

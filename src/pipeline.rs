@@ -17,12 +17,14 @@ use crate::diag::{self, Code, Diagnostic, SourceMap};
 use crate::emit::{self, OutputFile};
 use crate::site::{self, HeldBack, Mode, Site};
 use crate::timing::{Progress, StageTiming, Timer};
-use crate::{memo, output, source};
+use crate::{output, source};
 
+pub mod cache;
 mod load;
 mod prepare;
 mod render;
 
+use cache::Cache;
 use prepare::prepare;
 use render::Rendered;
 
@@ -46,9 +48,23 @@ pub struct BuildOptions {
     /// the memory they used to the system (the binary passes mimalloc's collect); without it
     /// the feeds of a large site come on top of that memory in the peak.
     pub release_memory: Option<fn()>,
+    /// `build`: ignore the cache and make every file again (`--full`).
+    pub full: bool,
+    /// `build`: where the cache is kept; defaults to `.psirt-cache` in the site root.
+    pub cache_dir: Option<PathBuf>,
 }
 
+/// The cache folder's name in the site root, unless `--cache-dir` names another.
+pub const CACHE_DIR: &str = ".psirt-cache";
+
 impl BuildOptions {
+    /// Where `build` keeps its cache.
+    pub fn cache_dir(&self) -> PathBuf {
+        self.cache_dir
+            .clone()
+            .unwrap_or_else(|| self.root.join(CACHE_DIR))
+    }
+
     /// Whether this run is for publication (`build`, `check`): not a preview, and not
     /// `serve` (which alone asks for live reload). Placeholders and example domains are
     /// errors only then.
@@ -160,8 +176,8 @@ pub struct Built {
     /// CSAF of non-public TLP advisories, when `restricted` was asked for.
     pub restricted: Vec<OutputFile>,
     pub report: Report,
-    /// What the next build may reuse (only from [`generate_with_memo`]).
-    pub memo: memo::Memo,
+    /// What the next build's cache keeps (only from [`generate_with_cache`]).
+    pub records: cache::Records,
 }
 
 fn fail(diagnostics: Vec<Diagnostic>, sources: &SourceMap) -> Failure {
@@ -176,21 +192,26 @@ pub fn generate(opts: &BuildOptions) -> Result<Built, Failure> {
     finish_built(opts, generate_inner(opts, None))
 }
 
-/// As [`generate`], reusing what `memo` holds from the previous build where the inputs of
-/// a page or document are unchanged (`serve`); the new memo is in [`Built::memo`].
-pub fn generate_with_memo(opts: &BuildOptions, memo: &memo::Memo) -> Result<Built, Failure> {
-    finish_built(opts, generate_inner(opts, Some(memo)))
+/// As [`generate`], taking from `cache` what the previous build made from the same inputs
+/// (`serve`); what the next build's cache keeps is in [`Built::records`].
+pub fn generate_with_cache(opts: &BuildOptions, cache: &Cache) -> Result<Built, Failure> {
+    finish_built(opts, generate_inner(opts, Some(cache)))
 }
 
-fn generate_inner(opts: &BuildOptions, memo: Option<&memo::Memo>) -> Result<Built, Failure> {
+fn generate_inner(opts: &BuildOptions, cache: Option<&Cache>) -> Result<Built, Failure> {
     let sink = emit::MemorySink::default();
-    let rendered = prepare(opts, memo)?.render(opts, &sink, memo)?;
+    let empty = Cache::default();
+    let (reuse, keep_parsed): (&Cache, bool) = match cache {
+        Some(cache) => (cache, true),
+        None => (&empty, false),
+    };
+    let rendered = prepare(opts, reuse, keep_parsed)?.render(opts, &sink, reuse)?;
     Ok(Built {
         site: rendered.site,
         files: sink.into_files(),
         restricted: rendered.restricted,
         report: rendered.report,
-        memo: rendered.memo,
+        records: rendered.records,
     })
 }
 
@@ -208,7 +229,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
 }
 
 fn build_inner(opts: &BuildOptions) -> Result<Report, Failure> {
-    let prepared = prepare(opts, None)?;
+    let prepared = prepare(opts, &Cache::default(), false)?;
     let sources = prepared.sources.clone();
     let one = |d: Diagnostic| fail(vec![d], &sources);
     let config = &prepared.site.config;
@@ -223,11 +244,18 @@ fn build_inner(opts: &BuildOptions) -> Result<Report, Failure> {
         .map(|dir| output::Staging::create(dir, output::OutputKind::Restricted))
         .transpose()
         .map_err(one)?;
+    let cache_file = cache::cache_file(&targets.cache, &targets.out);
+    let previous = match public.previous() {
+        Some(dir) if !opts.full => cache::load(&cache_file, dir),
+        _ => Cache::default(),
+    };
     let Rendered {
         mut report,
         restricted: restricted_files,
+        records,
         ..
-    } = prepared.render(opts, &public, None)?;
+    } = prepared.render(opts, &public, &previous)?;
+    drop(previous);
     let mut timer = Timer::new(opts.progress.clone());
     report.changes = Some(public.take_changes());
     let mut stagings = vec![public];
@@ -236,6 +264,12 @@ fn build_inner(opts: &BuildOptions) -> Result<Report, Failure> {
         stagings.push(staging);
     }
     output::commit_all(stagings).map_err(|d| fail(d, &sources))?;
+    // After the swap: the cache describes the output now in place. Killed before this,
+    // the cache still names the previous output's files, which no longer match their
+    // stamps (or are gone), so the next build makes them again.
+    if let Err(d) = cache::save(&cache_file, &targets.out, &records) {
+        report.warnings.push(d);
+    }
     timer.lap(crate::timing::Stage::Write);
     report.timings.extend(timer.timings);
     report.output = Some(shown);
@@ -249,7 +283,8 @@ pub fn check(opts: &BuildOptions) -> Result<Report, Failure> {
 }
 
 fn check_inner(opts: &BuildOptions) -> Result<Report, Failure> {
-    let Rendered { site, mut report, .. } = prepare(opts, None)?.render(opts, &emit::DiscardSink, None)?;
+    let Rendered { site, mut report, .. } =
+        prepare(opts, &Cache::default(), false)?.render(opts, &emit::DiscardSink, &emit::NoReuse)?;
     let recommended: Vec<Diagnostic> = {
         use rayon::prelude::*;
         site.advisories

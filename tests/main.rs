@@ -11,6 +11,8 @@
 // cite (`tests/corpus.rs`) do not change.
 #[path = "build.rs"]
 mod build;
+#[path = "cache.rs"]
+mod cache;
 #[path = "common/mod.rs"]
 mod common;
 #[path = "corpus.rs"]
@@ -23,14 +25,14 @@ mod feeds;
 mod golden;
 #[path = "hall.rs"]
 mod hall;
+#[path = "incremental.rs"]
+mod incremental;
 #[path = "interrupt.rs"]
 mod interrupt;
 #[path = "leaks.rs"]
 mod leaks;
 #[path = "lists.rs"]
 mod lists;
-#[path = "memo.rs"]
-mod memo;
 #[path = "page_furniture.rs"]
 mod page_furniture;
 #[path = "props.rs"]

@@ -5,7 +5,6 @@ use super::page::page;
 use super::{EmitOptions, OutputFile};
 use crate::diag::Diagnostic;
 use crate::emit::csaf;
-use crate::memo::{self, Key, Memo};
 use crate::model::Advisory;
 use crate::routes::{self, advisory_path, page_file};
 use crate::site::Site;
@@ -35,40 +34,6 @@ pub fn advisory(
 ) -> Result<OutputFile, Diagnostic> {
     let (ctx, path) = advisory_context(site, opts, a, body);
     render_advisory(theme, &ctx, &path, a)
-}
-
-/// An advisory page made or taken from the memo.
-pub enum Made {
-    Rendered(OutputFile),
-    /// As written by the previous build (already minified).
-    Reused(OutputFile),
-}
-
-/// As [`advisory`], but an unchanged page (same theme, path and template context) is
-/// taken from `memo` instead of rendered; also returns the page's memo key.
-pub fn advisory_memo(
-    site: &Site,
-    theme: &Theme,
-    opts: EmitOptions,
-    a: &Advisory,
-    body: PageBody,
-    memo: &Memo,
-) -> Result<(Made, Key), Diagnostic> {
-    let (ctx, path) = advisory_context(site, opts, a, body);
-    let json = serde_json::to_vec(&ctx).map_err(|e| {
-        Diagnostic::error(
-            crate::diag::Code::Output,
-            format!("cannot serialize the page of {}: {e}", a.id),
-        )
-    })?;
-    // Pages are kept as written, so whether they were minified is part of the key too.
-    let minified = [u8::from(site.config.minify)];
-    let key = memo::key(&[&theme.fingerprint, &minified, path.as_bytes(), &json]);
-    let made = match memo.page(&key) {
-        Some((file, bytes)) if file == page_file(&path) => Made::Reused(OutputFile::new(file, bytes)),
-        _ => Made::Rendered(render_advisory(theme, &ctx, &path, a)?),
-    };
-    Ok((made, key))
 }
 
 fn advisory_context(

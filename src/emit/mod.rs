@@ -10,6 +10,7 @@ pub mod keys;
 pub mod lists;
 pub mod page;
 pub mod paginate;
+pub mod reuse;
 pub mod security_txt;
 pub mod sitemap;
 pub mod wellformed;
@@ -17,10 +18,11 @@ pub mod wellformed;
 use rayon::prelude::*;
 
 use crate::diag::{Code, Diagnostic};
-use crate::memo;
+use crate::digest::Key;
 use crate::signing::Signer;
 use crate::site::{Mode, Site};
 use crate::theme::Theme;
+pub use reuse::{NoReuse, Reuse, Reused};
 
 /// One file of the output, with a `/`-separated path relative to the output folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +58,15 @@ pub struct EmitOptions {
 /// as soon as it is made, so a build never holds the whole output in memory.
 pub trait Sink: Sync {
     fn put(&self, file: OutputFile) -> Result<(), Diagnostic>;
+
+    /// The previous output's file at `path` is this build's too ([`Reused::Kept`]); only
+    /// a sink over an output folder is offered such files.
+    fn keep(&self, path: &str) -> Result<(), Diagnostic> {
+        Err(Diagnostic::error(
+            Code::Output,
+            format!("internal error: no previous output to keep `{path}` from"),
+        ))
+    }
 }
 
 /// Keeps every file, for `serve` and tests.
@@ -92,6 +103,10 @@ impl Sink for DiscardSink {
     fn put(&self, _file: OutputFile) -> Result<(), Diagnostic> {
         Ok(())
     }
+
+    fn keep(&self, _path: &str) -> Result<(), Diagnostic> {
+        Ok(())
+    }
 }
 
 type EmitResult = Result<Vec<OutputFile>, Vec<Diagnostic>>;
@@ -101,14 +116,15 @@ type Delivered = Result<Vec<String>, Vec<Diagnostic>>;
 struct PerAdvisory {
     paths: Vec<String>,
     document: Option<csaf::Emitted>,
-    entries: Vec<memo::Entry>,
+    /// The key of what the files are made from, for the next build's cache.
+    key: Key,
 }
 
 /// Every advisory's share of the output.
 struct AllAdvisories {
     paths: Vec<String>,
     documents: Vec<csaf::Emitted>,
-    entries: Vec<memo::Entry>,
+    made: Vec<(Key, Vec<String>)>,
 }
 
 /// The emit stage: every file any emitter makes is checked, minified when it is HTML and
@@ -119,8 +135,8 @@ pub struct Emitter<'a> {
     pub signer: Option<&'a Signer>,
     pub opts: EmitOptions,
     pub sink: &'a dyn Sink,
-    /// The previous build's reusable results (`serve`); `None` renders everything.
-    pub memo: Option<&'a memo::Memo>,
+    /// What a previous build made that may be taken instead of made again.
+    pub reuse: &'a dyn Reuse,
 }
 
 /// What [`Emitter::run`] did.
@@ -129,8 +145,8 @@ pub struct Outcome {
     pub delivered: Result<Vec<String>, Vec<Diagnostic>>,
     /// How long each step took (for `--timings`).
     pub steps: Vec<crate::timing::StageTiming>,
-    /// What the next build may reuse; empty without a memo.
-    pub memo: memo::Memo,
+    /// Each advisory's key and files, for the next build's cache.
+    pub made: Vec<(Key, Vec<String>)>,
 }
 
 impl Emitter<'_> {
@@ -138,16 +154,16 @@ impl Emitter<'_> {
     pub fn run(&self) -> Outcome {
         // No progress reports for the steps: the progress display shows stages.
         let mut laps = crate::timing::Timer::new(crate::timing::Progress::default());
-        let mut entries = Vec::new();
-        let delivered = self.run_steps(&mut laps, &mut entries);
+        let mut made = Vec::new();
+        let delivered = self.run_steps(&mut laps, &mut made);
         Outcome {
             delivered,
             steps: laps.timings,
-            memo: memo::Memo::from_entries(entries),
+            made,
         }
     }
 
-    fn run_steps(&self, laps: &mut crate::timing::Timer, entries: &mut Vec<memo::Entry>) -> Delivered {
+    fn run_steps(&self, laps: &mut crate::timing::Timer, made: &mut Vec<(Key, Vec<String>)>) -> Delivered {
         let (site, theme, opts) = (self.site, self.theme, self.opts);
         type Step<'s> = Box<dyn Fn() -> EmitResult + Send + Sync + 's>;
         // The parser's garbage and the source texts are free by now; what the allocator keeps
@@ -196,7 +212,7 @@ impl Emitter<'_> {
         match per_advisory {
             Ok(all) => {
                 let (paths, documents) = (all.paths, all.documents);
-                *entries = all.entries;
+                *made = all.made;
                 delivered.push(Ok(paths));
                 let provider = csaf::provider::files(site, &documents, self.signer);
                 delivered.push(provider.and_then(|files| self.deliver_all(files)));
@@ -215,26 +231,25 @@ impl Emitter<'_> {
         Ok(paths)
     }
 
-    /// Each advisory's page and CSAF files; the CSAF summaries for the provider files, and
-    /// the memo entries for the next build.
+    /// Each advisory's page and CSAF files (made, or taken from a previous build with the
+    /// same inputs); the CSAF summaries for the provider files, and each advisory's key.
     fn per_advisory(&self) -> Result<AllAdvisories, Vec<Diagnostic>> {
-        let csaf_context = self.memo.map(|_| csaf::memo_context(self.site));
-        let csaf_memo = self.memo.zip(csaf_context.as_ref());
+        let context = reuse::advisory_context(self.site, self.theme, self.signer, self.opts);
         let results = self
             .site
             .advisories
             .par_iter()
-            .map(|a| self.one_advisory(a, csaf_memo))
+            .map(|a| self.one_advisory(a, &context))
             .collect();
         let mut all = AllAdvisories {
             paths: Vec::new(),
             documents: Vec::new(),
-            entries: Vec::new(),
+            made: Vec::new(),
         };
         for one in gather(results)? {
+            all.made.push((one.key, one.paths.clone()));
             all.paths.extend(one.paths);
             all.documents.extend(one.document);
-            all.entries.extend(one.entries);
         }
         Ok(all)
     }
@@ -242,10 +257,23 @@ impl Emitter<'_> {
     fn one_advisory(
         &self,
         a: &crate::model::Advisory,
-        csaf_memo: Option<csaf::MemoUse<'_>>,
+        context: &Key,
     ) -> Result<PerAdvisory, Vec<Diagnostic>> {
+        let key = reuse::advisory_key(self.site, context, a);
+        let document = self.site.is_published(a).then(|| csaf::emitted(a));
+        let paths = match self.reuse.files(&key) {
+            Some(files) => files
+                .into_iter()
+                .map(|f| self.put_reused(f))
+                .collect::<Result<Vec<_>, _>>()?,
+            None => self.make_advisory_files(a)?,
+        };
+        Ok(PerAdvisory { paths, document, key })
+    }
+
+    /// An advisory's page, and its CSAF document with hashes and signature when published.
+    fn make_advisory_files(&self, a: &crate::model::Advisory) -> Delivered {
         let (site, theme, opts) = (self.site, self.theme, self.opts);
-        let mut entries = Vec::new();
         // The body is rendered once: the HTML for the page, the sections for the document.
         let body = crate::markdown::render(a.body.markdown(), site.config.raw_html);
         let summary_heading = body
@@ -264,36 +292,25 @@ impl Emitter<'_> {
             summary_in_body: summary_heading.is_some(),
             toc,
         };
-        let page_path = match self.memo {
-            None => {
-                let page = html::advisory(site, theme, opts, a, page_body).map_err(|d| vec![d])?;
-                self.deliver(page)?
+        let page = html::advisory(site, theme, opts, a, page_body).map_err(|d| vec![d])?;
+        let mut paths = vec![self.deliver(page)?];
+        if let Some(files) = csaf::advisory_files(site, a, &body.sections, self.signer)? {
+            paths.extend(self.deliver_all(files)?);
+        }
+        Ok(paths)
+    }
+
+    /// Hands on a file a previous build made: as it was written, so already minified and
+    /// checked.
+    fn put_reused(&self, file: Reused) -> Result<String, Vec<Diagnostic>> {
+        match file {
+            Reused::File(file) => self.put(file),
+            Reused::Kept(path) => {
+                check_safe(&path)?;
+                self.sink.keep(&path).map_err(|d| vec![d])?;
+                Ok(path)
             }
-            Some(memo) => {
-                let (made, key) =
-                    html::advisory_memo(site, theme, opts, a, page_body, memo).map_err(|d| vec![d])?;
-                let page = match made {
-                    html::Made::Rendered(page) => self.finish(page)?,
-                    html::Made::Reused(page) => page,
-                };
-                entries.push(memo::Entry::Page(key, page.path.clone()));
-                self.put(page)?
-            }
-        };
-        let mut paths = vec![page_path];
-        let document = match csaf::advisory_files(site, a, &body.sections, self.signer, csaf_memo)? {
-            Some(document) => {
-                paths.extend(self.deliver_all(document.files)?);
-                entries.extend(document.memo);
-                Some(document.emitted)
-            }
-            None => None,
-        };
-        Ok(PerAdvisory {
-            paths,
-            document,
-            entries,
-        })
+        }
     }
 
     /// Runs page jobs in parallel and delivers each page as soon as it is made.
@@ -326,19 +343,24 @@ impl Emitter<'_> {
 
     /// Checks the path and hands the file to the sink.
     fn put(&self, file: OutputFile) -> Result<String, Vec<Diagnostic>> {
-        if !is_safe_relative(&file.path) {
-            return Err(vec![Diagnostic::error(
-                Code::UnsafePath,
-                format!(
-                    "output path `{}` would leave the output folder",
-                    file.path.escape_debug()
-                ),
-            )]);
-        }
+        check_safe(&file.path)?;
         let path = file.path.clone();
         self.sink.put(file).map_err(|d| vec![d])?;
         Ok(path)
     }
+}
+
+fn check_safe(path: &str) -> Result<(), Vec<Diagnostic>> {
+    if is_safe_relative(path) {
+        return Ok(());
+    }
+    Err(vec![Diagnostic::error(
+        Code::UnsafePath,
+        format!(
+            "output path `{}` would leave the output folder",
+            path.escape_debug()
+        ),
+    )])
 }
 
 /// Every generated XML and JSON file must parse (see [`wellformed`]).

@@ -267,6 +267,11 @@ impl Body {
         self
     }
 
+    /// The whole text of the file the body is in (front matter included).
+    pub fn whole_text(&self) -> &str {
+        &self.text
+    }
+
     pub fn markdown(&self) -> &str {
         self.text.get(self.range.clone()).unwrap_or_default()
     }
@@ -325,6 +330,10 @@ pub struct Advisory {
     pub source: PathBuf,
     #[serde(skip)]
     pub id_span: Range<usize>,
+    /// The digest of the source file's path and text: the advisory is a function of them
+    /// and the parse context (catalog, `raw_html`), so the build cache names its files by it.
+    #[serde(skip)]
+    pub fingerprint: crate::digest::Key,
 }
 
 impl Advisory {

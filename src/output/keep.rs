@@ -1,17 +1,19 @@
 //! Keeping unchanged files: a file whose bytes equal those of the same path in the output
-//! being replaced is hard-linked from it into the staging folder instead of written again,
-//! so after the swap it is the same file (same bytes, same mtime) and deploy tools that
-//! compare sizes or mtimes see nothing to send. The same comparison tells which public
-//! paths the build added, changed or removed (`build --changed FILE`).
+//! being replaced (or that the build cache knows to be unchanged) is hard-linked from it
+//! into the staging folder instead of written again, so after the swap it is the same file
+//! (same bytes, same mtime) and deploy tools that compare sizes or mtimes see nothing to
+//! send. The links are made only when the build is about to swap: a build that changes
+//! nothing leaves the output alone. The same comparison tells which public paths the
+//! build added, changed or removed (`build --changed FILE`).
 //!
 //! A linked file shares its inode with the previous output, so the staging folder is only
 //! ever written by creating new files: nothing opens a file in it for writing twice.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io::Read as _;
 use std::path::Path;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::MARKER;
 
@@ -61,7 +63,8 @@ fn same_content(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
 /// What one staging folder's writes did, collected from the writing threads.
 #[derive(Debug, Default)]
 pub(super) struct Tally {
-    kept: AtomicUsize,
+    /// Paths whose previous file is kept (linked in before the swap).
+    kept: Mutex<Vec<String>>,
     /// Paths written although the previous output had something there.
     changed: Mutex<Vec<String>>,
     /// Paths the previous output did not have.
@@ -69,8 +72,11 @@ pub(super) struct Tally {
 }
 
 impl Tally {
-    pub(super) fn kept(&self) {
-        self.kept.fetch_add(1, Ordering::Relaxed);
+    pub(super) fn kept(&self, path: &str) {
+        self.kept
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(path.to_string());
     }
 
     pub(super) fn written(&self, path: &str, old: Old) {
@@ -84,32 +90,46 @@ impl Tally {
             .push(path.to_string());
     }
 
-    /// The changes, with `removed` found by [`removed`].
-    pub(super) fn into_changes(self, removed: Vec<String>) -> Changes {
+    /// The changes, with the files of the previous output `old` (if any) that the build did
+    /// not make as `removed`; and the paths to link from it.
+    pub(super) fn into_changes(self, old: Option<&Path>) -> (Changes, Vec<String>) {
         let take = |m: Mutex<Vec<String>>| {
             let mut v = m.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
             v.sort_unstable();
             v
         };
-        Changes {
-            kept: self.kept.into_inner(),
-            changed: take(self.changed),
-            added: take(self.added),
+        let (kept, changed, added) = (take(self.kept), take(self.changed), take(self.added));
+        let removed = old
+            .map(|old| {
+                let made: HashSet<&str> = kept
+                    .iter()
+                    .chain(&changed)
+                    .chain(&added)
+                    .map(String::as_str)
+                    .collect();
+                removed(old, &made)
+            })
+            .unwrap_or_default();
+        let changes = Changes {
+            kept: kept.len(),
+            changed,
+            added,
             removed,
-        }
+        };
+        (changes, kept)
     }
 }
 
-/// Every file of the previous output `old` that the new tree `new` does not have (or has
-/// as a folder), as relative paths with `/`, sorted. The marker is not a published file.
-pub(super) fn removed(old: &Path, new: &Path) -> Vec<String> {
+/// Every file of the previous output `old` that is not among the paths `made`, as
+/// relative paths with `/`, sorted. The marker is not a published file.
+fn removed(old: &Path, made: &HashSet<&str>) -> Vec<String> {
     let mut found = Vec::new();
-    walk_removed(old, new, "", &mut found);
+    walk_removed(old, made, "", &mut found);
     found.sort_unstable();
     found
 }
 
-fn walk_removed(old: &Path, new: &Path, prefix: &str, found: &mut Vec<String>) {
+fn walk_removed(old: &Path, made: &HashSet<&str>, prefix: &str, found: &mut Vec<String>) {
     let Ok(entries) = fs::read_dir(old.join(prefix)) else {
         return;
     };
@@ -122,12 +142,9 @@ fn walk_removed(old: &Path, new: &Path, prefix: &str, found: &mut Vec<String>) {
         };
         let Ok(kind) = entry.file_type() else { continue };
         if kind.is_dir() {
-            walk_removed(old, new, &rel, found);
-        } else if rel != MARKER {
-            let still_a_file = fs::symlink_metadata(new.join(&rel)).is_ok_and(|m| !m.is_dir());
-            if !still_a_file {
-                found.push(rel);
-            }
+            walk_removed(old, made, &rel, found);
+        } else if rel != MARKER && !made.contains(rel.as_str()) {
+            found.push(rel);
         }
     }
 }
@@ -144,6 +161,11 @@ pub struct Changes {
 }
 
 impl Changes {
+    /// Whether the output stays as it was.
+    pub fn is_empty(&self) -> bool {
+        self.changed.is_empty() && self.added.is_empty() && self.removed.is_empty()
+    }
+
     /// The public URL paths of every added, changed or removed file, sorted, once each:
     /// `/feeds/all.xml`, and a folder's `index.html` as the folder (`/advisories/X/`).
     pub fn url_paths(&self) -> Vec<String> {

@@ -140,6 +140,9 @@ pub struct Targets {
     pub kind: OutputKind,
     /// Restricted TLP documents, when asked for.
     pub restricted: Option<PathBuf>,
+    /// The build cache's folder: never in or around an output (it would be published or
+    /// swapped away) nor among the inputs.
+    pub cache: PathBuf,
 }
 
 /// Resolves and checks where a build writes: no output in the inputs, over a folder of
@@ -166,10 +169,19 @@ pub fn targets(opts: &BuildOptions, config: &SiteConfig) -> Result<Targets, Diag
     }
     inputs.check(&out)?;
     check_replaceable(&out, kind)?;
+    let cache = real_path(&opts.cache_dir());
+    for output in [Some(&public), Some(&out), restricted.as_ref()]
+        .into_iter()
+        .flatten()
+    {
+        check_separate(output, &cache, "the build cache")?;
+    }
+    inputs.check(&cache)?;
     Ok(Targets {
         out,
         kind,
         restricted,
+        cache,
     })
 }
 

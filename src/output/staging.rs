@@ -59,6 +59,9 @@ pub struct Staging {
     /// bytes are linked from it.
     previous: Option<PathBuf>,
     tally: Tally,
+    /// Set by [`Staging::take_changes`]: the paths to link from the previous output, and
+    /// whether the build changed nothing.
+    settled: Option<(Vec<String>, bool)>,
     /// The staging folder, held open (see [`pin`]).
     #[cfg(unix)]
     _pinned: fs::File,
@@ -98,6 +101,7 @@ impl Staging {
             out: out.to_path_buf(),
             previous,
             tally: Tally::default(),
+            settled: None,
             old: parent.join(format!(".{name}.old-{pid}")),
             tmp,
             kind,
@@ -114,39 +118,79 @@ impl Staging {
         Ok(staging)
     }
 
+    /// The output this staging folder replaces, when it is ours and of the same kind.
+    pub fn previous(&self) -> Option<&Path> {
+        self.previous.as_deref()
+    }
+
     /// Puts one file in place (`path` is relative and already checked by the emitter):
-    /// linked from the previous output when that has the same bytes there, else written.
+    /// kept from the previous output when that has the same bytes there, else written.
     pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        let dest = self.tmp.join(path);
-        let (old, before) = match &self.previous {
-            Some(previous) => {
-                let old = previous.join(path);
-                let before = keep::compare(&old, bytes);
-                (Some(old), before)
-            }
-            None => (None, Old::Absent),
+        let before = match &self.previous {
+            Some(previous) => keep::compare(&previous.join(path), bytes),
+            None => Old::Absent,
         };
-        if let Some(old) = old.filter(|_| before == Old::Same)
-            && self.link(&old, &dest)?
-        {
-            self.tally.kept();
+        if before == Old::Same {
+            self.tally.kept(path);
             return Ok(());
         }
-        self.write_new(&dest, bytes)?;
+        self.write_new(&self.tmp.join(path), bytes)?;
         self.tally.written(path, before);
         Ok(())
     }
 
-    /// Hard-links `old` to `dest`; `false` when linking is not possible (another device,
-    /// no hard links on this file system), so the caller writes instead.
-    fn link(&self, old: &Path, dest: &Path) -> Result<bool, Diagnostic> {
-        match fs::hard_link(old, dest) {
+    /// Keeps the previous output's file at `path` (the build cache knows it unchanged).
+    pub fn keep(&self, path: &str) -> Result<(), Diagnostic> {
+        if self.previous.is_none() {
+            return Err(Diagnostic::error(
+                Code::Output,
+                format!("internal error: no previous output to keep `{path}` from"),
+            ));
+        }
+        self.tally.kept(path);
+        Ok(())
+    }
+
+    /// Links every kept file from the previous output into the staging folder.
+    fn link_kept(&self, paths: &[String]) -> Result<(), Diagnostic> {
+        let Some(previous) = &self.previous else {
+            return Ok(());
+        };
+        paths
+            .par_iter()
+            .try_for_each(|path| self.link(&previous.join(path), &self.tmp.join(path)))?;
+        self.keep_marker(previous);
+        Ok(())
+    }
+
+    /// The previous output's marker, when it says the same, replaces the new one (in one
+    /// rename, so the staging folder never lacks its marker): then even the marker keeps
+    /// its mtime, and a sync of the output sends nothing for it.
+    fn keep_marker(&self, previous: &Path) {
+        let (old, new) = (previous.join(MARKER), self.tmp.join(MARKER));
+        let same = fs::read(&old).is_ok_and(|old| fs::read(&new).is_ok_and(|new| old == new));
+        let linked = self.tmp.join(format!("{MARKER}.kept"));
+        if same && fs::hard_link(&old, &linked).is_ok() && fs::rename(&linked, &new).is_err() {
+            let _ = fs::remove_file(&linked);
+        }
+    }
+
+    /// Hard-links `old` to `dest`, or copies it where linking is not possible (another
+    /// device, no hard links on this file system).
+    fn link(&self, old: &Path, dest: &Path) -> Result<(), Diagnostic> {
+        let linked = match fs::hard_link(old, dest) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 self.create_folders_for(dest)?;
-                Ok(fs::hard_link(old, dest).is_ok())
+                fs::hard_link(old, dest)
             }
-            other => Ok(other.is_ok()),
+            other => other,
+        };
+        if linked.is_ok() {
+            return Ok(());
         }
+        // Gone from the previous output, which the lock keeps other builds from touching:
+        // fail rather than publish without it.
+        fs::copy(old, dest).map(|_| ()).map_err(|e| io_error(old, &e))
     }
 
     /// Writes `bytes` into a file that must not exist yet: a file already in the staging
@@ -185,12 +229,10 @@ impl Staging {
     /// What this build changed compared with the output it replaces (call before
     /// [`Staging::commit`]; the removed files are found by walking the previous output).
     pub fn take_changes(&mut self) -> Changes {
-        let removed = self
-            .previous
-            .as_deref()
-            .map(|previous| keep::removed(previous, &self.tmp))
-            .unwrap_or_default();
-        std::mem::take(&mut self.tally).into_changes(removed)
+        let (changes, kept) = std::mem::take(&mut self.tally).into_changes(self.previous.as_deref());
+        let unchanged = self.previous.is_some() && changes.is_empty();
+        self.settled = Some((kept, unchanged));
+        changes
     }
 
     /// Writes every file, in parallel.
@@ -235,7 +277,23 @@ impl Staging {
     /// Puts the written tree in place of the output, after checking that the staging
     /// folder is the one this build wrote and that the output may still be replaced.
     /// The previous output is kept until [`Swapped::finish`], so the swap can be undone.
+    /// When the build changed nothing, the output is left as it is (no links, no swap).
     pub fn commit(mut self) -> Result<Swapped, Diagnostic> {
+        if self.settled.is_none() {
+            self.take_changes();
+        }
+        let (kept, unchanged) = self.settled.take().unwrap_or_default();
+        if unchanged {
+            // Dropping `self` removes the staging folder; the lock moves to `Swapped`.
+            return Ok(Swapped {
+                out: self.out.clone(),
+                tmp: self.tmp.clone(),
+                previous: Previous::Untouched,
+                lock: self.lock.take(),
+                settled: false,
+            });
+        }
+        self.link_kept(&kept)?;
         self.verify()?;
         check_replaceable(&self.out, self.kind)?;
         let previous = swap(&self.tmp, &self.out, &self.old)?;
@@ -294,6 +352,10 @@ impl Sink for Staging {
     fn put(&self, file: OutputFile) -> Result<(), Diagnostic> {
         self.write(&file.path, &file.bytes)
     }
+
+    fn keep(&self, path: &str) -> Result<(), Diagnostic> {
+        Staging::keep(self, path)
+    }
 }
 
 impl Drop for Staging {
@@ -326,6 +388,8 @@ pub fn commit_all(stagings: Vec<Staging>) -> Result<(), Vec<Diagnostic>> {
 /// Where the output that was replaced is now.
 #[derive(Debug)]
 enum Previous {
+    /// The build changed nothing: the output was left as it was.
+    Untouched,
     /// There was none.
     Nothing,
     /// Exchanged with the staging folder: it is at the staging folder's name.
@@ -361,6 +425,9 @@ impl Swapped {
     }
 
     fn put_back(&self) -> Result<(), Diagnostic> {
+        if matches!(self.previous, Previous::Untouched) {
+            return Ok(());
+        }
         let failed = |e: &std::io::Error, kept: &Path| {
             Diagnostic::error(
                 Code::Output,
@@ -390,6 +457,7 @@ impl Swapped {
                 fs::rename(old, &self.out).map_err(|e| failed(&e, old))?;
             }
             Previous::Nothing => fs::rename(&self.out, &self.tmp).map_err(|e| failed(&e, &self.tmp))?,
+            Previous::Untouched => {}
         }
         // The staging folder's name now holds the new output that failed to commit.
         let _ = fs::remove_dir_all(&self.tmp);

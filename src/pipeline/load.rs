@@ -2,12 +2,14 @@
 
 use jiff::Timestamp;
 
+use super::cache::{Cache, Parsed as ParsedFile};
 use super::{BuildOptions, Failure, build_time, fail};
 use crate::config::SiteConfig;
 use crate::diag::{Diagnostic, SourceMap};
+use crate::digest::Key;
 use crate::source::{self, SourceKind};
 use crate::timing::Timer;
-use crate::{document, memo, model, pgpkey, publication, signing};
+use crate::{document, model, pgpkey, publication, signing};
 
 /// Inputs read and parsed, before the site is assembled.
 pub(super) struct Loaded {
@@ -24,7 +26,8 @@ pub(super) fn load(
     opts: &BuildOptions,
     timer: &mut Timer,
     sources: &mut SourceMap,
-    memo: Option<&memo::Memo>,
+    cache: &Cache,
+    keep_parsed: bool,
 ) -> Result<Loaded, Failure> {
     let now = build_time(opts).map_err(|d| fail(vec![d], sources))?;
     // With mistakes in site.toml, the content is still checked (against a stand-in
@@ -47,7 +50,7 @@ pub(super) fn load(
     let config_failed = diags.iter().any(Diagnostic::is_error);
     diags.extend(discovered.diags);
     timer.lap(crate::timing::Stage::Discover);
-    let (parsed, more) = parse_all(&discovered.files, config, memo);
+    let (parsed, more) = parse_all(&discovered.files, config, cache, keep_parsed);
     diags.extend(more);
     timer.lap(crate::timing::Stage::Parse);
     if config_failed {
@@ -96,14 +99,15 @@ pub(super) struct Parsed {
     pub(super) extra_credits: Vec<model::acknowledgments::ExtraCredit>,
     pub(super) pages: Vec<document::Page>,
     pub(super) advisories: Vec<model::Advisory>,
-    /// Parsed advisories for the next build's memo (`serve` only).
-    pub(super) memo_entries: Vec<memo::Entry>,
+    /// Parsed advisories for the next build's cache (`serve` only).
+    pub(super) parsed_files: Vec<(Key, ParsedFile)>,
 }
 
 fn parse_all(
     files: &[source::SourceFile],
     config: &SiteConfig,
-    memo: Option<&memo::Memo>,
+    cache: &Cache,
+    record: bool,
 ) -> (Parsed, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut catalog = model::Catalog::default();
@@ -129,15 +133,50 @@ fn parse_all(
             SourceKind::Advisory => {}
         }
     }
-    let (advisories, d, memo_entries) =
-        document::parse_advisories_memo(files, &catalog, config.raw_html, memo);
+    let (advisories, d, parsed_files) = parse_advisories(files, &catalog, config.raw_html, cache, record);
     diags.extend(d);
     let parsed = Parsed {
         catalog,
         extra_credits: extra,
         pages,
         advisories,
-        memo_entries,
+        parsed_files,
     };
     (parsed, diags)
+}
+
+/// Every advisory file parsed, or taken from `cache` when the file and what parsing reads
+/// are unchanged (`serve`); with `record`, also what the next build's cache keeps.
+fn parse_advisories(
+    files: &[source::SourceFile],
+    catalog: &model::Catalog,
+    raw_html: bool,
+    cache: &Cache,
+    record: bool,
+) -> (Vec<model::Advisory>, Vec<Diagnostic>, Vec<(Key, ParsedFile)>) {
+    use rayon::prelude::*;
+    if !record && cache.counts().1 == 0 {
+        let (advisories, diags) = document::parse_advisories(files, catalog, raw_html);
+        return (advisories, diags, Vec::new());
+    }
+    let context = Cache::parse_context(catalog, raw_html);
+    let results: Vec<(Key, ParsedFile)> = files
+        .par_iter()
+        .filter(|f| f.kind == SourceKind::Advisory)
+        .map(|f| {
+            let key = Cache::parse_key(&context, f);
+            let parsed = match cache.parsed(&key) {
+                Some(parsed) => parsed.clone(),
+                None => document::parse_advisory(f, catalog, raw_html),
+            };
+            (key, parsed)
+        })
+        .collect();
+    let (mut advisories, mut diags) = (Vec::new(), Vec::new());
+    for (_, (a, d)) in &results {
+        advisories.extend(a.clone());
+        diags.extend(d.iter().cloned());
+    }
+    let kept = if record { results } else { Vec::new() };
+    (advisories, diags, kept)
 }

@@ -1,24 +1,28 @@
 //! Stages 5–6: the site assembled behind the publication gate, then validated.
 
+use super::cache::{Cache, Parsed as ParsedFile};
 use super::load::{Loaded, load};
 use super::{BuildOptions, Failure, fail};
 use crate::diag::{Diagnostic, SourceMap};
+use crate::digest::Key;
 use crate::site::{Parts, Site};
 use crate::timing::Timer;
-use crate::{emit, memo, signing, validate};
+use crate::{emit, signing, validate};
 
 /// The site assembled and validated (stages 1–6), ready to render.
 pub(super) struct Prepared {
     pub(super) site: Site,
-    /// Parsed advisories for the next build's memo (`serve` only).
-    pub(super) memo_entries: Vec<memo::Entry>,
+    /// Parsed advisories for the next build's cache (`serve` only).
+    pub(super) parsed_files: Vec<(Key, ParsedFile)>,
     pub(super) signer: Option<signing::Signer>,
     pub(super) diags: Vec<Diagnostic>,
     pub(super) timer: Timer,
     pub(super) sources: SourceMap,
 }
 
-pub(super) fn prepare(opts: &BuildOptions, memo: Option<&memo::Memo>) -> Result<Prepared, Failure> {
+/// Stages 1–6; `cache` offers parsed advisories, and with `keep_parsed` the parsed
+/// advisories are kept for the next build's cache (`serve`).
+pub(super) fn prepare(opts: &BuildOptions, cache: &Cache, keep_parsed: bool) -> Result<Prepared, Failure> {
     let mut timer = Timer::new(opts.progress.clone());
     let mut sources = SourceMap::default();
     let Loaded {
@@ -28,8 +32,8 @@ pub(super) fn prepare(opts: &BuildOptions, memo: Option<&memo::Memo>) -> Result<
         key,
         signer,
         mut diags,
-    } = load(opts, &mut timer, &mut sources, memo)?;
-    let memo_entries = parsed.memo_entries;
+    } = load(opts, &mut timer, &mut sources, cache, keep_parsed)?;
+    let parsed_files = parsed.parsed_files;
     let site = Site::assemble(Parts {
         config,
         build_time: now,
@@ -54,7 +58,7 @@ pub(super) fn prepare(opts: &BuildOptions, memo: Option<&memo::Memo>) -> Result<
     timer.lap(crate::timing::Stage::Validate);
     Ok(Prepared {
         site,
-        memo_entries,
+        parsed_files,
         signer,
         diags,
         timer,

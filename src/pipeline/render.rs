@@ -1,11 +1,12 @@
 //! Stages 7–8: the theme and every emitter, then the link check over the output's paths.
 
+use super::cache::Records;
 use super::prepare::Prepared;
 use super::{BuildOptions, Failure, Report, fail};
 use crate::diag;
 use crate::emit::{self, EmitOptions, OutputFile, Sink};
 use crate::site::{self, Site};
-use crate::{memo, theme, validate};
+use crate::{theme, validate};
 
 impl Prepared {
     /// Stages 7–8: theme and every emitter, each file handed to `sink` as it is made;
@@ -14,7 +15,7 @@ impl Prepared {
         mut self,
         opts: &BuildOptions,
         sink: &dyn Sink,
-        memo: Option<&memo::Memo>,
+        reuse: &dyn emit::Reuse,
     ) -> Result<Rendered, Failure> {
         let theme = theme::Theme::load(&opts.root, self.site.config.theme.as_deref())
             .map_err(|d| fail(d, &self.sources))?;
@@ -28,7 +29,7 @@ impl Prepared {
                 release_memory: opts.release_memory,
             },
             sink,
-            memo,
+            reuse,
         };
         let outcome = emitter.run();
         let emit_steps = outcome.steps;
@@ -70,10 +71,9 @@ impl Prepared {
             site: self.site,
             report,
             restricted,
-            memo: {
-                let mut memo = outcome.memo;
-                memo.extend(self.memo_entries);
-                memo
+            records: Records {
+                made: outcome.made,
+                parsed: self.parsed_files,
             },
         })
     }
@@ -84,5 +84,6 @@ pub(super) struct Rendered {
     pub(super) site: Site,
     pub(super) report: Report,
     pub(super) restricted: Vec<OutputFile>,
-    pub(super) memo: memo::Memo,
+    /// What the next build's cache keeps.
+    pub(super) records: Records,
 }

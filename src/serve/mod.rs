@@ -7,7 +7,7 @@
 //! watcher's (which also runs the rebuilds, one at a time), and at most [`MAX_POLLS`] parked
 //! live-reload requests; tiny_http adds one per open connection to read its requests.
 //! Only loopback host names are answered and the preview sends no CORS header (`guard`).
-//! Rebuilds reuse the last good build's unchanged work (`memo`).
+//! Rebuilds reuse the last good build's unchanged work (`pipeline::cache`).
 
 mod guard;
 mod http;
@@ -65,7 +65,7 @@ impl ServeOptions {
 /// One build's output: output path (`/`-separated, no leading slash) → bytes.
 #[derive(Debug, Default)]
 struct Files {
-    /// Shared with the memo of the next rebuild, which reuses unchanged files from it.
+    /// Shared with the cache of the next rebuild, which reuses unchanged files from it.
     map: Arc<HashMap<String, Vec<u8>>>,
     /// False until the first build succeeds: then there is no site to fall back on.
     good: bool,
@@ -95,7 +95,7 @@ struct Shared {
     refusal_reported: AtomicBool,
     /// What the last good build made that the next may reuse (pages and CSAF signatures
     /// whose inputs did not change); only the rebuilding thread touches it.
-    memo: Mutex<crate::memo::Memo>,
+    cache: Mutex<crate::pipeline::cache::Cache>,
 }
 
 impl Shared {
@@ -107,12 +107,12 @@ impl Shared {
 
     /// Runs one build and publishes the result; called by one thread at a time. Every
     /// stage runs again, but advisories, pages and CSAF signatures whose inputs are
-    /// unchanged are taken from the previous good build (`memo`).
+    /// unchanged are taken from the previous good build (`cache`).
     fn rebuild(&self) {
         let start = Instant::now();
-        let mut memo = self.memo.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            crate::generate_with_memo(&self.build, &memo)
+            crate::generate_with_cache(&self.build, &cache)
         }));
         let result = result.unwrap_or_else(|_| {
             Err(Failure {
@@ -126,14 +126,14 @@ impl Shared {
         let secs = start.elapsed().as_secs_f64();
         let (site, error) = match result {
             Ok(mut built) => {
-                let next = std::mem::take(&mut built.memo);
+                let records = std::mem::take(&mut built.records);
                 let files = report_success(built, secs);
-                *memo = next.with_output(files.map.clone());
+                *cache = crate::pipeline::cache::Cache::in_memory(records, files.map.clone());
                 (Some(Arc::new(files)), None)
             }
             Err(failure) => (None, Some(report_failure(&failure))),
         };
-        drop(memo);
+        drop(cache);
         let mut state = self.lock();
         if let Some(site) = site {
             state.site = site;
@@ -219,7 +219,7 @@ impl Server {
             polls: AtomicUsize::new(0),
             port: addr.port(),
             refusal_reported: AtomicBool::new(false),
-            memo: Mutex::default(),
+            cache: Mutex::default(),
         });
         shared.rebuild();
         let watcher = watch::Watcher::start(&root, shared.clone())?;

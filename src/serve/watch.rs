@@ -1,6 +1,6 @@
 //! Watching the site for `serve`: `site.toml` and the source folders, debounced, each
 //! batch of relevant changes answered with one rebuild (every stage runs; unchanged
-//! advisories, pages and signatures come from the memo, see `memo`).
+//! advisories and their pages and CSAF files come from the cache, see `pipeline::cache`).
 //!
 //! Folders are watched recursively rather than single files: editors that save by writing
 //! a temporary file and renaming it over the original would otherwise drop the watch.

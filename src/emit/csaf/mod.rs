@@ -12,7 +12,6 @@ use sha2::{Digest, Sha256, Sha512};
 
 use super::OutputFile;
 use crate::diag::Diagnostic;
-use crate::memo::{self, Memo};
 use crate::model::Advisory;
 use crate::model::advisory::Section;
 use crate::model::time::rfc3339;
@@ -137,73 +136,16 @@ pub fn hash_file<D: Digest>(bytes: &[u8], name: &str) -> Vec<u8> {
     out
 }
 
-/// What every document's memo key has in common: [`document::to_csaf`] reads only the
-/// advisory, `site.toml`, the product catalog and psirt-site's version.
-pub fn memo_context(site: &Site) -> memo::Key {
-    let config = format!("{:?}", site.config);
-    let catalog = format!("{:?}", site.catalog);
-    let version = env!("CARGO_PKG_VERSION");
-    memo::key(&[config.as_bytes(), catalog.as_bytes(), version.as_bytes()])
-}
-
-/// The previous build's memo, and this build's [`memo_context`].
-pub type MemoUse<'a> = (&'a Memo, &'a memo::Key);
-
-/// A document with its hashes and signature, below `tlp_dir` (e.g. `.well-known/csaf/white`).
-/// With a memo (serve), a document whose inputs are unchanged (the advisory, everything in
-/// [`memo_context`], the folder and the signing key) is not made, validated, hashed and
-/// signed again: its files come from the previous output.
-fn document_files(
-    site: &Site,
-    a: &Advisory,
-    sections: &[Section],
-    signer: Option<&Signer>,
-    tlp_dir: &str,
-    catalog: &crate::model::Catalog,
-    memo: Option<MemoUse<'_>>,
-) -> Result<Document, Vec<Diagnostic>> {
-    let path = format!("{tlp_dir}/{}", relative_path(a));
-    let key = memo.map(|(_, context)| {
-        let fingerprint = signer.map(Signer::fingerprint).unwrap_or_default();
-        let advisory = format!("{a:?}");
-        memo::key(&[
-            context,
-            path.as_bytes(),
-            fingerprint.as_bytes(),
-            advisory.as_bytes(),
-        ])
-    });
-    let reused = key.and_then(|k| memo?.0.document_files(&k)).map(|files| {
-        files
-            .into_iter()
-            .map(|(path, bytes)| OutputFile::new(path, bytes))
-            .collect()
-    });
-    let files = match reused {
-        Some(files) => files,
-        None => new_document_files(site, a, sections, signer, &path, catalog)?,
-    };
-    let entry = key.map(|k| memo::Entry::Document(k, files.iter().map(|f| f.path.clone()).collect()));
-    let emitted = Emitted {
+/// What the provider files (index, changes, ROLIE feed) say of an advisory's document.
+pub fn emitted(a: &Advisory) -> Emitted {
+    Emitted {
         relative: relative_path(a),
         id: a.id.to_string(),
         title: a.title.clone(),
         initial: rfc3339(a.published),
         current: rfc3339(a.updated()),
         summary: a.summary.clone(),
-    };
-    Ok(Document {
-        emitted,
-        files,
-        memo: entry,
-    })
-}
-
-/// A document's files and what the provider files and the next build's memo need of it.
-pub struct Document {
-    pub emitted: Emitted,
-    pub files: Vec<OutputFile>,
-    pub memo: Option<memo::Entry>,
+    }
 }
 
 /// The document (last), its hashes and its signature, made and validated.
@@ -241,13 +183,12 @@ pub fn advisory_files(
     a: &Advisory,
     sections: &[Section],
     signer: Option<&Signer>,
-    memo: Option<MemoUse<'_>>,
-) -> Result<Option<Document>, Vec<Diagnostic>> {
+) -> Result<Option<Vec<OutputFile>>, Vec<Diagnostic>> {
     if !site.is_published(a) {
         return Ok(None);
     }
-    let dir = routes::csaf_public_dir();
-    document_files(site, a, sections, signer, &dir, &site.catalog, memo).map(Some)
+    let path = format!("{}/{}", routes::csaf_public_dir(), relative_path(a));
+    new_document_files(site, a, sections, signer, &path, &site.catalog).map(Some)
 }
 
 /// Published advisories are validated when their CSAF is emitted; held-back ones are
@@ -291,10 +232,11 @@ pub fn restricted(site: &Site, signer: Option<&Signer>) -> Result<Vec<OutputFile
         let dir = routes::csaf_tlp_dir(label);
         let mut emitted = Vec::new();
         for a in restricted.iter().filter(|a| a.tlp.csaf20_label() == label) {
-            match document_files(site, a, &sections(site, a), signer, &dir, catalog, None) {
-                Ok(d) => {
-                    emitted.push(d.emitted);
-                    files.extend(d.files);
+            let path = format!("{dir}/{}", relative_path(a));
+            match new_document_files(site, a, &sections(site, a), signer, &path, catalog) {
+                Ok(made) => {
+                    emitted.push(self::emitted(a));
+                    files.extend(made);
                 }
                 Err(d) => diags.extend(d),
             }

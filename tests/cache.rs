@@ -1,11 +1,12 @@
-//! Reuse between `serve` rebuilds (`memo`): a build that reuses the previous one's
-//! pages and CSAF signatures must give exactly the files of a build from scratch.
+//! Reuse between rebuilds (`pipeline::cache`): a build that reuses the previous one's
+//! advisory pages and CSAF files must give exactly the files of a build from scratch. Here
+//! in memory, as `serve` keeps it; `incremental.rs` tests the cache `build` keeps on disk.
 
 use crate::common;
 
 use common::{SiteTest, advisory};
 use psirt_site::emit::OutputFile;
-use psirt_site::memo::Memo;
+use psirt_site::pipeline::cache::Cache;
 use psirt_site::{BuildOptions, Built};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -28,9 +29,9 @@ fn built(r: Result<Built, psirt_site::Failure>) -> Built {
     })
 }
 
-/// The memo for the next build, over this build's output (as `serve` keeps it), with
+/// The cache for the next build, over this build's output (as `serve` keeps it), with
 /// `marker` appended to every HTML page, so a test can tell reused pages from rendered ones.
-fn next_memo(b: &mut Built, marker: &str) -> Memo {
+fn next_cache(b: &mut Built, marker: &str) -> Cache {
     let output: HashMap<String, Vec<u8>> = b
         .files
         .iter()
@@ -42,7 +43,7 @@ fn next_memo(b: &mut Built, marker: &str) -> Memo {
             (f.path.clone(), bytes)
         })
         .collect();
-    std::mem::take(&mut b.memo).with_output(Arc::new(output))
+    Cache::in_memory(std::mem::take(&mut b.records), Arc::new(output))
 }
 
 fn page(b: &Built, path: &str) -> String {
@@ -66,17 +67,24 @@ fn assert_same(expected: &[OutputFile], actual: &[OutputFile]) {
 fn reusing_the_demo_site_gives_the_same_files_as_a_fresh_build() {
     let opts = opts_for(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
     let fresh = built(psirt_site::generate(&opts));
-    assert!(fresh.memo.is_empty(), "generate keeps no memo");
-    let mut first = built(psirt_site::generate_with_memo(&opts, &Memo::default()));
+    assert!(
+        fresh.records.parsed.is_empty(),
+        "generate keeps no parsed advisories"
+    );
+    let mut first = built(psirt_site::generate_with_cache(&opts, &Cache::default()));
     assert_same(&fresh.files, &first.files);
-    // One page and one document (with its signature files) per published advisory, and
-    // every advisory file parsed (the held-back ones too).
+    // The files of each published advisory, and every advisory file parsed (the held-back
+    // ones too).
     let published = fresh.report.published;
     let files = published + fresh.report.held_back.len();
-    assert_eq!(first.memo.counts(), (published, published, files));
-    let second = built(psirt_site::generate_with_memo(&opts, &next_memo(&mut first, "")));
+    let counts = |b: &Built| (b.records.made.len(), b.records.parsed.len());
+    assert_eq!(counts(&first), (published, files));
+    let second = built(psirt_site::generate_with_cache(
+        &opts,
+        &next_cache(&mut first, ""),
+    ));
     assert_same(&fresh.files, &second.files);
-    assert_eq!(second.memo.counts(), (published, published, files));
+    assert_eq!(counts(&second), (published, files));
 }
 
 #[test]
@@ -88,43 +96,46 @@ fn unchanged_pages_are_reused_and_an_edited_advisory_is_rendered_again() {
         &advisory("EX-2026-0002", "Second advisory", "2026-04-01T09:00:00Z"),
     );
     let opts = opts_for(t.root());
-    let mut before = built(psirt_site::generate_with_memo(&opts, &Memo::default()));
+    let mut before = built(psirt_site::generate_with_cache(&opts, &Cache::default()));
     t.write(
         second,
         &advisory("EX-2026-0002", "Renamed advisory", "2026-04-01T09:00:00Z"),
     );
-    let memo = next_memo(&mut before, REUSED);
-    let after = built(psirt_site::generate_with_memo(&opts, &memo));
+    let cache = next_cache(&mut before, REUSED);
+    let after = built(psirt_site::generate_with_cache(&opts, &cache));
     let edited = page(&after, "advisories/EX-2026-0002/index.html");
     assert!(edited.contains("Renamed advisory") && !edited.contains(REUSED));
     let unchanged = page(&after, "advisories/EX-2026-0001/index.html");
     assert!(
         unchanged.ends_with(REUSED),
-        "the unchanged page comes from the memo"
+        "the unchanged page comes from the cache"
     );
     // Without the marker, the result is exactly a build from scratch.
-    let mut before = built(psirt_site::generate_with_memo(&opts, &Memo::default()));
+    let mut before = built(psirt_site::generate_with_cache(&opts, &Cache::default()));
     t.write(
         second,
         &advisory("EX-2026-0002", "Third title", "2026-04-01T09:00:00Z"),
     );
-    let after = built(psirt_site::generate_with_memo(&opts, &next_memo(&mut before, "")));
+    let after = built(psirt_site::generate_with_cache(
+        &opts,
+        &next_cache(&mut before, ""),
+    ));
     assert_same(&built(psirt_site::generate(&opts)).files, &after.files);
 }
 
 const REUSED: &str = "<!-- reused -->";
 
 /// For a change that concerns every page and document: builds the minimal site, applies
-/// `change`, rebuilds with the memo (reused pages marked), checks that the rebuild equals a
+/// `change`, rebuilds with the cache (reused pages marked), checks that the rebuild equals a
 /// build from scratch (so nothing was reused), and returns it.
 fn rebuild_after_site_wide(change: impl FnOnce(&SiteTest)) -> Built {
     let t = SiteTest::minimal();
     let opts = opts_for(t.root());
-    let mut before = built(psirt_site::generate_with_memo(&opts, &Memo::default()));
+    let mut before = built(psirt_site::generate_with_cache(&opts, &Cache::default()));
     change(&t);
-    let after = built(psirt_site::generate_with_memo(
+    let after = built(psirt_site::generate_with_cache(
         &opts,
-        &next_memo(&mut before, REUSED),
+        &next_cache(&mut before, REUSED),
     ));
     assert!(!page(&after, "advisories/EX-2026-0001/index.html").contains(REUSED));
     assert_same(&built(psirt_site::generate(&opts)).files, &after.files);

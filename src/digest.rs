@@ -1,0 +1,58 @@
+//! Digests of what a piece of output is made from: the keys under which the build cache
+//! (`pipeline::cache`) finds work a previous build did with the same inputs.
+
+use sha2::{Digest, Sha256};
+
+/// A SHA-256 digest of a step's inputs.
+pub type Key = [u8; 32];
+
+/// SHA-256 over length-prefixed parts, so that no two different part lists collide by
+/// concatenation.
+pub fn key(parts: &[&[u8]]) -> Key {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update((p.len() as u64).to_le_bytes());
+        h.update(p);
+    }
+    h.finalize().into()
+}
+
+/// Lower-case hex, for keys stored as text.
+pub fn hex(key: &Key) -> String {
+    use std::fmt::Write as _;
+    key.iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// The key a [`hex`] string names; `None` for anything else.
+pub fn from_hex(text: &str) -> Option<Key> {
+    if text.len() != 64 || !text.is_ascii() {
+        return None;
+    }
+    let mut key = [0u8; 32];
+    for (i, byte) in key.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_length_prefixed() {
+        assert_ne!(key(&[b"ab", b"c"]), key(&[b"a", b"bc"]));
+        assert_eq!(key(&[b"ab", b"c"]), key(&[b"ab", b"c"]));
+    }
+
+    #[test]
+    fn hex_round_trips() {
+        let k = key(&[b"x"]);
+        assert_eq!(from_hex(&hex(&k)), Some(k));
+        assert_eq!(from_hex("zz"), None);
+        assert_eq!(from_hex(&"é".repeat(32)), None);
+    }
+}

@@ -1,0 +1,76 @@
+//! What the emitters may take from a previous build instead of making again. The emit
+//! stage only asks; the pipeline's cache (`pipeline::cache`) decides what it has.
+//!
+//! An advisory's own files (its page; its CSAF document with hashes and signature) are a
+//! pure function of the advisory and a site-wide context ([`advisory_context`]): the key
+//! of that pair names them in the cache. Every other file is made on every build, and the
+//! output keeps it unchanged when its bytes are.
+
+use crate::digest::{self, Key};
+use crate::model::Advisory;
+use crate::signing::Signer;
+use crate::site::Site;
+use crate::theme::Theme;
+use crate::view::SiteView;
+
+use super::{EmitOptions, OutputFile};
+
+/// A previous build's files made from the same inputs, as the pipeline's cache has them.
+pub trait Reuse: Sync {
+    /// The files made under `key` by the previous build, if every one is still there.
+    fn files(&self, key: &Key) -> Option<Vec<Reused>>;
+}
+
+/// One reusable file.
+#[derive(Debug, Clone)]
+pub enum Reused {
+    /// The file itself, as written (`serve` keeps the previous output in memory).
+    File(OutputFile),
+    /// A file of the previous output folder, unchanged since that build made it (`build`):
+    /// the sink keeps it without reading it.
+    Kept(String),
+}
+
+/// No previous build: everything is made.
+pub struct NoReuse;
+
+impl Reuse for NoReuse {
+    fn files(&self, _key: &Key) -> Option<Vec<Reused>> {
+        None
+    }
+}
+
+/// The digest of everything an advisory's page and CSAF document read besides the advisory
+/// itself: the whole `site.toml`, the product catalog (as the advisory was parsed against it
+/// and as the site shows it), the parts every page shares (navigation, build date, …), the
+/// theme's templates, minification and live reload, the signing key and psirt-site's
+/// version. Anything else would make two builds' advisory files differ although their keys
+/// agree; `tests/cache.rs` builds with every kind of change and compares with clean builds.
+pub fn advisory_context(site: &Site, theme: &Theme, signer: Option<&Signer>, opts: EmitOptions) -> Key {
+    let config = format!("{:?}", site.config);
+    let catalogs = format!("{:?}{:?}", site.catalog, site.full_catalog);
+    let shared = serde_json::to_vec(&SiteView::new(site, "advisories", opts.live_reload)).unwrap_or_default();
+    let signer = signer.map(Signer::fingerprint).unwrap_or_default();
+    let flags = [
+        u8::from(site.config.minify),
+        u8::from(opts.live_reload),
+        u8::from(site.signing),
+        u8::from(site.mode == crate::site::Mode::Preview),
+    ];
+    digest::key(&[
+        env!("CARGO_PKG_VERSION").as_bytes(),
+        config.as_bytes(),
+        catalogs.as_bytes(),
+        &shared,
+        &theme.fingerprint,
+        signer.as_bytes(),
+        &flags,
+    ])
+}
+
+/// The key of one advisory's files: the site-wide context, the advisory's source (path and
+/// text) and the gate's verdict on it (a preview shows why it is held back).
+pub fn advisory_key(site: &Site, context: &Key, a: &Advisory) -> Key {
+    let verdict = format!("{:?}", site.visibility(a));
+    digest::key(&[context, &a.fingerprint, verdict.as_bytes()])
+}

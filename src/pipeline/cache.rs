@@ -1,0 +1,124 @@
+//! The build cache, the pipeline's one seam for reusing a previous build's work. Stages
+//! below the pipeline never see it: the parse stage is handed only the files whose result
+//! is not here, and the emit stage asks through [`emit::Reuse`] for an advisory's files by
+//! the key of what they are made from (`emit::reuse`).
+//!
+//! What is kept, by key (SHA-256 of the exact inputs, `digest`):
+//! - an advisory's files (page, CSAF document, hashes, signature) by the advisory's source
+//!   and the site-wide context it is rendered in: `build` keeps them in the previous
+//!   output folder and remembers each file's identity (size, modification time, inode) in
+//!   a cache file outside the output (`store`); `serve` keeps the previous output in memory;
+//! - a parsed advisory by its file's path and text, the catalog and `raw_html` (`serve`
+//!   only, in memory: the model is not written to disk).
+//!
+//! A hit is used only when every file it names is still exactly as that build left it;
+//! anything else is made again. The cache only ever holds the entries of the last build,
+//! so it never grows beyond one site.
+
+mod store;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use store::{cache_file, load, save};
+
+use crate::diag::Diagnostic;
+use crate::digest::{self, Key};
+use crate::emit::{OutputFile, Reuse, Reused};
+use crate::model::{Advisory, Catalog};
+use crate::source::SourceFile;
+
+/// A previous output, path → bytes, as `serve` holds it to answer requests.
+pub type Output = Arc<HashMap<String, Vec<u8>>>;
+
+/// The result of parsing one advisory file.
+pub type Parsed = (Option<Advisory>, Vec<Diagnostic>);
+
+/// What the last build made, read-only while a build runs (no locks).
+#[derive(Debug, Default)]
+pub struct Cache {
+    /// Advisory key → the paths of the files made under it.
+    made: HashMap<Key, Vec<String>>,
+    /// File key → the advisory parsed from it and what parsing said.
+    parsed: HashMap<Key, Parsed>,
+    previous: Previous,
+}
+
+/// Where the files named in [`Cache::made`] are.
+#[derive(Debug, Default)]
+enum Previous {
+    #[default]
+    Nothing,
+    /// `serve`: the previous output in memory.
+    Memory(Output),
+    /// `build`: the previous output folder, and each file's identity when it was made.
+    Disk {
+        dir: PathBuf,
+        stamps: HashMap<String, store::Stamp>,
+    },
+}
+
+/// What a build made, for the next build's cache.
+#[derive(Debug, Default)]
+pub struct Records {
+    pub made: Vec<(Key, Vec<String>)>,
+    pub parsed: Vec<(Key, Parsed)>,
+}
+
+impl Cache {
+    /// The cache `serve` keeps between rebuilds: these records over the output they made.
+    pub fn in_memory(records: Records, output: Output) -> Self {
+        Cache {
+            made: records.made.into_iter().collect(),
+            parsed: records.parsed.into_iter().collect(),
+            previous: Previous::Memory(output),
+        }
+    }
+
+    /// How many advisories' files and parsed advisories it holds.
+    pub fn counts(&self) -> (usize, usize) {
+        (self.made.len(), self.parsed.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.made.is_empty() && self.parsed.is_empty()
+    }
+
+    /// The key of one advisory file's parse: its path and text, and everything parsing
+    /// reads besides (`document::parse_advisory` reads the catalog and `raw_html`).
+    pub(crate) fn parse_key(context: &Key, file: &SourceFile) -> Key {
+        let path = file.rel_path.to_string_lossy();
+        digest::key(&[context, path.as_bytes(), file.text.as_bytes()])
+    }
+
+    /// The part of [`Cache::parse_key`] that every file shares.
+    pub(crate) fn parse_context(catalog: &Catalog, raw_html: bool) -> Key {
+        digest::key(&[format!("{catalog:?}").as_bytes(), &[u8::from(raw_html)]])
+    }
+
+    pub(crate) fn parsed(&self, key: &Key) -> Option<&Parsed> {
+        self.parsed.get(key)
+    }
+}
+
+impl Reuse for Cache {
+    fn files(&self, key: &Key) -> Option<Vec<Reused>> {
+        let paths = self.made.get(key)?;
+        match &self.previous {
+            Previous::Nothing => None,
+            Previous::Memory(output) => paths
+                .iter()
+                .map(|p| Some(Reused::File(OutputFile::new(p.clone(), output.get(p)?.clone()))))
+                .collect(),
+            Previous::Disk { dir, stamps } => paths
+                .iter()
+                .map(|p| {
+                    let recorded = stamps.get(p)?;
+                    let now = store::Stamp::of(&dir.join(p))?;
+                    (now == *recorded).then(|| Reused::Kept(p.clone()))
+                })
+                .collect(),
+        }
+    }
+}

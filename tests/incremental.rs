@@ -1,0 +1,272 @@
+//! Incremental `build` (#18): with the previous output and the cache in place, a build
+//! makes only what changed, keeps every other file as it was (same inode and mtime) and
+//! gives exactly the output of a clean build.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::common::{self, SiteTest, advisory, tree};
+use psirt_site::{BuildOptions, Report};
+
+/// Every output file's inode and modification time.
+fn identities(dir: &Path) -> BTreeMap<String, (u64, std::time::SystemTime)> {
+    use std::os::unix::fs::MetadataExt as _;
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let meta = e.metadata().expect("metadata");
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .expect("below")
+                .to_string_lossy()
+                .into_owned();
+            (rel, (meta.ino(), meta.modified().expect("mtime")))
+        })
+        .collect()
+}
+
+fn build_with(opts: &BuildOptions) -> Report {
+    psirt_site::build(opts).unwrap_or_else(|f| {
+        panic!(
+            "{}",
+            psirt_site::diag::render(&f.diagnostics, &f.sources, Default::default())
+        )
+    })
+}
+
+/// Three advisories, two products.
+fn site() -> SiteTest {
+    let t = SiteTest::minimal();
+    t.write(
+        "content/advisories/EX-2026-0002.md",
+        &advisory("EX-2026-0002", "Second advisory", "2026-04-01T09:00:00Z"),
+    );
+    t.write(
+        "content/advisories/EX-2025-0003.md",
+        &advisory("EX-2025-0003", "Older advisory", "2025-06-01T09:00:00Z"),
+    );
+    t
+}
+
+/// The output a clean build of `t`'s content makes (in a fresh copy of the site).
+fn clean_build(t: &SiteTest) -> Vec<(String, Vec<u8>)> {
+    let fresh = SiteTest::empty();
+    for (rel, bytes) in tree(t.root()) {
+        if !rel.starts_with("public") && !rel.starts_with(".psirt-cache") && !rel.starts_with(".public") {
+            fresh.write_bytes(&rel, &bytes);
+        }
+    }
+    build_with(&fresh.options());
+    tree(&fresh.out())
+}
+
+fn changed_paths(r: &Report) -> Vec<String> {
+    let c = r.changes.as_ref().expect("build reports changes");
+    c.changed
+        .iter()
+        .chain(&c.added)
+        .chain(&c.removed)
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn a_rebuild_of_an_unchanged_site_touches_nothing() {
+    let t = site();
+    build_with(&t.options());
+    assert!(
+        t.root().join(".psirt-cache/CACHEDIR.TAG").is_file(),
+        "the cache is written"
+    );
+    let before = identities(&t.out());
+    let again = build_with(&t.options());
+    assert!(changed_paths(&again).is_empty(), "{:?}", again.changes);
+    assert_eq!(identities(&t.out()), before, "files were rewritten");
+}
+
+#[test]
+fn editing_one_advisory_rewrites_exactly_the_files_that_show_it() {
+    let t = site();
+    build_with(&t.options());
+    let before = identities(&t.out());
+    t.write(
+        "content/advisories/EX-2026-0002.md",
+        &advisory("EX-2026-0002", "Renamed second advisory", "2026-04-01T09:00:00Z"),
+    );
+    let report = build_with(&t.options());
+    let changed = changed_paths(&report);
+    let after = identities(&t.out());
+    let output = tree(&t.out());
+    // Rewritten: exactly the files that show the new title, and the hashes and signature
+    // of the advisory's CSAF document. Every other file is the same file as before.
+    let shows = |rel: &str| {
+        output
+            .iter()
+            .any(|(p, b)| p == rel && String::from_utf8_lossy(b).contains("Renamed second advisory"))
+    };
+    let csaf = ".well-known/csaf/white/2026/ex-2026-0002.json";
+    for (rel, identity) in &after {
+        let expected = shows(rel) || rel.starts_with(csaf);
+        assert_eq!(changed.contains(rel), expected, "{rel}: in the changed list?");
+        assert_eq!(before.get(rel) != Some(identity), expected, "{rel}: rewritten?");
+    }
+    assert!(changed.contains(&"advisories/EX-2026-0002/index.html".to_string()));
+    assert!(!changed.contains(&"advisories/EX-2026-0001/index.html".to_string()));
+    assert_eq!(
+        output,
+        clean_build(&t),
+        "the incremental output differs from a clean build"
+    );
+}
+
+/// Builds `t`, applies `change`, rebuilds with the cache, and checks that the result is a
+/// clean build's and that the advisory pages were made again.
+fn site_wide_change(change: impl FnOnce(&SiteTest)) -> SiteTest {
+    let t = site();
+    build_with(&t.options());
+    change(&t);
+    let report = build_with(&t.options());
+    let changed = changed_paths(&report);
+    assert!(
+        changed.contains(&"advisories/EX-2025-0003/index.html".to_string()),
+        "the oldest advisory's page was not made again: {changed:?}"
+    );
+    assert_eq!(tree(&t.out()), clean_build(&t), "differs from a clean build");
+    t
+}
+
+#[test]
+fn a_theme_change_rebuilds_every_page() {
+    let t = site_wide_change(|t| {
+        t.write(
+            "templates/partials/footer.html",
+            "<footer><p>New footer</p></footer>",
+        );
+    });
+    assert!(
+        t.read("advisories/EX-2025-0003/index.html")
+            .contains("New footer")
+    );
+}
+
+#[test]
+fn a_catalog_change_rebuilds_every_advisory() {
+    let t = site_wide_change(|t| {
+        t.write(
+            "content/products.toml",
+            &common::PRODUCTS.replace("Example Widget", "Renamed Widget"),
+        );
+    });
+    assert!(
+        t.read(".well-known/csaf/white/2025/ex-2025-0003.json")
+            .contains("Renamed Widget")
+    );
+}
+
+#[test]
+fn a_site_toml_change_rebuilds_every_advisory() {
+    let t = site_wide_change(|t| {
+        t.write(
+            "site.toml",
+            &common::SITE_TOML.replace("Example Corp PSIRT", "Renamed Corp PSIRT"),
+        );
+    });
+    assert!(
+        t.read(".well-known/csaf/white/2025/ex-2025-0003.json")
+            .contains("Renamed Corp PSIRT")
+    );
+}
+
+#[test]
+fn a_deleted_or_damaged_cache_gives_the_output_of_a_clean_build() {
+    let t = site();
+    build_with(&t.options());
+    let cache = t.root().join(".psirt-cache");
+    let file = std::fs::read_dir(&cache)
+        .expect("cache folder")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .expect("a cache file");
+    // Damaged: any garbage is ignored, never trusted.
+    std::fs::write(&file, b"{\"format\": 1, garbage").expect("damage");
+    t.write(
+        "content/advisories/EX-2026-0002.md",
+        &advisory("EX-2026-0002", "Edited once", "2026-04-01T09:00:00Z"),
+    );
+    build_with(&t.options());
+    assert_eq!(tree(&t.out()), clean_build(&t));
+    // Deleted.
+    std::fs::remove_dir_all(&cache).expect("delete cache");
+    t.write(
+        "content/advisories/EX-2026-0002.md",
+        &advisory("EX-2026-0002", "Edited twice", "2026-04-01T09:00:00Z"),
+    );
+    build_with(&t.options());
+    assert_eq!(tree(&t.out()), clean_build(&t));
+}
+
+#[test]
+fn an_output_file_edited_by_hand_is_made_again() {
+    let t = site();
+    build_with(&t.options());
+    let page = t.out().join("advisories/EX-2025-0003/index.html");
+    // Replaced (another inode), as editors and deploy tools do.
+    std::fs::remove_file(&page).expect("remove");
+    std::fs::write(&page, "tampered").expect("write");
+    build_with(&t.options());
+    assert_eq!(tree(&t.out()), clean_build(&t));
+    // Written in place (same inode, new mtime).
+    std::fs::write(&page, "tampered again").expect("write");
+    let report = build_with(&t.options());
+    assert!(changed_paths(&report).contains(&"advisories/EX-2025-0003/index.html".to_string()));
+    assert_eq!(tree(&t.out()), clean_build(&t));
+}
+
+#[test]
+fn full_makes_everything_again_and_keeps_unchanged_files() {
+    let t = site();
+    build_with(&t.options());
+    let before = identities(&t.out());
+    let report = build_with(&BuildOptions {
+        full: true,
+        ..t.options()
+    });
+    assert!(changed_paths(&report).is_empty());
+    assert_eq!(identities(&t.out()), before);
+}
+
+#[test]
+fn the_cache_is_never_in_or_around_an_output_or_an_input() {
+    let t = site();
+    for dir in ["public/cache", "public", "static/cache", "content/x", "."] {
+        let err = psirt_site::build(&BuildOptions {
+            cache_dir: Some(t.root().join(dir)),
+            ..t.options()
+        })
+        .map(|_| ())
+        .expect_err(dir);
+        let text = psirt_site::diag::render(&err.diagnostics, &err.sources, Default::default());
+        assert!(text.contains("refusing"), "{dir}: {text}");
+    }
+    assert!(!t.out().exists(), "nothing was built");
+}
+
+#[test]
+fn a_cache_elsewhere_works_and_the_default_one_is_not_made() {
+    let t = site();
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let opts = BuildOptions {
+        cache_dir: Some(elsewhere.path().join("c")),
+        ..t.options()
+    };
+    build_with(&opts);
+    let before = identities(&t.out());
+    build_with(&opts);
+    assert_eq!(identities(&t.out()), before);
+    assert!(elsewhere.path().join("c/CACHEDIR.TAG").is_file());
+    assert!(!t.root().join(".psirt-cache").exists());
+}
