@@ -23,6 +23,7 @@ pub mod cache;
 mod load;
 mod prepare;
 mod render;
+mod unchanged;
 
 use cache::Cache;
 use prepare::prepare;
@@ -229,7 +230,16 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
 }
 
 fn build_inner(opts: &BuildOptions) -> Result<Report, Failure> {
-    let prepared = prepare(opts, &Cache::default(), false)?;
+    let mut timer = Timer::new(opts.progress.clone());
+    let mut sources = SourceMap::default();
+    let read = load::read(opts, &mut timer, &mut sources)?;
+    let probe = Probe::new(opts, &read);
+    if let Some(mut report) = probe.unchanged(opts) {
+        timer.lap(crate::timing::Stage::Write);
+        report.timings = timer.timings;
+        return Ok(report);
+    }
+    let prepared = prepare::prepare_read(opts, read, timer, sources, &Cache::default(), false)?;
     let sources = prepared.sources.clone();
     let one = |d: Diagnostic| fail(vec![d], &sources);
     let config = &prepared.site.config;
@@ -244,18 +254,19 @@ fn build_inner(opts: &BuildOptions) -> Result<Report, Failure> {
         .map(|dir| output::Staging::create(dir, output::OutputKind::Restricted))
         .transpose()
         .map_err(one)?;
-    let cache_file = cache::cache_file(&targets.cache, &targets.out);
-    let previous = match public.previous() {
-        Some(dir) if !opts.full => cache::load(&cache_file, dir),
-        _ => Cache::default(),
+    // The cache describes the output being replaced only when that is ours (of this kind).
+    let last = match public.previous() {
+        Some(_) => probe.last,
+        None => cache::Last::default(),
     };
     let Rendered {
         mut report,
         restricted: restricted_files,
         records,
+        paths,
         ..
-    } = prepared.render(opts, &public, &previous)?;
-    drop(previous);
+    } = prepared.render(opts, &public, &last.cache)?;
+    drop(last);
     let mut timer = Timer::new(opts.progress.clone());
     report.changes = Some(public.take_changes());
     let mut stagings = vec![public];
@@ -267,13 +278,63 @@ fn build_inner(opts: &BuildOptions) -> Result<Report, Failure> {
     // After the swap: the cache describes the output now in place. Killed before this,
     // the cache still names the previous output's files, which no longer match their
     // stamps (or are gone), so the next build makes them again.
-    if let Err(d) = cache::save(&cache_file, &targets.out, &records) {
+    let made = cache::Made {
+        records: &records,
+        paths: &paths,
+        // A build with warnings is never skipped (they are printed every time).
+        inputs: probe.inputs.filter(|_| report.warnings.is_empty()),
+        summary: cache::Summary {
+            published: report.published,
+            held_back: report.held_back.iter().map(cache::Held::of).collect(),
+        },
+    };
+    let cache_file = cache::cache_file(&targets.cache, &targets.out);
+    if let Err(d) = cache::save(&cache_file, &targets.out, made) {
         report.warnings.push(d);
     }
     timer.lap(crate::timing::Stage::Write);
     report.timings.extend(timer.timings);
     report.output = Some(shown);
     Ok(report)
+}
+
+/// What is known about the last build of this output before anything is parsed.
+#[derive(Default)]
+struct Probe {
+    /// The digest of this build's inputs (`unchanged`), when they are clean.
+    inputs: Option<crate::digest::Key>,
+    last: cache::Last,
+    shown: PathBuf,
+}
+
+impl Probe {
+    fn new(opts: &BuildOptions, read: &load::Read) -> Probe {
+        let config = &read.loaded.config;
+        if read.config_failed {
+            return Probe::default();
+        }
+        let Ok(targets) = output::targets(opts, config) else {
+            return Probe::default();
+        };
+        let last = match opts.full {
+            true => cache::Last::default(),
+            false => cache::load(&cache::cache_file(&targets.cache, &targets.out), &targets.out),
+        };
+        Probe {
+            inputs: unchanged::inputs_digest(opts, read, &targets.out),
+            last,
+            shown: output_dir(opts, config),
+        }
+    }
+
+    /// The report of this build if it has nothing to do (see `unchanged`).
+    fn unchanged(&self, opts: &BuildOptions) -> Option<Report> {
+        let same = self.inputs.is_some() && self.inputs == self.last.inputs;
+        if !same || opts.restricted.is_some() || !self.last.output_intact() {
+            return None;
+        }
+        unchanged::report(&self.last, &self.shown)
+    }
 }
 
 /// Validates everything `build` would (rendering every file and throwing it away), without

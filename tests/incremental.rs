@@ -37,9 +37,11 @@ fn build_with(opts: &BuildOptions) -> Report {
     })
 }
 
-/// Three advisories, two products.
+/// Three advisories, two products, a disclosure policy: no warnings.
 fn site() -> SiteTest {
     let t = SiteTest::minimal();
+    let policy = include_str!("../content/policy.md").replace("[/pgp/](/pgp/)", "/pgp/");
+    t.write("content/policy.md", &policy);
     t.write(
         "content/advisories/EX-2026-0002.md",
         &advisory("EX-2026-0002", "Second advisory", "2026-04-01T09:00:00Z"),
@@ -269,4 +271,87 @@ fn a_cache_elsewhere_works_and_the_default_one_is_not_made() {
     assert_eq!(identities(&t.out()), before);
     assert!(elsewhere.path().join("c/CACHEDIR.TAG").is_file());
     assert!(!t.root().join(".psirt-cache").exists());
+}
+
+/// Whether the last build skipped parsing: its timings end at discovery.
+fn skipped(r: &Report) -> bool {
+    !r.timings
+        .iter()
+        .any(|t| t.stage == psirt_site::timing::Stage::Parse)
+}
+
+#[test]
+fn a_build_with_nothing_to_do_reports_what_the_last_one_did() {
+    let t = site();
+    t.write(
+        "content/advisories/EX-2026-0009.md",
+        &advisory("EX-2026-0009", "Embargoed", "2027-01-01T09:00:00Z"),
+    );
+    let first = build_with(&t.options());
+    assert!(!skipped(&first));
+    assert!(first.warnings.is_empty(), "{:?}", first.warnings);
+    let second = build_with(&t.options());
+    assert!(skipped(&second), "nothing changed, yet the build parsed");
+    assert_eq!(
+        second.summary().replace(", 0 added", ""),
+        first.summary().replace(&format!(", {} added", first.files), "")
+    );
+    assert_eq!(
+        second.held_lines(true),
+        first.held_lines(true),
+        "the held-back advisory is reported again"
+    );
+    // A later build time may lift an embargo and changes security.txt: not skipped.
+    let later = build_with(&BuildOptions {
+        now: Some(jiff::Timestamp::from_second(common::NOW + 3600).expect("time")),
+        ..t.options()
+    });
+    assert!(!skipped(&later));
+}
+
+#[test]
+fn any_change_to_the_inputs_or_the_output_means_a_real_build() {
+    let t = site();
+    build_with(&t.options());
+    assert!(skipped(&build_with(&t.options())));
+    // A new content file.
+    t.write("content/about.md", "+++\ntitle = \"About\"\n+++\nAbout us.\n");
+    assert!(!skipped(&build_with(&t.options())));
+    assert!(skipped(&build_with(&t.options())));
+    // A static file.
+    t.write("static/extra.txt", "hello");
+    assert!(!skipped(&build_with(&t.options())));
+    // A file put into the output by hand is removed by the next build.
+    std::fs::write(t.out().join("stray.html"), "stray").expect("write");
+    let report = build_with(&t.options());
+    assert!(!skipped(&report));
+    assert!(!t.out().join("stray.html").exists());
+    // An output file replaced by hand is made again.
+    let index = t.out().join("index.html");
+    std::fs::remove_file(&index).expect("remove");
+    std::fs::write(&index, "tampered").expect("write");
+    assert!(!skipped(&build_with(&t.options())));
+    assert_eq!(tree(&t.out()), clean_build(&t));
+}
+
+#[test]
+fn a_build_with_warnings_is_never_skipped() {
+    let t = site();
+    // A `#` heading in the body is a warning.
+    t.write(
+        "content/advisories/EX-2026-0002.md",
+        &format!(
+            "{}\n# A heading\n",
+            advisory("EX-2026-0002", "Second advisory", "2026-04-01T09:00:00Z")
+        ),
+    );
+    let first = build_with(&t.options());
+    assert!(!first.warnings.is_empty(), "the fixture warns");
+    let second = build_with(&t.options());
+    assert!(!skipped(&second));
+    assert_eq!(
+        second.warnings.len(),
+        first.warnings.len(),
+        "the warnings are printed again"
+    );
 }

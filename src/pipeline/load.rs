@@ -4,7 +4,7 @@ use jiff::Timestamp;
 
 use super::cache::{Cache, Parsed as ParsedFile};
 use super::{BuildOptions, Failure, build_time, fail};
-use crate::config::SiteConfig;
+use crate::config::{LoadedConfig, SiteConfig};
 use crate::diag::{Diagnostic, SourceMap};
 use crate::digest::Key;
 use crate::source::{self, SourceKind};
@@ -21,14 +21,25 @@ pub(super) struct Loaded {
     pub(super) diags: Vec<Diagnostic>,
 }
 
-/// Stages 1–4: configuration, discovery, parsing, keys. Fails on any error so far.
-pub(super) fn load(
-    opts: &BuildOptions,
-    timer: &mut Timer,
-    sources: &mut SourceMap,
-    cache: &Cache,
-    keep_parsed: bool,
-) -> Result<Loaded, Failure> {
+/// What stages 1–2 read: the configuration and every source file, not parsed yet.
+pub(super) struct Read {
+    pub(super) now: Timestamp,
+    pub(super) loaded: LoadedConfig,
+    pub(super) files: Vec<source::SourceFile>,
+    /// The configuration has errors: the content is checked against a stand-in.
+    pub(super) config_failed: bool,
+    pub(super) diags: Vec<Diagnostic>,
+}
+
+impl Read {
+    /// Nothing was said about the configuration or the files found.
+    pub(super) fn is_clean(&self) -> bool {
+        self.diags.is_empty()
+    }
+}
+
+/// Stages 1–2: the build time, the configuration and discovery.
+pub(super) fn read(opts: &BuildOptions, timer: &mut Timer, sources: &mut SourceMap) -> Result<Read, Failure> {
     let now = build_time(opts).map_err(|d| fail(vec![d], sources))?;
     // With mistakes in site.toml, the content is still checked (against a stand-in
     // configuration), so that one run shows every problem; the errors stop the build below.
@@ -40,7 +51,6 @@ pub(super) fn load(
             .override_base_url(base)
             .map_err(|d| fail(vec![d], sources))?;
     }
-    let config = &loaded.config;
     timer.lap(crate::timing::Stage::Config);
     let discovered = source::discover(&opts.root);
     let all = discovered.files.iter().chain(&discovered.lossy);
@@ -50,7 +60,33 @@ pub(super) fn load(
     let config_failed = diags.iter().any(Diagnostic::is_error);
     diags.extend(discovered.diags);
     timer.lap(crate::timing::Stage::Discover);
-    let (parsed, more) = parse_all(&discovered.files, config, cache, keep_parsed);
+    Ok(Read {
+        now,
+        loaded,
+        files: discovered.files,
+        config_failed,
+        diags,
+    })
+}
+
+/// Stages 3–4: parsing and keys, on what [`read`] found. Fails on any error so far.
+pub(super) fn load(
+    opts: &BuildOptions,
+    read: Read,
+    timer: &mut Timer,
+    sources: &mut SourceMap,
+    cache: &Cache,
+    keep_parsed: bool,
+) -> Result<Loaded, Failure> {
+    let Read {
+        now,
+        loaded,
+        files,
+        config_failed,
+        mut diags,
+    } = read;
+    let config = &loaded.config;
+    let (parsed, more) = parse_all(&files, config, cache, keep_parsed);
     diags.extend(more);
     timer.lap(crate::timing::Stage::Parse);
     if config_failed {
@@ -64,7 +100,7 @@ pub(super) fn load(
         config_path: &loaded.path,
         config_text: &loaded.text,
         base_url_option: opts.base_url.as_deref(),
-        files: &discovered.files,
+        files: &files,
         advisories: &parsed.advisories,
     }));
     let key = pgpkey::load(&opts.root, config, now);

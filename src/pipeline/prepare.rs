@@ -1,7 +1,7 @@
 //! Stages 5–6: the site assembled behind the publication gate, then validated.
 
 use super::cache::{Cache, Parsed as ParsedFile};
-use super::load::{Loaded, load};
+use super::load::{Loaded, Read, load, read};
 use super::{BuildOptions, Failure, fail};
 use crate::diag::{Diagnostic, SourceMap};
 use crate::digest::Key;
@@ -25,6 +25,19 @@ pub(super) struct Prepared {
 pub(super) fn prepare(opts: &BuildOptions, cache: &Cache, keep_parsed: bool) -> Result<Prepared, Failure> {
     let mut timer = Timer::new(opts.progress.clone());
     let mut sources = SourceMap::default();
+    let read = read(opts, &mut timer, &mut sources)?;
+    prepare_read(opts, read, timer, sources, cache, keep_parsed)
+}
+
+/// As [`prepare`], on what [`read`] found already.
+pub(super) fn prepare_read(
+    opts: &BuildOptions,
+    read: Read,
+    mut timer: Timer,
+    mut sources: SourceMap,
+    cache: &Cache,
+    keep_parsed: bool,
+) -> Result<Prepared, Failure> {
     let Loaded {
         now,
         config,
@@ -32,7 +45,7 @@ pub(super) fn prepare(opts: &BuildOptions, cache: &Cache, keep_parsed: bool) -> 
         key,
         signer,
         mut diags,
-    } = load(opts, &mut timer, &mut sources, cache, keep_parsed)?;
+    } = load(opts, read, &mut timer, &mut sources, cache, keep_parsed)?;
     let parsed_files = parsed.parsed_files;
     let site = Site::assemble(Parts {
         config,

@@ -69,6 +69,7 @@ impl Prepared {
         };
         Ok(Rendered {
             site: self.site,
+            paths,
             report,
             restricted,
             records: Records {
@@ -82,6 +83,8 @@ impl Prepared {
 /// What [`Prepared::render`] made besides the files it handed to the sink.
 pub(super) struct Rendered {
     pub(super) site: Site,
+    /// Every output file's path, sorted.
+    pub(super) paths: Vec<String>,
     pub(super) report: Report,
     pub(super) restricted: Vec<OutputFile>,
     /// What the next build's cache keeps.

@@ -59,16 +59,130 @@ fn inode(_meta: &fs::Metadata) -> u64 {
 #[derive(Serialize, Deserialize)]
 struct Stored {
     format: u32,
-    version: String,
+    /// The program that wrote it ([`program`]): another build of psirt-site may make
+    /// other files from the same inputs.
+    program: String,
     /// The output folder the files are in.
     output: PathBuf,
-    advisories: Vec<Entry>,
+    /// The digest of everything the build read (`pipeline::unchanged`); none when the build
+    /// printed warnings, which a build that does nothing could not print again.
+    inputs: Option<String>,
+    summary: Summary,
+    /// Every file of the output, as the build left it.
+    files: Vec<(String, Stamp)>,
+    /// Each advisory's key and its files (indexes into `files`).
+    advisories: Vec<(String, Vec<u32>)>,
 }
 
-#[derive(Serialize, Deserialize)]
-struct Entry {
-    key: String,
+/// What a build's report said, for a build that finds nothing to do.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Summary {
+    pub published: usize,
+    pub held_back: Vec<Held>,
+}
+
+/// A held-back advisory, as the report lists it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Held {
+    id: String,
+    source: PathBuf,
+    draft: bool,
+    embargoed_until: Option<jiff::Timestamp>,
+    tlp: Option<String>,
+}
+
+impl Held {
+    pub fn of(h: &crate::site::HeldBack) -> Held {
+        use crate::site::HoldReason;
+        let (draft, embargoed_until, tlp) = match &h.reason {
+            HoldReason::Draft => (true, None, None),
+            HoldReason::Embargoed { until } => (false, Some(*until), None),
+            HoldReason::Restricted { tlp } => (false, None, Some(tlp.to_string())),
+        };
+        Held {
+            id: h.id.to_string(),
+            source: h.source.clone(),
+            draft,
+            embargoed_until,
+            tlp,
+        }
+    }
+
+    /// The report's entry; `None` if the stored one is not a valid one.
+    pub fn to_held_back(&self) -> Option<crate::site::HeldBack> {
+        use crate::site::HoldReason;
+        let reason = match (self.draft, self.embargoed_until, &self.tlp) {
+            (true, None, None) => HoldReason::Draft,
+            (false, Some(until), None) => HoldReason::Embargoed { until },
+            (false, None, Some(tlp)) => {
+                let tlp: crate::model::enums::Tlp =
+                    serde_json::from_value(serde_json::Value::String(tlp.clone())).ok()?;
+                HoldReason::Restricted { tlp: tlp.as_str() }
+            }
+            _ => return None,
+        };
+        Some(crate::site::HeldBack {
+            id: crate::model::ids::AdvisoryId::parse(&self.id).ok()?,
+            source: self.source.clone(),
+            reason,
+        })
+    }
+}
+
+/// What the last build of an output left: the cache of its advisories' files, and what a
+/// build that finds nothing changed needs.
+#[derive(Debug, Default)]
+pub struct Last {
+    pub cache: Cache,
+    pub inputs: Option<digest::Key>,
+    pub summary: Summary,
     files: Vec<(String, Stamp)>,
+    dir: PathBuf,
+}
+
+impl Last {
+    /// Whether the output folder holds exactly the files the last build left there, each
+    /// still the same file (no file added, removed, replaced or written to).
+    pub fn output_intact(&self) -> bool {
+        if self.files.is_empty() {
+            return false;
+        }
+        let same = self
+            .files
+            .par_iter()
+            .all(|(path, stamp)| Stamp::of(&self.dir.join(path)) == Some(*stamp));
+        same && count_files(&self.dir) == self.files.len()
+    }
+
+    /// How many files the output holds.
+    pub fn files(&self) -> usize {
+        self.files.len()
+    }
+}
+
+/// The files below `dir` (not the marker, which is not a published file).
+fn count_files(dir: &Path) -> usize {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter(|e| match e {
+            Ok(e) => {
+                !e.file_type().is_dir()
+                    && e.depth() > 0
+                    && !(e.depth() == 1 && e.file_name() == crate::output::MARKER)
+            }
+            Err(_) => true,
+        })
+        .count()
+}
+
+/// The program's identity: its version, and the size and modification time of its
+/// executable (a rebuilt psirt-site of the same version is another program).
+fn program() -> String {
+    let exe = std::env::current_exe().ok().and_then(|p| Stamp::of(&p));
+    match exe {
+        Some(s) => format!("{} {} {}.{}", env!("CARGO_PKG_VERSION"), s.len, s.secs, s.nanos),
+        None => format!("{} unknown", env!("CARGO_PKG_VERSION")),
+    }
 }
 
 /// The cache file for the output `out` in `cache_dir`: one per output folder, so a
@@ -78,35 +192,40 @@ pub fn cache_file(cache_dir: &Path, out: &Path) -> PathBuf {
     cache_dir.join(format!("build-{}.json", &id[..16]))
 }
 
-/// The cache `file` holds for the previous output `dir`; empty when there is none, it is
-/// unreadable, of another format or version, or about another folder.
-pub fn load(file: &Path, dir: &Path) -> Cache {
-    let Some(stored) = read(file) else {
-        return Cache::default();
+/// What the cache `file` says of the previous output `dir`; empty when there is none, it
+/// is unreadable, of another format or program, or about another folder.
+pub fn load(file: &Path, dir: &Path) -> Last {
+    let stored = read(file).filter(|s| {
+        s.format == FORMAT && s.output == dir && !s.program.ends_with("unknown") && s.program == program()
+    });
+    let Some(stored) = stored else {
+        return Last::default();
     };
-    if stored.format != FORMAT || stored.version != env!("CARGO_PKG_VERSION") || stored.output != dir {
-        return Cache::default();
-    }
     let mut made = HashMap::with_capacity(stored.advisories.len());
-    let mut stamps = HashMap::new();
-    for entry in stored.advisories {
-        let Some(key) = digest::from_hex(&entry.key) else {
-            return Cache::default();
+    for (key, indexes) in &stored.advisories {
+        let paths = indexes
+            .iter()
+            .map(|&i| stored.files.get(i as usize).map(|(p, _)| p.clone()))
+            .collect::<Option<Vec<_>>>();
+        let (Some(key), Some(paths)) = (digest::from_hex(key), paths) else {
+            return Last::default();
         };
-        let mut paths = Vec::with_capacity(entry.files.len());
-        for (path, stamp) in entry.files {
-            stamps.insert(path.clone(), stamp);
-            paths.push(path);
-        }
         made.insert(key, paths);
     }
-    Cache {
-        made,
-        parsed: HashMap::new(),
-        previous: Previous::Disk {
-            dir: dir.to_path_buf(),
-            stamps,
+    let stamps = stored.files.iter().cloned().collect();
+    Last {
+        cache: Cache {
+            made,
+            parsed: HashMap::new(),
+            previous: Previous::Disk {
+                dir: dir.to_path_buf(),
+                stamps,
+            },
         },
+        inputs: stored.inputs.as_deref().and_then(digest::from_hex),
+        summary: stored.summary,
+        files: stored.files,
+        dir: dir.to_path_buf(),
     }
 }
 
@@ -115,34 +234,55 @@ fn read(file: &Path) -> Option<Stored> {
     serde_json::from_slice(&bytes).ok()
 }
 
+/// What a successful build leaves for the next one.
+pub struct Made<'a> {
+    pub records: &'a Records,
+    /// Every file of the output.
+    pub paths: &'a [String],
+    pub inputs: Option<digest::Key>,
+    pub summary: Summary,
+}
+
 /// Records what the build that just wrote `dir` made, for the next build. The file is
 /// replaced in one step (written beside it, then renamed), so it is never half written;
 /// a failure is a warning: the next build then makes everything again.
-pub fn save(file: &Path, dir: &Path, records: &Records) -> Result<(), Diagnostic> {
-    let advisories = records
-        .made
+pub fn save(file: &Path, dir: &Path, made: Made<'_>) -> Result<(), Diagnostic> {
+    let files: Vec<(String, Stamp)> = made
+        .paths
         .par_iter()
+        .filter_map(|p| Some((p.clone(), Stamp::of(&dir.join(p))?)))
+        .collect();
+    let index: HashMap<&str, u32> = files
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (p, _))| Some((p.as_str(), u32::try_from(i).ok()?)))
+        .collect();
+    let advisories = made
+        .records
+        .made
+        .iter()
         .filter_map(|(key, paths)| {
-            let files = paths
+            let indexes = paths
                 .iter()
-                .map(|p| Some((p.clone(), Stamp::of(&dir.join(p))?)))
+                .map(|p| index.get(p.as_str()).copied())
                 .collect::<Option<Vec<_>>>()?;
-            Some(Entry {
-                key: digest::hex(key),
-                files,
-            })
+            Some((digest::hex(key), indexes))
         })
         .collect();
+    // Every file must be stamped, or a later build could not tell the output intact.
+    let inputs = made.inputs.filter(|_| files.len() == made.paths.len());
     let stored = Stored {
         format: FORMAT,
-        version: env!("CARGO_PKG_VERSION").to_string(),
+        program: program(),
         output: dir.to_path_buf(),
+        inputs: inputs.as_ref().map(digest::hex),
+        summary: made.summary,
+        files,
         advisories,
     };
     let bytes = serde_json::to_vec(&stored).map_err(|e| cannot_save(file, &e.to_string()))?;
     write_atomically(file, &bytes).map_err(|e| cannot_save(file, &e.to_string()))
 }
-
 fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = file.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir)?;
