@@ -10,6 +10,7 @@
 mod keep;
 mod lock;
 mod paths;
+mod spare;
 mod staging;
 
 use std::fs;

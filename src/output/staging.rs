@@ -7,6 +7,7 @@ use rayon::prelude::*;
 
 use super::keep::{self, Changes, Old, Tally};
 use super::lock::OutputLock;
+use super::spare;
 use super::{Found, MARKER, OutputKind, check_replaceable, inspect, io_error, marker_text};
 use crate::diag::{Code, Diagnostic};
 use crate::emit::{OutputFile, Sink};
@@ -59,9 +60,11 @@ pub struct Staging {
     /// bytes are linked from it.
     previous: Option<PathBuf>,
     tally: Tally,
-    /// Set by [`Staging::take_changes`]: the paths to link from the previous output, and
-    /// whether the build changed nothing.
-    settled: Option<(Vec<String>, bool)>,
+    /// Set by [`Staging::take_changes`].
+    settled: Option<Settled>,
+    /// The staging folder is the previous build's spare (see `spare`), not a new folder.
+    recycled: bool,
+    spare: PathBuf,
     /// The staging folder, held open (see [`pin`]).
     #[cfg(unix)]
     _pinned: fs::File,
@@ -69,9 +72,20 @@ pub struct Staging {
     committed: bool,
 }
 
+/// What the build made, known once every file is delivered.
+#[derive(Default)]
+struct Settled {
+    /// Paths whose file is the previous output's.
+    kept: Vec<String>,
+    /// Every path of the new output.
+    made: Vec<String>,
+    /// The build changed nothing.
+    unchanged: bool,
+}
+
 impl Staging {
     /// Takes the output's lock, removes what killed builds left, and creates the staging
-    /// folder with its marker.
+    /// folder with its marker (or takes the spare tree of the last build, see `spare`).
     pub fn create(out: &Path, kind: OutputKind) -> Result<Self, Diagnostic> {
         let parent = out
             .parent()
@@ -86,22 +100,28 @@ impl Staging {
         remove_leftovers(parent, &name);
         let pid = std::process::id();
         let tmp = parent.join(format!(".{name}.tmp-{pid}"));
+        // Holding the lock, no psirt-site build changes the output until this one is done.
+        let previous = (inspect(out) == Found::Ours(kind)).then(|| out.to_path_buf());
+        let spare = spare::path(parent, &name);
+        let recycled = previous.is_some() && spare::take(&spare, &tmp, kind);
         // `create_dir`, not `create_dir_all`: a folder already there is not ours.
-        fs::create_dir(&tmp).map_err(|e| {
-            Diagnostic::error(Code::Output, format!("cannot create {}: {e}", tmp.display()))
-                .help("move the folder of that name away (psirt-site did not write it), then build again")
-        })?;
+        if !recycled {
+            fs::create_dir(&tmp).map_err(|e| {
+                Diagnostic::error(Code::Output, format!("cannot create {}: {e}", tmp.display()))
+                    .help("move the folder of that name away (psirt-site did not write it), then build again")
+            })?;
+        }
         #[cfg(unix)]
         let (pinned, identity) = pin(&tmp).map_err(|e| io_error(&tmp, &e))?;
         #[cfg(not(unix))]
         let identity = identity_of(&tmp).ok_or_else(|| vanished(&tmp, out))?;
-        // Holding the lock, no psirt-site build changes the output until this one is done.
-        let previous = (inspect(out) == Found::Ours(kind)).then(|| out.to_path_buf());
         let staging = Staging {
             out: out.to_path_buf(),
             previous,
             tally: Tally::default(),
             settled: None,
+            recycled,
+            spare,
             old: parent.join(format!(".{name}.old-{pid}")),
             tmp,
             kind,
@@ -112,9 +132,12 @@ impl Staging {
             committed: false,
         };
         // The marker comes first, so a temporary folder left by a killed build is known
-        // to be ours and can be cleaned up by the next build.
-        let marker = staging.tmp.join(MARKER);
-        fs::write(&marker, marker_text(kind)).map_err(|e| io_error(&marker, &e))?;
+        // to be ours and can be cleaned up by the next build. A spare has its marker (which
+        // may be the output's own file: never written into).
+        if !recycled {
+            let marker = staging.tmp.join(MARKER);
+            fs::write(&marker, marker_text(kind)).map_err(|e| io_error(&marker, &e))?;
+        }
         Ok(staging)
     }
 
@@ -156,9 +179,16 @@ impl Staging {
         let Some(previous) = &self.previous else {
             return Ok(());
         };
-        paths
-            .par_iter()
-            .try_for_each(|path| self.link(&previous.join(path), &self.tmp.join(path)))?;
+        paths.par_iter().try_for_each(|path| {
+            let (old, dest) = (previous.join(path), self.tmp.join(path));
+            if self.recycled {
+                if spare::is_same_file(&dest, &old) {
+                    return Ok(());
+                }
+                spare::clear(&dest);
+            }
+            self.link(&old, &dest)
+        })?;
         self.keep_marker(previous);
         Ok(())
     }
@@ -168,11 +198,16 @@ impl Staging {
     /// its mtime, and a sync of the output sends nothing for it.
     fn keep_marker(&self, previous: &Path) {
         let (old, new) = (previous.join(MARKER), self.tmp.join(MARKER));
+        if spare::is_same_file(&new, &old) {
+            return;
+        }
         let same = fs::read(&old).is_ok_and(|old| fs::read(&new).is_ok_and(|new| old == new));
         let linked = self.tmp.join(format!("{MARKER}.kept"));
-        if same && fs::hard_link(&old, &linked).is_ok() && fs::rename(&linked, &new).is_err() {
-            let _ = fs::remove_file(&linked);
+        if same && fs::hard_link(&old, &linked).is_ok() {
+            let _ = fs::rename(&linked, &new);
         }
+        // Renaming a link over another link of the same file does nothing.
+        let _ = fs::remove_file(&linked);
     }
 
     /// Hard-links `old` to `dest`, or copies it where linking is not possible (another
@@ -212,10 +247,11 @@ impl Staging {
                 self.create_folders_for(dest)?;
                 create()
             }
-            // Two outputs want one path (the build fails on that after writing, with a
-            // diagnostic naming both): unlink the first, never write into it.
+            // The spare's file (or two outputs want one path: the build fails on that after
+            // writing, with a diagnostic naming both): unlink it, never write into it.
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                fs::remove_file(dest).and_then(|()| create())
+                spare::clear(dest);
+                create()
             }
             other => other,
         };
@@ -231,7 +267,17 @@ impl Staging {
     pub fn take_changes(&mut self) -> Changes {
         let (changes, kept) = std::mem::take(&mut self.tally).into_changes(self.previous.as_deref());
         let unchanged = self.previous.is_some() && changes.is_empty();
-        self.settled = Some((kept, unchanged));
+        let made = kept
+            .iter()
+            .chain(&changes.changed)
+            .chain(&changes.added)
+            .cloned()
+            .collect();
+        self.settled = Some(Settled {
+            kept,
+            made,
+            unchanged,
+        });
         changes
     }
 
@@ -256,6 +302,11 @@ impl Staging {
             dir.push(component);
             match fs::create_dir(&dir) {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(self.vanished()),
+                // A file of the spare where the new output has a folder.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && !dir.is_dir() => {
+                    spare::clear(&dir);
+                    fs::create_dir(&dir).map_err(|e| io_error(&dir, &e))?;
+                }
                 Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => return Err(io_error(&dir, &e)),
                 _ => {}
             }
@@ -282,16 +333,24 @@ impl Staging {
         if self.settled.is_none() {
             self.take_changes();
         }
-        let (kept, unchanged) = self.settled.take().unwrap_or_default();
+        let Settled {
+            kept,
+            made,
+            unchanged,
+        } = self.settled.take().unwrap_or_default();
         if unchanged {
             // Dropping `self` removes the staging folder; the lock moves to `Swapped`.
             return Ok(Swapped {
                 out: self.out.clone(),
                 tmp: self.tmp.clone(),
                 previous: Previous::Untouched,
+                spare: self.spare.clone(),
                 lock: self.lock.take(),
                 settled: false,
             });
+        }
+        if self.recycled {
+            spare::prune(&self.tmp, &made.iter().map(String::as_str).collect());
         }
         self.link_kept(&kept)?;
         self.verify()?;
@@ -302,6 +361,7 @@ impl Staging {
             out: self.out.clone(),
             tmp: self.tmp.clone(),
             previous,
+            spare: self.spare.clone(),
             lock: self.lock.take(),
             settled: false,
         })
@@ -360,8 +420,10 @@ impl Sink for Staging {
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        // Only the folder this build made: one put there by someone else is theirs.
-        if !self.committed && identity_of(&self.tmp) == Some(self.identity) {
+        // Only the folder this build made: one put there by someone else is theirs. A
+        // recycled spare goes back (nothing in it is trusted anyway).
+        let ours = !self.committed && identity_of(&self.tmp) == Some(self.identity);
+        if ours && (!self.recycled || fs::rename(&self.tmp, &self.spare).is_err()) {
             let _ = fs::remove_dir_all(&self.tmp);
         }
     }
@@ -404,16 +466,18 @@ pub struct Swapped {
     out: PathBuf,
     tmp: PathBuf,
     previous: Previous,
+    /// Where the replaced output is kept for the next build (see `spare`).
+    spare: PathBuf,
     lock: Option<OutputLock>,
     settled: bool,
 }
 
 impl Swapped {
-    /// Deletes the previous output and releases the lock.
+    /// Keeps the previous output as the spare for the next build, and releases the lock.
     pub fn finish(mut self) {
         self.settled = true;
         if let Previous::Exchanged(dir) | Previous::RenamedTo(dir) = &self.previous {
-            let _ = fs::remove_dir_all(dir);
+            spare::put_aside(dir, &self.spare);
         }
         drop(self.lock.take());
     }

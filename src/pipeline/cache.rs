@@ -38,7 +38,7 @@ pub type Parsed = (Option<Advisory>, Vec<Diagnostic>);
 /// What the last build made, read-only while a build runs (no locks).
 #[derive(Debug, Default)]
 pub struct Cache {
-    /// Advisory key → the paths of the files made under it.
+    /// Advisory key → the paths of the files made under it (`serve`).
     made: HashMap<Key, Vec<String>>,
     /// File key → the advisory parsed from it and what parsing said.
     parsed: HashMap<Key, Parsed>,
@@ -52,10 +52,13 @@ enum Previous {
     Nothing,
     /// `serve`: the previous output in memory.
     Memory(Output),
-    /// `build`: the previous output folder, and each file's identity when it was made.
+    /// `build`: the previous output folder, each of its files with its identity when it
+    /// was made, and advisory key → those files (indexes; one copy of the paths, which at
+    /// 10,000 advisories are 47,000).
     Disk {
         dir: PathBuf,
-        stamps: HashMap<String, store::Stamp>,
+        files: Vec<(String, store::Stamp)>,
+        made: HashMap<Key, Vec<u32>>,
     },
 }
 
@@ -78,11 +81,15 @@ impl Cache {
 
     /// How many advisories' files and parsed advisories it holds.
     pub fn counts(&self) -> (usize, usize) {
-        (self.made.len(), self.parsed.len())
+        let made = match &self.previous {
+            Previous::Disk { made, .. } => made.len(),
+            _ => self.made.len(),
+        };
+        (made, self.parsed.len())
     }
 
     pub fn is_empty(&self) -> bool {
-        self.made.is_empty() && self.parsed.is_empty()
+        self.counts() == (0, 0)
     }
 
     /// The key of one advisory file's parse: its path and text, and everything parsing
@@ -104,19 +111,21 @@ impl Cache {
 
 impl Reuse for Cache {
     fn files(&self, key: &Key) -> Option<Vec<Reused>> {
-        let paths = self.made.get(key)?;
         match &self.previous {
             Previous::Nothing => None,
-            Previous::Memory(output) => paths
+            Previous::Memory(output) => self
+                .made
+                .get(key)?
                 .iter()
                 .map(|p| Some(Reused::File(OutputFile::new(p.clone(), output.get(p)?.clone()))))
                 .collect(),
-            Previous::Disk { dir, stamps } => paths
+            Previous::Disk { dir, files, made } => made
+                .get(key)?
                 .iter()
-                .map(|p| {
-                    let recorded = stamps.get(p)?;
-                    let now = store::Stamp::of(&dir.join(p))?;
-                    (now == *recorded).then(|| Reused::Kept(p.clone()))
+                .map(|&i| {
+                    let (path, recorded) = files.get(i as usize)?;
+                    let now = store::Stamp::of(&dir.join(path))?;
+                    (now == *recorded).then(|| Reused::Kept(path.clone()))
                 })
                 .collect(),
         }

@@ -101,7 +101,10 @@ pub fn init(dir: &Path) -> Result<(), Diagnostic> {
     write_new(&dir.join("site.toml"), SITE_TOML)?;
     write_new(&dir.join(CONTENT_DIR).join("products.toml"), PRODUCTS)?;
     write_new(&dir.join(CONTENT_DIR).join("policy.md"), &policy)?;
-    write_new(&dir.join(".gitignore"), "/public\n/preview\n/.psirt-cache\n")?;
+    write_new(
+        &dir.join(".gitignore"),
+        "/public\n/preview\n/.public.*\n/.preview.*\n/.psirt-cache\n",
+    )?;
     let id = format!("EXAMPLE-SA-{year}-0001");
     write_new(
         &dir.join(CONTENT_DIR)

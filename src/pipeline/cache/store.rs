@@ -136,27 +136,27 @@ pub struct Last {
     pub cache: Cache,
     pub inputs: Option<digest::Key>,
     pub summary: Summary,
-    files: Vec<(String, Stamp)>,
-    dir: PathBuf,
 }
 
 impl Last {
     /// Whether the output folder holds exactly the files the last build left there, each
     /// still the same file (no file added, removed, replaced or written to).
     pub fn output_intact(&self) -> bool {
-        if self.files.is_empty() {
+        let Previous::Disk { dir, files, .. } = &self.cache.previous else {
             return false;
-        }
-        let same = self
-            .files
+        };
+        let same = files
             .par_iter()
-            .all(|(path, stamp)| Stamp::of(&self.dir.join(path)) == Some(*stamp));
-        same && count_files(&self.dir) == self.files.len()
+            .all(|(path, stamp)| Stamp::of(&dir.join(path)) == Some(*stamp));
+        !files.is_empty() && same && count_files(dir) == files.len()
     }
 
     /// How many files the output holds.
     pub fn files(&self) -> usize {
-        self.files.len()
+        match &self.cache.previous {
+            Previous::Disk { files, .. } => files.len(),
+            _ => 0,
+        }
     }
 }
 
@@ -202,30 +202,25 @@ pub fn load(file: &Path, dir: &Path) -> Last {
         return Last::default();
     };
     let mut made = HashMap::with_capacity(stored.advisories.len());
-    for (key, indexes) in &stored.advisories {
-        let paths = indexes
-            .iter()
-            .map(|&i| stored.files.get(i as usize).map(|(p, _)| p.clone()))
-            .collect::<Option<Vec<_>>>();
-        let (Some(key), Some(paths)) = (digest::from_hex(key), paths) else {
+    for (key, indexes) in stored.advisories {
+        let in_range = indexes.iter().all(|&i| (i as usize) < stored.files.len());
+        let (Some(key), true) = (digest::from_hex(&key), in_range) else {
             return Last::default();
         };
-        made.insert(key, paths);
+        made.insert(key, indexes);
     }
-    let stamps = stored.files.iter().cloned().collect();
     Last {
         cache: Cache {
-            made,
+            made: HashMap::new(),
             parsed: HashMap::new(),
             previous: Previous::Disk {
                 dir: dir.to_path_buf(),
-                stamps,
+                files: stored.files,
+                made,
             },
         },
         inputs: stored.inputs.as_deref().and_then(digest::from_hex),
         summary: stored.summary,
-        files: stored.files,
-        dir: dir.to_path_buf(),
     }
 }
 

@@ -1,0 +1,106 @@
+//! The spare tree: the output a build replaced is not deleted but kept beside the output
+//! (`.NAME.spare`), and the next build of that output starts from it instead of from an
+//! empty folder. Most of its files are already the files the new output keeps (hard links
+//! to the same inodes), so the build only replaces what changed, removes what is gone and
+//! links what the spare lacks, instead of linking every file into a fresh folder and then
+//! deleting the whole previous tree (two system calls per file: ~1.2 s at 10,000
+//! advisories on a disk).
+//!
+//! The spare is never the output: it becomes the staging folder (renamed to the build's
+//! temporary name, so a killed build leaves a folder the next build removes) and is
+//! swapped in only complete. Nothing in it is trusted: a kept file is checked to be the
+//! previous output's very file (same device and inode), every new file is written afresh,
+//! and every file the new output does not have is removed. It never opens a file for
+//! writing that might be shared with the output. Deleting it is always safe.
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::{Found, MARKER, OutputKind, inspect};
+
+/// Where the spare of the output `name` is kept.
+pub(super) fn path(parent: &Path, name: &str) -> PathBuf {
+    parent.join(format!(".{name}.spare"))
+}
+
+/// Moves the spare of an output of `kind` to `tmp`, if there is one; `false` otherwise
+/// (then `tmp` does not exist).
+pub(super) fn take(spare: &Path, tmp: &Path, kind: OutputKind) -> bool {
+    inspect(spare) == Found::Ours(kind) && fs::rename(spare, tmp).is_ok()
+}
+
+/// Keeps the replaced output `old` as the spare (or deletes it if that fails).
+pub(super) fn put_aside(old: &Path, spare: &Path) {
+    if fs::symlink_metadata(spare).is_ok() && inspect(spare) != Found::Foreign {
+        let _ = fs::remove_dir_all(spare);
+    }
+    if fs::rename(old, spare).is_err() {
+        let _ = fs::remove_dir_all(old);
+    }
+}
+
+/// Whether `dest` (in the staging folder) is already the file at `old` (the previous
+/// output): the same inode on the same device.
+pub(super) fn is_same_file(dest: &Path, old: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        match (fs::symlink_metadata(dest), fs::symlink_metadata(old)) {
+            (Ok(a), Ok(b)) => a.is_file() && a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (dest, old);
+        false
+    }
+}
+
+/// Removes whatever is at `path` (file, link or folder), if anything.
+pub(super) fn clear(path: &Path) {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => {
+            let _ = fs::remove_dir_all(path);
+        }
+        Ok(_) => {
+            let _ = fs::remove_file(path);
+        }
+        Err(_) => {}
+    }
+}
+
+/// Removes every file below `tmp` that is not among the paths `made` (nor the marker),
+/// then the folders left empty.
+pub(super) fn prune(tmp: &Path, made: &HashSet<&str>) {
+    prune_below(tmp, "", made);
+}
+
+fn prune_below(tmp: &Path, prefix: &str, made: &HashSet<&str>) -> bool {
+    let Ok(entries) = fs::read_dir(tmp.join(prefix)) else {
+        return false;
+    };
+    let mut empty = true;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let rel = if prefix.is_empty() {
+            name
+        } else {
+            format!("{prefix}/{name}")
+        };
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir {
+            if prune_below(tmp, &rel, made) {
+                let _ = fs::remove_dir(entry.path());
+            } else {
+                empty = false;
+            }
+        } else if rel == MARKER || made.contains(rel.as_str()) {
+            empty = false;
+        } else {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+    empty
+}
