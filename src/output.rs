@@ -12,6 +12,7 @@ mod lock;
 mod paths;
 mod spare;
 mod staging;
+mod swap;
 
 use std::fs;
 use std::io::Read as _;
@@ -20,7 +21,8 @@ use std::path::Path;
 pub use keep::Changes;
 pub use lock::OutputLock;
 pub use paths::{InputPaths, Targets, check_separate, real_path, targets};
-pub use staging::{Staging, Swapped, commit_all};
+pub use staging::Staging;
+pub use swap::{Swapped, commit_all};
 
 use crate::diag::{Code, Diagnostic};
 
