@@ -7,6 +7,10 @@
 //!    minified and handed to a sink as it is made) → the link check over the output's paths;
 //! 4. `build` writes through `output` (staging folder, atomic swap); `check` throws the
 //!    files away; `generate` keeps them in memory (tests, `serve`).
+//!
+//! `build` asks the build cache (`cache`) twice: after discovery, whether there is anything
+//! to do at all (`unchanged`); while emitting, for each advisory's files made by the last
+//! build from the same inputs. `serve` keeps its cache in memory between rebuilds.
 
 use std::path::{Path, PathBuf};
 
@@ -15,19 +19,22 @@ use jiff::Timestamp;
 use crate::config::SiteConfig;
 use crate::diag::{self, Code, Diagnostic, SourceMap};
 use crate::emit::{self, OutputFile};
-use crate::site::{self, HeldBack, Mode, Site};
-use crate::timing::{Progress, StageTiming, Timer};
+use crate::site::{Mode, Site};
+use crate::timing::{Progress, Timer};
 use crate::{output, source};
 
 pub mod cache;
 mod load;
 mod prepare;
 mod render;
+mod report;
 mod unchanged;
 
 use cache::Cache;
 use prepare::prepare;
 use render::Rendered;
+pub use report::{Failure, Report};
+use unchanged::Probe;
 
 /// What to build and how.
 #[derive(Debug, Clone, Default)]
@@ -72,80 +79,6 @@ impl BuildOptions {
     pub fn publishes(&self) -> bool {
         self.mode == Mode::Public && !self.live_reload
     }
-}
-
-/// A successful build or check.
-#[derive(Debug, Default)]
-pub struct Report {
-    pub warnings: Vec<Diagnostic>,
-    pub held_back: Vec<HeldBack>,
-    pub published: usize,
-    pub files: usize,
-    pub output: Option<PathBuf>,
-    pub timings: Vec<StageTiming>,
-    /// The steps of the `emit` stage (site-wide files, advisories, provider files).
-    pub emit_steps: Vec<StageTiming>,
-    pub sources: SourceMap,
-    /// What `build` changed in the public output compared with the output it replaced.
-    pub changes: Option<output::Changes>,
-}
-
-/// Held-back advisories listed one per line up to this many; more get one line with counts
-/// (a 10k site holds back hundreds, which buried the rest of a CI log).
-const HELD_LISTED: usize = 10;
-
-impl Report {
-    /// What to print about the held-back advisories: one line each when there are few or
-    /// `all` is asked for, else one line with the count by reason.
-    pub fn held_lines(&self, all: bool) -> Vec<String> {
-        let held = &self.held_back;
-        if all || held.len() <= HELD_LISTED {
-            return held
-                .iter()
-                .map(|h| format!("held back: {} ({}): {}", h.id, h.source.display(), h.reason))
-                .collect();
-        }
-        let count = |f: fn(&site::HoldReason) -> bool| held.iter().filter(|h| f(&h.reason)).count();
-        let drafts = count(|r| matches!(r, site::HoldReason::Draft));
-        let embargoed = count(|r| matches!(r, site::HoldReason::Embargoed { .. }));
-        let restricted = count(|r| matches!(r, site::HoldReason::Restricted { .. }));
-        vec![format!(
-            "held back: {} advisories ({drafts} drafts, {embargoed} embargoed, {restricted} not TLP:CLEAR); --verbose lists them",
-            held.len()
-        )]
-    }
-
-    /// `11 advisories published, 1 held back, 40 files` (and for `build`, `, 3 changed,
-    /// 1 added, 0 removed`): the one count `build`, `check`
-    /// and `serve` all print, so that they agree.
-    pub fn summary(&self) -> String {
-        let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-        let changes = self
-            .changes
-            .as_ref()
-            .map(|c| {
-                format!(
-                    ", {} changed, {} added, {} removed",
-                    c.changed.len(),
-                    c.added.len(),
-                    c.removed.len()
-                )
-            })
-            .unwrap_or_default();
-        format!(
-            "{} published, {} held back, {}{changes}",
-            plural(self.published, "advisory", "advisories"),
-            self.held_back.len(),
-            plural(self.files, "file", "files")
-        )
-    }
-}
-
-/// A failed build or check: every problem found, and the texts to show them in.
-#[derive(Debug)]
-pub struct Failure {
-    pub diagnostics: Vec<Diagnostic>,
-    pub sources: SourceMap,
 }
 
 /// The build time: `SOURCE_DATE_EPOCH` when set (reproducible builds), else now.
@@ -296,45 +229,6 @@ fn build_inner(opts: &BuildOptions) -> Result<Report, Failure> {
     report.timings.extend(timer.timings);
     report.output = Some(shown);
     Ok(report)
-}
-
-/// What is known about the last build of this output before anything is parsed.
-#[derive(Default)]
-struct Probe {
-    /// The digest of this build's inputs (`unchanged`), when they are clean.
-    inputs: Option<crate::digest::Key>,
-    last: cache::Last,
-    shown: PathBuf,
-}
-
-impl Probe {
-    fn new(opts: &BuildOptions, read: &load::Read) -> Probe {
-        let config = &read.loaded.config;
-        if read.config_failed {
-            return Probe::default();
-        }
-        let Ok(targets) = output::targets(opts, config) else {
-            return Probe::default();
-        };
-        let last = match opts.full {
-            true => cache::Last::default(),
-            false => cache::load(&cache::cache_file(&targets.cache, &targets.out), &targets.out),
-        };
-        Probe {
-            inputs: unchanged::inputs_digest(opts, read, &targets.out),
-            last,
-            shown: output_dir(opts, config),
-        }
-    }
-
-    /// The report of this build if it has nothing to do (see `unchanged`).
-    fn unchanged(&self, opts: &BuildOptions) -> Option<Report> {
-        let same = self.inputs.is_some() && self.inputs == self.last.inputs;
-        if !same || opts.restricted.is_some() || !self.last.output_intact() {
-            return None;
-        }
-        unchanged::report(&self.last, &self.shown)
-    }
 }
 
 /// Validates everything `build` would (rendering every file and throwing it away), without

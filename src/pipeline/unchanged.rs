@@ -9,12 +9,13 @@
 //! digests are stored, but not even those of a passphrase): such a build does not unlock
 //! the key. A build that printed warnings is never skipped, so CI logs show them every time.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use super::cache::Last;
+use super::cache::{self, Last};
 use super::load::Read;
-use super::{BuildOptions, Report};
+use super::{BuildOptions, Report, output_dir};
 use crate::digest::{self, Key};
+use crate::output;
 use crate::output::Changes;
 use crate::source::{self, site_path};
 use crate::theme::Theme;
@@ -96,4 +97,43 @@ pub(super) fn report(last: &Last, shown: &Path) -> Option<Report> {
         }),
         ..Report::default()
     })
+}
+
+/// What is known about the last build of this output before anything is parsed.
+#[derive(Default)]
+pub(super) struct Probe {
+    /// The digest of this build's inputs (`unchanged`), when they are clean.
+    pub(super) inputs: Option<crate::digest::Key>,
+    pub(super) last: cache::Last,
+    shown: PathBuf,
+}
+
+impl Probe {
+    pub(super) fn new(opts: &BuildOptions, read: &Read) -> Probe {
+        let config = &read.loaded.config;
+        if read.config_failed {
+            return Probe::default();
+        }
+        let Ok(targets) = output::targets(opts, config) else {
+            return Probe::default();
+        };
+        let last = match opts.full {
+            true => cache::Last::default(),
+            false => cache::load(&cache::cache_file(&targets.cache, &targets.out), &targets.out),
+        };
+        Probe {
+            inputs: inputs_digest(opts, read, &targets.out),
+            last,
+            shown: output_dir(opts, config),
+        }
+    }
+
+    /// The report of this build if it has nothing to do (see `unchanged`).
+    pub(super) fn unchanged(&self, opts: &BuildOptions) -> Option<Report> {
+        let same = self.inputs.is_some() && self.inputs == self.last.inputs;
+        if !same || opts.restricted.is_some() || !self.last.output_intact() {
+            return None;
+        }
+        report(&self.last, &self.shown)
+    }
 }
