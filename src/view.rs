@@ -78,6 +78,42 @@ pub struct SiteView {
     pub version: &'static str,
     pub has_key: bool,
     pub has_policy: bool,
+    /// The site's own pages and files, site-relative with `root` in front (from `routes`):
+    /// templates link to them by these names, never by literal paths.
+    pub urls: SiteUrls,
+}
+
+/// Where the site's fixed pages and files are (see [`SiteView::urls`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteUrls {
+    pub home: String,
+    pub advisories: String,
+    pub products: String,
+    pub acknowledgments: String,
+    pub feeds: String,
+    /// The PGP key page (present when `has_key`).
+    pub pgp: String,
+    /// The disclosure policy (present when `has_policy`).
+    pub policy: String,
+    pub security_txt: String,
+    pub main_feed: String,
+}
+
+impl SiteUrls {
+    fn new(root: &str) -> Self {
+        let url = |path: &str| format!("{root}/{path}");
+        SiteUrls {
+            home: url(routes::HOME),
+            advisories: url(routes::ADVISORIES),
+            products: url(routes::PRODUCTS),
+            acknowledgments: url(routes::ACKNOWLEDGMENTS),
+            feeds: url(routes::FEEDS_PAGE),
+            pgp: url(routes::KEY_PAGE),
+            policy: url(&routes::page_dir(routes::POLICY_SLUG)),
+            security_txt: url(routes::SECURITY_TXT),
+            main_feed: url(routes::MAIN_FEED),
+        }
+    }
 }
 
 /// Per-page values.
@@ -287,6 +323,7 @@ impl SiteView {
             nav.push(link(&root, "PGP key", routes::KEY_PAGE, section == "pgp"));
         }
         nav.push(link(&root, "Feeds", routes::FEEDS_PAGE, section == "feeds"));
+        let urls = SiteUrls::new(&root);
         SiteView {
             title: site.config.title.clone(),
             description: site.config.description.clone(),
@@ -302,6 +339,7 @@ impl SiteView {
             version: env!("CARGO_PKG_VERSION"),
             has_key: site.key.is_some(),
             has_policy: policy,
+            urls,
         }
     }
 }
