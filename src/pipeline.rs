@@ -149,6 +149,17 @@ fn generate_inner(opts: &BuildOptions, cache: Option<&Cache>) -> Result<Built, F
     })
 }
 
+/// Where these options ask a build to write.
+fn wanted<'a>(opts: &'a BuildOptions, config: &SiteConfig) -> output::Wanted<'a> {
+    output::Wanted {
+        root: &opts.root,
+        out: output_dir(opts, config),
+        mode: opts.mode,
+        restricted: opts.restricted.as_deref(),
+        cache: opts.cache_dir(),
+    }
+}
+
 /// The output folder for these options.
 pub fn output_dir(opts: &BuildOptions, config: &SiteConfig) -> PathBuf {
     opts.output
@@ -177,7 +188,7 @@ fn build_inner(opts: &BuildOptions) -> Result<Report, Failure> {
     let one = |d: Diagnostic| fail(vec![d], &sources);
     let config = &prepared.site.config;
     let shown = output_dir(opts, config);
-    let targets = output::targets(opts, config).map_err(one)?;
+    let targets = output::targets(&wanted(opts, config), config).map_err(one)?;
     // Every staging folder (and the lock of its output) before rendering: a folder that
     // cannot be made fails the build before any output is touched.
     let mut public = output::Staging::create(&targets.out, targets.kind).map_err(one)?;

@@ -4,7 +4,6 @@
 use std::path::{Component, Path, PathBuf};
 
 use super::{OutputKind, check_replaceable};
-use crate::BuildOptions;
 use crate::config::SiteConfig;
 use crate::diag::{Code, Diagnostic};
 use crate::site::Mode;
@@ -145,21 +144,33 @@ pub struct Targets {
     pub cache: PathBuf,
 }
 
+/// Where a build was asked to write, as given (relative to the working folder).
+#[derive(Debug, Clone)]
+pub struct Wanted<'a> {
+    /// The site root (holds `site.toml`).
+    pub root: &'a Path,
+    /// The public site or the preview.
+    pub out: PathBuf,
+    pub mode: Mode,
+    pub restricted: Option<&'a Path>,
+    pub cache: PathBuf,
+}
+
 /// Resolves and checks where a build writes: no output in the inputs, over a folder of
 /// another kind or not written by psirt-site, a preview or restricted documents never in
 /// or around the public output folder.
-pub fn targets(opts: &BuildOptions, config: &SiteConfig) -> Result<Targets, Diagnostic> {
-    let inputs = InputPaths::of(&opts.root, config);
-    let public = real_path(&opts.root.join(&config.output_dir));
-    let out = real_path(&crate::output_dir(opts, config));
-    let kind = match opts.mode {
+pub fn targets(wanted: &Wanted<'_>, config: &SiteConfig) -> Result<Targets, Diagnostic> {
+    let inputs = InputPaths::of(wanted.root, config);
+    let public = real_path(&wanted.root.join(&config.output_dir));
+    let out = real_path(&wanted.out);
+    let kind = match wanted.mode {
         Mode::Public => OutputKind::Public,
         Mode::Preview => OutputKind::Preview,
     };
     if kind == OutputKind::Preview {
         check_separate(&public, &out, "a preview")?;
     }
-    let restricted = opts.restricted.as_deref().map(real_path);
+    let restricted = wanted.restricted.map(real_path);
     if let Some(dir) = &restricted {
         for other in [&public, &out] {
             check_separate(other, dir, "restricted TLP documents")?;
@@ -169,7 +180,7 @@ pub fn targets(opts: &BuildOptions, config: &SiteConfig) -> Result<Targets, Diag
     }
     inputs.check(&out)?;
     check_replaceable(&out, kind)?;
-    let cache = real_path(&opts.cache_dir());
+    let cache = real_path(&wanted.cache);
     for output in [Some(&public), Some(&out), restricted.as_ref()]
         .into_iter()
         .flatten()

@@ -114,7 +114,7 @@ impl Probe {
         if read.config_failed {
             return Probe::default();
         }
-        let Ok(targets) = output::targets(opts, config) else {
+        let Ok(targets) = output::targets(&super::wanted(opts, config), config) else {
             return Probe::default();
         };
         let last = match opts.full {
