@@ -26,6 +26,15 @@ pub use swap::{Swapped, commit_all};
 
 use crate::diag::{Code, Diagnostic};
 
+/// `name` inside the output-relative folder `prefix` (`""` for the top), with `/`.
+fn relative_child(prefix: &str, name: String) -> String {
+    if prefix.is_empty() {
+        name
+    } else {
+        format!("{prefix}/{name}")
+    }
+}
+
 /// Marks a folder as written by psirt-site, so a rebuild may replace it, and records its
 /// kind. A folder without it is never deleted: the user may have pointed `--output` at
 /// something precious.

@@ -1501,27 +1501,6 @@ fn the_size_limit_counts_entries_for_their_vulnerabilities_only() {
     );
 }
 
-/// Every file below the output with its inode and mtime (nanoseconds), by relative path.
-#[cfg(unix)]
-fn inodes(dir: &std::path::Path) -> std::collections::BTreeMap<String, (u64, i64, i64)> {
-    use std::os::unix::fs::MetadataExt as _;
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.expect("walk"))
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let meta = e.metadata().expect("metadata");
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .expect("below")
-                .to_string_lossy()
-                .into_owned();
-            (rel, (meta.ino(), meta.mtime(), meta.mtime_nsec()))
-        })
-        .collect()
-}
-
 /// The files of `before` that are another file (inode or mtime) in `after`.
 #[cfg(unix)]
 fn rewritten(
@@ -1551,7 +1530,7 @@ fn a_rebuild_keeps_every_unchanged_file_as_it_was() {
     let changes = first.changes.expect("build reports changes");
     assert_eq!(changes.added.len(), first.files, "a first build adds every file");
     assert!(changes.changed.is_empty() && changes.removed.is_empty());
-    let before = inodes(&t.out());
+    let before = common::identities(&t.out());
     let bytes_before = tree(&t.out());
 
     let same_time = build_at(&t, common::NOW);
@@ -1562,10 +1541,10 @@ fn a_rebuild_keeps_every_unchanged_file_as_it_was() {
     );
     assert_eq!(changes.kept, same_time.files);
     // Nothing changed: the output was left alone, its marker included.
-    assert!(rewritten(&before, &inodes(&t.out())).is_empty());
+    assert!(rewritten(&before, &common::identities(&t.out())).is_empty());
     assert_eq!(tree(&t.out()), bytes_before, "same bytes");
 
-    let before = inodes(&t.out());
+    let before = common::identities(&t.out());
     let hour_later = build_at(&t, common::NOW + 3600);
     let changes = hour_later.changes.clone().expect("changes");
     let bytes_after = tree(&t.out());
@@ -1582,7 +1561,7 @@ fn a_rebuild_keeps_every_unchanged_file_as_it_was() {
     );
     assert_eq!(changes.changed, differ);
     assert_eq!(
-        rewritten(&before, &inodes(&t.out())),
+        rewritten(&before, &common::identities(&t.out())),
         [".well-known/security.txt"]
     );
     assert!(
@@ -1655,15 +1634,15 @@ fn a_failed_build_after_linking_leaves_the_output_intact() {
     build_at(&t, common::NOW);
     build_at(&t, common::NOW + 60);
     let before = tree(&t.out());
-    let ids = inodes(&t.out());
+    let ids = common::identities(&t.out());
     // Found while rendering, after the unchanged files were linked into the staging folder.
     t.write("static/sitemap.xml", "<urlset/>");
     assert!(t.build().is_err());
     assert_untouched(&t, &before);
-    assert_eq!(inodes(&t.out()), ids);
+    assert_eq!(common::identities(&t.out()), ids);
     std::fs::remove_file(t.root().join("static/sitemap.xml")).expect("rm");
     t.write("content/advisories/broken.md", "+++\nid = \n+++\n");
     assert!(t.build().is_err());
     assert_untouched(&t, &before);
-    assert_eq!(inodes(&t.out()), ids);
+    assert_eq!(common::identities(&t.out()), ids);
 }

@@ -3,30 +3,11 @@
 //! gives exactly the output of a clean build.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use crate::common::{self, SiteTest, advisory, tree};
 use psirt_site::{BuildOptions, Report};
 
-/// Every output file's inode and modification time.
-fn identities(dir: &Path) -> BTreeMap<String, (u64, std::time::SystemTime)> {
-    use std::os::unix::fs::MetadataExt as _;
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let meta = e.metadata().expect("metadata");
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .expect("below")
-                .to_string_lossy()
-                .into_owned();
-            (rel, (meta.ino(), meta.modified().expect("mtime")))
-        })
-        .collect()
-}
+use common::identities;
 
 fn build_with(opts: &BuildOptions) -> Report {
     psirt_site::build(opts).unwrap_or_else(|f| {

@@ -134,12 +134,7 @@ fn walk_removed(old: &Path, made: &HashSet<&str>, prefix: &str, found: &mut Vec<
         return;
     };
     for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let rel = if prefix.is_empty() {
-            name
-        } else {
-            format!("{prefix}/{name}")
-        };
+        let rel = super::relative_child(prefix, entry.file_name().to_string_lossy().into_owned());
         let Ok(kind) = entry.file_type() else { continue };
         if kind.is_dir() {
             walk_removed(old, made, &rel, found);

@@ -83,12 +83,7 @@ fn prune_below(tmp: &Path, prefix: &str, made: &HashSet<&str>) -> bool {
     };
     let mut empty = true;
     for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let rel = if prefix.is_empty() {
-            name
-        } else {
-            format!("{prefix}/{name}")
-        };
+        let rel = super::relative_child(prefix, entry.file_name().to_string_lossy().into_owned());
         let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
         if is_dir {
             if prune_below(tmp, &rel, made) {
