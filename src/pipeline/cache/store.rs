@@ -59,8 +59,8 @@ fn inode(_meta: &fs::Metadata) -> u64 {
 #[derive(Serialize, Deserialize)]
 struct Stored {
     format: u32,
-    /// The program that wrote it ([`program`]): another build of psirt-site may make
-    /// other files from the same inputs.
+    /// The program that wrote it ([`program`]): another psirt-site may make other files
+    /// from the same inputs.
     program: String,
     /// The output folder the files are in.
     output: PathBuf,
@@ -175,14 +175,10 @@ fn count_files(dir: &Path) -> usize {
         .count()
 }
 
-/// The program's identity: its version, and the size and modification time of its
-/// executable (a rebuilt psirt-site of the same version is another program).
+/// The program's identity: its version and a hash of the sources it was built from (see
+/// `build.rs`): another psirt-site may make other files from the same inputs.
 fn program() -> String {
-    let exe = std::env::current_exe().ok().and_then(|p| Stamp::of(&p));
-    match exe {
-        Some(s) => format!("{} {} {}.{}", env!("CARGO_PKG_VERSION"), s.len, s.secs, s.nanos),
-        None => format!("{} unknown", env!("CARGO_PKG_VERSION")),
-    }
+    format!("{} {}", env!("CARGO_PKG_VERSION"), env!("PSIRT_SITE_SOURCE_ID"))
 }
 
 /// The cache file for the output `out` in `cache_dir`: one per output folder, so a
@@ -195,9 +191,7 @@ pub fn cache_file(cache_dir: &Path, out: &Path) -> PathBuf {
 /// What the cache `file` says of the previous output `dir`; empty when there is none, it
 /// is unreadable, of another format or program, or about another folder.
 pub fn load(file: &Path, dir: &Path) -> Last {
-    let stored = read(file).filter(|s| {
-        s.format == FORMAT && s.output == dir && !s.program.ends_with("unknown") && s.program == program()
-    });
+    let stored = read(file).filter(|s| s.format == FORMAT && s.output == dir && s.program == program());
     let Some(stored) = stored else {
         return Last::default();
     };
