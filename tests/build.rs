@@ -76,6 +76,7 @@ fn demo_site_builds_deterministically() {
             root: root.to_path_buf(),
             output: Some(out.path().join("public")),
             now: Some(common::now()),
+            cache_dir: Some(out.path().join("cache")),
             ..Default::default()
         };
         let r = psirt_site::build(&opts).unwrap_or_else(|f| {

@@ -142,6 +142,7 @@ fn build(root: &Path, out: &Path) {
         root: root.to_path_buf(),
         output: Some(out.to_path_buf()),
         now: Some(now),
+        cache_dir: Some(out.with_file_name("cache")),
         ..Default::default()
     };
     if let Err(f) = psirt_site::build(&opts) {

@@ -37,6 +37,8 @@ fn build_tree(root: &Path) -> Vec<(String, Vec<u8>)> {
         root: root.to_path_buf(),
         output: Some(out.clone()),
         now: Some(common::now()),
+        // Never a cache in the repository's fixture (or demo) folder.
+        cache_dir: Some(dir.path().join("cache")),
         ..Default::default()
     };
     psirt_site::build(&opts).unwrap_or_else(|f| {

@@ -123,6 +123,7 @@ fn options(root: &Path, out: &Path) -> BuildOptions {
         root: root.to_path_buf(),
         output: Some(out.to_path_buf()),
         now: Some("2026-06-01T00:00:00Z".parse().expect("timestamp")),
+        cache_dir: Some(out.with_file_name("cache")),
         ..Default::default()
     }
 }
