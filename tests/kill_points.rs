@@ -21,7 +21,7 @@ use crate::common::{self, SiteTest};
 
 /// Enough advisories (with long bodies) for a debug build to take a good part of a second,
 /// so that kills by file count land where they aim.
-const ADVISORIES: usize = 400;
+const ADVISORIES: usize = 250;
 
 /// Kills that must land while a build runs, for each kind of rebuild.
 const MID_BUILD_KILLS: usize = 20;
@@ -121,12 +121,20 @@ fn same_bytes(a: &Snapshot, b: &Snapshot) -> bool {
     published(a) == published(b)
 }
 
-/// The first few paths where `found` differs from `expected`, for a failure message.
-fn differences(found: &Snapshot, expected: &Snapshot) -> Vec<String> {
+/// The first few paths where `found` differs from `expected` by `same`, for a failure
+/// message.
+fn differences(
+    found: &Snapshot,
+    expected: &Snapshot,
+    same: fn(&FileState, &FileState) -> bool,
+) -> Vec<String> {
     let paths: std::collections::BTreeSet<&String> = found.keys().chain(expected.keys()).collect();
     paths
         .into_iter()
-        .filter(|path| found.get(*path).map(|f| &f.bytes) != expected.get(*path).map(|f| &f.bytes))
+        .filter(|path| match (found.get(*path), expected.get(*path)) {
+            (Some(a), Some(b)) => !same(a, b),
+            _ => true,
+        })
         .take(5)
         .cloned()
         .collect()
@@ -337,9 +345,9 @@ impl Rebuilds {
             assert!(
                 same_bytes(&after, &self.clean[target]),
                 "killed at {trigger:?} ({run:?}): the output is neither the previous one \
-                 (differs at {:?}) nor the new one (differs at {:?})",
-                differences(&after, &before),
-                differences(&after, &self.clean[target]),
+                 (other bytes, inode or mtime at {:?}) nor the new one (other bytes at {:?})",
+                differences(&after, &before, |a, b| a == b),
+                differences(&after, &self.clean[target], |a, b| a.bytes == b.bytes),
             );
             self.shown = target;
             if run.killed {
@@ -378,11 +386,18 @@ fn killing_a_full_rebuild_anywhere_leaves_one_whole_output() {
     let files = r.output_files();
 
     // The first file staged (the staging folder appears) tells how long the build reads
-    // and checks its input; kill a few times within that.
+    // and checks its input; kill a few times within that, sooner when a kill came too late
+    // (the machine is shared: a build's pace varies).
     let (_, first) = r.rebuild(Trigger::Files(1));
     let until_staging = first.elapsed;
     for fifth in 1..=4 {
-        r.rebuild(Trigger::At(until_staging * fifth / 5));
+        let mut at = until_staging * fifth / 5;
+        for _ in 0..3 {
+            if r.rebuild(Trigger::At(at)).0 == Landed::BeforeStaging {
+                break;
+            }
+            at /= 2;
+        }
     }
     for k in spread(16, files) {
         r.rebuild(Trigger::Files(k));
@@ -393,7 +408,10 @@ fn killing_a_full_rebuild_anywhere_leaves_one_whole_output() {
     let tally = r.finish();
     eprintln!("full rebuild, {files} files, staging after {until_staging:?}: {tally:?}");
     assert!(tally.mid_build() >= MID_BUILD_KILLS, "{tally:?}");
-    assert!(tally.before_staging >= 1, "no kill before staging: {tally:?}");
+    assert!(
+        tally.before_staging >= 2,
+        "too few kills before staging: {tally:?}"
+    );
     assert!(
         tally.staging.len() >= 12,
         "too few kills while staging: {tally:?}"
@@ -456,5 +474,4 @@ fn killing_a_one_advisory_rebuild_anywhere_leaves_one_whole_output() {
         "{timed_kills} random kills landed mid-build: {tally:?}"
     );
     assert!(tally.mid_build() >= MID_BUILD_KILLS, "{tally:?}");
-    assert!(!tally.staging.is_empty(), "no kill while staging: {tally:?}");
 }
