@@ -5,9 +5,11 @@
 //! the previous output (same bytes, same inode, same mtime) or the new one, never a mix.
 //!
 //! The tests know nothing of how a build stages its files beyond the name of its
-//! temporary folders (`.public.*-<pid>` beside the output): they hold for a full rebuild
-//! that links unchanged files as well as for one that stages only changed files and keeps
-//! the rest, or writes a cache after the swap.
+//! temporary folders (`.public.*-<pid>` beside the output), and count as staged only the
+//! files a build wrote (modified since it started): they hold for a full rebuild into a
+//! fresh folder, for one that starts from the spare tree of the last build (`.public.spare`,
+//! which is not temporary), and for one that links unchanged files only at the end or
+//! writes its cache after the swap.
 #![cfg(unix)]
 
 use std::collections::BTreeMap;
@@ -15,7 +17,7 @@ use std::os::unix::fs::MetadataExt as _;
 use std::os::unix::process::ExitStatusExt as _;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::common::{self, SiteTest};
 
@@ -145,23 +147,35 @@ fn folder_id(dir: &Path) -> Option<(u64, u64)> {
     std::fs::symlink_metadata(dir).ok().map(|m| (m.dev(), m.ino()))
 }
 
-/// The temporary folders beside the output, or only those of the build `pid`.
+/// The temporary folders beside the output (`.public.<what>-<pid>`), or only those of the
+/// build `pid`.
 fn temporary_folders(root: &Path, pid: Option<u32>) -> Vec<std::path::PathBuf> {
-    let suffix = pid.map(|pid| format!("-{pid}"));
+    let is_temporary = |name: &str| {
+        let Some((_, id)) = name
+            .strip_prefix(".public.")
+            .and_then(|rest| rest.rsplit_once('-'))
+        else {
+            return false;
+        };
+        match pid {
+            Some(pid) => id == pid.to_string(),
+            None => !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()),
+        }
+    };
     std::fs::read_dir(root)
         .expect("read the site root")
         .flatten()
         .filter(|e| e.file_type().is_ok_and(|k| k.is_dir()))
-        .filter(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            name.starts_with(".public.") && suffix.as_ref().is_none_or(|s| name.ends_with(s.as_str()))
-        })
+        .filter(|e| is_temporary(&e.file_name().to_string_lossy()))
         .map(|e| e.path())
         .collect()
 }
 
-/// Files in the temporary folders of the build `pid` (`None`: it has none yet).
-fn staged_files(root: &Path, pid: u32) -> Option<usize> {
+/// Files the build `pid` wrote into its temporary folders: modified since it started
+/// (`since`, a little before its start, as file times come from a coarser clock). Files
+/// linked from the previous output or left in a recycled spare tree are older: the spare
+/// holds the output a whole build before the last one. `None`: no temporary folder yet.
+fn staged_files(root: &Path, pid: u32, since: SystemTime) -> Option<usize> {
     let folders = temporary_folders(root, Some(pid));
     if folders.is_empty() {
         return None;
@@ -171,6 +185,12 @@ fn staged_files(root: &Path, pid: u32) -> Option<usize> {
         .flat_map(walkdir::WalkDir::new)
         .flatten()
         .filter(|e| !e.file_type().is_dir())
+        .filter(|e| {
+            e.metadata()
+                .ok()
+                .and_then(|m| m.modified().ok())
+                .is_some_and(|t| t >= since)
+        })
         .count();
     Some(count)
 }
@@ -207,13 +227,14 @@ struct Run {
     killed: bool,
     /// From its start to the kill or its end.
     elapsed: Duration,
-    /// Files in its temporary folders afterwards (`None`: it had made none).
+    /// Files it wrote into its temporary folders (`None`: it had made none).
     staged: Option<usize>,
 }
 
 fn run(t: &SiteTest, trigger: Trigger) -> Run {
     let out = t.out();
     let out_before = folder_id(&out);
+    let since = SystemTime::now() - Duration::from_millis(20);
     let mut child = start_build(t);
     let pid = child.id();
     let start = Instant::now();
@@ -224,7 +245,8 @@ fn run(t: &SiteTest, trigger: Trigger) -> Run {
         let fire = match trigger {
             Trigger::At(when) => start.elapsed() >= when,
             Trigger::Files(count) => {
-                folder_id(&out) != out_before || staged_files(t.root(), pid).is_some_and(|n| n >= count)
+                folder_id(&out) != out_before
+                    || staged_files(t.root(), pid, since).is_some_and(|n| n >= count)
             }
             Trigger::Swap => folder_id(&out) != out_before,
             Trigger::Never => false,
@@ -245,7 +267,7 @@ fn run(t: &SiteTest, trigger: Trigger) -> Run {
     Run {
         killed: status.signal() == Some(libc::SIGKILL),
         elapsed,
-        staged: staged_files(t.root(), pid),
+        staged: staged_files(t.root(), pid, since),
     }
 }
 
@@ -254,7 +276,8 @@ fn run(t: &SiteTest, trigger: Trigger) -> Run {
 enum Landed {
     /// Killed before it made a temporary folder: nothing written yet.
     BeforeStaging,
-    /// Killed with this many files staged, the output not yet replaced.
+    /// Killed with this many files written into its temporary folder, the output not yet
+    /// replaced.
     Staging(usize),
     /// Killed after the new output was in place (while cleaning up or writing a cache).
     AfterSwap,
@@ -322,9 +345,16 @@ impl Rebuilds {
         }
     }
 
-    /// Files of the output of a clean build of either version.
-    fn output_files(&self) -> usize {
-        self.clean[0].len().max(self.clean[1].len())
+    /// Files whose bytes differ between the two versions (or that one of them lacks):
+    /// what a rebuild from one to the other must write.
+    fn changed_files(&self) -> usize {
+        let [a, b] = &self.clean;
+        let differ = |x: &Snapshot, y: &Snapshot| {
+            x.iter()
+                .filter(|(path, f)| y.get(*path).is_none_or(|g| g.bytes != f.bytes))
+                .count()
+        };
+        differ(a, b) + b.keys().filter(|path| !a.contains_key(*path)).count()
     }
 
     /// Starts a build of the version the output does not hold, stops it at `trigger`, and
@@ -378,7 +408,7 @@ impl Rebuilds {
 
 /// `count` thresholds spread evenly from 1 to `total - 1`.
 fn spread(count: usize, total: usize) -> impl Iterator<Item = usize> {
-    (0..count).map(move |i| 1 + i * (total - 2) / (count - 1))
+    (0..count).map(move |i| 1 + i * total.saturating_sub(2) / (count - 1))
 }
 
 /// Every advisory changes: the staging folder fills with new files. Kills before the
@@ -387,7 +417,7 @@ fn spread(count: usize, total: usize) -> impl Iterator<Item = usize> {
 #[test]
 fn killing_a_full_rebuild_anywhere_leaves_one_whole_output() {
     let mut r = Rebuilds::new([Content::all('A'), Content::all('B')]);
-    let files = r.output_files();
+    let files = r.changed_files();
 
     // The first file staged (the staging folder appears) tells how long the build reads
     // and checks its input; kill a few times within that, sooner when a kill came too late
@@ -410,7 +440,7 @@ fn killing_a_full_rebuild_anywhere_leaves_one_whole_output() {
         r.rebuild(Trigger::Swap);
     }
     let tally = r.finish();
-    eprintln!("full rebuild, {files} files, staging after {until_staging:?}: {tally:?}");
+    eprintln!("full rebuild, {files} files to write, staging after {until_staging:?}: {tally:?}");
     assert!(tally.mid_build() >= MID_BUILD_KILLS, "{tally:?}");
     assert!(
         tally.before_staging >= 2,
@@ -450,7 +480,7 @@ impl Seeded {
 fn killing_a_one_advisory_rebuild_anywhere_leaves_one_whole_output() {
     let changed = ADVISORIES / 2;
     let mut r = Rebuilds::new([Content::all('A'), Content::all('A').with(changed, 'B')]);
-    let files = r.output_files();
+    let files = r.changed_files();
     let (landed, first) = r.rebuild(Trigger::Never);
     assert_eq!(landed, Landed::Finished);
     let duration = first.elapsed;
@@ -472,7 +502,7 @@ fn killing_a_one_advisory_rebuild_anywhere_leaves_one_whole_output() {
         r.rebuild(Trigger::Swap);
     }
     let tally = r.finish();
-    eprintln!("one advisory changed, {files} files, first rebuild {duration:?}: {tally:?}");
+    eprintln!("one advisory changed, {files} files to write, first rebuild {duration:?}: {tally:?}");
     assert!(
         timed_kills >= MID_BUILD_KILLS,
         "{timed_kills} random kills landed mid-build: {tally:?}"
