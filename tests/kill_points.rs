@@ -309,13 +309,13 @@ impl Tally {
     }
 }
 
-/// A site rebuilt from one version of its content to the other and back, with the
-/// outputs of clean builds of both versions to compare with.
+/// A site rebuilt from each version of its content to the next, round a cycle, with the
+/// outputs of clean builds of every version to compare with.
 struct Rebuilds {
     t: SiteTest,
-    versions: [Content; 2],
+    versions: Vec<Content>,
     /// Each version built in a fresh site root.
-    clean: [Snapshot; 2],
+    clean: Vec<Snapshot>,
     /// The version the output holds.
     shown: usize,
     /// The version the sources hold.
@@ -324,14 +324,22 @@ struct Rebuilds {
 }
 
 impl Rebuilds {
-    /// Builds both versions in fresh roots, and the first one in the site the kills use.
-    fn new(versions: [Content; 2]) -> Self {
-        let clean = [0, 1].map(|v| {
-            let fresh = site_with(&versions[v]);
-            assert!(start_build(&fresh).wait().expect("build").success());
-            snapshot(&fresh.out())
-        });
-        assert!(!same_bytes(&clean[0], &clean[1]), "the versions build alike");
+    /// Builds every version in a fresh root, and the first one in the site the kills use.
+    fn new(versions: Vec<Content>) -> Self {
+        let clean: Vec<Snapshot> = versions
+            .iter()
+            .map(|version| {
+                let fresh = site_with(version);
+                assert!(start_build(&fresh).wait().expect("build").success());
+                snapshot(&fresh.out())
+            })
+            .collect();
+        for (v, next) in (0..clean.len()).map(|v| (v, (v + 1) % clean.len())) {
+            assert!(
+                !same_bytes(&clean[v], &clean[next]),
+                "versions {v} and {next} build alike"
+            );
+        }
         let t = site_with(&versions[0]);
         assert!(start_build(&t).wait().expect("build").success());
         assert!(same_bytes(&snapshot(&t.out()), &clean[0]));
@@ -345,10 +353,10 @@ impl Rebuilds {
         }
     }
 
-    /// Files whose bytes differ between the two versions (or that one of them lacks):
-    /// what a rebuild from one to the other must write.
+    /// Files whose bytes differ between the first two versions (or that one of them
+    /// lacks): what a rebuild from one to the other must write.
     fn changed_files(&self) -> usize {
-        let [a, b] = &self.clean;
+        let (a, b) = (&self.clean[0], &self.clean[1]);
         let differ = |x: &Snapshot, y: &Snapshot| {
             x.iter()
                 .filter(|(path, f)| y.get(*path).is_none_or(|g| g.bytes != f.bytes))
@@ -357,11 +365,11 @@ impl Rebuilds {
         differ(a, b) + b.keys().filter(|path| !a.contains_key(*path)).count()
     }
 
-    /// Starts a build of the version the output does not hold, stops it at `trigger`, and
+    /// Starts a build of the version after the one the output holds, stops it at `trigger`, and
     /// checks that the output is one version whole: the previous output file for file (a
     /// kill before the swap) or exactly the new one.
     fn rebuild(&mut self, trigger: Trigger) -> (Landed, Run) {
-        let target = 1 - self.shown;
+        let target = (self.shown + 1) % self.versions.len();
         if self.source != target {
             write_sources(&self.t, Some(&self.versions[self.source]), &self.versions[target]);
             self.source = target;
@@ -416,7 +424,7 @@ fn spread(count: usize, total: usize) -> impl Iterator<Item = usize> {
 /// at the swap.
 #[test]
 fn killing_a_full_rebuild_anywhere_leaves_one_whole_output() {
-    let mut r = Rebuilds::new([Content::all('A'), Content::all('B')]);
+    let mut r = Rebuilds::new(vec![Content::all('A'), Content::all('B')]);
     let files = r.changed_files();
 
     // The first file staged (the staging folder appears) tells how long the build reads
@@ -478,8 +486,17 @@ impl Seeded {
 /// previous output the same file (inode and mtime too).
 #[test]
 fn killing_a_one_advisory_rebuild_anywhere_leaves_one_whole_output() {
-    let changed = ADVISORIES / 2;
-    let mut r = Rebuilds::new([Content::all('A'), Content::all('A').with(changed, 'B')]);
+    // Each rebuild changes the advisory the rebuild before it left alone, so the files it
+    // writes are ones the previous output kept from the output before (and may share
+    // with a spare tree): AA → BA → BB → AB → AA.
+    let (first, second) = (ADVISORIES / 3, 2 * ADVISORIES / 3);
+    let both = |a, b| Content::all('A').with(first, a).with(second, b);
+    let mut r = Rebuilds::new(vec![
+        both('A', 'A'),
+        both('B', 'A'),
+        both('B', 'B'),
+        both('A', 'B'),
+    ]);
     let files = r.changed_files();
     let (landed, first) = r.rebuild(Trigger::Never);
     assert_eq!(landed, Landed::Finished);
@@ -495,7 +512,7 @@ fn killing_a_one_advisory_rebuild_anywhere_leaves_one_whole_output() {
             break;
         }
     }
-    for k in spread(4, files) {
+    for k in spread(8, files) {
         r.rebuild(Trigger::Files(k));
     }
     for _ in 0..2 {
