@@ -166,6 +166,26 @@ pub(crate) fn check_replaceable(out: &Path, kind: OutputKind) -> Result<(), Diag
     }
 }
 
+/// Removes a folder psirt-site wrote, its marker last. `remove_dir_all` goes in directory
+/// order, which on some file systems lists the marker first: a build killed while removing
+/// a staging folder or a replaced output would then leave a folder without a marker, which
+/// no later build may remove. With the marker last, what a kill leaves is still known to
+/// be ours (or empty), and the next build removes it.
+fn remove_ours(dir: &Path) -> std::io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_name() == MARKER {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            fs::remove_dir_all(entry.path())?;
+        } else {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    fs::remove_dir_all(dir)
+}
+
 fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
     Diagnostic::error(Code::Output, format!("cannot write {}: {e}", path.display()))
         .help("check free disk space and permissions of the output folder")
@@ -285,6 +305,18 @@ mod tests {
         drop(held);
         assert!(!t.path().join(".public.lock").exists());
         assert!(OutputLock::acquire(t.path(), "public").is_ok());
+    }
+
+    #[test]
+    fn remove_ours_removes_the_whole_folder() {
+        let t = temp();
+        let dir = t.path().join(".public.tmp-1");
+        fs::create_dir_all(dir.join("a/b")).expect("mkdir");
+        fs::write(dir.join(MARKER), marker_text(OutputKind::Public)).expect("marker");
+        fs::write(dir.join("a/b/c.html"), "x").expect("write");
+        fs::write(dir.join("index.html"), "x").expect("write");
+        remove_ours(&dir).expect("remove");
+        assert!(!dir.exists());
     }
 
     #[test]

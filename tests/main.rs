@@ -29,6 +29,8 @@ mod hall;
 mod incremental;
 #[path = "interrupt.rs"]
 mod interrupt;
+#[path = "kill_points.rs"]
+mod kill_points;
 #[path = "leaks.rs"]
 mod leaks;
 #[path = "lists.rs"]

@@ -17,7 +17,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::{Found, MARKER, OutputKind, inspect};
+use super::{Found, MARKER, OutputKind, inspect, remove_ours};
 
 /// Where the spare of the output `name` is kept.
 pub(super) fn path(parent: &Path, name: &str) -> PathBuf {
@@ -33,10 +33,10 @@ pub(super) fn take(spare: &Path, tmp: &Path, kind: OutputKind) -> bool {
 /// Keeps the replaced output `old` as the spare (or deletes it if that fails).
 pub(super) fn put_aside(old: &Path, spare: &Path) {
     if fs::symlink_metadata(spare).is_ok() && inspect(spare) != Found::Foreign {
-        let _ = fs::remove_dir_all(spare);
+        let _ = remove_ours(spare);
     }
     if fs::rename(old, spare).is_err() {
-        let _ = fs::remove_dir_all(old);
+        let _ = remove_ours(old);
     }
 }
 

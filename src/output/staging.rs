@@ -9,7 +9,7 @@ use super::keep::{self, Changes, Old, Tally};
 use super::lock::OutputLock;
 use super::spare;
 use super::swap::{Previous, Swapped, swap};
-use super::{Found, MARKER, OutputKind, check_replaceable, inspect, io_error, marker_text};
+use super::{Found, MARKER, OutputKind, check_replaceable, inspect, io_error, marker_text, remove_ours};
 use crate::diag::{Code, Diagnostic};
 use crate::emit::{OutputFile, Sink};
 
@@ -425,7 +425,7 @@ impl Drop for Staging {
         // recycled spare goes back (nothing in it is trusted anyway).
         let ours = !self.committed && identity_of(&self.tmp) == Some(self.identity);
         if ours && (!self.recycled || fs::rename(&self.tmp, &self.spare).is_err()) {
-            let _ = fs::remove_dir_all(&self.tmp);
+            let _ = remove_ours(&self.tmp);
         }
     }
 }
@@ -454,7 +454,7 @@ fn remove_leftovers(parent: &Path, name: &str) {
             inspect(&path),
             Found::Ours(_) | Found::OursUnknown(_) | Found::Empty
         ) {
-            let _ = fs::remove_dir_all(&path);
+            let _ = remove_ours(&path);
         }
     }
 }

@@ -4,10 +4,10 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::io_error;
 use super::lock::OutputLock;
 use super::spare;
 use super::staging::Staging;
+use super::{io_error, remove_ours};
 use crate::diag::{Code, Diagnostic};
 
 /// Commits every staging folder of one build, or none: when a later commit fails, the
@@ -105,7 +105,7 @@ impl Swapped {
             Previous::Untouched => {}
         }
         // The staging folder's name now holds the new output that failed to commit.
-        let _ = fs::remove_dir_all(&self.tmp);
+        let _ = remove_ours(&self.tmp);
         Ok(())
     }
 }
