@@ -66,7 +66,7 @@ incr_listing() {
 incr_compare() {
     : >"$3"
     awk -F'\t' -v list="$3" '
-        NR == FNR { mtime[$1] = $2; inode[$1] = $3; next }
+        FILENAME == ARGV[1] { mtime[$1] = $2; inode[$1] = $3; next }
         ($1 in mtime) {
             seen[$1] = 1
             if (mtime[$1] != $2) { m++; print $1 > list }
@@ -166,6 +166,7 @@ incremental_cases() {
     INCR_CACHE=$(incr_cache_dir "$INCR_CORPUS")
     rm -f "$WORK"/incr-case-*
     echo "bench: incremental, $INCR_COUNT advisories, output in $INCR_OUT ($fs), cache in $INCR_CACHE" >&2
+    INCR_LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
     rm -rf "$INCR_OUT" "$INCR_CACHE"
     incr_build cold "$SOURCE_DATE_EPOCH"
@@ -192,13 +193,14 @@ incremental_cases() {
     incr_build nocache "$((SOURCE_DATE_EPOCH + 3600))"
     incr_record nocache
     if diff -r "$INCR_SNAPSHOT" "$INCR_OUT" >"$WORK/incr-nocache.diff" 2>&1; then
-        INCR_NOCACHE_SAME=yes
+        INCR_NOCACHE_SAME=met
     else
-        INCR_NOCACHE_SAME="no ($(grep -c '' "$WORK/incr-nocache.diff") lines of \`diff -r\`)"
+        INCR_NOCACHE_SAME="**missed** ($(grep -c '' "$WORK/incr-nocache.diff") lines of \`diff -r\`)"
         echo "bench: output after deleting the cache differs from the previous one:" >&2
         head -n 20 "$WORK/incr-nocache.diff" >&2
     fi
     rm -rf "$INCR_SNAPSHOT"
+    INCR_LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 }
 
 # Column $2 of case $1's runs, sorted, space-separated.
@@ -239,13 +241,13 @@ incremental_report() {
     echo
     echo "### Incremental build, $(echo "$INCR_COUNT" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta') advisories, output on disk"
     echo
-    echo "Output on $INCR_FS, cache in \`$INCR_CACHE\`, corpus on tmpfs; $INCR_FILES files in the output (marker not counted). Each case builds over the output the case before left; \"new mtime\" and \"new inode\" count the output's files whose mtime or inode differ from the listing taken before that build, one figure per run."
+    echo "Output on $INCR_FS, cache in \`$INCR_CACHE\`, corpus on tmpfs; $INCR_FILES files in the output (marker not counted); load average $INCR_LOAD_BEFORE before, $INCR_LOAD_AFTER after. Each case builds over the output the case before left; \"new mtime\" and \"new inode\" count the output's files whose mtime or inode differ from the listing taken before that build, one figure per run."
     echo
     echo "| case | runs | wall median | wall all runs (s) | CPU user+sys (s) | peak RSS | files with a new mtime | files with a new inode | \`--changed\` paths | target | verdict |"
     echo "|---|---:|---:|---|---:|---:|---|---|---|---|---|"
     incr_row "cold: empty output, no cache" cold "–" "–"
     incr_row "no-op rebuild (same SOURCE_DATE_EPOCH)" noop "≤ ${TARGET_NOOP_S} s, 0 files rewritten" "$verdict_noop"
-    incr_row "one advisory's title edited" edit "≤ ${TARGET_EDIT_S} s, only its files" "$verdict_edit"
+    incr_row "one advisory's title edited" edit "≤ ${TARGET_EDIT_S} s, only the files that show it (list below)" "$verdict_edit"
     incr_row "the edit undone" restore "≤ ${TARGET_EDIT_S} s" "–"
     incr_row "an hour later (SOURCE_DATE_EPOCH + 3600)" hour "only security.txt (and its signature) differ" "$hour_ok"
     incr_row "cache folder deleted, same build time" nocache "output byte-identical to the previous one" "$INCR_NOCACHE_SAME"
@@ -284,7 +286,7 @@ incremental_verdicts() {
         echo "- an hour later only security.txt differs: MISSED ($(incr_runs hour) build, $B_HOUR_CHANGED paths: $(head -c 300 "$WORK/incr-hour.changed" | paste -sd' ')…)"
         ok=1
     fi
-    if [ "$INCR_NOCACHE_SAME" = yes ]; then
+    if [ "$INCR_NOCACHE_SAME" = met ]; then
         echo "- output after deleting the cache byte-identical to the previous one: met"
     else
         echo "- output after deleting the cache byte-identical to the previous one: MISSED ($INCR_NOCACHE_SAME)"
