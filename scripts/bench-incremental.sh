@@ -24,8 +24,11 @@ OUTPUT_MARKER=.psirt-site-output
 if [ -n "${BENCH_DISK_DIR:-}" ]; then
     DISK=$BENCH_DISK_DIR
     mkdir -p "$DISK"
-else
+elif [ -d /var/tmp ] && [ -w /var/tmp ]; then
     DISK=$(mktemp -d /var/tmp/psirt-bench-disk.XXXXXX)
+else
+    # The report names the file system, so a tmpfs /tmp shows there.
+    DISK=$(mktemp -d "${TMPDIR:-/tmp}/psirt-bench-disk.XXXXXX")
 fi
 INCR_OUT=$DISK/out
 INCR_SNAPSHOT=$DISK/previous
