@@ -135,6 +135,11 @@ fn inspect(dir: &Path) -> Found {
 
 /// Refuses to replace `out` (a real path) with output of `kind` unless nothing is there,
 /// an empty folder, or a folder psirt-site wrote with output of the same kind.
+/// Whether `dir` is an output psirt-site wrote, of this kind.
+pub fn is_ours(dir: &Path, kind: OutputKind) -> bool {
+    inspect(dir) == Found::Ours(kind)
+}
+
 pub(crate) fn check_replaceable(out: &Path, kind: OutputKind) -> Result<(), Diagnostic> {
     let refuse = |why: String, help: &str| {
         Err(Diagnostic::error(Code::Output, format!("{}: {why}", out.display())).help(help))

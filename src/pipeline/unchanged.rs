@@ -117,9 +117,10 @@ impl Probe {
         let Ok(targets) = output::targets(&super::wanted(opts, config), config) else {
             return Probe::default();
         };
-        let last = match opts.full {
-            true => cache::Last::default(),
-            false => cache::load(&cache::cache_file(&targets.cache, &targets.out), &targets.out),
+        // The cache describes an output: without one of ours there, it is not read at all.
+        let last = match !opts.full && output::is_ours(&targets.out, targets.kind) {
+            true => cache::load(&cache::cache_file(&targets.cache, &targets.out), &targets.out),
+            false => cache::Last::default(),
         };
         Probe {
             inputs: inputs_digest(opts, read, &targets.out),
