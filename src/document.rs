@@ -131,7 +131,10 @@ pub fn parse_advisory(
     check_non_empty_lists(&raw, &mut builder);
     let links = markdown::site_links(body, split.body.start);
     let body = Body::in_file(file.text.clone(), split.body.clone()).with_links(links);
-    let advisory = builder.build(raw, body);
+    let advisory = builder.build(raw, body).map(|mut a| {
+        a.fingerprint = file.digest;
+        a
+    });
     (advisory, builder.diags)
 }
 

@@ -99,6 +99,21 @@ pub struct SourceFile {
     pub kind: SourceKind,
     pub rel_path: PathBuf,
     pub text: Arc<str>,
+    /// The digest of `rel_path` and `text`, made once as the file is read: what the build
+    /// cache knows the file by (`pipeline::cache`).
+    pub digest: crate::digest::Key,
+}
+
+impl SourceFile {
+    pub fn new(kind: SourceKind, rel_path: PathBuf, text: Arc<str>) -> Self {
+        let digest = crate::digest::key(&[rel_path.to_string_lossy().as_bytes(), text.as_bytes()]);
+        SourceFile {
+            kind,
+            rel_path,
+            text,
+            digest,
+        }
+    }
 }
 
 /// The outcome of discovery: the readable files, a diagnostic per unreadable one, and a
@@ -248,11 +263,7 @@ fn read_text(root: &Path, rel: &Path, kind: SourceKind) -> Result<SourceFile, Un
         };
         (d.in_file(rel), None)
     })?;
-    let file = |text: String| SourceFile {
-        kind,
-        rel_path: rel.to_path_buf(),
-        text: Arc::from(text),
-    };
+    let file = |text: String| SourceFile::new(kind, rel.to_path_buf(), Arc::from(text));
     match String::from_utf8(bytes) {
         Ok(text) => Ok(file(text)),
         Err(e) => {

@@ -447,11 +447,11 @@ fn many_affected_rows_are_checked_in_linear_time() {
         )
         // One product per vulnerability: the rows, not the pairs, are what is measured.
         .replace("cwe = \"CWE-79\"", "cwe = \"CWE-79\"\nproducts = [\"p0\"]");
-    let file = SourceFile {
-        kind: SourceKind::Advisory,
-        rel_path: "content/advisories/EX-2026-0001.md".into(),
-        text: std::sync::Arc::from(text.as_str()),
-    };
+    let file = SourceFile::new(
+        SourceKind::Advisory,
+        "content/advisories/EX-2026-0001.md".into(),
+        std::sync::Arc::from(text.as_str()),
+    );
     let start = std::time::Instant::now();
     let (advisory, diags) = psirt_site::document::parse_advisory(&file, &catalog, false);
     assert!(

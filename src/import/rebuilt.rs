@@ -25,11 +25,11 @@ pub(super) fn check(target: &Path, mapped: &Mapped, config: Option<&SiteConfig>)
     })
     .map_err(|e| e.to_string())?;
     let (catalog, mut diags) = Catalog::parse(&products, Path::new(PRODUCTS_FILE));
-    let file = crate::source::SourceFile {
-        kind: crate::source::SourceKind::Advisory,
-        rel_path: target.to_path_buf(),
-        text: mapped.text.as_str().into(),
-    };
+    let file = crate::source::SourceFile::new(
+        crate::source::SourceKind::Advisory,
+        target.to_path_buf(),
+        mapped.text.as_str().into(),
+    );
     let (advisory, more) = crate::document::parse_advisory(&file, &catalog, false);
     diags.extend(more);
     let errors: Vec<String> = diags

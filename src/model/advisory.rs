@@ -267,11 +267,6 @@ impl Body {
         self
     }
 
-    /// The whole text of the file the body is in (front matter included).
-    pub fn whole_text(&self) -> &str {
-        &self.text
-    }
-
     pub fn markdown(&self) -> &str {
         self.text.get(self.range.clone()).unwrap_or_default()
     }

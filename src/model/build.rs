@@ -189,10 +189,6 @@ impl Builder<'_> {
         affected.shrink_to_fit();
         let mut vulnerabilities = vulnerabilities.into_iter().collect::<Option<Vec<_>>>()?;
         vulnerabilities.shrink_to_fit();
-        let fingerprint = crate::digest::key(&[
-            self.file.to_string_lossy().as_bytes(),
-            body.whole_text().as_bytes(),
-        ]);
         Some(Advisory {
             id: id?,
             title,
@@ -217,7 +213,8 @@ impl Builder<'_> {
             body,
             source: self.file.to_path_buf(),
             id_span: self.span(&raw.id),
-            fingerprint,
+            // Set by `document::parse_advisory` from the source file's digest.
+            fingerprint: [0; 32],
         })
     }
 

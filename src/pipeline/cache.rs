@@ -95,8 +95,7 @@ impl Cache {
     /// The key of one advisory file's parse: its path and text, and everything parsing
     /// reads besides (`document::parse_advisory` reads the catalog and `raw_html`).
     pub(crate) fn parse_key(context: &Key, file: &SourceFile) -> Key {
-        let path = file.rel_path.to_string_lossy();
-        digest::key(&[context, path.as_bytes(), file.text.as_bytes()])
+        digest::key(&[context, &file.digest])
     }
 
     /// The part of [`Cache::parse_key`] that every file shares.

@@ -43,16 +43,10 @@ pub(super) fn inputs_digest(opts: &BuildOptions, read: &Read, out: &Path) -> Opt
     for (path, bytes) in &theme.statics {
         parts.push(digest::key(&[path.as_bytes(), bytes]).to_vec());
     }
+    // Each file's digest (its path and text) was made as it was read.
     for f in &read.files {
-        let path = f.rel_path.to_string_lossy();
-        parts.push(
-            digest::key(&[
-                format!("{:?}", f.kind).as_bytes(),
-                path.as_bytes(),
-                f.text.as_bytes(),
-            ])
-            .to_vec(),
-        );
+        parts.push(format!("{:?}", f.kind).into_bytes());
+        parts.push(f.digest.to_vec());
     }
     parts.extend(key_material(opts, config)?);
     let parts: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();

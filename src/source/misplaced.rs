@@ -114,11 +114,7 @@ pub(super) fn find(root: &Path) -> Vec<(SourceFile, Diagnostic)> {
         .filter_map(|rel| {
             let bytes = read_limited(&root.join(&rel), MAX_FILE_BYTES).ok()?;
             let text = String::from_utf8(bytes).ok()?;
-            let file = SourceFile {
-                kind: SourceKind::Page,
-                rel_path: rel,
-                text: text.into(),
-            };
+            let file = SourceFile::new(SourceKind::Page, rel, text.into());
             check(&file).map(|d| (file, d))
         })
         .collect()
@@ -129,11 +125,7 @@ mod tests {
     use super::*;
 
     fn file(rel: &str, text: &str) -> SourceFile {
-        SourceFile {
-            kind: SourceKind::Page,
-            rel_path: rel.into(),
-            text: text.into(),
-        }
+        SourceFile::new(SourceKind::Page, rel.into(), text.into())
     }
 
     #[test]
