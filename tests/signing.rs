@@ -502,6 +502,7 @@ fn csaf_signatures_do_not_change_with_the_build_time() {
             root: repo(),
             output: Some(out.path().join("public")),
             now: Some(at.parse().expect("valid")),
+            cache_dir: Some(out.path().join("cache")),
             ..Default::default()
         };
         psirt_site::build(&opts).unwrap_or_else(|f| panic!("{:?}", f.diagnostics));

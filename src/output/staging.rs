@@ -78,8 +78,9 @@ pub struct Staging {
 struct Settled {
     /// Paths whose file is the previous output's.
     kept: Vec<String>,
-    /// Every path of the new output.
-    made: Vec<String>,
+    /// Paths written by this build (only kept when the staging folder is a recycled
+    /// spare, which is pruned to `kept` and these).
+    written: Vec<String>,
     /// The build changed nothing.
     unchanged: bool,
 }
@@ -268,15 +269,13 @@ impl Staging {
     pub fn take_changes(&mut self) -> Changes {
         let (changes, kept) = std::mem::take(&mut self.tally).into_changes(self.previous.as_deref());
         let unchanged = self.previous.is_some() && changes.is_empty();
-        let made = kept
-            .iter()
-            .chain(&changes.changed)
-            .chain(&changes.added)
-            .cloned()
-            .collect();
+        let written = match self.recycled {
+            true => changes.changed.iter().chain(&changes.added).cloned().collect(),
+            false => Vec::new(),
+        };
         self.settled = Some(Settled {
             kept,
-            made,
+            written,
             unchanged,
         });
         changes
@@ -336,7 +335,7 @@ impl Staging {
         }
         let Settled {
             kept,
-            made,
+            written,
             unchanged,
         } = self.settled.take().unwrap_or_default();
         if unchanged {
@@ -351,7 +350,8 @@ impl Staging {
             });
         }
         if self.recycled {
-            spare::prune(&self.tmp, &made.iter().map(String::as_str).collect());
+            let made = kept.iter().chain(&written).map(String::as_str).collect();
+            spare::prune(&self.tmp, &made);
         }
         self.link_kept(&kept)?;
         self.verify()?;

@@ -236,15 +236,15 @@ pub struct Made<'a> {
 /// replaced in one step (written beside it, then renamed), so it is never half written;
 /// a failure is a warning: the next build then makes everything again.
 pub fn save(file: &Path, dir: &Path, made: Made<'_>) -> Result<(), Diagnostic> {
-    let files: Vec<(String, Stamp)> = made
+    let files: Vec<(&str, Stamp)> = made
         .paths
         .par_iter()
-        .filter_map(|p| Some((p.clone(), Stamp::of(&dir.join(p))?)))
+        .filter_map(|p| Some((p.as_str(), Stamp::of(&dir.join(p))?)))
         .collect();
     let index: HashMap<&str, u32> = files
         .iter()
         .enumerate()
-        .filter_map(|(i, (p, _))| Some((p.as_str(), u32::try_from(i).ok()?)))
+        .filter_map(|(i, (p, _))| Some((*p, u32::try_from(i).ok()?)))
         .collect();
     let advisories = made
         .records
@@ -258,21 +258,36 @@ pub fn save(file: &Path, dir: &Path, made: Made<'_>) -> Result<(), Diagnostic> {
             Some((digest::hex(key), indexes))
         })
         .collect();
+    drop(index);
     // Every file must be stamped, or a later build could not tell the output intact.
     let inputs = made.inputs.filter(|_| files.len() == made.paths.len());
-    let stored = Stored {
+    // Written as it is serialized: no copy of the paths, no buffer of the whole file.
+    let stored = StoredOut {
         format: FORMAT,
         program: program(),
-        output: dir.to_path_buf(),
+        output: dir,
         inputs: inputs.as_ref().map(digest::hex),
-        summary: made.summary,
+        summary: &made.summary,
         files,
         advisories,
     };
-    let bytes = serde_json::to_vec(&stored).map_err(|e| cannot_save(file, &e.to_string()))?;
-    write_atomically(file, &bytes).map_err(|e| cannot_save(file, &e.to_string()))
+    write_atomically(file, &stored).map_err(|e| cannot_save(file, &e.to_string()))
 }
-fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+
+/// [`Stored`] as it is written, borrowing the paths.
+#[derive(Serialize)]
+struct StoredOut<'a> {
+    format: u32,
+    program: String,
+    output: &'a Path,
+    inputs: Option<String>,
+    summary: &'a Summary,
+    files: Vec<(&'a str, Stamp)>,
+    advisories: Vec<(String, Vec<u32>)>,
+}
+
+fn write_atomically(file: &Path, stored: &StoredOut<'_>) -> std::io::Result<()> {
+    use std::io::Write as _;
     let dir = file.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir)?;
     // Backup and archive tools that know the convention skip the folder.
@@ -281,7 +296,7 @@ fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
         fs::write(
             &tag,
             "Signature: 8a477f597d28d172789f06886806bc55\n\
-             # psirt-site's build cache; safe to delete (see docs/performance.md).\n",
+             # psirt-site's build cache; safe to delete (see docs/deployment.md).\n",
         )?;
     }
     let tmp = dir.join(format!(
@@ -290,8 +305,12 @@ fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
             .map_or_else(|| "cache".into(), |n| n.to_string_lossy()),
         std::process::id()
     ));
-    fs::write(&tmp, bytes)?;
-    fs::rename(&tmp, file).inspect_err(|_| {
+    let written = fs::File::create(&tmp).and_then(|f| {
+        let mut out = std::io::BufWriter::new(f);
+        serde_json::to_writer(&mut out, stored).map_err(std::io::Error::other)?;
+        out.flush()
+    });
+    written.and_then(|()| fs::rename(&tmp, file)).inspect_err(|_| {
         let _ = fs::remove_file(&tmp);
     })
 }
