@@ -1647,3 +1647,38 @@ fn a_failed_build_after_linking_leaves_the_output_intact() {
     assert_untouched(&t, &before);
     assert_eq!(common::identities(&t.out()), ids);
 }
+
+/// A vulnerability that no `[[affected]]` entry is about (every entry scoped to another)
+/// would get an empty CSAF product status: a `missing-field` error at its CVE, with the fix,
+/// not a CSAF validator message (found by a generated corpus, seed 2).
+#[test]
+fn a_vulnerability_no_affected_entry_is_about_is_an_error_at_it() {
+    let t = SiteTest::minimal();
+    let text = common::advisory("EX-2026-0001", "Two vulnerabilities", "2026-03-10T09:00:00Z")
+        .replace(
+            "fixed = \"2.0.1\"\n",
+            "fixed = \"2.0.1\"\nvulnerabilities = [\"CVE-2026-40001\"]\n",
+        )
+        .replace(
+            "[[acknowledgments]]",
+            "[[vulnerabilities]]\ncve = \"CVE-2026-40002\"\ntitle = \"Second flaw\"\n\n[[acknowledgments]]",
+        );
+    t.write("content/advisories/EX-2026-0001.md", &text);
+    let errors = t.check_errors();
+    assert!(
+        errors.contains("error[missing-field]: no [[affected]] entry is about `CVE-2026-40002`"),
+        "{errors}"
+    );
+    assert!(!errors.contains("error[csaf]"), "{errors}");
+    // Named by the entry, it builds.
+    t.write(
+        "content/advisories/EX-2026-0001.md",
+        &text.replace(
+            "vulnerabilities = [\"CVE-2026-40001\"]",
+            "vulnerabilities = [\"CVE-2026-40001\", \"CVE-2026-40002\"]",
+        ),
+    );
+    t.build()
+        .map(|_| ())
+        .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
+}

@@ -98,6 +98,14 @@ fn advisory(
             x.only = Some(rng.below(vulns.len()));
         }
     }
+    // Every vulnerability needs a statement about some product (CSAF: no empty product
+    // status); when all statements are scoped and one is left out, the first is about all.
+    let covered = |k: usize| affected.iter().any(|x| x.only.is_none_or(|o| o == k));
+    if !(0..vulns.len()).all(covered)
+        && let Some(first) = affected.first_mut()
+    {
+        first.only = None;
+    }
     let acks = match rng.weighted(&[70, 12, 13, 5]) {
         0 => vec![vec![rng.zipf(300)]],
         1 => vec![vec![rng.zipf(300), rng.zipf(300)], vec![rng.zipf(300)]],

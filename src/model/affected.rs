@@ -109,6 +109,7 @@ impl Builder<'_> {
             }
             out.push(self.leaf_ids(entry, a, &mut ids));
         }
+        self.every_vulnerability_has_a_status(raw, &out);
         out
     }
 
@@ -460,6 +461,36 @@ impl Builder<'_> {
 }
 
 impl Builder<'_> {
+    /// A vulnerability that no `[[affected]]` entry is about would get an empty product
+    /// status, which CSAF refuses (schema; test 6.1.27.7 for VEX): say so at the
+    /// vulnerability, with the fix, rather than through the CSAF validator.
+    pub(super) fn every_vulnerability_has_a_status(&mut self, raw: &RawAdvisory, entries: &[Affected]) {
+        // Only when every entry was read (else its own error explains) and all are scoped.
+        if entries.len() != raw.affected.len() || entries.iter().any(|a| a.vulnerabilities.is_none()) {
+            return;
+        }
+        for (i, v) in raw.vulnerabilities.iter().enumerate() {
+            let about = |a: &Affected| a.vulnerabilities.as_ref().is_some_and(|s| s.contains(&i));
+            if v.products.is_some() || entries.iter().any(about) {
+                continue;
+            }
+            let name = v
+                .cve
+                .as_ref()
+                .map_or_else(|| v.title.clone(), |c| c.get_ref().clone());
+            let msg = format!(
+                "no [[affected]] entry is about `{}`: its product status would be empty",
+                name.escape_debug()
+            );
+            let help = "add it to the `vulnerabilities` list of the entries it concerns, or leave \
+                        `vulnerabilities` out of an entry that is about every vulnerability";
+            match &v.cve {
+                Some(cve) => self.error(Code::MissingField, cve, msg, help),
+                None => self.error(Code::MissingField, &raw.id, msg, help),
+            }
+        }
+    }
+
     /// What CSAF's profile tests require of an informational advisory (6.1.27.2, 6.1.27.3).
     fn category_needs(&mut self, raw: &RawAdvisory) {
         let Some(category) = raw.category.as_ref() else {
