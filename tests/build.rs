@@ -1489,8 +1489,11 @@ fn the_size_limit_counts_entries_for_their_vulnerabilities_only() {
     );
     // 1,000 products in one of 1,000 vulnerabilities each: 2,000 pairs, but the build's
     // passes over the entries per vulnerability would be 1,000 × 1,000; refused at once.
-    let wide = scoped_entries_site(1_000, 1_000, |i| {
-        format!("vulnerabilities = [\"{}\"]", scoped_cve(i))
+    // (The first entry also names the template's vulnerability, which no entry would be
+    // about otherwise: that is an error of its own, `missing-field`.)
+    let wide = scoped_entries_site(1_000, 1_000, |i| match i {
+        0 => format!("vulnerabilities = [\"{}\", \"CVE-2026-40001\"]", scoped_cve(i)),
+        _ => format!("vulnerabilities = [\"{}\"]", scoped_cve(i)),
     });
     let failure = wide.check().expect_err("a million combinations are refused");
     let codes: Vec<&str> = failure.diagnostics.iter().map(|d| d.code.name()).collect();

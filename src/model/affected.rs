@@ -465,15 +465,28 @@ impl Builder<'_> {
     /// status, which CSAF refuses (schema; test 6.1.27.7 for VEX): say so at the
     /// vulnerability, with the fix, rather than through the CSAF validator.
     pub(super) fn every_vulnerability_has_a_status(&mut self, raw: &RawAdvisory, entries: &[Affected]) {
-        // Only when every entry was read (else its own error explains) and all are scoped.
-        if entries.len() != raw.affected.len() || entries.iter().any(|a| a.vulnerabilities.is_none()) {
+        // Only when every entry was read (else its own error explains), all are scoped, and
+        // the advisory was not refused as too large already.
+        let refused = self.diags.iter().any(|d| d.code == Code::TooLarge);
+        if refused
+            || entries.len() != raw.affected.len()
+            || entries.iter().any(|a| a.vulnerabilities.is_none())
+        {
             return;
         }
-        for (i, v) in raw.vulnerabilities.iter().enumerate() {
-            let about = |a: &Affected| a.vulnerabilities.as_ref().is_some_and(|s| s.contains(&i));
-            if v.products.is_some() || entries.iter().any(about) {
-                continue;
+        // One pass over the entries' lists, not one per vulnerability.
+        let mut covered = vec![false; raw.vulnerabilities.len()];
+        for &i in entries.iter().flat_map(|a| a.vulnerabilities.iter().flatten()) {
+            if let Some(c) = covered.get_mut(i) {
+                *c = true;
             }
+        }
+        for (v, _) in raw
+            .vulnerabilities
+            .iter()
+            .zip(covered)
+            .filter(|(v, c)| !c && v.products.is_none())
+        {
             let name = v
                 .cve
                 .as_ref()
