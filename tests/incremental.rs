@@ -434,3 +434,30 @@ fn a_spare_of_another_kind_or_not_ours_is_never_used_or_deleted() {
     assert_eq!(tree(&foreign), vec![("mine.txt".to_string(), b"mine".to_vec())]);
     assert_same_tree(&tree(&t.out()), &clean_build_at(&t, common::NOW + 60));
 }
+
+/// A symbolic link put into the spare in place of a folder never leads a build's writes out
+/// of the staging folder, and never reaches the output.
+#[cfg(unix)]
+#[test]
+fn a_link_in_the_spare_tree_never_leads_writes_out() {
+    let t = site();
+    let spare = with_spare(&t);
+    let outside = tempfile::tempdir().expect("temp dir");
+    let folder = spare.join("advisories/EX-2026-0002");
+    std::fs::remove_dir_all(&folder).expect("remove");
+    std::os::unix::fs::symlink(outside.path(), &folder).expect("symlink");
+    std::os::unix::fs::symlink("/etc/passwd", spare.join("passwd")).expect("symlink");
+    t.write(
+        "content/advisories/EX-2026-0002.md",
+        &advisory("EX-2026-0002", "Edited through a link?", "2026-04-01T09:00:00Z"),
+    );
+    build_with(&t.options());
+    assert!(tree(outside.path()).is_empty(), "a write went through the link");
+    assert_same_tree(&tree(&t.out()), &clean_build(&t));
+    let links = walkdir::WalkDir::new(t.out())
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path_is_symlink())
+        .count();
+    assert_eq!(links, 0, "a link reached the output");
+}

@@ -25,9 +25,28 @@ pub(super) fn path(parent: &Path, name: &str) -> PathBuf {
 }
 
 /// Moves the spare of an output of `kind` to `tmp`, if there is one; `false` otherwise
-/// (then `tmp` does not exist).
+/// (then `tmp` does not exist). Every symbolic link (and anything that is neither a file
+/// nor a folder) in it is removed first: a build writes into the staging folder by path,
+/// and a link put there in place of a folder would lead its writes out of it.
 pub(super) fn take(spare: &Path, tmp: &Path, kind: OutputKind) -> bool {
-    inspect(spare) == Found::Ours(kind) && fs::rename(spare, tmp).is_ok()
+    let taken = inspect(spare) == Found::Ours(kind) && fs::rename(spare, tmp).is_ok();
+    if taken {
+        remove_links(tmp);
+    }
+    taken
+}
+
+fn remove_links(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => remove_links(&entry.path()),
+            Ok(t) if t.is_file() => {}
+            _ => {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
 }
 
 /// Keeps the replaced output `old` as the spare (or deletes it if that fails).
