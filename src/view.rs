@@ -27,6 +27,7 @@ mod keys;
 mod lists;
 mod page;
 mod parts;
+mod site_urls;
 mod vuln;
 pub use feed_links::{main_feed_link, product_feed_link, severity_feed_link, updates_feed_link};
 pub use feeds::{FeedEntry, FeedsContext};
@@ -38,6 +39,7 @@ pub use lists::{
 };
 pub use page::{AdvisoryContext, Common, PageContent, PageContext};
 use parts::{affected_view, vulnerability_view};
+pub use site_urls::SiteUrls;
 pub use vuln::{ExploitedView, IdView, NoteView, ReferenceView, RestartView, ThreatView, VulnDetails};
 
 /// A link in navigation or lists.
@@ -81,39 +83,6 @@ pub struct SiteView {
     /// The site's own pages and files, site-relative with `root` in front (from `routes`):
     /// templates link to them by these names, never by literal paths.
     pub urls: SiteUrls,
-}
-
-/// Where the site's fixed pages and files are (see [`SiteView::urls`]).
-#[derive(Debug, Clone, Serialize)]
-pub struct SiteUrls {
-    pub home: String,
-    pub advisories: String,
-    pub products: String,
-    pub acknowledgments: String,
-    pub feeds: String,
-    /// The PGP key page (present when `has_key`).
-    pub pgp: String,
-    /// The disclosure policy (present when `has_policy`).
-    pub policy: String,
-    pub security_txt: String,
-    pub main_feed: String,
-}
-
-impl SiteUrls {
-    fn new(root: &str) -> Self {
-        let url = |path: &str| format!("{root}/{path}");
-        SiteUrls {
-            home: url(routes::HOME),
-            advisories: url(routes::ADVISORIES),
-            products: url(routes::PRODUCTS),
-            acknowledgments: url(routes::ACKNOWLEDGMENTS),
-            feeds: url(routes::FEEDS_PAGE),
-            pgp: url(routes::KEY_PAGE),
-            policy: url(&routes::page_dir(routes::POLICY_SLUG)),
-            security_txt: url(routes::SECURITY_TXT),
-            main_feed: url(routes::MAIN_FEED),
-        }
-    }
 }
 
 /// Per-page values.

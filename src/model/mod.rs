@@ -4,6 +4,7 @@ pub mod acknowledgments;
 pub mod advisory;
 pub mod affected;
 pub mod build;
+mod coverage;
 pub mod cvss;
 pub mod cvss_more;
 pub mod cwe;
