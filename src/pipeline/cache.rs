@@ -1,6 +1,6 @@
 //! The build cache, the pipeline's one seam for reusing a previous build's work. Stages
 //! below the pipeline never see it: the parse stage is handed only the files whose result
-//! is not here, and the emit stage asks through [`emit::Reuse`] for an advisory's files by
+//! is not here, and the emit stage asks through [`crate::emit::Reuse`] for an advisory's files by
 //! the key of what they are made from (`emit::reuse`).
 //!
 //! What is kept, by key (SHA-256 of the exact inputs, `digest`):
