@@ -6,6 +6,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::common::start_build;
 use crate::common::{self, SiteTest, tree};
 
 fn big_site(count: usize, marker: &str) -> SiteTest {
@@ -21,17 +22,6 @@ fn big_site(count: usize, marker: &str) -> SiteTest {
         t.write(&format!("content/advisories/{id}.md"), &format!("{text}{body}"));
     }
     t
-}
-
-fn start_build(t: &SiteTest) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_psirt-site"))
-        .args(["build", "--quiet", "--root"])
-        .arg(t.root())
-        .env("SOURCE_DATE_EPOCH", common::NOW.to_string())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start build")
 }
 
 /// Advisory pages a build has written into `staging` so far.

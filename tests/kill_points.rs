@@ -16,9 +16,9 @@ use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt as _;
 use std::os::unix::process::ExitStatusExt as _;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::common::start_build;
 use crate::common::{self, SiteTest};
 
 /// Enough advisories (with long bodies) for a debug build to take a good part of a second,
@@ -193,17 +193,6 @@ fn staged_files(root: &Path, pid: u32, since: SystemTime) -> Option<usize> {
         })
         .count();
     Some(count)
-}
-
-fn start_build(t: &SiteTest) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_psirt-site"))
-        .args(["build", "--quiet", "--root"])
-        .arg(t.root())
-        .env("SOURCE_DATE_EPOCH", common::NOW.to_string())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start build")
 }
 
 /// When to kill a build.

@@ -196,6 +196,19 @@ pub fn identities(dir: &Path) -> std::collections::BTreeMap<String, (u64, i64, i
         .collect()
 }
 
+/// Starts `psirt-site build --quiet` on `t` at the tests' build time, output discarded.
+pub fn start_build(t: &SiteTest) -> std::process::Child {
+    use std::process::{Command, Stdio};
+    Command::new(env!("CARGO_BIN_EXE_psirt-site"))
+        .args(["build", "--quiet", "--root"])
+        .arg(t.root())
+        .env("SOURCE_DATE_EPOCH", NOW.to_string())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start build")
+}
+
 /// The shared corpus beside the repository, if present.
 pub fn corpus() -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
