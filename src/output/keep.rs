@@ -91,25 +91,34 @@ impl Tally {
     }
 
     /// The changes, with the files of the previous output `old` (if any) that the build did
-    /// not make as `removed`; and the paths to link from it.
-    pub(super) fn into_changes(self, old: Option<&Path>) -> (Changes, Vec<String>) {
+    /// not make as `removed`; and the paths to link from it. With `spare`, the recycled
+    /// staging folder is pruned to the paths made, beside the walk of `old` (both walk
+    /// ~47,000 files at 10k advisories; side by side they take the time of one).
+    pub(super) fn into_changes(self, old: Option<&Path>, spare: Option<&Path>) -> (Changes, Vec<String>) {
         let take = |m: Mutex<Vec<String>>| {
             let mut v = m.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
             v.sort_unstable();
             v
         };
         let (kept, changed, added) = (take(self.kept), take(self.changed), take(self.added));
-        let removed = old
-            .map(|old| {
-                let made: HashSet<&str> = kept
-                    .iter()
-                    .chain(&changed)
-                    .chain(&added)
-                    .map(String::as_str)
-                    .collect();
-                removed(old, &made)
-            })
-            .unwrap_or_default();
+        let made: HashSet<&str> = match (old, spare) {
+            (None, None) => HashSet::new(),
+            _ => kept
+                .iter()
+                .chain(&changed)
+                .chain(&added)
+                .map(String::as_str)
+                .collect(),
+        };
+        let (removed, ()) = rayon::join(
+            || old.map(|old| removed(old, &made)).unwrap_or_default(),
+            || {
+                if let Some(spare) = spare {
+                    super::spare::prune(spare, &made);
+                }
+            },
+        );
+        drop(made);
         let changes = Changes {
             kept: kept.len(),
             changed,

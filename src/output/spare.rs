@@ -36,17 +36,18 @@ pub(super) fn take(spare: &Path, tmp: &Path, kind: OutputKind) -> bool {
     taken
 }
 
+/// Folders side by side: the walk reads ~10,000 folders at 10k advisories.
 fn remove_links(dir: &Path) {
+    use rayon::prelude::*;
     let Ok(entries) = fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        match entry.file_type() {
-            Ok(t) if t.is_dir() => remove_links(&entry.path()),
-            Ok(t) if t.is_file() => {}
-            _ => {
-                let _ = fs::remove_file(entry.path());
-            }
+    let entries: Vec<fs::DirEntry> = entries.flatten().collect();
+    entries.par_iter().for_each(|entry| match entry.file_type() {
+        Ok(t) if t.is_dir() => remove_links(&entry.path()),
+        Ok(t) if t.is_file() => {}
+        _ => {
+            let _ = fs::remove_file(entry.path());
         }
-    }
+    });
 }
 
 /// Keeps the replaced output `old` as the spare (or deletes it if that fails).

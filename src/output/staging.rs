@@ -78,9 +78,6 @@ pub struct Staging {
 struct Settled {
     /// Paths whose file is the previous output's.
     kept: Vec<String>,
-    /// Paths written by this build (only kept when the staging folder is a recycled
-    /// spare, which is pruned to `kept` and these).
-    written: Vec<String>,
     /// The build changed nothing.
     unchanged: bool,
 }
@@ -267,17 +264,10 @@ impl Staging {
     /// What this build changed compared with the output it replaces (call before
     /// [`Staging::commit`]; the removed files are found by walking the previous output).
     pub fn take_changes(&mut self) -> Changes {
-        let (changes, kept) = std::mem::take(&mut self.tally).into_changes(self.previous.as_deref());
+        let spare = self.recycled.then_some(self.tmp.as_path());
+        let (changes, kept) = std::mem::take(&mut self.tally).into_changes(self.previous.as_deref(), spare);
         let unchanged = self.previous.is_some() && changes.is_empty();
-        let written = match self.recycled {
-            true => changes.changed.iter().chain(&changes.added).cloned().collect(),
-            false => Vec::new(),
-        };
-        self.settled = Some(Settled {
-            kept,
-            written,
-            unchanged,
-        });
+        self.settled = Some(Settled { kept, unchanged });
         changes
     }
 
@@ -333,11 +323,7 @@ impl Staging {
         if self.settled.is_none() {
             self.take_changes();
         }
-        let Settled {
-            kept,
-            written,
-            unchanged,
-        } = self.settled.take().unwrap_or_default();
+        let Settled { kept, unchanged } = self.settled.take().unwrap_or_default();
         if unchanged {
             // Dropping `self` removes the staging folder; the lock moves to `Swapped`.
             return Ok(Swapped {
@@ -348,10 +334,6 @@ impl Staging {
                 lock: self.lock.take(),
                 settled: false,
             });
-        }
-        if self.recycled {
-            let made = kept.iter().chain(&written).map(String::as_str).collect();
-            spare::prune(&self.tmp, &made);
         }
         self.link_kept(&kept)?;
         self.verify()?;
