@@ -9,12 +9,14 @@ use serde_json::Value;
 
 mod documents;
 mod lists;
+mod metadata;
 
 pub use documents::hash_file_matches;
 use documents::{hashes, signatures, validity};
 use lists::{changes_csv, index_txt, inside, links_leaving, listings, local, rolie_feeds, service};
+use metadata::{metadata_fields, security_txt};
 
-use crate::routes::{CSAF_METADATA_FILE, CSAF_ROOT, PUBLIC_TLP_DIR, SECURITY_TXT, csaf_file_name};
+use crate::routes::{CSAF_METADATA_FILE, CSAF_ROOT, PUBLIC_TLP_DIR, csaf_file_name};
 
 /// The outcome of one requirement.
 #[derive(Debug, Clone)]
@@ -184,75 +186,6 @@ fn filenames(docs: &[Doc]) -> Vec<String> {
         }
     }
     out
-}
-
-fn security_txt(out: &Path, metadata: &Result<Value, String>) -> Vec<String> {
-    let Ok(text) = fs::read_to_string(out.join(SECURITY_TXT)) else {
-        return vec!["/.well-known/security.txt is missing".into()];
-    };
-    let canonical = metadata
-        .as_ref()
-        .ok()
-        .and_then(|m| m["canonical_url"].as_str())
-        .unwrap_or("");
-    let first = text.lines().find_map(|l| l.strip_prefix("CSAF: "));
-    match first {
-        Some(url) if url.trim() == canonical => Vec::new(),
-        Some(url) => vec![format!("first CSAF line is {url}, not {canonical}")],
-        None => vec!["security.txt has no `CSAF:` line".into()],
-    }
-}
-
-fn metadata_fields(metadata: &Result<Value, String>, has_key: bool) -> Vec<String> {
-    let m = match metadata {
-        Ok(m) => m,
-        Err(e) => return vec![e.clone()],
-    };
-    let mut out = Vec::new();
-    for field in [
-        "canonical_url",
-        "distributions",
-        "last_updated",
-        "metadata_version",
-        "publisher",
-        "role",
-    ] {
-        if m.get(field).is_none() {
-            out.push(format!("missing `{field}`"));
-        }
-    }
-    if m["metadata_version"] != "2.0" {
-        out.push("metadata_version is not 2.0".into());
-    }
-    let role = m["role"].as_str().unwrap_or("");
-    let keys = m["public_openpgp_keys"].as_array().map_or(0, Vec::len);
-    if role == "csaf_trusted_provider" && (keys == 0 || !has_key) {
-        out.push("a trusted provider must list and publish its OpenPGP key".into());
-    }
-    if !matches!(role, "csaf_publisher" | "csaf_provider" | "csaf_trusted_provider") {
-        out.push(format!("unknown role `{role}`"));
-    }
-    out.extend(urls_leaving(m));
-    out
-}
-
-/// Distribution URLs that `local` refuses: they would lead out of the provider folder.
-fn urls_leaving(m: &Value) -> Vec<String> {
-    let distributions = m["distributions"].as_array().into_iter().flatten();
-    let directories = distributions.clone().map(|d| &d["directory_url"]);
-    let feeds = distributions.flat_map(|d| {
-        d["rolie"]["feeds"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|f| &f["url"])
-    });
-    directories
-        .chain(feeds)
-        .filter_map(Value::as_str)
-        .filter(|url| local(url).is_none())
-        .map(|url| format!("{url} is not a file inside the checked folder"))
-        .collect()
 }
 
 fn year_folders(docs: &[Doc]) -> Vec<String> {
