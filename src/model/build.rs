@@ -156,7 +156,7 @@ impl Builder<'_> {
         self.duplicate_cves(&raw.vulnerabilities);
         let concerned_counts =
             super::size_limit::concerned_counts(&affected, raw.vulnerabilities.len(), affected_ids.len());
-        if !self.product_statuses_fit(&raw, &concerned_counts, affected_ids.len()) {
+        if !self.product_statuses_fit(&raw, &affected, &concerned_counts, affected_ids.len()) {
             return None;
         }
         let concerned = super::size_limit::concerned_by_vulnerability(&affected, raw.vulnerabilities.len());
