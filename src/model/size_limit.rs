@@ -41,7 +41,15 @@ impl Builder<'_> {
     ) -> bool {
         let pairs = related_pairs(raw, |i| concerned.get(i).copied().unwrap_or(all));
         let other = other_status_pairs(affected, raw.vulnerabilities.len());
-        let visits = related_pairs(raw, |_| all);
+        // A vulnerability that lists its own `products` is still checked against every
+        // entry: 6,000 such vulnerabilities and entries (860 KB) took 8.6 s, growing with the
+        // square. Each counts for all the products as well.
+        let own = raw
+            .vulnerabilities
+            .iter()
+            .filter(|v| v.products.is_some())
+            .count();
+        let visits = related_pairs(raw, |_| all).saturating_add(own.saturating_mul(all));
         let help = "split it into advisories per product family, or name the concerned `products` of each vulnerability";
         if pairs > MAX_PRODUCT_STATUSES {
             let msg = format!(
