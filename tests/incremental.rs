@@ -461,3 +461,32 @@ fn a_link_in_the_spare_tree_never_leads_writes_out() {
         .count();
     assert_eq!(links, 0, "a link reached the output");
 }
+
+/// A cache file naming a path no output may have (`..`) is ignored as a whole.
+#[cfg(unix)]
+#[test]
+fn a_cache_naming_a_path_outside_the_output_is_ignored() {
+    let t = site();
+    build_with(&t.options());
+    let file = std::fs::read_dir(t.root().join(".psirt-cache"))
+        .expect("cache folder")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .expect("a cache file");
+    let mut cache: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&file).expect("read")).expect("JSON");
+    // Named with the very stamp of the file it leads to, so only the path is wrong.
+    use std::os::unix::fs::MetadataExt as _;
+    let meta = std::fs::metadata(t.root().join("site.toml")).expect("metadata");
+    cache["files"][0] = serde_json::json!(["../site.toml", {
+        "len": meta.len(),
+        "secs": meta.mtime(),
+        "nanos": meta.mtime_nsec(),
+        "inode": meta.ino(),
+    }]);
+    std::fs::write(&file, serde_json::to_vec(&cache).expect("JSON")).expect("write");
+    let report = build_with(&t.options());
+    assert!(!skipped(&report), "a forged cache let the build skip");
+    assert_same_tree(&tree(&t.out()), &clean_build(&t));
+}

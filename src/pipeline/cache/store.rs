@@ -18,7 +18,7 @@ use crate::digest;
 const FORMAT: u32 = 1;
 
 /// A cache file larger than this is not ours (10k advisories take ~6 MB).
-const MAX_BYTES: u64 = 512 * 1024 * 1024;
+const MAX_BYTES: u64 = 128 * 1024 * 1024;
 
 /// What identifies one output file as the one a build made: a file written again gets
 /// another inode or modification time.
@@ -192,6 +192,14 @@ pub fn cache_file(cache_dir: &Path, out: &Path) -> PathBuf {
 /// is unreadable, of another format or program, or about another folder.
 pub fn load(file: &Path, dir: &Path) -> Last {
     let stored = read(file).filter(|s| s.format == FORMAT && s.output == dir && s.program == program());
+    // Every path must be one an output may have (no `..`, nothing absolute) and named once
+    // (the output is intact only if each of its files is stamped), or none is used.
+    let stored = stored.filter(|s| {
+        let mut seen = std::collections::HashSet::with_capacity(s.files.len());
+        s.files
+            .iter()
+            .all(|(p, _)| crate::emit::is_safe_relative(p) && seen.insert(p.as_str()))
+    });
     let Some(stored) = stored else {
         return Last::default();
     };
