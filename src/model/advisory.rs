@@ -329,6 +329,10 @@ pub struct Advisory {
     /// and the parse context (catalog, `raw_html`), so the build cache names its files by it.
     #[serde(skip)]
     pub fingerprint: crate::digest::Key,
+    /// The highest rating of its vulnerabilities, made once: the lists ask for it per
+    /// filter and advisory (170,000 times at 10k, 5 % of an incremental build).
+    #[serde(skip)]
+    pub(super) highest: Option<(f64, Severity)>,
 }
 
 impl Advisory {
@@ -347,7 +351,12 @@ impl Advisory {
 
     /// Highest rating over all vulnerabilities.
     pub fn rating(&self) -> Option<(f64, Severity)> {
-        self.vulnerabilities
+        self.highest
+    }
+
+    /// The highest rating of `vulnerabilities` (see [`Advisory::rating`]).
+    pub(super) fn highest_rating(vulnerabilities: &[Vulnerability]) -> Option<(f64, Severity)> {
+        vulnerabilities
             .iter()
             .filter_map(Vulnerability::rating)
             .max_by(|a, b| a.0.total_cmp(&b.0))

@@ -189,6 +189,7 @@ impl Builder<'_> {
         affected.shrink_to_fit();
         let mut vulnerabilities = vulnerabilities.into_iter().collect::<Option<Vec<_>>>()?;
         vulnerabilities.shrink_to_fit();
+        let highest = Advisory::highest_rating(&vulnerabilities);
         Some(Advisory {
             id: id?,
             title,
@@ -215,6 +216,7 @@ impl Builder<'_> {
             id_span: self.span(&raw.id),
             // Set by `document::parse_advisory` from the source file's digest.
             fingerprint: [0; 32],
+            highest,
         })
     }
 
