@@ -220,8 +220,8 @@ fn build_inner(opts: &BuildOptions) -> Result<Report, Failure> {
     }
     output::commit_all(stagings).map_err(|d| fail(d, &sources))?;
     // After the swap: the cache describes the output now in place. Killed before this,
-    // the cache still names the previous output's files, which no longer match their
-    // stamps (or are gone), so the next build makes them again.
+    // the previous cache stays: its entries whose files this build replaced no longer
+    // match their stamps and are not used; the others still name unchanged files.
     let made = cache::Made {
         records: &records,
         paths: &paths,
