@@ -47,6 +47,34 @@ impl std::fmt::Display for ReadError {
     }
 }
 
+/// Replaces the file at `path` in one step: `write` fills a hidden temporary file beside it
+/// (its folder made if missing), which is then renamed over `path`; on any failure the
+/// temporary file is removed and `path` is as it was.
+pub fn write_replacing(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use std::io::Write as _;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let written = std::fs::File::create(&tmp).and_then(|f| {
+        let mut out = std::io::BufWriter::new(f);
+        write(&mut out)?;
+        out.flush()
+    });
+    written
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&tmp);
+        })
+}
+
 /// Reads a regular file of at most `limit` bytes, following symbolic links. The type and
 /// size are checked before the file is opened (opening some devices has effects), then
 /// again on the open handle in case the path was swapped meanwhile; the open does not

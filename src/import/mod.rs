@@ -175,19 +175,10 @@ fn valid_csaf(doc: &sources::Found) -> Result<(), String> {
 }
 
 /// Writes through a temporary file beside the target, so a failed write never leaves
-/// half an advisory.
+/// half an advisory (the temporary file is hidden: never read as content).
 fn write_file(path: &Path, text: &str) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    // Hidden, so a temporary file left by a crash is never read as content.
-    let tmp = path.with_file_name(format!(".{name}.import-tmp"));
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path)
+    use std::io::Write as _;
+    crate::source::write_replacing(path, |out| out.write_all(text.as_bytes()))
 }
 
 /// The site's catalog as it is, so products are reused, never duplicated.

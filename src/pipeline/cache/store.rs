@@ -295,7 +295,6 @@ struct StoredOut<'a> {
 }
 
 fn write_atomically(file: &Path, stored: &StoredOut<'_>) -> std::io::Result<()> {
-    use std::io::Write as _;
     let dir = file.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir)?;
     // Backup and archive tools that know the convention skip the folder.
@@ -307,19 +306,8 @@ fn write_atomically(file: &Path, stored: &StoredOut<'_>) -> std::io::Result<()> 
              # psirt-site's build cache; safe to delete (see docs/deployment.md).\n",
         )?;
     }
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        file.file_name()
-            .map_or_else(|| "cache".into(), |n| n.to_string_lossy()),
-        std::process::id()
-    ));
-    let written = fs::File::create(&tmp).and_then(|f| {
-        let mut out = std::io::BufWriter::new(f);
-        serde_json::to_writer(&mut out, stored).map_err(std::io::Error::other)?;
-        out.flush()
-    });
-    written.and_then(|()| fs::rename(&tmp, file)).inspect_err(|_| {
-        let _ = fs::remove_file(&tmp);
+    crate::source::write_replacing(file, |out| {
+        serde_json::to_writer(out, stored).map_err(std::io::Error::other)
     })
 }
 
