@@ -177,13 +177,14 @@ fn build_inner(opts: &BuildOptions) -> Result<Report, Failure> {
     let mut timer = Timer::new(opts.progress.clone());
     let mut sources = SourceMap::default();
     let read = load::read(opts, &mut timer, &mut sources)?;
-    let probe = Probe::new(opts, &read);
+    let mut probe = Probe::new(opts, &read);
     if let Some(mut report) = probe.unchanged(opts) {
         timer.lap(crate::timing::Stage::Write);
         report.timings = timer.timings;
         return Ok(report);
     }
-    let prepared = prepare::prepare_read(opts, read, timer, sources, &Cache::default(), false)?;
+    let mut prepared = prepare::prepare_read(opts, read, timer, sources, &Cache::default(), false)?;
+    prepared.theme = probe.theme.take();
     let sources = prepared.sources.clone();
     let one = |d: Diagnostic| fail(vec![d], &sources);
     let config = &prepared.site.config;

@@ -18,6 +18,8 @@ pub(super) struct Prepared {
     pub(super) diags: Vec<Diagnostic>,
     pub(super) timer: Timer,
     pub(super) sources: SourceMap,
+    /// The theme, when an earlier step loaded it already (`build`'s probe).
+    pub(super) theme: Option<crate::theme::Theme>,
 }
 
 /// Stages 1–6; `cache` offers parsed advisories, and with `keep_parsed` the parsed
@@ -76,5 +78,6 @@ pub(super) fn prepare_read(
         diags,
         timer,
         sources,
+        theme: None,
     })
 }

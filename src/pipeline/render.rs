@@ -17,8 +17,11 @@ impl Prepared {
         sink: &dyn Sink,
         reuse: &dyn emit::Reuse,
     ) -> Result<Rendered, Failure> {
-        let theme = theme::Theme::load(&opts.root, self.site.config.theme.as_deref())
-            .map_err(|d| fail(d, &self.sources))?;
+        let theme = match self.theme.take() {
+            Some(theme) => theme,
+            None => theme::Theme::load(&opts.root, self.site.config.theme.as_deref())
+                .map_err(|d| fail(d, &self.sources))?,
+        };
         self.timer.lap(crate::timing::Stage::Theme);
         let emitter = emit::Emitter {
             site: &self.site,

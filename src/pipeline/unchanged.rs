@@ -23,9 +23,10 @@ use crate::theme::Theme;
 /// Key files larger than this are not keys (the build refuses them anyway).
 const MAX_KEY_BYTES: u64 = 1024 * 1024;
 
-/// The digest of everything the build reads and is run with, for output `out`; `None`
-/// when something was said about the inputs already, or the theme does not load.
-pub(super) fn inputs_digest(opts: &BuildOptions, read: &Read, out: &Path) -> Option<Key> {
+/// The digest of everything the build reads and is run with, for output `out`, and the
+/// theme it loaded for it (the build renders with it); `None` when something was said
+/// about the inputs already, or the theme does not load.
+pub(super) fn inputs_digest(opts: &BuildOptions, read: &Read, out: &Path) -> Option<(Key, Theme)> {
     if !read.is_clean() || read.config_failed {
         return None;
     }
@@ -50,7 +51,7 @@ pub(super) fn inputs_digest(opts: &BuildOptions, read: &Read, out: &Path) -> Opt
     }
     parts.extend(key_material(opts, config)?);
     let parts: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
-    Some(digest::key(&parts))
+    Some((digest::key(&parts), theme))
 }
 
 /// The public key's file, and the signing key (from its file or environment variable), as
@@ -98,6 +99,8 @@ pub(super) fn report(last: &Last, shown: &Path) -> Option<Report> {
 pub(super) struct Probe {
     /// The digest of this build's inputs (`unchanged`), when they are clean.
     pub(super) inputs: Option<crate::digest::Key>,
+    /// The theme loaded for the digest, for the build to render with.
+    pub(super) theme: Option<Theme>,
     pub(super) last: cache::Last,
     shown: PathBuf,
 }
@@ -116,8 +119,10 @@ impl Probe {
             true => cache::load(&cache::cache_file(&targets.cache, &targets.out), &targets.out),
             false => cache::Last::default(),
         };
+        let (inputs, theme) = inputs_digest(opts, read, &targets.out).unzip();
         Probe {
-            inputs: inputs_digest(opts, read, &targets.out),
+            inputs,
+            theme,
             last,
             shown: output_dir(opts, config),
         }
