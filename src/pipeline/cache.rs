@@ -79,17 +79,9 @@ impl Cache {
         }
     }
 
-    /// How many advisories' files and parsed advisories it holds.
-    pub fn counts(&self) -> (usize, usize) {
-        let made = match &self.previous {
-            Previous::Disk { made, .. } => made.len(),
-            _ => self.made.len(),
-        };
-        (made, self.parsed.len())
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.counts() == (0, 0)
+    /// Whether it holds parsed advisories (only `serve`'s does).
+    pub(crate) fn has_parsed(&self) -> bool {
+        !self.parsed.is_empty()
     }
 
     /// The key of one advisory file's parse: its path and text, and everything parsing

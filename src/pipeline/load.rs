@@ -191,7 +191,7 @@ fn parse_advisories(
     record: bool,
 ) -> (Vec<model::Advisory>, Vec<Diagnostic>, Vec<(Key, ParsedFile)>) {
     use rayon::prelude::*;
-    if !record && cache.counts().1 == 0 {
+    if !record && !cache.has_parsed() {
         let (advisories, diags) = document::parse_advisories(files, catalog, raw_html);
         return (advisories, diags, Vec::new());
     }
