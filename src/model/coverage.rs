@@ -10,13 +10,8 @@ impl Builder<'_> {
     /// status, which CSAF refuses (schema; test 6.1.27.7 for VEX): say so at the
     /// vulnerability, with the fix, rather than through the CSAF validator.
     pub(super) fn every_vulnerability_has_a_status(&mut self, raw: &RawAdvisory, entries: &[Affected]) {
-        // Only when every entry was read (else its own error explains), all are scoped, and
-        // the advisory was not refused as too large already.
-        let refused = self.diags.iter().any(|d| d.code == Code::TooLarge);
-        if refused
-            || entries.len() != raw.affected.len()
-            || entries.iter().any(|a| a.vulnerabilities.is_none())
-        {
+        // Only when every entry was read (else its own error explains) and all are scoped.
+        if entries.len() != raw.affected.len() || entries.iter().any(|a| a.vulnerabilities.is_none()) {
             return;
         }
         // One pass over the entries' lists, not one per vulnerability.
