@@ -7,10 +7,12 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 
 use super::html::{content_page, not_found};
-use super::page::{PageJob, list_page, page};
+use super::page::{list_page, page};
 use super::paginate::{self, Page};
+use super::reuse::{self, Keys};
 use super::{EmitOptions, OutputFile};
 use crate::diag::Diagnostic;
+use crate::digest::Key;
 use crate::model::{Advisory, Severity};
 use crate::routes;
 use crate::site::Site;
@@ -26,12 +28,13 @@ use crate::view::{
 /// values are reference-counted, so a list of 10,000 advisories costs pointers, not copies.
 /// The value carries `card`, the advisory's `partials/advisory_card.html`, rendered here
 /// once instead of once per list (at 10,000 advisories the lists show ~45,000 cards).
-struct Summaries<'s>(HashMap<&'s str, tera::Value>);
+/// Only the advisories of pages that are made get one: an incremental build that keeps
+/// most list pages makes a few cards, not 10,000.
+pub struct Summaries<'s>(HashMap<&'s str, tera::Value>);
 
 impl<'s> Summaries<'s> {
-    fn new(site: &'s Site, theme: &Theme) -> Result<Self, Diagnostic> {
-        let values = site
-            .advisories
+    fn new(site: &'s Site, theme: &Theme, shown: &[&'s Advisory]) -> Result<Self, Diagnostic> {
+        let values = shown
             .par_iter()
             .map(|a| {
                 let value = summary_with_card(site, theme, a)?;
@@ -64,6 +67,30 @@ fn summary_with_card(site: &Site, theme: &Theme, a: &Advisory) -> Result<tera::V
     Ok(tera::Value::from(map))
 }
 
+type MakePage<'a> = Box<dyn Fn(&Summaries<'_>) -> Result<OutputFile, Diagnostic> + Sync + Send + 'a>;
+
+/// One page of the lists: made, or taken from the previous build when its key matches.
+pub struct ListJob<'a> {
+    /// The key of everything the page is made from ([`reuse::list_page_key`]); `None`: the
+    /// page is made on every build (the few pages that read more than the lists' context
+    /// and their cards: the home page, the product list, the site's own pages).
+    pub key: Option<Key>,
+    /// The advisories whose cards the page shows.
+    shows: Vec<&'a Advisory>,
+    make: MakePage<'a>,
+}
+
+impl<'a> ListJob<'a> {
+    fn new(key: Option<Key>, shows: Vec<&'a Advisory>, make: MakePage<'a>) -> Self {
+        ListJob { key, shows, make }
+    }
+
+    /// Makes the page; `summaries` must hold the cards of every advisory it shows.
+    pub fn make(&self, summaries: &Summaries<'_>) -> Result<OutputFile, Diagnostic> {
+        (self.make)(summaries)
+    }
+}
+
 /// Every page except the advisory pages (see [`super::html::advisory`]): the lists, the
 /// site's own pages and the 404 page, as one job per page, so that the caller can write
 /// each page as soon as it is made.
@@ -71,25 +98,32 @@ pub struct Lists<'a> {
     site: &'a Site,
     theme: &'a Theme,
     opts: EmitOptions,
-    summaries: Summaries<'a>,
 }
 
 impl<'a> Lists<'a> {
-    pub fn new(site: &'a Site, theme: &'a Theme, opts: EmitOptions) -> Result<Self, Diagnostic> {
-        Ok(Lists {
-            site,
-            theme,
-            opts,
-            summaries: Summaries::new(site, theme)?,
-        })
+    pub fn new(site: &'a Site, theme: &'a Theme, opts: EmitOptions) -> Self {
+        Lists { site, theme, opts }
     }
 
-    pub fn jobs(&self) -> Vec<PageJob<'_>> {
+    /// The cards of every advisory these jobs show.
+    pub fn summaries(&self, jobs: &[&ListJob<'a>]) -> Result<Summaries<'a>, Diagnostic> {
+        let mut shown: Vec<&'a Advisory> = jobs.iter().flat_map(|j| j.shows.iter().copied()).collect();
+        shown.sort_unstable_by(|a, b| a.id.as_str().cmp(b.id.as_str()));
+        shown.dedup_by(|a, b| a.id == b.id);
+        Summaries::new(self.site, self.theme, &shown)
+    }
+
+    pub fn jobs(&self, keys: &Keys<'_>) -> Vec<ListJob<'a>> {
         let (site, theme, opts) = (self.site, self.theme, self.opts);
-        let mut jobs: Vec<PageJob<'_>> = vec![
-            Box::new(|| self.home()),
-            Box::new(|| self.products_index()),
-            Box::new(move || not_found(site, theme, opts)),
+        let latest: Vec<&Advisory> = site.advisories.iter().take(10).collect();
+        let mut jobs: Vec<ListJob<'a>> = vec![
+            ListJob::new(None, latest, Box::new(move |s| home(site, theme, opts, s))),
+            ListJob::new(
+                None,
+                Vec::new(),
+                Box::new(move |_| products_index(site, theme, opts)),
+            ),
+            ListJob::new(None, Vec::new(), Box::new(move |_| not_found(site, theme, opts))),
         ];
         let years: Vec<i16> = site.by_year().into_iter().map(|(y, _)| y).collect();
         let mut filters = vec![Filter::All];
@@ -104,15 +138,21 @@ impl<'a> Lists<'a> {
                 .for_each(|a| *per_year.entry(a.year()).or_default() += 1);
             for page in paginate::split(&list, per_page, &filter.path(), &root) {
                 let (years, per_year) = (years.clone(), per_year.clone());
-                jobs.push(Box::new(move || {
-                    let list = ListPage {
-                        filter,
-                        page: &page,
-                        total,
-                        per_year: &per_year,
-                    };
-                    self.advisory_index(&list, &years)
-                }));
+                let key = reuse::list_page_key(keys, &page.path, page.items.iter().copied());
+                let shows = page.items.clone();
+                jobs.push(ListJob::new(
+                    Some(key),
+                    shows,
+                    Box::new(move |summaries| {
+                        let list = ListPage {
+                            filter,
+                            page: &page,
+                            total,
+                            per_year: &per_year,
+                        };
+                        advisory_index(site, theme, opts, summaries, &list, &years)
+                    }),
+                ));
             }
         }
         let by_product = site.advisories_by_product();
@@ -120,11 +160,18 @@ impl<'a> Lists<'a> {
             let list = by_product.get(&p.id).cloned().unwrap_or_default();
             let (base, total) = (routes::product_dir(&p.id), list.len());
             for page in paginate::split(&list, per_page, &base, &root) {
-                jobs.push(Box::new(move || self.product(p, &page, total)));
+                let key = reuse::list_page_key(keys, &page.path, page.items.iter().copied());
+                let shows = page.items.clone();
+                let make = move |s: &Summaries<'_>| product(site, theme, opts, s, p, &page, total);
+                jobs.push(ListJob::new(Some(key), shows, Box::new(make)));
             }
         }
         for p in &site.pages {
-            jobs.push(Box::new(move || content_page(site, theme, opts, p)));
+            jobs.push(ListJob::new(
+                None,
+                Vec::new(),
+                Box::new(move |_| content_page(site, theme, opts, p)),
+            ));
         }
         jobs
     }
@@ -140,37 +187,39 @@ fn severities(site: &Site) -> Vec<Option<Severity>> {
     out
 }
 
-impl Lists<'_> {
-    fn home(&self) -> Result<OutputFile, Diagnostic> {
-        let (site, theme, opts) = (self.site, self.theme, self.opts);
-        let root = root_path(site.config.base());
-        let ctx = HomeContext {
-            common: Common::new(site, opts, "home", "Security advisories", ""),
-            latest: self.summaries.of(site.advisories.iter().take(10)),
-            // Every advisory is in one tile, unrated ones too, so that the tiles add up
-            // to the total shown beside them.
-            counts: severities(site)
-                .into_iter()
-                .map(|s| {
-                    let (severity, label) = crate::view::severity_key(s);
-                    SeverityCount {
-                        severity,
-                        label,
-                        count: site.advisories.iter().filter(|a| a.severity() == s).count(),
-                        url: format!("{root}/{}", Filter::Severity(s).path()),
-                    }
-                })
-                .collect(),
-            total: site.advisories.len(),
-            products: site
-                .catalog
-                .products
-                .keys()
-                .map(|id| product_ref(site, id, &root))
-                .collect(),
-        };
-        page(theme, "index.html", &ctx, routes::HOME, "rendering the home page")
-    }
+fn home(
+    site: &Site,
+    theme: &Theme,
+    opts: EmitOptions,
+    summaries: &Summaries<'_>,
+) -> Result<OutputFile, Diagnostic> {
+    let root = root_path(site.config.base());
+    let ctx = HomeContext {
+        common: Common::new(site, opts, "home", "Security advisories", ""),
+        latest: summaries.of(site.advisories.iter().take(10)),
+        // Every advisory is in one tile, unrated ones too, so that the tiles add up
+        // to the total shown beside them.
+        counts: severities(site)
+            .into_iter()
+            .map(|s| {
+                let (severity, label) = crate::view::severity_key(s);
+                SeverityCount {
+                    severity,
+                    label,
+                    count: site.advisories.iter().filter(|a| a.severity() == s).count(),
+                    url: format!("{root}/{}", Filter::Severity(s).path()),
+                }
+            })
+            .collect(),
+        total: site.advisories.len(),
+        products: site
+            .catalog
+            .products
+            .keys()
+            .map(|id| product_ref(site, id, &root))
+            .collect(),
+    };
+    page(theme, "index.html", &ctx, routes::HOME, "rendering the home page")
 }
 
 /// A filter of the advisory index: all, one year, or one severity (`None`: unrated).
@@ -239,93 +288,96 @@ fn year_groups(summaries: &Summaries<'_>, list: &ListPage<'_, '_>) -> Vec<YearGr
         .collect()
 }
 
-impl Lists<'_> {
-    /// One page of the index, a year or a severity; `total` counts all pages' advisories.
-    fn advisory_index(&self, list: &ListPage<'_, '_>, years: &[i16]) -> Result<OutputFile, Diagnostic> {
-        let (site, theme, opts) = (self.site, self.theme, self.opts);
-        let (filter, page, total) = (list.filter, list.page, list.total);
-        let root = root_path(site.config.base());
-        let link = |label: String, f: Filter| Link {
-            label,
-            url: format!("{root}/{}", f.path()),
-            current: f == filter,
-        };
-        let mut year_links = vec![link("All years".into(), Filter::All)];
-        year_links.extend(years.iter().map(|y| link(y.to_string(), Filter::Year(*y))));
-        let severities = severities(site)
-            .into_iter()
-            .map(|s| link(crate::view::severity_key(s).1.into(), Filter::Severity(s)))
-            .collect();
-        let groups = year_groups(&self.summaries, list);
-        let mut feeds = vec![main_feed_link(site)];
-        if let Filter::Severity(Some(s)) = filter {
-            feeds.push(severity_feed_link(site, s));
-        }
-        let heading = filter.heading();
-        let title = page_title(&heading, &page.pagination);
-        let ctx = IndexContext {
-            common: Common::new(site, opts, "advisories", &title, &page.path).with_feeds(feeds),
-            heading,
-            groups,
-            years: year_links,
-            severities,
-            total,
-            pagination: page.pagination.clone(),
-        };
-        let what = "rendering the advisory index";
-        list_page(theme, "advisories.html", &ctx, &page.path, what, page.items.len())
+/// One page of the index, a year or a severity; `total` counts all pages' advisories.
+fn advisory_index(
+    site: &Site,
+    theme: &Theme,
+    opts: EmitOptions,
+    summaries: &Summaries<'_>,
+    list: &ListPage<'_, '_>,
+    years: &[i16],
+) -> Result<OutputFile, Diagnostic> {
+    let (filter, page, total) = (list.filter, list.page, list.total);
+    let root = root_path(site.config.base());
+    let link = |label: String, f: Filter| Link {
+        label,
+        url: format!("{root}/{}", f.path()),
+        current: f == filter,
+    };
+    let mut year_links = vec![link("All years".into(), Filter::All)];
+    year_links.extend(years.iter().map(|y| link(y.to_string(), Filter::Year(*y))));
+    let severities = severities(site)
+        .into_iter()
+        .map(|s| link(crate::view::severity_key(s).1.into(), Filter::Severity(s)))
+        .collect();
+    let groups = year_groups(summaries, list);
+    let mut feeds = vec![main_feed_link(site)];
+    if let Filter::Severity(Some(s)) = filter {
+        feeds.push(severity_feed_link(site, s));
     }
+    let heading = filter.heading();
+    let title = page_title(&heading, &page.pagination);
+    let ctx = IndexContext {
+        common: Common::new(site, opts, "advisories", &title, &page.path).with_feeds(feeds),
+        heading,
+        groups,
+        years: year_links,
+        severities,
+        total,
+        pagination: page.pagination.clone(),
+    };
+    let what = "rendering the advisory index";
+    list_page(theme, "advisories.html", &ctx, &page.path, what, page.items.len())
 }
 
-impl Lists<'_> {
-    fn products_index(&self) -> Result<OutputFile, Diagnostic> {
-        let (site, opts) = (self.site, self.opts);
-        let root = root_path(site.config.base());
-        // By name (the order they are shown in); counts from one pass over the rows. A
-        // search of the families and of the advisories per product was quadratic.
-        let mut families: BTreeMap<String, Vec<ProductItem>> = BTreeMap::new();
-        let by_product = site.advisories_by_product();
-        for p in site.catalog.products.values() {
-            let name = p.family.clone().unwrap_or_else(|| "Other products".into());
-            families.entry(name).or_default().push(ProductItem {
-                id: p.id.to_string(),
-                name: p.name.clone(),
-                url: product_ref(site, &p.id, &root).url,
-                description: p.description.clone(),
-                count: by_product.get(&p.id).map_or(0, Vec::len),
-            });
-        }
-        let families: Vec<Family> = families
-            .into_iter()
-            .map(|(name, products)| Family { name, products })
-            .collect();
-        let index = ProductsContext {
-            common: Common::new(site, opts, "products", "Products", routes::PRODUCTS),
-            families,
-        };
-        let what = "rendering the product list";
-        page(self.theme, "products.html", &index, routes::PRODUCTS, what)
+fn products_index(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<OutputFile, Diagnostic> {
+    let root = root_path(site.config.base());
+    // By name (the order they are shown in); counts from one pass over the rows. A
+    // search of the families and of the advisories per product was quadratic.
+    let mut families: BTreeMap<String, Vec<ProductItem>> = BTreeMap::new();
+    let by_product = site.advisories_by_product();
+    for p in site.catalog.products.values() {
+        let name = p.family.clone().unwrap_or_else(|| "Other products".into());
+        families.entry(name).or_default().push(ProductItem {
+            id: p.id.to_string(),
+            name: p.name.clone(),
+            url: product_ref(site, &p.id, &root).url,
+            description: p.description.clone(),
+            count: by_product.get(&p.id).map_or(0, Vec::len),
+        });
     }
+    let families: Vec<Family> = families
+        .into_iter()
+        .map(|(name, products)| Family { name, products })
+        .collect();
+    let index = ProductsContext {
+        common: Common::new(site, opts, "products", "Products", routes::PRODUCTS),
+        families,
+    };
+    let what = "rendering the product list";
+    page(theme, "products.html", &index, routes::PRODUCTS, what)
+}
 
-    /// One page of a product's advisories; `total` counts all pages' advisories.
-    fn product(
-        &self,
-        p: &crate::model::Product,
-        page: &Page<&Advisory>,
-        total: usize,
-    ) -> Result<OutputFile, Diagnostic> {
-        let (site, opts) = (self.site, self.opts);
-        let title = page_title(&format!("Advisories for {}", p.name), &page.pagination);
-        let ctx = ProductContext {
-            common: Common::new(site, opts, "products", &title, &page.path)
-                .with_feeds(vec![main_feed_link(site), product_feed_link(site, &p.id)]),
-            product: p.clone(),
-            advisories: self.summaries.of(page.items.iter().copied()),
-            total,
-            pagination: page.pagination.clone(),
-        };
-        let what = format!("rendering product {}", p.id);
-        let cards = ctx.advisories.len();
-        list_page(self.theme, "product.html", &ctx, &page.path, &what, cards)
-    }
+/// One page of a product's advisories; `total` counts all pages' advisories.
+fn product(
+    site: &Site,
+    theme: &Theme,
+    opts: EmitOptions,
+    summaries: &Summaries<'_>,
+    p: &crate::model::Product,
+    page: &Page<&Advisory>,
+    total: usize,
+) -> Result<OutputFile, Diagnostic> {
+    let title = page_title(&format!("Advisories for {}", p.name), &page.pagination);
+    let ctx = ProductContext {
+        common: Common::new(site, opts, "products", &title, &page.path)
+            .with_feeds(vec![main_feed_link(site), product_feed_link(site, &p.id)]),
+        product: p.clone(),
+        advisories: summaries.of(page.items.iter().copied()),
+        total,
+        pagination: page.pagination.clone(),
+    };
+    let what = format!("rendering product {}", p.id);
+    let cards = ctx.advisories.len();
+    list_page(theme, "product.html", &ctx, &page.path, &what, cards)
 }

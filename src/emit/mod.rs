@@ -171,9 +171,10 @@ impl Emitter<'_> {
         if let Some(release) = opts.release_memory {
             release();
         }
+        let context = reuse::advisory_context(site, theme, self.signer, opts);
+        let keys = reuse::Keys::new(site, &context);
         // The list pages first, each written as soon as it is made.
-        let lists = lists::Lists::new(site, theme, opts).map_err(|d| vec![d]);
-        let mut delivered = vec![lists.and_then(|lists| self.deliver_jobs(lists.jobs()))];
+        let mut delivered = vec![self.deliver_lists(&keys, made)];
         laps.lap(crate::timing::Stage::Lists);
         // The lists' advisory summaries (~70 MiB at 10k) are freed now; let the allocator
         // give them back, or what comes next comes on top of them.
@@ -205,14 +206,14 @@ impl Emitter<'_> {
                 made.push(statics(theme).into_iter().map(|f| self.put(f)).collect());
                 made
             },
-            || self.per_advisory(),
+            || self.per_advisory(&keys),
         );
         delivered.extend(site_files);
         laps.lap(crate::timing::Stage::Advisories);
         match per_advisory {
             Ok(all) => {
                 let (paths, documents) = (all.paths, all.documents);
-                *made = all.made;
+                made.extend(all.made);
                 delivered.push(Ok(paths));
                 let provider = csaf::provider::files(site, &documents, self.signer);
                 delivered.push(provider.and_then(|files| self.deliver_all(files)));
@@ -233,13 +234,12 @@ impl Emitter<'_> {
 
     /// Each advisory's page and CSAF files (made, or taken from a previous build with the
     /// same inputs); the CSAF summaries for the provider files, and each advisory's key.
-    fn per_advisory(&self) -> Result<AllAdvisories, Vec<Diagnostic>> {
-        let context = reuse::advisory_context(self.site, self.theme, self.signer, self.opts);
+    fn per_advisory(&self, keys: &reuse::Keys<'_>) -> Result<AllAdvisories, Vec<Diagnostic>> {
         let results = self
             .site
             .advisories
             .par_iter()
-            .map(|a| self.one_advisory(a, &context))
+            .map(|a| self.one_advisory(a, keys.of(a)))
             .collect();
         let mut all = AllAdvisories {
             paths: Vec::new(),
@@ -254,12 +254,7 @@ impl Emitter<'_> {
         Ok(all)
     }
 
-    fn one_advisory(
-        &self,
-        a: &crate::model::Advisory,
-        context: &Key,
-    ) -> Result<PerAdvisory, Vec<Diagnostic>> {
-        let key = reuse::advisory_key(self.site, context, a);
+    fn one_advisory(&self, a: &crate::model::Advisory, key: Key) -> Result<PerAdvisory, Vec<Diagnostic>> {
         let document = self.site.is_published(a).then(|| csaf::emitted(a));
         let paths = match self.reuse.files(&key) {
             Some(files) => files
@@ -269,6 +264,44 @@ impl Emitter<'_> {
             None => self.make_advisory_files(a)?,
         };
         Ok(PerAdvisory { paths, document, key })
+    }
+
+    /// The list pages: a page whose key the previous build made it under is taken from
+    /// it; the others are made, with the cards of the advisories they show (only those).
+    /// Each keyed page's key goes into `made` for the next build's cache.
+    fn deliver_lists(&self, keys: &reuse::Keys<'_>, made: &mut Vec<(Key, Vec<String>)>) -> Delivered {
+        let lists = lists::Lists::new(self.site, self.theme, self.opts);
+        let jobs = lists.jobs(keys);
+        let reused: Vec<Option<Vec<Reused>>> = jobs
+            .par_iter()
+            .map(|job| job.key.and_then(|key| self.reuse.files(&key)))
+            .collect();
+        let to_make: Vec<&lists::ListJob<'_>> = jobs
+            .iter()
+            .zip(&reused)
+            .filter(|(_, r)| r.is_none())
+            .map(|(job, _)| job)
+            .collect();
+        let summaries = lists.summaries(&to_make).map_err(|d| vec![d])?;
+        let results: Vec<Result<Vec<String>, Vec<Diagnostic>>> = jobs
+            .par_iter()
+            .zip(reused)
+            .map(|(job, reused)| match reused {
+                Some(files) => files.into_iter().map(|f| self.put_reused(f)).collect(),
+                None => job
+                    .make(&summaries)
+                    .map_err(|d| vec![d])
+                    .and_then(|f| self.deliver(f))
+                    .map(|path| vec![path]),
+            })
+            .collect();
+        let results = gather(results)?;
+        made.extend(
+            jobs.iter()
+                .zip(&results)
+                .filter_map(|(job, paths)| Some((job.key?, paths.clone()))),
+        );
+        Ok(results.into_iter().flatten().collect())
     }
 
     /// An advisory's page, and its CSAF document with hashes and signature when published.

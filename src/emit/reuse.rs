@@ -6,6 +6,8 @@
 //! of that pair names them in the cache. Every other file is made on every build, and the
 //! output keeps it unchanged when its bytes are.
 
+use std::collections::HashMap;
+
 use crate::digest::{self, Key};
 use crate::model::Advisory;
 use crate::signing::Signer;
@@ -73,4 +75,60 @@ pub fn advisory_context(site: &Site, theme: &Theme, signer: Option<&Signer>, opt
 pub fn advisory_key(site: &Site, context: &Key, a: &Advisory) -> Key {
     let verdict = format!("{:?}", site.visibility(a));
     digest::key(&[context, &a.fingerprint, verdict.as_bytes()])
+}
+
+/// Every advisory's key (see [`advisory_key`]) and the key of what all list pages share,
+/// made once per build.
+pub struct Keys<'a> {
+    by_id: HashMap<&'a str, Key>,
+    /// The advisory context and what decides which advisory is on which list page: every
+    /// advisory's id, year, severity and products, in site order ([`lists_context`]).
+    pub lists: Key,
+}
+
+impl<'a> Keys<'a> {
+    pub fn new(site: &'a Site, context: &Key) -> Self {
+        use rayon::prelude::*;
+        let by_id = site
+            .advisories
+            .par_iter()
+            .map(|a| (a.id.as_str(), advisory_key(site, context, a)))
+            .collect();
+        Keys {
+            by_id,
+            lists: lists_context(site, context),
+        }
+    }
+
+    /// The key of an advisory of the site (ids are unique; an unknown one gets a key no
+    /// cache entry has).
+    pub fn of(&self, a: &Advisory) -> Key {
+        self.by_id.get(a.id.as_str()).copied().unwrap_or_default()
+    }
+}
+
+/// The digest of everything a list page reads besides the cards of the advisories it shows:
+/// the advisory context (site.toml, catalog, shared page parts, theme, flags) and, for every
+/// advisory in site order, what puts it on a list and in a count (id, year of publication,
+/// severity, products). A change to any of them makes every list page again; a change that
+/// only alters an advisory's card makes only the pages that show it.
+fn lists_context(site: &Site, context: &Key) -> Key {
+    use std::fmt::Write as _;
+    let mut order = String::with_capacity(site.advisories.len() * 48);
+    for a in &site.advisories {
+        // Quoted (`{:?}`): no id can pass for a separator.
+        let _ = write!(order, "{:?} {} {:?}", a.id.as_str(), a.year(), a.severity());
+        for p in a.products() {
+            let _ = write!(order, " {:?}", p.as_str());
+        }
+        order.push('\n');
+    }
+    digest::key(&[b"lists", context, order.as_bytes()])
+}
+
+/// The key of one list page: the lists' context, the page's path (which says which list and
+/// which page of it) and the key of each advisory whose card it shows, in order.
+pub fn list_page_key<'a>(keys: &Keys<'_>, path: &str, shows: impl IntoIterator<Item = &'a Advisory>) -> Key {
+    let cards: Vec<u8> = shows.into_iter().flat_map(|a| keys.of(a)).collect();
+    digest::key(&[b"list page", &keys.lists, path.as_bytes(), &cards])
 }
