@@ -211,9 +211,8 @@ fn build_inner(opts: &BuildOptions) -> Result<Report, Failure> {
         paths,
         ..
     } = prepared.render(opts, &public, &last.cache)?;
-    drop(last);
     let mut timer = Timer::new(opts.progress.clone());
-    report.changes = Some(public.take_changes());
+    let changes = public.take_changes();
     let mut stagings = vec![public];
     if let Some(staging) = restricted {
         staging.write_all(&restricted_files).map_err(one)?;
@@ -226,6 +225,7 @@ fn build_inner(opts: &BuildOptions) -> Result<Report, Failure> {
     let made = cache::Made {
         records: &records,
         paths: &paths,
+        previous: Some((&last, &changes)),
         // A build with warnings is never skipped (they are printed every time).
         inputs: probe.inputs.filter(|_| report.warnings.is_empty()),
         summary: cache::Summary {
@@ -237,6 +237,7 @@ fn build_inner(opts: &BuildOptions) -> Result<Report, Failure> {
     if let Err(d) = cache::save(&cache_file, &targets.out, made) {
         report.warnings.push(d);
     }
+    report.changes = Some(changes);
     timer.lap(crate::timing::Stage::Write);
     report.timings.extend(timer.timings);
     report.output = Some(shown);
