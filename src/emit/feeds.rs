@@ -10,8 +10,10 @@ use rss::extension::atom::{AtomExtension, Link};
 use rss::{Category, Channel, Guid, Item};
 
 use super::page::{PageJob, page};
+use super::reuse::Keys;
 use super::{EmitOptions, OutputFile};
 use crate::diag::{Code, Diagnostic};
+use crate::digest::Key;
 use crate::model::Severity;
 use crate::model::advisory::{Advisory, Revision};
 use crate::model::time::{date_only, rfc2822};
@@ -295,27 +297,52 @@ fn write(site: &Site, feed: &Feed<'_>) -> Result<OutputFile, Diagnostic> {
 }
 
 /// One job per feed, and one for the feeds page, so that each feed is written as soon as
-/// it is made (at 10,000 advisories the feeds hold ~50,000 items).
+/// it is made (at 10,000 advisories the feeds hold ~50,000 items). A feed of advisories has
+/// a key ([`key`]), under which the previous build's file may be taken instead.
 pub fn jobs<'a>(
     site: &'a Site,
     theme: &'a Theme,
     opts: EmitOptions,
     feeds: &'a [Feed<'a>],
-) -> Vec<PageJob<'a>> {
-    let mut jobs: Vec<PageJob<'a>> = vec![Box::new(move || {
-        let ctx = feeds_context(site, opts, feeds);
-        page(
-            theme,
-            "feeds.html",
-            &ctx,
-            routes::FEEDS_PAGE,
-            "rendering the feeds page",
-        )
-    })];
+    keys: &Keys<'_>,
+) -> Vec<(Option<Key>, PageJob<'a>)> {
+    let mut jobs: Vec<(Option<Key>, PageJob<'a>)> = vec![(
+        None,
+        Box::new(move || {
+            let ctx = feeds_context(site, opts, feeds);
+            page(
+                theme,
+                "feeds.html",
+                &ctx,
+                routes::FEEDS_PAGE,
+                "rendering the feeds page",
+            )
+        }),
+    )];
     for feed in feeds {
-        jobs.push(Box::new(move || write(site, feed)));
+        jobs.push((key(site, keys, feed), Box::new(move || write(site, feed))));
     }
     jobs
+}
+
+/// The key of a feed of advisories: the lists' context (which also decides which
+/// advisories a feed lists, and in which order), the feed's path, the date it gives as
+/// its last change, and the key of each advisory it shows. The updates feed has none (its
+/// items are revisions of every advisory): it is made on every build.
+fn key(site: &Site, keys: &Keys<'_>, feed: &Feed<'_>) -> Option<Key> {
+    let Items::Advisories(list) = &feed.items else {
+        return None;
+    };
+    let shown = &list[..list.len().min(item_limit(site))];
+    let items: Vec<u8> = shown.iter().flat_map(|a| keys.of(a)).collect();
+    let last_change = rfc2822(site.last_change());
+    Some(crate::digest::key(&[
+        b"feed",
+        &keys.lists,
+        feed.path.as_bytes(),
+        last_change.as_bytes(),
+        &items,
+    ]))
 }
 
 #[cfg(test)]

@@ -111,6 +111,8 @@ impl Sink for DiscardSink {
 
 type EmitResult = Result<Vec<OutputFile>, Vec<Diagnostic>>;
 type Delivered = Result<Vec<String>, Vec<Diagnostic>>;
+/// Files delivered, and the key and files of each keyed job for the next build's cache.
+type Keyed = (Delivered, Vec<(Key, Vec<String>)>);
 
 /// One advisory's share of the output.
 struct PerAdvisory {
@@ -174,7 +176,9 @@ impl Emitter<'_> {
         let context = reuse::advisory_context(site, theme, self.signer, opts);
         let keys = reuse::Keys::new(site, &context);
         // The list pages first, each written as soon as it is made.
-        let mut delivered = vec![self.deliver_lists(&keys, made)];
+        let (lists, lists_made) = self.deliver_lists(&keys);
+        made.extend(lists_made);
+        let mut delivered = vec![lists];
         laps.lap(crate::timing::Stage::Lists);
         // The lists' advisory summaries (~70 MiB at 10k) are freed now; let the allocator
         // give them back, or what comes next comes on top of them.
@@ -195,20 +199,24 @@ impl Emitter<'_> {
         // per-advisory work needs little memory, unlike the lists (which run alone: lists
         // and feeds side by side cost 110 MiB more at 10k). In `--timings` all of this is
         // the `advisories` step. The provider files list the documents, so they come last.
-        let (site_files, per_advisory) = rayon::join(
+        let ((site_files, feeds_made), per_advisory) = rayon::join(
             || {
                 let deliver = |emit: &Step<'_>| emit().and_then(|files| self.deliver_all(files));
-                let feeds = feeds::jobs(site, theme, opts, &all_feeds);
-                let mut made = vec![self.deliver_jobs(feeds)];
-                made.extend(small_files.iter().map(deliver));
+                let feeds = feeds::jobs(site, theme, opts, &all_feeds, &keys);
+                let reused = self.reusable(&feeds, |(key, _)| *key);
+                let (feeds, feeds_made) =
+                    self.deliver_keyed(&feeds, reused, |(key, _)| *key, |(_, job)| job());
+                let mut files = vec![feeds];
+                files.extend(small_files.iter().map(deliver));
                 // The theme's and site's own files are delivered as they are: a JSON file
                 // of the user's is theirs to get right, not a psirt-site bug.
-                made.push(statics(theme).into_iter().map(|f| self.put(f)).collect());
-                made
+                files.push(statics(theme).into_iter().map(|f| self.put(f)).collect());
+                (files, feeds_made)
             },
             || self.per_advisory(&keys),
         );
         delivered.extend(site_files);
+        made.extend(feeds_made);
         laps.lap(crate::timing::Stage::Advisories);
         match per_advisory {
             Ok(all) => {
@@ -268,40 +276,65 @@ impl Emitter<'_> {
 
     /// The list pages: a page whose key the previous build made it under is taken from
     /// it; the others are made, with the cards of the advisories they show (only those).
-    /// Each keyed page's key goes into `made` for the next build's cache.
-    fn deliver_lists(&self, keys: &reuse::Keys<'_>, made: &mut Vec<(Key, Vec<String>)>) -> Delivered {
+    fn deliver_lists(&self, keys: &reuse::Keys<'_>) -> Keyed {
         let lists = lists::Lists::new(self.site, self.theme, self.opts);
         let jobs = lists.jobs(keys);
-        let reused: Vec<Option<Vec<Reused>>> = jobs
-            .par_iter()
-            .map(|job| job.key.and_then(|key| self.reuse.files(&key)))
-            .collect();
+        let reused = self.reusable(&jobs, |job| job.key);
         let to_make: Vec<&lists::ListJob<'_>> = jobs
             .iter()
             .zip(&reused)
             .filter(|(_, r)| r.is_none())
             .map(|(job, _)| job)
             .collect();
-        let summaries = lists.summaries(&to_make).map_err(|d| vec![d])?;
+        let summaries = match lists.summaries(&to_make) {
+            Ok(summaries) => summaries,
+            Err(d) => return (Err(vec![d]), Vec::new()),
+        };
+        self.deliver_keyed(&jobs, reused, |job| job.key, |job| job.make(&summaries))
+    }
+
+    /// What the previous build made under each job's key (`None`: the job has no key, or
+    /// the cache has nothing intact for it).
+    fn reusable<J: Sync>(
+        &self,
+        jobs: &[J],
+        key: impl Fn(&J) -> Option<Key> + Sync,
+    ) -> Vec<Option<Vec<Reused>>> {
+        jobs.par_iter()
+            .map(|job| key(job).and_then(|key| self.reuse.files(&key)))
+            .collect()
+    }
+
+    /// Delivers each job's page, taken from `reused` where that has it, else made; and
+    /// each keyed job's key with its file, for the next build's cache.
+    fn deliver_keyed<J: Sync>(
+        &self,
+        jobs: &[J],
+        reused: Vec<Option<Vec<Reused>>>,
+        key: impl Fn(&J) -> Option<Key> + Sync,
+        make: impl Fn(&J) -> Result<OutputFile, Diagnostic> + Sync,
+    ) -> Keyed {
         let results: Vec<Result<Vec<String>, Vec<Diagnostic>>> = jobs
             .par_iter()
             .zip(reused)
             .map(|(job, reused)| match reused {
                 Some(files) => files.into_iter().map(|f| self.put_reused(f)).collect(),
-                None => job
-                    .make(&summaries)
+                None => make(job)
                     .map_err(|d| vec![d])
                     .and_then(|f| self.deliver(f))
                     .map(|path| vec![path]),
             })
             .collect();
-        let results = gather(results)?;
-        made.extend(
-            jobs.iter()
-                .zip(&results)
-                .filter_map(|(job, paths)| Some((job.key?, paths.clone()))),
-        );
-        Ok(results.into_iter().flatten().collect())
+        let results = match gather(results) {
+            Ok(results) => results,
+            Err(d) => return (Err(d), Vec::new()),
+        };
+        let made = jobs
+            .iter()
+            .zip(&results)
+            .filter_map(|(job, paths)| Some((key(job)?, paths.clone())))
+            .collect();
+        (Ok(results.into_iter().flatten().collect()), made)
     }
 
     /// An advisory's page, and its CSAF document with hashes and signature when published.
@@ -344,15 +377,6 @@ impl Emitter<'_> {
                 Ok(path)
             }
         }
-    }
-
-    /// Runs page jobs in parallel and delivers each page as soon as it is made.
-    fn deliver_jobs(&self, jobs: Vec<page::PageJob<'_>>) -> Delivered {
-        let results = jobs
-            .par_iter()
-            .map(|job| job().map_err(|d| vec![d]).and_then(|f| self.deliver(f)))
-            .collect();
-        gather(results)
     }
 
     fn deliver_all(&self, files: Vec<OutputFile>) -> Delivered {
