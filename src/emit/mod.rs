@@ -22,7 +22,7 @@ use crate::digest::Key;
 use crate::signing::Signer;
 use crate::site::{Mode, Site};
 use crate::theme::Theme;
-pub use reuse::{NoReuse, Reuse, Reused};
+pub use reuse::{FileId, NoReuse, Reuse, Reused};
 
 /// One file of the output, with a `/`-separated path relative to the output folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,7 +61,7 @@ pub trait Sink: Sync {
 
     /// The previous output's file at `path` is this build's too ([`Reused::Kept`]); only
     /// a sink over an output folder is offered such files.
-    fn keep(&self, path: &str) -> Result<(), Diagnostic> {
+    fn keep(&self, path: &str, _file: FileId) -> Result<(), Diagnostic> {
         Err(Diagnostic::error(
             Code::Output,
             format!("internal error: no previous output to keep `{path}` from"),
@@ -104,7 +104,7 @@ impl Sink for DiscardSink {
         Ok(())
     }
 
-    fn keep(&self, _path: &str) -> Result<(), Diagnostic> {
+    fn keep(&self, _path: &str, _file: FileId) -> Result<(), Diagnostic> {
         Ok(())
     }
 }
@@ -371,9 +371,9 @@ impl Emitter<'_> {
     fn put_reused(&self, file: Reused) -> Result<String, Vec<Diagnostic>> {
         match file {
             Reused::File(file) => self.put(file),
-            Reused::Kept(path) => {
+            Reused::Kept(path, file) => {
                 check_safe(&path)?;
-                self.sink.keep(&path).map_err(|d| vec![d])?;
+                self.sink.keep(&path, file).map_err(|d| vec![d])?;
                 Ok(path)
             }
         }

@@ -29,9 +29,13 @@ pub enum Reused {
     /// The file itself, as written (`serve` keeps the previous output in memory).
     File(OutputFile),
     /// A file of the previous output folder, unchanged since that build made it (`build`):
-    /// the sink keeps it without reading it.
-    Kept(String),
+    /// the sink keeps it without reading it. With the file's identity as the cache found
+    /// it, so that the sink need not look it up again.
+    Kept(String, FileId),
 }
+
+/// A file's device and inode number: which file it is, whatever its name.
+pub type FileId = (u64, u64);
 
 /// No previous build: everything is made.
 pub struct NoReuse;

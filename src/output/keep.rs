@@ -16,6 +16,7 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use super::MARKER;
+use crate::emit::FileId;
 
 /// What the previous output holds at a path the build is writing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,8 +64,9 @@ fn same_content(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
 /// What one staging folder's writes did, collected from the writing threads.
 #[derive(Debug, Default)]
 pub(super) struct Tally {
-    /// Paths whose previous file is kept (linked in before the swap).
-    kept: Mutex<Vec<String>>,
+    /// Paths whose previous file is kept (linked in before the swap), with the file's
+    /// identity when the build cache gave it.
+    kept: Mutex<Vec<(String, Option<FileId>)>>,
     /// Paths written although the previous output had something there.
     changed: Mutex<Vec<String>>,
     /// Paths the previous output did not have.
@@ -72,11 +74,11 @@ pub(super) struct Tally {
 }
 
 impl Tally {
-    pub(super) fn kept(&self, path: &str) {
+    pub(super) fn kept(&self, path: &str, file: Option<FileId>) {
         self.kept
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .push(path.to_string());
+            .push((path.to_string(), file));
     }
 
     pub(super) fn written(&self, path: &str, old: Old) {
@@ -94,17 +96,22 @@ impl Tally {
     /// not make as `removed`; and the paths to link from it. With `spare`, the recycled
     /// staging folder is pruned to the paths made, beside the walk of `old` (both walk
     /// ~47,000 files at 10k advisories; side by side they take the time of one).
-    pub(super) fn into_changes(self, old: Option<&Path>, spare: Option<&Path>) -> (Changes, Vec<String>) {
-        let take = |m: Mutex<Vec<String>>| {
+    pub(super) fn into_changes(
+        self,
+        old: Option<&Path>,
+        spare: Option<&Path>,
+    ) -> (Changes, Vec<(String, Option<FileId>)>) {
+        fn take<T: Ord>(m: Mutex<Vec<T>>) -> Vec<T> {
             let mut v = m.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
             v.sort_unstable();
             v
-        };
+        }
         let (kept, changed, added) = (take(self.kept), take(self.changed), take(self.added));
         let made: HashSet<&str> = match (old, spare) {
             (None, None) => HashSet::new(),
             _ => kept
                 .iter()
+                .map(|(path, _)| path)
                 .chain(&changed)
                 .chain(&added)
                 .map(String::as_str)

@@ -78,6 +78,20 @@ pub(super) fn is_same_file(dest: &Path, old: &Path) -> bool {
     }
 }
 
+/// Whether `dest` (in the staging folder) is the regular file `file` (device, inode).
+pub(super) fn is_file(dest: &Path, file: crate::emit::FileId) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        fs::symlink_metadata(dest).is_ok_and(|m| m.is_file() && (m.dev(), m.ino()) == file)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (dest, file);
+        false
+    }
+}
+
 /// Removes whatever is at `path` (file, link or folder), if anything.
 pub(super) fn clear(path: &Path) {
     match fs::symlink_metadata(path) {

@@ -11,7 +11,7 @@ use super::spare;
 use super::swap::{Previous, Swapped, swap};
 use super::{Found, MARKER, OutputKind, check_replaceable, inspect, io_error, marker_text, remove_ours};
 use crate::diag::{Code, Diagnostic};
-use crate::emit::{OutputFile, Sink};
+use crate::emit::{FileId, OutputFile, Sink};
 
 /// A folder's device and inode: a folder removed and made again under the same name is
 /// another folder. (Elsewhere than Unix, only the name and marker are checked.)
@@ -76,8 +76,8 @@ pub struct Staging {
 /// What the build made, known once every file is delivered.
 #[derive(Default)]
 struct Settled {
-    /// Paths whose file is the previous output's.
-    kept: Vec<String>,
+    /// Paths whose file is the previous output's, with its identity where the cache gave it.
+    kept: Vec<(String, Option<FileId>)>,
     /// The build changed nothing.
     unchanged: bool,
 }
@@ -153,7 +153,7 @@ impl Staging {
             None => Old::Absent,
         };
         if before == Old::Same {
-            self.tally.kept(path);
+            self.tally.kept(path, None);
             return Ok(());
         }
         self.write_new(&self.tmp.join(path), bytes)?;
@@ -161,27 +161,34 @@ impl Staging {
         Ok(())
     }
 
-    /// Keeps the previous output's file at `path` (the build cache knows it unchanged).
-    pub fn keep(&self, path: &str) -> Result<(), Diagnostic> {
+    /// Keeps the previous output's file at `path` (the build cache knows it unchanged, and
+    /// that it is the file `file`).
+    pub fn keep(&self, path: &str, file: FileId) -> Result<(), Diagnostic> {
         if self.previous.is_none() {
             return Err(Diagnostic::error(
                 Code::Output,
                 format!("internal error: no previous output to keep `{path}` from"),
             ));
         }
-        self.tally.kept(path);
+        self.tally.kept(path, Some(file));
         Ok(())
     }
 
     /// Links every kept file from the previous output into the staging folder.
-    fn link_kept(&self, paths: &[String]) -> Result<(), Diagnostic> {
+    /// A file the build cache vouched for comes with its identity: the spare's file is
+    /// compared with that, without looking up the previous output's file again.
+    fn link_kept(&self, paths: &[(String, Option<FileId>)]) -> Result<(), Diagnostic> {
         let Some(previous) = &self.previous else {
             return Ok(());
         };
-        paths.par_iter().try_for_each(|path| {
+        paths.par_iter().try_for_each(|(path, file)| {
             let (old, dest) = (previous.join(path), self.tmp.join(path));
             if self.recycled {
-                if spare::is_same_file(&dest, &old) {
+                let linked = match file {
+                    Some(file) => spare::is_file(&dest, *file),
+                    None => spare::is_same_file(&dest, &old),
+                };
+                if linked {
                     return Ok(());
                 }
                 spare::clear(&dest);
@@ -396,8 +403,8 @@ impl Sink for Staging {
         self.write(&file.path, &file.bytes)
     }
 
-    fn keep(&self, path: &str) -> Result<(), Diagnostic> {
-        Staging::keep(self, path)
+    fn keep(&self, path: &str, file: FileId) -> Result<(), Diagnostic> {
+        Staging::keep(self, path, file)
     }
 }
 

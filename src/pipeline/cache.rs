@@ -116,7 +116,7 @@ impl Reuse for Cache {
                 .map(|&i| {
                     let (path, recorded) = files.get(i as usize)?;
                     let now = store::Stamp::of(&dir.join(path))?;
-                    (now == *recorded).then(|| Reused::Kept(path.clone()))
+                    (now == *recorded).then(|| Reused::Kept(path.clone(), now.file_id()))
                 })
                 .collect(),
         }

@@ -15,7 +15,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::digest;
 
 /// Changed whenever the file's meaning changes; a file of another format is ignored.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// A cache file larger than this is not ours (10k advisories take ~6 MB).
 const MAX_BYTES: u64 = 128 * 1024 * 1024;
@@ -28,6 +28,7 @@ pub(super) struct Stamp {
     secs: i64,
     nanos: u32,
     inode: u64,
+    device: u64,
 }
 
 impl Stamp {
@@ -35,25 +36,33 @@ impl Stamp {
     pub(super) fn of(path: &Path) -> Option<Stamp> {
         let meta = fs::symlink_metadata(path).ok().filter(fs::Metadata::is_file)?;
         let modified = meta.modified().ok()?;
+        let (device, inode) = file_id(&meta);
         let since = modified.duration_since(std::time::UNIX_EPOCH).ok()?;
         Some(Stamp {
             len: meta.len(),
             secs: i64::try_from(since.as_secs()).ok()?,
             nanos: since.subsec_nanos(),
-            inode: inode(&meta),
+            inode,
+            device,
         })
+    }
+
+    /// The device and inode of the file.
+    pub(super) fn file_id(&self) -> crate::emit::FileId {
+        (self.device, self.inode)
     }
 }
 
 #[cfg(unix)]
-fn inode(meta: &fs::Metadata) -> u64 {
+fn file_id(meta: &fs::Metadata) -> crate::emit::FileId {
     use std::os::unix::fs::MetadataExt as _;
-    meta.ino()
+    (meta.dev(), meta.ino())
 }
 
+/// Elsewhere than Unix there is no inode: no file ever passes for another by it.
 #[cfg(not(unix))]
-fn inode(_meta: &fs::Metadata) -> u64 {
-    0
+fn file_id(_meta: &fs::Metadata) -> crate::emit::FileId {
+    (0, 0)
 }
 
 #[derive(Serialize, Deserialize)]
