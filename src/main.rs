@@ -136,6 +136,7 @@ fn build(common: Common, args: BuildArgs) -> ExitCode {
         release_memory: Some(release_free_memory),
         full: args.full,
         cache_dir: args.cache_dir,
+        exit_after: true,
         ..BuildOptions::default()
     };
     let result = psirt_site::build(&opts);

@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-pub use store::{Held, Last, Made, Summary, cache_file, load, save};
+pub use store::{Held, Last, Made, Stamp, Summary, cache_file, load, save};
 
 use crate::diag::Diagnostic;
 use crate::digest::{self, Key};

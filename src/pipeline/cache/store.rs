@@ -23,7 +23,7 @@ const MAX_BYTES: u64 = 128 * 1024 * 1024;
 /// What identifies one output file as the one a build made: a file written again gets
 /// another inode or modification time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub(super) struct Stamp {
+pub struct Stamp {
     len: u64,
     secs: i64,
     nanos: u32,
@@ -160,22 +160,24 @@ impl Last {
         !files.is_empty() && same && count_files(dir) == files.len()
     }
 
-    /// The recorded stamp of every file of the previous output that a build kept (all of
-    /// them but the ones it wrote).
-    fn kept_stamps(&self, changes: &crate::output::Changes) -> HashMap<&str, Stamp> {
+    /// For each of `paths` (the new output's, sorted), the stamp this cache recorded for
+    /// it if the build kept the file (did not write it, see `changes`), so that
+    /// [`save`] need not ask the file system. One pass over sorted lists: the cache's files
+    /// are in path order too, as [`save`] wrote them.
+    pub fn kept_stamps(&self, paths: &[String], changes: &crate::output::Changes) -> Vec<Option<Stamp>> {
         let Previous::Disk { files, .. } = &self.cache.previous else {
-            return HashMap::new();
+            return Vec::new();
         };
-        let written: std::collections::HashSet<&str> = changes
-            .changed
+        let mut recorded = files.iter().peekable();
+        let (mut changed, mut added) = (changes.changed.iter().peekable(), changes.added.iter().peekable());
+        paths
             .iter()
-            .chain(&changes.added)
-            .map(String::as_str)
-            .collect();
-        files
-            .iter()
-            .filter(|(path, _)| !written.contains(path.as_str()))
-            .map(|(path, stamp)| (path.as_str(), *stamp))
+            .map(|path| {
+                let written = next_is(&mut changed, path) | next_is(&mut added, path);
+                while recorded.next_if(|(p, _)| p < path).is_some() {}
+                let stamp = recorded.next_if(|(p, _)| p == path).map(|(_, stamp)| *stamp);
+                stamp.filter(|_| !written)
+            })
             .collect()
     }
 
@@ -186,6 +188,13 @@ impl Last {
             _ => 0,
         }
     }
+}
+
+/// Whether the sorted list `list` has `path`, skipping what comes before it (`path`s are
+/// asked for in order).
+fn next_is<'a>(list: &mut std::iter::Peekable<impl Iterator<Item = &'a String>>, path: &str) -> bool {
+    while list.next_if(|p| p.as_str() < path).is_some() {}
+    list.next_if(|p| p.as_str() == path).is_some()
 }
 
 /// The files below `dir` (not the marker, which is not a published file).
@@ -264,10 +273,9 @@ pub struct Made<'a> {
     pub records: &'a Records,
     /// Every file of the output.
     pub paths: &'a [String],
-    /// The cache of the output this build replaced, and the paths the build wrote (added or
-    /// changed): every other file is the previous output's very file, linked, so its stamp
-    /// there still names it (see [`save`]).
-    pub previous: Option<(&'a Last, &'a crate::output::Changes)>,
+    /// For each of `paths`, the stamp of the previous output's file where the build kept
+    /// it ([`Last::kept_stamps`]; may be empty).
+    pub kept: Vec<Option<Stamp>>,
     pub inputs: Option<digest::Key>,
     pub summary: Summary,
 }
@@ -281,42 +289,40 @@ pub struct Made<'a> {
 /// asking the file system again (~45,000 system calls at 10k). Where that stamp was not the
 /// file's any more, it still is not: the next build makes that file again.
 pub fn save(file: &Path, dir: &Path, made: Made<'_>) -> Result<(), Diagnostic> {
-    let known = made
-        .previous
-        .map(|(last, changes)| last.kept_stamps(changes))
-        .unwrap_or_default();
-    let files: Vec<(&str, Stamp)> = made
-        .paths
-        .par_iter()
-        .filter_map(|p| {
-            let stamp = known
-                .get(p.as_str())
-                .copied()
-                .or_else(|| Stamp::of(&dir.join(p)))?;
-            Some((p.as_str(), stamp))
-        })
-        .collect();
-    drop(known);
-    let index: HashMap<&str, u32> = files
+    // One stamp per path, in place (no second list of the paths).
+    let mut stamps = made.kept;
+    stamps.resize(made.paths.len(), None);
+    stamps
+        .par_iter_mut()
+        .zip(made.paths.par_iter())
+        .filter(|(stamp, _)| stamp.is_none())
+        .for_each(|(stamp, path)| *stamp = Stamp::of(&dir.join(path)));
+    // Where each path is among the files written (a file that could not be stamped is left out).
+    let mut stamped = 0u32;
+    let position: Vec<Option<u32>> = stamps
         .iter()
-        .enumerate()
-        .filter_map(|(i, (p, _))| Some((*p, u32::try_from(i).ok()?)))
+        .map(|stamp| {
+            stamp.map(|_| {
+                stamped += 1;
+                stamped - 1
+            })
+        })
         .collect();
     let advisories = made
         .records
         .made
-        .iter()
+        .par_iter()
         .filter_map(|(key, paths)| {
             let indexes = paths
                 .iter()
-                .map(|p| index.get(p.as_str()).copied())
+                .map(|p| position[made.paths.binary_search(p).ok()?])
                 .collect::<Option<Vec<_>>>()?;
             Some((digest::hex(key), indexes))
         })
         .collect();
-    drop(index);
+    drop(position);
     // Every file must be stamped, or a later build could not tell the output intact.
-    let inputs = made.inputs.filter(|_| files.len() == made.paths.len());
+    let inputs = made.inputs.filter(|_| stamped as usize == made.paths.len());
     // Written as it is serialized: no copy of the paths, no buffer of the whole file.
     let stored = StoredOut {
         format: FORMAT,
@@ -324,7 +330,10 @@ pub fn save(file: &Path, dir: &Path, made: Made<'_>) -> Result<(), Diagnostic> {
         output: dir,
         inputs: inputs.as_ref().map(digest::hex),
         summary: &made.summary,
-        files,
+        files: FilesOut {
+            paths: made.paths,
+            stamps: &stamps,
+        },
         advisories,
     };
     write_atomically(file, &stored).map_err(|e| cannot_save(file, &e.to_string()))
@@ -338,8 +347,21 @@ struct StoredOut<'a> {
     output: &'a Path,
     inputs: Option<String>,
     summary: &'a Summary,
-    files: Vec<(&'a str, Stamp)>,
+    files: FilesOut<'a>,
     advisories: Vec<(String, Vec<u32>)>,
+}
+
+/// The stamped files, as `[path, stamp]` pairs.
+struct FilesOut<'a> {
+    paths: &'a [String],
+    stamps: &'a [Option<Stamp>],
+}
+
+impl Serialize for FilesOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let pairs = self.paths.iter().zip(self.stamps);
+        serializer.collect_seq(pairs.filter_map(|(path, stamp)| Some((path, (*stamp)?))))
+    }
 }
 
 fn write_atomically(file: &Path, stored: &StoredOut<'_>) -> std::io::Result<()> {
