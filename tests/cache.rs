@@ -73,12 +73,33 @@ fn reusing_the_demo_site_gives_the_same_files_as_a_fresh_build() {
     );
     let mut first = built(psirt_site::generate_with_cache(&opts, &Cache::default()));
     assert_same(&fresh.files, &first.files);
-    // The files of each published advisory, and every advisory file parsed (the held-back
-    // ones too).
+    // The files of each published advisory (a page and a CSAF document with hashes and
+    // signature), one record per list page and feed of advisories, and every advisory file
+    // parsed (the held-back ones too).
     let published = fresh.report.published;
     let files = published + fresh.report.held_back.len();
-    let counts = |b: &Built| (b.records.made.len(), b.records.parsed.len());
+    let counts = |b: &Built| {
+        let advisories = b.records.made.iter().filter(|(_, paths)| paths.len() > 1).count();
+        (advisories, b.records.parsed.len())
+    };
     assert_eq!(counts(&first), (published, files));
+    let lists: Vec<&String> = first
+        .records
+        .made
+        .iter()
+        .filter(|(_, paths)| paths.len() == 1)
+        .map(|(_, paths)| &paths[0])
+        .collect();
+    assert!(
+        lists.iter().any(|p| p.starts_with("advisories/")) && lists.iter().any(|p| p.starts_with("feeds/")),
+        "list pages and feeds are kept by key: {lists:?}"
+    );
+    assert!(
+        lists
+            .iter()
+            .all(|p| p.starts_with("advisories/") || p.starts_with("products/") || p.starts_with("feeds/")),
+        "only list pages and feeds have a key of their own: {lists:?}"
+    );
     let second = built(psirt_site::generate_with_cache(
         &opts,
         &next_cache(&mut first, ""),

@@ -490,3 +490,38 @@ fn a_cache_naming_a_path_outside_the_output_is_ignored() {
     assert!(!skipped(&report), "a forged cache let the build skip");
     assert_same_tree(&tree(&t.out()), &clean_build(&t));
 }
+
+/// List pages and feeds are taken from the previous build by a key: the lists' context
+/// (every advisory's id, year, severity and products, in order) and the cards they show.
+/// Each change that moves an advisory between lists or pages, or changes a count, must
+/// give a clean build's output. One advisory per page, so most lists have several pages.
+#[test]
+fn list_pages_follow_every_change_that_moves_an_advisory() {
+    let t = site();
+    let config = std::fs::read_to_string(t.root().join("site.toml")).expect("site.toml");
+    t.write("site.toml", &format!("{config}\n[lists]\nper_page = 1\n"));
+    build_with(&t.options());
+    let older = "content/advisories/EX-2025-0003.md";
+    let critical = advisory("EX-2025-0003", "Older advisory", "2025-06-01T09:00:00Z").replace(
+        "CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N",
+        "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H",
+    );
+    t.write(older, &critical);
+    build_with(&t.options());
+    assert_same_tree(&tree(&t.out()), &clean_build(&t));
+    let moved = critical.replace("2025-06-01T09:00:00Z", "2026-05-01T09:00:00Z");
+    t.write(older, &moved);
+    build_with(&t.options());
+    assert_same_tree(&tree(&t.out()), &clean_build(&t));
+    t.write(
+        "content/advisories/EX-2024-0009.md",
+        &advisory("EX-2024-0009", "A new old advisory", "2024-02-01T09:00:00Z"),
+    );
+    build_with(&t.options());
+    assert_same_tree(&tree(&t.out()), &clean_build(&t));
+    let output = tree(&t.out());
+    assert!(
+        output.iter().any(|(p, _)| p == "advisories/page/4/index.html"),
+        "the test site's index has a page per advisory"
+    );
+}
