@@ -111,7 +111,12 @@ pub fn build_time(opts: &BuildOptions) -> Result<Timestamp, Diagnostic> {
 /// Everything up to (and including) emitting files; shared by `build`, `check` and `serve`.
 pub struct Built {
     pub site: Site,
+    /// The files made, sorted by path.
     pub files: Vec<OutputFile>,
+    /// The paths of the files taken unchanged from the previous output of the cache
+    /// ([`generate_with_cache`], `serve`), sorted: not in `files`; their bytes are in
+    /// [`Cache::previous_output`].
+    pub kept: Vec<String>,
     /// CSAF of non-public TLP advisories, when `restricted` was asked for.
     pub restricted: Vec<OutputFile>,
     pub report: Report,
@@ -145,9 +150,11 @@ fn generate_inner(opts: &BuildOptions, cache: Option<&Cache>) -> Result<Built, F
         None => (&empty, false),
     };
     let rendered = prepare(opts, reuse, keep_parsed)?.render(opts, &sink, reuse)?;
+    let (files, kept) = sink.into_parts();
     Ok(Built {
         site: rendered.site,
-        files: sink.into_files(),
+        files,
+        kept,
         restricted: rendered.restricted,
         report: rendered.report,
         records: rendered.records,

@@ -29,10 +29,25 @@ fn built(r: Result<Built, psirt_site::Failure>) -> Built {
     })
 }
 
+/// A build with `cache`, with every file in `files`: those it made, and those it kept from
+/// the cache's previous output (whose bytes `serve` shares instead of copying).
+fn rebuilt(opts: &psirt_site::BuildOptions, cache: &Cache) -> Built {
+    let mut b = built(psirt_site::generate_with_cache(opts, cache));
+    let output = cache.previous_output();
+    let kept = std::mem::take(&mut b.kept).into_iter().map(|p| {
+        let bytes = output.and_then(|o| o.get(&p)).map(|bytes| (**bytes).clone());
+        let bytes = bytes.unwrap_or_else(|| panic!("kept {p} is not in the previous output"));
+        OutputFile::new(p, bytes)
+    });
+    b.files.extend(kept);
+    b.files.sort_by(|x, y| x.path.cmp(&y.path));
+    b
+}
+
 /// The cache for the next build, over this build's output (as `serve` keeps it), with
 /// `marker` appended to every HTML page, so a test can tell reused pages from rendered ones.
 fn next_cache(b: &mut Built, marker: &str) -> Cache {
-    let output: HashMap<String, Vec<u8>> = b
+    let output: HashMap<String, Arc<Vec<u8>>> = b
         .files
         .iter()
         .map(|f| {
@@ -40,7 +55,7 @@ fn next_cache(b: &mut Built, marker: &str) -> Cache {
             if f.path.ends_with(".html") {
                 bytes.extend_from_slice(marker.as_bytes());
             }
-            (f.path.clone(), bytes)
+            (f.path.clone(), Arc::new(bytes))
         })
         .collect();
     Cache::in_memory(std::mem::take(&mut b.records), Arc::new(output))
@@ -71,7 +86,7 @@ fn reusing_the_demo_site_gives_the_same_files_as_a_fresh_build() {
         fresh.records.parsed.is_empty(),
         "generate keeps no parsed advisories"
     );
-    let mut first = built(psirt_site::generate_with_cache(&opts, &Cache::default()));
+    let mut first = rebuilt(&opts, &Cache::default());
     assert_same(&fresh.files, &first.files);
     // The files of each published advisory (a page and a CSAF document with hashes and
     // signature), one record per list page and feed of advisories, and every advisory file
@@ -100,10 +115,7 @@ fn reusing_the_demo_site_gives_the_same_files_as_a_fresh_build() {
             .all(|p| p.starts_with("advisories/") || p.starts_with("products/") || p.starts_with("feeds/")),
         "only list pages and feeds have a key of their own: {lists:?}"
     );
-    let second = built(psirt_site::generate_with_cache(
-        &opts,
-        &next_cache(&mut first, ""),
-    ));
+    let second = rebuilt(&opts, &next_cache(&mut first, ""));
     assert_same(&fresh.files, &second.files);
     assert_eq!(counts(&second), (published, files));
 }
@@ -117,13 +129,13 @@ fn unchanged_pages_are_reused_and_an_edited_advisory_is_rendered_again() {
         &advisory("EX-2026-0002", "Second advisory", "2026-04-01T09:00:00Z"),
     );
     let opts = opts_for(t.root());
-    let mut before = built(psirt_site::generate_with_cache(&opts, &Cache::default()));
+    let mut before = rebuilt(&opts, &Cache::default());
     t.write(
         second,
         &advisory("EX-2026-0002", "Renamed advisory", "2026-04-01T09:00:00Z"),
     );
     let cache = next_cache(&mut before, REUSED);
-    let after = built(psirt_site::generate_with_cache(&opts, &cache));
+    let after = rebuilt(&opts, &cache);
     let edited = page(&after, "advisories/EX-2026-0002/index.html");
     assert!(edited.contains("Renamed advisory") && !edited.contains(REUSED));
     let unchanged = page(&after, "advisories/EX-2026-0001/index.html");
@@ -132,15 +144,12 @@ fn unchanged_pages_are_reused_and_an_edited_advisory_is_rendered_again() {
         "the unchanged page comes from the cache"
     );
     // Without the marker, the result is exactly a build from scratch.
-    let mut before = built(psirt_site::generate_with_cache(&opts, &Cache::default()));
+    let mut before = rebuilt(&opts, &Cache::default());
     t.write(
         second,
         &advisory("EX-2026-0002", "Third title", "2026-04-01T09:00:00Z"),
     );
-    let after = built(psirt_site::generate_with_cache(
-        &opts,
-        &next_cache(&mut before, ""),
-    ));
+    let after = rebuilt(&opts, &next_cache(&mut before, ""));
     assert_same(&built(psirt_site::generate(&opts)).files, &after.files);
 }
 
@@ -152,12 +161,9 @@ const REUSED: &str = "<!-- reused -->";
 fn rebuild_after_site_wide(change: impl FnOnce(&SiteTest)) -> Built {
     let t = SiteTest::minimal();
     let opts = opts_for(t.root());
-    let mut before = built(psirt_site::generate_with_cache(&opts, &Cache::default()));
+    let mut before = rebuilt(&opts, &Cache::default());
     change(&t);
-    let after = built(psirt_site::generate_with_cache(
-        &opts,
-        &next_cache(&mut before, REUSED),
-    ));
+    let after = rebuilt(&opts, &next_cache(&mut before, REUSED));
     assert!(!page(&after, "advisories/EX-2026-0001/index.html").contains(REUSED));
     assert_same(&built(psirt_site::generate(&opts)).files, &after.files);
     after

@@ -61,7 +61,7 @@ pub trait Sink: Sync {
 
     /// The previous output's file at `path` is this build's too ([`Reused::Kept`]); only
     /// a sink over an output folder is offered such files.
-    fn keep(&self, path: &str, _file: FileId) -> Result<(), Diagnostic> {
+    fn keep(&self, path: &str, _file: Option<FileId>) -> Result<(), Diagnostic> {
         Err(Diagnostic::error(
             Code::Output,
             format!("internal error: no previous output to keep `{path}` from"),
@@ -69,28 +69,45 @@ pub trait Sink: Sync {
     }
 }
 
-/// Keeps every file, for `serve` and tests.
+/// Keeps every file, for `serve` and tests; of a file kept from the previous output (held
+/// by the cache, `serve`), only the path.
 #[derive(Default)]
-pub struct MemorySink(std::sync::Mutex<Vec<OutputFile>>);
+pub struct MemorySink {
+    files: std::sync::Mutex<Vec<OutputFile>>,
+    kept: std::sync::Mutex<Vec<String>>,
+}
 
 impl MemorySink {
-    /// The files, sorted by path.
-    pub fn into_files(self) -> Vec<OutputFile> {
+    /// The files made, sorted by path, and the paths kept, sorted.
+    pub fn into_parts(self) -> (Vec<OutputFile>, Vec<String>) {
         let mut files = self
-            .0
+            .files
             .into_inner()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
-        files
+        let mut kept = self
+            .kept
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        kept.sort_unstable();
+        (files, kept)
     }
 }
 
 impl Sink for MemorySink {
     fn put(&self, file: OutputFile) -> Result<(), Diagnostic> {
-        self.0
+        self.files
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .push(file);
+        Ok(())
+    }
+
+    fn keep(&self, path: &str, _file: Option<FileId>) -> Result<(), Diagnostic> {
+        self.kept
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(path.to_string());
         Ok(())
     }
 }
@@ -104,7 +121,7 @@ impl Sink for DiscardSink {
         Ok(())
     }
 
-    fn keep(&self, _path: &str, _file: FileId) -> Result<(), Diagnostic> {
+    fn keep(&self, _path: &str, _file: Option<FileId>) -> Result<(), Diagnostic> {
         Ok(())
     }
 }
@@ -370,8 +387,7 @@ impl Emitter<'_> {
     /// checked.
     fn put_reused(&self, file: Reused) -> Result<String, Vec<Diagnostic>> {
         match file {
-            Reused::File(file) => self.put(file),
-            Reused::Kept(path, file) => {
+            Reused { path, file } => {
                 check_safe(&path)?;
                 self.sink.keep(&path, file).map_err(|d| vec![d])?;
                 Ok(path)

@@ -15,7 +15,7 @@ use crate::site::Site;
 use crate::theme::Theme;
 use crate::view::SiteView;
 
-use super::{EmitOptions, OutputFile};
+use super::EmitOptions;
 
 /// A previous build's files made from the same inputs, as the pipeline's cache has them.
 pub trait Reuse: Sync {
@@ -23,15 +23,15 @@ pub trait Reuse: Sync {
     fn files(&self, key: &Key) -> Option<Vec<Reused>>;
 }
 
-/// One reusable file.
+/// A file of the previous output, unchanged since the previous build made it: the sink
+/// keeps it without reading it (`build`: a file of the previous output folder; `serve`: one
+/// of the previous output held in memory, whose bytes the new output shares).
 #[derive(Debug, Clone)]
-pub enum Reused {
-    /// The file itself, as written (`serve` keeps the previous output in memory).
-    File(OutputFile),
-    /// A file of the previous output folder, unchanged since that build made it (`build`):
-    /// the sink keeps it without reading it. With the file's identity as the cache found
-    /// it, so that the sink need not look it up again.
-    Kept(String, FileId),
+pub struct Reused {
+    pub path: String,
+    /// The file's identity as the cache found it (`build`), so that the sink need not look
+    /// it up again.
+    pub file: Option<FileId>,
 }
 
 /// A file's device and inode number: which file it is, whatever its name.

@@ -163,14 +163,14 @@ impl Staging {
 
     /// Keeps the previous output's file at `path` (the build cache knows it unchanged, and
     /// that it is the file `file`).
-    pub fn keep(&self, path: &str, file: FileId) -> Result<(), Diagnostic> {
+    pub fn keep(&self, path: &str, file: Option<FileId>) -> Result<(), Diagnostic> {
         if self.previous.is_none() {
             return Err(Diagnostic::error(
                 Code::Output,
                 format!("internal error: no previous output to keep `{path}` from"),
             ));
         }
-        self.tally.kept(path, Some(file));
+        self.tally.kept(path, file);
         Ok(())
     }
 
@@ -403,7 +403,7 @@ impl Sink for Staging {
         self.write(&file.path, &file.bytes)
     }
 
-    fn keep(&self, path: &str, file: FileId) -> Result<(), Diagnostic> {
+    fn keep(&self, path: &str, file: Option<FileId>) -> Result<(), Diagnostic> {
         Staging::keep(self, path, file)
     }
 }

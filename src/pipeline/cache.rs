@@ -25,12 +25,14 @@ pub use store::{Held, Last, Made, Stamp, Summary, cache_file, load, save};
 
 use crate::diag::Diagnostic;
 use crate::digest::{self, Key};
-use crate::emit::{OutputFile, Reuse, Reused};
+use crate::emit::{Reuse, Reused};
 use crate::model::{Advisory, Catalog};
 use crate::source::SourceFile;
 
-/// A previous output, path → bytes, as `serve` holds it to answer requests.
-pub type Output = Arc<HashMap<String, Vec<u8>>>;
+/// A previous output, path → bytes, as `serve` holds it to answer requests. The bytes are
+/// shared: a file the next build keeps is the same allocation in both outputs (at 10k
+/// advisories copying them was ~430 MB per rebuild).
+pub type Output = Arc<HashMap<String, Arc<Vec<u8>>>>;
 
 /// The result of parsing one advisory file.
 pub type Parsed = (Option<Advisory>, Vec<Diagnostic>);
@@ -95,6 +97,15 @@ impl Cache {
         digest::key(&[format!("{catalog:?}").as_bytes(), &[u8::from(raw_html)]])
     }
 
+    /// The previous output `serve` keeps in memory, which the files a build kept
+    /// ([`Built::kept`](crate::pipeline::Built::kept)) are taken from.
+    pub fn previous_output(&self) -> Option<&Output> {
+        match &self.previous {
+            Previous::Memory(output) => Some(output),
+            _ => None,
+        }
+    }
+
     pub(crate) fn parsed(&self, key: &Key) -> Option<&Parsed> {
         self.parsed.get(key)
     }
@@ -104,11 +115,17 @@ impl Reuse for Cache {
     fn files(&self, key: &Key) -> Option<Vec<Reused>> {
         match &self.previous {
             Previous::Nothing => None,
+            // The sink takes the path; `serve` shares the bytes from the previous output.
             Previous::Memory(output) => self
                 .made
                 .get(key)?
                 .iter()
-                .map(|p| Some(Reused::File(OutputFile::new(p.clone(), output.get(p)?.clone()))))
+                .map(|p| {
+                    output.contains_key(p).then(|| Reused {
+                        path: p.clone(),
+                        file: None,
+                    })
+                })
                 .collect(),
             Previous::Disk { dir, files, made } => made
                 .get(key)?
@@ -116,7 +133,10 @@ impl Reuse for Cache {
                 .map(|&i| {
                     let (path, recorded) = files.get(i as usize)?;
                     let now = store::Stamp::of(&dir.join(path))?;
-                    (now == *recorded).then(|| Reused::Kept(path.clone(), now.file_id()))
+                    (now == *recorded).then(|| Reused {
+                        path: path.clone(),
+                        file: Some(now.file_id()),
+                    })
                 })
                 .collect(),
         }

@@ -295,7 +295,12 @@ mod tests {
 
     fn site(paths: &[&str]) -> Files {
         Files {
-            map: std::sync::Arc::new(paths.iter().map(|p| (p.to_string(), Vec::new())).collect()),
+            map: std::sync::Arc::new(
+                paths
+                    .iter()
+                    .map(|p| (p.to_string(), Arc::new(Vec::new())))
+                    .collect(),
+            ),
             good: true,
         }
     }
@@ -355,7 +360,11 @@ mod tests {
     fn site_files_are_read_in_place_and_whole() {
         let data: Vec<u8> = (0..=255).cycle().take(20_000).collect();
         let files = Arc::new(Files {
-            map: Arc::new([("big.bin".to_string(), data.clone())].into_iter().collect()),
+            map: Arc::new(
+                [("big.bin".to_string(), Arc::new(data.clone()))]
+                    .into_iter()
+                    .collect(),
+            ),
             good: true,
         });
         let mut body = SiteFile {

@@ -15,7 +15,6 @@ mod livereload;
 mod pool;
 mod watch;
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -65,8 +64,9 @@ impl ServeOptions {
 /// One build's output: output path (`/`-separated, no leading slash) → bytes.
 #[derive(Debug, Default)]
 struct Files {
-    /// Shared with the cache of the next rebuild, which reuses unchanged files from it.
-    map: Arc<HashMap<String, Vec<u8>>>,
+    /// Shared with the cache of the next rebuild, which reuses unchanged files from it (and
+    /// the bytes of each kept file with the next build's map).
+    map: crate::pipeline::cache::Output,
     /// False until the first build succeeds: then there is no site to fall back on.
     good: bool,
 }
@@ -127,7 +127,7 @@ impl Shared {
         let (site, error) = match result {
             Ok(mut built) => {
                 let records = std::mem::take(&mut built.records);
-                let files = report_success(built, secs);
+                let files = report_success(built, cache.previous_output(), secs);
                 *cache = crate::pipeline::cache::Cache::in_memory(records, files.map.clone());
                 (Some(Arc::new(files)), None)
             }
@@ -145,8 +145,9 @@ impl Shared {
     }
 }
 
-/// Prints warnings and a one-line summary; returns the files to serve.
-fn report_success(built: Built, secs: f64) -> Files {
+/// Prints warnings and a one-line summary; returns the files to serve: those made, and
+/// those kept, whose bytes are shared with `previous`.
+fn report_success(built: Built, previous: Option<&crate::pipeline::cache::Output>, secs: f64) -> Files {
     let report = &built.report;
     if !report.warnings.is_empty() {
         eprint!(
@@ -159,7 +160,13 @@ fn report_success(built: Built, secs: f64) -> Files {
         _ => "",
     };
     eprintln!("built: {}{shown} in {secs:.2}s", report.summary());
-    let map = Arc::new(built.files.into_iter().map(|f| (f.path, f.bytes)).collect());
+    let made = built.files.into_iter().map(|f| (f.path, Arc::new(f.bytes)));
+    let kept = built.kept.into_iter().filter_map(|p| {
+        previous
+            .and_then(|output| output.get(&p))
+            .map(|bytes| (p, bytes.clone()))
+    });
+    let map = Arc::new(made.chain(kept).collect());
     Files { map, good: true }
 }
 
