@@ -383,16 +383,12 @@ impl Emitter<'_> {
         Ok(paths)
     }
 
-    /// Hands on a file a previous build made: as it was written, so already minified and
-    /// checked.
-    fn put_reused(&self, file: Reused) -> Result<String, Vec<Diagnostic>> {
-        match file {
-            Reused { path, file } => {
-                check_safe(&path)?;
-                self.sink.keep(&path, file).map_err(|d| vec![d])?;
-                Ok(path)
-            }
-        }
+    /// Hands on a file a previous build made: the sink keeps it as it was written (already
+    /// minified and checked).
+    fn put_reused(&self, Reused { path, file }: Reused) -> Result<String, Vec<Diagnostic>> {
+        check_safe(&path)?;
+        self.sink.keep(&path, file).map_err(|d| vec![d])?;
+        Ok(path)
     }
 
     fn deliver_all(&self, files: Vec<OutputFile>) -> Delivered {
