@@ -139,10 +139,45 @@ const V3_BASE: &[MetricDef] = &[
     ),
 ];
 
+/// Parsing a vector takes three parsers and a scoring (3.x) or a scoring through lookup
+/// tables (4.0): ~4 % of the CPU of a build at 10,000 advisories, whose vectors mostly repeat
+/// (a PSIRT rates similar flaws alike). Each thread remembers the vectors it parsed. The
+/// result is a function of the vector alone, so no output can differ; the memory is bounded
+/// (cleared when full), and a `serve` session's threads keep theirs between rebuilds.
+fn memoized<T: Clone + 'static>(
+    memo: &'static std::thread::LocalKey<Memo<T>>,
+    vector: &str,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Result<T, String> {
+    const MAX_VECTORS: usize = 4096;
+    if let Some(hit) = memo.with_borrow(|m| m.get(vector).cloned()) {
+        return hit;
+    }
+    let parsed = parse(vector);
+    memo.with_borrow_mut(|m| {
+        if m.len() >= MAX_VECTORS {
+            m.clear();
+        }
+        m.insert(vector.to_string(), parsed.clone());
+    });
+    parsed
+}
+
+type Memo<T> = std::cell::RefCell<std::collections::HashMap<String, Result<T, String>>>;
+
+thread_local! {
+    static V3_VECTORS: Memo<CvssV3> = Memo::default();
+    static V4_VECTORS: Memo<CvssV4> = Memo::default();
+}
+
 impl CvssV3 {
     /// Parses a complete CVSS 3.0/3.1 vector: the base metrics, and optionally temporal and
     /// environmental ones, whose scores are computed too (a CSAF score must match its vector).
     pub fn parse(vector: &str) -> Result<Self, String> {
+        memoized(&V3_VECTORS, vector, Self::parse_uncached)
+    }
+
+    fn parse_uncached(vector: &str) -> Result<Self, String> {
         let version = match vector.split('/').next() {
             Some("CVSS:3.1") => "3.1",
             Some("CVSS:3.0") => "3.0",
@@ -247,7 +282,12 @@ fn v3_base_metrics(vector: &str) -> Result<Vec<(&'static str, &'static str)>, St
 }
 
 impl CvssV4 {
+    /// Parses a CVSS 4.0 vector and computes its score.
     pub fn parse(vector: &str) -> Result<Self, String> {
+        memoized(&V4_VECTORS, vector, Self::parse_uncached)
+    }
+
+    fn parse_uncached(vector: &str) -> Result<Self, String> {
         if !vector.starts_with("CVSS:4.0/") {
             return Err(wrong_version(vector, "4"));
         }

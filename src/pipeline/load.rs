@@ -119,6 +119,14 @@ pub(super) fn load(
     // The texts are parsed: let them go (tens of megabytes at 10,000 advisories, the
     // largest part of the peak otherwise); a later diagnostic reads its file again.
     sources.retain_mentioned(&diags);
+    drop(files);
+    let mut parsed = parsed;
+    // Each body then holds only itself. Not for `serve`, whose cache keeps the parsed
+    // advisories with the texts they share.
+    if !keep_parsed {
+        use rayon::prelude::*;
+        parsed.advisories.par_iter_mut().for_each(|a| a.body.compact());
+    }
     Ok(Loaded {
         now,
         config: loaded.config,
