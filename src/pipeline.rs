@@ -195,7 +195,9 @@ fn build_inner(opts: &BuildOptions) -> Result<Report, Failure> {
         report.timings = timer.timings;
         return Ok(report);
     }
-    let mut prepared = prepare::prepare_read(opts, read, timer, sources, &Cache::default(), false)?;
+    // The last build's cache offers no parsed advisories (they are not kept on disk), only
+    // the held-back documents that passed their check.
+    let mut prepared = prepare::prepare_read(opts, read, timer, sources, &probe.last.cache, false)?;
     prepared.theme = probe.theme.take();
     let sources = prepared.sources.clone();
     let one = |d: Diagnostic| fail(vec![d], &sources);

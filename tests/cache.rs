@@ -214,3 +214,34 @@ fn a_changed_site_toml_reaches_every_csaf_document() {
     let csaf = page(&after, ".well-known/csaf/white/2026/ex-2026-0001.json");
     assert!(csaf.contains("Renamed Corp PSIRT"), "{csaf}");
 }
+
+/// The check of a held-back advisory's CSAF document is recorded under a key of its source
+/// (and of everything else the document is made from), with no files: a rebuild whose
+/// cache has that key skips the check, and any edit of the advisory gives another key.
+#[test]
+fn a_held_back_documents_check_is_recorded_by_its_key() {
+    let t = SiteTest::minimal();
+    let draft = "content/advisories/EX-2026-0002.md";
+    let text = advisory("EX-2026-0002", "Draft advisory", "2026-04-01T09:00:00Z")
+        .replace("status = \"final\"", "status = \"draft\"");
+    t.write(draft, &text);
+    let opts = opts_for(t.root());
+    let checked = |b: &Built| -> Vec<[u8; 32]> {
+        b.records
+            .made
+            .iter()
+            .filter(|(_, paths)| paths.is_empty())
+            .map(|(key, _)| *key)
+            .collect()
+    };
+    let mut first = rebuilt(&opts, &Cache::default());
+    assert_eq!(first.report.held_back.len(), 1);
+    let first_keys = checked(&first);
+    assert_eq!(first_keys.len(), 1, "one held-back document checked");
+    let second = rebuilt(&opts, &next_cache(&mut first, ""));
+    assert_eq!(checked(&second), first_keys, "the same key when nothing changed");
+    t.write(draft, &text.replace("Draft advisory", "Edited draft"));
+    let third = rebuilt(&opts, &Cache::default());
+    assert_eq!(checked(&third).len(), 1);
+    assert_ne!(checked(&third), first_keys, "an edit gives another key");
+}

@@ -136,3 +136,26 @@ pub fn list_page_key<'a>(keys: &Keys<'_>, path: &str, shows: impl IntoIterator<I
     let cards: Vec<u8> = shows.into_iter().flat_map(|a| keys.of(a)).collect();
     digest::key(&[b"list page", &keys.lists, path.as_bytes(), &cards])
 }
+
+/// The digest of everything the check of a held-back advisory's CSAF document reads besides
+/// the advisory: site.toml (publisher, `raw_html`, …), the full product catalog, the mode and
+/// psirt-site's version. No theme: the document has no page.
+pub fn held_check_context(site: &Site) -> Key {
+    let config = format!("{:?}", site.config);
+    let catalog = format!("{:?}", site.full_catalog);
+    let preview = [u8::from(site.mode == crate::site::Mode::Preview)];
+    digest::key(&[
+        b"held-back check",
+        env!("CARGO_PKG_VERSION").as_bytes(),
+        config.as_bytes(),
+        catalog.as_bytes(),
+        &preview,
+    ])
+}
+
+/// The key under which a held-back advisory's CSAF document passed the check: the context,
+/// the advisory's source and the gate's verdict on it.
+pub fn held_check_key(site: &Site, context: &Key, a: &Advisory) -> Key {
+    let verdict = format!("{:?}", site.visibility(a));
+    digest::key(&[context, &a.fingerprint, verdict.as_bytes()])
+}

@@ -20,6 +20,8 @@ pub(super) struct Prepared {
     pub(super) sources: SourceMap,
     /// The theme, when an earlier step loaded it already (`build`'s probe).
     pub(super) theme: Option<crate::theme::Theme>,
+    /// The keys of the held-back advisories whose CSAF documents passed the check.
+    pub(super) held_checked: Vec<Key>,
 }
 
 /// Stages 1–6; `cache` offers parsed advisories, and with `keep_parsed` the parsed
@@ -65,7 +67,11 @@ pub(super) fn prepare_read(
     timer.lap(crate::timing::Stage::Assemble);
 
     diags.extend(validate::run(&site));
-    diags.extend(emit::csaf::check_held_back(&site));
+    // A held-back document that passed under the same key in the last build passes again;
+    // its key goes into this build's records (with no files) for the next.
+    let (held, held_checked) =
+        emit::csaf::check_held_back(&site, &|key| emit::Reuse::files(cache, key).is_some());
+    diags.extend(held);
     diags.extend(emit::security_txt::check(&site));
     if diags.iter().any(Diagnostic::is_error) {
         return Err(fail(diags, &sources));
@@ -79,5 +85,6 @@ pub(super) fn prepare_read(
         timer,
         sources,
         theme: None,
+        held_checked,
     })
 }

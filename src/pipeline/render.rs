@@ -76,7 +76,12 @@ impl Prepared {
             report,
             restricted,
             records: Records {
-                made: outcome.made,
+                // A held-back document's check is recorded as a key without files.
+                made: outcome
+                    .made
+                    .into_iter()
+                    .chain(self.held_checked.into_iter().map(|key| (key, Vec::new())))
+                    .collect(),
                 parsed: self.parsed_files,
             },
         })

@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256, Sha512};
 
 use super::OutputFile;
 use crate::diag::Diagnostic;
+use crate::digest::Key;
 use crate::model::Advisory;
 use crate::model::advisory::Section;
 use crate::model::time::rfc3339;
@@ -194,17 +195,36 @@ pub fn advisory_files(
 /// Published advisories are validated when their CSAF is emitted; held-back ones are
 /// converted and validated here, so an embargoed advisory cannot fail on release day.
 /// Held-back advisories are checked as thoroughly as published ones.
-pub fn check_held_back(site: &Site) -> Vec<Diagnostic> {
+///
+/// A document the last build checked under the same key ([`reuse::held_check_key`]) passes
+/// again: `passed` says which keys did. Returns the problems, and the keys of the documents
+/// that passed (for the next build's cache).
+pub fn check_held_back(site: &Site, passed: &(dyn Fn(&Key) -> bool + Sync)) -> (Vec<Diagnostic>, Vec<Key>) {
     use rayon::prelude::*;
     let catalog = &site.full_catalog;
-    site.held
+    let context = crate::emit::reuse::held_check_context(site);
+    let results: Vec<(Key, Vec<Diagnostic>)> = site
+        .held
         .par_iter()
-        .flat_map_iter(|a| {
+        .map(|a| {
+            let key = crate::emit::reuse::held_check_key(site, &context, a);
+            if passed(&key) {
+                return (key, Vec::new());
+            }
             let mut json = csaf_json_with(site, a, catalog, &sections(site, a));
             sort_keys(&mut json);
-            validate::validate(json, &a.source).err().unwrap_or_default()
+            (key, validate::validate(json, &a.source).err().unwrap_or_default())
         })
-        .collect()
+        .collect();
+    let mut diags = Vec::new();
+    let mut keys = Vec::new();
+    for (key, found) in results {
+        if found.is_empty() {
+            keys.push(key);
+        }
+        diags.extend(found);
+    }
+    (diags, keys)
 }
 
 /// CSAF for released advisories whose TLP is not CLEAR, for upload to an access-controlled
