@@ -100,8 +100,17 @@ pub(crate) fn check(inputs: &Inputs<'_>) -> Vec<Diagnostic> {
         Level::Warning
     };
     let mut out = placeholder_diagnostics(inputs.config_path, inputs.config_text, None, level);
-    // Nearly every file has no marker: look for one before anything else.
-    let marked = inputs.files.iter().filter(|f| f.text.contains(MARKER));
+    // Nearly every file has no marker: look for one before anything else (every source
+    // file's text, ~80 MB at 10,000 advisories: side by side, with a vectorised search).
+    let marker = memchr::memmem::Finder::new(MARKER);
+    let marked: Vec<&SourceFile> = {
+        use rayon::prelude::*;
+        inputs
+            .files
+            .par_iter()
+            .filter(|f| marker.find(f.text.as_bytes()).is_some())
+            .collect()
+    };
     let drafts = drafts(inputs.advisories);
     for f in marked {
         if f.kind == SourceKind::Advisory && !published_someday(&drafts, inputs.advisories, &f.rel_path) {

@@ -93,15 +93,16 @@ pub struct Keys<'a> {
 impl<'a> Keys<'a> {
     pub fn new(site: &'a Site, context: &Key) -> Self {
         use rayon::prelude::*;
-        let by_id = site
-            .advisories
-            .par_iter()
-            .map(|a| (a.id.as_str(), advisory_key(site, context, a)))
-            .collect();
-        Keys {
-            by_id,
-            lists: lists_context(site, context),
-        }
+        let (by_id, lists) = rayon::join(
+            || {
+                site.advisories
+                    .par_iter()
+                    .map(|a| (a.id.as_str(), advisory_key(site, context, a)))
+                    .collect()
+            },
+            || lists_context(site, context),
+        );
+        Keys { by_id, lists }
     }
 
     /// The key of an advisory of the site (ids are unique; an unknown one gets a key no
