@@ -6,6 +6,7 @@ pub mod feeds;
 pub mod hall;
 pub mod hosting;
 pub mod html;
+mod keyed;
 pub mod keys;
 pub mod lists;
 pub mod page;
@@ -128,8 +129,6 @@ impl Sink for DiscardSink {
 
 type EmitResult = Result<Vec<OutputFile>, Vec<Diagnostic>>;
 type Delivered = Result<Vec<String>, Vec<Diagnostic>>;
-/// Files delivered, and the key and files of each keyed job for the next build's cache.
-type Keyed = (Delivered, Vec<(Key, Vec<String>)>);
 
 /// One advisory's share of the output.
 struct PerAdvisory {
@@ -291,69 +290,6 @@ impl Emitter<'_> {
         Ok(PerAdvisory { paths, document, key })
     }
 
-    /// The list pages: a page whose key the previous build made it under is taken from
-    /// it; the others are made, with the cards of the advisories they show (only those).
-    fn deliver_lists(&self, keys: &reuse::Keys<'_>) -> Keyed {
-        let lists = lists::Lists::new(self.site, self.theme, self.opts);
-        let jobs = lists.jobs(keys);
-        let reused = self.reusable(&jobs, |job| job.key);
-        let to_make: Vec<&lists::ListJob<'_>> = jobs
-            .iter()
-            .zip(&reused)
-            .filter(|(_, r)| r.is_none())
-            .map(|(job, _)| job)
-            .collect();
-        let summaries = match lists.summaries(&to_make) {
-            Ok(summaries) => summaries,
-            Err(d) => return (Err(vec![d]), Vec::new()),
-        };
-        self.deliver_keyed(&jobs, reused, |job| job.key, |job| job.make(&summaries))
-    }
-
-    /// What the previous build made under each job's key (`None`: the job has no key, or
-    /// the cache has nothing intact for it).
-    fn reusable<J: Sync>(
-        &self,
-        jobs: &[J],
-        key: impl Fn(&J) -> Option<Key> + Sync,
-    ) -> Vec<Option<Vec<Reused>>> {
-        jobs.par_iter()
-            .map(|job| key(job).and_then(|key| self.reuse.files(&key)))
-            .collect()
-    }
-
-    /// Delivers each job's page, taken from `reused` where that has it, else made; and
-    /// each keyed job's key with its file, for the next build's cache.
-    fn deliver_keyed<J: Sync>(
-        &self,
-        jobs: &[J],
-        reused: Vec<Option<Vec<Reused>>>,
-        key: impl Fn(&J) -> Option<Key> + Sync,
-        make: impl Fn(&J) -> Result<OutputFile, Diagnostic> + Sync,
-    ) -> Keyed {
-        let results: Vec<Result<Vec<String>, Vec<Diagnostic>>> = jobs
-            .par_iter()
-            .zip(reused)
-            .map(|(job, reused)| match reused {
-                Some(files) => files.into_iter().map(|f| self.put_reused(f)).collect(),
-                None => make(job)
-                    .map_err(|d| vec![d])
-                    .and_then(|f| self.deliver(f))
-                    .map(|path| vec![path]),
-            })
-            .collect();
-        let results = match gather(results) {
-            Ok(results) => results,
-            Err(d) => return (Err(d), Vec::new()),
-        };
-        let made = jobs
-            .iter()
-            .zip(&results)
-            .filter_map(|(job, paths)| Some((key(job)?, paths.clone())))
-            .collect();
-        (Ok(results.into_iter().flatten().collect()), made)
-    }
-
     /// An advisory's page, and its CSAF document with hashes and signature when published.
     fn make_advisory_files(&self, a: &crate::model::Advisory) -> Delivered {
         let (site, theme, opts) = (self.site, self.theme, self.opts);
@@ -385,7 +321,7 @@ impl Emitter<'_> {
 
     /// Hands on a file a previous build made: the sink keeps it as it was written (already
     /// minified and checked).
-    fn put_reused(&self, Reused { path, file }: Reused) -> Result<String, Vec<Diagnostic>> {
+    pub(crate) fn put_reused(&self, Reused { path, file }: Reused) -> Result<String, Vec<Diagnostic>> {
         check_safe(&path)?;
         self.sink.keep(&path, file).map_err(|d| vec![d])?;
         Ok(path)
@@ -396,7 +332,7 @@ impl Emitter<'_> {
     }
 
     /// Checks the path, minifies HTML (when the site asks for it) and hands the file on.
-    fn deliver(&self, file: OutputFile) -> Result<String, Vec<Diagnostic>> {
+    pub(crate) fn deliver(&self, file: OutputFile) -> Result<String, Vec<Diagnostic>> {
         let file = self.finish(file)?;
         self.put(file)
     }

@@ -1,0 +1,78 @@
+//! Files kept from the previous build by a key: the list pages and the feeds of advisories
+//! (an advisory's own files are in `Emitter::per_advisory`). Each job has a key, or none when
+//! it is made on every build; the emitter asks the cache for what the previous build made
+//! under each key and makes only the rest.
+
+use rayon::prelude::*;
+
+use super::{Delivered, Emitter, OutputFile, Reused, gather, lists, reuse};
+use crate::diag::Diagnostic;
+use crate::digest::Key;
+
+/// Files delivered, and the key and files of each keyed job for the next build's cache.
+pub(super) type Keyed = (Delivered, Vec<(Key, Vec<String>)>);
+
+impl Emitter<'_> {
+    /// The list pages: a page whose key the previous build made it under is taken from
+    /// it; the others are made, with the cards of the advisories they show (only those).
+    pub(super) fn deliver_lists(&self, keys: &reuse::Keys<'_>) -> Keyed {
+        let lists = lists::Lists::new(self.site, self.theme, self.opts);
+        let jobs = lists.jobs(keys);
+        let reused = self.reusable(&jobs, |job| job.key);
+        let to_make: Vec<&lists::ListJob<'_>> = jobs
+            .iter()
+            .zip(&reused)
+            .filter(|(_, r)| r.is_none())
+            .map(|(job, _)| job)
+            .collect();
+        let summaries = match lists.summaries(&to_make) {
+            Ok(summaries) => summaries,
+            Err(d) => return (Err(vec![d]), Vec::new()),
+        };
+        self.deliver_keyed(&jobs, reused, |job| job.key, |job| job.make(&summaries))
+    }
+
+    /// What the previous build made under each job's key (`None`: the job has no key, or
+    /// the cache has nothing intact for it).
+    pub(super) fn reusable<J: Sync>(
+        &self,
+        jobs: &[J],
+        key: impl Fn(&J) -> Option<Key> + Sync,
+    ) -> Vec<Option<Vec<Reused>>> {
+        jobs.par_iter()
+            .map(|job| key(job).and_then(|key| self.reuse.files(&key)))
+            .collect()
+    }
+
+    /// Delivers each job's page, taken from `reused` where that has it, else made; and
+    /// each keyed job's key with its file, for the next build's cache.
+    pub(super) fn deliver_keyed<J: Sync>(
+        &self,
+        jobs: &[J],
+        reused: Vec<Option<Vec<Reused>>>,
+        key: impl Fn(&J) -> Option<Key> + Sync,
+        make: impl Fn(&J) -> Result<OutputFile, Diagnostic> + Sync,
+    ) -> Keyed {
+        let results: Vec<Result<Vec<String>, Vec<Diagnostic>>> = jobs
+            .par_iter()
+            .zip(reused)
+            .map(|(job, reused)| match reused {
+                Some(files) => files.into_iter().map(|f| self.put_reused(f)).collect(),
+                None => make(job)
+                    .map_err(|d| vec![d])
+                    .and_then(|f| self.deliver(f))
+                    .map(|path| vec![path]),
+            })
+            .collect();
+        let results = match gather(results) {
+            Ok(results) => results,
+            Err(d) => return (Err(d), Vec::new()),
+        };
+        let made = jobs
+            .iter()
+            .zip(&results)
+            .filter_map(|(job, paths)| Some((key(job)?, paths.clone())))
+            .collect();
+        (Ok(results.into_iter().flatten().collect()), made)
+    }
+}
