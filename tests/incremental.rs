@@ -484,6 +484,7 @@ fn a_cache_naming_a_path_outside_the_output_is_ignored() {
         "secs": meta.mtime(),
         "nanos": meta.mtime_nsec(),
         "inode": meta.ino(),
+        "device": meta.dev(),
     }]);
     std::fs::write(&file, serde_json::to_vec(&cache).expect("JSON")).expect("write");
     let report = build_with(&t.options());
@@ -524,4 +525,36 @@ fn list_pages_follow_every_change_that_moves_an_advisory() {
         output.iter().any(|(p, _)| p == "advisories/page/4/index.html"),
         "the test site's index has a page per advisory"
     );
+}
+
+/// A cache file whose entries name no files (as a held-back document's passed check is
+/// recorded), or another file than the one a page is written to: an advisory, list page or
+/// feed is never "kept" as nothing or as another file, or a forged cache could drop
+/// published files from the output.
+#[test]
+fn a_cache_entry_naming_no_files_or_other_files_is_not_used() {
+    for forged in [serde_json::json!([]), serde_json::json!([0])] {
+        let t = site();
+        build_with(&t.options());
+        let file = std::fs::read_dir(t.root().join(".psirt-cache"))
+            .expect("cache folder")
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|e| e == "json"))
+            .expect("a cache file");
+        let mut cache: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&file).expect("read")).expect("JSON");
+        let entries = cache["advisories"].as_array_mut().expect("entries");
+        assert!(entries.len() > 3, "advisories, list pages and feeds are recorded");
+        for entry in entries.iter_mut() {
+            entry[1] = forged.clone();
+        }
+        std::fs::write(&file, serde_json::to_vec(&cache).expect("JSON")).expect("write");
+        t.write(
+            "content/advisories/EX-2026-0002.md",
+            &advisory("EX-2026-0002", "Renamed second advisory", "2026-04-01T09:00:00Z"),
+        );
+        build_with(&t.options());
+        assert_same_tree(&tree(&t.out()), &clean_build(&t));
+    }
 }

@@ -298,29 +298,29 @@ fn write(site: &Site, feed: &Feed<'_>) -> Result<OutputFile, Diagnostic> {
 
 /// One job per feed, and one for the feeds page, so that each feed is written as soon as
 /// it is made (at 10,000 advisories the feeds hold ~50,000 items). A feed of advisories has
-/// a key ([`key`]), under which the previous build's file may be taken instead.
+/// a key ([`key`]), under which the previous build's file may be taken instead; each job
+/// comes with the path of the file it makes.
 pub fn jobs<'a>(
     site: &'a Site,
     theme: &'a Theme,
     opts: EmitOptions,
     feeds: &'a [Feed<'a>],
     keys: &Keys<'_>,
-) -> Vec<(Option<Key>, PageJob<'a>)> {
-    let mut jobs: Vec<(Option<Key>, PageJob<'a>)> = vec![(
-        None,
-        Box::new(move || {
-            let ctx = feeds_context(site, opts, feeds);
-            page(
-                theme,
-                "feeds.html",
-                &ctx,
-                routes::FEEDS_PAGE,
-                "rendering the feeds page",
-            )
-        }),
-    )];
+) -> Vec<(Option<Key>, PageJob<'a>, String)> {
+    let page_job: PageJob<'a> = Box::new(move || {
+        let ctx = feeds_context(site, opts, feeds);
+        page(
+            theme,
+            "feeds.html",
+            &ctx,
+            routes::FEEDS_PAGE,
+            "rendering the feeds page",
+        )
+    });
+    let mut jobs = vec![(None, page_job, routes::page_file(routes::FEEDS_PAGE))];
     for feed in feeds {
-        jobs.push((key(site, keys, feed), Box::new(move || write(site, feed))));
+        let job: PageJob<'a> = Box::new(move || write(site, feed));
+        jobs.push((key(site, keys, feed), job, feed.path.clone()));
     }
     jobs
 }

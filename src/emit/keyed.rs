@@ -18,7 +18,7 @@ impl Emitter<'_> {
     pub(super) fn deliver_lists(&self, keys: &reuse::Keys<'_>) -> Keyed {
         let lists = lists::Lists::new(self.site, self.theme, self.opts);
         let jobs = lists.jobs(keys);
-        let reused = self.reusable(&jobs, |job| job.key);
+        let reused = self.reusable(&jobs, |job| job.keyed.clone());
         let to_make: Vec<&lists::ListJob<'_>> = jobs
             .iter()
             .zip(&reused)
@@ -29,18 +29,24 @@ impl Emitter<'_> {
             Ok(summaries) => summaries,
             Err(d) => return (Err(vec![d]), Vec::new()),
         };
-        self.deliver_keyed(&jobs, reused, |job| job.key, |job| job.make(&summaries))
+        self.deliver_keyed(&jobs, reused, lists::ListJob::key, |job| job.make(&summaries))
     }
 
-    /// What the previous build made under each job's key (`None`: the job has no key, or
-    /// the cache has nothing intact for it).
+    /// What the previous build made under each job's key: `None` when the job has no key,
+    /// the cache has nothing intact for it, or its entry is not exactly the one file the
+    /// job makes (given with the key) — a forged cache could otherwise drop the page or
+    /// keep another file in its place.
     pub(super) fn reusable<J: Sync>(
         &self,
         jobs: &[J],
-        key: impl Fn(&J) -> Option<Key> + Sync,
+        key: impl Fn(&J) -> Option<(Key, String)> + Sync,
     ) -> Vec<Option<Vec<Reused>>> {
         jobs.par_iter()
-            .map(|job| key(job).and_then(|key| self.reuse.files(&key)))
+            .map(|job| {
+                let (key, file) = key(job)?;
+                let files = self.reuse.files(&key)?;
+                matches!(files.as_slice(), [one] if one.path == file).then_some(files)
+            })
             .collect()
     }
 

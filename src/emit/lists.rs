@@ -71,18 +71,39 @@ type MakePage<'a> = Box<dyn Fn(&Summaries<'_>) -> Result<OutputFile, Diagnostic>
 
 /// One page of the lists: made, or taken from the previous build when its key matches.
 pub struct ListJob<'a> {
-    /// The key of everything the page is made from ([`reuse::list_page_key`]); `None`: the
-    /// page is made on every build (the few pages that read more than the lists' context
-    /// and their cards: the home page, the product list, the site's own pages).
-    pub key: Option<Key>,
+    /// The key of everything the page is made from ([`reuse::list_page_key`]) and the file
+    /// it is written to; `None`: the page is made on every build (the few pages that read
+    /// more than the lists' context and their cards: the home page, the product list, the
+    /// site's own pages).
+    pub keyed: Option<(Key, String)>,
     /// The advisories whose cards the page shows.
     shows: Vec<&'a Advisory>,
     make: MakePage<'a>,
 }
 
 impl<'a> ListJob<'a> {
-    fn new(key: Option<Key>, shows: Vec<&'a Advisory>, make: MakePage<'a>) -> Self {
-        ListJob { key, shows, make }
+    /// A page made on every build.
+    fn always(shows: Vec<&'a Advisory>, make: MakePage<'a>) -> Self {
+        ListJob {
+            keyed: None,
+            shows,
+            make,
+        }
+    }
+
+    /// A page of a list at `path`, kept by its key.
+    fn keyed(keys: &Keys<'_>, path: &str, shows: Vec<&'a Advisory>, make: MakePage<'a>) -> Self {
+        let key = reuse::list_page_key(keys, path, shows.iter().copied());
+        ListJob {
+            keyed: Some((key, routes::page_file(path))),
+            shows,
+            make,
+        }
+    }
+
+    /// The page's key, if it has one.
+    pub fn key(&self) -> Option<Key> {
+        self.keyed.as_ref().map(|(key, _)| *key)
     }
 
     /// Makes the page; `summaries` must hold the cards of every advisory it shows.
@@ -117,13 +138,9 @@ impl<'a> Lists<'a> {
         let (site, theme, opts) = (self.site, self.theme, self.opts);
         let latest: Vec<&Advisory> = site.advisories.iter().take(10).collect();
         let mut jobs: Vec<ListJob<'a>> = vec![
-            ListJob::new(None, latest, Box::new(move |s| home(site, theme, opts, s))),
-            ListJob::new(
-                None,
-                Vec::new(),
-                Box::new(move |_| products_index(site, theme, opts)),
-            ),
-            ListJob::new(None, Vec::new(), Box::new(move |_| not_found(site, theme, opts))),
+            ListJob::always(latest, Box::new(move |s| home(site, theme, opts, s))),
+            ListJob::always(Vec::new(), Box::new(move |_| products_index(site, theme, opts))),
+            ListJob::always(Vec::new(), Box::new(move |_| not_found(site, theme, opts))),
         ];
         let years: Vec<i16> = site.by_year().into_iter().map(|(y, _)| y).collect();
         let mut filters = vec![Filter::All];
@@ -138,10 +155,10 @@ impl<'a> Lists<'a> {
                 .for_each(|a| *per_year.entry(a.year()).or_default() += 1);
             for page in paginate::split(&list, per_page, &filter.path(), &root) {
                 let (years, per_year) = (years.clone(), per_year.clone());
-                let key = reuse::list_page_key(keys, &page.path, page.items.iter().copied());
-                let shows = page.items.clone();
-                jobs.push(ListJob::new(
-                    Some(key),
+                let (path, shows) = (page.path.clone(), page.items.clone());
+                jobs.push(ListJob::keyed(
+                    keys,
+                    &path,
                     shows,
                     Box::new(move |summaries| {
                         let list = ListPage {
@@ -160,15 +177,13 @@ impl<'a> Lists<'a> {
             let list = by_product.get(&p.id).cloned().unwrap_or_default();
             let (base, total) = (routes::product_dir(&p.id), list.len());
             for page in paginate::split(&list, per_page, &base, &root) {
-                let key = reuse::list_page_key(keys, &page.path, page.items.iter().copied());
-                let shows = page.items.clone();
+                let (path, shows) = (page.path.clone(), page.items.clone());
                 let make = move |s: &Summaries<'_>| product(site, theme, opts, s, p, &page, total);
-                jobs.push(ListJob::new(Some(key), shows, Box::new(make)));
+                jobs.push(ListJob::keyed(keys, &path, shows, Box::new(make)));
             }
         }
         for p in &site.pages {
-            jobs.push(ListJob::new(
-                None,
+            jobs.push(ListJob::always(
                 Vec::new(),
                 Box::new(move |_| content_page(site, theme, opts, p)),
             ));

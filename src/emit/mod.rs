@@ -219,9 +219,9 @@ impl Emitter<'_> {
             || {
                 let deliver = |emit: &Step<'_>| emit().and_then(|files| self.deliver_all(files));
                 let feeds = feeds::jobs(site, theme, opts, &all_feeds, &keys);
-                let reused = self.reusable(&feeds, |(key, _)| *key);
+                let reused = self.reusable(&feeds, |(key, _, path)| key.map(|key| (key, path.clone())));
                 let (feeds, feeds_made) =
-                    self.deliver_keyed(&feeds, reused, |(key, _)| *key, |(_, job)| job());
+                    self.deliver_keyed(&feeds, reused, |(key, _, _)| *key, |(_, job, _)| job());
                 let mut files = vec![feeds];
                 files.extend(small_files.iter().map(deliver));
                 // The theme's and site's own files are delivered as they are: a JSON file
@@ -280,7 +280,14 @@ impl Emitter<'_> {
 
     fn one_advisory(&self, a: &crate::model::Advisory, key: Key) -> Result<PerAdvisory, Vec<Diagnostic>> {
         let document = self.site.is_published(a).then(|| csaf::emitted(a));
-        let paths = match self.reuse.files(&key) {
+        // Taken only when the entry names exactly this advisory's files: a forged cache
+        // could otherwise drop them from the output, or keep another path in their place.
+        let expected = advisory_paths(self.site, a);
+        let paths = match self
+            .reuse
+            .files(&key)
+            .filter(|files| names_exactly(files, &expected))
+        {
             Some(files) => files
                 .into_iter()
                 .map(|f| self.put_reused(f))
@@ -353,6 +360,30 @@ impl Emitter<'_> {
         self.sink.put(file).map_err(|d| vec![d])?;
         Ok(path)
     }
+}
+
+/// The paths of an advisory's files, sorted: its page and, when published, its CSAF
+/// document with hashes and (when signing) signature.
+fn advisory_paths(site: &Site, a: &crate::model::Advisory) -> Vec<String> {
+    let page = crate::routes::advisory_path(a.id.as_str());
+    let mut paths = vec![crate::routes::page_file(page.trim_start_matches('/'))];
+    if site.is_published(a) {
+        let doc = csaf::document_path(a);
+        paths.extend([format!("{doc}.sha256"), format!("{doc}.sha512")]);
+        if site.signing {
+            paths.push(format!("{doc}.asc"));
+        }
+        paths.push(doc);
+    }
+    paths.sort_unstable();
+    paths
+}
+
+/// Whether `files` are exactly the files at `expected` (sorted), each once.
+fn names_exactly(files: &[Reused], expected: &[String]) -> bool {
+    let mut named: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    named.sort_unstable();
+    named.len() == expected.len() && named.iter().zip(expected).all(|(n, e)| *n == e.as_str())
 }
 
 fn check_safe(path: &str) -> Result<(), Vec<Diagnostic>> {
