@@ -34,8 +34,9 @@ use crate::source::SourceFile;
 /// advisories copying them was ~430 MB per rebuild).
 pub type Output = Arc<HashMap<String, Arc<Vec<u8>>>>;
 
-/// The result of parsing one advisory file.
-pub type Parsed = (Option<Advisory>, Vec<Diagnostic>);
+/// The result of parsing one advisory file, shared by the cache of each rebuild that finds
+/// the file unchanged (the site takes its own copy of the advisory).
+pub type Parsed = Arc<(Option<Advisory>, Vec<Diagnostic>)>;
 
 /// What the last build made, read-only while a build runs (no locks).
 #[derive(Debug, Default)]
