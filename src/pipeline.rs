@@ -188,7 +188,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
 fn build_inner(opts: &BuildOptions) -> Result<Report, Failure> {
     let mut timer = Timer::new(opts.progress.clone());
     let mut sources = SourceMap::default();
-    let read = load::read(opts, &mut timer, &mut sources)?;
+    let read = load::read(opts, &mut timer, &mut sources, None)?;
     let mut probe = Probe::new(opts, &read);
     if let Some(mut report) = probe.unchanged(opts) {
         timer.lap(crate::timing::Stage::Write);

@@ -1,5 +1,6 @@
 //! Discover: finds the content files of a site and reads them as UTF-8 text.
 
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -130,6 +131,9 @@ pub struct SourceFile {
     /// The digest of `rel_path` and `text`, made once as the file is read: what the build
     /// cache knows the file by (`pipeline::cache`).
     pub digest: crate::digest::Key,
+    /// The file's identity just before it was read (discovery only): `serve` takes the
+    /// file from its last rebuild, unread, while the file still has it.
+    pub stamp: Option<FileStamp>,
 }
 
 impl SourceFile {
@@ -140,9 +144,41 @@ impl SourceFile {
             rel_path,
             text,
             digest,
+            stamp: None,
         }
     }
 }
+
+/// What tells a file written again from the same file: its size, modification time and
+/// inode (an editor that saves by renaming gives a new inode; one that writes in place, a
+/// new modification time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileStamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    inode: u64,
+}
+
+impl FileStamp {
+    pub fn of(meta: &fs::Metadata) -> Self {
+        #[cfg(unix)]
+        let inode = {
+            use std::os::unix::fs::MetadataExt as _;
+            meta.ino()
+        };
+        #[cfg(not(unix))]
+        let inode = 0;
+        FileStamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            inode,
+        }
+    }
+}
+
+/// Source files a previous run read, by path, that discovery may take instead of reading
+/// them again when their stamp is unchanged (`serve`).
+pub type Known<'a> = dyn Fn(&Path) -> Option<SourceFile> + Sync + 'a;
 
 /// The outcome of discovery: the readable files, a diagnostic per unreadable one, and a
 /// lossy copy of each file that was not UTF-8 (so its diagnostic can show line:col).
@@ -158,6 +194,14 @@ pub struct Discovered {
 
 /// Lists and reads every content file, sorted by path.
 pub fn discover(root: &Path) -> Discovered {
+    discover_with(root, None)
+}
+
+/// As [`discover`]; with `known` (`serve`), every file read is stamped, and a file whose
+/// stamp is still the one `known` has it with is taken from there unread (the text then is
+/// the same, unless a write kept the size, modification time and inode, which the next
+/// save corrects).
+pub fn discover_with(root: &Path, known: Option<&Known<'_>>) -> Discovered {
     let mut out = Discovered::default();
     let diags = &mut out.diags;
     let content = root.join(CONTENT_DIR);
@@ -182,14 +226,17 @@ pub fn discover(root: &Path) -> Discovered {
     }
     let results: Vec<_> = found
         .par_iter()
-        .map(|(kind, rel)| read_text(root, rel, *kind))
+        .map(|(kind, rel)| match known {
+            Some(known) => read_stamped(root, rel, *kind, known),
+            None => read_text(root, rel, *kind),
+        })
         .collect();
     for r in results {
         match r {
             Ok(f) => out.files.push(f),
             Err((d, lossy)) => {
                 out.diags.push(d);
-                out.lossy.extend(lossy);
+                out.lossy.extend(lossy.map(|f| *f));
             }
         }
     }
@@ -279,7 +326,25 @@ fn classify(
     Ok(Some((kind, rel)))
 }
 
-type Unreadable = (Diagnostic, Option<SourceFile>);
+/// A file's diagnostic, and its lossy copy when it is not UTF-8 (boxed: the error stays small).
+type Unreadable = (Diagnostic, Option<Box<SourceFile>>);
+
+/// Reads a file, stamped with its identity from just before the read; or takes it from
+/// `known` when that has it with the same stamp.
+fn read_stamped(
+    root: &Path,
+    rel: &Path,
+    kind: SourceKind,
+    known: &Known<'_>,
+) -> Result<SourceFile, Unreadable> {
+    let stamp = fs::metadata(root.join(rel)).ok().map(|meta| FileStamp::of(&meta));
+    if let Some(file) = known(rel).filter(|f| f.kind == kind && stamp.is_some() && f.stamp == stamp) {
+        return Ok(file);
+    }
+    let mut file = read_text(root, rel, kind)?;
+    file.stamp = stamp;
+    Ok(file)
+}
 
 fn read_text(root: &Path, rel: &Path, kind: SourceKind) -> Result<SourceFile, Unreadable> {
     let bytes = read_limited(&root.join(rel), MAX_FILE_BYTES).map_err(|e| {
@@ -302,7 +367,7 @@ fn read_text(root: &Path, rel: &Path, kind: SourceKind) -> Result<SourceFile, Un
             let d = Diagnostic::error(Code::InvalidUtf8, "file is not valid UTF-8")
                 .at(rel, at..at + 1)
                 .help("save the file as UTF-8");
-            Err((d, Some(file(lossy))))
+            Err((d, Some(Box::new(file(lossy)))))
         }
     }
 }

@@ -245,3 +245,48 @@ fn a_held_back_documents_check_is_recorded_by_its_key() {
     assert_eq!(checked(&third).len(), 1);
     assert_ne!(checked(&third), first_keys, "an edit gives another key");
 }
+
+/// `serve` reads only the source files whose stamp (size, modification time, inode)
+/// changed since the last rebuild; the others are taken from its cache as they were read.
+#[test]
+fn a_rebuild_rereads_only_the_files_that_changed() {
+    let t = SiteTest::minimal();
+    let second = "content/advisories/EX-2026-0002.md";
+    t.write(
+        second,
+        &advisory("EX-2026-0002", "Second advisory", "2026-04-01T09:00:00Z"),
+    );
+    let opts = opts_for(t.root());
+    let mut first = built(psirt_site::generate_with_cache(&opts, &Cache::default()));
+    let texts = |b: &Built| -> HashMap<std::path::PathBuf, Arc<str>> {
+        b.records
+            .sources
+            .iter()
+            .map(|f| (f.rel_path.clone(), f.text.clone()))
+            .collect()
+    };
+    let before = texts(&first);
+    assert!(
+        before.len() >= 3,
+        "the files read are recorded: {:?}",
+        before.keys()
+    );
+    t.write(
+        second,
+        &advisory("EX-2026-0002", "Renamed advisory", "2026-04-01T09:00:00Z"),
+    );
+    let after = built(psirt_site::generate_with_cache(
+        &opts,
+        &next_cache(&mut first, ""),
+    ));
+    for (path, text) in texts(&after) {
+        let same = Arc::ptr_eq(&text, &before[&path]);
+        assert_eq!(
+            !same,
+            path.ends_with("EX-2026-0002.md"),
+            "{}: read again?",
+            path.display()
+        );
+    }
+    assert!(page(&after, "advisories/EX-2026-0002/index.html").contains("Renamed advisory"));
+}

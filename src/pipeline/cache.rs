@@ -45,6 +45,8 @@ pub struct Cache {
     made: HashMap<Key, Vec<String>>,
     /// File key → the advisory parsed from it and what parsing said.
     parsed: HashMap<Key, Parsed>,
+    /// Path → the source file as the last rebuild read it, with its stamp (`serve`).
+    sources: HashMap<PathBuf, SourceFile>,
     previous: Previous,
 }
 
@@ -70,6 +72,8 @@ enum Previous {
 pub struct Records {
     pub made: Vec<(Key, Vec<String>)>,
     pub parsed: Vec<(Key, Parsed)>,
+    /// The source files read (`serve`).
+    pub sources: Vec<SourceFile>,
 }
 
 impl Cache {
@@ -78,6 +82,12 @@ impl Cache {
         Cache {
             made: records.made.into_iter().collect(),
             parsed: records.parsed.into_iter().collect(),
+            sources: records
+                .sources
+                .into_iter()
+                .filter(|f| f.stamp.is_some())
+                .map(|f| (f.rel_path.clone(), f))
+                .collect(),
             previous: Previous::Memory(output),
         }
     }
@@ -105,6 +115,11 @@ impl Cache {
             Previous::Memory(output) => Some(output),
             _ => None,
         }
+    }
+
+    /// The source file at `path` as the last rebuild read it (discovery checks its stamp).
+    pub(crate) fn source_file(&self, path: &std::path::Path) -> Option<SourceFile> {
+        self.sources.get(path).cloned()
     }
 
     pub(crate) fn parsed(&self, key: &Key) -> Option<&Parsed> {

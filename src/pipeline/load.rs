@@ -39,7 +39,12 @@ impl Read {
 }
 
 /// Stages 1–2: the build time, the configuration and discovery.
-pub(super) fn read(opts: &BuildOptions, timer: &mut Timer, sources: &mut SourceMap) -> Result<Read, Failure> {
+pub(super) fn read(
+    opts: &BuildOptions,
+    timer: &mut Timer,
+    sources: &mut SourceMap,
+    known: Option<&source::Known<'_>>,
+) -> Result<Read, Failure> {
     let now = build_time(opts).map_err(|d| fail(vec![d], sources))?;
     // With mistakes in site.toml, the content is still checked (against a stand-in
     // configuration), so that one run shows every problem; the errors stop the build below.
@@ -52,7 +57,7 @@ pub(super) fn read(opts: &BuildOptions, timer: &mut Timer, sources: &mut SourceM
             .map_err(|d| fail(vec![d], sources))?;
     }
     timer.lap(crate::timing::Stage::Config);
-    let discovered = source::discover(&opts.root);
+    let discovered = source::discover_with(&opts.root, known);
     let all = discovered.files.iter().chain(&discovered.lossy);
     for f in all.chain(&discovered.misplaced) {
         sources.add(&f.rel_path, f.text.clone());
@@ -119,8 +124,14 @@ pub(super) fn load(
     // The texts are parsed: let them go (tens of megabytes at 10,000 advisories, the
     // largest part of the peak otherwise); a later diagnostic reads its file again.
     sources.retain_mentioned(&diags);
-    drop(files);
     let mut parsed = parsed;
+    // `serve` takes the files whose stamps are unchanged from here next time (their texts
+    // are shared, not copied).
+    if keep_parsed {
+        parsed.source_files = files;
+    } else {
+        drop(files);
+    }
     // Each body then holds only itself. Not for `serve`, whose cache keeps the parsed
     // advisories with the texts they share.
     if !keep_parsed {
@@ -145,6 +156,8 @@ pub(super) struct Parsed {
     pub(super) advisories: Vec<model::Advisory>,
     /// Parsed advisories for the next build's cache (`serve` only).
     pub(super) parsed_files: Vec<(Key, ParsedFile)>,
+    /// The source files read, for the next build's cache (`serve` only).
+    pub(super) source_files: Vec<source::SourceFile>,
 }
 
 fn parse_all(
@@ -185,6 +198,7 @@ fn parse_all(
         pages,
         advisories,
         parsed_files,
+        source_files: Vec::new(),
     };
     (parsed, diags)
 }

@@ -14,6 +14,8 @@ pub(super) struct Prepared {
     pub(super) site: Site,
     /// Parsed advisories for the next build's cache (`serve` only).
     pub(super) parsed_files: Vec<(Key, ParsedFile)>,
+    /// The source files read, for the next build's cache (`serve` only).
+    pub(super) source_files: Vec<crate::source::SourceFile>,
     pub(super) signer: Option<signing::Signer>,
     pub(super) diags: Vec<Diagnostic>,
     pub(super) timer: Timer,
@@ -29,7 +31,10 @@ pub(super) struct Prepared {
 pub(super) fn prepare(opts: &BuildOptions, cache: &Cache, keep_parsed: bool) -> Result<Prepared, Failure> {
     let mut timer = Timer::new(opts.progress.clone());
     let mut sources = SourceMap::default();
-    let read = read(opts, &mut timer, &mut sources)?;
+    // `serve` (which keeps parsed advisories) also takes unchanged files from its cache.
+    let known = |path: &std::path::Path| cache.source_file(path);
+    let known: Option<&crate::source::Known<'_>> = keep_parsed.then_some(&known);
+    let read = read(opts, &mut timer, &mut sources, known)?;
     prepare_read(opts, read, timer, sources, cache, keep_parsed)
 }
 
@@ -50,7 +55,7 @@ pub(super) fn prepare_read(
         signer,
         mut diags,
     } = load(opts, read, &mut timer, &mut sources, cache, keep_parsed)?;
-    let parsed_files = parsed.parsed_files;
+    let (parsed_files, source_files) = (parsed.parsed_files, parsed.source_files);
     let site = Site::assemble(Parts {
         config,
         build_time: now,
@@ -80,6 +85,7 @@ pub(super) fn prepare_read(
     Ok(Prepared {
         site,
         parsed_files,
+        source_files,
         signer,
         diags,
         timer,

@@ -83,6 +83,7 @@ impl Prepared {
                     .chain(self.held_checked.into_iter().map(|key| (key, Vec::new())))
                     .collect(),
                 parsed: self.parsed_files,
+                sources: self.source_files,
             },
         })
     }

@@ -252,6 +252,7 @@ pub fn load(file: &Path, dir: &Path) -> Last {
         cache: Cache {
             made: HashMap::new(),
             parsed: HashMap::new(),
+            sources: HashMap::new(),
             previous: Previous::Disk {
                 dir: dir.to_path_buf(),
                 files: stored.files,
