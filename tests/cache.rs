@@ -120,14 +120,20 @@ fn reusing_the_demo_site_gives_the_same_files_as_a_fresh_build() {
     assert_eq!(counts(&second), (published, files));
 }
 
-#[test]
-fn unchanged_pages_are_reused_and_an_edited_advisory_is_rendered_again() {
+/// The minimal site with a second advisory, and that advisory's file.
+fn two_advisories() -> (SiteTest, &'static str) {
     let t = SiteTest::minimal();
     let second = "content/advisories/EX-2026-0002.md";
     t.write(
         second,
         &advisory("EX-2026-0002", "Second advisory", "2026-04-01T09:00:00Z"),
     );
+    (t, second)
+}
+
+#[test]
+fn unchanged_pages_are_reused_and_an_edited_advisory_is_rendered_again() {
+    let (t, second) = two_advisories();
     let opts = opts_for(t.root());
     let mut before = rebuilt(&opts, &Cache::default());
     t.write(
@@ -250,12 +256,7 @@ fn a_held_back_documents_check_is_recorded_by_its_key() {
 /// changed since the last rebuild; the others are taken from its cache as they were read.
 #[test]
 fn a_rebuild_rereads_only_the_files_that_changed() {
-    let t = SiteTest::minimal();
-    let second = "content/advisories/EX-2026-0002.md";
-    t.write(
-        second,
-        &advisory("EX-2026-0002", "Second advisory", "2026-04-01T09:00:00Z"),
-    );
+    let (t, second) = two_advisories();
     let opts = opts_for(t.root());
     let mut first = built(psirt_site::generate_with_cache(&opts, &Cache::default()));
     let texts = |b: &Built| -> HashMap<std::path::PathBuf, Arc<str>> {

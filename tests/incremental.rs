@@ -464,18 +464,23 @@ fn a_link_in_the_spare_tree_never_leads_writes_out() {
 
 /// A cache file naming a path no output may have (`..`) is ignored as a whole.
 #[cfg(unix)]
-#[test]
-fn a_cache_naming_a_path_outside_the_output_is_ignored() {
-    let t = site();
-    build_with(&t.options());
+/// The build cache file of `t`'s output, and its JSON.
+fn cache_file(t: &SiteTest) -> (std::path::PathBuf, serde_json::Value) {
     let file = std::fs::read_dir(t.root().join(".psirt-cache"))
         .expect("cache folder")
         .flatten()
         .map(|e| e.path())
         .find(|p| p.extension().is_some_and(|e| e == "json"))
         .expect("a cache file");
-    let mut cache: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&file).expect("read")).expect("JSON");
+    let cache = serde_json::from_slice(&std::fs::read(&file).expect("read")).expect("JSON");
+    (file, cache)
+}
+
+#[test]
+fn a_cache_naming_a_path_outside_the_output_is_ignored() {
+    let t = site();
+    build_with(&t.options());
+    let (file, mut cache) = cache_file(&t);
     // Named with the very stamp of the file it leads to, so only the path is wrong.
     use std::os::unix::fs::MetadataExt as _;
     let meta = std::fs::metadata(t.root().join("site.toml")).expect("metadata");
@@ -536,14 +541,7 @@ fn a_cache_entry_naming_no_files_or_other_files_is_not_used() {
     for forged in [serde_json::json!([]), serde_json::json!([0])] {
         let t = site();
         build_with(&t.options());
-        let file = std::fs::read_dir(t.root().join(".psirt-cache"))
-            .expect("cache folder")
-            .flatten()
-            .map(|e| e.path())
-            .find(|p| p.extension().is_some_and(|e| e == "json"))
-            .expect("a cache file");
-        let mut cache: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(&file).expect("read")).expect("JSON");
+        let (file, mut cache) = cache_file(&t);
         let entries = cache["advisories"].as_array_mut().expect("entries");
         assert!(entries.len() > 3, "advisories, list pages and feeds are recorded");
         for entry in entries.iter_mut() {
