@@ -1,5 +1,5 @@
-//! What only the operating system can tell: the process's CPU time and memory. Every
-//! `unsafe` block of the crate is here, each with its safety comment.
+//! What only the operating system can tell: the process's CPU time and memory, and which
+//! file a path is. Every `unsafe` block of the crate is here, each with its safety comment.
 
 use std::time::Duration;
 
@@ -37,4 +37,19 @@ pub(crate) fn memory_kib() -> Option<(u64, u64)> {
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
     };
     Some((field("VmRSS:")?, field("VmHWM:")?))
+}
+
+/// The device and inode number of the file `meta` describes: which file it is, whatever
+/// its name. `None` elsewhere than Unix, where no file passes for another by it.
+pub(crate) fn file_id(meta: &std::fs::Metadata) -> Option<crate::emit::FileId> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        Some((meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        None
+    }
 }

@@ -298,15 +298,15 @@ fn write(site: &Site, feed: &Feed<'_>) -> Result<OutputFile, Diagnostic> {
 
 /// One job per feed, and one for the feeds page, so that each feed is written as soon as
 /// it is made (at 10,000 advisories the feeds hold ~50,000 items). A feed of advisories has
-/// a key ([`key`]), under which the previous build's file may be taken instead; each job
-/// comes with the path of the file it makes.
+/// a key ([`key`]) and the path of its file, under which the previous build's file may be
+/// taken instead.
 pub fn jobs<'a>(
     site: &'a Site,
     theme: &'a Theme,
     opts: EmitOptions,
     feeds: &'a [Feed<'a>],
     keys: &Keys<'_>,
-) -> Vec<(Option<Key>, PageJob<'a>, String)> {
+) -> Vec<FeedJob<'a>> {
     let page_job: PageJob<'a> = Box::new(move || {
         let ctx = feeds_context(site, opts, feeds);
         page(
@@ -317,12 +317,20 @@ pub fn jobs<'a>(
             "rendering the feeds page",
         )
     });
-    let mut jobs = vec![(None, page_job, routes::page_file(routes::FEEDS_PAGE))];
+    let mut jobs = vec![(None, page_job)];
     for feed in feeds {
         let job: PageJob<'a> = Box::new(move || write(site, feed));
-        jobs.push((key(site, keys, feed), job, feed.path.clone()));
+        jobs.push((key(site, keys, feed).map(|key| (key, feed.path.clone())), job));
     }
     jobs
+}
+
+/// A feed's job, with its key and file when it has a key.
+pub type FeedJob<'a> = (Option<(Key, String)>, PageJob<'a>);
+
+/// The key of a feed job and the file it writes, if it has a key.
+pub fn key_and_file<'j>(job: &'j FeedJob<'_>) -> Option<&'j (Key, String)> {
+    job.0.as_ref()
 }
 
 /// The key of a feed of advisories: the lists' context (which also decides which

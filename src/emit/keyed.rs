@@ -18,7 +18,7 @@ impl Emitter<'_> {
     pub(super) fn deliver_lists(&self, keys: &reuse::Keys<'_>) -> Keyed {
         let lists = lists::Lists::new(self.site, self.theme, self.opts);
         let jobs = lists.jobs(keys);
-        let reused = self.reusable(&jobs, |job| job.keyed.clone());
+        let reused = self.reusable(&jobs, lists::ListJob::key_and_file);
         let to_make: Vec<&lists::ListJob<'_>> = jobs
             .iter()
             .zip(&reused)
@@ -29,23 +29,25 @@ impl Emitter<'_> {
             Ok(summaries) => summaries,
             Err(d) => return (Err(vec![d]), Vec::new()),
         };
-        self.deliver_keyed(&jobs, reused, lists::ListJob::key, |job| job.make(&summaries))
+        self.deliver_keyed(&jobs, reused, lists::ListJob::key_and_file, |job| {
+            job.make(&summaries)
+        })
     }
 
-    /// What the previous build made under each job's key: `None` when the job has no key,
-    /// the cache has nothing intact for it, or its entry is not exactly the one file the
-    /// job makes (given with the key) — a forged cache could otherwise drop the page or
-    /// keep another file in its place.
+    /// What the previous build made under each job's key (`keyed`: the key and the file the
+    /// job makes): `None` when the job has no key, the cache has nothing intact for it, or
+    /// its entry is not exactly that one file — a forged cache could otherwise drop the page
+    /// or keep another file in its place.
     pub(super) fn reusable<J: Sync>(
         &self,
         jobs: &[J],
-        key: impl Fn(&J) -> Option<(Key, String)> + Sync,
+        keyed: impl Fn(&J) -> Option<&(Key, String)> + Sync,
     ) -> Vec<Option<Vec<Reused>>> {
         jobs.par_iter()
             .map(|job| {
-                let (key, file) = key(job)?;
-                let files = self.reuse.files(&key)?;
-                matches!(files.as_slice(), [one] if one.path == file).then_some(files)
+                let (key, file) = keyed(job)?;
+                let files = self.reuse.files(key)?;
+                matches!(files.as_slice(), [one] if one.path == *file).then_some(files)
             })
             .collect()
     }
@@ -56,7 +58,7 @@ impl Emitter<'_> {
         &self,
         jobs: &[J],
         reused: Vec<Option<Vec<Reused>>>,
-        key: impl Fn(&J) -> Option<Key> + Sync,
+        keyed: impl Fn(&J) -> Option<&(Key, String)> + Sync,
         make: impl Fn(&J) -> Result<OutputFile, Diagnostic> + Sync,
     ) -> Keyed {
         let results: Vec<Result<Vec<String>, Vec<Diagnostic>>> = jobs
@@ -77,7 +79,7 @@ impl Emitter<'_> {
         let made = jobs
             .iter()
             .zip(&results)
-            .filter_map(|(job, paths)| Some((key(job)?, paths.clone())))
+            .filter_map(|(job, paths)| Some((keyed(job)?.0, paths.clone())))
             .collect();
         (Ok(results.into_iter().flatten().collect()), made)
     }

@@ -75,7 +75,7 @@ pub struct ListJob<'a> {
     /// it is written to; `None`: the page is made on every build (the few pages that read
     /// more than the lists' context and their cards: the home page, the product list, the
     /// site's own pages).
-    pub keyed: Option<(Key, String)>,
+    keyed: Option<(Key, String)>,
     /// The advisories whose cards the page shows.
     shows: Vec<&'a Advisory>,
     make: MakePage<'a>,
@@ -101,9 +101,9 @@ impl<'a> ListJob<'a> {
         }
     }
 
-    /// The page's key, if it has one.
-    pub fn key(&self) -> Option<Key> {
-        self.keyed.as_ref().map(|(key, _)| *key)
+    /// The page's key and the file it is written to, if it has a key.
+    pub fn key_and_file(&self) -> Option<&(Key, String)> {
+        self.keyed.as_ref()
     }
 
     /// Makes the page; `summaries` must hold the cards of every advisory it shows.

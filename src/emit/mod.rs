@@ -219,9 +219,9 @@ impl Emitter<'_> {
             || {
                 let deliver = |emit: &Step<'_>| emit().and_then(|files| self.deliver_all(files));
                 let feeds = feeds::jobs(site, theme, opts, &all_feeds, &keys);
-                let reused = self.reusable(&feeds, |(key, _, path)| key.map(|key| (key, path.clone())));
+                let reused = self.reusable(&feeds, feeds::key_and_file);
                 let (feeds, feeds_made) =
-                    self.deliver_keyed(&feeds, reused, |(key, _, _)| *key, |(_, job, _)| job());
+                    self.deliver_keyed(&feeds, reused, feeds::key_and_file, |(_, job)| job());
                 let mut files = vec![feeds];
                 files.extend(small_files.iter().map(deliver));
                 // The theme's and site's own files are delivered as they are: a JSON file

@@ -63,33 +63,15 @@ pub(super) fn put_aside(old: &Path, spare: &Path) {
 /// Whether `dest` (in the staging folder) is already the file at `old` (the previous
 /// output): the same inode on the same device.
 pub(super) fn is_same_file(dest: &Path, old: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt as _;
-        match (fs::symlink_metadata(dest), fs::symlink_metadata(old)) {
-            (Ok(a), Ok(b)) => a.is_file() && a.dev() == b.dev() && a.ino() == b.ino(),
-            _ => false,
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = (dest, old);
-        false
-    }
+    let old = fs::symlink_metadata(old)
+        .ok()
+        .and_then(|m| crate::sys::file_id(&m));
+    old.is_some_and(|file| is_file(dest, file))
 }
 
 /// Whether `dest` (in the staging folder) is the regular file `file` (device, inode).
 pub(super) fn is_file(dest: &Path, file: crate::emit::FileId) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt as _;
-        fs::symlink_metadata(dest).is_ok_and(|m| m.is_file() && (m.dev(), m.ino()) == file)
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = (dest, file);
-        false
-    }
+    fs::symlink_metadata(dest).is_ok_and(|m| m.is_file() && crate::sys::file_id(&m) == Some(file))
 }
 
 /// Removes whatever is at `path` (file, link or folder), if anything.

@@ -25,16 +25,7 @@ fn identity_of(path: &Path) -> Option<Identity> {
 }
 
 fn identity_in(meta: &fs::Metadata) -> Identity {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt as _;
-        Identity(Some((meta.dev(), meta.ino())))
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = meta;
-        Identity(None)
-    }
+    Identity(crate::sys::file_id(meta))
 }
 
 /// Opens the staging folder and keeps it open: while it is open, its inode cannot be

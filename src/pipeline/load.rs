@@ -125,17 +125,14 @@ pub(super) fn load(
     // largest part of the peak otherwise); a later diagnostic reads its file again.
     sources.retain_mentioned(&diags);
     let mut parsed = parsed;
-    // `serve` takes the files whose stamps are unchanged from here next time (their texts
-    // are shared, not copied).
     if keep_parsed {
+        // `serve` takes the files whose stamps are unchanged from here next time; its cache
+        // keeps the parsed advisories with the texts they share.
         parsed.source_files = files;
     } else {
-        drop(files);
-    }
-    // Each body then holds only itself. Not for `serve`, whose cache keeps the parsed
-    // advisories with the texts they share.
-    if !keep_parsed {
+        // The files go first, so that each body then holds only itself.
         use rayon::prelude::*;
+        drop(files);
         parsed.advisories.par_iter_mut().for_each(|a| a.body.compact());
     }
     Ok(Loaded {

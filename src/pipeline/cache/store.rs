@@ -36,7 +36,8 @@ impl Stamp {
     pub(super) fn of(path: &Path) -> Option<Stamp> {
         let meta = fs::symlink_metadata(path).ok().filter(fs::Metadata::is_file)?;
         let modified = meta.modified().ok()?;
-        let (device, inode) = file_id(&meta);
+        // Elsewhere than Unix no stamp names a file by its inode: (0, 0).
+        let (device, inode) = crate::sys::file_id(&meta).unwrap_or_default();
         let since = modified.duration_since(std::time::UNIX_EPOCH).ok()?;
         Some(Stamp {
             len: meta.len(),
@@ -51,18 +52,6 @@ impl Stamp {
     pub(super) fn file_id(&self) -> crate::emit::FileId {
         (self.device, self.inode)
     }
-}
-
-#[cfg(unix)]
-fn file_id(meta: &fs::Metadata) -> crate::emit::FileId {
-    use std::os::unix::fs::MetadataExt as _;
-    (meta.dev(), meta.ino())
-}
-
-/// Elsewhere than Unix there is no inode: no file ever passes for another by it.
-#[cfg(not(unix))]
-fn file_id(_meta: &fs::Metadata) -> crate::emit::FileId {
-    (0, 0)
 }
 
 #[derive(Serialize, Deserialize)]
