@@ -89,7 +89,7 @@ pub(crate) struct Inputs<'a> {
     /// `--base-url`, which replaces site.toml's `base_url`.
     pub base_url_option: Option<&'a str>,
     pub files: &'a [SourceFile],
-    pub advisories: &'a [Advisory],
+    pub advisories: &'a [std::sync::Arc<Advisory>],
 }
 
 /// Placeholders in every file that would be published, and example domains.
@@ -135,7 +135,7 @@ pub(crate) fn check(inputs: &Inputs<'_>) -> Vec<Diagnostic> {
 }
 
 /// The files of the draft advisories.
-fn drafts(advisories: &[Advisory]) -> HashSet<&Path> {
+fn drafts(advisories: &[std::sync::Arc<Advisory>]) -> HashSet<&Path> {
     advisories
         .iter()
         .filter(|a| a.status == Status::Draft)
@@ -147,7 +147,7 @@ fn drafts(advisories: &[Advisory]) -> HashSet<&Path> {
 /// embargoed one is published by the first build after its date, with no one looking).
 /// An advisory that did not parse has its errors already. Called only for files with a
 /// placeholder, so the search of all advisories is rare.
-fn published_someday(drafts: &HashSet<&Path>, advisories: &[Advisory], path: &Path) -> bool {
+fn published_someday(drafts: &HashSet<&Path>, advisories: &[std::sync::Arc<Advisory>], path: &Path) -> bool {
     !drafts.contains(path) && advisories.iter().any(|a| a.source == path)
 }
 

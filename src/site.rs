@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use jiff::Timestamp;
 
@@ -61,18 +62,18 @@ pub enum Visibility<'a> {
 /// The outcome of the gate.
 struct Gated {
     /// What the site shows: the published advisories (in preview: all).
-    shown: Vec<Advisory>,
+    shown: Vec<Arc<Advisory>>,
     /// Why each held-back advisory was held back.
     held_back: Vec<HeldBack>,
     /// The held-back advisories themselves, in the order of `held_back`.
-    held: Vec<Advisory>,
+    held: Vec<Arc<Advisory>>,
 }
 
 /// The publication gate, the one place that decides what is public: published means not a
 /// draft, released at or before the build time, and TLP:CLEAR (see [`hold_reason`]). In
 /// preview mode the held-back advisories are shown too (a copy of each), and they stay
 /// held back: the verdict, not the list, says what is published.
-fn gate(advisories: Vec<Advisory>, now: Timestamp, mode: Mode) -> Gated {
+fn gate(advisories: Vec<Arc<Advisory>>, now: Timestamp, mode: Mode) -> Gated {
     let mut out = Gated {
         shown: Vec::new(),
         held_back: Vec::new(),
@@ -118,13 +119,14 @@ pub struct Site {
     pub build_time: Timestamp,
     pub mode: Mode,
     pub catalog: Catalog,
-    /// Published advisories (in preview: all), newest first.
-    pub advisories: Vec<Advisory>,
+    /// Published advisories (in preview: all), newest first. Shared: `serve` keeps each
+    /// parsed advisory for the next rebuild, which takes the unchanged ones as they are.
+    pub advisories: Vec<Arc<Advisory>>,
     /// Why each held-back advisory was held back (id, file, reason; never content).
     pub held_back: Vec<HeldBack>,
     /// The held-back advisories themselves, for validation and restricted output only;
     /// never in `advisories` of a public build. Same order as `held_back`.
-    pub held: Vec<Advisory>,
+    pub held: Vec<Arc<Advisory>>,
     /// Position in `held_back` by id: the verdict on every advisory that is not published.
     verdicts: HashMap<AdvisoryId, usize>,
     /// The catalog before `hide_unannounced_products` (held-back CSAF names products that
@@ -144,7 +146,7 @@ pub struct Parts {
     pub build_time: Timestamp,
     pub mode: Mode,
     pub catalog: Catalog,
-    pub advisories: Vec<Advisory>,
+    pub advisories: Vec<Arc<Advisory>>,
     pub pages: Vec<Page>,
     pub extra_credits: Vec<ExtraCredit>,
     pub key: Option<KeyInfo>,
@@ -230,6 +232,7 @@ impl Site {
     pub fn advisories_for(&self, product: &ProductId) -> Vec<&Advisory> {
         self.advisories
             .iter()
+            .map(Arc::as_ref)
             .filter(|a| a.products().any(|x| x == product))
             .collect()
     }
@@ -247,6 +250,7 @@ impl Site {
     pub fn with_severity(&self, severity: Severity) -> Vec<&Advisory> {
         self.advisories
             .iter()
+            .map(Arc::as_ref)
             .filter(|a| a.severity() == Some(severity))
             .collect()
     }
@@ -270,7 +274,7 @@ impl Site {
     pub fn last_change(&self) -> Timestamp {
         self.advisories
             .iter()
-            .map(Advisory::updated)
+            .map(|a| a.updated())
             .max()
             .unwrap_or(self.build_time)
     }
@@ -281,9 +285,8 @@ impl Site {
 /// page exists must not depend on held-back advisories at all: if products that no
 /// advisory names were listed, the first embargoed advisory about one would make it vanish
 /// from the public site and so reveal the embargo. (The preview shows the whole catalog.)
-fn hide_unannounced_products(catalog: &mut Catalog, published: &[Advisory]) {
-    let named: std::collections::HashSet<&ProductId> =
-        published.iter().flat_map(Advisory::products).collect();
+fn hide_unannounced_products(catalog: &mut Catalog, published: &[Arc<Advisory>]) {
+    let named: std::collections::HashSet<&ProductId> = published.iter().flat_map(|a| a.products()).collect();
     catalog.products.retain(|id, _| named.contains(id));
 }
 
@@ -300,11 +303,11 @@ fn duplicate_message(first: &Advisory, a: &Advisory) -> String {
     }
 }
 
-fn duplicate_ids(advisories: &[Advisory]) -> Vec<Diagnostic> {
+fn duplicate_ids(advisories: &[Arc<Advisory>]) -> Vec<Diagnostic> {
     // By page folder: `X:1` and `X_1` would share `advisories/X_1/` and the CSAF file name.
     let mut seen: BTreeMap<std::borrow::Cow<'_, str>, &Advisory> = BTreeMap::new();
     let mut diags = Vec::new();
-    let mut sorted: Vec<&Advisory> = advisories.iter().collect();
+    let mut sorted: Vec<&Advisory> = advisories.iter().map(Arc::as_ref).collect();
     sorted.sort_by(|a, b| a.source.cmp(&b.source));
     for a in sorted {
         if let Some(first) = seen.get(&a.id.slug()) {

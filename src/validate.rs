@@ -24,7 +24,7 @@ pub fn run(site: &Site) -> Vec<Diagnostic> {
 }
 
 /// With `id_prefix` set, every advisory id (held-back ones too) starts with it and `-`.
-fn id_prefixes(site: &Site, held: &[Advisory]) -> Vec<Diagnostic> {
+fn id_prefixes(site: &Site, held: &[std::sync::Arc<crate::model::Advisory>]) -> Vec<Diagnostic> {
     let Some(prefix) = &site.config.id_prefix else {
         return Vec::new();
     };

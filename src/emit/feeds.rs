@@ -79,7 +79,7 @@ pub fn all_feeds(site: &Site) -> Vec<Feed<'_>> {
             label: "All advisories".into(),
             link: main_feed_link(site),
             description: describe(site, "Every published security advisory"),
-            items: Items::Advisories(site.advisories.iter().collect()),
+            items: Items::Advisories(site.advisories.iter().map(std::sync::Arc::as_ref).collect()),
         },
         Feed {
             path: routes::UPDATES_FEED.into(),
@@ -120,7 +120,7 @@ fn update_items(site: &Site, limit: usize) -> Vec<Item> {
     let mut revisions: Vec<(&Advisory, &Revision)> = site
         .advisories
         .iter()
-        .flat_map(|a| a.revisions.iter().map(move |r| (a, r)))
+        .flat_map(|a| a.revisions.iter().map(move |r| (&**a, r)))
         .collect();
     revisions.sort_by(|(a, r), (b, s)| {
         s.date
@@ -318,9 +318,14 @@ pub fn jobs<'a>(
         )
     });
     let mut jobs = vec![(None, page_job)];
+    // Once for all feeds: it is a pass over every advisory.
+    let last_change = rfc2822(site.last_change());
     for feed in feeds {
         let job: PageJob<'a> = Box::new(move || write(site, feed));
-        jobs.push((key(site, keys, feed).map(|key| (key, feed.path.clone())), job));
+        jobs.push((
+            key(site, keys, feed, &last_change).map(|key| (key, feed.path.clone())),
+            job,
+        ));
     }
     jobs
 }
@@ -337,13 +342,12 @@ pub fn key_and_file<'j>(job: &'j FeedJob<'_>) -> Option<&'j (Key, String)> {
 /// advisories a feed lists, and in which order), the feed's path, the date it gives as
 /// its last change, and the key of each advisory it shows. The updates feed has none (its
 /// items are revisions of every advisory): it is made on every build.
-fn key(site: &Site, keys: &Keys<'_>, feed: &Feed<'_>) -> Option<Key> {
+fn key(site: &Site, keys: &Keys<'_>, feed: &Feed<'_>, last_change: &str) -> Option<Key> {
     let Items::Advisories(list) = &feed.items else {
         return None;
     };
     let shown = &list[..list.len().min(item_limit(site))];
     let items: Vec<u8> = shown.iter().flat_map(|a| keys.of(a)).collect();
-    let last_change = rfc2822(site.last_change());
     Some(crate::digest::key(&[
         b"feed",
         &keys.lists,

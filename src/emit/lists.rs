@@ -3,6 +3,7 @@
 //! pages and the 404 page, as one job per output page.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -136,7 +137,7 @@ impl<'a> Lists<'a> {
 
     pub fn jobs(&self, keys: &Keys<'_>) -> Vec<ListJob<'a>> {
         let (site, theme, opts) = (self.site, self.theme, self.opts);
-        let latest: Vec<&Advisory> = site.advisories.iter().take(10).collect();
+        let latest: Vec<&Advisory> = site.advisories.iter().take(10).map(Arc::as_ref).collect();
         let mut jobs: Vec<ListJob<'a>> = vec![
             ListJob::always(latest, Box::new(move |s| home(site, theme, opts, s))),
             ListJob::always(Vec::new(), Box::new(move |_| products_index(site, theme, opts))),
@@ -148,7 +149,12 @@ impl<'a> Lists<'a> {
         filters.extend(severities(site).into_iter().map(Filter::Severity));
         let (per_page, root) = (site.config.lists.per_page, root_path(site.config.base()));
         for filter in filters {
-            let list: Vec<&Advisory> = site.advisories.iter().filter(|a| filter.keeps(a)).collect();
+            let list: Vec<&Advisory> = site
+                .advisories
+                .iter()
+                .map(Arc::as_ref)
+                .filter(|a| filter.keeps(a))
+                .collect();
             let total = list.len();
             let mut per_year: BTreeMap<i16, usize> = BTreeMap::new();
             list.iter()
@@ -211,7 +217,7 @@ fn home(
     let root = root_path(site.config.base());
     let ctx = HomeContext {
         common: Common::new(site, opts, "home", "Security advisories", ""),
-        latest: summaries.of(site.advisories.iter().take(10)),
+        latest: summaries.of(site.advisories.iter().take(10).map(Arc::as_ref)),
         // Every advisory is in one tile, unrated ones too, so that the tiles add up
         // to the total shown beside them.
         counts: severities(site)

@@ -35,8 +35,8 @@ use crate::source::SourceFile;
 pub type Output = Arc<HashMap<String, Arc<Vec<u8>>>>;
 
 /// The result of parsing one advisory file, shared by the cache of each rebuild that finds
-/// the file unchanged (the site takes its own copy of the advisory).
-pub type Parsed = Arc<(Option<Advisory>, Vec<Diagnostic>)>;
+/// the file unchanged, and the advisory with the site of each.
+pub type Parsed = Arc<(Option<Arc<Advisory>>, Vec<Diagnostic>)>;
 
 /// What the last build made, read-only while a build runs (no locks).
 #[derive(Debug, Default)]

@@ -1,5 +1,7 @@
 //! Stages 1–4: configuration, discovery, parsing, keys.
 
+use std::sync::Arc;
+
 use jiff::Timestamp;
 
 use super::cache::{Cache, Parsed as ParsedFile};
@@ -133,7 +135,12 @@ pub(super) fn load(
         // The files go first, so that each body then holds only itself.
         use rayon::prelude::*;
         drop(files);
-        parsed.advisories.par_iter_mut().for_each(|a| a.body.compact());
+        // Nothing else holds them in a build without a cache of parsed advisories.
+        parsed
+            .advisories
+            .par_iter_mut()
+            .filter_map(Arc::get_mut)
+            .for_each(|a| a.body.compact());
     }
     Ok(Loaded {
         now,
@@ -150,7 +157,7 @@ pub(super) struct Parsed {
     pub(super) catalog: model::Catalog,
     pub(super) extra_credits: Vec<model::acknowledgments::ExtraCredit>,
     pub(super) pages: Vec<document::Page>,
-    pub(super) advisories: Vec<model::Advisory>,
+    pub(super) advisories: Vec<Arc<model::Advisory>>,
     /// Parsed advisories for the next build's cache (`serve` only).
     pub(super) parsed_files: Vec<(Key, ParsedFile)>,
     /// The source files read, for the next build's cache (`serve` only).
@@ -200,6 +207,9 @@ fn parse_all(
     (parsed, diags)
 }
 
+/// The advisories parsed, what parsing said, and (`serve`) each file's parse by its key.
+type ParsedAdvisories = (Vec<Arc<model::Advisory>>, Vec<Diagnostic>, Vec<(Key, ParsedFile)>);
+
 /// Every advisory file parsed, or taken from `cache` when the file and what parsing reads
 /// are unchanged (`serve`); with `record`, also what the next build's cache keeps.
 fn parse_advisories(
@@ -208,11 +218,11 @@ fn parse_advisories(
     raw_html: bool,
     cache: &Cache,
     record: bool,
-) -> (Vec<model::Advisory>, Vec<Diagnostic>, Vec<(Key, ParsedFile)>) {
+) -> ParsedAdvisories {
     use rayon::prelude::*;
     if !record && !cache.has_parsed() {
         let (advisories, diags) = document::parse_advisories(files, catalog, raw_html);
-        return (advisories, diags, Vec::new());
+        return (advisories.into_iter().map(Arc::new).collect(), diags, Vec::new());
     }
     let context = Cache::parse_context(catalog, raw_html);
     let results: Vec<(Key, ParsedFile)> = files
@@ -222,14 +232,17 @@ fn parse_advisories(
             let key = Cache::parse_key(&context, f);
             let parsed = match cache.parsed(&key) {
                 Some(parsed) => parsed.clone(),
-                None => std::sync::Arc::new(document::parse_advisory(f, catalog, raw_html)),
+                None => {
+                    let (advisory, diags) = document::parse_advisory(f, catalog, raw_html);
+                    Arc::new((advisory.map(Arc::new), diags))
+                }
             };
             (key, parsed)
         })
         .collect();
-    // The site's own copies, side by side (a deep copy of 10,000 advisories).
+    // Shared with the cache: an unchanged advisory is not copied.
     let advisories = results
-        .par_iter()
+        .iter()
         .filter_map(|(_, parsed)| parsed.0.clone())
         .collect();
     let diags = results

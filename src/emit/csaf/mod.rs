@@ -236,6 +236,7 @@ pub fn restricted(site: &Site, signer: Option<&Signer>) -> Result<Vec<OutputFile
     let restricted: Vec<&Advisory> = site
         .held
         .iter()
+        .map(std::sync::Arc::as_ref)
         .filter(|a| {
             matches!(
                 site.visibility(a),

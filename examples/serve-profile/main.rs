@@ -1,0 +1,68 @@
+//! Times `serve`'s rebuild in-process, stage by stage (a bench aid).
+use std::time::Instant;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+use psirt_site::pipeline::cache::Cache;
+use psirt_site::{BuildOptions, generate_with_cache};
+
+fn main() {
+    let root = std::path::PathBuf::from(std::env::args().nth(1).expect("root"));
+    let file = root.join(std::env::args().nth(2).expect("file"));
+    let opts = BuildOptions {
+        root: root.clone(),
+        base_url: Some("http://127.0.0.1:1".into()),
+        live_reload: true,
+        ..BuildOptions::default()
+    };
+    let mut cache = Cache::default();
+    let original = std::fs::read_to_string(&file).expect("read");
+    for i in 0..(std::env::var("N").ok().and_then(|n| n.parse().ok()).unwrap_or(7)) {
+        let text = if i % 2 == 1 {
+            original.replacen("title = \"", "title = \"X ", 1)
+        } else {
+            original.clone()
+        };
+        if i > 0 {
+            std::fs::write(&file, text).expect("write");
+        }
+        let t = Instant::now();
+        let mut built = generate_with_cache(&opts, &cache).unwrap_or_else(|_| panic!("build failed"));
+        let gen_t = t.elapsed();
+        let records = std::mem::take(&mut built.records);
+        let t2 = Instant::now();
+        let made = built.files.len();
+        let previous = cache.previous_output().cloned();
+        let files = built
+            .files
+            .into_iter()
+            .map(|f| (f.path, std::sync::Arc::new(f.bytes)));
+        let kept = built
+            .kept
+            .into_iter()
+            .filter_map(|p| previous.as_ref().and_then(|o| o.get(&p)).map(|b| (p, b.clone())));
+        let map = std::sync::Arc::new(files.chain(kept).collect());
+        let t3 = Instant::now();
+        cache = Cache::in_memory(records, map);
+        let t4 = Instant::now();
+        drop(built.site);
+        let t5 = Instant::now();
+        let stages: Vec<String> = built
+            .report
+            .timings
+            .iter()
+            .chain(&built.report.emit_steps)
+            .map(|s| format!("{}={:.0}", s.stage.name(), s.elapsed.as_secs_f64() * 1000.0))
+            .collect();
+        eprintln!(
+            "build {i}: gen {:.0} ms (made {made}), map {:.0}, cache {:.0}, drop site {:.0}; {}",
+            gen_t.as_secs_f64() * 1000.0,
+            (t3 - t2).as_secs_f64() * 1000.0,
+            (t4 - t3).as_secs_f64() * 1000.0,
+            (t5 - t4).as_secs_f64() * 1000.0,
+            stages.join(" ")
+        );
+    }
+    std::fs::write(&file, original).expect("restore");
+}
