@@ -165,13 +165,13 @@ impl Diagnostic {
 /// The texts of files named by diagnostics, so the renderer can show line and snippet.
 #[derive(Debug, Default, Clone)]
 pub struct SourceMap {
-    // A map, not a list: a site has thousands of files and every one is added.
+    // Only the files that diagnostics point into (and the configuration).
     files: std::collections::BTreeMap<PathBuf, Arc<str>>,
 }
 
 impl SourceMap {
-    /// The files that `diags` point into whose texts are not here (let go once parsed,
-    /// see [`SourceMap::retain_mentioned`]), for the caller to read again.
+    /// The files that `diags` point into whose texts are not here (only texts that a
+    /// diagnostic needs are added), for the caller to add or read again.
     pub fn missing<'d>(&self, diags: &'d [Diagnostic]) -> Vec<&'d Path> {
         let labels = diags.iter().flat_map(|d| d.primary.iter().chain(&d.secondary));
         let mut out: Vec<&Path> = labels
@@ -189,17 +189,6 @@ impl SourceMap {
 
     pub fn get(&self, path: &Path) -> Option<&str> {
         self.files.get(path).map(|t| &**t)
-    }
-
-    /// Keeps only the files that `diags` point into; the others can be read again for a
-    /// later diagnostic ([`SourceMap::missing`]).
-    pub fn retain_mentioned(&mut self, diags: &[Diagnostic]) {
-        let mentioned: std::collections::BTreeSet<&Path> = diags
-            .iter()
-            .flat_map(|d| d.primary.iter().chain(&d.secondary))
-            .map(|label| label.file.as_path())
-            .collect();
-        self.files.retain(|path, _| mentioned.contains(path.as_path()));
     }
 }
 
@@ -419,16 +408,15 @@ mod tests {
     use std::collections::HashSet;
 
     #[test]
-    fn source_map_keeps_only_files_that_diagnostics_point_into() {
+    fn source_map_names_the_files_diagnostics_point_into_that_it_lacks() {
         let mut sources = SourceMap::default();
-        for name in ["a.md", "b.md", "c.md"] {
-            sources.add(Path::new(name), Arc::from(format!("text of {name}")));
-        }
-        let warning = Diagnostic::warning(Code::H1InBody, "x").at(Path::new("b.md"), 0..4);
-        sources.retain_mentioned(&[warning]);
-        assert_eq!(sources.get(Path::new("b.md")), Some("text of b.md"));
-        assert_eq!(sources.get(Path::new("a.md")), None);
-        assert_eq!(sources.get(Path::new("c.md")), None);
+        sources.add(Path::new("a.md"), Arc::from("text of a.md"));
+        let diags = [
+            Diagnostic::warning(Code::H1InBody, "x").at(Path::new("b.md"), 0..4),
+            Diagnostic::warning(Code::H1InBody, "y").at(Path::new("a.md"), 0..4),
+            Diagnostic::warning(Code::H1InBody, "z").at(Path::new("b.md"), 5..6),
+        ];
+        assert_eq!(sources.missing(&diags), vec![Path::new("b.md")]);
     }
 
     #[test]

@@ -176,9 +176,28 @@ impl FileStamp {
     }
 }
 
-/// Source files a previous run read, by path, that discovery may take instead of reading
-/// them again when their stamp is unchanged (`serve`).
-pub type Known<'a> = dyn Fn(&Path) -> Option<SourceFile> + Sync + 'a;
+/// What a previous discovery found, that the next may take instead of reading again
+/// (`serve`).
+#[derive(Debug, Clone, Copy)]
+pub struct Previous<'a> {
+    /// Every file it found, sorted by path, each stamped when it was read. The discovery
+    /// found nothing wrong (a build whose discovery did is never kept).
+    pub files: &'a [SourceFile],
+    /// Every path (relative to the site root) that the file watcher reported changed
+    /// since; `None` when anything may have changed (no watcher, or it lost events).
+    pub changed: Option<&'a std::collections::BTreeSet<PathBuf>>,
+}
+
+impl Previous<'_> {
+    /// The file at `rel` as the previous discovery read it.
+    fn file(&self, rel: &Path) -> Option<&SourceFile> {
+        let i = self
+            .files
+            .binary_search_by(|f| f.rel_path.as_path().cmp(rel))
+            .ok()?;
+        self.files.get(i)
+    }
+}
 
 /// The outcome of discovery: the readable files, a diagnostic per unreadable one, and a
 /// lossy copy of each file that was not UTF-8 (so its diagnostic can show line:col).
@@ -197,11 +216,18 @@ pub fn discover(root: &Path) -> Discovered {
     discover_with(root, None)
 }
 
-/// As [`discover`]; with `known` (`serve`), every file read is stamped, and a file whose
-/// stamp is still the one `known` has it with is taken from there unread (the text then is
-/// the same, unless a write kept the size, modification time and inode, which the next
-/// save corrects).
-pub fn discover_with(root: &Path, known: Option<&Known<'_>>) -> Discovered {
+/// As [`discover`], given what a previous discovery found (`serve`):
+/// - when the watcher names every path changed since, and each is a content file that
+///   was and still is a regular file (not a page, which could be a misplaced advisory), or
+///   a path that neither is nor was content, only the changed files are read: the others
+///   are taken as they were, without a look at the disk ([`rediscover`]);
+/// - otherwise every file is listed and stamped, and a file whose stamp is unchanged is
+///   taken from `previous` unread (the text then is the same, unless a write kept the
+///   size, modification time and inode, which the next save corrects).
+pub fn discover_with(root: &Path, previous: Option<Previous<'_>>) -> Discovered {
+    if let Some(found) = previous.and_then(|p| rediscover(root, p)) {
+        return found;
+    }
     let mut out = Discovered::default();
     let diags = &mut out.diags;
     let content = root.join(CONTENT_DIR);
@@ -226,8 +252,8 @@ pub fn discover_with(root: &Path, known: Option<&Known<'_>>) -> Discovered {
     }
     let results: Vec<_> = found
         .par_iter()
-        .map(|(kind, rel)| match known {
-            Some(known) => read_stamped(root, rel, *kind, known),
+        .map(|(kind, rel)| match previous {
+            Some(previous) => read_stamped(root, rel, *kind, &previous),
             None => read_text(root, rel, *kind),
         })
         .collect();
@@ -331,19 +357,61 @@ type Unreadable = (Diagnostic, Option<Box<SourceFile>>);
 
 /// Reads a file, stamped with its identity from just before the read; or takes it from
 /// `known` when that has it with the same stamp.
+/// The previous discovery's files with only the changed ones read again, when the
+/// watcher's report allows it (see [`discover_with`]); `None` when a full walk must decide.
+fn rediscover(root: &Path, previous: Previous<'_>) -> Option<Discovered> {
+    let changed = previous.changed?;
+    let mut files = previous.files.to_vec();
+    for rel in changed {
+        let now = fs::symlink_metadata(root.join(rel)).ok();
+        if !rel.starts_with(CONTENT_DIR) {
+            // The configuration, theme and static files are read by every build anyway.
+            continue;
+        }
+        match files.binary_search_by(|f| f.rel_path.as_path().cmp(rel)) {
+            Ok(i) => {
+                let was = &files[i];
+                if was.kind == SourceKind::Page || !now.is_some_and(|m| m.file_type().is_file()) {
+                    return None;
+                }
+                files[i] = read_stamped_anew(root, rel, was.kind).ok()?;
+            }
+            // A path that was not content: fine while it still is not (an editor's
+            // temporary file, gone again) and held no content (not a folder moved away).
+            Err(_) => {
+                if now.is_some() || files.iter().any(|f| f.rel_path.starts_with(rel)) {
+                    return None;
+                }
+            }
+        }
+    }
+    Some(Discovered {
+        files,
+        ..Discovered::default()
+    })
+}
+
+fn read_stamped_anew(root: &Path, rel: &Path, kind: SourceKind) -> Result<SourceFile, Unreadable> {
+    let stamp = fs::metadata(root.join(rel)).ok().map(|meta| FileStamp::of(&meta));
+    let mut file = read_text(root, rel, kind)?;
+    file.stamp = stamp;
+    Ok(file)
+}
+
 fn read_stamped(
     root: &Path,
     rel: &Path,
     kind: SourceKind,
-    known: &Known<'_>,
+    previous: &Previous<'_>,
 ) -> Result<SourceFile, Unreadable> {
     let stamp = fs::metadata(root.join(rel)).ok().map(|meta| FileStamp::of(&meta));
-    if let Some(file) = known(rel).filter(|f| f.kind == kind && stamp.is_some() && f.stamp == stamp) {
-        return Ok(file);
+    match previous
+        .file(rel)
+        .filter(|f| f.kind == kind && stamp.is_some() && f.stamp == stamp)
+    {
+        Some(file) => Ok(file.clone()),
+        None => read_stamped_anew(root, rel, kind),
     }
-    let mut file = read_text(root, rel, kind)?;
-    file.stamp = stamp;
-    Ok(file)
 }
 
 fn read_text(root: &Path, rel: &Path, kind: SourceKind) -> Result<SourceFile, Unreadable> {

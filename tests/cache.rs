@@ -11,7 +11,7 @@ use psirt_site::{BuildOptions, Built};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-fn opts_for(root: &std::path::Path) -> BuildOptions {
+pub(crate) fn opts_for(root: &std::path::Path) -> BuildOptions {
     BuildOptions {
         root: root.to_path_buf(),
         now: Some(common::now()),
@@ -20,7 +20,7 @@ fn opts_for(root: &std::path::Path) -> BuildOptions {
     }
 }
 
-fn built(r: Result<Built, psirt_site::Failure>) -> Built {
+pub(crate) fn built(r: Result<Built, psirt_site::Failure>) -> Built {
     r.unwrap_or_else(|f| {
         panic!(
             "{}",
@@ -31,7 +31,7 @@ fn built(r: Result<Built, psirt_site::Failure>) -> Built {
 
 /// A build with `cache`, with every file in `files`: those it made, and those it kept from
 /// the cache's previous output (whose bytes `serve` shares instead of copying).
-fn rebuilt(opts: &psirt_site::BuildOptions, cache: &Cache) -> Built {
+pub(crate) fn rebuilt(opts: &psirt_site::BuildOptions, cache: &Cache) -> Built {
     let mut b = built(psirt_site::generate_with_cache(opts, cache));
     let output = cache.previous_output();
     let kept = std::mem::take(&mut b.kept).into_iter().map(|p| {
@@ -46,7 +46,7 @@ fn rebuilt(opts: &psirt_site::BuildOptions, cache: &Cache) -> Built {
 
 /// The cache for the next build, over this build's output (as `serve` keeps it), with
 /// `marker` appended to every HTML page, so a test can tell reused pages from rendered ones.
-fn next_cache(b: &mut Built, marker: &str) -> Cache {
+pub(crate) fn next_cache(b: &mut Built, marker: &str) -> Cache {
     let output: HashMap<String, Arc<Vec<u8>>> = b
         .files
         .iter()
@@ -61,7 +61,7 @@ fn next_cache(b: &mut Built, marker: &str) -> Cache {
     Cache::in_memory(std::mem::take(&mut b.records), Arc::new(output))
 }
 
-fn page(b: &Built, path: &str) -> String {
+pub(crate) fn page(b: &Built, path: &str) -> String {
     let f = b
         .files
         .iter()
@@ -70,7 +70,7 @@ fn page(b: &Built, path: &str) -> String {
     String::from_utf8_lossy(&f.bytes).into_owned()
 }
 
-fn assert_same(expected: &[OutputFile], actual: &[OutputFile]) {
+pub(crate) fn assert_same(expected: &[OutputFile], actual: &[OutputFile]) {
     let paths = |files: &[OutputFile]| files.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
     assert_eq!(paths(expected), paths(actual));
     for (e, a) in expected.iter().zip(actual) {
@@ -121,7 +121,7 @@ fn reusing_the_demo_site_gives_the_same_files_as_a_fresh_build() {
 }
 
 /// The minimal site with a second advisory, and that advisory's file.
-fn two_advisories() -> (SiteTest, &'static str) {
+pub(crate) fn two_advisories() -> (SiteTest, &'static str) {
     let t = SiteTest::minimal();
     let second = "content/advisories/EX-2026-0002.md";
     t.write(

@@ -53,6 +53,8 @@ mod theme;
 mod updates;
 #[path = "vulnerability_lists.rs"]
 mod vulnerability_lists;
+#[path = "watched.rs"]
+mod watched;
 
 /// With `autotests = false` a test file that is not declared above would never run, and
 /// nothing would say so: this test says so.

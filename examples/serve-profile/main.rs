@@ -9,7 +9,8 @@ use psirt_site::{BuildOptions, generate_with_cache};
 
 fn main() {
     let root = std::path::PathBuf::from(std::env::args().nth(1).expect("root"));
-    let file = root.join(std::env::args().nth(2).expect("file"));
+    let rel = std::path::PathBuf::from(std::env::args().nth(2).expect("file"));
+    let file = root.join(&rel);
     let opts = BuildOptions {
         root: root.clone(),
         base_url: Some("http://127.0.0.1:1".into()),
@@ -26,6 +27,8 @@ fn main() {
         };
         if i > 0 {
             std::fs::write(&file, text).expect("write");
+            // What the watcher reports.
+            cache.note_changes(Some(vec![rel.clone()]));
         }
         let t = Instant::now();
         let mut built = generate_with_cache(&opts, &cache).unwrap_or_else(|_| panic!("build failed"));
@@ -45,6 +48,7 @@ fn main() {
         let map = std::sync::Arc::new(files.chain(kept).collect());
         let t3 = Instant::now();
         cache = Cache::in_memory(records, map);
+        cache.watched_from_now();
         let t4 = Instant::now();
         drop(built.site);
         let t5 = Instant::now();

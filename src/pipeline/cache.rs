@@ -17,7 +17,7 @@
 
 mod store;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -45,8 +45,12 @@ pub struct Cache {
     made: HashMap<Key, Vec<String>>,
     /// File key → the advisory parsed from it and what parsing said.
     parsed: HashMap<Key, Parsed>,
-    /// Path → the source file as the last rebuild read it, with its stamp (`serve`).
-    sources: HashMap<PathBuf, SourceFile>,
+    /// Every source file as the last rebuild read it, sorted by path, with its stamp
+    /// (`serve`).
+    sources: Vec<SourceFile>,
+    /// The paths the watcher reported changed since the last rebuild (relative to the
+    /// site root); `None`: anything may have changed.
+    changed: Option<BTreeSet<PathBuf>>,
     previous: Previous,
 }
 
@@ -82,12 +86,8 @@ impl Cache {
         Cache {
             made: records.made.into_iter().collect(),
             parsed: records.parsed.into_iter().collect(),
-            sources: records
-                .sources
-                .into_iter()
-                .filter(|f| f.stamp.is_some())
-                .map(|f| (f.rel_path.clone(), f))
-                .collect(),
+            sources: records.sources,
+            changed: None,
             previous: Previous::Memory(output),
         }
     }
@@ -117,9 +117,30 @@ impl Cache {
         }
     }
 
-    /// The source file at `path` as the last rebuild read it (discovery checks its stamp).
-    pub(crate) fn source_file(&self, path: &std::path::Path) -> Option<SourceFile> {
-        self.sources.get(path).cloned()
+    /// Says that a file watcher reports every change from now on ([`Cache::note_changes`]):
+    /// the next rebuild reads only the files it names. Without this, every file's stamp
+    /// is checked.
+    pub fn watched_from_now(&mut self) {
+        self.changed = Some(BTreeSet::new());
+    }
+
+    /// Notes what the file watcher reported changed since this cache's build: `paths`
+    /// relative to the site root, or `None` for "anything may have" (the watcher lost
+    /// events, or a rebuild was asked for without one). Notes add up until a rebuild
+    /// succeeds and a new cache replaces this one.
+    pub fn note_changes(&mut self, paths: Option<Vec<PathBuf>>) {
+        match (&mut self.changed, paths) {
+            (Some(changed), Some(paths)) => changed.extend(paths),
+            (changed, _) => *changed = None,
+        }
+    }
+
+    /// What the last rebuild's discovery found, for the next one (`serve`).
+    pub(crate) fn previous_sources(&self) -> crate::source::Previous<'_> {
+        crate::source::Previous {
+            files: &self.sources,
+            changed: self.changed.as_ref(),
+        }
     }
 
     pub(crate) fn parsed(&self, key: &Key) -> Option<&Parsed> {

@@ -45,7 +45,7 @@ pub(super) fn read(
     opts: &BuildOptions,
     timer: &mut Timer,
     sources: &mut SourceMap,
-    known: Option<&source::Known<'_>>,
+    previous: Option<source::Previous<'_>>,
 ) -> Result<Read, Failure> {
     let now = build_time(opts).map_err(|d| fail(vec![d], sources))?;
     // With mistakes in site.toml, the content is still checked (against a stand-in
@@ -59,9 +59,10 @@ pub(super) fn read(
             .map_err(|d| fail(vec![d], sources))?;
     }
     timer.lap(crate::timing::Stage::Config);
-    let discovered = source::discover_with(&opts.root, known);
-    let all = discovered.files.iter().chain(&discovered.lossy);
-    for f in all.chain(&discovered.misplaced) {
+    let discovered = source::discover_with(&opts.root, previous);
+    // Only these texts go into the source map now: the others only when a diagnostic
+    // points into them (`mention`).
+    for f in discovered.lossy.iter().chain(&discovered.misplaced) {
         sources.add(&f.rel_path, f.text.clone());
     }
     let config_failed = diags.iter().any(Diagnostic::is_error);
@@ -99,6 +100,7 @@ pub(super) fn load(
     if config_failed {
         // Keys, signing and the publication checks depend on the configuration: only the
         // content was checked.
+        mention(sources, &files, &diags);
         return Err(fail(diags, sources));
     }
     diags.extend(publication::check(&publication::Inputs {
@@ -117,15 +119,16 @@ pub(super) fn load(
         (k, s) => {
             diags.extend(k.err().into_iter().flatten());
             diags.extend(s.err().into_iter().flatten());
+            mention(sources, &files, &diags);
             return Err(fail(diags, sources));
         }
     };
+    mention(sources, &files, &diags);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(fail(diags, sources));
     }
     // The texts are parsed: let them go (tens of megabytes at 10,000 advisories, the
     // largest part of the peak otherwise); a later diagnostic reads its file again.
-    sources.retain_mentioned(&diags);
     let mut parsed = parsed;
     if keep_parsed {
         // `serve` takes the files whose stamps are unchanged from here next time; its cache
@@ -150,6 +153,15 @@ pub(super) fn load(
         signer,
         diags,
     })
+}
+
+/// Adds to `sources` the text of each of `files` (sorted by path) that `diags` point into.
+fn mention(sources: &mut SourceMap, files: &[source::SourceFile], diags: &[Diagnostic]) {
+    for path in sources.missing(diags) {
+        if let Ok(i) = files.binary_search_by(|f| f.rel_path.as_path().cmp(path)) {
+            sources.add(path, files[i].text.clone());
+        }
+    }
 }
 
 /// Everything parsed from `content/`.

@@ -32,9 +32,8 @@ pub(super) fn prepare(opts: &BuildOptions, cache: &Cache, keep_parsed: bool) -> 
     let mut timer = Timer::new(opts.progress.clone());
     let mut sources = SourceMap::default();
     // `serve` (which keeps parsed advisories) also takes unchanged files from its cache.
-    let known = |path: &std::path::Path| cache.source_file(path);
-    let known: Option<&crate::source::Known<'_>> = keep_parsed.then_some(&known);
-    let read = read(opts, &mut timer, &mut sources, known)?;
+    let previous = keep_parsed.then(|| cache.previous_sources());
+    let read = read(opts, &mut timer, &mut sources, previous)?;
     prepare_read(opts, read, timer, sources, cache, keep_parsed)
 }
 

@@ -109,8 +109,15 @@ impl Shared {
     /// stage runs again, but advisories, pages and CSAF signatures whose inputs are
     /// unchanged are taken from the previous good build (`cache`).
     fn rebuild(&self) {
+        self.rebuild_after(None);
+    }
+
+    /// As [`Shared::rebuild`], told which paths changed (`None`: anything may have), so
+    /// that only those source files are read again.
+    fn rebuild_after(&self, changed: Option<Vec<PathBuf>>) {
         let start = Instant::now();
         let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        cache.note_changes(changed);
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             crate::generate_with_cache(&self.build, &cache)
         }));
@@ -129,6 +136,9 @@ impl Shared {
                 let records = std::mem::take(&mut built.records);
                 let files = report_success(built, cache.previous_output(), secs);
                 *cache = crate::pipeline::cache::Cache::in_memory(records, files.map.clone());
+                // The watcher started before this build read anything (`Server::start`), so
+                // every change since is reported to the next rebuild.
+                cache.watched_from_now();
                 (Some(Arc::new(files)), None)
             }
             Err(failure) => (None, Some(report_failure(&failure))),
@@ -228,8 +238,9 @@ impl Server {
             refusal_reported: AtomicBool::new(false),
             cache: Mutex::default(),
         });
-        shared.rebuild();
+        // Watching first: a change while the first build runs is reported to the next.
         let watcher = watch::Watcher::start(&root, shared.clone())?;
+        shared.rebuild();
         let thread_error =
             |e: std::io::Error| Diagnostic::error(Code::Io, format!("cannot start the server threads: {e}"));
         let workers = pool::Workers::start(&shared).map_err(thread_error)?;

@@ -109,7 +109,7 @@ fn on_events(events: &[DebouncedEvent], filter: &Filter, holder: &Mutex<Option<I
     if let Some(inner) = lock(holder).as_mut() {
         ensure_watches(inner, &filter.root);
     }
-    shared.rebuild();
+    shared.rebuild_after(filter.changed_paths(events));
 }
 
 /// Watches every source folder that exists and has no watch yet.
@@ -145,6 +145,21 @@ struct Filter {
 }
 
 impl Filter {
+    /// Every path the events name below the site root, relative to it, or `None` when
+    /// events were lost and anything may have changed.
+    fn changed_paths(&self, events: &[DebouncedEvent]) -> Option<Vec<PathBuf>> {
+        if events.iter().any(|e| e.need_rescan()) {
+            return None;
+        }
+        let paths = events.iter().flat_map(|e| &e.paths);
+        Some(
+            paths
+                .filter_map(|p| p.strip_prefix(&self.root).ok())
+                .map(Path::to_path_buf)
+                .collect(),
+        )
+    }
+
     fn relevant(&self, event: &DebouncedEvent) -> bool {
         if event.need_rescan() {
             // Events were lost (queue overflow): anything may have changed.

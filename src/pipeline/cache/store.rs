@@ -241,7 +241,8 @@ pub fn load(file: &Path, dir: &Path) -> Last {
         cache: Cache {
             made: HashMap::new(),
             parsed: HashMap::new(),
-            sources: HashMap::new(),
+            sources: Vec::new(),
+            changed: None,
             previous: Previous::Disk {
                 dir: dir.to_path_buf(),
                 files: stored.files,
