@@ -18,7 +18,6 @@ pub enum Stage {
     /// The steps of `Emit`.
     Lists,
     Advisories,
-    Provider,
     Listings,
     Emit,
     Write,
@@ -36,7 +35,6 @@ impl Stage {
             Stage::Theme => "theme",
             Stage::Lists => "lists",
             Stage::Advisories => "advisories",
-            Stage::Provider => "provider",
             Stage::Listings => "listings",
             Stage::Emit => "emit",
             Stage::Write => "write",
@@ -51,7 +49,7 @@ impl Stage {
             Stage::Parse => "assembling the site",
             Stage::Assemble => "validating",
             Stage::Validate => "loading the theme",
-            Stage::Theme | Stage::Lists | Stage::Advisories | Stage::Provider | Stage::Listings => {
+            Stage::Theme | Stage::Lists | Stage::Advisories | Stage::Listings => {
                 "rendering and writing HTML, CSAF, feeds; hashing and signing"
             }
             Stage::Emit => "moving the output into place",

@@ -335,7 +335,7 @@ fn timings_name_every_stage_and_step_with_cpu_and_memory() {
     let stages = [
         "config", "discover", "parse", "assemble", "validate", "theme", "emit", "write",
     ];
-    let steps = ["lists", "advisories", "provider", "listings"];
+    let steps = ["lists", "advisories", "listings"];
     for name in stages.iter().chain(&steps) {
         let line = stderr
             .lines()

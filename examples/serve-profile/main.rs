@@ -57,7 +57,14 @@ fn main() {
             .timings
             .iter()
             .chain(&built.report.emit_steps)
-            .map(|s| format!("{}={:.0}", s.stage.name(), s.elapsed.as_secs_f64() * 1000.0))
+            .map(|s| {
+                format!(
+                    "{}={:.0}/{:.0}",
+                    s.stage.name(),
+                    s.elapsed.as_secs_f64() * 1000.0,
+                    s.cpu.unwrap_or_default().as_secs_f64() * 1000.0
+                )
+            })
             .collect();
         eprintln!(
             "build {i}: gen {:.0} ms (made {made}), map {:.0}, cache {:.0}, drop site {:.0}; {}",

@@ -68,6 +68,12 @@ pub trait Sink: Sync {
             format!("internal error: no previous output to keep `{path}` from"),
         ))
     }
+
+    /// As [`Sink::keep`] for each of `files` (one advisory's), which a sink may take in
+    /// one step.
+    fn keep_all(&self, files: Vec<Reused>) -> Result<(), Diagnostic> {
+        files.into_iter().try_for_each(|f| self.keep(&f.path, f.file))
+    }
 }
 
 /// Keeps every file, for `serve` and tests; of a file kept from the previous output (held
@@ -111,6 +117,14 @@ impl Sink for MemorySink {
             .push(path.to_string());
         Ok(())
     }
+
+    fn keep_all(&self, files: Vec<Reused>) -> Result<(), Diagnostic> {
+        self.kept
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .extend(files.into_iter().map(|f| f.path));
+        Ok(())
+    }
 }
 
 /// Drops every file: `check` renders everything (so it finds what `build` would) but
@@ -133,7 +147,6 @@ type Delivered = Result<Vec<String>, Vec<Diagnostic>>;
 /// One advisory's share of the output.
 struct PerAdvisory {
     paths: Vec<String>,
-    document: Option<csaf::Emitted>,
     /// The key of what the files are made from, for the next build's cache.
     key: Key,
 }
@@ -141,7 +154,6 @@ struct PerAdvisory {
 /// Every advisory's share of the output.
 struct AllAdvisories {
     paths: Vec<String>,
-    documents: Vec<csaf::Emitted>,
     made: Vec<(Key, Vec<String>)>,
 }
 
@@ -207,14 +219,18 @@ impl Emitter<'_> {
             Box::new(|| keys::emit(site, theme, opts)),
             Box::new(|| security_txt::emit(site, self.signer)),
             Box::new(|| sitemap::emit(site)),
+            // The provider files list every published document: their summaries are a
+            // function of the advisories alone, so they need not wait for them.
+            Box::new(|| csaf::provider::files(site, &documents(site), self.signer)),
         ];
         // Then the bulk of the output (one page and one CSAF document with hashes and
         // signature per advisory), advisory by advisory, and beside it the feeds and the
-        // small site-wide files (hall of fame, keys, security.txt, sitemap, theme files):
+        // small site-wide files (hall of fame, keys, security.txt, sitemap, theme files)
+        // and the provider files:
         // those are partly serial work that would leave a core idle on their own, and the
         // per-advisory work needs little memory, unlike the lists (which run alone: lists
         // and feeds side by side cost 110 MiB more at 10k). In `--timings` all of this is
-        // the `advisories` step. The provider files list the documents, so they come last.
+        // the `advisories` step.
         let ((site_files, feeds_made), per_advisory) = rayon::join(
             || {
                 let deliver = |emit: &Step<'_>| emit().and_then(|files| self.deliver_all(files));
@@ -223,7 +239,7 @@ impl Emitter<'_> {
                 let (feeds, feeds_made) =
                     self.deliver_keyed(&feeds, reused, feeds::key_and_file, |(_, job)| job());
                 let mut files = vec![feeds];
-                files.extend(small_files.iter().map(deliver));
+                files.par_extend(small_files.par_iter().map(deliver));
                 // The theme's and site's own files are delivered as they are: a JSON file
                 // of the user's is theirs to get right, not a psirt-site bug.
                 files.push(statics(theme).into_iter().map(|f| self.put(f)).collect());
@@ -236,12 +252,8 @@ impl Emitter<'_> {
         laps.lap(crate::timing::Stage::Advisories);
         match per_advisory {
             Ok(all) => {
-                let (paths, documents) = (all.paths, all.documents);
                 made.extend(all.made);
-                delivered.push(Ok(paths));
-                let provider = csaf::provider::files(site, &documents, self.signer);
-                delivered.push(provider.and_then(|files| self.deliver_all(files)));
-                laps.lap(crate::timing::Stage::Provider);
+                delivered.push(Ok(all.paths));
             }
             Err(d) => delivered.push(Err(d)),
         }
@@ -257,7 +269,7 @@ impl Emitter<'_> {
     }
 
     /// Each advisory's page and CSAF files (made, or taken from a previous build with the
-    /// same inputs); the CSAF summaries for the provider files, and each advisory's key.
+    /// same inputs), and each advisory's key.
     fn per_advisory(&self, keys: &reuse::Keys<'_>) -> Result<AllAdvisories, Vec<Diagnostic>> {
         let results = self
             .site
@@ -267,19 +279,16 @@ impl Emitter<'_> {
             .collect();
         let mut all = AllAdvisories {
             paths: Vec::new(),
-            documents: Vec::new(),
             made: Vec::new(),
         };
         for one in gather(results)? {
             all.made.push((one.key, one.paths.clone()));
             all.paths.extend(one.paths);
-            all.documents.extend(one.document);
         }
         Ok(all)
     }
 
     fn one_advisory(&self, a: &crate::model::Advisory, key: Key) -> Result<PerAdvisory, Vec<Diagnostic>> {
-        let document = self.site.is_published(a).then(|| csaf::emitted(a));
         // Taken only when the entry names exactly this advisory's files: a forged cache
         // could otherwise drop them from the output, or keep another path in their place.
         let expected = advisory_paths(self.site, a);
@@ -288,13 +297,13 @@ impl Emitter<'_> {
             .files(&key)
             .filter(|files| names_exactly(files, &expected))
         {
-            Some(files) => files
-                .into_iter()
-                .map(|f| self.put_reused(f))
-                .collect::<Result<Vec<_>, _>>()?,
+            Some(files) => {
+                self.keep_all(files)?;
+                expected
+            }
             None => self.make_advisory_files(a)?,
         };
-        Ok(PerAdvisory { paths, document, key })
+        Ok(PerAdvisory { paths, key })
     }
 
     /// An advisory's page, and its CSAF document with hashes and signature when published.
@@ -332,6 +341,14 @@ impl Emitter<'_> {
         check_safe(&path)?;
         self.sink.keep(&path, file).map_err(|d| vec![d])?;
         Ok(path)
+    }
+
+    /// As [`Emitter::put_reused`] for the files of one advisory, at once.
+    fn keep_all(&self, files: Vec<Reused>) -> Result<(), Vec<Diagnostic>> {
+        for f in &files {
+            check_safe(&f.path)?;
+        }
+        self.sink.keep_all(files).map_err(|d| vec![d])
     }
 
     fn deliver_all(&self, files: Vec<OutputFile>) -> Delivered {
@@ -377,6 +394,15 @@ fn advisory_paths(site: &Site, a: &crate::model::Advisory) -> Vec<String> {
     }
     paths.sort_unstable();
     paths
+}
+
+/// The summary of every published CSAF document, for the provider files.
+fn documents(site: &Site) -> Vec<csaf::Emitted> {
+    site.advisories
+        .iter()
+        .filter(|a| site.is_published(a))
+        .map(|a| csaf::emitted(a))
+        .collect()
 }
 
 /// Whether `files` are exactly the files at `expected` (sorted), each once.

@@ -345,6 +345,9 @@ pub struct Advisory {
     pub(super) highest: Option<(f64, Severity)>,
 }
 
+/// How many products [`Advisory::products`] tells apart by a scan before it uses a set.
+const LINEAR_DEDUP: usize = 16;
+
 impl Advisory {
     /// The base of the CSAF product ids of `p` in this advisory (the id of its platform
     /// leaf): the advisory's `[product_ids]`, else the catalog's.
@@ -394,14 +397,30 @@ impl Advisory {
         self.products().collect()
     }
 
-    /// As [`Advisory::product_ids`], lazily: taking the first few looks at only as many
-    /// rows. A set, not a search of the ids so far, keeps it linear in the rows.
+    /// As [`Advisory::product_ids`]. Most advisories name a few products: those are told
+    /// apart by a scan of the ones kept so far; past [`LINEAR_DEDUP`] a set takes over, so
+    /// that an advisory of many rows stays linear.
     /// A component's platform counts as named: its users are concerned too.
     pub fn products(&self) -> impl Iterator<Item = &ProductId> {
-        let mut seen = std::collections::HashSet::new();
-        self.affected
+        let named = self
+            .affected
             .iter()
-            .flat_map(|a| std::iter::once(&a.product).chain(a.platform.as_ref().map(|p| &p.product)))
-            .filter(move |p| seen.insert(*p))
+            .flat_map(|a| std::iter::once(&a.product).chain(a.platform.as_ref().map(|p| &p.product)));
+        let mut kept: Vec<&ProductId> = Vec::new();
+        let mut seen: Option<std::collections::HashSet<&ProductId>> = None;
+        for p in named {
+            let new = match &mut seen {
+                Some(seen) => seen.insert(p),
+                None if kept.len() < LINEAR_DEDUP => !kept.contains(&p),
+                None => {
+                    let set = seen.insert(kept.iter().copied().collect());
+                    set.insert(p)
+                }
+            };
+            if new {
+                kept.push(p);
+            }
+        }
+        kept.into_iter()
     }
 }

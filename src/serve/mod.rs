@@ -130,20 +130,15 @@ impl Shared {
                 sources: diag::SourceMap::default(),
             })
         });
-        let secs = start.elapsed().as_secs_f64();
-        let (site, error) = match result {
+        let (site, error, next) = match result {
             Ok(mut built) => {
                 let records = std::mem::take(&mut built.records);
-                let files = report_success(built, cache.previous_output(), secs);
-                *cache = crate::pipeline::cache::Cache::in_memory(records, files.map.clone());
-                // The watcher started before this build read anything (`Server::start`), so
-                // every change since is reported to the next rebuild.
-                cache.watched_from_now();
-                (Some(Arc::new(files)), None)
+                let (files, summary) = report_success(built, cache.previous_output());
+                let next = (records, files.map.clone(), summary);
+                (Some(Arc::new(files)), None, Some(next))
             }
-            Err(failure) => (None, Some(report_failure(&failure))),
+            Err(failure) => (None, Some(report_failure(&failure)), None),
         };
-        drop(cache);
         let mut state = self.lock();
         if let Some(site) = site {
             state.site = site;
@@ -152,12 +147,24 @@ impl Shared {
         state.version += 1;
         drop(state);
         self.changed.notify_all();
+        // Published: the time a reader waits ends here. The next build's cache is made
+        // after (the watcher waits for this lock), and the last one freed after that.
+        if let Some((records, map, summary)) = next {
+            eprintln!("built: {summary} in {:.2}s", start.elapsed().as_secs_f64());
+            let mut next = crate::pipeline::cache::Cache::in_memory(records, map);
+            // The watcher started before this build read anything (`Server::start`), so
+            // every change since is reported to the next rebuild.
+            next.watched_from_now();
+            let last = std::mem::replace(&mut *cache, next);
+            drop(cache);
+            drop(last);
+        }
     }
 }
 
-/// Prints warnings and a one-line summary; returns the files to serve: those made, and
-/// those kept, whose bytes are shared with `previous`.
-fn report_success(built: Built, previous: Option<&crate::pipeline::cache::Output>, secs: f64) -> Files {
+/// Prints the warnings; returns the files to serve (those made, and those kept, whose
+/// bytes are shared with `previous`) and the one-line summary to print once they are.
+fn report_success(built: Built, previous: Option<&crate::pipeline::cache::Output>) -> (Files, String) {
     let report = &built.report;
     if !report.warnings.is_empty() {
         eprint!(
@@ -169,7 +176,7 @@ fn report_success(built: Built, previous: Option<&crate::pipeline::cache::Output
         crate::site::Mode::Preview if !report.held_back.is_empty() => " (held-back ones shown as previews)",
         _ => "",
     };
-    eprintln!("built: {}{shown} in {secs:.2}s", report.summary());
+    let summary = format!("{}{shown}", report.summary());
     let made = built.files.into_iter().map(|f| (f.path, Arc::new(f.bytes)));
     let kept = built.kept.into_iter().filter_map(|p| {
         previous
@@ -177,7 +184,7 @@ fn report_success(built: Built, previous: Option<&crate::pipeline::cache::Output
             .map(|bytes| (p, bytes.clone()))
     });
     let map = Arc::new(made.chain(kept).collect());
-    Files { map, good: true }
+    (Files { map, good: true }, summary)
 }
 
 /// Prints the diagnostics and returns them as text for the browser overlay.
