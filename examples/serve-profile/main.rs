@@ -8,6 +8,12 @@ use psirt_site::pipeline::cache::Cache;
 use psirt_site::{BuildOptions, generate_with_cache};
 
 fn main() {
+    if std::env::var("NOTHP").is_ok() {
+        // SAFETY: integer arguments only.
+        unsafe {
+            libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+        }
+    }
     let root = std::path::PathBuf::from(std::env::args().nth(1).expect("root"));
     let rel = std::path::PathBuf::from(std::env::args().nth(2).expect("file"));
     let file = root.join(&rel);

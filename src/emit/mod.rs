@@ -214,6 +214,7 @@ impl Emitter<'_> {
             release();
         }
         let all_feeds = feeds::all_feeds(site);
+        let documents = documents(site);
         let small_files: Vec<Step<'_>> = vec![
             Box::new(|| hall::emit(site, theme, opts)),
             Box::new(|| keys::emit(site, theme, opts)),
@@ -221,7 +222,8 @@ impl Emitter<'_> {
             Box::new(|| sitemap::emit(site)),
             // The provider files list every published document: their summaries are a
             // function of the advisories alone, so they need not wait for them.
-            Box::new(|| csaf::provider::files(site, &documents(site), self.signer)),
+            Box::new(|| csaf::provider::feed(site, &documents)),
+            Box::new(|| csaf::provider::files(site, &documents, self.signer)),
         ];
         // Then the bulk of the output (one page and one CSAF document with hashes and
         // signature per advisory), advisory by advisory, and beside it the feeds and the

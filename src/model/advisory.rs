@@ -343,6 +343,10 @@ pub struct Advisory {
     /// filter and advisory (170,000 times at 10k, 5 % of an incremental build).
     #[serde(skip)]
     pub(super) highest: Option<(f64, Severity)>,
+    /// The products it names ([`Advisory::products`]), made once: the lists, feeds and
+    /// keys ask for them several times per advisory on every build.
+    #[serde(skip)]
+    pub(super) named: Vec<ProductId>,
 }
 
 /// How many products [`Advisory::products`] tells apart by a scan before it uses a set.
@@ -397,13 +401,17 @@ impl Advisory {
         self.products().collect()
     }
 
-    /// As [`Advisory::product_ids`]. Most advisories name a few products: those are told
-    /// apart by a scan of the ones kept so far; past [`LINEAR_DEDUP`] a set takes over, so
-    /// that an advisory of many rows stays linear.
-    /// A component's platform counts as named: its users are concerned too.
+    /// As [`Advisory::product_ids`]: each product its rows name, first-named first. A
+    /// component's platform counts as named: its users are concerned too.
     pub fn products(&self) -> impl Iterator<Item = &ProductId> {
-        let named = self
-            .affected
+        self.named.iter()
+    }
+
+    /// The products `affected` names (see [`Advisory::products`]). Most advisories name a
+    /// few: those are told apart by a scan of the ones kept so far; past [`LINEAR_DEDUP`] a
+    /// set takes over, so that an advisory of many rows stays linear.
+    pub(super) fn named_products(affected: &[Affected]) -> Vec<ProductId> {
+        let named = affected
             .iter()
             .flat_map(|a| std::iter::once(&a.product).chain(a.platform.as_ref().map(|p| &p.product)));
         let mut kept: Vec<&ProductId> = Vec::new();
@@ -412,15 +420,12 @@ impl Advisory {
             let new = match &mut seen {
                 Some(seen) => seen.insert(p),
                 None if kept.len() < LINEAR_DEDUP => !kept.contains(&p),
-                None => {
-                    let set = seen.insert(kept.iter().copied().collect());
-                    set.insert(p)
-                }
+                None => seen.insert(kept.iter().copied().collect()).insert(p),
             };
             if new {
                 kept.push(p);
             }
         }
-        kept.into_iter()
+        kept.into_iter().cloned().collect()
     }
 }

@@ -190,6 +190,7 @@ impl Builder<'_> {
         let mut vulnerabilities = vulnerabilities.into_iter().collect::<Option<Vec<_>>>()?;
         vulnerabilities.shrink_to_fit();
         let highest = Advisory::highest_rating(&vulnerabilities);
+        let named = Advisory::named_products(&affected);
         Some(Advisory {
             id: id?,
             title,
@@ -217,6 +218,7 @@ impl Builder<'_> {
             // Set by `document::parse_advisory` from the source file's digest.
             fingerprint: [0; 32],
             highest,
+            named,
         })
     }
 

@@ -177,7 +177,7 @@ fn new_document_files(
 
 /// A released advisory's CSAF document with hashes and signature, and what the provider
 /// files (index, changes, ROLIE feed) say of it; `None` for advisories held back. The
-/// provider files themselves come from [`provider::files`] once every document is made.
+/// provider files themselves come from [`provider::feed`] and [`provider::files`].
 /// `sections` are the body's `##` sections, from the page's rendering of it.
 pub fn advisory_files(
     site: &Site,

@@ -31,6 +31,17 @@ fn url(site: &Site, rel: &str) -> String {
     site.url(&routes::csaf_file(rel))
 }
 
+/// The ROLIE feed of every published document: by far the largest provider file (~13 MB
+/// at 10,000 advisories), so it is made apart from the others ([`files`]).
+pub fn feed(site: &Site, docs: &[Emitted]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    Ok(vec![json_file(
+        routes::csaf_file(CSAF_FEED_FILE),
+        &rolie_feed(site, docs),
+    )])
+}
+
+/// The provider files besides the ROLIE feed ([`feed`]): `index.txt`, `changes.csv`, the
+/// service and category documents, `provider-metadata.json` and the signing key.
 pub fn files(
     site: &Site,
     docs: &[Emitted],
@@ -40,7 +51,6 @@ pub fn files(
     let mut out = vec![
         OutputFile::new(format!("{tlp}/{CSAF_INDEX_FILE}"), index_txt(docs)),
         OutputFile::new(format!("{tlp}/{CSAF_CHANGES_FILE}"), changes_csv(docs)),
-        json_file(routes::csaf_file(CSAF_FEED_FILE), &rolie_feed(site, docs)),
         json_file(routes::csaf_file(CSAF_SERVICE_FILE), &service(site)),
         json_file(
             routes::csaf_file(CSAF_PRODUCTS_CATEGORY_FILE),
@@ -94,21 +104,22 @@ fn csv_quote(s: &str) -> String {
 
 // The ROLIE feed as plain structs, serialized directly: it has an entry per document
 // (thousands), and a `serde_json::Value` tree of it took ~50 MiB at 10,000 advisories.
-// Fields are in the order the feed has always been written.
+// Fields are in the order the feed has always been written. The entries are written side
+// by side, each on its own ([`nested_entry`]), and put into the feed as they are.
 
 #[derive(Serialize)]
-struct RolieFeed<'a> {
-    feed: RolieBody<'a>,
+struct RolieFeed {
+    feed: RolieBody,
 }
 
 #[derive(Serialize)]
-struct RolieBody<'a> {
+struct RolieBody {
     id: String,
     title: String,
     link: Vec<RolieLink>,
     category: [RolieCategory; 1],
     updated: String,
-    entry: Vec<RolieEntry<'a>>,
+    entry: Vec<Box<serde_json::value::RawValue>>,
 }
 
 #[derive(Serialize)]
@@ -158,7 +169,7 @@ struct RolieFormat {
     version: &'static str,
 }
 
-fn rolie_feed<'a>(site: &Site, docs: &'a [Emitted]) -> RolieFeed<'a> {
+fn rolie_feed(site: &Site, docs: &[Emitted]) -> RolieFeed {
     let mut sorted: Vec<&Emitted> = docs.iter().collect();
     sorted.sort_by(|a, b| {
         b.current
@@ -179,9 +190,22 @@ fn rolie_feed<'a>(site: &Site, docs: &'a [Emitted]) -> RolieFeed<'a> {
             }],
             category: [CSAF_CATEGORY],
             updated,
-            entry: sorted.into_iter().map(|d| feed_entry(site, d)).collect(),
+            entry: sorted
+                .par_iter()
+                .map(|d| nested_entry(&feed_entry(site, d)))
+                .collect(),
         },
     }
+}
+
+/// An entry written as the pretty-printed feed has it: alone it would start at the left
+/// margin, but in the feed it is three levels deep (`feed`, `entry`, the array), so every
+/// line after its first moves right by three indents. A line break inside a string is
+/// written as `\n`, so every line break here is one between lines.
+fn nested_entry(entry: &RolieEntry<'_>) -> Box<serde_json::value::RawValue> {
+    let alone = serde_json::to_string_pretty(entry).expect("values with string keys always serialize");
+    let nested = alone.replace('\n', "\n      ");
+    serde_json::value::RawValue::from_string(nested).expect("serde_json writes JSON")
 }
 
 fn feed_entry<'a>(site: &Site, d: &'a Emitted) -> RolieEntry<'a> {
@@ -371,4 +395,71 @@ fn listing_html(title: &str, dir: &str, entries: &BTreeSet<String>, noindex: boo
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n{robots}<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{heading} · {}</title>\n</head>\n<body>\n<main>\n<h1>{heading}</h1>\n<ul>\n{items}</ul>\n</main>\n</body>\n</html>\n",
         crate::escape::markup(title)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry<'a>(id: &'a str, summary: &'a str) -> RolieEntry<'a> {
+        RolieEntry {
+            id,
+            title: "A \"quoted\" title",
+            link: vec![RolieLink {
+                rel: "self",
+                href: format!("https://example.com/{id}.json"),
+            }],
+            published: "2026-01-01T00:00:00.000Z",
+            updated: "2026-01-02T00:00:00.000Z",
+            summary: RolieSummary { content: summary },
+            content: RolieContent {
+                media_type: "application/json",
+                src: format!("https://example.com/{id}.json"),
+            },
+            format: RolieFormat {
+                schema: "https://example.com/schema.json",
+                version: "2.0",
+            },
+        }
+    }
+
+    /// Entries written on their own and put in as they are give the very bytes of the feed
+    /// pretty-printed in one piece, also with a line break and an empty value in a string.
+    #[test]
+    fn entries_written_alone_nest_like_the_whole_feed() {
+        #[derive(Serialize)]
+        struct Whole<'a> {
+            feed: WholeBody<'a>,
+        }
+        #[derive(Serialize)]
+        struct WholeBody<'a> {
+            id: &'static str,
+            entry: Vec<RolieEntry<'a>>,
+        }
+        #[derive(Serialize)]
+        struct Pieces {
+            feed: PiecesBody,
+        }
+        #[derive(Serialize)]
+        struct PiecesBody {
+            id: &'static str,
+            entry: Vec<Box<serde_json::value::RawValue>>,
+        }
+        let entries = [entry("a", "two\nlines"), entry("b", ""), entry("c", "{ [ , ] }")];
+        let pieces = Pieces {
+            feed: PiecesBody {
+                id: "feed",
+                entry: entries.iter().map(nested_entry).collect(),
+            },
+        };
+        let whole = Whole {
+            feed: WholeBody {
+                id: "feed",
+                entry: entries.into(),
+            },
+        };
+        let expected = serde_json::to_string_pretty(&whole).expect("serializes");
+        let actual = serde_json::to_string_pretty(&pieces).expect("serializes");
+        assert_eq!(actual, expected);
+    }
 }
