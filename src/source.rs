@@ -134,6 +134,9 @@ pub struct SourceFile {
     /// The file's identity just before it was read (discovery only): `serve` takes the
     /// file from its last rebuild, unread, while the file still has it.
     pub stamp: Option<FileStamp>,
+    /// Whether the text holds `publication::MARKER`, once looked for: `serve` keeps the
+    /// answer with the file for its next rebuilds.
+    marked: std::sync::OnceLock<bool>,
 }
 
 impl SourceFile {
@@ -145,7 +148,15 @@ impl SourceFile {
             text,
             digest,
             stamp: None,
+            marked: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Whether the text holds `publication::MARKER` (looked for once).
+    pub(crate) fn holds_marker(&self) -> bool {
+        *self.marked.get_or_init(|| {
+            memchr::memmem::find(self.text.as_bytes(), crate::publication::MARKER.as_bytes()).is_some()
+        })
     }
 }
 
