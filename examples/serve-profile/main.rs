@@ -21,6 +21,8 @@ fn main() {
         root: root.clone(),
         base_url: Some("http://127.0.0.1:1".into()),
         live_reload: true,
+        // What `serve` shows by default.
+        mode: psirt_site::site::Mode::Preview,
         ..BuildOptions::default()
     };
     let mut cache = Cache::default();
