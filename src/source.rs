@@ -230,8 +230,8 @@ pub fn discover(root: &Path) -> Discovered {
 /// As [`discover`], given what a previous discovery found (`serve`):
 /// - when the watcher names every path changed since, and each is a content file that
 ///   was and still is a regular file (not a page, which could be a misplaced advisory), or
-///   a path that neither is nor was content, only the changed files are read: the others
-///   are taken as they were, without a look at the disk ([`rediscover`]);
+///   a path that neither is nor was content (but not site.toml), only the changed files are
+///   read: the others are taken as they were, without a look at the disk ([`rediscover`]);
 /// - otherwise every file is listed and stamped, and a file whose stamp is unchanged is
 ///   taken from `previous` unread (the text then is the same, unless a write kept the
 ///   size, modification time and inode, which the next save corrects).
@@ -375,8 +375,13 @@ fn rediscover(root: &Path, previous: Previous<'_>) -> Option<Discovered> {
     let mut files = previous.files.to_vec();
     for rel in changed {
         let now = fs::symlink_metadata(root.join(rel)).ok();
+        if rel == Path::new(crate::config::CONFIG_FILE) {
+            // Saving site.toml is the way to have every file looked at where a file system
+            // reports no changes (some network mounts and container volumes).
+            return None;
+        }
         if !rel.starts_with(CONTENT_DIR) {
-            // The configuration, theme and static files are read by every build anyway.
+            // The theme and static files are read by every build anyway.
             continue;
         }
         match files.binary_search_by(|f| f.rel_path.as_path().cmp(rel)) {

@@ -41,6 +41,15 @@ fn only_the_reported_files_are_read_again() {
     let mut reported = rebuilt(&opts, &cache);
     assert!(page(&reported, "advisories/EX-2026-0002/index.html").contains("Renamed advisory"));
     assert_as_from_scratch(&t, &reported);
+    // Where a file system reports nothing, saving site.toml has every file looked at.
+    let mut cache = watched_cache(&mut reported);
+    t.write(
+        second,
+        &advisory("EX-2026-0002", "Silent edit", "2026-04-01T09:00:00Z"),
+    );
+    cache.note_changes(paths(&["site.toml"]));
+    let mut reported = rebuilt(&opts, &cache);
+    assert!(page(&reported, "advisories/EX-2026-0002/index.html").contains("Silent edit"));
     // Lost events ("anything may have changed"): every file's stamp is checked.
     let mut cache = watched_cache(&mut reported);
     t.write(
