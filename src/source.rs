@@ -366,15 +366,12 @@ fn classify(
 /// A file's diagnostic, and its lossy copy when it is not UTF-8 (boxed: the error stays small).
 type Unreadable = (Diagnostic, Option<Box<SourceFile>>);
 
-/// Reads a file, stamped with its identity from just before the read; or takes it from
-/// `known` when that has it with the same stamp.
 /// The previous discovery's files with only the changed ones read again, when the
 /// watcher's report allows it (see [`discover_with`]); `None` when a full walk must decide.
 fn rediscover(root: &Path, previous: Previous<'_>) -> Option<Discovered> {
     let changed = previous.changed?;
     let mut files = previous.files.to_vec();
     for rel in changed {
-        let now = fs::symlink_metadata(root.join(rel)).ok();
         if rel == Path::new(crate::config::CONFIG_FILE) {
             // Saving site.toml is the way to have every file looked at where a file system
             // reports no changes (some network mounts and container volumes).
@@ -384,6 +381,7 @@ fn rediscover(root: &Path, previous: Previous<'_>) -> Option<Discovered> {
             // The theme and static files are read by every build anyway.
             continue;
         }
+        let now = fs::symlink_metadata(root.join(rel)).ok();
         match files.binary_search_by(|f| f.rel_path.as_path().cmp(rel)) {
             Ok(i) => {
                 let was = &files[i];
@@ -407,26 +405,41 @@ fn rediscover(root: &Path, previous: Previous<'_>) -> Option<Discovered> {
     })
 }
 
+/// Reads a file, stamped with its identity from just before the read.
 fn read_stamped_anew(root: &Path, rel: &Path, kind: SourceKind) -> Result<SourceFile, Unreadable> {
-    let stamp = fs::metadata(root.join(rel)).ok().map(|meta| FileStamp::of(&meta));
+    read_with_stamp(root, rel, kind, stamp_of(root, rel))
+}
+
+fn stamp_of(root: &Path, rel: &Path) -> Option<FileStamp> {
+    fs::metadata(root.join(rel)).ok().map(|meta| FileStamp::of(&meta))
+}
+
+fn read_with_stamp(
+    root: &Path,
+    rel: &Path,
+    kind: SourceKind,
+    stamp: Option<FileStamp>,
+) -> Result<SourceFile, Unreadable> {
     let mut file = read_text(root, rel, kind)?;
     file.stamp = stamp;
     Ok(file)
 }
 
+/// Reads a file, stamped with its identity from just before the read; or takes it from
+/// `previous` when that has it with the same stamp.
 fn read_stamped(
     root: &Path,
     rel: &Path,
     kind: SourceKind,
     previous: &Previous<'_>,
 ) -> Result<SourceFile, Unreadable> {
-    let stamp = fs::metadata(root.join(rel)).ok().map(|meta| FileStamp::of(&meta));
+    let stamp = stamp_of(root, rel);
     match previous
         .file(rel)
         .filter(|f| f.kind == kind && stamp.is_some() && f.stamp == stamp)
     {
         Some(file) => Ok(file.clone()),
-        None => read_stamped_anew(root, rel, kind),
+        None => read_with_stamp(root, rel, kind, stamp),
     }
 }
 
