@@ -89,8 +89,8 @@ fn reusing_the_demo_site_gives_the_same_files_as_a_fresh_build() {
     let mut first = rebuilt(&opts, &Cache::default());
     assert_same(&fresh.files, &first.files);
     // The files of each published advisory (a page and a CSAF document with hashes and
-    // signature), one record per list page and feed of advisories, and every advisory file
-    // parsed (the held-back ones too).
+    // signature), one record per list page and feed of advisories and one for the ROLIE
+    // feed, and every advisory file parsed (the held-back ones too).
     let published = fresh.report.published;
     let files = published + fresh.report.held_back.len();
     let counts = |b: &Built| {
@@ -109,11 +109,15 @@ fn reusing_the_demo_site_gives_the_same_files_as_a_fresh_build() {
         lists.iter().any(|p| p.starts_with("advisories/")) && lists.iter().any(|p| p.starts_with("feeds/")),
         "list pages and feeds are kept by key: {lists:?}"
     );
-    assert!(
-        lists
+    let keyed = |p: &str| {
+        ["advisories/", "products/", "feeds/"]
             .iter()
-            .all(|p| p.starts_with("advisories/") || p.starts_with("products/") || p.starts_with("feeds/")),
-        "only list pages and feeds have a key of their own: {lists:?}"
+            .any(|dir| p.starts_with(dir))
+            || p == ".well-known/csaf/csaf-feed-tlp-white.json"
+    };
+    assert!(
+        lists.iter().all(|p| keyed(p)),
+        "only list pages, feeds and the ROLIE feed have a key of their own: {lists:?}"
     );
     let second = rebuilt(&opts, &next_cache(&mut first, ""));
     assert_same(&fresh.files, &second.files);
@@ -290,4 +294,29 @@ fn a_rebuild_rereads_only_the_files_that_changed() {
         );
     }
     assert!(page(&after, "advisories/EX-2026-0002/index.html").contains("Renamed advisory"));
+}
+
+/// The ROLIE feed is kept while every published document's summary (path, id, title,
+/// dates, summary) is unchanged, as after an edit of an advisory's body, and made again
+/// when one changes, as after an edit of its title.
+#[test]
+fn the_rolie_feed_is_kept_while_every_documents_summary_is() {
+    let (t, second) = two_advisories();
+    let opts = opts_for(t.root());
+    let feed = ".well-known/csaf/csaf-feed-tlp-white.json";
+    let text = advisory("EX-2026-0002", "Second advisory", "2026-04-01T09:00:00Z");
+    let mut b = built(psirt_site::generate_with_cache(&opts, &Cache::default()));
+    let edits = [
+        (format!("{text}\nMore details.\n"), true),
+        (text.replace("Second advisory", "Renamed advisory"), false),
+    ];
+    for (edited, kept) in edits {
+        t.write(second, &edited);
+        let cache = next_cache(&mut b, "");
+        let made = built(psirt_site::generate_with_cache(&opts, &cache));
+        assert_eq!(made.kept.iter().any(|p| p == feed), kept, "{edited}");
+        b = rebuilt(&opts, &cache);
+        let fresh = built(psirt_site::generate(&opts));
+        assert_same(&fresh.files, &b.files);
+    }
 }

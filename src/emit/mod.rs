@@ -250,10 +250,11 @@ impl Emitter<'_> {
             release();
         }
         let documents = documents(site);
-        let (feed, provider) = rayon::join(
-            || csaf::provider::feed(site, &documents).and_then(|files| self.deliver_all(files)),
+        let ((feed, feed_made), provider) = rayon::join(
+            || self.deliver_rolie_feed(&documents),
             || csaf::provider::files(site, &documents, self.signer).and_then(|files| self.deliver_all(files)),
         );
+        made.extend(feed_made);
         delivered.extend([feed, provider]);
         laps.lap(crate::timing::Stage::Advisories);
         match per_advisory {
@@ -272,6 +273,16 @@ impl Emitter<'_> {
         check_unique(&paths)?;
         laps.lap(crate::timing::Stage::Listings);
         Ok(paths)
+    }
+
+    /// The ROLIE feed, taken from the previous build when its key is unchanged.
+    fn deliver_rolie_feed(&self, documents: &[csaf::Emitted]) -> keyed::Keyed {
+        let key = csaf::provider::feed_key(self.site, documents);
+        let make: page::PageJob<'_> = Box::new(|| Ok(csaf::provider::feed(self.site, documents)));
+        let job: feeds::FeedJob<'_> = (Some((key, csaf::provider::feed_path())), make);
+        let jobs = [job];
+        let reused = self.reusable(&jobs, feeds::key_and_file);
+        self.deliver_keyed(&jobs, reused, feeds::key_and_file, |(_, job)| job())
     }
 
     /// Each advisory's page and CSAF files (made, or taken from a previous build with the

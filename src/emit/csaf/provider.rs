@@ -32,12 +32,40 @@ fn url(site: &Site, rel: &str) -> String {
 }
 
 /// The ROLIE feed of every published document: by far the largest provider file (~13 MB
-/// at 10,000 advisories), so it is made apart from the others ([`files`]).
-pub fn feed(site: &Site, docs: &[Emitted]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    Ok(vec![json_file(
-        routes::csaf_file(CSAF_FEED_FILE),
-        &rolie_feed(site, docs),
-    )])
+/// at 10,000 advisories), so it is made apart from the others ([`files`]), and kept from the
+/// previous build under its key ([`feed_key`]) when that is unchanged.
+pub fn feed(site: &Site, docs: &[Emitted]) -> OutputFile {
+    json_file(feed_path(), &rolie_feed(site, docs))
+}
+
+/// Where [`feed`] is written.
+pub fn feed_path() -> String {
+    routes::csaf_file(CSAF_FEED_FILE)
+}
+
+/// The key of the ROLIE feed: everything [`feed`] reads. Every published document's
+/// summary (path, id, title, dates, summary) in site order, the publisher's name, the base
+/// URL, whether documents are signed, the build time when there is no document, and
+/// psirt-site's version. An edit of an advisory's body keeps the feed; one of its title,
+/// dates or summary makes it again.
+pub fn feed_key(site: &Site, docs: &[Emitted]) -> crate::digest::Key {
+    let signing = [u8::from(site.signing)];
+    let build_time = crate::model::time::rfc3339(site.build_time);
+    let mut parts: Vec<&[u8]> = vec![
+        b"rolie feed",
+        env!("CARGO_PKG_VERSION").as_bytes(),
+        site.config.publisher.name.as_bytes(),
+        site.config.base().as_bytes(),
+        &signing,
+    ];
+    if docs.is_empty() {
+        parts.push(build_time.as_bytes());
+    }
+    for d in docs {
+        parts
+            .extend([&d.relative, &d.id, &d.title, &d.initial, &d.current, &d.summary].map(|f| f.as_bytes()));
+    }
+    crate::digest::key(&parts)
 }
 
 /// The provider files besides the ROLIE feed ([`feed`]): `index.txt`, `changes.csv`, the
