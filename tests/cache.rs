@@ -89,8 +89,9 @@ fn reusing_the_demo_site_gives_the_same_files_as_a_fresh_build() {
     let mut first = rebuilt(&opts, &Cache::default());
     assert_same(&fresh.files, &first.files);
     // The files of each published advisory (a page and a CSAF document with hashes and
-    // signature), one record per list page and feed of advisories and one for the ROLIE
-    // feed, and every advisory file parsed (the held-back ones too).
+    // signature), one record per list page and feed of advisories and one each for the
+    // ROLIE feed and the hall of fame, and every advisory file parsed (the held-back ones
+    // too).
     let published = fresh.report.published;
     let files = published + fresh.report.held_back.len();
     let counts = |b: &Built| {
@@ -114,10 +115,11 @@ fn reusing_the_demo_site_gives_the_same_files_as_a_fresh_build() {
             .iter()
             .any(|dir| p.starts_with(dir))
             || p == ".well-known/csaf/csaf-feed-tlp-white.json"
+            || p == "acknowledgments/index.html"
     };
     assert!(
         lists.iter().all(|p| keyed(p)),
-        "only list pages, feeds and the ROLIE feed have a key of their own: {lists:?}"
+        "only list pages, feeds, the ROLIE feed and the hall of fame have a key of their own: {lists:?}"
     );
     let second = rebuilt(&opts, &next_cache(&mut first, ""));
     assert_same(&fresh.files, &second.files);
@@ -296,14 +298,18 @@ fn a_rebuild_rereads_only_the_files_that_changed() {
     assert!(page(&after, "advisories/EX-2026-0002/index.html").contains("Renamed advisory"));
 }
 
-/// The ROLIE feed is kept while every published document's summary (path, id, title,
-/// dates, summary) is unchanged, as after an edit of an advisory's body, and made again
-/// when one changes, as after an edit of its title.
+/// The ROLIE feed and the hall of fame are kept while what they show is unchanged (every
+/// published document's path, id, title, dates and summary; every credited advisory's id,
+/// title, year and acknowledgments), as after an edit of an advisory's body, and made again
+/// when it changes, as after an edit of a credited advisory's title.
 #[test]
-fn the_rolie_feed_is_kept_while_every_documents_summary_is() {
+fn the_rolie_feed_and_the_hall_of_fame_are_kept_while_what_they_show_is() {
     let (t, second) = two_advisories();
     let opts = opts_for(t.root());
-    let feed = ".well-known/csaf/csaf-feed-tlp-white.json";
+    let keyed = [
+        ".well-known/csaf/csaf-feed-tlp-white.json",
+        "acknowledgments/index.html",
+    ];
     let text = advisory("EX-2026-0002", "Second advisory", "2026-04-01T09:00:00Z");
     let mut b = built(psirt_site::generate_with_cache(&opts, &Cache::default()));
     let edits = [
@@ -314,7 +320,9 @@ fn the_rolie_feed_is_kept_while_every_documents_summary_is() {
         t.write(second, &edited);
         let cache = next_cache(&mut b, "");
         let made = built(psirt_site::generate_with_cache(&opts, &cache));
-        assert_eq!(made.kept.iter().any(|p| p == feed), kept, "{edited}");
+        for file in keyed {
+            assert_eq!(made.kept.iter().any(|p| p == file), kept, "{file} after {edited}");
+        }
         b = rebuilt(&opts, &cache);
         let fresh = built(psirt_site::generate(&opts));
         assert_same(&fresh.files, &b.files);

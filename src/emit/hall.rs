@@ -222,7 +222,30 @@ pub fn aggregate(credits: Vec<Credit>) -> (Vec<YearView>, usize) {
     (years, total)
 }
 
-pub fn emit(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+/// The key of the hall of fame: the advisory context (site.toml, the shared page values,
+/// the theme, the flags, the version: `emit::reuse::advisory_context`) and everything
+/// [`collect`] reads: each advisory with acknowledgments, in site order, by id, title, year
+/// and acknowledgments, and every extra credit. An edit of an advisory's body, or of one
+/// that credits no one, keeps the page.
+pub fn key(site: &Site, context: &crate::digest::Key) -> crate::digest::Key {
+    use std::fmt::Write as _;
+    let mut inputs = String::new();
+    for a in site.advisories.iter().filter(|a| !a.acknowledgments.is_empty()) {
+        // Quoted (`{:?}`): no value can pass for a separator.
+        let _ = writeln!(
+            inputs,
+            "{:?} {:?} {} {:?}",
+            a.id.as_str(),
+            a.title,
+            a.year(),
+            a.acknowledgments
+        );
+    }
+    let extra = format!("{:?}", site.extra_credits);
+    crate::digest::key(&[b"hall of fame", context, inputs.as_bytes(), extra.as_bytes()])
+}
+
+pub fn emit(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<OutputFile, Diagnostic> {
     let (years, total_researchers) = aggregate(collect(site));
     let ctx = HallContext {
         common: Common::new(
@@ -243,8 +266,6 @@ pub fn emit(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<Vec<OutputF
         routes::ACKNOWLEDGMENTS,
         "rendering the acknowledgments page",
     )
-    .map(|f| vec![f])
-    .map_err(|d| vec![d])
 }
 
 #[cfg(test)]

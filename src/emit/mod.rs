@@ -215,7 +215,6 @@ impl Emitter<'_> {
         }
         let all_feeds = feeds::all_feeds(site);
         let small_files: Vec<Step<'_>> = vec![
-            Box::new(|| hall::emit(site, theme, opts)),
             Box::new(|| keys::emit(site, theme, opts)),
             Box::new(|| security_txt::emit(site, self.signer)),
             Box::new(|| sitemap::emit(site)),
@@ -233,9 +232,11 @@ impl Emitter<'_> {
                 let deliver = |emit: &Step<'_>| emit().and_then(|files| self.deliver_all(files));
                 let feeds = feeds::jobs(site, theme, opts, &all_feeds, &keys);
                 let reused = self.reusable(&feeds, feeds::key_and_file);
-                let (feeds, feeds_made) =
+                let (feeds, mut feeds_made) =
                     self.deliver_keyed(&feeds, reused, feeds::key_and_file, |(_, job)| job());
-                let mut files = vec![feeds];
+                let (hall, hall_made) = self.deliver_hall(&context);
+                feeds_made.extend(hall_made);
+                let mut files = vec![feeds, hall];
                 files.par_extend(small_files.par_iter().map(deliver));
                 // The theme's and site's own files are delivered as they are: a JSON file
                 // of the user's is theirs to get right, not a psirt-site bug.
@@ -279,8 +280,20 @@ impl Emitter<'_> {
     fn deliver_rolie_feed(&self, documents: &[csaf::Emitted]) -> keyed::Keyed {
         let key = csaf::provider::feed_key(self.site, documents);
         let make: page::PageJob<'_> = Box::new(|| Ok(csaf::provider::feed(self.site, documents)));
-        let job: feeds::FeedJob<'_> = (Some((key, csaf::provider::feed_path())), make);
-        let jobs = [job];
+        self.deliver_one_keyed(key, csaf::provider::feed_path(), make)
+    }
+
+    /// The hall of fame, taken from the previous build when its key is unchanged.
+    fn deliver_hall(&self, context: &Key) -> keyed::Keyed {
+        let (site, theme, opts) = (self.site, self.theme, self.opts);
+        let make: page::PageJob<'_> = Box::new(move || hall::emit(site, theme, opts));
+        let path = crate::routes::page_file(crate::routes::ACKNOWLEDGMENTS);
+        self.deliver_one_keyed(hall::key(site, context), path, make)
+    }
+
+    /// One file made by `make` at `path`, or taken from the previous build made under `key`.
+    fn deliver_one_keyed(&self, key: Key, path: String, make: page::PageJob<'_>) -> keyed::Keyed {
+        let jobs: [feeds::FeedJob<'_>; 1] = [(Some((key, path)), make)];
         let reused = self.reusable(&jobs, feeds::key_and_file);
         self.deliver_keyed(&jobs, reused, feeds::key_and_file, |(_, job)| job())
     }
