@@ -28,11 +28,13 @@ fn main() {
     let mut cache = Cache::default();
     let original = std::fs::read_to_string(&file).expect("read");
     for i in 0..(std::env::var("N").ok().and_then(|n| n.parse().ok()).unwrap_or(7)) {
-        let text = if i % 2 == 1 {
-            original.replacen("title = \"", "title = \"X ", 1)
+        // BODY=1 edits the body instead of the title.
+        let edited = if std::env::var("BODY").is_ok() {
+            format!("{original}\nOne more paragraph.\n")
         } else {
-            original.clone()
+            original.replacen("title = \"", "title = \"X ", 1)
         };
+        let text = if i % 2 == 1 { edited } else { original.clone() };
         if i > 0 {
             std::fs::write(&file, text).expect("write");
             // What the watcher reports.
