@@ -234,10 +234,13 @@ impl Emitter<'_> {
                 let reused = self.reusable(&feeds, feeds::key_and_file);
                 let (feeds, mut feeds_made) =
                     self.deliver_keyed(&feeds, reused, feeds::key_and_file, |(_, job)| job());
-                let (hall, hall_made) = self.deliver_hall(&context);
+                let ((hall, hall_made), small) = rayon::join(
+                    || self.deliver_hall(&context),
+                    || small_files.par_iter().map(deliver).collect::<Vec<_>>(),
+                );
                 feeds_made.extend(hall_made);
                 let mut files = vec![feeds, hall];
-                files.par_extend(small_files.par_iter().map(deliver));
+                files.extend(small);
                 // The theme's and site's own files are delivered as they are: a JSON file
                 // of the user's is theirs to get right, not a psirt-site bug.
                 files.push(statics(theme).into_iter().map(|f| self.put(f)).collect());
