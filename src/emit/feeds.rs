@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use rss::extension::atom::{AtomExtension, Link};
 use rss::{Category, Channel, Guid, Item};
 
-use super::page::{PageJob, page};
+use super::page::{KeyedJob, PageJob, page};
 use super::reuse::Keys;
 use super::{EmitOptions, OutputFile};
 use crate::diag::{Code, Diagnostic};
@@ -306,7 +306,7 @@ pub fn jobs<'a>(
     opts: EmitOptions,
     feeds: &'a [Feed<'a>],
     keys: &Keys<'_>,
-) -> Vec<FeedJob<'a>> {
+) -> Vec<KeyedJob<'a>> {
     let page_job: PageJob<'a> = Box::new(move || {
         let ctx = feeds_context(site, opts, feeds);
         page(
@@ -328,14 +328,6 @@ pub fn jobs<'a>(
         ));
     }
     jobs
-}
-
-/// A feed's job, with its key and file when it has a key.
-pub type FeedJob<'a> = (Option<(Key, String)>, PageJob<'a>);
-
-/// The key of a feed job and the file it writes, if it has a key.
-pub fn key_and_file<'j>(job: &'j FeedJob<'_>) -> Option<&'j (Key, String)> {
-    job.0.as_ref()
 }
 
 /// The key of a feed of advisories: the lists' context (which also decides which

@@ -1,18 +1,46 @@
-//! Files kept from the previous build by a key: the list pages and the feeds of advisories
-//! (an advisory's own files are in `Emitter::per_advisory`). Each job has a key, or none when
-//! it is made on every build; the emitter asks the cache for what the previous build made
-//! under each key and makes only the rest.
+//! Files kept from the previous build by a key: the list pages, the feeds of advisories,
+//! the ROLIE feed and the hall of fame (an advisory's own files are in
+//! `Emitter::per_advisory`). Each job has a key, or none when it is made on every build; the
+//! emitter asks the cache for what the previous build made under each key and makes only
+//! the rest.
 
 use rayon::prelude::*;
 
-use super::{Delivered, Emitter, OutputFile, Reused, gather, lists, reuse};
+use super::page::{KeyedJob, PageJob};
+use super::{Delivered, Emitter, OutputFile, Reused, csaf, gather, hall, lists, reuse};
 use crate::diag::Diagnostic;
 use crate::digest::Key;
 
 /// Files delivered, and the key and files of each keyed job for the next build's cache.
 pub(super) type Keyed = (Delivered, Vec<(Key, Vec<String>)>);
 
+/// The key of a job and the file it writes, if it has a key.
+fn key_and_file<'j>(job: &'j KeyedJob<'_>) -> Option<&'j (Key, String)> {
+    job.0.as_ref()
+}
+
 impl Emitter<'_> {
+    /// Each job's page, taken from the previous build where its key has it, else made.
+    pub(super) fn deliver_jobs(&self, jobs: &[KeyedJob<'_>]) -> Keyed {
+        let reused = self.reusable(jobs, key_and_file);
+        self.deliver_keyed(jobs, reused, key_and_file, |(_, job)| job())
+    }
+
+    /// The ROLIE feed, taken from the previous build when its key is unchanged.
+    pub(super) fn deliver_rolie_feed(&self, documents: &[csaf::Emitted]) -> Keyed {
+        let key = csaf::provider::feed_key(self.site, documents);
+        let make: PageJob<'_> = Box::new(|| Ok(csaf::provider::feed(self.site, documents)));
+        self.deliver_jobs(&[(Some((key, csaf::provider::feed_path())), make)])
+    }
+
+    /// The hall of fame, taken from the previous build when its key is unchanged.
+    pub(super) fn deliver_hall(&self, context: &Key) -> Keyed {
+        let (site, theme, opts) = (self.site, self.theme, self.opts);
+        let make: PageJob<'_> = Box::new(move || hall::emit(site, theme, opts));
+        let path = crate::routes::page_file(crate::routes::ACKNOWLEDGMENTS);
+        self.deliver_jobs(&[(Some((hall::key(site, context), path)), make)])
+    }
+
     /// The list pages: a page whose key the previous build made it under is taken from
     /// it; the others are made, with the cards of the advisories they show (only those).
     pub(super) fn deliver_lists(&self, keys: &reuse::Keys<'_>) -> Keyed {
@@ -38,7 +66,7 @@ impl Emitter<'_> {
     /// job makes): `None` when the job has no key, the cache has nothing intact for it, or
     /// its entry is not exactly that one file — a forged cache could otherwise drop the page
     /// or keep another file in its place.
-    pub(super) fn reusable<J: Sync>(
+    fn reusable<J: Sync>(
         &self,
         jobs: &[J],
         keyed: impl Fn(&J) -> Option<&(Key, String)> + Sync,
@@ -54,7 +82,7 @@ impl Emitter<'_> {
 
     /// Delivers each job's page, taken from `reused` where that has it, else made; and
     /// each keyed job's key with its file, for the next build's cache.
-    pub(super) fn deliver_keyed<J: Sync>(
+    fn deliver_keyed<J: Sync>(
         &self,
         jobs: &[J],
         reused: Vec<Option<Vec<Reused>>>,

@@ -231,9 +231,7 @@ impl Emitter<'_> {
             || {
                 let deliver = |emit: &Step<'_>| emit().and_then(|files| self.deliver_all(files));
                 let feeds = feeds::jobs(site, theme, opts, &all_feeds, &keys);
-                let reused = self.reusable(&feeds, feeds::key_and_file);
-                let (feeds, mut feeds_made) =
-                    self.deliver_keyed(&feeds, reused, feeds::key_and_file, |(_, job)| job());
+                let (feeds, mut feeds_made) = self.deliver_jobs(&feeds);
                 let ((hall, hall_made), small) = rayon::join(
                     || self.deliver_hall(&context),
                     || small_files.par_iter().map(deliver).collect::<Vec<_>>(),
@@ -277,28 +275,6 @@ impl Emitter<'_> {
         check_unique(&paths)?;
         laps.lap(crate::timing::Stage::Listings);
         Ok(paths)
-    }
-
-    /// The ROLIE feed, taken from the previous build when its key is unchanged.
-    fn deliver_rolie_feed(&self, documents: &[csaf::Emitted]) -> keyed::Keyed {
-        let key = csaf::provider::feed_key(self.site, documents);
-        let make: page::PageJob<'_> = Box::new(|| Ok(csaf::provider::feed(self.site, documents)));
-        self.deliver_one_keyed(key, csaf::provider::feed_path(), make)
-    }
-
-    /// The hall of fame, taken from the previous build when its key is unchanged.
-    fn deliver_hall(&self, context: &Key) -> keyed::Keyed {
-        let (site, theme, opts) = (self.site, self.theme, self.opts);
-        let make: page::PageJob<'_> = Box::new(move || hall::emit(site, theme, opts));
-        let path = crate::routes::page_file(crate::routes::ACKNOWLEDGMENTS);
-        self.deliver_one_keyed(hall::key(site, context), path, make)
-    }
-
-    /// One file made by `make` at `path`, or taken from the previous build made under `key`.
-    fn deliver_one_keyed(&self, key: Key, path: String, make: page::PageJob<'_>) -> keyed::Keyed {
-        let jobs: [feeds::FeedJob<'_>; 1] = [(Some((key, path)), make)];
-        let reused = self.reusable(&jobs, feeds::key_and_file);
-        self.deliver_keyed(&jobs, reused, feeds::key_and_file, |(_, job)| job())
     }
 
     /// Each advisory's page and CSAF files (made, or taken from a previous build with the
@@ -370,7 +346,7 @@ impl Emitter<'_> {
 
     /// Hands on a file a previous build made: the sink keeps it as it was written (already
     /// minified and checked).
-    pub(crate) fn put_reused(&self, Reused { path, file }: Reused) -> Result<String, Vec<Diagnostic>> {
+    fn put_reused(&self, Reused { path, file }: Reused) -> Result<String, Vec<Diagnostic>> {
         check_safe(&path)?;
         self.sink.keep(&path, file).map_err(|d| vec![d])?;
         Ok(path)
@@ -389,7 +365,7 @@ impl Emitter<'_> {
     }
 
     /// Checks the path, minifies HTML (when the site asks for it) and hands the file on.
-    pub(crate) fn deliver(&self, file: OutputFile) -> Result<String, Vec<Diagnostic>> {
+    fn deliver(&self, file: OutputFile) -> Result<String, Vec<Diagnostic>> {
         let file = self.finish(file)?;
         self.put(file)
     }

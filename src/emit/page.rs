@@ -64,3 +64,7 @@ pub fn list_page<C: Serialize>(
 
 /// Makes one page of the site.
 pub type PageJob<'a> = Box<dyn Fn() -> Result<OutputFile, Diagnostic> + Sync + Send + 'a>;
+
+/// A page's job with its key and file, when the previous build's file may be taken under
+/// that key instead (a feed, the ROLIE feed, the hall of fame; see `emit::keyed`).
+pub type KeyedJob<'a> = (Option<(crate::digest::Key, String)>, PageJob<'a>);
