@@ -328,3 +328,36 @@ fn the_rolie_feed_and_the_hall_of_fame_are_kept_while_what_they_show_is() {
         assert_same(&fresh.files, &b.files);
     }
 }
+
+/// `serve` writes only the ROLIE entries that changed: after an edit of one advisory's
+/// title, the other advisory's entry is the one the last build wrote (marked here with
+/// trailing spaces, which keep the JSON valid), the edited one is written again. A build
+/// that is not followed by another in the same process keeps no entries.
+#[test]
+fn serve_takes_unchanged_rolie_entries_from_the_last_build() {
+    let (t, second) = two_advisories();
+    let opts = opts_for(t.root());
+    let feed = ".well-known/csaf/csaf-feed-tlp-white.json";
+    let once = built(psirt_site::generate(&opts));
+    assert!(
+        once.records.fragments.is_empty(),
+        "a one-off build keeps no entries"
+    );
+    let mut b = built(psirt_site::generate_with_cache(&opts, &Cache::default()));
+    assert_eq!(b.records.fragments.len(), 2, "one entry per published document");
+    for (_, bytes) in &mut b.records.fragments {
+        *bytes = [&bytes[..], b"   "].concat().into();
+    }
+    let text = advisory("EX-2026-0002", "Second advisory", "2026-04-01T09:00:00Z");
+    t.write(second, &text.replace("Second advisory", "Renamed advisory"));
+    let cache = next_cache(&mut b, "");
+    let after = rebuilt(&opts, &cache);
+    let rolie = page(&after, feed);
+    assert_eq!(
+        rolie.matches("}   ").count(),
+        1,
+        "one entry taken, one written:\n{rolie}"
+    );
+    assert!(rolie.contains("Renamed advisory"));
+    serde_json::from_str::<serde_json::Value>(&rolie).expect("the feed is JSON");
+}

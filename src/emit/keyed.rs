@@ -7,7 +7,10 @@
 use rayon::prelude::*;
 
 use super::page::{KeyedJob, PageJob};
-use super::{Delivered, Emitter, OutputFile, Reused, csaf, gather, hall, lists, reuse};
+use std::sync::Arc;
+
+use super::csaf::rolie;
+use super::{Delivered, Emitter, Fragments, OutputFile, Reused, csaf, gather, hall, lists, malformed, reuse};
 use crate::diag::Diagnostic;
 use crate::digest::Key;
 
@@ -26,11 +29,79 @@ impl Emitter<'_> {
         self.deliver_keyed(jobs, reused, key_and_file, |(_, job)| job())
     }
 
-    /// The ROLIE feed, taken from the previous build when its key is unchanged.
-    pub(super) fn deliver_rolie_feed(&self, documents: &[csaf::Emitted]) -> Keyed {
-        let key = csaf::provider::feed_key(self.site, documents);
-        let make: PageJob<'_> = Box::new(|| Ok(csaf::provider::feed(self.site, documents)));
-        self.deliver_jobs(&[(Some((key, csaf::provider::feed_path())), make)])
+    /// The ROLIE feed, taken from the previous build when its key is unchanged; else made
+    /// of its entries, each taken from the previous build where it has it (`serve`) or
+    /// written. Returns the entries for the next build too (with `keep_fragments`).
+    pub(super) fn deliver_rolie_feed(&self, documents: &[csaf::Emitted]) -> (Keyed, Fragments) {
+        let site = self.site;
+        let sorted = rolie::order(documents);
+        let keyed = [(rolie::key(site, documents), rolie::path())];
+        let reused = self.reusable(&keyed, |k| Some(k)).pop().flatten();
+        let (delivered, entries) = match reused {
+            Some(files) => {
+                let delivered = files.into_iter().map(|f| self.put_reused(f)).collect();
+                (delivered, self.kept_rolie_entries(&sorted))
+            }
+            None => match self.rolie_entries(&sorted) {
+                Ok(entries) => {
+                    let bytes: Vec<Arc<[u8]>> = entries.iter().map(|(_, e)| e.clone()).collect();
+                    let delivered = rolie::feed(site, sorted.first().copied(), &bytes)
+                        .map_err(|why| vec![malformed(&rolie::path(), &why)])
+                        .and_then(|file| self.put(file));
+                    (delivered.map(|path| vec![path]), entries)
+                }
+                Err(d) => (Err(d), Vec::new()),
+            },
+        };
+        let made = match delivered {
+            Ok(ref paths) => vec![(keyed[0].0, paths.clone())],
+            Err(_) => Vec::new(),
+        };
+        let fragments = if self.opts.keep_fragments {
+            entries
+        } else {
+            Vec::new()
+        };
+        ((delivered, made), fragments)
+    }
+
+    /// Every document's ROLIE entry in feed order, with its key (`keep_fragments`, else
+    /// none): taken from the previous build where it has it, else written and checked.
+    fn rolie_entries(&self, sorted: &[&csaf::Emitted]) -> Result<Fragments, Vec<Diagnostic>> {
+        let site = self.site;
+        let remember = self.opts.keep_fragments;
+        let results: Vec<Result<_, Vec<Diagnostic>>> = sorted
+            .par_iter()
+            .map(|d| {
+                let key = if remember {
+                    rolie::entry_key(site, d)
+                } else {
+                    Key::default()
+                };
+                match remember.then(|| self.reuse.fragment(&key)).flatten() {
+                    Some(entry) => Ok((key, entry)),
+                    None => rolie::entry(site, d)
+                        .map(|entry| (key, entry))
+                        .map_err(|why| vec![malformed(&rolie::path(), &why)]),
+                }
+            })
+            .collect();
+        gather(results)
+    }
+
+    /// With the feed kept whole: its entries as the previous build had them, for the next
+    /// build (an entry it lacks is written when the feed is made again).
+    fn kept_rolie_entries(&self, sorted: &[&csaf::Emitted]) -> Fragments {
+        if !self.opts.keep_fragments {
+            return Vec::new();
+        }
+        sorted
+            .par_iter()
+            .filter_map(|d| {
+                let key = rolie::entry_key(self.site, d);
+                Some((key, self.reuse.fragment(&key)?))
+            })
+            .collect()
     }
 
     /// The hall of fame, taken from the previous build when its key is unchanged.

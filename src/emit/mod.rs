@@ -23,7 +23,7 @@ use crate::digest::Key;
 use crate::signing::Signer;
 use crate::site::{Mode, Site};
 use crate::theme::Theme;
-pub use reuse::{FileId, NoReuse, Reuse, Reused};
+pub use reuse::{FileId, Fragments, NoReuse, Reuse, Reused};
 
 /// One file of the output, with a `/`-separated path relative to the output folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +52,9 @@ pub struct EmitOptions {
     pub live_reload: bool,
     /// See [`crate::BuildOptions::release_memory`].
     pub release_memory: Option<fn()>,
+    /// Hand back the pieces of files that the next build may take ([`Reuse::fragment`]):
+    /// `serve`, whose next build runs in the same process.
+    pub keep_fragments: bool,
 }
 
 /// Where finished files go: a staging folder (`build`), memory (`serve`, tests) or nowhere
@@ -177,6 +180,9 @@ pub struct Outcome {
     pub steps: Vec<crate::timing::StageTiming>,
     /// Each advisory's key and files, for the next build's cache.
     pub made: Vec<(Key, Vec<String>)>,
+    /// Pieces of files by key, for the next build's cache (with
+    /// [`EmitOptions::keep_fragments`]).
+    pub fragments: Fragments,
 }
 
 impl Emitter<'_> {
@@ -185,15 +191,22 @@ impl Emitter<'_> {
         // No progress reports for the steps: the progress display shows stages.
         let mut laps = crate::timing::Timer::new(crate::timing::Progress::default());
         let mut made = Vec::new();
-        let delivered = self.run_steps(&mut laps, &mut made);
+        let mut fragments = Vec::new();
+        let delivered = self.run_steps(&mut laps, &mut made, &mut fragments);
         Outcome {
             delivered,
             steps: laps.timings,
             made,
+            fragments,
         }
     }
 
-    fn run_steps(&self, laps: &mut crate::timing::Timer, made: &mut Vec<(Key, Vec<String>)>) -> Delivered {
+    fn run_steps(
+        &self,
+        laps: &mut crate::timing::Timer,
+        made: &mut Vec<(Key, Vec<String>)>,
+        fragments: &mut Fragments,
+    ) -> Delivered {
         let (site, theme, opts) = (self.site, self.theme, self.opts);
         type Step<'s> = Box<dyn Fn() -> EmitResult + Send + Sync + 's>;
         // The parser's garbage and the source texts are free by now; what the allocator keeps
@@ -252,11 +265,12 @@ impl Emitter<'_> {
             release();
         }
         let documents = documents(site);
-        let ((feed, feed_made), provider) = rayon::join(
+        let (((feed, feed_made), entries), provider) = rayon::join(
             || self.deliver_rolie_feed(&documents),
             || csaf::provider::files(site, &documents, self.signer).and_then(|files| self.deliver_all(files)),
         );
         made.extend(feed_made);
+        fragments.extend(entries);
         delivered.extend([feed, provider]);
         laps.lap(crate::timing::Stage::Advisories);
         match per_advisory {
@@ -438,19 +452,25 @@ fn check_safe(path: &str) -> Result<(), Vec<Diagnostic>> {
 pub fn check_wellformed(files: &[OutputFile]) -> Result<(), Vec<Diagnostic>> {
     let diags: Vec<Diagnostic> = files
         .iter()
-        .filter_map(|f| wellformed::check(&f.path, &f.bytes).err().map(|why| (f, why)))
-        .map(|(f, why)| {
-            Diagnostic::error(
-                Code::OutputCheck,
-                format!("generated file `{}` is malformed: {why}", f.path.escape_debug()),
-            )
-            .help(
-                "nothing was published; this is a psirt-site bug, please report it with the \
-                 input that caused it",
-            )
+        .filter_map(|f| {
+            wellformed::check(&f.path, &f.bytes)
+                .err()
+                .map(|why| malformed(&f.path, &why))
         })
         .collect();
     if diags.is_empty() { Ok(()) } else { Err(diags) }
+}
+
+/// The error for a generated file at `path` that is not well-formed, and why.
+fn malformed(path: &str, why: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::OutputCheck,
+        format!("generated file `{}` is malformed: {why}", path.escape_debug()),
+    )
+    .help(
+        "nothing was published; this is a psirt-site bug, please report it with the input \
+         that caused it",
+    )
 }
 
 fn statics(theme: &Theme) -> Vec<OutputFile> {

@@ -7,6 +7,7 @@
 //! output keeps it unchanged when its bytes are.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::digest::{self, Key};
 use crate::model::Advisory;
@@ -21,7 +22,17 @@ use super::EmitOptions;
 pub trait Reuse: Sync {
     /// The files made under `key` by the previous build, if every one is still there.
     fn files(&self, key: &Key) -> Option<Vec<Reused>>;
+
+    /// A piece of a file (an entry of the ROLIE feed) that the previous build made under
+    /// `key`; only a build in the same process has them (`serve`).
+    fn fragment(&self, _key: &Key) -> Option<Arc<[u8]>> {
+        None
+    }
 }
+
+/// Pieces of files by the key of what each is made from, for the next build
+/// ([`Reuse::fragment`]).
+pub type Fragments = Vec<(Key, Arc<[u8]>)>;
 
 /// A file of the previous output, unchanged since the previous build made it: the sink
 /// keeps it without reading it (`build`: a file of the previous output folder; `serve`: one

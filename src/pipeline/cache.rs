@@ -9,7 +9,8 @@
 //!   output folder and remembers each file's identity (size, modification time, inode) in
 //!   a cache file outside the output (`store`); `serve` keeps the previous output in memory;
 //! - a parsed advisory by its file's path and text, the catalog and `raw_html` (`serve`
-//!   only, in memory: the model is not written to disk).
+//!   only, in memory: the model is not written to disk);
+//! - each entry of the ROLIE feed by what it shows (`serve` only, in memory).
 //!
 //! A hit is used only when every file it names is still exactly as that build left it;
 //! anything else is made again. The cache only ever holds the entries of the last build,
@@ -45,6 +46,8 @@ pub struct Cache {
     made: HashMap<Key, Vec<String>>,
     /// File key → the advisory parsed from it and what parsing said.
     parsed: HashMap<Key, Parsed>,
+    /// Pieces of files by key (`serve`): the ROLIE feed's entries.
+    fragments: HashMap<Key, Arc<[u8]>>,
     /// Every source file as the last rebuild read it, sorted by path, with its stamp
     /// (`serve`).
     sources: Vec<SourceFile>,
@@ -76,6 +79,8 @@ enum Previous {
 pub struct Records {
     pub made: Vec<(Key, Vec<String>)>,
     pub parsed: Vec<(Key, Parsed)>,
+    /// Pieces of files by key (`serve`).
+    pub fragments: crate::emit::Fragments,
     /// The source files read (`serve`).
     pub sources: Vec<SourceFile>,
 }
@@ -86,6 +91,7 @@ impl Cache {
         Cache {
             made: records.made.into_iter().collect(),
             parsed: records.parsed.into_iter().collect(),
+            fragments: records.fragments.into_iter().collect(),
             sources: records.sources,
             changed: None,
             previous: Previous::Memory(output),
@@ -149,6 +155,10 @@ impl Cache {
 }
 
 impl Reuse for Cache {
+    fn fragment(&self, key: &Key) -> Option<Arc<[u8]>> {
+        self.fragments.get(key).cloned()
+    }
+
     fn files(&self, key: &Key) -> Option<Vec<Reused>> {
         match &self.previous {
             Previous::Nothing => None,

@@ -30,6 +30,7 @@ impl Prepared {
             opts: EmitOptions {
                 live_reload: opts.live_reload,
                 release_memory: opts.release_memory,
+                keep_fragments: self.keep_fragments,
             },
             sink,
             reuse,
@@ -83,6 +84,7 @@ impl Prepared {
                     .chain(self.held_checked.into_iter().map(|key| (key, Vec::new())))
                     .collect(),
                 parsed: self.parsed_files,
+                fragments: outcome.fragments,
                 sources: self.source_files,
             },
         })

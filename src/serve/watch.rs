@@ -24,13 +24,15 @@ const WATCHED_DIRS: [&str; 4] = ["content", "templates", "static", "themes"];
 
 /// Changes closer together than this become one rebuild. An editor's save (a temporary
 /// file renamed over the original, or a write and a metadata change) takes a few
-/// milliseconds; a longer wait only delays the reload.
-const DEBOUNCE: Duration = Duration::from_millis(50);
+/// milliseconds; a longer wait only delays the reload. A save that takes longer costs a
+/// second rebuild, not a wrong one: what the watcher reports while a rebuild runs is
+/// rebuilt after it (`Cache::note_changes`).
+const DEBOUNCE: Duration = Duration::from_millis(20);
 
 /// How often the debouncer looks for changes that have settled: a batch is handed over at
 /// most this long after [`DEBOUNCE`] has passed (the default, a quarter of it, would add
-/// up to 12 ms).
-const TICK: Duration = Duration::from_millis(5);
+/// up to 5 ms).
+const TICK: Duration = Duration::from_millis(3);
 
 struct Inner {
     debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,

@@ -4,6 +4,7 @@
 pub mod document;
 pub mod product_tree;
 pub mod provider;
+pub mod rolie;
 pub mod validate;
 mod vex;
 mod vulnerabilities;
@@ -177,7 +178,7 @@ fn new_document_files(
 
 /// A released advisory's CSAF document with hashes and signature, and what the provider
 /// files (index, changes, ROLIE feed) say of it; `None` for advisories held back. The
-/// provider files themselves come from [`provider::feed`] and [`provider::files`].
+/// provider files themselves come from [`rolie::feed`] and [`provider::files`].
 /// `sections` are the body's `##` sections, from the page's rendering of it.
 pub fn advisory_files(
     site: &Site,

@@ -27,48 +27,11 @@ fn json_file(path: String, value: &impl Serialize) -> OutputFile {
     OutputFile::new(path, bytes)
 }
 
-fn url(site: &Site, rel: &str) -> String {
+pub(super) fn url(site: &Site, rel: &str) -> String {
     site.url(&routes::csaf_file(rel))
 }
 
-/// The ROLIE feed of every published document: by far the largest provider file (~13 MB
-/// at 10,000 advisories), so it is made apart from the others ([`files`]), and kept from the
-/// previous build under its key ([`feed_key`]) when that is unchanged.
-pub fn feed(site: &Site, docs: &[Emitted]) -> OutputFile {
-    json_file(feed_path(), &rolie_feed(site, docs))
-}
-
-/// Where [`feed`] is written.
-pub fn feed_path() -> String {
-    routes::csaf_file(CSAF_FEED_FILE)
-}
-
-/// The key of the ROLIE feed: everything [`feed`] reads. Every published document's
-/// summary (path, id, title, dates, summary) in site order, the publisher's name, the base
-/// URL, whether documents are signed, the build time when there is no document, and
-/// psirt-site's version. An edit of an advisory's body keeps the feed; one of its title,
-/// dates or summary makes it again.
-pub fn feed_key(site: &Site, docs: &[Emitted]) -> crate::digest::Key {
-    let signing = [u8::from(site.signing)];
-    let build_time = crate::model::time::rfc3339(site.build_time);
-    let mut parts: Vec<&[u8]> = vec![
-        b"rolie feed",
-        env!("CARGO_PKG_VERSION").as_bytes(),
-        site.config.publisher.name.as_bytes(),
-        site.config.base().as_bytes(),
-        &signing,
-    ];
-    if docs.is_empty() {
-        parts.push(build_time.as_bytes());
-    }
-    for d in docs {
-        parts
-            .extend([&d.relative, &d.id, &d.title, &d.initial, &d.current, &d.summary].map(|f| f.as_bytes()));
-    }
-    crate::digest::key(&parts)
-}
-
-/// The provider files besides the ROLIE feed ([`feed`]): `index.txt`, `changes.csv`, the
+/// The provider files besides the ROLIE feed ([`super::rolie`]): `index.txt`, `changes.csv`, the
 /// service and category documents, `provider-metadata.json` and the signing key.
 pub fn files(
     site: &Site,
@@ -128,139 +91,6 @@ pub fn changes_csv(docs: &[Emitted]) -> String {
 
 fn csv_quote(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
-}
-
-// The ROLIE feed as plain structs, serialized directly: it has an entry per document
-// (thousands), and a `serde_json::Value` tree of it took ~50 MiB at 10,000 advisories.
-// Fields are in the order the feed has always been written. (Writing the entries side by
-// side, each on its own, took ~10 MiB more peak at 10k for no measurable gain.)
-
-#[derive(Serialize)]
-struct RolieFeed<'a> {
-    feed: RolieBody<'a>,
-}
-
-#[derive(Serialize)]
-struct RolieBody<'a> {
-    id: String,
-    title: String,
-    link: Vec<RolieLink>,
-    category: [RolieCategory; 1],
-    updated: String,
-    entry: Vec<RolieEntry<'a>>,
-}
-
-#[derive(Serialize)]
-struct RolieLink {
-    rel: &'static str,
-    href: String,
-}
-
-#[derive(Serialize)]
-struct RolieCategory {
-    scheme: &'static str,
-    term: &'static str,
-}
-
-const CSAF_CATEGORY: RolieCategory = RolieCategory {
-    scheme: ROLIE_CSAF_SCHEME,
-    term: "csaf",
-};
-
-#[derive(Serialize)]
-struct RolieEntry<'a> {
-    id: &'a str,
-    title: &'a str,
-    link: Vec<RolieLink>,
-    published: &'a str,
-    updated: &'a str,
-    summary: RolieSummary<'a>,
-    content: RolieContent,
-    format: RolieFormat,
-}
-
-#[derive(Serialize)]
-struct RolieSummary<'a> {
-    content: &'a str,
-}
-
-#[derive(Serialize)]
-struct RolieContent {
-    #[serde(rename = "type")]
-    media_type: &'static str,
-    src: String,
-}
-
-#[derive(Serialize)]
-struct RolieFormat {
-    schema: &'static str,
-    version: &'static str,
-}
-
-fn rolie_feed<'a>(site: &Site, docs: &'a [Emitted]) -> RolieFeed<'a> {
-    let mut sorted: Vec<&Emitted> = docs.iter().collect();
-    sorted.sort_by(|a, b| {
-        b.current
-            .cmp(&a.current)
-            .then_with(|| a.relative.cmp(&b.relative))
-    });
-    let updated = sorted.first().map_or_else(
-        || crate::model::time::rfc3339(site.build_time),
-        |d| d.current.clone(),
-    );
-    RolieFeed {
-        feed: RolieBody {
-            id: format!("{}-csaf-feed-tlp-white", slug(&site.config.publisher.name)),
-            title: format!("{} CSAF feed (TLP:WHITE)", site.config.publisher.name),
-            link: vec![RolieLink {
-                rel: "self",
-                href: url(site, CSAF_FEED_FILE),
-            }],
-            category: [CSAF_CATEGORY],
-            updated,
-            entry: sorted.into_iter().map(|d| feed_entry(site, d)).collect(),
-        },
-    }
-}
-
-fn feed_entry<'a>(site: &Site, d: &'a Emitted) -> RolieEntry<'a> {
-    let href = url(site, &format!("{PUBLIC_TLP_DIR}/{}", d.relative));
-    let mut link = vec![
-        RolieLink {
-            rel: "self",
-            href: href.clone(),
-        },
-        RolieLink {
-            rel: "hash",
-            href: format!("{href}.sha256"),
-        },
-        RolieLink {
-            rel: "hash",
-            href: format!("{href}.sha512"),
-        },
-    ];
-    if site.signing {
-        link.push(RolieLink {
-            rel: "signature",
-            href: format!("{href}.asc"),
-        });
-    }
-    RolieEntry {
-        id: &d.id,
-        title: &d.title,
-        link,
-        published: &d.initial,
-        updated: &d.current,
-        summary: RolieSummary { content: &d.summary },
-        content: RolieContent {
-            media_type: "application/json",
-            src: href,
-        },
-        format: RolieFormat {
-            schema: "https://docs.oasis-open.org/csaf/csaf/v2.0/csaf_json_schema.json",
-            version: "2.0",
-        },
-    }
 }
 
 fn service(site: &Site) -> Value {
@@ -337,7 +167,7 @@ fn metadata(site: &Site, signer: Option<&Signer>) -> Value {
     })
 }
 
-fn slug(s: &str) -> String {
+pub(super) fn slug(s: &str) -> String {
     crate::markdown::slugify(s)
 }
 

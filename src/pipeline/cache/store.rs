@@ -241,6 +241,7 @@ pub fn load(file: &Path, dir: &Path) -> Last {
         cache: Cache {
             made: HashMap::new(),
             parsed: HashMap::new(),
+            fragments: HashMap::new(),
             sources: Vec::new(),
             changed: None,
             previous: Previous::Disk {
