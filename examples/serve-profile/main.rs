@@ -46,16 +46,7 @@ fn main() {
         let records = std::mem::take(&mut built.records);
         let t2 = Instant::now();
         let made = built.files.len();
-        let previous = cache.previous_output().cloned();
-        let files = built
-            .files
-            .into_iter()
-            .map(|f| (f.path, std::sync::Arc::new(f.bytes)));
-        let kept = built
-            .kept
-            .into_iter()
-            .filter_map(|p| previous.as_ref().and_then(|o| o.get(&p)).map(|b| (p, b.clone())));
-        let map = std::sync::Arc::new(files.chain(kept).collect());
+        let map = cache.next_output(built.files, built.kept);
         let t3 = Instant::now();
         cache = Cache::in_memory(records, map);
         cache.watched_from_now();

@@ -141,6 +141,33 @@ impl Cache {
         }
     }
 
+    /// The output of a build with this cache (`serve`): the files it made, and those it
+    /// kept (`kept`, paths), whose bytes are shared with the previous output.
+    pub fn next_output(&self, made: Vec<crate::emit::OutputFile>, kept: Vec<String>) -> Output {
+        let previous = self.previous_output();
+        if let Some(previous) = previous {
+            // Every path made was there before, and as many paths as before: kept paths are
+            // the previous output's and no path is delivered twice (the emit stage checks),
+            // so the paths are the previous output's. The common case in `serve` (an
+            // advisory edited): the previous map with the made files replaced, instead of
+            // a new map of every path (~10 ms at 10k).
+            let same_paths = made.len() + kept.len() == previous.len()
+                && made.iter().all(|f| previous.contains_key(&f.path));
+            if same_paths {
+                let mut next = (**previous).clone();
+                next.extend(made.into_iter().map(|f| (f.path, Arc::new(f.bytes))));
+                return Arc::new(next);
+            }
+        }
+        let mut next = HashMap::with_capacity(made.len() + kept.len());
+        next.extend(made.into_iter().map(|f| (f.path, Arc::new(f.bytes))));
+        next.extend(kept.into_iter().filter_map(|p| {
+            let bytes = previous?.get(&p)?.clone();
+            Some((p, bytes))
+        }));
+        Arc::new(next)
+    }
+
     /// What the last rebuild's discovery found, for the next one (`serve`).
     pub(crate) fn previous_sources(&self) -> crate::source::Previous<'_> {
         crate::source::Previous {
@@ -186,6 +213,49 @@ impl Reuse for Cache {
                     })
                 })
                 .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emit::OutputFile;
+
+    fn output(files: &[(&str, &str)]) -> Output {
+        Arc::new(
+            files
+                .iter()
+                .map(|(p, b)| (p.to_string(), Arc::new(b.as_bytes().to_vec())))
+                .collect(),
+        )
+    }
+
+    fn sorted(o: &Output) -> Vec<(String, String)> {
+        let mut v: Vec<_> = o
+            .iter()
+            .map(|(p, b)| (p.clone(), String::from_utf8_lossy(b).into_owned()))
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn the_next_output_has_the_files_made_and_kept_and_no_other() {
+        let cache = Cache::in_memory(Records::default(), output(&[("a", "1"), ("b", "2"), ("c", "3")]));
+        let kept = |paths: &[&str]| paths.iter().map(|p| p.to_string()).collect::<Vec<_>>();
+        let cases = [
+            // The same paths: `b` made again.
+            (vec![OutputFile::new("b", "2'")], kept(&["a", "c"]), vec![("a", "1"), ("b", "2'"), ("c", "3")]),
+            // As many paths as before, but `c` gone and `d` new.
+            (vec![OutputFile::new("d", "4")], kept(&["a", "b"]), vec![("a", "1"), ("b", "2"), ("d", "4")]),
+            // Fewer.
+            (Vec::new(), kept(&["a"]), vec![("a", "1")]),
+        ];
+        for (made, kept, expected) in cases {
+            let expected: Vec<(String, String)> =
+                expected.iter().map(|(p, b)| (p.to_string(), b.to_string())).collect();
+            assert_eq!(sorted(&cache.next_output(made, kept)), expected);
         }
     }
 }

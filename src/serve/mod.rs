@@ -133,7 +133,7 @@ impl Shared {
         let (site, error, next) = match result {
             Ok(mut built) => {
                 let records = std::mem::take(&mut built.records);
-                let (files, summary) = report_success(built, cache.previous_output());
+                let (files, summary) = report_success(built, &cache);
                 let next = (records, files.map.clone(), summary);
                 (Some(Arc::new(files)), None, Some(next))
             }
@@ -164,7 +164,7 @@ impl Shared {
 
 /// Prints the warnings; returns the files to serve (those made, and those kept, whose
 /// bytes are shared with `previous`) and the one-line summary to print once they are.
-fn report_success(built: Built, previous: Option<&crate::pipeline::cache::Output>) -> (Files, String) {
+fn report_success(built: Built, cache: &crate::pipeline::cache::Cache) -> (Files, String) {
     let report = &built.report;
     if !report.warnings.is_empty() {
         eprint!(
@@ -177,13 +177,7 @@ fn report_success(built: Built, previous: Option<&crate::pipeline::cache::Output
         _ => "",
     };
     let summary = format!("{}{shown}", report.summary());
-    let made = built.files.into_iter().map(|f| (f.path, Arc::new(f.bytes)));
-    let kept = built.kept.into_iter().filter_map(|p| {
-        previous
-            .and_then(|output| output.get(&p))
-            .map(|bytes| (p, bytes.clone()))
-    });
-    let map = Arc::new(made.chain(kept).collect());
+    let map = cache.next_output(built.files, built.kept);
     (Files { map, good: true }, summary)
 }
 
