@@ -9,12 +9,36 @@ pub type Key = [u8; 32];
 /// SHA-256 over length-prefixed parts, so that no two different part lists collide by
 /// concatenation.
 pub fn key(parts: &[&[u8]]) -> Key {
-    let mut h = Sha256::new();
+    let mut h = Hasher::default();
     for p in parts {
-        h.update((p.len() as u64).to_le_bytes());
-        h.update(p);
+        h.part(p);
     }
-    h.finalize().into()
+    h.finish()
+}
+
+/// [`key`] one part at a time, for inputs with many small parts (no list of them, and no
+/// text written first to be hashed after).
+#[derive(Default)]
+pub struct Hasher(Sha256);
+
+impl Hasher {
+    pub fn part(&mut self, bytes: &[u8]) -> &mut Self {
+        self.0.update((bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+        self
+    }
+
+    /// An optional part: whether there is one, then the part.
+    pub fn optional(&mut self, bytes: Option<&[u8]>) -> &mut Self {
+        match bytes {
+            Some(b) => self.part(b"some").part(b),
+            None => self.part(b"none"),
+        }
+    }
+
+    pub fn finish(self) -> Key {
+        self.0.finalize().into()
+    }
 }
 
 /// Lower-case hex, for keys stored as text.
@@ -46,6 +70,20 @@ mod tests {
     fn keys_are_length_prefixed() {
         assert_ne!(key(&[b"ab", b"c"]), key(&[b"a", b"bc"]));
         assert_eq!(key(&[b"ab", b"c"]), key(&[b"ab", b"c"]));
+    }
+
+    #[test]
+    fn optional_parts_are_told_apart() {
+        let of = |parts: &[Option<&[u8]>]| {
+            let mut h = Hasher::default();
+            parts.iter().for_each(|p| {
+                h.optional(*p);
+            });
+            h.finish()
+        };
+        assert_ne!(of(&[None, Some(b"a")]), of(&[Some(b"a"), None]));
+        assert_ne!(of(&[Some(b"")]), of(&[None]));
+        assert_eq!(of(&[Some(b"a")]), of(&[Some(b"a")]));
     }
 
     #[test]

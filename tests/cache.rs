@@ -89,9 +89,9 @@ fn reusing_the_demo_site_gives_the_same_files_as_a_fresh_build() {
     let mut first = rebuilt(&opts, &Cache::default());
     assert_same(&fresh.files, &first.files);
     // The files of each published advisory (a page and a CSAF document with hashes and
-    // signature), one record per list page and feed of advisories and one each for the
-    // ROLIE feed and the hall of fame, and every advisory file parsed (the held-back ones
-    // too).
+    // signature), one record per list page, feed of advisories and directory listing of the
+    // provider tree and one each for the ROLIE feed and the hall of fame, and every advisory
+    // file parsed (the held-back ones too).
     let published = fresh.report.published;
     let files = published + fresh.report.held_back.len();
     let counts = |b: &Built| {
@@ -116,10 +116,16 @@ fn reusing_the_demo_site_gives_the_same_files_as_a_fresh_build() {
             .any(|dir| p.starts_with(dir))
             || p == ".well-known/csaf/csaf-feed-tlp-white.json"
             || p == "acknowledgments/index.html"
+            || (p.starts_with(".well-known/csaf/") && p.ends_with("/index.html"))
     };
     assert!(
         lists.iter().all(|p| keyed(p)),
-        "only list pages, feeds, the ROLIE feed and the hall of fame have a key of their own: {lists:?}"
+        "only list pages, feeds, directory listings, the ROLIE feed and the hall of fame have \
+         a key of their own: {lists:?}"
+    );
+    assert!(
+        lists.iter().any(|p| *p == ".well-known/csaf/white/index.html"),
+        "directory listings are kept by key: {lists:?}"
     );
     let second = rebuilt(&opts, &next_cache(&mut first, ""));
     assert_same(&fresh.files, &second.files);
@@ -360,4 +366,38 @@ fn serve_takes_unchanged_rolie_entries_from_the_last_build() {
     );
     assert!(rolie.contains("Renamed advisory"));
     serde_json::from_str::<serde_json::Value>(&rolie).expect("the feed is JSON");
+}
+
+/// A directory listing of the provider tree is kept while its folder holds the same files,
+/// and made again when a document is added to it.
+#[test]
+fn a_listing_is_made_again_when_its_folder_changes() {
+    let t = SiteTest::minimal();
+    let opts = opts_for(t.root());
+    let mut b = built(psirt_site::generate_with_cache(&opts, &Cache::default()));
+    t.write(
+        "content/advisories/EX-2026-0002.md",
+        &advisory("EX-2026-0002", "Second advisory", "2026-04-01T09:00:00Z"),
+    );
+    let marker = "<!-- kept -->";
+    let after = rebuilt(&opts, &next_cache(&mut b, marker));
+    let year = page(&after, ".well-known/csaf/white/2026/index.html");
+    assert!(year.contains("ex-2026-0002.json"), "{year}");
+    assert!(!year.contains(marker), "the folder changed: {year}");
+    let root = page(&after, ".well-known/csaf/index.html");
+    assert!(root.contains(marker), "the root folder holds the same: {root}");
+    let fresh = built(psirt_site::generate(&opts));
+    let unmarked = |b: &Built| -> Vec<OutputFile> {
+        b.files
+            .iter()
+            .map(|f| match f.is_html() {
+                true => OutputFile::new(
+                    f.path.clone(),
+                    String::from_utf8_lossy(&f.bytes).replace(marker, ""),
+                ),
+                false => f.clone(),
+            })
+            .collect()
+    };
+    assert_same(&fresh.files, &unmarked(&after));
 }

@@ -228,21 +228,54 @@ pub fn aggregate(credits: Vec<Credit>) -> (Vec<YearView>, usize) {
 /// and acknowledgments, and every extra credit. An edit of an advisory's body, or of one
 /// that credits no one, keeps the page.
 pub fn key(site: &Site, context: &crate::digest::Key) -> crate::digest::Key {
-    use std::fmt::Write as _;
-    let mut inputs = String::new();
+    let mut h = crate::digest::Hasher::default();
+    h.part(b"hall of fame").part(context);
     for a in site.advisories.iter().filter(|a| !a.acknowledgments.is_empty()) {
-        // Quoted (`{:?}`): no value can pass for a separator.
-        let _ = writeln!(
-            inputs,
-            "{:?} {:?} {} {:?}",
-            a.id.as_str(),
-            a.title,
-            a.year(),
-            a.acknowledgments
-        );
+        h.part(a.id.as_str().as_bytes())
+            .part(a.title.as_bytes())
+            .part(&a.year().to_le_bytes());
+        for ack in &a.acknowledgments {
+            h.part(b"acknowledgment");
+            hash_credit(
+                &mut h,
+                &ack.names,
+                ack.organization.as_deref(),
+                ack.url.as_deref(),
+                ack.anonymous,
+            );
+            h.optional(ack.summary.as_deref().map(str::as_bytes));
+        }
     }
-    let extra = format!("{:?}", site.extra_credits);
-    crate::digest::key(&[b"hall of fame", context, inputs.as_bytes(), extra.as_bytes()])
+    for c in &site.extra_credits {
+        h.part(b"extra credit");
+        hash_credit(
+            &mut h,
+            &c.names,
+            c.organization.as_deref(),
+            c.url.as_deref(),
+            c.anonymous,
+        );
+        h.part(c.summary.as_bytes())
+            .part(&c.date.as_nanosecond().to_le_bytes());
+    }
+    h.finish()
+}
+
+/// What [`key`] takes of one acknowledgment or extra credit besides its summary and date.
+fn hash_credit(
+    h: &mut crate::digest::Hasher,
+    names: &[String],
+    organization: Option<&str>,
+    url: Option<&str>,
+    anonymous: bool,
+) {
+    h.part(&names.len().to_le_bytes());
+    for n in names {
+        h.part(n.as_bytes());
+    }
+    h.optional(organization.map(str::as_bytes))
+        .optional(url.map(str::as_bytes))
+        .part(&[u8::from(anonymous)]);
 }
 
 pub fn emit(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<OutputFile, Diagnostic> {

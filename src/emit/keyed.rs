@@ -31,8 +31,8 @@ impl Emitter<'_> {
 
     /// The ROLIE feed, taken from the previous build when its key is unchanged; else made
     /// of its entries, each taken from the previous build where it has it (`serve`) or
-    /// written. Returns the entries for the next build too (with `keep_fragments`).
-    pub(super) fn deliver_rolie_feed(&self, documents: &[csaf::Emitted]) -> (Keyed, Fragments) {
+    /// written. Returns the entries for the next build too (`in_process`).
+    pub(super) fn deliver_rolie_feed(&self, documents: &[csaf::Emitted<'_>]) -> (Keyed, Fragments) {
         let site = self.site;
         let sorted = rolie::order(documents);
         let keyed = [(rolie::key(site, documents), rolie::path())];
@@ -57,19 +57,15 @@ impl Emitter<'_> {
             Ok(ref paths) => vec![(keyed[0].0, paths.clone())],
             Err(_) => Vec::new(),
         };
-        let fragments = if self.opts.keep_fragments {
-            entries
-        } else {
-            Vec::new()
-        };
+        let fragments = if self.opts.in_process { entries } else { Vec::new() };
         ((delivered, made), fragments)
     }
 
-    /// Every document's ROLIE entry in feed order, with its key (`keep_fragments`, else
+    /// Every document's ROLIE entry in feed order, with its key (`in_process`, else
     /// none): taken from the previous build where it has it, else written and checked.
-    fn rolie_entries(&self, sorted: &[&csaf::Emitted]) -> Result<Fragments, Vec<Diagnostic>> {
+    fn rolie_entries(&self, sorted: &[&csaf::Emitted<'_>]) -> Result<Fragments, Vec<Diagnostic>> {
         let site = self.site;
-        let remember = self.opts.keep_fragments;
+        let remember = self.opts.in_process;
         let results: Vec<Result<_, Vec<Diagnostic>>> = sorted
             .par_iter()
             .map(|d| {
@@ -91,8 +87,8 @@ impl Emitter<'_> {
 
     /// With the feed kept whole: its entries as the previous build had them, for the next
     /// build (an entry it lacks is written when the feed is made again).
-    fn kept_rolie_entries(&self, sorted: &[&csaf::Emitted]) -> Fragments {
-        if !self.opts.keep_fragments {
+    fn kept_rolie_entries(&self, sorted: &[&csaf::Emitted<'_>]) -> Fragments {
+        if !self.opts.in_process {
             return Vec::new();
         }
         sorted
@@ -110,6 +106,24 @@ impl Emitter<'_> {
         let make: PageJob<'_> = Box::new(move || hall::emit(site, theme, opts));
         let path = crate::routes::page_file(crate::routes::ACKNOWLEDGMENTS);
         self.deliver_jobs(&[(Some((hall::key(site, context), path)), make)])
+    }
+
+    /// The directory listings of the provider tree among `paths` (every other file's), each
+    /// taken from the previous build when what its folder holds is unchanged.
+    pub(super) fn deliver_listings(&self, paths: &[String], context: &Key) -> Keyed {
+        use csaf::provider::{Folder, folders, listing, listing_key, listing_path};
+        let site = self.site;
+        let noindex = site.mode == crate::site::Mode::Preview;
+        let folders: Vec<Folder<'_>> = folders(paths);
+        let jobs: Vec<KeyedJob<'_>> = folders
+            .iter()
+            .map(|folder| {
+                let keyed = Some((listing_key(context, folder), listing_path(folder)));
+                let make: PageJob<'_> = Box::new(move || Ok(listing(folder, &site.config.title, noindex)));
+                (keyed, make)
+            })
+            .collect();
+        self.deliver_jobs(&jobs)
     }
 
     /// The list pages: a page whose key the previous build made it under is taken from

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use crate::diag::{Code, Diagnostic};
 use crate::digest::Key;
 use crate::signing::Signer;
-use crate::site::{Mode, Site};
+use crate::site::Site;
 use crate::theme::Theme;
 pub use reuse::{FileId, Fragments, NoReuse, Reuse, Reused};
 
@@ -52,9 +52,11 @@ pub struct EmitOptions {
     pub live_reload: bool,
     /// See [`crate::BuildOptions::release_memory`].
     pub release_memory: Option<fn()>,
-    /// Hand back the pieces of files that the next build may take ([`Reuse::fragment`]):
-    /// `serve`, whose next build runs in the same process.
-    pub keep_fragments: bool,
+    /// The next build runs in this process, over this one's output (`serve`). The build
+    /// hands back pieces of files for it ([`Reuse::fragment`]), and makes the hall of fame
+    /// beside the list pages: `build` makes the lists alone, as their memory is the peak of
+    /// a cold build, but `serve` is waited for, and a rebuild makes few list pages.
+    pub in_process: bool,
 }
 
 /// Where finished files go: a staging folder (`build`), memory (`serve`, tests) or nowhere
@@ -181,7 +183,7 @@ pub struct Outcome {
     /// Each advisory's key and files, for the next build's cache.
     pub made: Vec<(Key, Vec<String>)>,
     /// Pieces of files by key, for the next build's cache (with
-    /// [`EmitOptions::keep_fragments`]).
+    /// [`EmitOptions::in_process`]).
     pub fragments: Fragments,
 }
 
@@ -216,8 +218,14 @@ impl Emitter<'_> {
         }
         let context = reuse::advisory_context(site, theme, self.signer, opts);
         let keys = reuse::Keys::new(site, &context);
-        // The list pages first, each written as soon as it is made.
-        let (lists, lists_made) = self.deliver_lists(&keys);
+        // The list pages first, each written as soon as it is made; in `serve` the hall of
+        // fame beside them (see `EmitOptions::in_process`).
+        let ((lists, lists_made), early_hall) = if opts.in_process {
+            let (lists, hall) = rayon::join(|| self.deliver_lists(&keys), || self.deliver_hall(&context));
+            (lists, Some(hall))
+        } else {
+            (self.deliver_lists(&keys), None)
+        };
         made.extend(lists_made);
         let mut delivered = vec![lists];
         laps.lap(crate::timing::Stage::Lists);
@@ -246,7 +254,7 @@ impl Emitter<'_> {
                 let feeds = feeds::jobs(site, theme, opts, &all_feeds, &keys);
                 let (feeds, mut feeds_made) = self.deliver_jobs(&feeds);
                 let ((hall, hall_made), small) = rayon::join(
-                    || self.deliver_hall(&context),
+                    || early_hall.unwrap_or_else(|| self.deliver_hall(&context)),
                     || small_files.par_iter().map(deliver).collect::<Vec<_>>(),
                 );
                 feeds_made.extend(hall_made);
@@ -281,10 +289,12 @@ impl Emitter<'_> {
             Err(d) => delivered.push(Err(d)),
         }
         let mut paths: Vec<String> = gather(delivered)?.into_iter().flatten().collect();
-        let mut last = csaf::provider::listings(&paths, &site.config.title, site.mode == Mode::Preview);
+        let (listings, listings_made) = self.deliver_listings(&paths, &context);
+        made.extend(listings_made);
+        let listings = listings?;
         // Path patterns, the same for every site: nothing to wait for.
-        last.extend(hosting::emit());
-        paths.extend(self.deliver_all(last)?);
+        paths.extend(self.deliver_all(hosting::emit())?);
+        paths.extend(listings);
         paths.par_sort_unstable();
         check_unique(&paths)?;
         laps.lap(crate::timing::Stage::Listings);
@@ -420,9 +430,9 @@ fn advisory_paths(site: &Site, a: &crate::model::Advisory) -> Vec<String> {
 }
 
 /// The summary of every published CSAF document, for the provider files.
-fn documents(site: &Site) -> Vec<csaf::Emitted> {
+fn documents(site: &Site) -> Vec<csaf::Emitted<'_>> {
     site.advisories
-        .iter()
+        .par_iter()
         .filter(|a| site.is_published(a))
         .map(|a| csaf::emitted(a))
         .collect()

@@ -246,15 +246,25 @@ mod tests {
         let kept = |paths: &[&str]| paths.iter().map(|p| p.to_string()).collect::<Vec<_>>();
         let cases = [
             // The same paths: `b` made again.
-            (vec![OutputFile::new("b", "2'")], kept(&["a", "c"]), vec![("a", "1"), ("b", "2'"), ("c", "3")]),
+            (
+                vec![OutputFile::new("b", "2'")],
+                kept(&["a", "c"]),
+                vec![("a", "1"), ("b", "2'"), ("c", "3")],
+            ),
             // As many paths as before, but `c` gone and `d` new.
-            (vec![OutputFile::new("d", "4")], kept(&["a", "b"]), vec![("a", "1"), ("b", "2"), ("d", "4")]),
+            (
+                vec![OutputFile::new("d", "4")],
+                kept(&["a", "b"]),
+                vec![("a", "1"), ("b", "2"), ("d", "4")],
+            ),
             // Fewer.
             (Vec::new(), kept(&["a"]), vec![("a", "1")]),
         ];
         for (made, kept, expected) in cases {
-            let expected: Vec<(String, String)> =
-                expected.iter().map(|(p, b)| (p.to_string(), b.to_string())).collect();
+            let expected: Vec<(String, String)> = expected
+                .iter()
+                .map(|(p, b)| (p.to_string(), b.to_string()))
+                .collect();
             assert_eq!(sorted(&cache.next_output(made, kept)), expected);
         }
     }

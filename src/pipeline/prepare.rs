@@ -24,9 +24,9 @@ pub(super) struct Prepared {
     pub(super) theme: Option<crate::theme::Theme>,
     /// The keys of the held-back advisories whose CSAF documents passed the check.
     pub(super) held_checked: Vec<Key>,
-    /// Whether the next build runs in this process and may take pieces of files from this
-    /// one (`serve`, which keeps parsed advisories too).
-    pub(super) keep_fragments: bool,
+    /// Whether the next build runs in this process (`serve`, which keeps parsed advisories
+    /// too): see [`crate::emit::EmitOptions::in_process`].
+    pub(super) in_process: bool,
 }
 
 /// Stages 1–6; `cache` offers parsed advisories, and with `keep_parsed` the parsed
@@ -94,6 +94,6 @@ pub(super) fn prepare_read(
         sources,
         theme: None,
         held_checked,
-        keep_fragments: keep_parsed,
+        in_process: keep_parsed,
     })
 }

@@ -30,7 +30,7 @@ impl Prepared {
             opts: EmitOptions {
                 live_reload: opts.live_reload,
                 release_memory: opts.release_memory,
-                keep_fragments: self.keep_fragments,
+                in_process: self.in_process,
             },
             sink,
             reuse,

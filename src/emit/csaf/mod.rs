@@ -65,14 +65,14 @@ pub fn downloads(site: &Site, a: &Advisory) -> Vec<DownloadView> {
 
 /// One emitted document: what the provider files need to list it.
 #[derive(Debug, Clone)]
-pub struct Emitted {
+pub struct Emitted<'a> {
     pub relative: String,
-    pub id: String,
-    pub title: String,
+    pub id: &'a str,
+    pub title: &'a str,
     pub initial: String,
     pub current: String,
     /// The advisory summary, for the ROLIE entry.
-    pub summary: String,
+    pub summary: &'a str,
 }
 
 /// The `##` sections of an advisory's body, for its notes. The build takes them from the
@@ -139,14 +139,14 @@ pub fn hash_file<D: Digest>(bytes: &[u8], name: &str) -> Vec<u8> {
 }
 
 /// What the provider files (index, changes, ROLIE feed) say of an advisory's document.
-pub fn emitted(a: &Advisory) -> Emitted {
+pub fn emitted(a: &Advisory) -> Emitted<'_> {
     Emitted {
         relative: relative_path(a),
-        id: a.id.to_string(),
-        title: a.title.clone(),
+        id: a.id.as_str(),
+        title: &a.title,
         initial: rfc3339(a.published),
         current: rfc3339(a.updated()),
-        summary: a.summary.clone(),
+        summary: &a.summary,
     }
 }
 

@@ -3,8 +3,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rayon::prelude::*;
-
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -35,7 +33,7 @@ pub(super) fn url(site: &Site, rel: &str) -> String {
 /// service and category documents, `provider-metadata.json` and the signing key.
 pub fn files(
     site: &Site,
-    docs: &[Emitted],
+    docs: &[Emitted<'_>],
     signer: Option<&Signer>,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let tlp = routes::csaf_public_dir();
@@ -71,14 +69,14 @@ pub fn files(
 }
 
 /// One relative path per line, sorted (§7.1.12).
-pub fn index_txt(docs: &[Emitted]) -> String {
+pub fn index_txt(docs: &[Emitted<'_>]) -> String {
     let paths: BTreeSet<&str> = docs.iter().map(|d| d.relative.as_str()).collect();
     paths.into_iter().map(|p| format!("{p}\n")).collect()
 }
 
 /// `"path","current_release_date"`, newest first (§7.1.13). Ties are broken by path so
 /// the file is stable.
-pub fn changes_csv(docs: &[Emitted]) -> String {
+pub fn changes_csv(docs: &[Emitted<'_>]) -> String {
     let mut rows: Vec<(&str, &str)> = docs
         .iter()
         .map(|d| (d.current.as_str(), d.relative.as_str()))
@@ -171,21 +169,25 @@ pub(super) fn slug(s: &str) -> String {
     crate::markdown::slugify(s)
 }
 
-/// Pre-rendered directory listings (`index.html`) for every folder of the provider tree:
-/// crawlers that do not read ROLIE follow them, and CSAF forbids script-built listings.
-/// `noindex` (previews) asks search engines to keep the listings out of their index, as
-/// every other page of a preview does.
-pub fn listings(all_paths: &[String], title: &str, noindex: bool) -> Vec<OutputFile> {
+/// A folder of the provider tree (`dir`, below `.well-known/csaf/`, with a final `/`; the
+/// root is ""), and what it holds: its files, and its sub-folders with a final `/`.
+pub struct Folder<'p> {
+    pub dir: &'p str,
+    pub entries: BTreeSet<&'p str>,
+}
+
+/// Every folder of the provider tree among the output's paths, each with what it holds, for
+/// its pre-rendered directory listing ([`listing`]).
+pub fn folders(all_paths: &[String]) -> Vec<Folder<'_>> {
     let prefix = format!("{CSAF_ROOT}/");
-    let paths: Vec<&str> = all_paths
+    let paths = all_paths
         .iter()
         .filter_map(|p| p.strip_prefix(&prefix))
-        .filter(|p| !p.ends_with(routes::INDEX_FILE))
-        .collect();
-    // Folder → what it holds (files, and sub-folders with a final `/`), in one pass: each
-    // path adds itself to its folder and each of its folders to the one above.
+        .filter(|p| !p.ends_with(routes::INDEX_FILE));
+    // In one pass: each path adds itself to its folder and each of its folders to the one
+    // above.
     let mut dirs: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::from([("", BTreeSet::new())]);
-    for p in &paths {
+    for p in paths {
         let mut start = 0;
         while let Some(slash) = p[start..].find('/') {
             let end = start + slash + 1;
@@ -194,15 +196,36 @@ pub fn listings(all_paths: &[String], title: &str, noindex: bool) -> Vec<OutputF
         }
         dirs.entry(&p[..start]).or_default().insert(&p[start..]);
     }
-    let dirs: Vec<(&str, BTreeSet<&str>)> = dirs.into_iter().collect();
-    dirs.par_iter()
-        .map(|(dir, entries)| {
-            OutputFile::new(
-                format!("{prefix}{dir}{}", routes::INDEX_FILE),
-                listing_html(title, dir, entries, noindex),
-            )
-        })
+    dirs.into_iter()
+        .map(|(dir, entries)| Folder { dir, entries })
         .collect()
+}
+
+/// Where a folder's listing is written.
+pub fn listing_path(folder: &Folder<'_>) -> String {
+    format!("{CSAF_ROOT}/{}{}", folder.dir, routes::INDEX_FILE)
+}
+
+/// The key of a folder's listing: what it holds, and `context`, which covers the rest it
+/// reads (the site's title, whether it is a preview, minification, psirt-site's version).
+pub fn listing_key(context: &crate::digest::Key, folder: &Folder<'_>) -> crate::digest::Key {
+    let mut h = crate::digest::Hasher::default();
+    h.part(b"csaf listing").part(context).part(folder.dir.as_bytes());
+    for e in &folder.entries {
+        h.part(e.as_bytes());
+    }
+    h.finish()
+}
+
+/// The pre-rendered directory listing (`index.html`) of a folder of the provider tree:
+/// crawlers that do not read ROLIE follow them, and CSAF forbids script-built listings.
+/// `noindex` (previews) asks search engines to keep the listings out of their index, as
+/// every other page of a preview does.
+pub fn listing(folder: &Folder<'_>, title: &str, noindex: bool) -> OutputFile {
+    OutputFile::new(
+        listing_path(folder),
+        listing_html(title, folder.dir, &folder.entries, noindex),
+    )
 }
 
 fn listing_html(title: &str, dir: &str, entries: &BTreeSet<&str>, noindex: bool) -> String {

@@ -25,7 +25,7 @@ pub fn path() -> String {
 /// documents are signed, the build time when there is no document, and psirt-site's
 /// version. An edit of an advisory's body keeps the feed; one of its title, dates or
 /// summary makes it again.
-pub fn key(site: &Site, docs: &[Emitted]) -> Key {
+pub fn key(site: &Site, docs: &[Emitted<'_>]) -> Key {
     let signing = [u8::from(site.signing)];
     let build_time = crate::model::time::rfc3339(site.build_time);
     let mut parts: Vec<&[u8]> = vec![
@@ -45,13 +45,21 @@ pub fn key(site: &Site, docs: &[Emitted]) -> Key {
 }
 
 /// What a document's entry says of it.
-fn document_fields(d: &Emitted) -> [&[u8]; 6] {
-    [&d.relative, &d.id, &d.title, &d.initial, &d.current, &d.summary].map(|f| f.as_bytes())
+fn document_fields<'a>(d: &'a Emitted<'_>) -> [&'a [u8]; 6] {
+    [
+        d.relative.as_str(),
+        d.id,
+        d.title,
+        &d.initial,
+        &d.current,
+        d.summary,
+    ]
+    .map(str::as_bytes)
 }
 
 /// The key of one entry: the document's fields, the base URL, whether documents are signed
 /// and psirt-site's version (nothing else of the site is in an entry).
-pub fn entry_key(site: &Site, d: &Emitted) -> Key {
+pub fn entry_key(site: &Site, d: &Emitted<'_>) -> Key {
     let signing = [u8::from(site.signing)];
     let mut parts: Vec<&[u8]> = vec![
         b"rolie entry",
@@ -64,8 +72,8 @@ pub fn entry_key(site: &Site, d: &Emitted) -> Key {
 }
 
 /// The documents in the order of the feed: newest first, ties by path (stable).
-pub fn order(docs: &[Emitted]) -> Vec<&Emitted> {
-    let mut sorted: Vec<&Emitted> = docs.iter().collect();
+pub fn order<'d, 'a>(docs: &'d [Emitted<'a>]) -> Vec<&'d Emitted<'a>> {
+    let mut sorted: Vec<&Emitted<'a>> = docs.iter().collect();
     sorted.sort_by(|a, b| {
         b.current
             .cmp(&a.current)
@@ -80,7 +88,7 @@ const ENTRY_INDENT: &[u8] = b"      ";
 
 /// One entry, written as it stands in the feed (indented to its place), checked to be one
 /// JSON value on its own.
-pub fn entry(site: &Site, d: &Emitted) -> Result<Arc<[u8]>, String> {
+pub fn entry(site: &Site, d: &Emitted<'_>) -> Result<Arc<[u8]>, String> {
     let bytes = serde_json::to_vec_pretty(&feed_entry(site, d)).map_err(|e| e.to_string())?;
     crate::emit::wellformed::check(".json", &bytes)?;
     // A JSON text has line breaks only between tokens (inside strings they are escaped),
@@ -100,7 +108,7 @@ pub fn entry(site: &Site, d: &Emitted) -> Result<Arc<[u8]>, String> {
 /// `serde_json::to_vec_pretty` writes for the whole feed, with a final line break. The frame
 /// around the entries is checked to be one JSON value; with entries that each are one, the
 /// feed is one too, so its 13 MB are not parsed again.
-pub fn feed(site: &Site, first: Option<&Emitted>, entries: &[Arc<[u8]>]) -> Result<OutputFile, String> {
+pub fn feed(site: &Site, first: Option<&Emitted<'_>>, entries: &[Arc<[u8]>]) -> Result<OutputFile, String> {
     let frame = serde_json::to_vec_pretty(&frame(site, first)).map_err(|e| e.to_string())?;
     crate::emit::wellformed::check(".json", &frame)?;
     // The entries are the last field: the frame ends `"entry": []` and closes its objects.
@@ -192,7 +200,7 @@ struct RolieFormat {
 }
 
 /// The feed without entries; `first` is the newest document, whose date is the feed's.
-fn frame<'a>(site: &Site, first: Option<&Emitted>) -> RolieFeed<'a> {
+fn frame<'a>(site: &Site, first: Option<&Emitted<'_>>) -> RolieFeed<'a> {
     let updated = first.map_or_else(
         || crate::model::time::rfc3339(site.build_time),
         |d| d.current.clone(),
@@ -212,7 +220,7 @@ fn frame<'a>(site: &Site, first: Option<&Emitted>) -> RolieFeed<'a> {
     }
 }
 
-fn feed_entry<'a>(site: &Site, d: &'a Emitted) -> RolieEntry<'a> {
+fn feed_entry<'a>(site: &Site, d: &'a Emitted<'_>) -> RolieEntry<'a> {
     let href = url(site, &format!("{PUBLIC_TLP_DIR}/{}", d.relative));
     let mut link = vec![
         RolieLink {
@@ -235,12 +243,12 @@ fn feed_entry<'a>(site: &Site, d: &'a Emitted) -> RolieEntry<'a> {
         });
     }
     RolieEntry {
-        id: &d.id,
-        title: &d.title,
+        id: d.id,
+        title: d.title,
         link,
         published: &d.initial,
         updated: &d.current,
-        summary: RolieSummary { content: &d.summary },
+        summary: RolieSummary { content: d.summary },
         content: RolieContent {
             media_type: "application/json",
             src: href,
@@ -258,7 +266,7 @@ mod tests {
 
     /// The whole feed serialized at once, as it was written before entries were written
     /// one by one.
-    fn at_once(site: &Site, docs: &[Emitted]) -> Vec<u8> {
+    fn at_once(site: &Site, docs: &[Emitted<'_>]) -> Vec<u8> {
         let sorted = order(docs);
         let mut feed = frame(site, sorted.first().copied());
         feed.feed.entry = sorted.iter().map(|d| feed_entry(site, d)).collect();
@@ -267,14 +275,16 @@ mod tests {
         bytes
     }
 
-    fn doc(n: u32, title: &str) -> Emitted {
+    const IDS: [&str; 3] = ["ACME-SA-2026-0000", "ACME-SA-2026-0001", "ACME-SA-2026-0002"];
+
+    fn doc(n: usize, title: &str) -> Emitted<'_> {
         Emitted {
             relative: format!("2026/acme-sa-2026-{n:04}.json"),
-            id: format!("ACME-SA-2026-{n:04}"),
-            title: title.into(),
+            id: IDS[n],
+            title,
             initial: "2026-01-01T00:00:00.000Z".into(),
             current: format!("2026-02-{:02}T00:00:00.000Z", n % 28 + 1),
-            summary: "Line one\nline \"two\"\t\u{2028} <b>".into(),
+            summary: "Line one\nline \"two\"\t\u{2028} <b>",
         }
     }
 
@@ -296,7 +306,7 @@ mod tests {
     fn a_feed_of_entries_is_the_feed_written_at_once() {
         let site = demo();
         for count in [0, 1, 3] {
-            let docs: Vec<Emitted> = (0..count).map(|n| doc(n, "A \"quoted\"\ntitle")).collect();
+            let docs: Vec<Emitted<'_>> = (0..count).map(|n| doc(n, "A \"quoted\"\ntitle")).collect();
             let entries: Vec<Arc<[u8]>> = order(&docs)
                 .into_iter()
                 .map(|d| entry(&site, d).expect("entry"))
