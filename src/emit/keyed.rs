@@ -35,19 +35,20 @@ impl Emitter<'_> {
     pub(super) fn deliver_rolie_feed(&self, documents: &[csaf::Emitted<'_>]) -> (Keyed, Fragments) {
         let site = self.site;
         let sorted = rolie::order(documents);
-        let keyed = [(rolie::key(site, documents), rolie::path())];
+        let entry_keys: Vec<Key> = sorted.par_iter().map(|d| rolie::entry_key(site, d)).collect();
+        let keyed = [(rolie::key(site, &entry_keys), rolie::path())];
         let reused = self.reusable(&keyed, |k| Some(k)).pop().flatten();
         let (delivered, entries) = match reused {
             Some(files) => {
                 let delivered = files.into_iter().map(|f| self.put_reused(f)).collect();
-                (delivered, self.kept_rolie_entries(&sorted))
+                (delivered, self.kept_rolie_entries(&entry_keys))
             }
-            None => match self.rolie_entries(&sorted) {
+            None => match self.rolie_entries(&sorted, &entry_keys) {
                 Ok(entries) => {
-                    let bytes: Vec<Arc<[u8]>> = entries.iter().map(|(_, e)| e.clone()).collect();
-                    let delivered = rolie::feed(site, sorted.first().copied(), &bytes)
+                    let delivered = rolie::feed(site, sorted.first().copied(), &entries)
                         .map_err(|why| vec![malformed(&rolie::path(), &why)])
                         .and_then(|file| self.put(file));
+                    let entries = entry_keys.into_iter().zip(entries).collect();
                     (delivered.map(|path| vec![path]), entries)
                 }
                 Err(d) => (Err(d), Vec::new()),
@@ -61,42 +62,32 @@ impl Emitter<'_> {
         ((delivered, made), fragments)
     }
 
-    /// Every document's ROLIE entry in feed order, with its key (`in_process`, else
-    /// none): taken from the previous build where it has it, else written and checked.
-    fn rolie_entries(&self, sorted: &[&csaf::Emitted<'_>]) -> Result<Fragments, Vec<Diagnostic>> {
-        let site = self.site;
-        let remember = self.opts.in_process;
+    /// Every document's ROLIE entry in feed order (`keys`: each one's key): taken from the
+    /// previous build where it has it, else written and checked.
+    fn rolie_entries(
+        &self,
+        sorted: &[&csaf::Emitted<'_>],
+        keys: &[Key],
+    ) -> Result<Vec<Arc<[u8]>>, Vec<Diagnostic>> {
         let results: Vec<Result<_, Vec<Diagnostic>>> = sorted
             .par_iter()
-            .map(|d| {
-                let key = if remember {
-                    rolie::entry_key(site, d)
-                } else {
-                    Key::default()
-                };
-                match remember.then(|| self.reuse.fragment(&key)).flatten() {
-                    Some(entry) => Ok((key, entry)),
-                    None => rolie::entry(site, d)
-                        .map(|entry| (key, entry))
-                        .map_err(|why| vec![malformed(&rolie::path(), &why)]),
-                }
+            .zip(keys)
+            .map(|(d, key)| match self.reuse.fragment(key) {
+                Some(entry) => Ok(entry),
+                None => rolie::entry(self.site, d).map_err(|why| vec![malformed(&rolie::path(), &why)]),
             })
             .collect();
         gather(results)
     }
 
-    /// With the feed kept whole: its entries as the previous build had them, for the next
-    /// build (an entry it lacks is written when the feed is made again).
-    fn kept_rolie_entries(&self, sorted: &[&csaf::Emitted<'_>]) -> Fragments {
+    /// With the feed kept whole: its entries as the previous build had them (`keys`), for
+    /// the next build (an entry it lacks is written when the feed is made again).
+    fn kept_rolie_entries(&self, keys: &[Key]) -> Fragments {
         if !self.opts.in_process {
             return Vec::new();
         }
-        sorted
-            .par_iter()
-            .filter_map(|d| {
-                let key = rolie::entry_key(self.site, d);
-                Some((key, self.reuse.fragment(&key)?))
-            })
+        keys.par_iter()
+            .filter_map(|key| Some((*key, self.reuse.fragment(key)?)))
             .collect()
     }
 

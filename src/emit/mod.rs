@@ -149,6 +149,25 @@ impl Sink for DiscardSink {
 type EmitResult = Result<Vec<OutputFile>, Vec<Diagnostic>>;
 type Delivered = Result<Vec<String>, Vec<Diagnostic>>;
 
+/// Keys and the files made under each, for the next build's cache.
+type Made = Vec<(Key, Vec<String>)>;
+
+/// What the emit steps have handed on so far: the paths delivered (or the problems found)
+/// and what the next build's cache keeps.
+#[derive(Default)]
+struct Gathered {
+    delivered: Vec<Delivered>,
+    made: Made,
+    fragments: Fragments,
+}
+
+impl Gathered {
+    fn keyed(&mut self, (delivered, made): keyed::Keyed) {
+        self.delivered.push(delivered);
+        self.made.extend(made);
+    }
+}
+
 /// One advisory's share of the output.
 struct PerAdvisory {
     paths: Vec<String>,
@@ -192,105 +211,39 @@ impl Emitter<'_> {
     pub fn run(&self) -> Outcome {
         // No progress reports for the steps: the progress display shows stages.
         let mut laps = crate::timing::Timer::new(crate::timing::Progress::default());
-        let mut made = Vec::new();
-        let mut fragments = Vec::new();
-        let delivered = self.run_steps(&mut laps, &mut made, &mut fragments);
+        let mut out = Gathered::default();
+        let delivered = self.run_steps(&mut laps, &mut out);
         Outcome {
             delivered,
             steps: laps.timings,
-            made,
-            fragments,
+            made: out.made,
+            fragments: out.fragments,
         }
     }
 
-    fn run_steps(
-        &self,
-        laps: &mut crate::timing::Timer,
-        made: &mut Vec<(Key, Vec<String>)>,
-        fragments: &mut Fragments,
-    ) -> Delivered {
-        let (site, theme, opts) = (self.site, self.theme, self.opts);
-        type Step<'s> = Box<dyn Fn() -> EmitResult + Send + Sync + 's>;
+    fn run_steps(&self, laps: &mut crate::timing::Timer, out: &mut Gathered) -> Delivered {
         // The parser's garbage and the source texts are free by now; what the allocator keeps
         // of them is not all of the sizes the lists need, so give it back first.
-        if let Some(release) = opts.release_memory {
-            release();
-        }
-        let context = reuse::advisory_context(site, theme, self.signer, opts);
-        let keys = reuse::Keys::new(site, &context);
-        // The list pages first, each written as soon as it is made; in `serve` the hall of
-        // fame beside them (see `EmitOptions::in_process`).
-        let ((lists, lists_made), early_hall) = if opts.in_process {
-            let (lists, hall) = rayon::join(|| self.deliver_lists(&keys), || self.deliver_hall(&context));
-            (lists, Some(hall))
-        } else {
-            (self.deliver_lists(&keys), None)
-        };
-        made.extend(lists_made);
-        let mut delivered = vec![lists];
-        laps.lap(crate::timing::Stage::Lists);
-        // The lists' advisory summaries (~70 MiB at 10k) are freed now; let the allocator
-        // give them back, or what comes next comes on top of them.
-        if let Some(release) = opts.release_memory {
-            release();
-        }
-        let all_feeds = feeds::all_feeds(site);
-        let small_files: Vec<Step<'_>> = vec![
-            Box::new(|| keys::emit(site, theme, opts)),
-            Box::new(|| security_txt::emit(site, self.signer)),
-            Box::new(|| sitemap::emit(site)),
-        ];
-        // Then the bulk of the output (one page and one CSAF document with hashes and
-        // signature per advisory), advisory by advisory, and beside it the feeds and the
-        // small site-wide files (hall of fame, keys, security.txt, sitemap, theme files):
-        // those are partly serial work that would leave a core idle on their own, and the
-        // per-advisory work needs little memory, unlike the lists (which run alone: lists
-        // and feeds side by side cost 110 MiB more at 10k). The provider files come after,
-        // on their own (the ROLIE feed beside the others): beside the feeds they raised the
-        // peak by ~10 MiB at 10k. In `--timings` all of this is the `advisories` step.
-        let ((site_files, feeds_made), per_advisory) = rayon::join(
-            || {
-                let deliver = |emit: &Step<'_>| emit().and_then(|files| self.deliver_all(files));
-                let feeds = feeds::jobs(site, theme, opts, &all_feeds, &keys);
-                let (feeds, mut feeds_made) = self.deliver_jobs(&feeds);
-                let ((hall, hall_made), small) = rayon::join(
-                    || early_hall.unwrap_or_else(|| self.deliver_hall(&context)),
-                    || small_files.par_iter().map(deliver).collect::<Vec<_>>(),
-                );
-                feeds_made.extend(hall_made);
-                let mut files = vec![feeds, hall];
-                files.extend(small);
-                // The theme's and site's own files are delivered as they are: a JSON file
-                // of the user's is theirs to get right, not a psirt-site bug.
-                files.push(statics(theme).into_iter().map(|f| self.put(f)).collect());
-                (files, feeds_made)
-            },
-            || self.per_advisory(&keys),
+        self.release_memory();
+        let context = reuse::advisory_context(self.site, self.theme, self.signer, self.opts);
+        let keys = reuse::Keys::new(self.site, &context);
+        // `serve` makes the hall of fame beside all the rest (see `EmitOptions::in_process`):
+        // it is one template of ~2.6 MB at 10k, serial work that is the longest single job
+        // of a rebuild after an edit of a credited advisory's title.
+        let apart = self.opts.in_process;
+        let (hall, ()) = rayon::join(
+            || apart.then(|| self.deliver_hall(&context)),
+            || self.pages_and_documents(laps, &keys, &context, !apart, out),
         );
-        delivered.extend(site_files);
-        made.extend(feeds_made);
-        if let Some(release) = opts.release_memory {
-            release();
+        if let Some(hall) = hall {
+            out.keyed(hall);
         }
-        let documents = documents(site);
-        let (((feed, feed_made), entries), provider) = rayon::join(
-            || self.deliver_rolie_feed(&documents),
-            || csaf::provider::files(site, &documents, self.signer).and_then(|files| self.deliver_all(files)),
-        );
-        made.extend(feed_made);
-        fragments.extend(entries);
-        delivered.extend([feed, provider]);
-        laps.lap(crate::timing::Stage::Advisories);
-        match per_advisory {
-            Ok(all) => {
-                made.extend(all.made);
-                delivered.push(Ok(all.paths));
-            }
-            Err(d) => delivered.push(Err(d)),
-        }
-        let mut paths: Vec<String> = gather(delivered)?.into_iter().flatten().collect();
+        let mut paths: Vec<String> = gather(std::mem::take(&mut out.delivered))?
+            .into_iter()
+            .flatten()
+            .collect();
         let (listings, listings_made) = self.deliver_listings(&paths, &context);
-        made.extend(listings_made);
+        out.made.extend(listings_made);
         let listings = listings?;
         // Path patterns, the same for every site: nothing to wait for.
         paths.extend(self.deliver_all(hosting::emit())?);
@@ -299,6 +252,93 @@ impl Emitter<'_> {
         check_unique(&paths)?;
         laps.lap(crate::timing::Stage::Listings);
         Ok(paths)
+    }
+
+    /// Has the allocator give back the memory it keeps, where the binary allows it.
+    fn release_memory(&self) {
+        if let Some(release) = self.opts.release_memory {
+            release();
+        }
+    }
+
+    /// The list pages, then every advisory's files beside the feeds and the site-wide files
+    /// (with the hall of fame when `with_hall`), then the provider files.
+    fn pages_and_documents(
+        &self,
+        laps: &mut crate::timing::Timer,
+        keys: &reuse::Keys<'_>,
+        context: &Key,
+        with_hall: bool,
+        out: &mut Gathered,
+    ) {
+        let site = self.site;
+        // The list pages first, each written as soon as it is made.
+        out.keyed(self.deliver_lists(keys));
+        laps.lap(crate::timing::Stage::Lists);
+        // The lists' advisory summaries (~70 MiB at 10k) are freed now; let the allocator
+        // give them back, or what comes next comes on top of them.
+        self.release_memory();
+        // Then the bulk of the output (one page and one CSAF document with hashes and
+        // signature per advisory), advisory by advisory, and beside it the feeds and the
+        // small site-wide files: those are partly serial work that would leave a core idle on
+        // their own, and the per-advisory work needs little memory, unlike the lists (which
+        // run alone: lists and feeds side by side cost 110 MiB more at 10k). The provider
+        // files come after, on their own (the ROLIE feed beside the others): beside the
+        // feeds they raised the peak by ~10 MiB at 10k. In `--timings` all of this is the
+        // `advisories` step.
+        let ((site_files, site_made), per_advisory) = rayon::join(
+            || self.site_files(keys, context, with_hall),
+            || self.per_advisory(keys),
+        );
+        out.delivered.extend(site_files);
+        out.made.extend(site_made);
+        self.release_memory();
+        let documents = documents(site);
+        let ((rolie, entries), provider) = rayon::join(
+            || self.deliver_rolie_feed(&documents),
+            || csaf::provider::files(site, &documents, self.signer).and_then(|files| self.deliver_all(files)),
+        );
+        out.keyed(rolie);
+        out.fragments.extend(entries);
+        out.delivered.push(provider);
+        laps.lap(crate::timing::Stage::Advisories);
+        match per_advisory {
+            Ok(all) => {
+                out.made.extend(all.made);
+                out.delivered.push(Ok(all.paths));
+            }
+            Err(d) => out.delivered.push(Err(d)),
+        }
+    }
+
+    /// The feeds, the small site-wide files (keys, security.txt, sitemap, theme files) and,
+    /// when `with_hall`, the hall of fame.
+    fn site_files(&self, keys: &reuse::Keys<'_>, context: &Key, with_hall: bool) -> (Vec<Delivered>, Made) {
+        let (site, theme, opts) = (self.site, self.theme, self.opts);
+        type Step<'s> = Box<dyn Fn() -> EmitResult + Send + Sync + 's>;
+        let small_files: Vec<Step<'_>> = vec![
+            Box::new(|| keys::emit(site, theme, opts)),
+            Box::new(|| security_txt::emit(site, self.signer)),
+            Box::new(|| sitemap::emit(site)),
+        ];
+        let deliver = |emit: &Step<'_>| emit().and_then(|files| self.deliver_all(files));
+        let all_feeds = feeds::all_feeds(site);
+        let feeds = feeds::jobs(site, theme, opts, &all_feeds, keys);
+        let (feeds, mut made) = self.deliver_jobs(&feeds);
+        let (hall, small) = rayon::join(
+            || with_hall.then(|| self.deliver_hall(context)),
+            || small_files.par_iter().map(deliver).collect::<Vec<_>>(),
+        );
+        let mut files = vec![feeds];
+        if let Some((hall, hall_made)) = hall {
+            files.push(hall);
+            made.extend(hall_made);
+        }
+        files.extend(small);
+        // The theme's and site's own files are delivered as they are: a JSON file of the
+        // user's is theirs to get right, not a psirt-site bug.
+        files.push(statics(theme).into_iter().map(|f| self.put(f)).collect());
+        (files, made)
     }
 
     /// Each advisory's page and CSAF files (made, or taken from a previous build with the

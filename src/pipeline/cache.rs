@@ -87,9 +87,17 @@ pub struct Records {
 
 impl Cache {
     /// The cache `serve` keeps between rebuilds: these records over the output they made.
+    /// An entry whose files are not all in `output` is left out here, once, so that a
+    /// rebuild need not look each file up (~15 ms of CPU at 10k: the output's paths are
+    /// spread over memory); `serve` runs this after it has published the build.
     pub fn in_memory(records: Records, output: Output) -> Self {
+        let made = records
+            .made
+            .into_iter()
+            .filter(|(_, paths)| paths.iter().all(|p| output.contains_key(p)))
+            .collect();
         Cache {
-            made: records.made.into_iter().collect(),
+            made,
             parsed: records.parsed.into_iter().collect(),
             fragments: records.fragments.into_iter().collect(),
             sources: records.sources,
@@ -189,18 +197,18 @@ impl Reuse for Cache {
     fn files(&self, key: &Key) -> Option<Vec<Reused>> {
         match &self.previous {
             Previous::Nothing => None,
-            // The sink takes the path; `serve` shares the bytes from the previous output.
-            Previous::Memory(output) => self
-                .made
-                .get(key)?
-                .iter()
-                .map(|p| {
-                    output.contains_key(p).then(|| Reused {
+            // The sink takes the path; `serve` shares the bytes from the previous output, which
+            // holds every file of every entry (`Cache::in_memory`).
+            Previous::Memory(_) => Some(
+                self.made
+                    .get(key)?
+                    .iter()
+                    .map(|p| Reused {
                         path: p.clone(),
                         file: None,
                     })
-                })
-                .collect(),
+                    .collect(),
+            ),
             Previous::Disk { dir, files, made } => made
                 .get(key)?
                 .iter()
@@ -238,6 +246,25 @@ mod tests {
             .collect();
         v.sort();
         v
+    }
+
+    #[test]
+    fn an_entry_whose_files_are_not_all_in_the_output_is_not_offered() {
+        let records = Records {
+            made: vec![
+                ([1; 32], vec!["a".into(), "b".into()]),
+                ([2; 32], vec!["a".into(), "gone".into()]),
+            ],
+            ..Records::default()
+        };
+        let cache = Cache::in_memory(records, output(&[("a", "1"), ("b", "2")]));
+        let paths = |key: &Key| {
+            cache
+                .files(key)
+                .map(|f| f.into_iter().map(|r| r.path).collect::<Vec<_>>())
+        };
+        assert_eq!(paths(&[1; 32]), Some(vec!["a".to_string(), "b".to_string()]));
+        assert_eq!(paths(&[2; 32]), None);
     }
 
     #[test]

@@ -20,28 +20,25 @@ pub fn path() -> String {
     routes::csaf_file(CSAF_FEED_FILE)
 }
 
-/// The key of the feed: everything it reads. Every published document's summary (path, id,
-/// title, dates, summary) in site order, the publisher's name, the base URL, whether
-/// documents are signed, the build time when there is no document, and psirt-site's
-/// version. An edit of an advisory's body keeps the feed; one of its title, dates or
+/// The key of the feed: the key of each entry in feed order ([`entry_key`]: each
+/// published document's path, id, title, dates and summary, the base URL, whether documents
+/// are signed, psirt-site's version), the publisher's name, and the build time when there is
+/// no document. An edit of an advisory's body keeps the feed; one of its title, dates or
 /// summary makes it again.
-pub fn key(site: &Site, docs: &[Emitted<'_>]) -> Key {
-    let signing = [u8::from(site.signing)];
-    let build_time = crate::model::time::rfc3339(site.build_time);
-    let mut parts: Vec<&[u8]> = vec![
-        b"rolie feed",
-        env!("CARGO_PKG_VERSION").as_bytes(),
-        site.config.publisher.name.as_bytes(),
-        site.config.base().as_bytes(),
-        &signing,
-    ];
-    if docs.is_empty() {
-        parts.push(build_time.as_bytes());
+pub fn key(site: &Site, entry_keys: &[Key]) -> Key {
+    let mut h = digest::Hasher::default();
+    h.part(b"rolie feed")
+        .part(env!("CARGO_PKG_VERSION").as_bytes())
+        .part(site.config.publisher.name.as_bytes())
+        .part(site.config.base().as_bytes())
+        .part(&[u8::from(site.signing)]);
+    if entry_keys.is_empty() {
+        h.part(crate::model::time::rfc3339(site.build_time).as_bytes());
     }
-    for d in docs {
-        parts.extend(document_fields(d));
+    for k in entry_keys {
+        h.part(k);
     }
-    digest::key(&parts)
+    h.finish()
 }
 
 /// What a document's entry says of it.
