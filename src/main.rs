@@ -265,6 +265,30 @@ fn release_free_memory() {
     unsafe { mi_collect(true) }
 }
 
+/// For `serve`: mimalloc keeps the memory freed between rebuilds instead of returning it to
+/// the system 10 ms later (its `purge_delay`). A rebuild frees the last build's site and
+/// cache, and the next, seconds later, needs as much again: taken back from the system page
+/// by page, that made a rebuild at 10,000 advisories ~40 % slower (docs/performance.md).
+/// `serve` holds two sites' worth at its peak anyway. Left alone when the option is not at
+/// mimalloc's default (set through `MIMALLOC_PURGE_DELAY`, or another mimalloc).
+fn keep_freed_memory() {
+    /// `mi_option_purge_delay` in mimalloc 2's `mi_option_t` (mimalloc.h).
+    const PURGE_DELAY: i32 = 15;
+    const DEFAULT_MS: std::ffi::c_long = 10;
+    unsafe extern "C" {
+        // mimalloc's public API (mimalloc.h); linked in with the global allocator above.
+        fn mi_option_get(option: i32) -> std::ffi::c_long;
+        fn mi_option_set(option: i32, value: std::ffi::c_long);
+    }
+    // SAFETY: both take plain integers; an option number mimalloc does not know is ignored
+    // by `mi_option_get`'s bounds check (it returns 0, so nothing is set).
+    unsafe {
+        if mi_option_get(PURGE_DELAY) == DEFAULT_MS {
+            mi_option_set(PURGE_DELAY, -1);
+        }
+    }
+}
+
 /// Imports, prints one line per document (and each value it could not keep), and exits
 /// with 1 when any document was refused.
 fn import(opts: psirt_site::import::ImportOptions, report_file: Option<PathBuf>) -> ExitCode {
@@ -313,8 +337,15 @@ fn import(opts: psirt_site::import::ImportOptions, report_file: Option<PathBuf>)
 }
 
 fn main() -> ExitCode {
-    no_huge_pages();
-    match Cli::parse().command {
+    let cli = Cli::parse();
+    // Not for `serve`, which is waited for and whose memory is not the target: huge pages
+    // cut the cost of walking its ~1 GiB of two sites (TLB misses), ~20 % of a rebuild at
+    // 10,000 advisories (docs/performance.md). The flag applies to memory mapped before it
+    // too.
+    if !matches!(cli.command, Command::Serve { .. }) {
+        no_huge_pages();
+    }
+    match cli.command {
         Command::Build {
             common,
             output,
@@ -402,6 +433,7 @@ fn main() -> ExitCode {
             public,
         } => {
             let mode = if public { Mode::Public } else { Mode::Preview };
+            keep_freed_memory();
             match psirt_site::serve::run(&common.root, port, open, mode) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(d) => print_one(d),

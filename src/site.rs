@@ -221,7 +221,7 @@ impl Site {
     pub fn advisories_by_product(&self) -> HashMap<&ProductId, Vec<&Advisory>> {
         let mut map: HashMap<&ProductId, Vec<&Advisory>> = HashMap::new();
         for a in &self.advisories {
-            for p in a.product_ids() {
+            for p in a.products() {
                 map.entry(p).or_default().push(a);
             }
         }

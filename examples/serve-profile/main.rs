@@ -36,6 +36,10 @@ fn main() {
         };
         let text = if i % 2 == 1 { edited } else { original.clone() };
         if i > 0 {
+            // SLEEP_MS: idle between edits, as a writer does (`serve-latency.py` waits 1.2 s).
+            if let Some(ms) = std::env::var("SLEEP_MS").ok().and_then(|v| v.parse().ok()) {
+                std::thread::sleep(std::time::Duration::from_millis(ms));
+            }
             std::fs::write(&file, text).expect("write");
             // What the watcher reports.
             cache.note_changes(Some(vec![rel.clone()]));

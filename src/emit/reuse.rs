@@ -88,7 +88,12 @@ pub fn advisory_context(site: &Site, theme: &Theme, signer: Option<&Signer>, opt
 /// The key of one advisory's files: the site-wide context, the advisory's source (path and
 /// text) and the gate's verdict on it (a preview shows why it is held back).
 pub fn advisory_key(site: &Site, context: &Key, a: &Advisory) -> Key {
-    let verdict = format!("{:?}", site.visibility(a));
+    // Written out only for a held-back advisory (a few in a preview); the text of the
+    // verdict is the same either way.
+    let verdict = match site.visibility(a) {
+        crate::site::Visibility::Published => std::borrow::Cow::Borrowed("Published"),
+        held => std::borrow::Cow::Owned(format!("{held:?}")),
+    };
     digest::key(&[context, &a.fingerprint, verdict.as_bytes()])
 }
 
