@@ -337,15 +337,10 @@ fn import(opts: psirt_site::import::ImportOptions, report_file: Option<PathBuf>)
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    // Not for `serve`, which is waited for and whose memory is not the target: huge pages
-    // cut the cost of walking its ~1 GiB of two sites (TLB misses), ~20 % of a rebuild at
-    // 10,000 advisories (docs/performance.md). The flag applies to memory mapped before it
-    // too.
-    if !matches!(cli.command, Command::Serve { .. }) {
-        no_huge_pages();
-    }
-    match cli.command {
+    // `serve` too: with huge pages its first build at 10,000 advisories took 5.1–5.3 s
+    // instead of 3.5 s, for rebuilds within noise of those without (docs/performance.md).
+    no_huge_pages();
+    match Cli::parse().command {
         Command::Build {
             common,
             output,
