@@ -114,7 +114,7 @@ pub struct Built {
     /// The files made, sorted by path.
     pub files: Vec<OutputFile>,
     /// The paths of the files taken unchanged from the previous output of the cache
-    /// ([`generate_with_cache`], `serve`), sorted: not in `files`; their bytes are in
+    /// ([`generate_with_cache`], `serve`), in no order: not in `files`; their bytes are in
     /// [`Cache::previous_output`].
     pub kept: Vec<String>,
     /// CSAF of non-public TLP advisories, when `restricted` was asked for.

@@ -129,6 +129,9 @@ pub struct Site {
     pub held: Vec<Arc<Advisory>>,
     /// Position in `held_back` by id: the verdict on every advisory that is not published.
     verdicts: HashMap<AdvisoryId, usize>,
+    /// The positions in `advisories` of the advisories that name each product (see
+    /// [`Site::advisories_by_product`]), made once: the lists and feeds each ask for them.
+    by_product: HashMap<ProductId, Vec<u32>>,
     /// The catalog before `hide_unannounced_products` (held-back CSAF names products that
     /// the public catalog hides); in preview the same as `catalog`.
     pub full_catalog: Catalog,
@@ -184,6 +187,7 @@ impl Site {
         }
         let mut pages = parts.pages;
         pages.sort_by(|a, b| a.slug.cmp(&b.slug));
+        let by_product = product_index(&advisories);
         let site = Site {
             config: parts.config,
             build_time: parts.build_time,
@@ -193,6 +197,7 @@ impl Site {
             held_back,
             held,
             verdicts,
+            by_product,
             full_catalog,
             pages,
             extra_credits,
@@ -219,13 +224,17 @@ impl Site {
     /// over the rows: asking [`Site::advisories_for`] for every product scanned every
     /// advisory's rows once per product (quadratic for an advisory of many products).
     pub fn advisories_by_product(&self) -> HashMap<&ProductId, Vec<&Advisory>> {
-        let mut map: HashMap<&ProductId, Vec<&Advisory>> = HashMap::new();
-        for a in &self.advisories {
-            for p in a.products() {
-                map.entry(p).or_default().push(a);
-            }
-        }
-        map
+        self.by_product
+            .iter()
+            .map(|(p, at)| {
+                let advisories = at
+                    .iter()
+                    .filter_map(|&i| self.advisories.get(i as usize))
+                    .map(Arc::as_ref)
+                    .collect();
+                (p, advisories)
+            })
+            .collect()
     }
 
     /// Published advisories that concern `product`, newest first.
@@ -285,6 +294,22 @@ impl Site {
 /// page exists must not depend on held-back advisories at all: if products that no
 /// advisory names were listed, the first embargoed advisory about one would make it vanish
 /// from the public site and so reveal the embargo. (The preview shows the whole catalog.)
+/// Product → the positions of the advisories that name it, in their order.
+fn product_index(advisories: &[Arc<Advisory>]) -> HashMap<ProductId, Vec<u32>> {
+    let mut index: HashMap<ProductId, Vec<u32>> = HashMap::new();
+    for (i, a) in advisories.iter().enumerate() {
+        for p in a.products() {
+            match index.get_mut(p) {
+                Some(at) => at.push(i as u32),
+                None => {
+                    index.insert(p.clone(), vec![i as u32]);
+                }
+            }
+        }
+    }
+    index
+}
+
 fn hide_unannounced_products(catalog: &mut Catalog, published: &[Arc<Advisory>]) {
     let named: std::collections::HashSet<&ProductId> = published.iter().flat_map(|a| a.products()).collect();
     catalog.products.retain(|id, _| named.contains(id));
