@@ -18,8 +18,8 @@ pub fn key(parts: &[&[u8]]) -> Key {
 }
 
 /// [`key`] one part at a time, for inputs with many small parts (no list of them to make
-/// first). The parts are gathered and hashed at once: SHA-256 over one buffer is ~3× faster
-/// than over thousands of parts of a few bytes each.
+/// first). The parts are gathered in one buffer and hashed in one pass at the end, rather
+/// than handed to SHA-256 a few bytes at a time.
 #[derive(Default)]
 pub struct Hasher(Vec<u8>);
 
