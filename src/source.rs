@@ -231,7 +231,7 @@ pub fn discover(root: &Path) -> Discovered {
 /// - when the watcher names every path changed since, and each is a content file that
 ///   was and still is a regular file (not a page, which could be a misplaced advisory), or
 ///   a path that neither is nor was content (but not site.toml), only the changed files are
-///   read: the others are taken as they were, without a look at the disk ([`rediscover`]);
+///   read: the others are taken as they were, without a look at the disk (`rediscover`);
 /// - otherwise every file is listed and stamped, and a file whose stamp is unchanged is
 ///   taken from `previous` unread (the text then is the same, unless a write kept the
 ///   size, modification time and inode, which the next save corrects).

@@ -298,7 +298,7 @@ fn write(site: &Site, feed: &Feed<'_>) -> Result<OutputFile, Diagnostic> {
 
 /// One job per feed, and one for the feeds page, so that each feed is written as soon as
 /// it is made (at 10,000 advisories the feeds hold ~50,000 items). A feed of advisories has
-/// a key ([`key`]) and the path of its file, under which the previous build's file may be
+/// a key (`key`) and the path of its file, under which the previous build's file may be
 /// taken instead.
 pub fn jobs<'a>(
     site: &'a Site,

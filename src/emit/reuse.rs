@@ -102,7 +102,7 @@ pub fn advisory_key(site: &Site, context: &Key, a: &Advisory) -> Key {
 pub struct Keys<'a> {
     by_id: HashMap<&'a str, Key>,
     /// The advisory context and what decides which advisory is on which list page: every
-    /// advisory's id, year, severity and products, in site order ([`lists_context`]).
+    /// advisory's id, year, severity and products, in site order (`lists_context`).
     pub lists: Key,
 }
 

@@ -23,7 +23,7 @@ pub struct AdvisoryId(String);
 const SITE_NAMES_IN_ADVISORIES: &[&str] = &["index.html", "page", "severity"];
 
 /// Why `id` cannot be an advisory id because the site uses the name itself, if it cannot:
-/// a name from [`SITE_NAMES_IN_ADVISORIES`], or four digits (a year list
+/// a name from `SITE_NAMES_IN_ADVISORIES`, or four digits (a year list
 /// `advisories/<year>/`; every date is from 1970 on, so every year has four digits).
 /// Compared ignoring case: on macOS and Windows `Page` and `page` are one folder.
 pub fn reserved_advisory_id(id: &str) -> Option<String> {

@@ -6,7 +6,7 @@ use toml::value::Datetime;
 
 /// Reads a TOML datetime with an offset, or a plain date as midnight UTC. Local datetimes
 /// without an offset are refused: an advisory's release time must be unambiguous. So are
-/// dates before 1970 (see [`check_not_before_1970`]).
+/// dates before 1970 (see `check_not_before_1970`).
 pub fn to_timestamp(dt: &Datetime) -> Result<Timestamp, String> {
     let t = parse_datetime(dt)?;
     check_not_before_1970(t, dt)?;

@@ -197,7 +197,7 @@ pub fn advisory_files(
 /// converted and validated here, so an embargoed advisory cannot fail on release day.
 /// Held-back advisories are checked as thoroughly as published ones.
 ///
-/// A document the last build checked under the same key ([`reuse::held_check_key`]) passes
+/// A document the last build checked under the same key ([`crate::emit::reuse::held_check_key`]) passes
 /// again: `passed` says which keys did. Returns the problems, and the keys of the documents
 /// that passed (for the next build's cache).
 pub fn check_held_back(site: &Site, passed: &(dyn Fn(&Key) -> bool + Sync)) -> (Vec<Diagnostic>, Vec<Key>) {
