@@ -272,7 +272,8 @@ fn release_free_memory() {
 /// `serve` holds two sites' worth at its peak anyway. Left alone when the option is not at
 /// mimalloc's default (set through `MIMALLOC_PURGE_DELAY`, or another mimalloc).
 fn keep_freed_memory() {
-    /// `mi_option_purge_delay` in mimalloc 2's `mi_option_t` (mimalloc.h).
+    /// `mi_option_purge_delay` in `mi_option_t` (mimalloc.h; the same in mimalloc 2 and 3,
+    /// and the crate builds 3).
     const PURGE_DELAY: i32 = 15;
     const DEFAULT_MS: std::ffi::c_long = 10;
     unsafe extern "C" {

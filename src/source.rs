@@ -202,12 +202,14 @@ pub struct Previous<'a> {
 impl Previous<'_> {
     /// The file at `rel` as the previous discovery read it.
     fn file(&self, rel: &Path) -> Option<&SourceFile> {
-        let i = self
-            .files
-            .binary_search_by(|f| f.rel_path.as_path().cmp(rel))
-            .ok()?;
-        self.files.get(i)
+        self.files.get(position(self.files, rel).ok()?)
     }
+}
+
+/// Where the file at `rel` is in `files` (sorted by path, as discovery lists them), or
+/// where it would go.
+pub(crate) fn position(files: &[SourceFile], rel: &Path) -> Result<usize, usize> {
+    files.binary_search_by(|f| f.rel_path.as_path().cmp(rel))
 }
 
 /// The outcome of discovery: the readable files, a diagnostic per unreadable one, and a
@@ -382,7 +384,7 @@ fn rediscover(root: &Path, previous: Previous<'_>) -> Option<Discovered> {
             continue;
         }
         let now = fs::symlink_metadata(root.join(rel)).ok();
-        match files.binary_search_by(|f| f.rel_path.as_path().cmp(rel)) {
+        match position(&files, rel) {
             Ok(i) => {
                 let was = &files[i];
                 if was.kind == SourceKind::Page || !now.is_some_and(|m| m.file_type().is_file()) {

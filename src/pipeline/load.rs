@@ -158,7 +158,7 @@ pub(super) fn load(
 /// Adds to `sources` the text of each of `files` (sorted by path) that `diags` point into.
 fn mention(sources: &mut SourceMap, files: &[source::SourceFile], diags: &[Diagnostic]) {
     for path in sources.missing(diags) {
-        if let Ok(i) = files.binary_search_by(|f| f.rel_path.as_path().cmp(path)) {
+        if let Ok(i) = source::position(files, path) {
             sources.add(path, files[i].text.clone());
         }
     }

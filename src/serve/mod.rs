@@ -163,7 +163,8 @@ impl Shared {
 }
 
 /// Prints the warnings; returns the files to serve (those made, and those kept, whose
-/// bytes are shared with `previous`) and the one-line summary to print once they are.
+/// bytes are shared with the output `cache` holds) and the one-line summary to print once
+/// they are.
 fn report_success(built: Built, cache: &crate::pipeline::cache::Cache) -> (Files, String) {
     let report = &built.report;
     if !report.warnings.is_empty() {
