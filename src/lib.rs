@@ -15,6 +15,7 @@ pub mod document;
 pub mod emit;
 pub mod escape;
 pub mod frontmatter;
+pub mod hash;
 pub mod import;
 pub mod markdown;
 pub mod minify;

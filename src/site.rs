@@ -1,7 +1,9 @@
 //! Assemble: the immutable `Site` every emitter renders from, and the publication gate,
 //! the one place that decides what is public.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use crate::hash::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -296,7 +298,7 @@ impl Site {
 /// from the public site and so reveal the embargo. (The preview shows the whole catalog.)
 /// Product → the positions of the advisories that name it, in their order.
 fn product_index(advisories: &[Arc<Advisory>]) -> HashMap<ProductId, Vec<u32>> {
-    let mut index: HashMap<ProductId, Vec<u32>> = HashMap::new();
+    let mut index: HashMap<ProductId, Vec<u32>> = HashMap::default();
     for (i, a) in advisories.iter().enumerate() {
         for p in a.products() {
             match index.get_mut(p) {
@@ -311,7 +313,7 @@ fn product_index(advisories: &[Arc<Advisory>]) -> HashMap<ProductId, Vec<u32>> {
 }
 
 fn hide_unannounced_products(catalog: &mut Catalog, published: &[Arc<Advisory>]) {
-    let named: std::collections::HashSet<&ProductId> = published.iter().flat_map(|a| a.products()).collect();
+    let named: crate::hash::HashSet<&ProductId> = published.iter().flat_map(|a| a.products()).collect();
     catalog.products.retain(|id, _| named.contains(id));
 }
 
@@ -330,6 +332,12 @@ fn duplicate_message(first: &Advisory, a: &Advisory) -> String {
 
 fn duplicate_ids(advisories: &[Arc<Advisory>]) -> Vec<Diagnostic> {
     // By page folder: `X:1` and `X_1` would share `advisories/X_1/` and the CSAF file name.
+    // One pass over a hash set finds that there are none (the usual case); the walk in
+    // file order below names the first use of each.
+    let mut slugs = crate::hash::HashSet::with_capacity_and_hasher(advisories.len(), Default::default());
+    if advisories.iter().all(|a| slugs.insert(a.id.slug())) {
+        return Vec::new();
+    }
     let mut seen: BTreeMap<std::borrow::Cow<'_, str>, &Advisory> = BTreeMap::new();
     let mut diags = Vec::new();
     let mut sorted: Vec<&Advisory> = advisories.iter().map(Arc::as_ref).collect();

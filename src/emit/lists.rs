@@ -2,7 +2,9 @@
 //! the product pages (each split into pages by `[lists] per_page`), plus the site's own
 //! pages and the 404 page, as one job per output page.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use crate::hash::HashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;

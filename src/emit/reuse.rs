@@ -6,7 +6,7 @@
 //! of that pair names them in the cache. Every other file is made on every build, and the
 //! output keeps it unchanged when its bytes are.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::sync::Arc;
 
 use crate::digest::{self, Key};

@@ -389,7 +389,7 @@ impl Advisory {
     }
 
     pub fn year(&self) -> i16 {
-        self.published.to_zoned(jiff::tz::TimeZone::UTC).year()
+        super::time::utc_year(self.published)
     }
 
     pub fn cves(&self) -> impl Iterator<Item = &Cve> {

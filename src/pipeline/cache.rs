@@ -18,7 +18,9 @@
 
 mod store;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use crate::hash::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -167,7 +169,7 @@ impl Cache {
                 return Arc::new(next);
             }
         }
-        let mut next = HashMap::with_capacity(made.len() + kept.len());
+        let mut next = HashMap::with_capacity_and_hasher(made.len() + kept.len(), Default::default());
         next.extend(made.into_iter().map(|f| (f.path, Arc::new(f.bytes))));
         next.extend(kept.into_iter().filter_map(|p| {
             let bytes = previous?.get(&p)?.clone();

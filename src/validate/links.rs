@@ -4,7 +4,7 @@
 //! advisory on a public page. Checked once the output's paths are known, so that the check
 //! and the output cannot disagree.
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 use std::path::Path;
 
 use crate::diag::{Code, Diagnostic};

@@ -3,7 +3,7 @@
 //! next build keeps them without reading them. Deleting the folder is always safe: the next
 //! build makes everything and compares bytes instead.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -229,7 +229,7 @@ pub fn load(file: &Path, dir: &Path) -> Last {
     let Some(stored) = stored else {
         return Last::default();
     };
-    let mut made = HashMap::with_capacity(stored.advisories.len());
+    let mut made = HashMap::with_capacity_and_hasher(stored.advisories.len(), Default::default());
     for (key, indexes) in stored.advisories {
         let in_range = indexes.iter().all(|&i| (i as usize) < stored.files.len());
         let (Some(key), true) = (digest::from_hex(&key), in_range) else {
@@ -239,9 +239,9 @@ pub fn load(file: &Path, dir: &Path) -> Last {
     }
     Last {
         cache: Cache {
-            made: HashMap::new(),
-            parsed: HashMap::new(),
-            fragments: HashMap::new(),
+            made: HashMap::default(),
+            parsed: HashMap::default(),
+            fragments: HashMap::default(),
             sources: Vec::new(),
             changed: None,
             previous: Previous::Disk {
