@@ -47,7 +47,7 @@ pub(crate) fn rebuilt(opts: &psirt_site::BuildOptions, cache: &Cache) -> Built {
 /// The cache for the next build, over this build's output (as `serve` keeps it), with
 /// `marker` appended to every HTML page, so a test can tell reused pages from rendered ones.
 pub(crate) fn next_cache(b: &mut Built, marker: &str) -> Cache {
-    let output: HashMap<String, Arc<Vec<u8>>> = b
+    let output: psirt_site::hash::HashMap<String, Arc<Vec<u8>>> = b
         .files
         .iter()
         .map(|f| {
