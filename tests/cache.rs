@@ -94,9 +94,18 @@ fn reusing_the_demo_site_gives_the_same_files_as_a_fresh_build() {
     // file parsed (the held-back ones too).
     let published = fresh.report.published;
     let files = published + fresh.report.held_back.len();
+    // Every published advisory's key and files, for the next build: in `made`, or (when
+    // taken from the previous build's memo) in `derived`.
     let counts = |b: &Built| {
-        let advisories = b.records.made.iter().filter(|(_, paths)| paths.len() > 1).count();
-        (advisories, b.records.parsed.len())
+        let made = b.records.made.iter().map(|(key, paths)| (key, paths.len()));
+        let memo = b
+            .records
+            .derived
+            .iter()
+            .flat_map(|m| m.all())
+            .map(|d| (&d.key, d.paths.len()));
+        let advisories: std::collections::BTreeSet<_> = made.chain(memo).filter(|(_, n)| *n > 1).collect();
+        (advisories.len(), b.records.parsed.len())
     };
     assert_eq!(counts(&first), (published, files));
     let lists: Vec<&String> = first
@@ -400,4 +409,73 @@ fn a_listing_is_made_again_when_its_folder_changes() {
             .collect()
     };
     assert_same(&fresh.files, &unmarked(&after));
+}
+
+/// `serve`'s rebuilds carry each advisory's derived values from one build to the next
+/// (`emit::derived::Memo`): after every kind of edit, in a chain, each rebuild must equal
+/// a clean build, in both modes.
+#[test]
+fn a_chain_of_serve_rebuilds_equals_clean_builds() {
+    for mode in [psirt_site::site::Mode::Public, psirt_site::site::Mode::Preview] {
+        let t = SiteTest::minimal();
+        let path = |n: u32| format!("content/advisories/EX-2026-{n:04}.md");
+        let write = |n: u32, title: &str, published: &str| {
+            t.write(&path(n), &advisory(&format!("EX-2026-{n:04}"), title, published));
+        };
+        for n in 2..=4 {
+            write(n, &format!("Advisory {n}"), &format!("2026-0{n}-01T09:00:00Z"));
+        }
+        // Embargoed until after the build time (`common::now`), until step "later".
+        write(5, "Embargoed", "2027-01-15T09:00:00Z");
+        let mut opts = opts_for(t.root());
+        opts.mode = mode;
+        let mut last = rebuilt(&opts, &Cache::default());
+        let steps: Vec<(&str, Box<dyn Fn(&mut psirt_site::BuildOptions)>)> = vec![
+            ("title", Box::new(|_| write(2, "Renamed", "2026-02-01T09:00:00Z"))),
+            (
+                "date",
+                Box::new(|_| write(3, "Advisory 3", "2026-09-01T09:00:00Z")),
+            ),
+            (
+                "deleted",
+                Box::new(|_| std::fs::remove_file(t.root().join(path(4))).expect("rm")),
+            ),
+            ("added", Box::new(|_| write(6, "Added", "2026-01-20T09:00:00Z"))),
+            (
+                "later",
+                Box::new(|o| o.now = Some("2027-02-01T00:00:00Z".parse().expect("time"))),
+            ),
+            (
+                "site title",
+                Box::new(|_| {
+                    let toml = common::SITE_TOML.replace("Example PSIRT", "Renamed PSIRT");
+                    t.write("site.toml", &toml);
+                }),
+            ),
+            (
+                "reverted",
+                Box::new(|_| write(2, "Advisory 2", "2026-02-01T09:00:00Z")),
+            ),
+            ("nothing", Box::new(|_| {})),
+        ];
+        for (what, change) in steps {
+            change(&mut opts);
+            let next = rebuilt(&opts, &next_cache(&mut last, ""));
+            let fresh = built(psirt_site::generate(&opts));
+            assert!(!fresh.files.is_empty());
+            assert_eq!(
+                fresh.files.iter().map(|f| &f.path).collect::<Vec<_>>(),
+                next.files.iter().map(|f| &f.path).collect::<Vec<_>>(),
+                "{mode:?}, after {what}: the same paths"
+            );
+            assert_same(&fresh.files, &next.files);
+            // A new build time or site.toml is a new context: nothing is taken then.
+            let taken = next.records.derived.as_ref().map_or(0, |m| m.taken());
+            assert!(
+                ["later", "site title"].contains(&what) || taken >= 2,
+                "{mode:?}, after {what}: unchanged advisories' values are taken ({taken})"
+            );
+            last = next;
+        }
+    }
 }

@@ -35,7 +35,7 @@ impl Emitter<'_> {
     pub(super) fn deliver_rolie_feed(&self, documents: &[csaf::Emitted<'_>]) -> (Keyed, Fragments) {
         let site = self.site;
         let sorted = rolie::order(documents);
-        let entry_keys: Vec<Key> = sorted.par_iter().map(|d| rolie::entry_key(site, d)).collect();
+        let entry_keys: Vec<Key> = sorted.iter().map(|d| d.entry_key).collect();
         let keyed = [(rolie::key(site, &entry_keys), rolie::path())];
         let reused = self.reusable(&keyed, |k| Some(k)).pop().flatten();
         let (delivered, entries) = match reused {

@@ -2,6 +2,7 @@
 //! files. Nothing here touches the disk: files go to a [`Sink`], and `output` writes.
 
 pub mod csaf;
+pub mod derived;
 pub mod feeds;
 pub mod hall;
 pub mod hosting;
@@ -84,10 +85,11 @@ impl Gathered {
 }
 
 /// One advisory's share of the output.
-struct PerAdvisory {
-    paths: Vec<String>,
-    /// The key of what the files are made from, for the next build's cache.
-    key: Key,
+enum PerAdvisory<'d> {
+    /// Its files as the previous build published them (see [`derived::Memo`]).
+    Kept(&'d [String]),
+    /// Its files, and the key of what they are made from, for the next build's cache.
+    Done { paths: Vec<String>, key: Key },
 }
 
 /// Every advisory's share of the output.
@@ -119,6 +121,10 @@ pub struct Outcome {
     /// Pieces of files by key, for the next build's cache (with
     /// [`EmitOptions::in_process`]).
     pub fragments: Fragments,
+    /// Every advisory's derived values, for the next build (with
+    /// [`EmitOptions::in_process`]). Their keys and files are not in `made`: the next
+    /// build's cache takes them from here.
+    pub derived: Option<derived::Memo>,
 }
 
 impl Emitter<'_> {
@@ -127,28 +133,36 @@ impl Emitter<'_> {
         // No progress reports for the steps: the progress display shows stages.
         let mut laps = crate::timing::Timer::new(crate::timing::Progress::default());
         let mut out = Gathered::default();
-        let delivered = self.run_steps(&mut laps, &mut out);
+        // The parser's garbage and the source texts are free by now; what the allocator keeps
+        // of them is not all of the sizes the lists need, so give it back first.
+        self.release_memory();
+        let context = reuse::advisory_context(self.site, self.theme, self.signer, self.opts);
+        let memo = derived::Memo::new(self.site, &context, self.reuse.derived());
+        let delivered = self.run_steps(&mut laps, &mut out, &memo, &context);
         Outcome {
             delivered,
             steps: laps.timings,
             made: out.made,
             fragments: out.fragments,
+            derived: self.opts.in_process.then_some(memo),
         }
     }
 
-    fn run_steps(&self, laps: &mut crate::timing::Timer, out: &mut Gathered) -> Delivered {
-        // The parser's garbage and the source texts are free by now; what the allocator keeps
-        // of them is not all of the sizes the lists need, so give it back first.
-        self.release_memory();
-        let context = reuse::advisory_context(self.site, self.theme, self.signer, self.opts);
-        let keys = reuse::Keys::new(self.site, &context);
+    fn run_steps(
+        &self,
+        laps: &mut crate::timing::Timer,
+        out: &mut Gathered,
+        memo: &derived::Memo,
+        context: &Key,
+    ) -> Delivered {
+        let keys = reuse::Keys::new(self.site, memo, context);
         // `serve` makes the hall of fame beside all the rest (see `EmitOptions::in_process`):
         // it is one template of ~2.6 MB at 10k, serial work that is the longest single job
         // of a rebuild after an edit of a credited advisory's title.
         let apart = self.opts.in_process;
         let (hall, ()) = rayon::join(
-            || apart.then(|| self.deliver_hall(&context)),
-            || self.pages_and_documents(laps, &keys, &context, !apart, out),
+            || apart.then(|| self.deliver_hall(context)),
+            || self.pages_and_documents(laps, &keys, memo, context, !apart, out),
         );
         if let Some(hall) = hall {
             out.keyed(hall);
@@ -157,7 +171,7 @@ impl Emitter<'_> {
             .into_iter()
             .flatten()
             .collect();
-        let (listings, listings_made) = self.deliver_listings(&paths, &context);
+        let (listings, listings_made) = self.deliver_listings(&paths, context);
         out.made.extend(listings_made);
         let listings = listings?;
         // Path patterns, the same for every site: nothing to wait for.
@@ -182,6 +196,7 @@ impl Emitter<'_> {
         &self,
         laps: &mut crate::timing::Timer,
         keys: &reuse::Keys<'_>,
+        memo: &derived::Memo,
         context: &Key,
         with_hall: bool,
         out: &mut Gathered,
@@ -203,12 +218,12 @@ impl Emitter<'_> {
         // `advisories` step.
         let ((site_files, site_made), per_advisory) = rayon::join(
             || self.site_files(keys, context, with_hall),
-            || self.per_advisory(keys),
+            || self.per_advisory(memo),
         );
         out.delivered.extend(site_files);
         out.made.extend(site_made);
         self.release_memory();
-        let documents = documents(site);
+        let documents: Vec<csaf::Emitted<'_>> = memo.all().iter().filter_map(|d| d.emitted()).collect();
         let ((rolie, entries), provider) = rayon::join(
             || self.deliver_rolie_feed(&documents),
             || csaf::provider::files(site, &documents, self.signer).and_then(|files| self.deliver_all(files)),
@@ -257,41 +272,58 @@ impl Emitter<'_> {
     }
 
     /// Each advisory's page and CSAF files (made, or taken from a previous build with the
-    /// same inputs), and each advisory's key.
-    fn per_advisory(&self, keys: &reuse::Keys<'_>) -> Result<AllAdvisories, Vec<Diagnostic>> {
-        let results = self
-            .site
-            .advisories
-            .par_iter()
-            .map(|a| self.one_advisory(a, keys.of(a)))
+    /// same inputs), and the key and files of each not taken from the previous build's
+    /// memo (that one has the others).
+    fn per_advisory(&self, memo: &derived::Memo) -> Result<AllAdvisories, Vec<Diagnostic>> {
+        let results = memo
+            .entries()
+            .map(|(d, kept)| self.one_advisory(d, kept))
             .collect();
         let mut all = AllAdvisories {
             paths: Vec::new(),
             made: Vec::new(),
         };
         for one in gather(results)? {
-            all.made.push((one.key, one.paths.clone()));
-            all.paths.extend(one.paths);
+            match one {
+                PerAdvisory::Kept(paths) => all.paths.extend_from_slice(paths),
+                PerAdvisory::Done { paths, key } => {
+                    all.made.push((key, paths.clone()));
+                    all.paths.extend(paths);
+                }
+            }
         }
         Ok(all)
     }
 
-    fn one_advisory(&self, a: &crate::model::Advisory, key: Key) -> Result<PerAdvisory, Vec<Diagnostic>> {
+    fn one_advisory<'d>(
+        &self,
+        d: &'d derived::Derived,
+        kept: bool,
+    ) -> Result<PerAdvisory<'d>, Vec<Diagnostic>> {
+        if kept {
+            // The same advisory under the same context as in the previous build, which
+            // published these files (checked then): they are in its output.
+            let files = d.paths.iter().map(|path| Reused {
+                path: path.clone(),
+                file: None,
+            });
+            self.sink.keep_all(files.collect()).map_err(|e| vec![e])?;
+            return Ok(PerAdvisory::Kept(&d.paths));
+        }
         // Taken only when the entry names exactly this advisory's files: a forged cache
         // could otherwise drop them from the output, or keep another path in their place.
-        let expected = advisory_paths(self.site, a);
         let paths = match self
             .reuse
-            .files(&key)
-            .filter(|files| names_exactly(files, &expected))
+            .files(&d.key)
+            .filter(|files| names_exactly(files, &d.paths))
         {
             Some(files) => {
                 self.keep_all(files)?;
-                expected
+                d.paths.clone()
             }
-            None => self.make_advisory_files(a)?,
+            None => self.make_advisory_files(d.advisory())?,
         };
-        Ok(PerAdvisory { paths, key })
+        Ok(PerAdvisory::Done { paths, key: d.key })
     }
 
     /// An advisory's page, and its CSAF document with hashes and signature when published.
@@ -369,7 +401,7 @@ impl Emitter<'_> {
 
 /// The paths of an advisory's files, sorted: its page and, when published, its CSAF
 /// document with hashes and (when signing) signature.
-fn advisory_paths(site: &Site, a: &crate::model::Advisory) -> Vec<String> {
+pub(crate) fn advisory_paths(site: &Site, a: &crate::model::Advisory) -> Vec<String> {
     let page = crate::routes::advisory_path(a.id.as_str());
     let mut paths = vec![crate::routes::page_file(page.trim_start_matches('/'))];
     if site.is_published(a) {
@@ -382,15 +414,6 @@ fn advisory_paths(site: &Site, a: &crate::model::Advisory) -> Vec<String> {
     }
     paths.sort_unstable();
     paths
-}
-
-/// The summary of every published CSAF document, for the provider files.
-fn documents(site: &Site) -> Vec<csaf::Emitted<'_>> {
-    site.advisories
-        .par_iter()
-        .filter(|a| site.is_published(a))
-        .map(|a| csaf::emitted(a))
-        .collect()
 }
 
 /// Whether `files` are exactly the files at `expected` (sorted), each once.

@@ -28,6 +28,12 @@ pub trait Reuse: Sync {
     fn fragment(&self, _key: &Key) -> Option<Arc<[u8]>> {
         None
     }
+
+    /// Every advisory's derived values as the previous build worked them out; only a
+    /// build in the same process has them (`serve`).
+    fn derived(&self) -> Option<&super::derived::Memo> {
+        None
+    }
 }
 
 /// Pieces of files by the key of what each is made from, for the next build
@@ -107,13 +113,13 @@ pub struct Keys<'a> {
 }
 
 impl<'a> Keys<'a> {
-    pub fn new(site: &'a Site, context: &Key) -> Self {
-        use rayon::prelude::*;
+    /// The keys of `memo` (every advisory's), and the lists' context.
+    pub fn new(site: &Site, memo: &'a super::derived::Memo, context: &Key) -> Self {
         let (by_id, lists) = rayon::join(
             || {
-                site.advisories
-                    .par_iter()
-                    .map(|a| (a.id.as_str(), advisory_key(site, context, a)))
+                memo.all()
+                    .iter()
+                    .map(|d| (d.advisory().id.as_str(), d.key))
                     .collect()
             },
             || lists_context(site, context),

@@ -50,6 +50,8 @@ pub struct Cache {
     parsed: HashMap<Key, Parsed>,
     /// Pieces of files by key (`serve`): the ROLIE feed's entries.
     fragments: HashMap<Key, Arc<[u8]>>,
+    /// Every advisory's derived values (`serve`).
+    derived: Option<crate::emit::derived::Memo>,
     /// Every source file as the last rebuild read it, sorted by path, with its stamp
     /// (`serve`).
     sources: Vec<SourceFile>,
@@ -83,6 +85,9 @@ pub struct Records {
     pub parsed: Vec<(Key, Parsed)>,
     /// Pieces of files by key (`serve`).
     pub fragments: crate::emit::Fragments,
+    /// Every advisory's derived values, with the keys and files of those not in `made`
+    /// (`serve`).
+    pub derived: Option<crate::emit::derived::Memo>,
     /// The source files read (`serve`).
     pub sources: Vec<SourceFile>,
 }
@@ -93,15 +98,22 @@ impl Cache {
     /// rebuild need not look each file up (~15 ms of CPU at 10k: the output's paths are
     /// spread over memory); `serve` runs this after it has published the build.
     pub fn in_memory(records: Records, output: Output) -> Self {
+        let memo_made = records
+            .derived
+            .iter()
+            .flat_map(|memo| memo.all())
+            .map(|d| (d.key, d.paths.clone()));
         let made = records
             .made
             .into_iter()
+            .chain(memo_made)
             .filter(|(_, paths)| paths.iter().all(|p| output.contains_key(p)))
             .collect();
         Cache {
             made,
             parsed: records.parsed.into_iter().collect(),
             fragments: records.fragments.into_iter().collect(),
+            derived: records.derived,
             sources: records.sources,
             changed: None,
             previous: Previous::Memory(output),
@@ -192,6 +204,10 @@ impl Cache {
 }
 
 impl Reuse for Cache {
+    fn derived(&self) -> Option<&crate::emit::derived::Memo> {
+        self.derived.as_ref()
+    }
+
     fn fragment(&self, key: &Key) -> Option<Arc<[u8]>> {
         self.fragments.get(key).cloned()
     }

@@ -85,6 +85,7 @@ impl Prepared {
                     .collect(),
                 parsed: self.parsed_files,
                 fragments: outcome.fragments,
+                derived: outcome.derived,
                 sources: self.source_files,
             },
         })

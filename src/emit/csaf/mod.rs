@@ -16,7 +16,6 @@ use crate::diag::Diagnostic;
 use crate::digest::Key;
 use crate::model::Advisory;
 use crate::model::advisory::Section;
-use crate::model::time::rfc3339;
 use crate::routes::{self, advisory_path};
 use crate::signing::Signer;
 use crate::site::Site;
@@ -66,13 +65,15 @@ pub fn downloads(site: &Site, a: &Advisory) -> Vec<DownloadView> {
 /// One emitted document: what the provider files need to list it.
 #[derive(Debug, Clone)]
 pub struct Emitted<'a> {
-    pub relative: String,
+    pub relative: &'a str,
     pub id: &'a str,
     pub title: &'a str,
-    pub initial: String,
-    pub current: String,
+    pub initial: &'a str,
+    pub current: &'a str,
     /// The advisory summary, for the ROLIE entry.
     pub summary: &'a str,
+    /// The key of its ROLIE entry ([`rolie::entry_key`] of the fields above).
+    pub entry_key: crate::digest::Key,
 }
 
 /// The `##` sections of an advisory's body, for its notes. The build takes them from the
@@ -136,18 +137,6 @@ pub fn hash_file<D: Digest>(bytes: &[u8], name: &str) -> Vec<u8> {
     out.extend_from_slice(name.as_bytes());
     out.push(b'\n');
     out
-}
-
-/// What the provider files (index, changes, ROLIE feed) say of an advisory's document.
-pub fn emitted(a: &Advisory) -> Emitted<'_> {
-    Emitted {
-        relative: relative_path(a),
-        id: a.id.as_str(),
-        title: &a.title,
-        initial: rfc3339(a.published),
-        current: rfc3339(a.updated()),
-        summary: &a.summary,
-    }
 }
 
 /// The document (last), its hashes and its signature, made and validated.
@@ -252,17 +241,18 @@ pub fn restricted(site: &Site, signer: Option<&Signer>) -> Result<Vec<OutputFile
     labels.dedup();
     for label in labels {
         let dir = routes::csaf_tlp_dir(label);
-        let mut emitted = Vec::new();
+        let mut documents = Vec::new();
         for a in restricted.iter().filter(|a| a.tlp.csaf20_label() == label) {
             let path = format!("{dir}/{}", relative_path(a));
             match new_document_files(site, a, &sections(site, a), signer, &path, catalog) {
                 Ok(made) => {
-                    emitted.push(self::emitted(a));
+                    documents.push((*a, super::derived::Document::of(a)));
                     files.extend(made);
                 }
                 Err(d) => diags.extend(d),
             }
         }
+        let emitted: Vec<Emitted<'_>> = documents.iter().map(|(a, d)| d.emitted(a)).collect();
         files.push(OutputFile::new(
             format!("{dir}/{}", routes::CSAF_INDEX_FILE),
             provider::index_txt(&emitted),

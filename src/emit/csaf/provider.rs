@@ -70,17 +70,14 @@ pub fn files(
 
 /// One relative path per line, sorted (§7.1.12).
 pub fn index_txt(docs: &[Emitted<'_>]) -> String {
-    let paths: BTreeSet<&str> = docs.iter().map(|d| d.relative.as_str()).collect();
+    let paths: BTreeSet<&str> = docs.iter().map(|d| d.relative).collect();
     paths.into_iter().map(|p| format!("{p}\n")).collect()
 }
 
 /// `"path","current_release_date"`, newest first (§7.1.13). Ties are broken by path so
 /// the file is stable.
 pub fn changes_csv(docs: &[Emitted<'_>]) -> String {
-    let mut rows: Vec<(&str, &str)> = docs
-        .iter()
-        .map(|d| (d.current.as_str(), d.relative.as_str()))
-        .collect();
+    let mut rows: Vec<(&str, &str)> = docs.iter().map(|d| (d.current, d.relative)).collect();
     rows.sort_by(|a, b| b.0.cmp(a.0).then_with(|| a.1.cmp(b.1)));
     rows.into_iter()
         .map(|(date, path)| format!("{},{}\n", csv_quote(path), csv_quote(date)))

@@ -43,15 +43,7 @@ pub fn key(site: &Site, entry_keys: &[Key]) -> Key {
 
 /// What a document's entry says of it.
 fn document_fields<'a>(d: &'a Emitted<'_>) -> [&'a [u8]; 6] {
-    [
-        d.relative.as_str(),
-        d.id,
-        d.title,
-        &d.initial,
-        &d.current,
-        d.summary,
-    ]
-    .map(str::as_bytes)
+    [d.relative, d.id, d.title, d.initial, d.current, d.summary].map(str::as_bytes)
 }
 
 /// The key of one entry: the document's fields, the base URL, whether documents are signed
@@ -73,8 +65,8 @@ pub fn order<'d, 'a>(docs: &'d [Emitted<'a>]) -> Vec<&'d Emitted<'a>> {
     let mut sorted: Vec<&Emitted<'a>> = docs.iter().collect();
     sorted.sort_by(|a, b| {
         b.current
-            .cmp(&a.current)
-            .then_with(|| a.relative.cmp(&b.relative))
+            .cmp(a.current)
+            .then_with(|| a.relative.cmp(b.relative))
     });
     sorted
 }
@@ -200,7 +192,7 @@ struct RolieFormat {
 fn frame<'a>(site: &Site, first: Option<&Emitted<'_>>) -> RolieFeed<'a> {
     let updated = first.map_or_else(
         || crate::model::time::rfc3339(site.build_time),
-        |d| d.current.clone(),
+        |d| d.current.to_string(),
     );
     RolieFeed {
         feed: RolieBody {
@@ -243,8 +235,8 @@ fn feed_entry<'a>(site: &Site, d: &'a Emitted<'_>) -> RolieEntry<'a> {
         id: d.id,
         title: d.title,
         link,
-        published: &d.initial,
-        updated: &d.current,
+        published: d.initial,
+        updated: d.current,
         summary: RolieSummary { content: d.summary },
         content: RolieContent {
             media_type: "application/json",
@@ -276,12 +268,13 @@ mod tests {
 
     fn doc(n: usize, title: &str) -> Emitted<'_> {
         Emitted {
-            relative: format!("2026/acme-sa-2026-{n:04}.json"),
+            relative: format!("2026/acme-sa-2026-{n:04}.json").leak(),
             id: IDS[n],
             title,
-            initial: "2026-01-01T00:00:00.000Z".into(),
-            current: format!("2026-02-{:02}T00:00:00.000Z", n % 28 + 1),
+            initial: "2026-01-01T00:00:00.000Z",
+            current: format!("2026-02-{:02}T00:00:00.000Z", n % 28 + 1).leak(),
             summary: "Line one\nline \"two\"\t\u{2028} <b>",
+            entry_key: Key::default(),
         }
     }
 

@@ -242,6 +242,7 @@ pub fn load(file: &Path, dir: &Path) -> Last {
             made: HashMap::default(),
             parsed: HashMap::default(),
             fragments: HashMap::default(),
+            derived: None,
             sources: Vec::new(),
             changed: None,
             previous: Previous::Disk {
