@@ -411,6 +411,9 @@ fn a_listing_is_made_again_when_its_folder_changes() {
     assert_same(&fresh.files, &unmarked(&after));
 }
 
+/// A change made between two builds of a test.
+type Step<'t> = Box<dyn Fn(&mut BuildOptions) + 't>;
+
 /// `serve`'s rebuilds carry each advisory's derived values from one build to the next
 /// (`emit::derived::Memo`): after every kind of edit, in a chain, each rebuild must equal
 /// a clean build, in both modes.
@@ -430,7 +433,7 @@ fn a_chain_of_serve_rebuilds_equals_clean_builds() {
         let mut opts = opts_for(t.root());
         opts.mode = mode;
         let mut last = rebuilt(&opts, &Cache::default());
-        let steps: Vec<(&str, Box<dyn Fn(&mut psirt_site::BuildOptions)>)> = vec![
+        let steps: Vec<(&str, Step<'_>)> = vec![
             ("title", Box::new(|_| write(2, "Renamed", "2026-02-01T09:00:00Z"))),
             (
                 "date",

@@ -63,11 +63,7 @@ pub fn entry_key(site: &Site, d: &Emitted<'_>) -> Key {
 /// The documents in the order of the feed: newest first, ties by path (stable).
 pub fn order<'d, 'a>(docs: &'d [Emitted<'a>]) -> Vec<&'d Emitted<'a>> {
     let mut sorted: Vec<&Emitted<'a>> = docs.iter().collect();
-    sorted.sort_by(|a, b| {
-        b.current
-            .cmp(a.current)
-            .then_with(|| a.relative.cmp(b.relative))
-    });
+    sorted.sort_by(|a, b| b.current.cmp(a.current).then_with(|| a.relative.cmp(b.relative)));
     sorted
 }
 
