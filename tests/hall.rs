@@ -130,7 +130,7 @@ fn options(root: &Path, out: &Path) -> BuildOptions {
 
 fn hall_of(root: &Path, out: &Path) -> (Vec<YearView>, usize) {
     match psirt_site::generate(&options(root, out)) {
-        Ok(built) => hall::aggregate(hall::collect(&built.site)),
+        Ok(built) => hall::aggregate(&hall::collect(&built.site)),
         Err(f) => panic!("build failed: {:#?}", f.diagnostics),
     }
 }

@@ -31,6 +31,19 @@ pub struct Derived {
     pub paths: Vec<String>,
     /// Its CSAF document's facts, when published.
     pub document: Option<Document>,
+    /// What the hall of fame takes of it, when it credits someone.
+    pub hall: Option<Box<Hall>>,
+    /// Its entry in the sitemap (`sitemap::advisory_entry`).
+    pub sitemap: String,
+    /// What the lists' context takes of it (`reuse::lists_part`).
+    pub lists: Key,
+}
+
+/// What the hall of fame takes of one advisory.
+pub struct Hall {
+    /// Its part of the hall's key (`hall::advisory_digest`).
+    pub digest: Key,
+    pub credits: Vec<super::hall::Credit>,
 }
 
 /// What the provider files say of one published CSAF document.
@@ -53,12 +66,20 @@ impl Derived {
             d.rolie_key = csaf::rolie::entry_key(site, &d.emitted(a));
             d
         });
+        let hall = super::hall::advisory_digest(a).map(|digest| {
+            let root = crate::view::root_path(site.config.base());
+            let credits = super::hall::advisory_credits(&root, a);
+            Box::new(Hall { digest, credits })
+        });
         Derived {
             advisory: Arc::clone(a),
             published,
             key: reuse::advisory_key(site, context, a),
             paths: super::advisory_paths(site, a),
             document,
+            hall,
+            sitemap: super::sitemap::advisory_entry(site, a),
+            lists: reuse::lists_part(a),
         }
     }
 
@@ -171,6 +192,11 @@ impl Memo {
     /// Every advisory's values, in site order.
     pub fn all(&self) -> &[Arc<Derived>] {
         &self.all
+    }
+
+    /// What the hall of fame takes of each advisory that credits someone, in site order.
+    pub fn halls(&self) -> impl Iterator<Item = &Hall> {
+        self.all.iter().filter_map(|d| d.hall.as_deref())
     }
 
     /// Every advisory's values, each with whether it was taken from the previous build's

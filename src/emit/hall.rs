@@ -41,6 +41,22 @@ pub struct Credit {
     /// source counts once.
     pub source: String,
     pub credit: CreditView,
+    /// [`person_key`] of `name` (empty when anonymous), worked out once with the credit.
+    pub person: String,
+}
+
+impl Credit {
+    fn new(year: i16, who: Who, url: Option<String>, source: String, credit: CreditView) -> Credit {
+        Credit {
+            year,
+            person: who.name.as_deref().map(person_key).unwrap_or_default(),
+            name: who.name,
+            organization: who.organization,
+            url,
+            source,
+            credit,
+        }
+    }
 }
 
 /// One party an acknowledgment credits; `name` is `None` for an anonymous researcher.
@@ -89,45 +105,57 @@ fn year_of(ts: Timestamp) -> i16 {
 /// first), then extra credits newest first. "First seen" tie-breaks follow this order.
 pub fn collect(site: &Site) -> Vec<Credit> {
     let root = root_path(site.config.base());
+    let mut out: Vec<Credit> = site
+        .advisories
+        .iter()
+        .flat_map(|a| advisory_credits(&root, a))
+        .collect();
+    out.extend(extra_credits(site));
+    out
+}
+
+/// One advisory's credits, in the order of its acknowledgments (`root`: the site's root
+/// path, for the link to the advisory's page). `serve` keeps them with the advisory
+/// (`emit::derived`).
+pub fn advisory_credits(root: &str, a: &crate::model::Advisory) -> Vec<Credit> {
+    let credit = CreditView {
+        label: format!("{}: {}", a.id, a.title),
+        url: Some(format!("{root}{}", advisory_path(a.id.as_str()))),
+        summary: None,
+    };
     let mut out = Vec::new();
-    for a in &site.advisories {
-        let credit = CreditView {
-            label: format!("{}: {}", a.id, a.title),
-            url: Some(format!("{root}{}", advisory_path(a.id.as_str()))),
-            summary: None,
-        };
-        for ack in &a.acknowledgments {
-            for who in credited(&ack.names, ack.organization.as_deref(), ack.anonymous) {
-                out.push(Credit {
-                    year: a.year(),
-                    name: who.name,
-                    organization: who.organization,
-                    url: ack.url.clone(),
-                    source: a.id.to_string(),
-                    credit: CreditView {
-                        summary: ack.summary.clone(),
-                        ..credit.clone()
-                    },
-                });
-            }
+    for ack in &a.acknowledgments {
+        for who in credited(&ack.names, ack.organization.as_deref(), ack.anonymous) {
+            let view = CreditView {
+                summary: ack.summary.clone(),
+                ..credit.clone()
+            };
+            out.push(Credit::new(
+                a.year(),
+                who,
+                ack.url.clone(),
+                a.id.to_string(),
+                view,
+            ));
         }
     }
+    out
+}
+
+/// The credits of `content/acknowledgments.toml`, newest first.
+pub fn extra_credits(site: &Site) -> Vec<Credit> {
     let mut extra: Vec<(usize, _)> = site.extra_credits.iter().enumerate().collect();
     extra.sort_by(|(i, x), (j, y)| y.date.cmp(&x.date).then(i.cmp(j)));
+    let mut out = Vec::new();
     for (i, c) in extra {
         for who in credited(&c.names, c.organization.as_deref(), c.anonymous) {
-            out.push(Credit {
-                year: year_of(c.date),
-                name: who.name,
-                organization: who.organization,
-                url: c.url.clone(),
-                source: format!("acknowledgments.toml#{i}"),
-                credit: CreditView {
-                    label: c.summary.clone(),
-                    url: None,
-                    summary: None,
-                },
-            });
+            let view = CreditView {
+                label: c.summary.clone(),
+                url: None,
+                summary: None,
+            };
+            let source = format!("acknowledgments.toml#{i}");
+            out.push(Credit::new(year_of(c.date), who, c.url.clone(), source, view));
         }
     }
     out
@@ -135,44 +163,44 @@ pub fn collect(site: &Site) -> Vec<Credit> {
 
 /// Counts values in first-seen order and picks the most frequent (ties: first seen).
 #[derive(Debug, Default)]
-struct Tally(Vec<(String, usize)>);
+struct Tally<'c>(Vec<(&'c str, usize)>);
 
-impl Tally {
-    fn add(&mut self, value: Option<&str>) {
+impl<'c> Tally<'c> {
+    fn add(&mut self, value: Option<&'c str>) {
         let Some(v) = value else { return };
-        match self.0.iter_mut().find(|(x, _)| x == v) {
+        match self.0.iter_mut().find(|(x, _)| *x == v) {
             Some((_, n)) => *n += 1,
-            None => self.0.push((v.to_string(), 1)),
+            None => self.0.push((v, 1)),
         }
     }
 
     fn best(&self) -> Option<String> {
-        let mut best: Option<&(String, usize)> = None;
+        let mut best: Option<&(&str, usize)> = None;
         for entry in &self.0 {
             if best.is_none_or(|b| entry.1 > b.1) {
                 best = Some(entry);
             }
         }
-        best.map(|(v, _)| v.clone())
+        best.map(|(v, _)| v.to_string())
     }
 }
 
 #[derive(Debug, Default)]
-struct Person {
-    spellings: Tally,
-    organizations: Tally,
-    urls: Tally,
-    sources: BTreeSet<String>,
+struct Person<'c> {
+    spellings: Tally<'c>,
+    organizations: Tally<'c>,
+    urls: Tally<'c>,
+    sources: BTreeSet<&'c str>,
     by_year: BTreeMap<i16, Vec<CreditView>>,
 }
 
 /// The hall: years newest first, researchers by name (case-insensitive), and the number of
 /// distinct named researchers.
-pub fn aggregate(credits: Vec<Credit>) -> (Vec<YearView>, usize) {
-    let mut people: BTreeMap<String, Person> = BTreeMap::new();
+pub fn aggregate<'c>(credits: impl IntoIterator<Item = &'c Credit>) -> (Vec<YearView>, usize) {
+    let mut people: BTreeMap<&'c str, Person<'c>> = BTreeMap::new();
     let mut years: BTreeMap<i16, Vec<ResearcherView>> = BTreeMap::new();
     for c in credits {
-        let Some(name) = c.name else {
+        let Some(name) = c.name.as_deref() else {
             // Anonymous credits are never merged: two of them may be two people.
             years.entry(c.year).or_default().push(ResearcherView {
                 name: ANONYMOUS.into(),
@@ -181,18 +209,18 @@ pub fn aggregate(credits: Vec<Credit>) -> (Vec<YearView>, usize) {
                 anonymous: true,
                 count: 1,
                 total: 1,
-                credits: vec![c.credit],
+                credits: vec![c.credit.clone()],
             });
             continue;
         };
-        let person = people.entry(person_key(&name)).or_default();
-        if !person.sources.insert(c.source) {
+        let person = people.entry(c.person.as_str()).or_default();
+        if !person.sources.insert(c.source.as_str()) {
             continue;
         }
-        person.spellings.add(Some(&name));
+        person.spellings.add(Some(name));
         person.organizations.add(c.organization.as_deref());
         person.urls.add(c.url.as_deref());
-        person.by_year.entry(c.year).or_default().push(c.credit);
+        person.by_year.entry(c.year).or_default().push(c.credit.clone());
     }
     let total = people.len();
     for person in people.into_values() {
@@ -225,26 +253,17 @@ pub fn aggregate(credits: Vec<Credit>) -> (Vec<YearView>, usize) {
 /// The key of the hall of fame: the advisory context (site.toml, the shared page values,
 /// the theme, the flags, the version: `emit::reuse::advisory_context`) and everything
 /// [`collect`] reads: each advisory with acknowledgments, in site order, by id, title, year
-/// and acknowledgments, and every extra credit. An edit of an advisory's body, or of one
-/// that credits no one, keeps the page.
-pub fn key(site: &Site, context: &crate::digest::Key) -> crate::digest::Key {
+/// and acknowledgments (`advisories`: each one's [`advisory_digest`]), and every extra
+/// credit. An edit of an advisory's body, or of one that credits no one, keeps the page.
+pub fn key<'k>(
+    site: &Site,
+    context: &crate::digest::Key,
+    advisories: impl IntoIterator<Item = &'k crate::digest::Key>,
+) -> crate::digest::Key {
     let mut h = crate::digest::Hasher::default();
     h.part(b"hall of fame").part(context);
-    for a in site.advisories.iter().filter(|a| !a.acknowledgments.is_empty()) {
-        h.part(a.id.as_str().as_bytes())
-            .part(a.title.as_bytes())
-            .part(&a.year().to_le_bytes());
-        for ack in &a.acknowledgments {
-            h.part(b"acknowledgment");
-            hash_credit(
-                &mut h,
-                &ack.names,
-                ack.organization.as_deref(),
-                ack.url.as_deref(),
-                ack.anonymous,
-            );
-            h.optional(ack.summary.as_deref().map(str::as_bytes));
-        }
+    for digest in advisories {
+        h.part(digest);
     }
     for c in &site.extra_credits {
         h.part(b"extra credit");
@@ -259,6 +278,30 @@ pub fn key(site: &Site, context: &crate::digest::Key) -> crate::digest::Key {
             .part(&c.date.as_nanosecond().to_le_bytes());
     }
     h.finish()
+}
+
+/// What the hall's [`key`] takes of one advisory (`advisories`, in site order): its id,
+/// title, year and acknowledgments; `None` when it credits no one.
+pub fn advisory_digest(a: &crate::model::Advisory) -> Option<crate::digest::Key> {
+    if a.acknowledgments.is_empty() {
+        return None;
+    }
+    let mut h = crate::digest::Hasher::default();
+    h.part(a.id.as_str().as_bytes())
+        .part(a.title.as_bytes())
+        .part(&a.year().to_le_bytes());
+    for ack in &a.acknowledgments {
+        h.part(b"acknowledgment");
+        hash_credit(
+            &mut h,
+            &ack.names,
+            ack.organization.as_deref(),
+            ack.url.as_deref(),
+            ack.anonymous,
+        );
+        h.optional(ack.summary.as_deref().map(str::as_bytes));
+    }
+    Some(h.finish())
 }
 
 /// What [`key`] takes of one acknowledgment or extra credit besides its summary and date.
@@ -278,8 +321,14 @@ fn hash_credit(
         .part(&[u8::from(anonymous)]);
 }
 
-pub fn emit(site: &Site, theme: &Theme, opts: EmitOptions) -> Result<OutputFile, Diagnostic> {
-    let (years, total_researchers) = aggregate(collect(site));
+/// The hall of fame page, of `credits` (in [`collect`]'s order).
+pub fn emit<'c>(
+    site: &Site,
+    theme: &Theme,
+    opts: EmitOptions,
+    credits: impl IntoIterator<Item = &'c Credit>,
+) -> Result<OutputFile, Diagnostic> {
+    let (years, total_researchers) = aggregate(credits);
     let ctx = HallContext {
         common: Common::new(
             site,
@@ -317,6 +366,7 @@ mod tests {
                 url: None,
                 summary: None,
             },
+            person: name.map(person_key).unwrap_or_default(),
         }
     }
 
@@ -358,7 +408,7 @@ mod tests {
             credit(2025, None, "A-1"),
             credit(2025, None, "A-2"),
         ];
-        let (years, total) = aggregate(credits);
+        let (years, total) = aggregate(&credits);
         assert_eq!(total, 2);
         assert_eq!(years.iter().map(|y| y.year).collect::<Vec<_>>(), [2026, 2025]);
         let jane26 = &years[0].researchers[0];

@@ -10,7 +10,9 @@ use super::page::{KeyedJob, PageJob};
 use std::sync::Arc;
 
 use super::csaf::rolie;
-use super::{Delivered, Emitter, Fragments, OutputFile, Reused, csaf, gather, hall, lists, malformed, reuse};
+use super::{
+    Delivered, Emitter, Fragments, OutputFile, Reused, csaf, derived, gather, hall, lists, malformed, reuse,
+};
 use crate::diag::Diagnostic;
 use crate::digest::Key;
 
@@ -92,11 +94,16 @@ impl Emitter<'_> {
     }
 
     /// The hall of fame, taken from the previous build when its key is unchanged.
-    pub(super) fn deliver_hall(&self, context: &Key) -> Keyed {
+    pub(super) fn deliver_hall(&self, context: &Key, memo: &'_ derived::Memo) -> Keyed {
         let (site, theme, opts) = (self.site, self.theme, self.opts);
-        let make: PageJob<'_> = Box::new(move || hall::emit(site, theme, opts));
+        let make: PageJob<'_> = Box::new(move || {
+            let extra = hall::extra_credits(site);
+            let credits = memo.halls().flat_map(|h| &h.credits).chain(&extra);
+            hall::emit(site, theme, opts, credits)
+        });
         let path = crate::routes::page_file(crate::routes::ACKNOWLEDGMENTS);
-        self.deliver_jobs(&[(Some((hall::key(site, context), path)), make)])
+        let key = hall::key(site, context, memo.halls().map(|h| &h.digest));
+        self.deliver_jobs(&[(Some((key, path)), make)])
     }
 
     /// The directory listings of the provider tree among `paths` (every other file's), each

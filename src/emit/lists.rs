@@ -145,18 +145,16 @@ impl<'a> Lists<'a> {
             ListJob::always(Vec::new(), Box::new(move |_| products_index(site, theme, opts))),
             ListJob::always(Vec::new(), Box::new(move |_| not_found(site, theme, opts))),
         ];
-        let years: Vec<i16> = site.by_year().into_iter().map(|(y, _)| y).collect();
-        let mut filters = vec![Filter::All];
-        filters.extend(years.iter().map(|y| Filter::Year(*y)));
-        filters.extend(severities(site).into_iter().map(Filter::Severity));
+        let filtered = filtered(site);
+        let years: Vec<i16> = filtered
+            .iter()
+            .filter_map(|(f, _)| match f {
+                Filter::Year(y) => Some(*y),
+                _ => None,
+            })
+            .collect();
         let (per_page, root) = (site.config.lists.per_page, root_path(site.config.base()));
-        for filter in filters {
-            let list: Vec<&Advisory> = site
-                .advisories
-                .iter()
-                .map(Arc::as_ref)
-                .filter(|a| filter.keeps(a))
-                .collect();
+        for (filter, list) in filtered {
             let total = list.len();
             let mut per_year: BTreeMap<i16, usize> = BTreeMap::new();
             list.iter()
@@ -200,12 +198,40 @@ impl<'a> Lists<'a> {
     }
 }
 
-/// Every severity, and `None` (unrated) when some advisory has no score (a site that
-/// rates every advisory gets no empty "Unrated" page or tile).
+/// Every severity, and `None` (unrated) when some advisory has no score (as [`filtered`]).
 fn severities(site: &Site) -> Vec<Option<Severity>> {
     let mut out: Vec<Option<Severity>> = Severity::ALL.iter().copied().map(Some).collect();
     if site.advisories.iter().any(|a| a.severity().is_none()) {
         out.push(None);
+    }
+    out
+}
+
+/// Every filter of the advisory index with its advisories in site order, sorted out in one
+/// pass over the site: all; each year, newest first; every severity, and `None` (unrated)
+/// when some advisory has no score (a site that rates every advisory gets no empty
+/// "Unrated" page or tile).
+fn filtered(site: &Site) -> Vec<(Filter, Vec<&Advisory>)> {
+    let mut years: BTreeMap<i16, Vec<&Advisory>> = BTreeMap::new();
+    let mut rated: Vec<Vec<&Advisory>> = vec![Vec::new(); Severity::ALL.len()];
+    let mut unrated = Vec::new();
+    for a in site.advisories.iter().map(Arc::as_ref) {
+        years.entry(a.year()).or_default().push(a);
+        match a
+            .severity()
+            .and_then(|s| Severity::ALL.iter().position(|x| *x == s))
+        {
+            Some(i) => rated[i].push(a),
+            None => unrated.push(a),
+        }
+    }
+    let all = site.advisories.iter().map(Arc::as_ref).collect();
+    let mut out = vec![(Filter::All, all)];
+    out.extend(years.into_iter().rev().map(|(y, list)| (Filter::Year(y), list)));
+    let severities = Severity::ALL.iter().map(|s| Filter::Severity(Some(*s)));
+    out.extend(severities.zip(rated));
+    if !unrated.is_empty() {
+        out.push((Filter::Severity(None), unrated));
     }
     out
 }
@@ -268,14 +294,6 @@ impl Filter {
             Filter::All => routes::ADVISORIES.into(),
             Filter::Year(y) => routes::year_list(y),
             Filter::Severity(s) => routes::severity_list(crate::view::severity_key(s).0),
-        }
-    }
-
-    fn keeps(self, a: &Advisory) -> bool {
-        match self {
-            Filter::All => true,
-            Filter::Year(y) => a.year() == y,
-            Filter::Severity(s) => a.severity() == s,
         }
     }
 
@@ -403,4 +421,46 @@ fn product(
     let what = format!("rendering product {}", p.id);
     let cards = ctx.advisories.len();
     list_page(theme, "product.html", &ctx, &page.path, &what, cards)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    impl Filter {
+        fn keeps(self, a: &Advisory) -> bool {
+            match self {
+                Filter::All => true,
+                Filter::Year(y) => a.year() == y,
+                Filter::Severity(s) => a.severity() == s,
+            }
+        }
+    }
+
+    /// The one pass that sorts advisories into filters gives each filter what filtering
+    /// the site by it gives, in site order, and the filters in the index's order.
+    #[test]
+    fn each_filter_has_the_advisories_it_keeps() {
+        let site = crate::emit::demo_site();
+        let filtered = filtered(&site);
+        let mut years: Vec<i16> = site.advisories.iter().map(|a| a.year()).collect();
+        years.sort_unstable_by(|a, b| b.cmp(a));
+        years.dedup();
+        let mut expected = vec![Filter::All];
+        expected.extend(years.into_iter().map(Filter::Year));
+        expected.extend(severities(&site).into_iter().map(Filter::Severity));
+        assert!(expected.len() > 3, "the demo has years and severities");
+        assert!(
+            filtered.iter().map(|(f, _)| *f).eq(expected),
+            "filters in the index's order"
+        );
+        for (filter, list) in &filtered {
+            let kept = site
+                .advisories
+                .iter()
+                .map(Arc::as_ref)
+                .filter(|a| filter.keeps(a));
+            assert!(list.iter().map(|a| a.id.as_str()).eq(kept.map(|a| a.id.as_str())));
+        }
+    }
 }

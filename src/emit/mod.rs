@@ -155,13 +155,13 @@ impl Emitter<'_> {
         memo: &derived::Memo,
         context: &Key,
     ) -> Delivered {
-        let keys = reuse::Keys::new(self.site, memo, context);
+        let keys = reuse::Keys::new(memo, context);
         // `serve` makes the hall of fame beside all the rest (see `EmitOptions::in_process`):
         // it is one template of ~2.6 MB at 10k, serial work that is the longest single job
         // of a rebuild after an edit of a credited advisory's title.
         let apart = self.opts.in_process;
         let (hall, ()) = rayon::join(
-            || apart.then(|| self.deliver_hall(context)),
+            || apart.then(|| self.deliver_hall(context, memo)),
             || self.pages_and_documents(laps, &keys, memo, context, !apart, out),
         );
         if let Some(hall) = hall {
@@ -217,7 +217,7 @@ impl Emitter<'_> {
         // feeds they raised the peak by ~10 MiB at 10k. In `--timings` all of this is the
         // `advisories` step.
         let ((site_files, site_made), per_advisory) = rayon::join(
-            || self.site_files(keys, context, with_hall),
+            || self.site_files(keys, memo, context, with_hall),
             || self.per_advisory(memo),
         );
         out.delivered.extend(site_files);
@@ -243,20 +243,26 @@ impl Emitter<'_> {
 
     /// The feeds, the small site-wide files (keys, security.txt, sitemap, theme files) and,
     /// when `with_hall`, the hall of fame.
-    fn site_files(&self, keys: &reuse::Keys<'_>, context: &Key, with_hall: bool) -> (Vec<Delivered>, Made) {
+    fn site_files(
+        &self,
+        keys: &reuse::Keys<'_>,
+        memo: &derived::Memo,
+        context: &Key,
+        with_hall: bool,
+    ) -> (Vec<Delivered>, Made) {
         let (site, theme, opts) = (self.site, self.theme, self.opts);
         type Step<'s> = Box<dyn Fn() -> EmitResult + Send + Sync + 's>;
         let small_files: Vec<Step<'_>> = vec![
             Box::new(|| keys::emit(site, theme, opts)),
             Box::new(|| security_txt::emit(site, self.signer)),
-            Box::new(|| sitemap::emit(site)),
+            Box::new(|| sitemap::emit(site, memo.all().iter().map(|d| d.sitemap.as_str()))),
         ];
         let deliver = |emit: &Step<'_>| emit().and_then(|files| self.deliver_all(files));
         let all_feeds = feeds::all_feeds(site);
         let feeds = feeds::jobs(site, theme, opts, &all_feeds, keys);
         let (feeds, mut made) = self.deliver_jobs(&feeds);
         let (hall, small) = rayon::join(
-            || with_hall.then(|| self.deliver_hall(context)),
+            || with_hall.then(|| self.deliver_hall(context, memo)),
             || small_files.par_iter().map(deliver).collect::<Vec<_>>(),
         );
         let mut files = vec![feeds];
@@ -507,6 +513,21 @@ pub fn is_safe_relative(path: &str) -> bool {
         && path
             .split('/')
             .all(|seg| !seg.is_empty() && seg != "." && seg != "..")
+}
+
+/// The demo site's model (for unit tests).
+#[cfg(test)]
+pub(crate) fn demo_site() -> Site {
+    let opts = crate::BuildOptions {
+        root: env!("CARGO_MANIFEST_DIR").into(),
+        // The demo key's creation, plus a few days.
+        now: Some("2026-12-01T00:00:00Z".parse().expect("time")),
+        ..crate::BuildOptions::default()
+    };
+    match crate::generate(&opts) {
+        Ok(built) => built.site,
+        Err(failure) => panic!("the demo site builds: {:?}", failure.diagnostics),
+    }
 }
 
 #[cfg(test)]

@@ -112,9 +112,22 @@ pub struct Keys<'a> {
     pub lists: Key,
 }
 
+/// What the lists' context takes of one advisory: what puts it on a list and in a count
+/// (id, year of publication, severity, products).
+pub fn lists_part(a: &Advisory) -> Key {
+    use std::fmt::Write as _;
+    let mut line = String::with_capacity(64);
+    // Quoted (`{:?}`): no id can pass for a separator.
+    let _ = write!(line, "{:?} {} {:?}", a.id.as_str(), a.year(), a.severity());
+    for p in a.products() {
+        let _ = write!(line, " {:?}", p.as_str());
+    }
+    digest::key(&[line.as_bytes()])
+}
+
 impl<'a> Keys<'a> {
     /// The keys of `memo` (every advisory's), and the lists' context.
-    pub fn new(site: &Site, memo: &'a super::derived::Memo, context: &Key) -> Self {
+    pub fn new(memo: &'a super::derived::Memo, context: &Key) -> Self {
         let (by_id, lists) = rayon::join(
             || {
                 memo.all()
@@ -122,7 +135,7 @@ impl<'a> Keys<'a> {
                     .map(|d| (d.advisory().id.as_str(), d.key))
                     .collect()
             },
-            || lists_context(site, context),
+            || lists_context(memo, context),
         );
         Keys { by_id, lists }
     }
@@ -136,21 +149,16 @@ impl<'a> Keys<'a> {
 
 /// The digest of everything a list page reads besides the cards of the advisories it shows:
 /// the advisory context (site.toml, catalog, shared page parts, theme, flags) and, for every
-/// advisory in site order, what puts it on a list and in a count (id, year of publication,
-/// severity, products). A change to any of them makes every list page again; a change that
+/// advisory in site order, what puts it on a list and in a count ([`lists_part`]: id, year
+/// of publication, severity, products). A change to any of them makes every list page again; a change that
 /// only alters an advisory's card makes only the pages that show it.
-fn lists_context(site: &Site, context: &Key) -> Key {
-    use std::fmt::Write as _;
-    let mut order = String::with_capacity(site.advisories.len() * 48);
-    for a in &site.advisories {
-        // Quoted (`{:?}`): no id can pass for a separator.
-        let _ = write!(order, "{:?} {} {:?}", a.id.as_str(), a.year(), a.severity());
-        for p in a.products() {
-            let _ = write!(order, " {:?}", p.as_str());
-        }
-        order.push('\n');
+fn lists_context(memo: &super::derived::Memo, context: &Key) -> Key {
+    let mut h = digest::Hasher::default();
+    h.part(b"lists").part(context);
+    for d in memo.all() {
+        h.part(&d.lists);
     }
-    digest::key(&[b"lists", context, order.as_bytes()])
+    h.finish()
 }
 
 /// The key of one list page: the lists' context, the page's path (which says which list and

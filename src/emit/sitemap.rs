@@ -8,11 +8,33 @@ use crate::model::time::date_only;
 use crate::routes::{self, advisory_path};
 use crate::site::{Mode, Site};
 
-pub fn emit(site: &Site) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    Ok(vec![sitemap(site), robots(site)])
+/// The sitemap and robots.txt; `advisories`: each advisory's entry ([`advisory_entry`]), in
+/// site order.
+pub fn emit<'e>(
+    site: &Site,
+    advisories: impl IntoIterator<Item = &'e str>,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    Ok(vec![sitemap(site, advisories), robots(site)])
 }
 
-fn sitemap(site: &Site) -> OutputFile {
+/// One advisory's `<url>` element, with its line break. `serve` keeps it with the advisory
+/// (`emit::derived`).
+pub fn advisory_entry(site: &Site, a: &crate::model::Advisory) -> String {
+    let loc = site.url(advisory_path(a.id.as_str()).trim_start_matches('/'));
+    let mut line = String::with_capacity(loc.len() + 64);
+    push_entry(&mut line, &loc, Some(&date_only(a.updated())));
+    line
+}
+
+fn push_entry(xml: &mut String, loc: &str, lastmod: Option<&str>) {
+    let _ = write!(xml, "  <url><loc>{}</loc>", crate::escape::markup(loc));
+    if let Some(d) = lastmod {
+        let _ = write!(xml, "<lastmod>{d}</lastmod>");
+    }
+    xml.push_str("</url>\n");
+}
+
+fn sitemap<'e>(site: &Site, advisories: impl IntoIterator<Item = &'e str>) -> OutputFile {
     let mut entries: Vec<(String, Option<String>)> = vec![
         (site.url(routes::HOME), Some(date_only(site.last_change()))),
         (site.url(routes::ADVISORIES), Some(date_only(site.last_change()))),
@@ -29,21 +51,14 @@ fn sitemap(site: &Site) -> OutputFile {
     for p in site.catalog.products.keys() {
         entries.push((site.url(&routes::product_dir(p)), None));
     }
-    for a in &site.advisories {
-        entries.push((
-            site.url(advisory_path(a.id.as_str()).trim_start_matches('/')),
-            Some(date_only(a.updated())),
-        ));
-    }
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for (loc, lastmod) in entries {
-        let _ = write!(xml, "  <url><loc>{}</loc>", crate::escape::markup(&loc));
-        if let Some(d) = lastmod {
-            let _ = write!(xml, "<lastmod>{d}</lastmod>");
-        }
-        xml.push_str("</url>\n");
+        push_entry(&mut xml, &loc, lastmod.as_deref());
+    }
+    for line in advisories {
+        xml.push_str(line);
     }
     xml.push_str("</urlset>\n");
     OutputFile::new(routes::SITEMAP, xml)

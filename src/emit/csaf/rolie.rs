@@ -275,18 +275,7 @@ mod tests {
     }
 
     /// The demo site's model.
-    fn demo() -> Site {
-        let opts = crate::BuildOptions {
-            root: env!("CARGO_MANIFEST_DIR").into(),
-            // The demo key's creation, plus a few days.
-            now: Some("2026-12-01T00:00:00Z".parse().expect("time")),
-            ..crate::BuildOptions::default()
-        };
-        match crate::generate(&opts) {
-            Ok(built) => built.site,
-            Err(failure) => panic!("the demo site builds: {:?}", failure.diagnostics),
-        }
-    }
+    use crate::emit::demo_site as demo;
 
     #[test]
     fn a_feed_of_entries_is_the_feed_written_at_once() {
