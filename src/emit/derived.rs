@@ -33,7 +33,8 @@ pub struct Derived {
     pub document: Option<Document>,
     /// What the hall of fame takes of it, when it credits someone.
     pub hall: Option<Box<Hall>>,
-    /// Its entry in the sitemap (`sitemap::advisory_entry`).
+    /// Its entry in the sitemap (`sitemap::advisory_entry`), in a memo kept for the next
+    /// build ([`Memo::complete`]).
     pub sitemap: String,
     /// What the lists' context takes of it (`reuse::lists_part`).
     pub lists: Key,
@@ -43,6 +44,7 @@ pub struct Derived {
 pub struct Hall {
     /// Its part of the hall's key (`hall::advisory_digest`).
     pub digest: Key,
+    /// Its credits, in a memo kept for the next build ([`Memo::complete`]).
     pub credits: Vec<super::hall::Credit>,
 }
 
@@ -58,7 +60,8 @@ pub struct Document {
 }
 
 impl Derived {
-    fn new(site: &Site, context: &Key, a: &Arc<Advisory>) -> Derived {
+    /// The values of `a`; with `complete`, also those only worth keeping for a next build.
+    fn new(site: &Site, context: &Key, a: &Arc<Advisory>, complete: bool) -> Derived {
         let published = site.is_published(a);
         let document = published.then(|| {
             let mut d = Document::of(a);
@@ -67,10 +70,16 @@ impl Derived {
             d
         });
         let hall = super::hall::advisory_digest(a).map(|digest| {
-            let root = crate::view::root_path(site.config.base());
-            let credits = super::hall::advisory_credits(&root, a);
+            let credits = match complete {
+                true => super::hall::advisory_credits(&crate::view::root_path(site.config.base()), a),
+                false => Vec::new(),
+            };
             Box::new(Hall { digest, credits })
         });
+        let sitemap = match complete {
+            true => super::sitemap::advisory_entry(site, a),
+            false => String::new(),
+        };
         Derived {
             advisory: Arc::clone(a),
             published,
@@ -78,7 +87,7 @@ impl Derived {
             paths: super::advisory_paths(site, a),
             document,
             hall,
-            sitemap: super::sitemap::advisory_entry(site, a),
+            sitemap,
             lists: reuse::lists_part(a),
         }
     }
@@ -122,6 +131,10 @@ impl Document {
 /// Every advisory's derived values in site order, under one advisory context.
 pub struct Memo {
     context: Key,
+    /// Whether each advisory's values include the hall of fame's credits and the sitemap
+    /// entry. Only a memo kept for the next build has them: `build` makes those files once,
+    /// from the site, and at 10,000 advisories they are ~20 MiB held through the lists.
+    complete: bool,
     all: Vec<Arc<Derived>>,
     /// Position in `all` by the advisory's address, made when first needed: a rebuild
     /// whose advisories kept their order finds each at its old position.
@@ -147,21 +160,22 @@ fn address(a: &Advisory) -> usize {
 
 impl Memo {
     /// Every advisory's values: taken from `previous` where it has them for the same
-    /// advisory under the same context, else worked out.
-    pub fn new(site: &Site, context: &Key, previous: Option<&Memo>) -> Memo {
-        let previous = previous.filter(|p| p.context == *context);
+    /// advisory under the same context, else worked out; [`Memo::complete`] with `complete`.
+    pub fn new(site: &Site, context: &Key, previous: Option<&Memo>, complete: bool) -> Memo {
+        let previous = previous.filter(|p| p.context == *context && p.complete == complete);
         let all: Vec<(Arc<Derived>, bool)> = site
             .advisories
             .par_iter()
             .enumerate()
             .map(|(i, a)| match previous.and_then(|p| p.find(i, a)) {
                 Some(kept) if site.is_published(a) => (Arc::clone(kept), true),
-                _ => (Arc::new(Derived::new(site, context, a)), false),
+                _ => (Arc::new(Derived::new(site, context, a, complete)), false),
             })
             .collect();
         let (all, kept) = all.into_iter().unzip();
         Memo {
             context: *context,
+            complete,
             all,
             by_address: OnceLock::new(),
             kept,
@@ -192,6 +206,12 @@ impl Memo {
     /// Every advisory's values, in site order.
     pub fn all(&self) -> &[Arc<Derived>] {
         &self.all
+    }
+
+    /// Whether each advisory's values include the hall of fame's credits and the sitemap
+    /// entry.
+    pub fn complete(&self) -> bool {
+        self.complete
     }
 
     /// What the hall of fame takes of each advisory that credits someone, in site order.

@@ -96,10 +96,17 @@ impl Emitter<'_> {
     /// The hall of fame, taken from the previous build when its key is unchanged.
     pub(super) fn deliver_hall(&self, context: &Key, memo: &'_ derived::Memo) -> Keyed {
         let (site, theme, opts) = (self.site, self.theme, self.opts);
-        let make: PageJob<'_> = Box::new(move || {
-            let extra = hall::extra_credits(site);
-            let credits = memo.halls().flat_map(|h| &h.credits).chain(&extra);
-            hall::emit(site, theme, opts, credits)
+        let make: PageJob<'_> = Box::new(move || match memo.complete() {
+            true => {
+                let extra = hall::extra_credits(site);
+                hall::emit(
+                    site,
+                    theme,
+                    opts,
+                    memo.halls().flat_map(|h| &h.credits).chain(&extra),
+                )
+            }
+            false => hall::emit(site, theme, opts, &hall::collect(site)),
         });
         let path = crate::routes::page_file(crate::routes::ACKNOWLEDGMENTS);
         let key = hall::key(site, context, memo.halls().map(|h| &h.digest));

@@ -137,7 +137,7 @@ impl Emitter<'_> {
         // of them is not all of the sizes the lists need, so give it back first.
         self.release_memory();
         let context = reuse::advisory_context(self.site, self.theme, self.signer, self.opts);
-        let memo = derived::Memo::new(self.site, &context, self.reuse.derived());
+        let memo = derived::Memo::new(self.site, &context, self.reuse.derived(), self.opts.in_process);
         let delivered = self.run_steps(&mut laps, &mut out, &memo, &context);
         Outcome {
             delivered,
@@ -255,7 +255,15 @@ impl Emitter<'_> {
         let small_files: Vec<Step<'_>> = vec![
             Box::new(|| keys::emit(site, theme, opts)),
             Box::new(|| security_txt::emit(site, self.signer)),
-            Box::new(|| sitemap::emit(site, memo.all().iter().map(|d| d.sitemap.as_str()))),
+            Box::new(|| match memo.complete() {
+                true => sitemap::emit(site, memo.all().iter().map(|d| d.sitemap.as_str().into())),
+                false => sitemap::emit(
+                    site,
+                    site.advisories
+                        .iter()
+                        .map(|a| sitemap::advisory_entry(site, a).into()),
+                ),
+            }),
         ];
         let deliver = |emit: &Step<'_>| emit().and_then(|files| self.deliver_all(files));
         let all_feeds = feeds::all_feeds(site);

@@ -12,7 +12,7 @@ use crate::site::{Mode, Site};
 /// site order.
 pub fn emit<'e>(
     site: &Site,
-    advisories: impl IntoIterator<Item = &'e str>,
+    advisories: impl IntoIterator<Item = std::borrow::Cow<'e, str>>,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     Ok(vec![sitemap(site, advisories), robots(site)])
 }
@@ -34,7 +34,7 @@ fn push_entry(xml: &mut String, loc: &str, lastmod: Option<&str>) {
     xml.push_str("</url>\n");
 }
 
-fn sitemap<'e>(site: &Site, advisories: impl IntoIterator<Item = &'e str>) -> OutputFile {
+fn sitemap<'e>(site: &Site, advisories: impl IntoIterator<Item = std::borrow::Cow<'e, str>>) -> OutputFile {
     let mut entries: Vec<(String, Option<String>)> = vec![
         (site.url(routes::HOME), Some(date_only(site.last_change()))),
         (site.url(routes::ADVISORIES), Some(date_only(site.last_change()))),
@@ -58,7 +58,7 @@ fn sitemap<'e>(site: &Site, advisories: impl IntoIterator<Item = &'e str>) -> Ou
         push_entry(&mut xml, &loc, lastmod.as_deref());
     }
     for line in advisories {
-        xml.push_str(line);
+        xml.push_str(&line);
     }
     xml.push_str("</urlset>\n");
     OutputFile::new(routes::SITEMAP, xml)
