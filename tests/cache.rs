@@ -35,7 +35,9 @@ pub(crate) fn rebuilt(opts: &psirt_site::BuildOptions, cache: &Cache) -> Built {
     let mut b = built(psirt_site::generate_with_cache(opts, cache));
     let output = cache.previous_output();
     let kept = std::mem::take(&mut b.kept).into_iter().map(|p| {
-        let bytes = output.and_then(|o| o.get(&p)).map(|bytes| (**bytes).clone());
+        let bytes = output
+            .and_then(|o| o.get(p.as_str()))
+            .map(|bytes| (**bytes).clone());
         let bytes = bytes.unwrap_or_else(|| panic!("kept {p} is not in the previous output"));
         OutputFile::new(p, bytes)
     });
@@ -47,7 +49,7 @@ pub(crate) fn rebuilt(opts: &psirt_site::BuildOptions, cache: &Cache) -> Built {
 /// The cache for the next build, over this build's output (as `serve` keeps it), with
 /// `marker` appended to every HTML page, so a test can tell reused pages from rendered ones.
 pub(crate) fn next_cache(b: &mut Built, marker: &str) -> Cache {
-    let output: psirt_site::hash::HashMap<String, Arc<Vec<u8>>> = b
+    let output: psirt_site::hash::HashMap<Arc<str>, Arc<Vec<u8>>> = b
         .files
         .iter()
         .map(|f| {
@@ -55,7 +57,7 @@ pub(crate) fn next_cache(b: &mut Built, marker: &str) -> Cache {
             if f.path.ends_with(".html") {
                 bytes.extend_from_slice(marker.as_bytes());
             }
-            (f.path.clone(), Arc::new(bytes))
+            (Arc::from(f.path.as_str()), Arc::new(bytes))
         })
         .collect();
     Cache::in_memory(std::mem::take(&mut b.records), Arc::new(output))

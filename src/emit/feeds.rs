@@ -305,7 +305,7 @@ pub fn jobs<'a>(
     theme: &'a Theme,
     opts: EmitOptions,
     feeds: &'a [Feed<'a>],
-    keys: &Keys<'_>,
+    keys: &Keys,
 ) -> Vec<KeyedJob<'a>> {
     let page_job: PageJob<'a> = Box::new(move || {
         let ctx = feeds_context(site, opts, feeds);
@@ -334,12 +334,12 @@ pub fn jobs<'a>(
 /// advisories a feed lists, and in which order), the feed's path, the date it gives as
 /// its last change, and the key of each advisory it shows. The updates feed has none (its
 /// items are revisions of every advisory): it is made on every build.
-fn key(site: &Site, keys: &Keys<'_>, feed: &Feed<'_>, last_change: &str) -> Option<Key> {
+fn key(site: &Site, keys: &Keys, feed: &Feed<'_>, last_change: &str) -> Option<Key> {
     let Items::Advisories(list) = &feed.items else {
         return None;
     };
     let shown = &list[..list.len().min(item_limit(site))];
-    let items: Vec<u8> = shown.iter().flat_map(|a| keys.of(a)).collect();
+    let items = super::reuse::cards(keys, shown.iter().copied())?;
     Some(crate::digest::key(&[
         b"feed",
         &keys.lists,

@@ -95,10 +95,10 @@ impl<'a> ListJob<'a> {
     }
 
     /// A page of a list at `path`, kept by its key.
-    fn keyed(keys: &Keys<'_>, path: &str, shows: Vec<&'a Advisory>, make: MakePage<'a>) -> Self {
+    fn keyed(keys: &Keys, path: &str, shows: Vec<&'a Advisory>, make: MakePage<'a>) -> Self {
         let key = reuse::list_page_key(keys, path, shows.iter().copied());
         ListJob {
-            keyed: Some((key, routes::page_file(path))),
+            keyed: key.map(|key| (key, routes::page_file(path))),
             shows,
             make,
         }
@@ -137,7 +137,7 @@ impl<'a> Lists<'a> {
         Summaries::new(self.site, self.theme, &shown)
     }
 
-    pub fn jobs(&self, keys: &Keys<'_>) -> Vec<ListJob<'a>> {
+    pub fn jobs(&self, keys: &Keys) -> Vec<ListJob<'a>> {
         let (site, theme, opts) = (self.site, self.theme, self.opts);
         let latest: Vec<&Advisory> = site.advisories.iter().take(10).map(Arc::as_ref).collect();
         let mut jobs: Vec<ListJob<'a>> = vec![
@@ -148,25 +148,22 @@ impl<'a> Lists<'a> {
         let filtered = filtered(site);
         let years: Vec<i16> = filtered
             .iter()
-            .filter_map(|(f, _)| match f {
+            .filter_map(|(f, ..)| match f {
                 Filter::Year(y) => Some(*y),
                 _ => None,
             })
             .collect();
         let (per_page, root) = (site.config.lists.per_page, root_path(site.config.base()));
-        for (filter, list) in filtered {
-            let total = list.len();
-            let mut per_year: BTreeMap<i16, usize> = BTreeMap::new();
-            list.iter()
-                .for_each(|a| *per_year.entry(a.year()).or_default() += 1);
-            for page in paginate::split(&list, per_page, &filter.path(), &root) {
-                let (years, per_year) = (years.clone(), per_year.clone());
-                let (path, shows) = (page.path.clone(), page.items.clone());
-                jobs.push(ListJob::keyed(
-                    keys,
-                    &path,
-                    shows,
-                    Box::new(move |summaries| {
+        // Each list's pages (their keys read every card's) on every core, in order.
+        let index = filtered
+            .into_par_iter()
+            .flat_map_iter(|(filter, list, per_year)| {
+                let (total, years) = (list.len(), &years);
+                let pages = paginate::split(&list, per_page, &filter.path(), &root);
+                pages.into_iter().map(move |page| {
+                    let (years, per_year) = (years.clone(), per_year.clone());
+                    let (path, shows) = (page.path.clone(), page.items.clone());
+                    let make: MakePage<'a> = Box::new(move |summaries| {
                         let list = ListPage {
                             filter,
                             page: &page,
@@ -174,20 +171,24 @@ impl<'a> Lists<'a> {
                             per_year: &per_year,
                         };
                         advisory_index(site, theme, opts, summaries, &list, &years)
-                    }),
-                ));
-            }
-        }
+                    });
+                    ListJob::keyed(keys, &path, shows, make)
+                })
+            });
+        jobs.par_extend(index);
         let by_product = site.advisories_by_product();
-        for p in site.catalog.products.values() {
+        let products = site.catalog.products.values().collect::<Vec<_>>();
+        let products = products.into_par_iter().flat_map_iter(|p| {
             let list = by_product.get(&p.id).cloned().unwrap_or_default();
             let (base, total) = (routes::product_dir(&p.id), list.len());
-            for page in paginate::split(&list, per_page, &base, &root) {
+            let pages = paginate::split(&list, per_page, &base, &root);
+            pages.into_iter().map(move |page| {
                 let (path, shows) = (page.path.clone(), page.items.clone());
                 let make = move |s: &Summaries<'_>| product(site, theme, opts, s, p, &page, total);
-                jobs.push(ListJob::keyed(keys, &path, shows, Box::new(make)));
-            }
-        }
+                ListJob::keyed(keys, &path, shows, Box::new(make))
+            })
+        });
+        jobs.par_extend(products);
         for p in &site.pages {
             jobs.push(ListJob::always(
                 Vec::new(),
@@ -211,30 +212,43 @@ fn severities(site: &Site) -> Vec<Option<Severity>> {
 /// pass over the site: all; each year, newest first; every severity, and `None` (unrated)
 /// when some advisory has no score (a site that rates every advisory gets no empty
 /// "Unrated" page or tile).
-fn filtered(site: &Site) -> Vec<(Filter, Vec<&Advisory>)> {
+/// With each filter, how many of its advisories each year has.
+fn filtered(site: &Site) -> Vec<(Filter, Vec<&Advisory>, PerYear)> {
     let mut years: BTreeMap<i16, Vec<&Advisory>> = BTreeMap::new();
-    let mut rated: Vec<Vec<&Advisory>> = vec![Vec::new(); Severity::ALL.len()];
-    let mut unrated = Vec::new();
+    // Index `Severity::ALL.len()`: unrated.
+    let mut severities = vec![(Vec::new(), PerYear::new()); Severity::ALL.len() + 1];
     for a in site.advisories.iter().map(Arc::as_ref) {
-        years.entry(a.year()).or_default().push(a);
-        match a
+        let year = a.year();
+        years.entry(year).or_default().push(a);
+        let at = a
             .severity()
-            .and_then(|s| Severity::ALL.iter().position(|x| *x == s))
-        {
-            Some(i) => rated[i].push(a),
-            None => unrated.push(a),
-        }
+            .and_then(|s| Severity::ALL.iter().position(|x| *x == s));
+        let (list, per_year) = &mut severities[at.unwrap_or(Severity::ALL.len())];
+        list.push(a);
+        *per_year.entry(year).or_default() += 1;
     }
     let all = site.advisories.iter().map(Arc::as_ref).collect();
-    let mut out = vec![(Filter::All, all)];
-    out.extend(years.into_iter().rev().map(|(y, list)| (Filter::Year(y), list)));
-    let severities = Severity::ALL.iter().map(|s| Filter::Severity(Some(*s)));
-    out.extend(severities.zip(rated));
-    if !unrated.is_empty() {
-        out.push((Filter::Severity(None), unrated));
+    let per_year = years.iter().map(|(y, list)| (*y, list.len())).collect();
+    let mut out = vec![(Filter::All, all, per_year)];
+    out.extend(years.into_iter().rev().map(|(y, list)| {
+        let per_year = PerYear::from([(y, list.len())]);
+        (Filter::Year(y), list, per_year)
+    }));
+    let unrated = severities.pop().filter(|(list, _)| !list.is_empty());
+    let filters = Severity::ALL.iter().map(|s| Filter::Severity(Some(*s)));
+    out.extend(
+        filters
+            .zip(severities)
+            .map(|(f, (list, per_year))| (f, list, per_year)),
+    );
+    if let Some((list, per_year)) = unrated {
+        out.push((Filter::Severity(None), list, per_year));
     }
     out
 }
+
+/// How many advisories of a list each year has.
+type PerYear = BTreeMap<i16, usize>;
 
 fn home(
     site: &Site,
@@ -451,16 +465,20 @@ mod tests {
         expected.extend(severities(&site).into_iter().map(Filter::Severity));
         assert!(expected.len() > 3, "the demo has years and severities");
         assert!(
-            filtered.iter().map(|(f, _)| *f).eq(expected),
+            filtered.iter().map(|(f, ..)| *f).eq(expected),
             "filters in the index's order"
         );
-        for (filter, list) in &filtered {
+        for (filter, list, per_year) in &filtered {
             let kept = site
                 .advisories
                 .iter()
                 .map(Arc::as_ref)
                 .filter(|a| filter.keeps(a));
             assert!(list.iter().map(|a| a.id.as_str()).eq(kept.map(|a| a.id.as_str())));
+            let mut counted = PerYear::new();
+            list.iter()
+                .for_each(|a| *counted.entry(a.year()).or_default() += 1);
+            assert_eq!(*per_year, counted, "{:?}", filter.path());
         }
     }
 }

@@ -195,7 +195,7 @@ impl Emitter<'_> {
     fn pages_and_documents(
         &self,
         laps: &mut crate::timing::Timer,
-        keys: &reuse::Keys<'_>,
+        keys: &reuse::Keys,
         memo: &derived::Memo,
         context: &Key,
         with_hall: bool,
@@ -245,7 +245,7 @@ impl Emitter<'_> {
     /// when `with_hall`, the hall of fame.
     fn site_files(
         &self,
-        keys: &reuse::Keys<'_>,
+        keys: &reuse::Keys,
         memo: &derived::Memo,
         context: &Key,
         with_hall: bool,

@@ -105,8 +105,10 @@ pub fn advisory_key(site: &Site, context: &Key, a: &Advisory) -> Key {
 
 /// Every advisory's key (see [`advisory_key`]) and the key of what all list pages share,
 /// made once per build.
-pub struct Keys<'a> {
-    by_id: HashMap<&'a str, Key>,
+pub struct Keys {
+    /// By the advisory's address: every advisory asked about is one of the site's, the
+    /// same allocation as in the memo, and an address is hashed without reading the id.
+    by_address: HashMap<usize, Key>,
     /// The advisory context and what decides which advisory is on which list page: every
     /// advisory's id, year, severity and products, in site order (`lists_context`).
     pub lists: Key,
@@ -125,26 +127,29 @@ pub fn lists_part(a: &Advisory) -> Key {
     digest::key(&[line.as_bytes()])
 }
 
-impl<'a> Keys<'a> {
+impl Keys {
     /// The keys of `memo` (every advisory's), and the lists' context.
-    pub fn new(memo: &'a super::derived::Memo, context: &Key) -> Self {
-        let (by_id, lists) = rayon::join(
+    pub fn new(memo: &super::derived::Memo, context: &Key) -> Self {
+        let (by_address, lists) = rayon::join(
             || {
                 memo.all()
                     .iter()
-                    .map(|d| (d.advisory().id.as_str(), d.key))
+                    .map(|d| (address(d.advisory()), d.key))
                     .collect()
             },
             || lists_context(memo, context),
         );
-        Keys { by_id, lists }
+        Keys { by_address, lists }
     }
 
-    /// The key of an advisory of the site (ids are unique; an unknown one gets a key no
-    /// cache entry has).
-    pub fn of(&self, a: &Advisory) -> Key {
-        self.by_id.get(a.id.as_str()).copied().unwrap_or_default()
+    /// The key of an advisory of the site; `None` for another (what shows it is made again).
+    pub fn of(&self, a: &Advisory) -> Option<Key> {
+        self.by_address.get(&address(a)).copied()
     }
+}
+
+fn address(a: &Advisory) -> usize {
+    std::ptr::from_ref(a) as usize
 }
 
 /// The digest of everything a list page reads besides the cards of the advisories it shows:
@@ -162,10 +167,24 @@ fn lists_context(memo: &super::derived::Memo, context: &Key) -> Key {
 }
 
 /// The key of one list page: the lists' context, the page's path (which says which list and
-/// which page of it) and the key of each advisory whose card it shows, in order.
-pub fn list_page_key<'a>(keys: &Keys<'_>, path: &str, shows: impl IntoIterator<Item = &'a Advisory>) -> Key {
-    let cards: Vec<u8> = shows.into_iter().flat_map(|a| keys.of(a)).collect();
-    digest::key(&[b"list page", &keys.lists, path.as_bytes(), &cards])
+/// which page of it) and the key of each advisory whose card it shows, in order; `None` when
+/// one of them is not the site's (the page is made again).
+pub fn list_page_key<'a>(
+    keys: &Keys,
+    path: &str,
+    shows: impl IntoIterator<Item = &'a Advisory>,
+) -> Option<Key> {
+    let cards = cards(keys, shows)?;
+    Some(digest::key(&[b"list page", &keys.lists, path.as_bytes(), &cards]))
+}
+
+/// The keys of `shown`, one after the other; `None` when one is not the site's.
+pub fn cards<'a>(keys: &Keys, shown: impl IntoIterator<Item = &'a Advisory>) -> Option<Vec<u8>> {
+    let mut cards = Vec::new();
+    for a in shown {
+        cards.extend_from_slice(&keys.of(a)?);
+    }
+    Some(cards)
 }
 
 /// The digest of everything the check of a held-back advisory's CSAF document reads besides

@@ -35,7 +35,7 @@ use crate::source::SourceFile;
 /// A previous output, path → bytes, as `serve` holds it to answer requests. The bytes are
 /// shared: a file the next build keeps is the same allocation in both outputs (at 10k
 /// advisories copying them was ~430 MB per rebuild).
-pub type Output = Arc<HashMap<String, Arc<Vec<u8>>>>;
+pub type Output = Arc<HashMap<Arc<str>, Arc<Vec<u8>>>>;
 
 /// The result of parsing one advisory file, shared by the cache of each rebuild that finds
 /// the file unchanged, and the advisory with the site of each.
@@ -107,7 +107,7 @@ impl Cache {
             .made
             .into_iter()
             .chain(memo_made)
-            .filter(|(_, paths)| paths.iter().all(|p| output.contains_key(p)))
+            .filter(|(_, paths)| paths.iter().all(|p| output.contains_key(p.as_str())))
             .collect();
         Cache {
             made,
@@ -174,18 +174,19 @@ impl Cache {
             // advisory edited): the previous map with the made files replaced, instead of
             // a new map of every path (~10 ms at 10k).
             let same_paths = made.len() + kept.len() == previous.len()
-                && made.iter().all(|f| previous.contains_key(&f.path));
+                && made.iter().all(|f| previous.contains_key(f.path.as_str()));
             if same_paths {
+                // Cloning the map shares every path and file (reference counts).
                 let mut next = (**previous).clone();
-                next.extend(made.into_iter().map(|f| (f.path, Arc::new(f.bytes))));
+                next.extend(made.into_iter().map(|f| (Arc::from(f.path), Arc::new(f.bytes))));
                 return Arc::new(next);
             }
         }
         let mut next = HashMap::with_capacity_and_hasher(made.len() + kept.len(), Default::default());
-        next.extend(made.into_iter().map(|f| (f.path, Arc::new(f.bytes))));
+        next.extend(made.into_iter().map(|f| (Arc::from(f.path), Arc::new(f.bytes))));
         next.extend(kept.into_iter().filter_map(|p| {
-            let bytes = previous?.get(&p)?.clone();
-            Some((p, bytes))
+            let (path, bytes) = previous?.get_key_value(p.as_str())?;
+            Some((path.clone(), bytes.clone()))
         }));
         Arc::new(next)
     }
@@ -252,7 +253,7 @@ mod tests {
         Arc::new(
             files
                 .iter()
-                .map(|(p, b)| (p.to_string(), Arc::new(b.as_bytes().to_vec())))
+                .map(|(p, b)| (Arc::from(*p), Arc::new(b.as_bytes().to_vec())))
                 .collect(),
         )
     }
@@ -260,7 +261,7 @@ mod tests {
     fn sorted(o: &Output) -> Vec<(String, String)> {
         let mut v: Vec<_> = o
             .iter()
-            .map(|(p, b)| (p.clone(), String::from_utf8_lossy(b).into_owned()))
+            .map(|(p, b)| (p.to_string(), String::from_utf8_lossy(b).into_owned()))
             .collect();
         v.sort();
         v

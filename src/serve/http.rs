@@ -98,7 +98,7 @@ fn resolve(site: &Files, path: &str, csaf: bool) -> Target {
     };
     if rel.is_empty() || rel.ends_with('/') {
         let key = format!("{rel}index.html");
-        return if site.map.contains_key(&key) {
+        return if site.map.contains_key(key.as_str()) {
             Target::File(key)
         } else {
             Target::NotFound
@@ -111,7 +111,7 @@ fn resolve(site: &Files, path: &str, csaf: bool) -> Target {
         return Target::File(rel.to_string());
     }
     let index = format!("{rel}/index.html");
-    match (site.map.contains_key(&index), csaf) {
+    match (site.map.contains_key(index.as_str()), csaf) {
         (true, true) => Target::File(index),
         (true, false) => Target::Redirect,
         (false, _) => Target::NotFound,
@@ -121,7 +121,7 @@ fn resolve(site: &Files, path: &str, csaf: bool) -> Target {
 /// The built file `key` (an HTML one with the error overlay while there is an error).
 fn file_response(site: &Arc<Files>, key: String, error: Option<&str>, status: u16) -> ResponseBox {
     let ctype = content_type(&key);
-    let Some(bytes) = site.map.get(&key) else {
+    let Some(bytes) = site.map.get(key.as_str()) else {
         return text_response(404, "404 Not Found\n").boxed();
     };
     let resp = match error {
@@ -153,7 +153,7 @@ impl Read for SiteFile {
         let rest = self
             .site
             .map
-            .get(&self.key)
+            .get(self.key.as_str())
             .and_then(|b| b.get(self.pos..))
             .unwrap_or_default();
         let n = rest.len().min(buf.len());
@@ -298,7 +298,7 @@ mod tests {
             map: std::sync::Arc::new(
                 paths
                     .iter()
-                    .map(|p| (p.to_string(), Arc::new(Vec::new())))
+                    .map(|p| (Arc::from(*p), Arc::new(Vec::new())))
                     .collect(),
             ),
             good: true,
@@ -361,7 +361,7 @@ mod tests {
         let data: Vec<u8> = (0..=255).cycle().take(20_000).collect();
         let files = Arc::new(Files {
             map: Arc::new(
-                [("big.bin".to_string(), Arc::new(data.clone()))]
+                [(Arc::from("big.bin"), Arc::new(data.clone()))]
                     .into_iter()
                     .collect(),
             ),

@@ -170,7 +170,8 @@ pub(super) fn slug(s: &str) -> String {
 /// root is ""), and what it holds: its files, and its sub-folders with a final `/`.
 pub struct Folder<'p> {
     pub dir: &'p str,
-    pub entries: BTreeSet<&'p str>,
+    /// Sorted, each once.
+    pub entries: Vec<&'p str>,
 }
 
 /// Every folder of the provider tree among the output's paths, each with what it holds, for
@@ -182,19 +183,28 @@ pub fn folders(all_paths: &[String]) -> Vec<Folder<'_>> {
         .filter_map(|p| p.strip_prefix(&prefix))
         .filter(|p| !p.ends_with(routes::INDEX_FILE));
     // In one pass: each path adds itself to its folder and each of its folders to the one
-    // above.
-    let mut dirs: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::from([("", BTreeSet::new())]);
+    // above. A folder's entries are gathered, then sorted once (a set per folder cost
+    // ~5 ms per rebuild at 10k: every insert is a search among hundreds of names).
+    let mut dirs: BTreeMap<&str, Vec<&str>> = BTreeMap::from([("", Vec::new())]);
     for p in paths {
         let mut start = 0;
         while let Some(slash) = p[start..].find('/') {
             let end = start + slash + 1;
-            dirs.entry(&p[..start]).or_default().insert(&p[start..end]);
+            let folder = dirs.entry(&p[..start]).or_default();
+            // Paths of one folder mostly come together: most repeats stop here.
+            if folder.last() != Some(&&p[start..end]) {
+                folder.push(&p[start..end]);
+            }
             start = end;
         }
-        dirs.entry(&p[..start]).or_default().insert(&p[start..]);
+        dirs.entry(&p[..start]).or_default().push(&p[start..]);
     }
     dirs.into_iter()
-        .map(|(dir, entries)| Folder { dir, entries })
+        .map(|(dir, mut entries)| {
+            entries.sort_unstable();
+            entries.dedup();
+            Folder { dir, entries }
+        })
         .collect()
 }
 
@@ -225,7 +235,7 @@ pub fn listing(folder: &Folder<'_>, title: &str, noindex: bool) -> OutputFile {
     )
 }
 
-fn listing_html(title: &str, dir: &str, entries: &BTreeSet<&str>, noindex: bool) -> String {
+fn listing_html(title: &str, dir: &str, entries: &[&str], noindex: bool) -> String {
     let heading = crate::escape::markup(&format!("Index of /{CSAF_ROOT}/{dir}"));
     let mut items = String::new();
     if !dir.is_empty() {
