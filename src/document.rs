@@ -82,7 +82,7 @@ pub fn parse_advisory(
     catalog: &Catalog,
     raw_html: bool,
 ) -> (Option<Advisory>, Vec<Diagnostic>) {
-    let path = &file.rel_path;
+    let path: &Path = &file.rel_path;
     let text = &*file.text;
     let split = match frontmatter::split(text) {
         Ok(s) => s,
@@ -246,7 +246,7 @@ pub fn parse_page(file: &SourceFile, raw_html: bool) -> (Option<Page>, Vec<Diagn
 }
 
 fn page(file: &SourceFile, raw_html: bool) -> Result<(Page, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let path = &file.rel_path;
+    let path: &Path = &file.rel_path;
     let text = &*file.text;
     let split = frontmatter::split(text).map_err(|e| vec![split_error(path, e)])?;
     let raw: RawPage = toml_input::parse(&text[split.front_matter.clone()], split.front_matter.start, path)?;
@@ -274,7 +274,7 @@ fn page(file: &SourceFile, raw_html: bool) -> Result<(Page, Vec<Diagnostic>), Ve
         headings: rendered.sections.iter().map(|s| s.heading.clone()).collect(),
         body_html: rendered.html,
         links: markdown::site_links(body, split.body.start),
-        source: path.clone(),
+        source: path.to_path_buf(),
     };
     Ok((page, warnings))
 }

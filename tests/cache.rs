@@ -286,7 +286,7 @@ fn a_rebuild_rereads_only_the_files_that_changed() {
         b.records
             .sources
             .iter()
-            .map(|f| (f.rel_path.clone(), f.text.clone()))
+            .map(|f| (f.rel_path.to_path_buf(), f.text.clone()))
             .collect()
     };
     let before = texts(&first);

@@ -97,7 +97,12 @@ fn added_removed_and_moved_files_are_found_by_a_walk() {
     cache.note_changes(paths(&["content/advisories/2026"]));
     b = rebuilt(&opts, &cache);
     assert!(page(&b, "advisories/EX-2026-0002/index.html").contains("Second advisory"));
-    let texts: Vec<PathBuf> = b.records.sources.iter().map(|f| f.rel_path.clone()).collect();
+    let texts: Vec<PathBuf> = b
+        .records
+        .sources
+        .iter()
+        .map(|f| f.rel_path.to_path_buf())
+        .collect();
     assert!(
         texts.contains(&PathBuf::from("content/advisories/moved/EX-2026-0002.md")),
         "{texts:?}"

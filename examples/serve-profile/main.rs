@@ -45,7 +45,10 @@ fn main() {
             cache.note_changes(Some(vec![rel.clone()]));
         }
         let t = Instant::now();
-        let mut built = generate_with_cache(&opts, &cache).unwrap_or_else(|_| panic!("build failed"));
+        let mut built = generate_with_cache(&opts, &cache).unwrap_or_else(|f| {
+            let text = psirt_site::diag::render(&f.diagnostics, &f.sources, Default::default());
+            panic!("build {i} failed:\n{text}")
+        });
         let gen_t = t.elapsed();
         let records = std::mem::take(&mut built.records);
         let t2 = Instant::now();

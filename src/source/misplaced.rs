@@ -64,7 +64,7 @@ pub(super) fn check(file: &SourceFile) -> Option<Diagnostic> {
             "this file has advisory front matter, but only files below content/advisories/ are \
              advisories: it is not published",
         )
-        .at(&file.rel_path, 0..3)
+        .at(&*file.rel_path, 0..3)
         .help(format!(
             "move it to {to} (any folder below content/advisories/ will do); a page in \
              content/ has only `title` and `description`"
