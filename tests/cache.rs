@@ -49,7 +49,7 @@ pub(crate) fn rebuilt(opts: &psirt_site::BuildOptions, cache: &Cache) -> Built {
 /// The cache for the next build, over this build's output (as `serve` keeps it), with
 /// `marker` appended to every HTML page, so a test can tell reused pages from rendered ones.
 pub(crate) fn next_cache(b: &mut Built, marker: &str) -> Cache {
-    let output: psirt_site::hash::HashMap<Arc<str>, Arc<Vec<u8>>> = b
+    let output: psirt_site::pipeline::cache::Files = b
         .files
         .iter()
         .map(|f| {
@@ -60,7 +60,7 @@ pub(crate) fn next_cache(b: &mut Built, marker: &str) -> Cache {
             (Arc::from(f.path.as_str()), Arc::new(bytes))
         })
         .collect();
-    Cache::in_memory(std::mem::take(&mut b.records), Arc::new(output))
+    Cache::in_memory(std::mem::take(&mut b.records), output.into())
 }
 
 pub(crate) fn page(b: &Built, path: &str) -> String {

@@ -16,6 +16,7 @@
 //! anything else is made again. The cache only ever holds the entries of the last build,
 //! so it never grows beyond one site.
 
+mod output;
 mod store;
 
 use std::collections::BTreeSet;
@@ -32,10 +33,7 @@ use crate::emit::{Reuse, Reused};
 use crate::model::{Advisory, Catalog};
 use crate::source::SourceFile;
 
-/// A previous output, path → bytes, as `serve` holds it to answer requests. The bytes are
-/// shared: a file the next build keeps is the same allocation in both outputs (at 10k
-/// advisories copying them was ~430 MB per rebuild).
-pub type Output = Arc<HashMap<Arc<str>, Arc<Vec<u8>>>>;
+pub use output::{Files, Output};
 
 /// The result of parsing one advisory file, shared by the cache of each rebuild that finds
 /// the file unchanged, and the advisory with the site of each.
@@ -176,19 +174,16 @@ impl Cache {
             let same_paths = made.len() + kept.len() == previous.len()
                 && made.iter().all(|f| previous.contains_key(f.path.as_str()));
             if same_paths {
-                // Cloning the map shares every path and file (reference counts).
-                let mut next = (**previous).clone();
-                next.extend(made.into_iter().map(|f| (Arc::from(f.path), Arc::new(f.bytes))));
-                return Arc::new(next);
+                return previous.replaced(made);
             }
         }
-        let mut next = HashMap::with_capacity_and_hasher(made.len() + kept.len(), Default::default());
+        let mut next = output::Files::with_capacity_and_hasher(made.len() + kept.len(), Default::default());
         next.extend(made.into_iter().map(|f| (Arc::from(f.path), Arc::new(f.bytes))));
         next.extend(kept.into_iter().filter_map(|p| {
             let (path, bytes) = previous?.get_key_value(p.as_str())?;
             Some((path.clone(), bytes.clone()))
         }));
-        Arc::new(next)
+        Output::from(next)
     }
 
     /// What the last rebuild's discovery found, for the next one (`serve`).
@@ -250,12 +245,11 @@ mod tests {
     use crate::emit::OutputFile;
 
     fn output(files: &[(&str, &str)]) -> Output {
-        Arc::new(
-            files
-                .iter()
-                .map(|(p, b)| (Arc::from(*p), Arc::new(b.as_bytes().to_vec())))
-                .collect(),
-        )
+        files
+            .iter()
+            .map(|(p, b)| (Arc::from(*p), Arc::new(b.as_bytes().to_vec())))
+            .collect::<Files>()
+            .into()
     }
 
     fn sorted(o: &Output) -> Vec<(String, String)> {

@@ -295,12 +295,11 @@ mod tests {
 
     fn site(paths: &[&str]) -> Files {
         Files {
-            map: std::sync::Arc::new(
-                paths
-                    .iter()
-                    .map(|p| (Arc::from(*p), Arc::new(Vec::new())))
-                    .collect(),
-            ),
+            map: paths
+                .iter()
+                .map(|p| (Arc::from(*p), Arc::new(Vec::new())))
+                .collect::<crate::pipeline::cache::Files>()
+                .into(),
             good: true,
         }
     }
@@ -360,11 +359,10 @@ mod tests {
     fn site_files_are_read_in_place_and_whole() {
         let data: Vec<u8> = (0..=255).cycle().take(20_000).collect();
         let files = Arc::new(Files {
-            map: Arc::new(
-                [(Arc::from("big.bin"), Arc::new(data.clone()))]
-                    .into_iter()
-                    .collect(),
-            ),
+            map: [(Arc::from("big.bin"), Arc::new(data.clone()))]
+                .into_iter()
+                .collect::<crate::pipeline::cache::Files>()
+                .into(),
             good: true,
         });
         let mut body = SiteFile {

@@ -133,8 +133,8 @@ impl Shared {
         let (site, error, next) = match result {
             Ok(mut built) => {
                 let records = std::mem::take(&mut built.records);
-                let (files, summary) = report_success(built, &cache);
-                let next = (records, files.map.clone(), summary);
+                let (files, summary, site) = report_success(built, &cache);
+                let next = (records, files.map.clone(), summary, site);
                 (Some(Arc::new(files)), None, Some(next))
             }
             Err(failure) => (None, Some(report_failure(&failure)), None),
@@ -149,7 +149,7 @@ impl Shared {
         self.changed.notify_all();
         // Published: the time a reader waits ends here. The next build's cache is made
         // after (the watcher waits for this lock), and the last one freed after that.
-        if let Some((records, map, summary)) = next {
+        if let Some((records, map, summary, site)) = next {
             eprintln!("built: {summary} in {:.2}s", start.elapsed().as_secs_f64());
             let mut next = crate::pipeline::cache::Cache::in_memory(records, map);
             // The watcher started before this build read anything (`Server::start`), so
@@ -158,14 +158,15 @@ impl Shared {
             let last = std::mem::replace(&mut *cache, next);
             drop(cache);
             drop(last);
+            drop(site);
         }
     }
 }
 
 /// Prints the warnings; returns the files to serve (those made, and those kept, whose
-/// bytes are shared with the output `cache` holds) and the one-line summary to print once
-/// they are.
-fn report_success(built: Built, cache: &crate::pipeline::cache::Cache) -> (Files, String) {
+/// bytes are shared with the output `cache` holds), the one-line summary to print once
+/// they are, and the site, to be freed once they are (10,000 advisories' reference counts).
+fn report_success(built: Built, cache: &crate::pipeline::cache::Cache) -> (Files, String, crate::site::Site) {
     let report = &built.report;
     if !report.warnings.is_empty() {
         eprint!(
@@ -179,7 +180,7 @@ fn report_success(built: Built, cache: &crate::pipeline::cache::Cache) -> (Files
     };
     let summary = format!("{}{shown}", report.summary());
     let map = cache.next_output(built.files, built.kept);
-    (Files { map, good: true }, summary)
+    (Files { map, good: true }, summary, built.site)
 }
 
 /// Prints the diagnostics and returns them as text for the browser overlay.
