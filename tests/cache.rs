@@ -127,12 +127,13 @@ fn reusing_the_demo_site_gives_the_same_files_as_a_fresh_build() {
             .any(|dir| p.starts_with(dir))
             || p == ".well-known/csaf/csaf-feed-tlp-white.json"
             || p == "acknowledgments/index.html"
+            || p == "sitemap.xml"
             || (p.starts_with(".well-known/csaf/") && p.ends_with("/index.html"))
     };
     assert!(
         lists.iter().all(|p| keyed(p)),
-        "only list pages, feeds, directory listings, the ROLIE feed and the hall of fame have \
-         a key of their own: {lists:?}"
+        "only list pages, feeds, directory listings, the ROLIE feed, the hall of fame and the \
+         sitemap have a key of their own: {lists:?}"
     );
     assert!(
         lists.iter().any(|p| *p == ".well-known/csaf/white/index.html"),

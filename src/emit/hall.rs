@@ -197,7 +197,10 @@ struct Person<'c> {
 /// The hall: years newest first, researchers by name (case-insensitive), and the number of
 /// distinct named researchers.
 pub fn aggregate<'c>(credits: impl IntoIterator<Item = &'c Credit>) -> (Vec<YearView>, usize) {
-    let mut people: BTreeMap<&'c str, Person<'c>> = BTreeMap::new();
+    // By person key; the order people are met in does not matter: each year's researchers
+    // are sorted by name below, and two people never share a name there (the name is a
+    // spelling of the key).
+    let mut people: crate::hash::HashMap<&'c str, Person<'c>> = crate::hash::HashMap::default();
     let mut years: BTreeMap<i16, Vec<ResearcherView>> = BTreeMap::new();
     for c in credits {
         let Some(name) = c.name.as_deref() else {

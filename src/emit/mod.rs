@@ -21,7 +21,7 @@ pub mod wellformed;
 use rayon::prelude::*;
 
 use crate::diag::{Code, Diagnostic};
-use crate::digest::Key;
+use crate::digest::{self, Key};
 use crate::signing::Signer;
 use crate::site::Site;
 use crate::theme::Theme;
@@ -255,20 +255,20 @@ impl Emitter<'_> {
         let small_files: Vec<Step<'_>> = vec![
             Box::new(|| keys::emit(site, theme, opts)),
             Box::new(|| security_txt::emit(site, self.signer)),
-            Box::new(|| match memo.complete() {
-                true => sitemap::emit(site, memo.all().iter().map(|d| d.sitemap.as_str().into())),
-                false => sitemap::emit(
-                    site,
-                    site.advisories
-                        .iter()
-                        .map(|a| sitemap::advisory_entry(site, a).into()),
-                ),
-            }),
+            Box::new(|| sitemap::emit(site)),
         ];
         let deliver = |emit: &Step<'_>| emit().and_then(|files| self.deliver_all(files));
         let all_feeds = feeds::all_feeds(site);
-        let feeds = feeds::jobs(site, theme, opts, &all_feeds, keys);
-        let (feeds, mut made) = self.deliver_jobs(&feeds);
+        let mut jobs = feeds::jobs(site, theme, opts, &all_feeds, keys);
+        let sitemap = self.sitemap(memo);
+        // Kept by the key of its bytes: made again it would only be checked again (~3 ms
+        // for the 1 MB of XML at 10k).
+        let key = digest::key(&[b"sitemap", &sitemap.bytes]);
+        jobs.push((
+            Some((key, sitemap.path.clone())),
+            Box::new(move || Ok(sitemap.clone())),
+        ));
+        let (feeds, mut made) = self.deliver_jobs(&jobs);
         let (hall, small) = rayon::join(
             || with_hall.then(|| self.deliver_hall(context, memo)),
             || small_files.par_iter().map(deliver).collect::<Vec<_>>(),
@@ -283,6 +283,20 @@ impl Emitter<'_> {
         // user's is theirs to get right, not a psirt-site bug.
         files.push(statics(theme).into_iter().map(|f| self.put(f)).collect());
         (files, made)
+    }
+
+    /// The sitemap, of the memo's entries where it has them.
+    fn sitemap(&self, memo: &derived::Memo) -> OutputFile {
+        let site = self.site;
+        match memo.complete() {
+            true => sitemap::sitemap(site, memo.all().iter().map(|d| d.sitemap.as_str().into())),
+            false => sitemap::sitemap(
+                site,
+                site.advisories
+                    .iter()
+                    .map(|a| sitemap::advisory_entry(site, a).into()),
+            ),
+        }
     }
 
     /// Each advisory's page and CSAF files (made, or taken from a previous build with the

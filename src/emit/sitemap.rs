@@ -8,13 +8,9 @@ use crate::model::time::date_only;
 use crate::routes::{self, advisory_path};
 use crate::site::{Mode, Site};
 
-/// The sitemap and robots.txt; `advisories`: each advisory's entry ([`advisory_entry`]), in
-/// site order.
-pub fn emit<'e>(
-    site: &Site,
-    advisories: impl IntoIterator<Item = std::borrow::Cow<'e, str>>,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    Ok(vec![sitemap(site, advisories), robots(site)])
+/// robots.txt.
+pub fn emit(site: &Site) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    Ok(vec![robots(site)])
 }
 
 /// One advisory's `<url>` element, with its line break. `serve` keeps it with the advisory
@@ -34,7 +30,11 @@ fn push_entry(xml: &mut String, loc: &str, lastmod: Option<&str>) {
     xml.push_str("</url>\n");
 }
 
-fn sitemap<'e>(site: &Site, advisories: impl IntoIterator<Item = std::borrow::Cow<'e, str>>) -> OutputFile {
+/// The sitemap; `advisories`: each advisory's entry ([`advisory_entry`]), in site order.
+pub fn sitemap<'e>(
+    site: &Site,
+    advisories: impl IntoIterator<Item = std::borrow::Cow<'e, str>>,
+) -> OutputFile {
     let mut entries: Vec<(String, Option<String>)> = vec![
         (site.url(routes::HOME), Some(date_only(site.last_change()))),
         (site.url(routes::ADVISORIES), Some(date_only(site.last_change()))),
