@@ -1,8 +1,10 @@
-//! What the emit stage works out from each published advisory and the advisory context
-//! alone: its files' key and paths, and its CSAF document's facts and ROLIE entry key.
+//! What the emit stage works out from each advisory and the advisory context alone: its
+//! files' key and paths, its CSAF document's facts and ROLIE entry key, its parts of the
+//! hall of fame's and the lists' keys, and (in a memo kept for the next build) its credits
+//! and sitemap entry.
 //!
-//! A build works these out for every advisory, which at 10,000 advisories is several
-//! passes over memory spread wide. `serve` keeps them with the parsed advisory they came
+//! A build works these out once, at the start of emit, and every step reads them here: at
+//! 10,000 advisories each pass over the advisories is a pass over memory spread wide. `serve` keeps them with the parsed advisory they came
 //! from ([`Memo`]); the next rebuild shares the unchanged advisories' parses (`Arc`s), so
 //! an advisory that is the very same allocation, under the same advisory context, still
 //! published, has the very same derived values, and a pointer comparison finds them.
@@ -133,7 +135,7 @@ pub struct Memo {
     context: Key,
     /// Whether each advisory's values include the hall of fame's credits and the sitemap
     /// entry. Only a memo kept for the next build has them: `build` makes those files once,
-    /// from the site, and at 10,000 advisories they are ~20 MiB held through the lists.
+    /// from the site, and at 10,000 advisories they are ~13 MiB held through the lists.
     complete: bool,
     all: Vec<Arc<Derived>>,
     /// Position in `all` by the advisory's address, made when first needed: a rebuild
