@@ -86,7 +86,7 @@ impl Derived {
             advisory: Arc::clone(a),
             published,
             key: reuse::advisory_key(site, context, a),
-            paths: super::advisory_paths(site, a),
+            paths: super::advisory_files::advisory_paths(site, a),
             document,
             hall,
             sitemap,
