@@ -156,7 +156,8 @@ impl std::fmt::Debug for Memo {
     }
 }
 
-fn address(a: &Advisory) -> usize {
+/// An advisory's address: its identity while the memo holds it.
+pub(super) fn address(a: &Advisory) -> usize {
     std::ptr::from_ref(a) as usize
 }
 

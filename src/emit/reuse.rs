@@ -134,7 +134,7 @@ impl Keys {
             || {
                 memo.all()
                     .iter()
-                    .map(|d| (address(d.advisory()), d.key))
+                    .map(|d| (super::derived::address(d.advisory()), d.key))
                     .collect()
             },
             || lists_context(memo, context),
@@ -144,19 +144,15 @@ impl Keys {
 
     /// The key of an advisory of the site; `None` for another (what shows it is made again).
     pub fn of(&self, a: &Advisory) -> Option<Key> {
-        self.by_address.get(&address(a)).copied()
+        self.by_address.get(&super::derived::address(a)).copied()
     }
-}
-
-fn address(a: &Advisory) -> usize {
-    std::ptr::from_ref(a) as usize
 }
 
 /// The digest of everything a list page reads besides the cards of the advisories it shows:
 /// the advisory context (site.toml, catalog, shared page parts, theme, flags) and, for every
 /// advisory in site order, what puts it on a list and in a count ([`lists_part`]: id, year
-/// of publication, severity, products). A change to any of them makes every list page again; a change that
-/// only alters an advisory's card makes only the pages that show it.
+/// of publication, severity, products). A change to any of them makes every list page
+/// again; a change that only alters an advisory's card makes only the pages that show it.
 fn lists_context(memo: &super::derived::Memo, context: &Key) -> Key {
     let mut h = digest::Hasher::default();
     h.part(b"lists").part(context);
