@@ -157,7 +157,7 @@ impl std::fmt::Debug for Memo {
 }
 
 /// An advisory's address: its identity while the memo holds it.
-pub(super) fn address(a: &Advisory) -> usize {
+fn address(a: &Advisory) -> usize {
     std::ptr::from_ref(a) as usize
 }
 
@@ -191,6 +191,11 @@ impl Memo {
         if let Some(d) = self.all.get(at).filter(same) {
             return Some(d);
         }
+        self.get(a).filter(same)
+    }
+
+    /// The values of `a`, if it is one of this memo's advisories (the very allocation).
+    pub fn get(&self, a: &Advisory) -> Option<&Arc<Derived>> {
         let index = self.by_address.get_or_init(|| {
             self.all
                 .iter()
@@ -198,7 +203,8 @@ impl Memo {
                 .map(|(i, d)| (address(d.advisory()), i))
                 .collect()
         });
-        index.get(&address(a)).and_then(|&i| self.all.get(i)).filter(same)
+        let d = self.all.get(*index.get(&address(a))?)?;
+        std::ptr::eq(d.advisory(), a).then_some(d)
     }
 
     /// How many advisories' values were taken from the previous build's memo.

@@ -305,7 +305,7 @@ pub fn jobs<'a>(
     theme: &'a Theme,
     opts: EmitOptions,
     feeds: &'a [Feed<'a>],
-    keys: &Keys,
+    keys: &Keys<'_>,
 ) -> Vec<KeyedJob<'a>> {
     let page_job: PageJob<'a> = Box::new(move || {
         let ctx = feeds_context(site, opts, feeds);
@@ -334,7 +334,7 @@ pub fn jobs<'a>(
 /// advisories a feed lists, and in which order), the feed's path, the date it gives as
 /// its last change, and the key of each advisory it shows. The updates feed has none (its
 /// items are revisions of every advisory): it is made on every build.
-fn key(site: &Site, keys: &Keys, feed: &Feed<'_>, last_change: &str) -> Option<Key> {
+fn key(site: &Site, keys: &Keys<'_>, feed: &Feed<'_>, last_change: &str) -> Option<Key> {
     let Items::Advisories(list) = &feed.items else {
         return None;
     };

@@ -133,7 +133,7 @@ impl Emitter<'_> {
 
     /// The list pages: a page whose key the previous build made it under is taken from
     /// it; the others are made, with the cards of the advisories they show (only those).
-    pub(super) fn deliver_lists(&self, keys: &reuse::Keys) -> Keyed {
+    pub(super) fn deliver_lists(&self, keys: &reuse::Keys<'_>) -> Keyed {
         let lists = lists::Lists::new(self.site, self.theme, self.opts);
         let jobs = lists.jobs(keys);
         let reused = self.reusable(&jobs, lists::ListJob::key_and_file);

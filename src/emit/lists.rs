@@ -95,7 +95,7 @@ impl<'a> ListJob<'a> {
     }
 
     /// A page of a list at `path`, kept by its key.
-    fn keyed(keys: &Keys, path: &str, shows: Vec<&'a Advisory>, make: MakePage<'a>) -> Self {
+    fn keyed(keys: &Keys<'_>, path: &str, shows: Vec<&'a Advisory>, make: MakePage<'a>) -> Self {
         let key = reuse::list_page_key(keys, path, shows.iter().copied());
         ListJob {
             keyed: key.map(|key| (key, routes::page_file(path))),
@@ -137,7 +137,7 @@ impl<'a> Lists<'a> {
         Summaries::new(self.site, self.theme, &shown)
     }
 
-    pub fn jobs(&self, keys: &Keys) -> Vec<ListJob<'a>> {
+    pub fn jobs(&self, keys: &Keys<'_>) -> Vec<ListJob<'a>> {
         let (site, theme, opts) = (self.site, self.theme, self.opts);
         let latest: Vec<&Advisory> = site.advisories.iter().take(10).map(Arc::as_ref).collect();
         let mut jobs: Vec<ListJob<'a>> = vec![

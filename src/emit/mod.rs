@@ -182,7 +182,7 @@ impl Emitter<'_> {
     fn pages_and_documents(
         &self,
         laps: &mut crate::timing::Timer,
-        keys: &reuse::Keys,
+        keys: &reuse::Keys<'_>,
         memo: &derived::Memo,
         context: &Key,
         with_hall: bool,
@@ -232,7 +232,7 @@ impl Emitter<'_> {
     /// when `with_hall`, the hall of fame.
     fn site_files(
         &self,
-        keys: &reuse::Keys,
+        keys: &reuse::Keys<'_>,
         memo: &derived::Memo,
         context: &Key,
         with_hall: bool,

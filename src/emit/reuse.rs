@@ -6,7 +6,6 @@
 //! of that pair names them in the cache. Every other file is made on every build, and the
 //! output keeps it unchanged when its bytes are.
 
-use crate::hash::HashMap;
 use std::sync::Arc;
 
 use crate::digest::{self, Key};
@@ -105,10 +104,11 @@ pub fn advisory_key(site: &Site, context: &Key, a: &Advisory) -> Key {
 
 /// Every advisory's key (see [`advisory_key`]) and the key of what all list pages share,
 /// made once per build.
-pub struct Keys {
-    /// By the advisory's address: every advisory asked about is one of the site's, the
-    /// same allocation as in the memo, and an address is hashed without reading the id.
-    by_address: HashMap<usize, Key>,
+pub struct Keys<'m> {
+    /// Every advisory's key, found by its address (`Memo::get`): every advisory asked
+    /// about is one of the site's, the same allocation as in the memo, and an address is
+    /// hashed without reading the id.
+    memo: &'m super::derived::Memo,
     /// The advisory context and what decides which advisory is on which list page: every
     /// advisory's id, year, severity and products, in site order (`lists_context`).
     pub lists: Key,
@@ -127,24 +127,18 @@ pub fn lists_part(a: &Advisory) -> Key {
     digest::key(&[line.as_bytes()])
 }
 
-impl Keys {
+impl<'m> Keys<'m> {
     /// The keys of `memo` (every advisory's), and the lists' context.
-    pub fn new(memo: &super::derived::Memo, context: &Key) -> Self {
-        let (by_address, lists) = rayon::join(
-            || {
-                memo.all()
-                    .iter()
-                    .map(|d| (super::derived::address(d.advisory()), d.key))
-                    .collect()
-            },
-            || lists_context(memo, context),
-        );
-        Keys { by_address, lists }
+    pub fn new(memo: &'m super::derived::Memo, context: &Key) -> Self {
+        Keys {
+            memo,
+            lists: lists_context(memo, context),
+        }
     }
 
     /// The key of an advisory of the site; `None` for another (what shows it is made again).
     pub fn of(&self, a: &Advisory) -> Option<Key> {
-        self.by_address.get(&super::derived::address(a)).copied()
+        self.memo.get(a).map(|d| d.key)
     }
 }
 
@@ -166,7 +160,7 @@ fn lists_context(memo: &super::derived::Memo, context: &Key) -> Key {
 /// which page of it) and the key of each advisory whose card it shows, in order; `None` when
 /// one of them is not the site's (the page is made again).
 pub fn list_page_key<'a>(
-    keys: &Keys,
+    keys: &Keys<'_>,
     path: &str,
     shows: impl IntoIterator<Item = &'a Advisory>,
 ) -> Option<Key> {
@@ -175,7 +169,7 @@ pub fn list_page_key<'a>(
 }
 
 /// The keys of `shown`, one after the other; `None` when one is not the site's.
-pub fn cards<'a>(keys: &Keys, shown: impl IntoIterator<Item = &'a Advisory>) -> Option<Vec<u8>> {
+pub fn cards<'a>(keys: &Keys<'_>, shown: impl IntoIterator<Item = &'a Advisory>) -> Option<Vec<u8>> {
     let mut cards = Vec::new();
     for a in shown {
         cards.extend_from_slice(&keys.of(a)?);

@@ -63,17 +63,22 @@ impl Output {
         })
     }
 
-    /// This output with `made` replacing the files at the same paths, all of which it has.
+    /// This output with `made` replacing the files at the same paths (a new path is added).
     pub(super) fn replaced(&self, made: Vec<crate::emit::OutputFile>) -> Output {
         let mut overlay = (*self.overlay).clone();
+        let mut added = false;
         for f in made {
             let path = match self.base.get_key_value(f.path.as_str()) {
                 Some((shared, _)) => shared.clone(),
-                None => Arc::from(f.path),
+                None => {
+                    added = true;
+                    Arc::from(f.path)
+                }
             };
             overlay.insert(path, Arc::new(f.bytes));
         }
-        if overlay.len() > self.base.len() / 8 {
+        // An overlay holds only paths of the base (what `len` and `iter` count on).
+        if added || overlay.len() > self.base.len() / 8 {
             let mut base = (*self.base).clone();
             base.extend(overlay);
             return Output::from(base);
@@ -123,5 +128,8 @@ mod tests {
         assert_eq!(third.get("f2").map(|b| b.as_slice()), Some(&b"c"[..]));
         assert_eq!(third.get_key_value("f2").map(|(p, _)| &**p), Some("f2"));
         assert!(third.get("nope").is_none() && !third.contains_key("nope"));
+        let fourth = third.replaced(vec![OutputFile::new("new", "e")]);
+        assert_eq!(fourth.len(), 17, "a new path is counted");
+        assert!(fourth.contains_key("new") && fourth.iter().any(|(p, _)| &**p == "new"));
     }
 }
