@@ -338,17 +338,10 @@ fn import(opts: psirt_site::import::ImportOptions, report_file: Option<PathBuf>)
 }
 
 fn main() -> ExitCode {
-    // Not for `serve`, which is waited for after every save, not once: with huge pages a
-    // rebuild at 10,000 advisories takes ~25 % less time (its passes over every advisory
-    // miss the TLB far less), for a first build ~1 s longer and ~350 MiB more resident
-    // memory (docs/performance.md, eighth session). That held only once `serve` kept the
-    // memory it frees (`keep_freed_memory`); before, huge pages were zeroed again on every
-    // rebuild.
-    let cli = Cli::parse();
-    if !matches!(cli.command, Command::Serve { .. }) {
-        no_huge_pages();
-    }
-    match cli.command {
+    // `serve` too: with huge pages its first build at 10,000 advisories took 5.1–5.3 s
+    // instead of 3.5 s, for rebuilds within noise of those without (docs/performance.md).
+    no_huge_pages();
+    match Cli::parse().command {
         Command::Build {
             common,
             output,

@@ -8,21 +8,11 @@ use psirt_site::pipeline::cache::Cache;
 use psirt_site::{BuildOptions, generate_with_cache};
 
 fn main() {
-    // NOTHP: no huge pages, as `build` runs (`serve` uses them).
     if std::env::var("NOTHP").is_ok() {
         // SAFETY: integer arguments only.
         unsafe {
             libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
         }
-    }
-    // As `serve` does (src/main.rs, `keep_freed_memory`): freed memory stays with mimalloc
-    // (`mi_option_purge_delay` = -1), unless MIMALLOC_PURGE_DELAY says otherwise.
-    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-        unsafe extern "C" {
-            fn mi_option_set(option: i32, value: std::ffi::c_long);
-        }
-        // SAFETY: plain integers; 15 is `mi_option_purge_delay` in mimalloc.h.
-        unsafe { mi_option_set(15, -1) }
     }
     let root = std::path::PathBuf::from(std::env::args().nth(1).expect("root"));
     let rel = std::path::PathBuf::from(std::env::args().nth(2).expect("file"));
