@@ -8,7 +8,17 @@ use psirt_site::pipeline::cache::Cache;
 use psirt_site::{BuildOptions, generate_with_cache};
 
 fn main() {
-    if std::env::var("NOTHP").is_ok() {
+    // As `serve` runs (src/main.rs): no transparent huge pages (THP=1 allows them), and
+    // freed memory kept by mimalloc (`mi_option_purge_delay` -1), unless
+    // MIMALLOC_PURGE_DELAY says otherwise.
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        unsafe extern "C" {
+            fn mi_option_set(option: i32, value: std::ffi::c_long);
+        }
+        // SAFETY: plain integers; 15 is `mi_option_purge_delay` in mimalloc.h.
+        unsafe { mi_option_set(15, -1) }
+    }
+    if std::env::var("THP").is_err() {
         // SAFETY: integer arguments only.
         unsafe {
             libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
