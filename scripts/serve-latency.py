@@ -6,7 +6,7 @@ Usage: serve-latency.py BIN SITE_ROOT [EDITS]
 Starts `BIN serve` on SITE_ROOT, then EDITS times (default 6) edits the first advisory's
 title (or restores it) and times, from the moment the file is written, how long until a
 parked live-reload request (the one every open page holds) is answered with the new
-build: the watcher's debounce, the rebuild and the publish, as a reader sees them. Prints
+build: the watcher's wait for the save to settle, the rebuild and the publish, as a reader sees them. Prints
 one line per edit with that time and the build time `serve` printed, then the medians.
 """
 import json

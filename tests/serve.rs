@@ -316,6 +316,37 @@ fn rebuilds_on_edit_and_keeps_the_last_good_site_on_error() {
     assert!(!get(&server, PAGE).text().contains("psirt-site-build-error"));
 }
 
+/// A file saved in two steps a few milliseconds apart (a broken state, then the finished
+/// one) is built once the second step is seen: the build that read the half-saved file is
+/// dropped, never shown, and pages reload once.
+#[test]
+fn a_half_saved_file_is_never_shown() {
+    let t = SiteTest::minimal();
+    let server = start(&t, Duration::from_secs(1));
+    write_title(&t, "Stored XSS in Widget");
+    wait_until("the edited title", || {
+        get(&server, PAGE).text().contains("Stored XSS in Widget")
+    });
+    let before = server.version();
+    let broken = advisory("EX-2026-0001", "Broken", "2026-03-10T09:00:00Z").replace("title = ", "title = = ");
+    t.write(ADVISORY, &broken);
+    thread::sleep(Duration::from_millis(8));
+    write_title(&t, "Finished XSS in Widget");
+    let deadline = Instant::now() + DEADLINE;
+    while !get(&server, PAGE).text().contains("Finished XSS in Widget") {
+        assert!(server.last_error().is_none(), "the half-saved file was shown");
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for the finished page"
+        );
+        thread::sleep(Duration::from_millis(5));
+    }
+    assert!(server.last_error().is_none());
+    // Nothing else changes: a second version would be a build of the broken file.
+    thread::sleep(Duration::from_millis(200));
+    assert_eq!(server.version(), before + 1, "pages reload once");
+}
+
 #[test]
 fn ignores_hidden_files_and_sees_saves_by_rename() {
     let t = SiteTest::minimal();

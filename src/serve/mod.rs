@@ -117,9 +117,21 @@ impl Shared {
     fn rebuild_after(&self, changed: Option<Vec<PathBuf>>) {
         let start = Instant::now();
         let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        let rebuilt = self.build_after(&mut cache, changed);
+        self.publish(rebuilt, cache, start);
+    }
+
+    /// Builds with `cache`, after noting `changed` in it, without publishing: the watcher
+    /// drops a build that files changed under (the notes stay in the cache, and add up
+    /// with the next ones).
+    fn build_after(
+        &self,
+        cache: &mut crate::pipeline::cache::Cache,
+        changed: Option<Vec<PathBuf>>,
+    ) -> Rebuilt {
         cache.note_changes(changed);
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            crate::generate_with_cache(&self.build, &cache)
+            crate::generate_with_cache(&self.build, cache)
         }));
         let result = result.unwrap_or_else(|_| {
             Err(Failure {
@@ -130,20 +142,48 @@ impl Shared {
                 sources: diag::SourceMap::default(),
             })
         });
-        let (site, error, next) = match result {
+        match result {
             Ok(mut built) => {
                 let records = std::mem::take(&mut built.records);
-                let (files, summary, site) = report_success(built, &cache);
-                let next = (records, files.map.clone(), summary, site);
-                (Some(Arc::new(files)), None, Some(next))
+                let (files, summary, site) = report_success(built, cache);
+                Rebuilt::Good(Box::new(Good {
+                    files: Arc::new(files),
+                    records,
+                    summary,
+                    site,
+                }))
             }
-            Err(failure) => (None, Some(report_failure(&failure)), None),
-        };
-        let mut state = self.lock();
-        if let Some(site) = site {
-            state.site = site;
+            Err(failure) => Rebuilt::Failed(failure),
         }
-        state.error = error;
+    }
+
+    /// Publishes a build of [`Shared::build_after`] (`start`: when the rebuild began) and,
+    /// when it succeeded, makes the next build's cache of it in `cache`.
+    fn publish(
+        &self,
+        rebuilt: Rebuilt,
+        mut cache: MutexGuard<'_, crate::pipeline::cache::Cache>,
+        start: Instant,
+    ) {
+        let mut state = self.lock();
+        let next = match rebuilt {
+            Rebuilt::Good(good) => {
+                let Good {
+                    files,
+                    records,
+                    summary,
+                    site,
+                } = *good;
+                let map = files.map.clone();
+                state.site = files;
+                state.error = None;
+                Some((records, map, summary, site))
+            }
+            Rebuilt::Failed(failure) => {
+                state.error = Some(report_failure(&failure));
+                None
+            }
+        };
         state.version += 1;
         drop(state);
         self.changed.notify_all();
@@ -161,6 +201,21 @@ impl Shared {
             drop(site);
         }
     }
+}
+
+/// A build not yet published.
+enum Rebuilt {
+    Good(Box<Good>),
+    Failed(Failure),
+}
+
+/// A good build: what to serve, and what the next build's cache is made of.
+struct Good {
+    files: Arc<Files>,
+    records: crate::pipeline::cache::Records,
+    summary: String,
+    /// Freed once the files are published (10,000 advisories' reference counts).
+    site: crate::site::Site,
 }
 
 /// Prints the warnings; returns the files to serve (those made, and those kept, whose

@@ -1,19 +1,19 @@
-//! Watching the site for `serve`: `site.toml` and the source folders, debounced, each
-//! batch of relevant changes answered with one rebuild (every stage runs; unchanged
-//! advisories and their pages and CSAF files come from the cache, see `pipeline::cache`).
+//! Watching the site for `serve`: `site.toml` and the source folders, each batch of
+//! relevant changes answered with one rebuild (every stage runs; unchanged advisories and
+//! their pages and CSAF files come from the cache, see `pipeline::cache`), published once
+//! the files have been quiet for a while ([`QUIET`]) and did not change while it ran.
 //!
 //! Folders are watched recursively rather than single files: editors that save by writing
 //! a temporary file and renaming it over the original would otherwise drop the watch.
 
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use notify::event::{AccessKind, AccessMode};
-use notify::{EventKind, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{
-    DebounceEventResult, DebouncedEvent, Debouncer, RecommendedCache, new_debouncer,
-};
+use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use super::Shared;
 use crate::config::{CONFIG_FILE, SiteConfig};
@@ -22,28 +22,30 @@ use crate::diag::{Code, Diagnostic, SourceMap};
 /// Source folders below the site root; each is watched once it exists.
 const WATCHED_DIRS: [&str; 4] = ["content", "templates", "static", "themes"];
 
-/// Changes closer together than this become one rebuild. An editor's save (a temporary
-/// file renamed over the original, or a write and a metadata change) takes a few
-/// milliseconds; a longer wait only delays the reload. A save that takes longer costs a
-/// second rebuild, not a wrong one: what the watcher reports while a rebuild runs is
-/// rebuilt after it (`Cache::note_changes`).
-const DEBOUNCE: Duration = Duration::from_millis(20);
+/// A rebuild is published only once no change has come for this long, and none came while
+/// it ran: an editor's save (a temporary file renamed over the original, or a write and a
+/// metadata change) takes a few milliseconds. The rebuild does not wait for it: it starts
+/// once a save's burst of events is over ([`SETTLE`]) and runs while the quiet is awaited,
+/// so the reader waits for the longer of the two, not for both. A build that a change came
+/// during is dropped and made again with it.
+const QUIET: Duration = Duration::from_millis(20);
 
-/// How often the debouncer looks for changes that have settled: a batch is handed over at
-/// most this long after [`DEBOUNCE`] has passed (the default, a quarter of it, would add
-/// up to 5 ms).
-const TICK: Duration = Duration::from_millis(3);
+/// The events of one save come together; a rebuild starts once none has come for this
+/// long.
+const SETTLE: Duration = Duration::from_millis(3);
 
 struct Inner {
-    debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
+    watcher: RecommendedWatcher,
     /// Which of [`WATCHED_DIRS`] have a watch.
     watched: [bool; 4],
 }
 
-/// Owns the debouncer; the event handler reaches it through the same lock to watch
-/// folders created after the start (e.g. a first `templates/`).
+/// Owns the file watcher and the thread that rebuilds on its events; that thread reaches
+/// the watcher through the same lock to watch folders created after the start (e.g. a
+/// first `templates/`).
 pub(super) struct Watcher {
     inner: Arc<Mutex<Option<Inner>>>,
+    thread: Option<JoinHandle<()>>,
 }
 
 fn lock(m: &Mutex<Option<Inner>>) -> MutexGuard<'_, Option<Inner>> {
@@ -57,32 +59,32 @@ impl Watcher {
             root: root.to_path_buf(),
             output: output_dir(root),
         };
-        let holder: Arc<Mutex<Option<Inner>>> = Arc::new(Mutex::new(None));
-        let handler = {
-            let holder = holder.clone();
-            move |result: DebounceEventResult| match result {
-                Ok(events) => on_events(&events, &filter, &holder, &shared),
-                Err(errors) => {
-                    for e in errors {
-                        eprintln!("warning: file watching: {e}");
-                    }
-                }
-            }
-        };
-        let debouncer = new_debouncer(DEBOUNCE, Some(TICK), handler)
-            .map_err(|e| Diagnostic::error(Code::Io, format!("cannot watch the site for changes: {e}")))?;
+        let (events, received) = std::sync::mpsc::channel();
+        let cannot_watch =
+            |e: notify::Error| Diagnostic::error(Code::Io, format!("cannot watch the site for changes: {e}"));
+        let watcher = notify::recommended_watcher(events).map_err(cannot_watch)?;
         let mut inner = Inner {
-            debouncer,
+            watcher,
             watched: [false; 4],
         };
         // The root itself only for site.toml (non-recursive: it may hold target/, .git/…).
         inner
-            .debouncer
+            .watcher
             .watch(root, RecursiveMode::NonRecursive)
             .map_err(|e| Diagnostic::error(Code::Io, format!("cannot watch {}: {e}", root.display())))?;
         ensure_watches(&mut inner, root);
-        *lock(&holder) = Some(inner);
-        Ok(Watcher { inner: holder })
+        let holder = Arc::new(Mutex::new(Some(inner)));
+        let thread = {
+            let holder = holder.clone();
+            std::thread::Builder::new()
+                .name("psirt-serve-watch".into())
+                .spawn(move || rebuild_on_changes(&received, &filter, &holder, &shared))
+                .map_err(|e| Diagnostic::error(Code::Io, format!("cannot start the watcher thread: {e}")))?
+        };
+        Ok(Watcher {
+            inner: holder,
+            thread: Some(thread),
+        })
     }
 
     /// Stops watching; waits for a rebuild in progress to finish.
@@ -92,33 +94,116 @@ impl Watcher {
 }
 
 impl Drop for Watcher {
-    /// The event handler holds the same `Arc` as `self.inner` while the debouncer inside
-    /// holds the handler: taking the debouncer out breaks that cycle, so nothing leaks.
+    /// Dropping the file watcher closes the channel its events come through, which ends
+    /// the rebuilding thread once a rebuild in progress is done.
     fn drop(&mut self) {
-        // Take it out first: the event thread may need the lock before it can finish.
+        // Take it out first: the rebuilding thread may need the lock before it can finish.
         let inner = lock(&self.inner).take();
-        if let Some(inner) = inner {
-            inner.debouncer.stop();
+        drop(inner);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
         }
     }
 }
 
-fn on_events(events: &[DebouncedEvent], filter: &Filter, holder: &Mutex<Option<Inner>>, shared: &Shared) {
-    let Some(first) = events.iter().find(|e| filter.relevant(e)) else {
-        return;
-    };
-    let what = first
-        .paths
-        .iter()
-        .find_map(|p| p.strip_prefix(&filter.root).ok())
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|| "files".to_string());
-    eprintln!("changed: {what}; rebuilding");
-    // Watch new folders before building, so files written into them meanwhile are seen.
-    if let Some(inner) = lock(holder).as_mut() {
-        ensure_watches(inner, &filter.root);
+/// The changes of one or more events: which paths, and when the last one came.
+#[derive(Default)]
+struct Changes {
+    /// Relative to the site root; `None` when events were lost and anything may have
+    /// changed.
+    paths: Option<Vec<PathBuf>>,
+    /// The first relevant path, for the terminal.
+    first: Option<String>,
+    last: Option<Instant>,
+}
+
+impl Changes {
+    fn is_empty(&self) -> bool {
+        self.last.is_none()
     }
-    shared.rebuild_after(filter.changed_paths(events));
+
+    /// Adds `received` if it is a change worth a rebuild.
+    fn add(&mut self, received: notify::Result<Event>, filter: &Filter) {
+        let event = match received {
+            Ok(event) => event,
+            Err(e) => {
+                eprintln!("warning: file watching: {e}");
+                return;
+            }
+        };
+        if !filter.relevant(&event) {
+            return;
+        }
+        if self.last.is_none() {
+            self.paths = Some(Vec::new());
+            self.first = Some(filter.shown(&event));
+        }
+        self.last = Some(Instant::now());
+        match (&mut self.paths, filter.changed_paths(&event)) {
+            (Some(paths), Some(more)) => paths.extend(more),
+            (paths, _) => *paths = None,
+        }
+    }
+
+    /// Adds every event that comes until none has for `quiet` (or the channel closes).
+    fn settle(&mut self, received: &Receiver<notify::Result<Event>>, filter: &Filter, quiet: Duration) {
+        while let Ok(event) = received.recv_timeout(quiet) {
+            self.add(event, filter);
+        }
+    }
+
+    /// Adds the events that come before `until` (those already waiting too); stops at the
+    /// first relevant one.
+    fn until(&mut self, received: &Receiver<notify::Result<Event>>, filter: &Filter, until: Instant) {
+        while self.is_empty() {
+            let wait = until.saturating_duration_since(Instant::now());
+            match received.recv_timeout(wait) {
+                Ok(event) => self.add(event, filter),
+                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return,
+            }
+        }
+    }
+}
+
+/// The watcher's thread: waits for a relevant change, rebuilds, and publishes the build
+/// once [`QUIET`] has passed since the last change and none came while it ran (else it
+/// builds again, with what changed meanwhile). Ends when the watcher is dropped.
+fn rebuild_on_changes(
+    received: &Receiver<notify::Result<Event>>,
+    filter: &Filter,
+    holder: &Mutex<Option<Inner>>,
+    shared: &Shared,
+) {
+    while let Ok(event) = received.recv() {
+        let mut changes = Changes::default();
+        changes.add(event, filter);
+        if changes.is_empty() {
+            continue;
+        }
+        let start = Instant::now();
+        let mut cache = shared.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        loop {
+            changes.settle(received, filter, SETTLE);
+            let what = changes.first.take().unwrap_or_else(|| "files".to_string());
+            eprintln!("changed: {what}; rebuilding");
+            // Watch new folders before building, so files written into them meanwhile are
+            // seen.
+            if let Some(inner) = lock(holder).as_mut() {
+                ensure_watches(inner, &filter.root);
+            }
+            let last = changes.last.unwrap_or_else(Instant::now);
+            let rebuilt = shared.build_after(&mut cache, changes.paths.take());
+            let mut meanwhile = Changes::default();
+            meanwhile.until(received, filter, last + QUIET);
+            if meanwhile.is_empty() {
+                shared.publish(rebuilt, cache, start);
+                break;
+            }
+            // Files changed under the build: it may have read a half-saved file.
+            drop(rebuilt);
+            changes = meanwhile;
+        }
+    }
 }
 
 /// Watches every source folder that exists and has no watch yet.
@@ -128,7 +213,7 @@ fn ensure_watches(inner: &mut Inner, root: &Path) {
         if inner.watched[i] || !path.is_dir() {
             continue;
         }
-        match inner.debouncer.watch(&path, RecursiveMode::Recursive) {
+        match inner.watcher.watch(&path, RecursiveMode::Recursive) {
             Ok(()) => inner.watched[i] = true,
             Err(e) => eprintln!(
                 "warning: cannot watch {}: {e}; changes there need a restart of serve \
@@ -154,22 +239,33 @@ struct Filter {
 }
 
 impl Filter {
-    /// Every path the events name below the site root, relative to it, or `None` when
+    /// Every path the event names below the site root, relative to it, or `None` when
     /// events were lost and anything may have changed.
-    fn changed_paths(&self, events: &[DebouncedEvent]) -> Option<Vec<PathBuf>> {
-        if events.iter().any(|e| e.need_rescan()) {
+    fn changed_paths(&self, event: &Event) -> Option<Vec<PathBuf>> {
+        if event.need_rescan() {
             return None;
         }
-        let paths = events.iter().flat_map(|e| &e.paths);
         Some(
-            paths
+            event
+                .paths
+                .iter()
                 .filter_map(|p| p.strip_prefix(&self.root).ok())
                 .map(Path::to_path_buf)
                 .collect(),
         )
     }
 
-    fn relevant(&self, event: &DebouncedEvent) -> bool {
+    /// The event's first path below the site root, for the terminal.
+    fn shown(&self, event: &Event) -> String {
+        event
+            .paths
+            .iter()
+            .find_map(|p| p.strip_prefix(&self.root).ok())
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "files".to_string())
+    }
+
+    fn relevant(&self, event: &Event) -> bool {
         if event.need_rescan() {
             // Events were lost (queue overflow): anything may have changed.
             return true;
@@ -215,22 +311,72 @@ fn ignored_name(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use notify::event::{CreateKind, DataChange, Event, ModifyKind};
+    use notify::event::{CreateKind, DataChange, ModifyKind};
 
-    fn event(kind: EventKind, path: &str) -> DebouncedEvent {
-        DebouncedEvent::new(
-            Event::new(kind).add_path(PathBuf::from(path)),
-            std::time::Instant::now(),
-        )
+    fn event(kind: EventKind, path: &str) -> Event {
+        Event::new(kind).add_path(PathBuf::from(path))
+    }
+
+    fn filter() -> Filter {
+        Filter {
+            root: "/site".into(),
+            output: "/site/public".into(),
+        }
+    }
+
+    const WRITE: EventKind = EventKind::Modify(ModifyKind::Data(DataChange::Any));
+
+    #[test]
+    fn a_burst_of_events_is_one_batch_of_changes() {
+        let (send, received) = std::sync::mpsc::channel();
+        let read = EventKind::Access(AccessKind::Open(AccessMode::Any));
+        for (kind, path) in [
+            (read, "/site/content/b.md"),
+            (WRITE, "/site/content/a.md"),
+            (WRITE, "/site/public/index.html"),
+            (WRITE, "/site/site.toml"),
+        ] {
+            send.send(Ok(event(kind, path))).expect("send");
+        }
+        let mut changes = Changes::default();
+        changes.settle(&received, &filter(), SETTLE);
+        let want = vec![PathBuf::from("content/a.md"), PathBuf::from("site.toml")];
+        assert_eq!(changes.paths, Some(want));
+        assert_eq!(changes.first.as_deref(), Some("content/a.md"));
+        // Lost events: anything may have changed.
+        send.send(Ok(
+            event(WRITE, "/site/content/c.md").set_flag(notify::event::Flag::Rescan)
+        ))
+        .expect("send");
+        changes.settle(&received, &filter(), SETTLE);
+        assert_eq!(changes.paths, None);
+    }
+
+    #[test]
+    fn a_change_while_a_build_runs_is_seen_and_others_are_not() {
+        let (send, received) = std::sync::mpsc::channel();
+        let mut meanwhile = Changes::default();
+        // Only the build's own reads: the build may be published once the quiet is over.
+        let read = EventKind::Access(AccessKind::Close(AccessMode::Read));
+        send.send(Ok(event(read, "/site/content/a.md"))).expect("send");
+        let until = Instant::now() + Duration::from_millis(30);
+        meanwhile.until(&received, &filter(), until);
+        assert!(meanwhile.is_empty());
+        assert!(Instant::now() >= until, "the quiet was awaited");
+        // A save while it ran (already waiting, the quiet long over): the build is dropped.
+        send.send(Ok(event(WRITE, "/site/content/a.md"))).expect("send");
+        meanwhile.until(&received, &filter(), Instant::now());
+        assert_eq!(meanwhile.paths, Some(vec![PathBuf::from("content/a.md")]));
+        // A closed channel (the watcher stopped) ends the wait.
+        drop(send);
+        let mut after = Changes::default();
+        after.until(&received, &filter(), Instant::now() + Duration::from_secs(60));
+        assert!(after.is_empty());
     }
 
     #[test]
     fn filters_events() {
-        let f = Filter {
-            root: "/site".into(),
-            output: "/site/public".into(),
-        };
-        let write = EventKind::Modify(ModifyKind::Data(DataChange::Any));
+        let (f, write) = (filter(), WRITE);
         let relevant = [
             (write, "/site/site.toml"),
             (write, "/site/content/advisories/2025/A.md"),
