@@ -1,6 +1,7 @@
 //! Assemble: the immutable `Site` every emitter renders from, and the publication gate,
 //! the one place that decides what is public.
 
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 use crate::hash::HashMap;
@@ -181,7 +182,8 @@ impl Site {
             .enumerate()
             .map(|(i, h)| (h.id.clone(), i))
             .collect();
-        advisories.sort_by(|a, b| b.published.cmp(&a.published).then_with(|| b.id.cmp(&a.id)));
+        // Ids are unique by now (`duplicate_ids`), so the order is total.
+        advisories.par_sort_unstable_by(|a, b| b.published.cmp(&a.published).then_with(|| b.id.cmp(&a.id)));
         let mut extra_credits = parts.extra_credits;
         if parts.mode == Mode::Public {
             // A credit dated later is held back until its date, like an embargo.

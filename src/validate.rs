@@ -2,6 +2,8 @@
 
 pub mod links;
 
+use rayon::prelude::*;
+
 use crate::diag::{Code, Diagnostic};
 use crate::model::Advisory;
 use crate::model::advisory::Revision;
@@ -14,12 +16,15 @@ pub fn run(site: &Site) -> Vec<Diagnostic> {
     let mut diags = future_revisions(site);
     diags.extend(policy_sections(site));
     diags.extend(id_prefixes(site, held));
-    diags.extend(
-        site.advisories
-            .iter()
-            .chain(held)
-            .flat_map(|a| cve_years(a, site.build_time)),
-    );
+    // On every core: `serve` runs this on each rebuild, over every advisory.
+    let latest = crate::model::time::utc_year(site.build_time).saturating_add(1);
+    let years: Vec<Diagnostic> = site
+        .advisories
+        .par_iter()
+        .chain(held.par_iter())
+        .flat_map_iter(|a| cve_years(a, latest))
+        .collect();
+    diags.extend(years);
     diags
 }
 
@@ -57,8 +62,8 @@ fn id_prefixes(site: &Site, held: &[std::sync::Arc<crate::model::Advisory>]) -> 
 /// late in the year at the earliest), so a year after the next is a typo (`CVE-2100-…`). A warning, not an
 /// error: it depends on the build time, and a build with an old or placeholder
 /// SOURCE_DATE_EPOCH (some packagers set 1980) must not fail on correct ids.
-fn cve_years(a: &Advisory, now: jiff::Timestamp) -> Vec<Diagnostic> {
-    let latest = now.to_zoned(jiff::tz::TimeZone::UTC).year().saturating_add(1);
+/// `latest`: the year after the build time's.
+fn cve_years(a: &Advisory, latest: i16) -> Vec<Diagnostic> {
     a.vulnerabilities
         .iter()
         .filter_map(|v| Some((v.cve.as_ref()?, &v.cve_span)))
@@ -83,9 +88,9 @@ fn cve_years(a: &Advisory, now: jiff::Timestamp) -> Vec<Diagnostic> {
 fn future_revisions(site: &Site) -> Vec<Diagnostic> {
     let now = site.build_time;
     site.advisories
-        .iter()
+        .par_iter()
         .filter(|a| site.is_published(a))
-        .flat_map(|a| {
+        .flat_map_iter(|a| {
             a.revisions
                 .iter()
                 .filter(move |r| r.date > now)
