@@ -264,23 +264,30 @@ fn stop_answers_parked_polls() {
     );
 }
 
-#[test]
-fn rebuilds_on_edit_and_keeps_the_last_good_site_on_error() {
+/// A server on the minimal site, once it shows an edit of the advisory's title.
+fn serving_an_edited_title() -> (SiteTest, Server) {
     let t = SiteTest::minimal();
     let server = start(&t, Duration::from_secs(1));
-
     write_title(&t, "Stored XSS in Widget");
     wait_until("the edited title", || {
         get(&server, PAGE).text().contains("Stored XSS in Widget")
     });
+    (t, server)
+}
+
+/// The advisory with a TOML syntax error on its title line (line 3).
+fn broken_advisory() -> String {
+    advisory("EX-2026-0001", "Broken", "2026-03-10T09:00:00Z").replace("title = ", "title = = ")
+}
+
+#[test]
+fn rebuilds_on_edit_and_keeps_the_last_good_site_on_error() {
+    let (t, server) = serving_an_edited_title();
     assert!(server.last_error().is_none());
     let good = server.version();
     assert!(good >= 2);
 
-    t.write(
-        ADVISORY,
-        &advisory("EX-2026-0001", "Broken", "2026-03-10T09:00:00Z").replace("title = ", "title = = "),
-    );
+    t.write(ADVISORY, &broken_advisory());
     wait_until("the build error", || server.last_error().is_some());
     let error = server.last_error().expect("error");
     assert!(error.contains("content/advisories/EX-2026-0001.md:3:"), "{error}");
@@ -321,15 +328,9 @@ fn rebuilds_on_edit_and_keeps_the_last_good_site_on_error() {
 /// dropped, never shown, and pages reload once.
 #[test]
 fn a_half_saved_file_is_never_shown() {
-    let t = SiteTest::minimal();
-    let server = start(&t, Duration::from_secs(1));
-    write_title(&t, "Stored XSS in Widget");
-    wait_until("the edited title", || {
-        get(&server, PAGE).text().contains("Stored XSS in Widget")
-    });
+    let (t, server) = serving_an_edited_title();
     let before = server.version();
-    let broken = advisory("EX-2026-0001", "Broken", "2026-03-10T09:00:00Z").replace("title = ", "title = = ");
-    t.write(ADVISORY, &broken);
+    t.write(ADVISORY, &broken_advisory());
     thread::sleep(Duration::from_millis(8));
     write_title(&t, "Finished XSS in Widget");
     let deadline = Instant::now() + DEADLINE;
