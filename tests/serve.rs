@@ -325,27 +325,46 @@ fn rebuilds_on_edit_and_keeps_the_last_good_site_on_error() {
 
 /// A file saved in two steps a few milliseconds apart (a broken state, then the finished
 /// one) is built once the second step is seen: the build that read the half-saved file is
-/// dropped, never shown, and pages reload once.
+/// dropped, never shown, and pages reload once. The steps must come well within the 20 ms
+/// of quiet that `serve` waits for; on a machine too busy to keep them ~8 ms apart, the
+/// attempt is made again (a later step may rightly be shown as a build of its own).
 #[test]
 fn a_half_saved_file_is_never_shown() {
     let (t, server) = serving_an_edited_title();
-    let before = server.version();
-    t.write(ADVISORY, &broken_advisory());
-    thread::sleep(Duration::from_millis(8));
-    write_title(&t, "Finished XSS in Widget");
+    for attempt in 1..=5 {
+        let title = format!("Finished XSS in Widget, take {attempt}");
+        let before = server.version();
+        let started = Instant::now();
+        t.write(ADVISORY, &broken_advisory());
+        thread::sleep(Duration::from_millis(8));
+        write_title(&t, &title);
+        let apart = started.elapsed();
+        let (versions, error_seen) = wait_for_title(&server, &title, before);
+        if apart > Duration::from_millis(14) {
+            eprintln!("attempt {attempt}: the two steps were {apart:?} apart; again");
+            continue;
+        }
+        assert!(!error_seen, "the half-saved file was shown");
+        assert_eq!(versions, 1, "pages reload once");
+        return;
+    }
+    panic!("the machine never wrote the two steps within 14 ms");
+}
+
+/// Waits until the page shows `title` and nothing else changes for 200 ms; returns how
+/// many versions came after `before`, and whether a build error was shown meanwhile.
+fn wait_for_title(server: &Server, title: &str, before: u64) -> (u64, bool) {
     let deadline = Instant::now() + DEADLINE;
-    while !get(&server, PAGE).text().contains("Finished XSS in Widget") {
-        assert!(server.last_error().is_none(), "the half-saved file was shown");
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for the finished page"
-        );
+    let mut error_seen = false;
+    while !get(server, PAGE).text().contains(title) {
+        error_seen |= server.last_error().is_some();
+        assert!(Instant::now() < deadline, "timed out waiting for {title}");
         thread::sleep(Duration::from_millis(5));
     }
-    assert!(server.last_error().is_none());
-    // Nothing else changes: a second version would be a build of the broken file.
+    error_seen |= server.last_error().is_some();
+    // A second version would be a build of the broken file, published after all.
     thread::sleep(Duration::from_millis(200));
-    assert_eq!(server.version(), before + 1, "pages reload once");
+    (server.version() - before, error_seen)
 }
 
 #[test]
