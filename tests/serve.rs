@@ -351,6 +351,26 @@ fn a_half_saved_file_is_never_shown() {
     panic!("the machine never wrote the two steps within 14 ms");
 }
 
+/// Files that change more often than a build takes (a tool writing into `content/` for a
+/// long time) still get the site rebuilt: after a few dropped builds one is published.
+#[test]
+fn a_file_that_keeps_changing_still_gets_built() {
+    let (t, server) = serving_an_edited_title();
+    let before = server.version();
+    let writing = Instant::now();
+    let mut tick = 0;
+    // A new title every 5 ms for a second: each build (~20 ms here) sees one come.
+    while writing.elapsed() < Duration::from_secs(1) {
+        tick += 1;
+        write_title(&t, &format!("Tick {tick}"));
+        thread::sleep(Duration::from_millis(5));
+        if server.version() > before {
+            return;
+        }
+    }
+    panic!("no build was published while the file kept changing ({tick} writes)");
+}
+
 /// Waits until the page shows `title` and nothing else changes for 200 ms; returns how
 /// many versions came after `before`, and whether a build error was shown meanwhile.
 fn wait_for_title(server: &Server, title: &str, before: u64) -> (u64, bool) {

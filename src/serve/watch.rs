@@ -165,9 +165,8 @@ impl Changes {
     }
 }
 
-/// The watcher's thread: waits for a relevant change, rebuilds, and publishes the build
-/// once [`QUIET`] has passed since the last change and none came while it ran (else it
-/// builds again, with what changed meanwhile). Ends when the watcher is dropped.
+/// The watcher's thread: waits for a relevant change and rebuilds until the site is
+/// published. Ends when the watcher is dropped.
 fn rebuild_on_changes(
     received: &Receiver<notify::Result<Event>>,
     filter: &Filter,
@@ -177,32 +176,51 @@ fn rebuild_on_changes(
     while let Ok(event) = received.recv() {
         let mut changes = Changes::default();
         changes.add(event, filter);
-        if changes.is_empty() {
-            continue;
+        while !changes.is_empty() {
+            changes = rebuild_until_published(changes, received, filter, holder, shared);
         }
-        let start = Instant::now();
-        let mut cache = shared.cache.lock().unwrap_or_else(PoisonError::into_inner);
-        loop {
-            changes.settle(received, filter, SETTLE);
-            let what = changes.first.take().unwrap_or_else(|| "files".to_string());
-            eprintln!("changed: {what}; rebuilding");
-            // Watch new folders before building, so files written into them meanwhile are
-            // seen.
-            if let Some(inner) = lock(holder).as_mut() {
-                ensure_watches(inner, &filter.root);
-            }
-            let last = changes.last.unwrap_or_else(Instant::now);
-            let rebuilt = shared.build_after(&mut cache, changes.paths.take());
-            let mut meanwhile = Changes::default();
-            meanwhile.until(received, filter, last + QUIET);
-            if meanwhile.is_empty() {
-                shared.publish(rebuilt, cache, start);
-                break;
-            }
-            // Files changed under the build: it may have read a half-saved file.
-            drop(rebuilt);
-            changes = meanwhile;
+    }
+}
+
+/// Builds dropped in a row before one is published all the same: files that change more
+/// often than a build takes (a tool writing into `content/` for a long time) would
+/// otherwise keep the site from ever being rebuilt. What changed meanwhile is built next.
+const MAX_DROPPED: usize = 3;
+
+/// Rebuilds for `changes` and publishes the build once [`QUIET`] has passed since the last
+/// change and none came while it ran; else builds again, with what changed meanwhile (up
+/// to [`MAX_DROPPED`] times). Returns what changed after the published build (often
+/// nothing).
+fn rebuild_until_published(
+    mut changes: Changes,
+    received: &Receiver<notify::Result<Event>>,
+    filter: &Filter,
+    holder: &Mutex<Option<Inner>>,
+    shared: &Shared,
+) -> Changes {
+    let start = Instant::now();
+    let mut cache = shared.cache.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut dropped = 0;
+    loop {
+        changes.settle(received, filter, SETTLE);
+        let what = changes.first.take().unwrap_or_else(|| "files".to_string());
+        eprintln!("changed: {what}; rebuilding");
+        // Watch new folders before building, so files written into them meanwhile are seen.
+        if let Some(inner) = lock(holder).as_mut() {
+            ensure_watches(inner, &filter.root);
         }
+        let last = changes.last.unwrap_or_else(Instant::now);
+        let rebuilt = shared.build_after(&mut cache, changes.paths.take());
+        let mut meanwhile = Changes::default();
+        meanwhile.until(received, filter, last + QUIET);
+        if meanwhile.is_empty() || dropped >= MAX_DROPPED {
+            shared.publish(rebuilt, cache, start);
+            return meanwhile;
+        }
+        // Files changed under the build: it may have read a half-saved file.
+        drop(rebuilt);
+        dropped += 1;
+        changes = meanwhile;
     }
 }
 
