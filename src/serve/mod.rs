@@ -165,7 +165,13 @@ impl Shared {
         mut cache: MutexGuard<'_, crate::pipeline::cache::Cache>,
         start: Instant,
     ) {
+        // Printed before the lock is taken: requests wait for it.
+        let error = match &rebuilt {
+            Rebuilt::Failed(failure) => Some(report_failure(failure)),
+            Rebuilt::Good(_) => None,
+        };
         let mut state = self.lock();
+        state.error = error;
         let next = match rebuilt {
             Rebuilt::Good(good) => {
                 let Good {
@@ -176,13 +182,9 @@ impl Shared {
                 } = *good;
                 let map = files.map.clone();
                 state.site = files;
-                state.error = None;
                 Some((records, map, summary, site))
             }
-            Rebuilt::Failed(failure) => {
-                state.error = Some(report_failure(&failure));
-                None
-            }
+            Rebuilt::Failed(_) => None,
         };
         state.version += 1;
         drop(state);
