@@ -270,13 +270,7 @@ pub fn key<'k>(
     }
     for c in &site.extra_credits {
         h.part(b"extra credit");
-        hash_credit(
-            &mut h,
-            &c.names,
-            c.organization.as_deref(),
-            c.url.as_deref(),
-            c.anonymous,
-        );
+        hash_credit(&mut h, Party::from(c));
         h.part(c.summary.as_bytes())
             .part(&c.date.as_nanosecond().to_le_bytes());
     }
@@ -295,33 +289,51 @@ pub fn advisory_digest(a: &crate::model::Advisory) -> Option<crate::digest::Key>
         .part(&a.year().to_le_bytes());
     for ack in &a.acknowledgments {
         h.part(b"acknowledgment");
-        hash_credit(
-            &mut h,
-            &ack.names,
-            ack.organization.as_deref(),
-            ack.url.as_deref(),
-            ack.anonymous,
-        );
+        hash_credit(&mut h, Party::from(ack));
         h.optional(ack.summary.as_deref().map(str::as_bytes));
     }
     Some(h.finish())
 }
 
-/// What [`key`] takes of one acknowledgment or extra credit besides its summary and date.
-fn hash_credit(
-    h: &mut crate::digest::Hasher,
-    names: &[String],
-    organization: Option<&str>,
-    url: Option<&str>,
+/// Who an acknowledgment or an extra credit credits, as the hall's [`key`] reads it.
+struct Party<'a> {
+    names: &'a [String],
+    organization: Option<&'a str>,
+    url: Option<&'a str>,
     anonymous: bool,
-) {
-    h.part(&names.len().to_le_bytes());
-    for n in names {
+}
+
+impl<'a> From<&'a crate::model::advisory::Acknowledgment> for Party<'a> {
+    fn from(a: &'a crate::model::advisory::Acknowledgment) -> Self {
+        Party {
+            names: &a.names,
+            organization: a.organization.as_deref(),
+            url: a.url.as_deref(),
+            anonymous: a.anonymous,
+        }
+    }
+}
+
+impl<'a> From<&'a crate::model::acknowledgments::ExtraCredit> for Party<'a> {
+    fn from(c: &'a crate::model::acknowledgments::ExtraCredit) -> Self {
+        Party {
+            names: &c.names,
+            organization: c.organization.as_deref(),
+            url: c.url.as_deref(),
+            anonymous: c.anonymous,
+        }
+    }
+}
+
+/// What [`key`] takes of one acknowledgment or extra credit besides its summary and date.
+fn hash_credit(h: &mut crate::digest::Hasher, party: Party<'_>) {
+    h.part(&party.names.len().to_le_bytes());
+    for n in party.names {
         h.part(n.as_bytes());
     }
-    h.optional(organization.map(str::as_bytes))
-        .optional(url.map(str::as_bytes))
-        .part(&[u8::from(anonymous)]);
+    h.optional(party.organization.map(str::as_bytes))
+        .optional(party.url.map(str::as_bytes))
+        .part(&[u8::from(party.anonymous)]);
 }
 
 /// The hall of fame page, of `credits` (in [`collect`]'s order).
