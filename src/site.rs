@@ -162,10 +162,6 @@ pub struct Parts {
 impl Site {
     /// Cross-file checks (duplicate ids), then the gate and sorting.
     pub fn assemble(parts: Parts) -> Result<Site, Vec<Diagnostic>> {
-        let diags = duplicate_ids(&parts.advisories);
-        if !diags.is_empty() {
-            return Err(diags);
-        }
         let Gated {
             shown: mut advisories,
             held_back,
@@ -182,7 +178,7 @@ impl Site {
             .enumerate()
             .map(|(i, h)| (h.id.clone(), i))
             .collect();
-        // Ids are unique by now (`duplicate_ids`), so the order is total.
+        // Unique ids make the order total; ids used twice fail the build below.
         advisories.par_sort_unstable_by(|a, b| b.published.cmp(&a.published).then_with(|| b.id.cmp(&a.id)));
         let mut extra_credits = parts.extra_credits;
         if parts.mode == Mode::Public {
@@ -191,7 +187,16 @@ impl Site {
         }
         let mut pages = parts.pages;
         pages.sort_by(|a, b| a.slug.cmp(&b.slug));
-        let by_product = product_index(&advisories);
+        // Every advisory is shown or held (in a preview, shown and held), so the ids are
+        // checked over those; beside the product index, as both touch every advisory.
+        let every: Vec<&Advisory> = match parts.mode {
+            Mode::Preview => advisories.iter().map(Arc::as_ref).collect(),
+            Mode::Public => advisories.iter().chain(&held).map(Arc::as_ref).collect(),
+        };
+        let (diags, by_product) = rayon::join(|| duplicate_ids(&every), || product_index(&advisories));
+        if !diags.is_empty() {
+            return Err(diags);
+        }
         let site = Site {
             config: parts.config,
             build_time: parts.build_time,
@@ -332,7 +337,7 @@ fn duplicate_message(first: &Advisory, a: &Advisory) -> String {
     }
 }
 
-fn duplicate_ids(advisories: &[Arc<Advisory>]) -> Vec<Diagnostic> {
+fn duplicate_ids(advisories: &[&Advisory]) -> Vec<Diagnostic> {
     // By page folder: `X:1` and `X_1` would share `advisories/X_1/` and the CSAF file name.
     // One pass over a hash set finds that there are none (the usual case); the walk in
     // file order below names the first use of each.
@@ -342,7 +347,7 @@ fn duplicate_ids(advisories: &[Arc<Advisory>]) -> Vec<Diagnostic> {
     }
     let mut seen: BTreeMap<std::borrow::Cow<'_, str>, &Advisory> = BTreeMap::new();
     let mut diags = Vec::new();
-    let mut sorted: Vec<&Advisory> = advisories.iter().map(Arc::as_ref).collect();
+    let mut sorted: Vec<&Advisory> = advisories.to_vec();
     sorted.sort_by(|a, b| a.source.cmp(&b.source));
     for a in sorted {
         if let Some(first) = seen.get(&a.id.slug()) {
