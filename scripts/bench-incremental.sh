@@ -31,6 +31,8 @@ else
     DISK=$(mktemp -d "${TMPDIR:-/tmp}/psirt-bench-disk.XXXXXX")
 fi
 INCR_OUT=$DISK/out
+# The output a build replaces is kept beside it; a cold build must not find one either.
+INCR_SPARE=$DISK/.out.spare
 INCR_SNAPSHOT=$DISK/previous
 # A cache folder on the disk beside the output when the binary takes `--cache-dir`; else the
 # default one in the site root (the corpus, on tmpfs).
@@ -52,7 +54,7 @@ incr_cleanup() {
     fi
     [ "${BENCH_KEEP:-0}" = 1 ] && return 0
     if [ -n "${BENCH_DISK_DIR:-}" ]; then
-        rm -rf "$INCR_OUT" "$INCR_SNAPSHOT" "$DISK/cache" "$DISK/hugo-out"
+        rm -rf "$INCR_OUT" "$INCR_SPARE" "$INCR_SNAPSHOT" "$DISK/cache" "$DISK/hugo-out"
     else
         rm -rf "$DISK"
     fi
@@ -185,7 +187,7 @@ incremental_cases() {
     echo "bench: incremental, $INCR_COUNT advisories, output in $INCR_OUT ($fs), cache in $INCR_CACHE" >&2
     INCR_LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
-    rm -rf "$INCR_OUT" "$INCR_CACHE"
+    rm -rf "$INCR_OUT" "$INCR_SPARE" "$INCR_CACHE"
     settle_disk
     incr_build cold "$SOURCE_DATE_EPOCH"
     incr_record cold

@@ -9,7 +9,7 @@ use psirt_site::{BuildOptions, Report};
 
 use common::identities;
 
-fn build_with(opts: &BuildOptions) -> Report {
+pub(crate) fn build_with(opts: &BuildOptions) -> Report {
     psirt_site::build(opts).unwrap_or_else(|f| {
         panic!(
             "{}",
@@ -19,7 +19,7 @@ fn build_with(opts: &BuildOptions) -> Report {
 }
 
 /// Three advisories, two products, a disclosure policy: no warnings.
-fn site() -> SiteTest {
+pub(crate) fn site() -> SiteTest {
     let t = SiteTest::minimal();
     let policy = include_str!("../content/policy.md").replace("[/pgp/](/pgp/)", "/pgp/");
     t.write("content/policy.md", &policy);
@@ -35,11 +35,11 @@ fn site() -> SiteTest {
 }
 
 /// The output a clean build of `t`'s content makes (in a fresh copy of the site).
-fn clean_build(t: &SiteTest) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn clean_build(t: &SiteTest) -> Vec<(String, Vec<u8>)> {
     clean_build_at(t, common::NOW)
 }
 
-fn clean_build_at(t: &SiteTest, seconds: i64) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn clean_build_at(t: &SiteTest, seconds: i64) -> Vec<(String, Vec<u8>)> {
     let fresh = SiteTest::empty();
     for (rel, bytes) in tree(t.root()) {
         if !rel.starts_with("public") && !rel.starts_with(".psirt-cache") && !rel.starts_with(".public") {
@@ -54,7 +54,7 @@ fn clean_build_at(t: &SiteTest, seconds: i64) -> Vec<(String, Vec<u8>)> {
 }
 
 /// The same files with the same bytes; names the paths that differ.
-fn assert_same_tree(actual: &[(String, Vec<u8>)], expected: &[(String, Vec<u8>)]) {
+pub(crate) fn assert_same_tree(actual: &[(String, Vec<u8>)], expected: &[(String, Vec<u8>)]) {
     let a: BTreeMap<_, _> = actual.iter().cloned().collect();
     let e: BTreeMap<_, _> = expected.iter().cloned().collect();
     let differ: Vec<&String> = a
@@ -354,112 +354,6 @@ fn a_build_with_warnings_is_never_skipped() {
         first.warnings.len(),
         "the warnings are printed again"
     );
-}
-
-/// Builds `t` twice with an edit in between, so that `.public.spare` exists.
-fn with_spare(t: &SiteTest) -> std::path::PathBuf {
-    build_with(&t.options());
-    t.write(
-        "content/advisories/EX-2026-0002.md",
-        &advisory("EX-2026-0002", "Edited for a spare", "2026-04-01T09:00:00Z"),
-    );
-    build_with(&t.options());
-    let spare = t.root().join(".public.spare");
-    assert!(
-        spare.join(".psirt-site-output").is_file(),
-        "the replaced output is kept"
-    );
-    spare
-}
-
-#[test]
-fn a_damaged_spare_tree_still_gives_the_output_of_a_clean_build() {
-    let t = site();
-    let spare = with_spare(&t);
-    // Replaced files (never written into: they may be the output's own), an extra file, a
-    // folder where a file was, a file where a folder was.
-    let page = spare.join("advisories/EX-2026-0001/index.html");
-    std::fs::remove_file(&page).expect("remove");
-    std::fs::write(&page, "damaged").expect("write");
-    std::fs::write(spare.join("extra.html"), "extra").expect("write");
-    let sitemap = spare.join("sitemap.xml");
-    std::fs::remove_file(&sitemap).expect("remove");
-    std::fs::create_dir_all(sitemap.join("x")).expect("mkdir");
-    let folder = spare.join("advisories/EX-2025-0003");
-    std::fs::remove_dir_all(&folder).expect("remove");
-    std::fs::write(&folder, "a file").expect("write");
-    let live_before = tree(&t.out());
-    t.write(
-        "content/advisories/EX-2026-0002.md",
-        &advisory("EX-2026-0002", "Edited again", "2026-04-01T09:00:00Z"),
-    );
-    build_with(&t.options());
-    assert_same_tree(&tree(&t.out()), &clean_build(&t));
-    assert!(live_before.iter().any(|(p, _)| p == "sitemap.xml"));
-}
-
-#[test]
-fn a_spare_of_another_kind_or_not_ours_is_never_used_or_deleted() {
-    let t = site();
-    let spare = with_spare(&t);
-    // Marked as a preview: never taken for a public build. (Replaced, not written into:
-    // the spare's files may be the output's own.)
-    std::fs::remove_file(spare.join(".psirt-site-output")).expect("remove");
-    std::fs::write(
-        spare.join(".psirt-site-output"),
-        "# Written by psirt-site. This folder is replaced on every build.\nkind = \"preview\"\n",
-    )
-    .expect("write");
-    std::fs::write(spare.join("draft.html"), "a draft").expect("write");
-    t.write(
-        "content/advisories/EX-2026-0002.md",
-        &advisory("EX-2026-0002", "Edited a third time", "2026-04-01T09:00:00Z"),
-    );
-    build_with(&t.options());
-    assert_same_tree(&tree(&t.out()), &clean_build(&t));
-    // A folder of that name without the marker is the user's: never touched.
-    let foreign = t.root().join(".public.spare");
-    std::fs::remove_dir_all(&foreign).expect("remove");
-    std::fs::create_dir_all(&foreign).expect("mkdir");
-    std::fs::write(foreign.join("mine.txt"), "mine").expect("write");
-    t.write(
-        "content/advisories/EX-2026-0002.md",
-        &advisory("EX-2026-0002", "Edited a fourth time", "2026-04-01T09:00:00Z"),
-    );
-    build_with(&t.options());
-    build_with(&BuildOptions {
-        now: Some(jiff::Timestamp::from_second(common::NOW + 60).expect("time")),
-        ..t.options()
-    });
-    assert_eq!(tree(&foreign), vec![("mine.txt".to_string(), b"mine".to_vec())]);
-    assert_same_tree(&tree(&t.out()), &clean_build_at(&t, common::NOW + 60));
-}
-
-/// A symbolic link put into the spare in place of a folder never leads a build's writes out
-/// of the staging folder, and never reaches the output.
-#[cfg(unix)]
-#[test]
-fn a_link_in_the_spare_tree_never_leads_writes_out() {
-    let t = site();
-    let spare = with_spare(&t);
-    let outside = tempfile::tempdir().expect("temp dir");
-    let folder = spare.join("advisories/EX-2026-0002");
-    std::fs::remove_dir_all(&folder).expect("remove");
-    std::os::unix::fs::symlink(outside.path(), &folder).expect("symlink");
-    std::os::unix::fs::symlink("/etc/passwd", spare.join("passwd")).expect("symlink");
-    t.write(
-        "content/advisories/EX-2026-0002.md",
-        &advisory("EX-2026-0002", "Edited through a link?", "2026-04-01T09:00:00Z"),
-    );
-    build_with(&t.options());
-    assert!(tree(outside.path()).is_empty(), "a write went through the link");
-    assert_same_tree(&tree(&t.out()), &clean_build(&t));
-    let links = walkdir::WalkDir::new(t.out())
-        .into_iter()
-        .flatten()
-        .filter(|e| e.path_is_symlink())
-        .count();
-    assert_eq!(links, 0, "a link reached the output");
 }
 
 /// A cache file naming a path no output may have (`..`) is ignored as a whole.

@@ -47,6 +47,8 @@ mod scaffold;
 mod serve;
 #[path = "signing.rs"]
 mod signing;
+#[path = "spare.rs"]
+mod spare;
 #[path = "theme.rs"]
 mod theme;
 #[path = "updates.rs"]

@@ -12,6 +12,12 @@
 //! previous output's very file (same device and inode), every new file is written afresh,
 //! and every file the new output does not have is removed. It never opens a file for
 //! writing that might be shared with the output. Deleting it is always safe.
+//!
+//! A spare left without its output (the output folder was deleted, the spare not) is taken
+//! by the next build too, which then has no previous output: a file of the spare that has
+//! exactly the new bytes and no other name stays ([`holds`]), every other one is replaced,
+//! and what the new output lacks is removed. Left alone, it would be taken by the build
+//! after, whose files it does not share: every one of them unlinked and linked again.
 
 use std::collections::HashSet;
 use std::fs;
@@ -72,6 +78,31 @@ pub(super) fn is_same_file(dest: &Path, old: &Path) -> bool {
 /// Whether `dest` (in the staging folder) is the regular file `file` (device, inode).
 pub(super) fn is_file(dest: &Path, file: crate::emit::FileId) -> bool {
     fs::symlink_metadata(dest).is_ok_and(|m| m.is_file() && crate::sys::file_id(&m) == Some(file))
+}
+
+/// Whether the file at `dest` in a spare left without its output (see
+/// `Staging::orphaned`) can stay as the new file with `bytes`: a regular file with no
+/// other name (another name could be a file someone else writes), not writable by
+/// everyone, with exactly these bytes. Reusing it spares the file system an inode freed
+/// and one allocated: after the output is deleted, the next build would otherwise replace
+/// ~47,000 files one by one at 10k advisories (3.3 s against 1 s on ext4).
+pub(super) fn holds(dest: &Path, bytes: &[u8]) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let Ok(meta) = fs::symlink_metadata(dest) else {
+            return false;
+        };
+        meta.is_file()
+            && meta.nlink() == 1
+            && meta.mode() & 0o002 == 0
+            && super::keep::compare(dest, bytes) == super::keep::Old::Same
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (dest, bytes);
+        false
+    }
 }
 
 /// Removes whatever is at `path` (file, link or folder), if anything.

@@ -56,6 +56,10 @@ pub struct Staging {
     settled: Option<Settled>,
     /// The staging folder is the previous build's spare (see `spare`), not a new folder.
     recycled: bool,
+    /// The spare was left without its output (the output was deleted): none of its files is
+    /// an output's, so one with exactly a new file's bytes and no other name stays as it is
+    /// ([`spare::holds`]) instead of being unlinked and written again.
+    orphaned: bool,
     spare: PathBuf,
     /// The staging folder, held open (see [`pin`]).
     #[cfg(unix)]
@@ -93,7 +97,8 @@ impl Staging {
         // Holding the lock, no psirt-site build changes the output until this one is done.
         let previous = (inspect(out) == Found::Ours(kind)).then(|| out.to_path_buf());
         let spare = spare::path(parent, &name);
-        let recycled = previous.is_some() && spare::take(&spare, &tmp, kind);
+        let recycled = spare::take(&spare, &tmp, kind);
+        let orphaned = recycled && previous.is_none();
         // `create_dir`, not `create_dir_all`: a folder already there is not ours.
         if !recycled {
             fs::create_dir(&tmp).map_err(|e| {
@@ -111,6 +116,7 @@ impl Staging {
             tally: Tally::default(),
             settled: None,
             recycled,
+            orphaned,
             spare,
             old: parent.join(format!(".{name}.old-{pid}")),
             tmp,
@@ -147,7 +153,12 @@ impl Staging {
             self.tally.kept(path, None);
             return Ok(());
         }
-        self.write_new(&self.tmp.join(path), bytes)?;
+        let dest = self.tmp.join(path);
+        if self.orphaned && spare::holds(&dest, bytes) {
+            self.tally.written(path, before);
+            return Ok(());
+        }
+        self.write_new(&dest, bytes)?;
         self.tally.written(path, before);
         Ok(())
     }
