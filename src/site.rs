@@ -160,7 +160,7 @@ pub struct Parts {
 }
 
 impl Site {
-    /// Cross-file checks (duplicate ids), then the gate and sorting.
+    /// The gate and sorting, and the cross-file checks (duplicate ids).
     pub fn assemble(parts: Parts) -> Result<Site, Vec<Diagnostic>> {
         let Gated {
             shown: mut advisories,
