@@ -167,10 +167,10 @@ impl SourceFile {
     }
 
     /// The same file, stamped with its identity from just before it was read.
-    fn stamped(self, stamp: Option<FileStamp>) -> Self {
-        let mut data = Arc::unwrap_or_clone(self.0);
-        data.stamp = stamp;
-        SourceFile(Arc::new(data))
+    fn stamped(mut self, stamp: Option<FileStamp>) -> Self {
+        // Just read, so not shared yet: set in place, no second allocation.
+        Arc::make_mut(&mut self.0).stamp = stamp;
+        self
     }
 
     /// Whether the text holds `publication::MARKER` (looked for once).
