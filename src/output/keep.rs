@@ -9,14 +9,16 @@
 //! A linked file shares its inode with the previous output, so the staging folder is only
 //! ever written by creating new files: nothing opens a file in it for writing twice.
 
-use std::collections::HashSet;
 use std::fs;
 use std::io::Read as _;
 use std::path::Path;
 use std::sync::Mutex;
 
+use rayon::prelude::*;
+
 use super::MARKER;
 use crate::emit::FileId;
+use crate::hash::HashSet;
 
 /// What the previous output holds at a path the build is writing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,7 +110,7 @@ impl Tally {
         }
         let (kept, changed, added) = (take(self.kept), take(self.changed), take(self.added));
         let made: HashSet<&str> = match (old, spare) {
-            (None, None) => HashSet::new(),
+            (None, None) => HashSet::default(),
             _ => kept
                 .iter()
                 .map(|(path, _)| path)
@@ -139,25 +141,34 @@ impl Tally {
 /// Every file of the previous output `old` that is not among the paths `made`, as
 /// relative paths with `/`, sorted. The marker is not a published file.
 fn removed(old: &Path, made: &HashSet<&str>) -> Vec<String> {
-    let mut found = Vec::new();
-    walk_removed(old, made, "", &mut found);
+    let mut found = walk_removed(old, made, String::new());
     found.sort_unstable();
     found
 }
 
-fn walk_removed(old: &Path, made: &HashSet<&str>, prefix: &str, found: &mut Vec<String>) {
-    let Ok(entries) = fs::read_dir(old.join(prefix)) else {
-        return;
+/// The files below `prefix` that are not in `made`. A folder's subfolders are walked side
+/// by side: at 10k advisories there are ~9,900 folders, and a walk on one thread took
+/// ~0.1 s of the build after a cold one.
+fn walk_removed(old: &Path, made: &HashSet<&str>, prefix: String) -> Vec<String> {
+    let Ok(entries) = fs::read_dir(old.join(&prefix)) else {
+        return Vec::new();
     };
+    let (mut found, mut folders) = (Vec::new(), Vec::new());
     for entry in entries.flatten() {
-        let rel = super::relative_child(prefix, entry.file_name().to_string_lossy().into_owned());
+        let rel = super::relative_child(&prefix, entry.file_name().to_string_lossy().into_owned());
         let Ok(kind) = entry.file_type() else { continue };
         if kind.is_dir() {
-            walk_removed(old, made, &rel, found);
+            folders.push(rel);
         } else if rel != MARKER && !made.contains(rel.as_str()) {
             found.push(rel);
         }
     }
+    found.par_extend(
+        folders
+            .into_par_iter()
+            .flat_map_iter(|folder| walk_removed(old, made, folder)),
+    );
+    found
 }
 
 /// What a build changed in one output compared with the output it replaced. Paths are

@@ -19,11 +19,13 @@
 //! and what the new output lacks is removed. Left alone, it would be taken by the build
 //! after, whose files it does not share: every one of them unlinked and linked again.
 
-use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use super::{Found, MARKER, OutputKind, inspect, remove_ours};
+use crate::hash::HashSet;
 
 /// Where the spare of the output `name` is kept.
 pub(super) fn path(parent: &Path, name: &str) -> PathBuf {
@@ -123,28 +125,35 @@ pub(super) fn clear(path: &Path) {
 /// Removes every file below `tmp` that is not among the paths `made` (nor the marker),
 /// then the folders left empty.
 pub(super) fn prune(tmp: &Path, made: &HashSet<&str>) {
-    prune_below(tmp, "", made);
+    prune_below(tmp, String::new(), made);
 }
 
-fn prune_below(tmp: &Path, prefix: &str, made: &HashSet<&str>) -> bool {
-    let Ok(entries) = fs::read_dir(tmp.join(prefix)) else {
+/// Whether the folder `prefix` is empty now. Subfolders are pruned side by side, as the
+/// previous output is walked (`keep::removed`).
+fn prune_below(tmp: &Path, prefix: String, made: &HashSet<&str>) -> bool {
+    let Ok(entries) = fs::read_dir(tmp.join(&prefix)) else {
         return false;
     };
-    let mut empty = true;
+    let (mut kept_a_file, mut folders) = (false, Vec::new());
     for entry in entries.flatten() {
-        let rel = super::relative_child(prefix, entry.file_name().to_string_lossy().into_owned());
-        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        if is_dir {
-            if prune_below(tmp, &rel, made) {
-                let _ = fs::remove_dir(entry.path());
-            } else {
-                empty = false;
-            }
+        let rel = super::relative_child(&prefix, entry.file_name().to_string_lossy().into_owned());
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            folders.push((rel, entry.path()));
         } else if rel == MARKER || made.contains(rel.as_str()) {
-            empty = false;
+            kept_a_file = true;
         } else {
             let _ = fs::remove_file(entry.path());
         }
     }
-    empty
+    let kept_a_folder = folders
+        .into_par_iter()
+        .map(|(rel, path)| {
+            let emptied = prune_below(tmp, rel, made);
+            if emptied {
+                let _ = fs::remove_dir(path);
+            }
+            !emptied
+        })
+        .reduce(|| false, |a, b| a || b);
+    !kept_a_file && !kept_a_folder
 }
