@@ -17,6 +17,8 @@ mod cache;
 mod common;
 #[path = "corpus.rs"]
 mod corpus;
+#[path = "csaf_details.rs"]
+mod csaf_details;
 #[path = "diagnostics.rs"]
 mod diagnostics;
 #[path = "feeds.rs"]
@@ -33,10 +35,16 @@ mod interrupt;
 mod kill_points;
 #[path = "leaks.rs"]
 mod leaks;
+#[path = "limits.rs"]
+mod limits;
 #[path = "lists.rs"]
 mod lists;
+#[path = "output_safety.rs"]
+mod output_safety;
 #[path = "page_furniture.rs"]
 mod page_furniture;
+#[path = "product_tree.rs"]
+mod product_tree;
 #[path = "props.rs"]
 mod props;
 #[path = "provider.rs"]

@@ -157,6 +157,18 @@ impl SiteTest {
     }
 }
 
+/// The output is what it was before a failed build, and no temporary folder is left.
+pub fn assert_untouched(t: &SiteTest, before: &[(String, Vec<u8>)]) {
+    assert_eq!(before, tree(&t.out()), "output changed after a failed build");
+    let leftovers: Vec<_> = std::fs::read_dir(t.root())
+        .expect("read root")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-") || n.contains(".old-"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary folders left: {leftovers:?}");
+}
+
 /// Every file below `dir` with its bytes, sorted by relative path.
 pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
