@@ -171,6 +171,23 @@ fn walk_removed(old: &Path, made: &HashSet<&str>, prefix: String) -> Vec<String>
     found
 }
 
+/// The paths grouped by the folder that holds their folder (`advisories/ID/index.html` by
+/// `advisories`): a file's link adds an entry to its folder, and making that folder adds one
+/// to the folder above, so two families add entries to one folder only where a file sits
+/// beside folders (`advisories/index.html`). Largest first, so the long ones start early.
+pub(super) fn families(paths: &[(String, Option<FileId>)]) -> Vec<Vec<&(String, Option<FileId>)>> {
+    let mut groups: crate::hash::HashMap<&str, Vec<&(String, Option<FileId>)>> =
+        crate::hash::HashMap::default();
+    for entry in paths {
+        let folder = entry.0.rsplit_once('/').map_or("", |(folder, _)| folder);
+        let family = folder.rsplit_once('/').map_or("", |(above, _)| above);
+        groups.entry(family).or_default().push(entry);
+    }
+    let mut families: Vec<_> = groups.into_values().collect();
+    families.sort_unstable_by_key(|family| std::cmp::Reverse(family.len()));
+    families
+}
+
 /// What a build changed in one output compared with the output it replaced. Paths are
 /// relative to the output folder, with `/`, sorted.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -241,5 +258,39 @@ mod tests {
         assert_eq!(compare(&file, b"abd"), Old::Differs);
         assert_eq!(compare(&file, b"abcd"), Old::Differs);
         assert_eq!(compare(t.path(), b""), Old::Differs, "a folder");
+    }
+
+    #[test]
+    fn files_whose_folders_share_a_parent_are_one_family() {
+        let paths: Vec<(String, Option<crate::emit::FileId>)> = [
+            ".well-known/csaf/white/2016/a.json",
+            ".well-known/csaf/white/2017/b.json",
+            ".well-known/csaf/white/2017/b.json.asc",
+            "advisories/A/index.html",
+            "advisories/B/index.html",
+            "advisories/index.html",
+            "index.html",
+        ]
+        .iter()
+        .map(|p| (p.to_string(), None))
+        .collect();
+        let mut found: Vec<Vec<&str>> = families(&paths)
+            .iter()
+            .map(|family| family.iter().map(|(p, _)| p.as_str()).collect())
+            .collect();
+        assert_eq!(found[0].len(), 3, "the largest family comes first");
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                vec![
+                    ".well-known/csaf/white/2016/a.json",
+                    ".well-known/csaf/white/2017/b.json",
+                    ".well-known/csaf/white/2017/b.json.asc"
+                ],
+                vec!["advisories/A/index.html", "advisories/B/index.html"],
+                vec!["advisories/index.html", "index.html"],
+            ]
+        );
     }
 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::keep::{self, Changes, Old, Tally};
+use super::keep::{self, Changes, Old, Tally, families};
 use super::lock::OutputLock;
 use super::spare;
 use super::swap::{Previous, Swapped, swap};
@@ -374,23 +374,6 @@ impl Staging {
     }
 }
 
-/// The paths grouped by the folder that holds their folder (`advisories/ID/index.html` by
-/// `advisories`): a file's link adds an entry to its folder, and making that folder adds one
-/// to the folder above, so two families add entries to one folder only where a file sits
-/// beside folders (`advisories/index.html`). Largest first, so the long ones start early.
-fn families(paths: &[(String, Option<FileId>)]) -> Vec<Vec<&(String, Option<FileId>)>> {
-    let mut groups: std::collections::HashMap<&str, Vec<&(String, Option<FileId>)>> =
-        std::collections::HashMap::new();
-    for entry in paths {
-        let folder = entry.0.rsplit_once('/').map_or("", |(folder, _)| folder);
-        let family = folder.rsplit_once('/').map_or("", |(above, _)| above);
-        groups.entry(family).or_default().push(entry);
-    }
-    let mut families: Vec<_> = groups.into_values().collect();
-    families.sort_unstable_by_key(|family| std::cmp::Reverse(family.len()));
-    families
-}
-
 /// The diagnostic for an output whose parent folder cannot be made; names the file in
 /// the way when there is one (`--restricted notes.txt/restricted`).
 fn cannot_create_parent(parent: &Path, out: &Path, e: &std::io::Error) -> Diagnostic {
@@ -478,44 +461,5 @@ fn remove_leftovers(parent: &Path, name: &str) {
         ) {
             let _ = remove_ours(&path);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::families;
-
-    #[test]
-    fn files_whose_folders_share_a_parent_are_one_family() {
-        let paths: Vec<(String, Option<crate::emit::FileId>)> = [
-            ".well-known/csaf/white/2016/a.json",
-            ".well-known/csaf/white/2017/b.json",
-            ".well-known/csaf/white/2017/b.json.asc",
-            "advisories/A/index.html",
-            "advisories/B/index.html",
-            "advisories/index.html",
-            "index.html",
-        ]
-        .iter()
-        .map(|p| (p.to_string(), None))
-        .collect();
-        let mut found: Vec<Vec<&str>> = families(&paths)
-            .iter()
-            .map(|family| family.iter().map(|(p, _)| p.as_str()).collect())
-            .collect();
-        assert_eq!(found[0].len(), 3, "the largest family comes first");
-        found.sort();
-        assert_eq!(
-            found,
-            [
-                vec![
-                    ".well-known/csaf/white/2016/a.json",
-                    ".well-known/csaf/white/2017/b.json",
-                    ".well-known/csaf/white/2017/b.json.asc"
-                ],
-                vec!["advisories/A/index.html", "advisories/B/index.html"],
-                vec!["advisories/index.html", "index.html"],
-            ]
-        );
     }
 }
