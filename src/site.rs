@@ -298,15 +298,9 @@ impl Site {
     }
 }
 
-/// The public catalog is the products that published advisories name, nothing else. A
-/// product named only by held-back advisories may be unannounced, and whether a product
-/// page exists must not depend on held-back advisories at all: if products that no
-/// advisory names were listed, the first embargoed advisory about one would make it vanish
-/// from the public site and so reveal the embargo. (The preview shows the whole catalog.)
-/// Product → the positions of the advisories that name it, in their order.
-/// Which advisories (by position) name each product. Built in parallel, in order: at 10k
-/// advisories one thread reading every advisory's products took 15–20 ms of a `serve`
-/// rebuild, mostly waiting on memory.
+/// Product → the positions of the advisories that name it, in their order. Built in
+/// parallel: at 10k advisories one thread reading every advisory's products took 15–20 ms
+/// of a `serve` rebuild, mostly waiting on memory.
 fn product_index(advisories: &[Arc<Advisory>]) -> HashMap<ProductId, Vec<u32>> {
     // Chunks keep their order through `reduce`, so each list stays in ascending order.
     advisories
@@ -335,6 +329,11 @@ fn product_index(advisories: &[Arc<Advisory>]) -> HashMap<ProductId, Vec<u32>> {
         })
 }
 
+/// The public catalog is the products that published advisories name, nothing else. A
+/// product named only by held-back advisories may be unannounced, and whether a product
+/// page exists must not depend on held-back advisories at all: if products that no
+/// advisory names were listed, the first embargoed advisory about one would make it vanish
+/// from the public site and so reveal the embargo. (The preview shows the whole catalog.)
 fn hide_unannounced_products(catalog: &mut Catalog, published: &[Arc<Advisory>]) {
     let named: crate::hash::HashSet<&ProductId> = published.iter().flat_map(|a| a.products()).collect();
     catalog.products.retain(|id, _| named.contains(id));

@@ -145,3 +145,31 @@ fn unrated_advisories_have_a_tile_and_a_list() {
     assert!(!rated.read("index.html").contains("Unrated"));
     assert!(!rated.out().join("advisories/severity/unrated").exists());
 }
+
+/// A product's list shows its advisories in the order of the index, also when the site has
+/// enough of them for the product index to be built in several parallel pieces (each
+/// piece at least 256 advisories) that are then merged.
+#[test]
+fn a_product_list_keeps_the_index_order_across_parallel_pieces() {
+    let t = SiteTest::empty();
+    t.write("site.toml", &format!("{SITE_TOML}\n[lists]\nper_page = 0\n"));
+    for i in 0..600 {
+        let id = format!("EX-SA-{}", i + 1);
+        let date = format!(
+            "2025-{:02}-{:02}T{:02}:{:02}:00Z",
+            1 + i / 56,
+            1 + (i / 2) % 28,
+            i % 24,
+            i % 60
+        );
+        t.write(
+            &format!("content/advisories/{id}.md"),
+            &advisory(&id, &format!("Issue {i}"), &date),
+        );
+    }
+    t.build()
+        .unwrap_or_else(|f| panic!("build failed: {:#?}", f.diagnostics));
+    let index = ids_on(&t, "advisories/index.html");
+    assert_eq!(index.len(), 600);
+    assert_eq!(ids_on(&t, "products/widget/index.html"), index);
+}
