@@ -65,6 +65,15 @@ enum Unlocked {
     Subkey(SecretSubkey),
 }
 
+impl Unlocked {
+    fn signing_key(&self) -> &dyn SigningKey {
+        match self {
+            Unlocked::Primary(k) => k,
+            Unlocked::Subkey(k) => k,
+        }
+    }
+}
+
 impl std::fmt::Debug for Signer {
     // By hand, so a `{:?}` anywhere can never print secret key material.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -98,10 +107,7 @@ impl Signer {
     }
 
     fn signing_key(&self) -> &dyn SigningKey {
-        match &self.key {
-            Unlocked::Primary(k) => k,
-            Unlocked::Subkey(k) => k,
-        }
+        self.key.signing_key()
     }
 
     /// Signatures made from now on carry `time` (the build time) as their creation time,
@@ -264,10 +270,7 @@ fn build(text: &str, how: &Unlock<'_>, now: Timestamp) -> Result<Signer, Diagnos
         error(format!("cannot armor the public part of the signing key: {e}"))
             .help("export the key again with `gpg --armor --export-secret-keys`")
     })?;
-    let issuer = match &key {
-        Unlocked::Primary(k) => Issuer::of(k),
-        Unlocked::Subkey(k) => Issuer::of(k),
-    }
+    let issuer = Issuer::of(key.signing_key())
     // Not the library's message: nothing it says while the key is read is passed on.
     .map_err(|_| {
         error("cannot name the signing key in signatures (its issuer subpackets)".to_string())
