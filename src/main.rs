@@ -366,18 +366,7 @@ fn main() -> ExitCode {
             },
         ),
         Command::Check { common, provider } => check(common, provider),
-        Command::Init { dir } => match psirt_site::scaffold::init(&dir) {
-            Ok(()) => {
-                let d = dir.display();
-                eprintln!(
-                    "created a new site in {d}; preview it with: cd {d} && psirt-site serve\n\
-                     before `psirt-site build` publishes it, replace every [TODO …] placeholder \
-                     and the example.com addresses (`psirt-site check` lists them)"
-                );
-                ExitCode::SUCCESS
-            }
-            Err(d) => print_one(d),
-        },
+        Command::Init { dir } => init(&dir),
         Command::New {
             what:
                 NewCommand::Advisory {
@@ -388,22 +377,16 @@ fn main() -> ExitCode {
                     cwe,
                     cvss,
                 },
-        } => {
-            let fields = psirt_site::scaffold::NewAdvisory {
+        } => new_advisory(
+            &root,
+            &psirt_site::scaffold::NewAdvisory {
                 title,
                 cve,
                 product,
                 cwe,
                 cvss,
-            };
-            match psirt_site::scaffold::new_advisory(&root, &fields, jiff::Timestamp::now()) {
-                Ok(path) => {
-                    println!("{}", path.display());
-                    ExitCode::SUCCESS
-                }
-                Err(f) => print_failure(&f, Format::Human),
-            }
-        }
+            },
+        ),
         Command::Theme {
             what: ThemeCommand::Eject { root, list, names },
         } => theme_eject(&root, list, &names),
@@ -427,13 +410,40 @@ fn main() -> ExitCode {
             port,
             open,
             public,
-        } => {
-            let mode = if public { Mode::Public } else { Mode::Preview };
-            keep_freed_memory();
-            match psirt_site::serve::run(&common.root, port, open, mode) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(d) => print_one(d),
-            }
+        } => serve(&common.root, port, open, public),
+    }
+}
+
+fn init(dir: &Path) -> ExitCode {
+    match psirt_site::scaffold::init(dir) {
+        Ok(()) => {
+            let d = dir.display();
+            eprintln!(
+                "created a new site in {d}; preview it with: cd {d} && psirt-site serve\n\
+                 before `psirt-site build` publishes it, replace every [TODO …] placeholder \
+                 and the example.com addresses (`psirt-site check` lists them)"
+            );
+            ExitCode::SUCCESS
         }
+        Err(d) => print_one(d),
+    }
+}
+
+fn new_advisory(root: &Path, fields: &psirt_site::scaffold::NewAdvisory) -> ExitCode {
+    match psirt_site::scaffold::new_advisory(root, fields, jiff::Timestamp::now()) {
+        Ok(path) => {
+            println!("{}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(f) => print_failure(&f, Format::Human),
+    }
+}
+
+fn serve(root: &Path, port: u16, open: bool, public: bool) -> ExitCode {
+    let mode = if public { Mode::Public } else { Mode::Preview };
+    keep_freed_memory();
+    match psirt_site::serve::run(root, port, open, mode) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(d) => print_one(d),
     }
 }

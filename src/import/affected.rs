@@ -90,6 +90,9 @@ struct Unit<'t> {
     relation: Option<&'t super::products::Relation>,
 }
 
+/// Per unit: each statement made of it, with the vulnerabilities it is made for, in order.
+type Statements = Vec<Vec<(Said, Vec<usize>)>>;
+
 /// Every entry, in the order of the tree, then the relationships. `names` are how the
 /// vulnerabilities are named in `vulnerabilities` (CVE, else title).
 pub(super) fn entries(r: &mut Reader<'_>, tree: &Tree, names: &[String]) -> Vec<AffectedEntry> {
@@ -99,10 +102,17 @@ pub(super) fn entries(r: &mut Reader<'_>, tree: &Tree, names: &[String]) -> Vec<
     } else {
         in_order(r, units(tree), names.len())
     };
+    let mut said = statements(r, &units, names.len());
+    add_unstated(r, &units, &mut said, names.len());
+    entries_of(r, tree, &units, said, names)
+}
+
+/// Per unit: each statement the product statuses make of it, with the vulnerabilities it is
+/// made for, in order.
+fn statements(r: &mut Reader<'_>, units: &[Unit<'_>], vulnerabilities: usize) -> Statements {
     let by_id: HashMap<&str, usize> = units.iter().enumerate().map(|(i, u)| (u.original, i)).collect();
-    // Per unit: each statement with the vulnerabilities it is made for, in order.
-    let mut said: Vec<Vec<(Said, Vec<usize>)>> = vec![Vec::new(); units.len()];
-    for v in 0..names.len() {
+    let mut said: Statements = vec![Vec::new(); units.len()];
+    for v in 0..vulnerabilities {
         let reasons = Reasons::read(r, v);
         for status in STATUSES {
             let list = format!("/vulnerabilities/{v}/product_status/{status}");
@@ -122,16 +132,20 @@ pub(super) fn entries(r: &mut Reader<'_>, tree: &Tree, names: &[String]) -> Vec<
             }
         }
     }
-    let named_elsewhere = named_outside_statuses(r, names.len());
-    let every_vulnerability: Vec<usize> = (0..names.len()).collect();
+    said
+}
+
+/// A leaf that no status names, but scores, remediations or threats do; or a version (or
+/// branch) leaf that nothing names, which the tree lists all the same: in the tree, in no
+/// status list ("unstated").
+fn add_unstated(r: &mut Reader<'_>, units: &[Unit<'_>], said: &mut Statements, vulnerabilities: usize) {
+    let named_elsewhere = named_outside_statuses(r, vulnerabilities);
+    let every_vulnerability: Vec<usize> = (0..vulnerabilities).collect();
     for (unit, said) in units.iter().zip(said.iter_mut()) {
-        // A leaf that no status names, but scores, remediations or threats do; or a version
-        // (or branch) leaf that nothing names, which the tree lists all the same: in the
-        // tree, in no status list.
         let stands_alone = !unit.leaf.whole_product && unit.relation.is_none() && unit.platform.is_none();
         let vulns = match named_elsewhere.get(unit.original) {
             Some(vulns) => vulns,
-            None if stands_alone && !names.is_empty() => &every_vulnerability,
+            None if stands_alone && vulnerabilities > 0 => &every_vulnerability,
             None => continue,
         };
         if said.is_empty() {
@@ -143,6 +157,17 @@ pub(super) fn entries(r: &mut Reader<'_>, tree: &Tree, names: &[String]) -> Vec<
             said.push((stmt, vulns.clone()));
         }
     }
+}
+
+/// The entries of the units' statements; two leaves of one product with the same version
+/// and status are one entry (the second is reported).
+fn entries_of(
+    r: &mut Reader<'_>,
+    tree: &Tree,
+    units: &[Unit<'_>],
+    said: Statements,
+    names: &[String],
+) -> Vec<AffectedEntry> {
     let mut out = Vec::new();
     let mut statements = HashSet::new();
     // Per product: where its last product-name branch is, and its number.

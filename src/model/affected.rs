@@ -132,34 +132,7 @@ impl Builder<'_> {
         // A malformed `versions` is reported where it is; the entry is left out.
         let versions = self.entry_versions(a, &p).ok()?;
         let fixed = text(&a.fixed);
-        if let (Some(n), None) = (&a.fixed_name, &fixed) {
-            let help = "add fixed = \"<first fixed version>\", or remove fixed_name";
-            self.error(
-                Code::MissingField,
-                n,
-                "`fixed_name` names the `fixed` leaf, but there is no `fixed`".into(),
-                help,
-            );
-        }
-        let status = match &a.status {
-            Some(s) => *s.get_ref(),
-            None if versions.is_none() && fixed.is_some() => ProductStatus::Fixed,
-            None => ProductStatus::KnownAffected,
-        };
-        let fixed_only = status == ProductStatus::Fixed && fixed.is_some();
-        // A component on a platform may be stated for the platform as a whole (the way
-        // distributions write it), as may a product under investigation.
-        let at_branch = a.at_branch.as_ref().is_some_and(|b| *b.get_ref());
-        let whole = a.platform.is_some() || status == ProductStatus::UnderInvestigation || at_branch;
-        if versions.is_none() && status.needs_versions() && !fixed_only && !whole {
-            let at = a.status.as_ref().map_or(a.product.span(), Spanned::span);
-            self.error_at(
-                Code::MissingField,
-                at,
-                "missing field `versions` for an affected product".into(),
-                "add versions = \"< 4.2.1\" (a range) or version = \"4.2.0\" (one version)",
-            );
-        }
+        let status = self.entry_status(a, versions.as_ref(), fixed.as_deref());
         let (justification, impact) = self.not_affected_reasons(a, status, category);
         let mut problems = Vec::new();
         let entry_branches = entry_branches(a, &p, &mut problems);
@@ -199,6 +172,46 @@ impl Builder<'_> {
                 fixed: self.optional_text(&a.fixed_name, "fixed_name"),
             },
         })
+    }
+
+    /// The entry's status, as written or implied (`fixed` without `versions`: fixed; else
+    /// known affected); reports a `fixed_name` without `fixed`, and missing `versions` where
+    /// the status needs them.
+    fn entry_status(
+        &mut self,
+        a: &RawAffected,
+        versions: Option<&VersionSpec>,
+        fixed: Option<&str>,
+    ) -> ProductStatus {
+        if let (Some(n), None) = (&a.fixed_name, fixed) {
+            let help = "add fixed = \"<first fixed version>\", or remove fixed_name";
+            self.error(
+                Code::MissingField,
+                n,
+                "`fixed_name` names the `fixed` leaf, but there is no `fixed`".into(),
+                help,
+            );
+        }
+        let status = match &a.status {
+            Some(s) => *s.get_ref(),
+            None if versions.is_none() && fixed.is_some() => ProductStatus::Fixed,
+            None => ProductStatus::KnownAffected,
+        };
+        let fixed_only = status == ProductStatus::Fixed && fixed.is_some();
+        // A component on a platform may be stated for the platform as a whole (the way
+        // distributions write it), as may a product under investigation.
+        let at_branch = a.at_branch.as_ref().is_some_and(|b| *b.get_ref());
+        let whole = a.platform.is_some() || status == ProductStatus::UnderInvestigation || at_branch;
+        if versions.is_none() && status.needs_versions() && !fixed_only && !whole {
+            let at = a.status.as_ref().map_or(a.product.span(), Spanned::span);
+            self.error_at(
+                Code::MissingField,
+                at,
+                "missing field `versions` for an affected product".into(),
+                "add versions = \"< 4.2.1\" (a range) or version = \"4.2.0\" (one version)",
+            );
+        }
+        status
     }
 
     /// `versions` (a range) or `version` (one version), never both; `Err` when what is

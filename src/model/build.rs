@@ -22,6 +22,14 @@ use super::time::to_timestamp;
 use crate::diag::{Code, Diagnostic};
 use crate::url::check_url;
 
+/// What [`Builder::products`] makes of an advisory's products and vulnerabilities.
+struct Products {
+    product_ids: std::collections::BTreeMap<ProductId, String>,
+    affected: Vec<super::advisory::Affected>,
+    product_groups: Vec<ProductGroup>,
+    vulnerabilities: Vec<Option<Vulnerability>>,
+}
+
 /// Converts raw front matter into an `Advisory`, collecting every problem.
 pub struct Builder<'a> {
     pub file: &'a Path,
@@ -116,18 +124,7 @@ impl Builder<'_> {
     /// Builds the advisory; `None` when any error was found (the diagnostics say why).
     pub fn build(&mut self, raw: RawAdvisory, body: Body) -> Option<Advisory> {
         let errors_before = self.diags.len();
-        let id = match AdvisoryId::parse(raw.id.get_ref()) {
-            Ok(id) => Some(id),
-            Err(msg) => {
-                let help = if reserved_advisory_id(raw.id.get_ref()).is_some() {
-                    "rename the advisory id, e.g. ACME-SA-2026-0042: it names the page's folder `advisories/<id>/`"
-                } else {
-                    "use letters, digits, `-`, `_` and `.` only, e.g. ACME-SA-2026-0042"
-                };
-                self.error(Code::InvalidId, &raw.id, msg, help);
-                None
-            }
-        };
+        let id = self.advisory_id(&raw.id);
         let title = self.non_empty(&raw.title, "title");
         let summary = self.non_empty(&raw.summary, "summary");
         let published = self.date(&raw.published);
@@ -136,41 +133,12 @@ impl Builder<'_> {
             .withdrawn
             .as_ref()
             .and_then(|w| self.withdrawal(w, &mut revisions));
-        let product_ids = self.product_id_overrides(&raw);
-        let affected = self.affected(&raw, &product_ids);
-        self.stated = affected
-            .iter()
-            .filter(|a| a.status != ProductStatus::KnownNotAffected)
-            .map(|a| a.product.clone())
-            .collect();
-        // Vulnerabilities concern the products that are (or may be) affected.
-        let affected_ids = super::affected::concerned_products(&affected);
-        let defined = DefinedIds::when_used(&raw, &affected);
-        let product_groups = self.product_groups(
-            &raw.product_groups,
-            &raw.affected,
-            &affected,
-            &affected_ids,
-            defined.as_ref(),
-        );
-        self.duplicate_cves(&raw.vulnerabilities);
-        let concerned_counts =
-            super::size_limit::concerned_counts(&affected, raw.vulnerabilities.len(), affected_ids.len());
-        if !self.product_statuses_fit(&raw, &affected, &concerned_counts, affected_ids.len()) {
-            return None;
-        }
-        let concerned = super::size_limit::concerned_by_vulnerability(&affected, raw.vulnerabilities.len());
-        let vulnerabilities = raw
-            .vulnerabilities
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                let concerned = concerned
-                    .as_ref()
-                    .map_or(affected_ids.as_slice(), |c| c[i].as_slice());
-                self.vulnerability(v, concerned, &product_groups, defined.as_ref())
-            })
-            .collect::<Vec<_>>();
+        let Products {
+            product_ids,
+            affected,
+            product_groups,
+            vulnerabilities,
+        } = self.products(&raw)?;
         let acknowledgments = raw
             .acknowledgments
             .iter()
@@ -219,6 +187,68 @@ impl Builder<'_> {
             fingerprint: [0; 32],
             highest,
             named,
+        })
+    }
+
+    fn advisory_id(&mut self, id: &Spanned<String>) -> Option<AdvisoryId> {
+        match AdvisoryId::parse(id.get_ref()) {
+            Ok(id) => Some(id),
+            Err(msg) => {
+                let help = if reserved_advisory_id(id.get_ref()).is_some() {
+                    "rename the advisory id, e.g. ACME-SA-2026-0042: it names the page's folder `advisories/<id>/`"
+                } else {
+                    "use letters, digits, `-`, `_` and `.` only, e.g. ACME-SA-2026-0042"
+                };
+                self.error(Code::InvalidId, id, msg, help);
+                None
+            }
+        }
+    }
+
+    /// The products the advisory states, its product groups and its vulnerabilities about
+    /// them (`None` for a vulnerability with errors); `None` when the product statuses would
+    /// not fit in a document (an error at the id says so).
+    fn products(&mut self, raw: &RawAdvisory) -> Option<Products> {
+        let product_ids = self.product_id_overrides(raw);
+        let affected = self.affected(raw, &product_ids);
+        self.stated = affected
+            .iter()
+            .filter(|a| a.status != ProductStatus::KnownNotAffected)
+            .map(|a| a.product.clone())
+            .collect();
+        // Vulnerabilities concern the products that are (or may be) affected.
+        let affected_ids = super::affected::concerned_products(&affected);
+        let defined = DefinedIds::when_used(raw, &affected);
+        let product_groups = self.product_groups(
+            &raw.product_groups,
+            &raw.affected,
+            &affected,
+            &affected_ids,
+            defined.as_ref(),
+        );
+        self.duplicate_cves(&raw.vulnerabilities);
+        let concerned_counts =
+            super::size_limit::concerned_counts(&affected, raw.vulnerabilities.len(), affected_ids.len());
+        if !self.product_statuses_fit(raw, &affected, &concerned_counts, affected_ids.len()) {
+            return None;
+        }
+        let concerned = super::size_limit::concerned_by_vulnerability(&affected, raw.vulnerabilities.len());
+        let vulnerabilities = raw
+            .vulnerabilities
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let concerned = concerned
+                    .as_ref()
+                    .map_or(affected_ids.as_slice(), |c| c[i].as_slice());
+                self.vulnerability(v, concerned, &product_groups, defined.as_ref())
+            })
+            .collect::<Vec<_>>();
+        Some(Products {
+            product_ids,
+            affected,
+            product_groups,
+            vulnerabilities,
         })
     }
 
