@@ -25,6 +25,13 @@ pub struct Cwe {
     pub name: String,
 }
 
+/// Reads csaf-rs's CWE lists now (~20 ms of one core at first use). The parse stage
+/// looks a CWE up in nearly every advisory: without this, the first lookup reads them while
+/// every other thread that looks one up waits; the pipeline calls it beside discovery.
+pub fn prepare() {
+    let _ = catalog();
+}
+
 fn catalog() -> Option<&'static CweVersionData> {
     CWE_ENTRIES.get(CATALOG_VERSION)
 }

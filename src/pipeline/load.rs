@@ -59,7 +59,10 @@ pub(super) fn read(
             .map_err(|d| fail(vec![d], sources))?;
     }
     timer.lap(crate::timing::Stage::Config);
-    let discovered = source::discover_with(&opts.root, previous);
+    let (discovered, ()) = rayon::join(
+        || source::discover_with(&opts.root, previous),
+        crate::model::cwe::prepare,
+    );
     // Only these texts go into the source map now: the others only when a diagnostic
     // points into them (`mention`).
     for f in discovered.lossy.iter().chain(&discovered.misplaced) {
