@@ -49,38 +49,8 @@ pub(crate) enum Command {
     Build {
         #[command(flatten)]
         common: Common,
-        /// Output folder (default: output_dir from site.toml)
-        #[arg(long, short)]
-        output: Option<PathBuf>,
-        /// Override base_url from site.toml
-        #[arg(long)]
-        base_url: Option<String>,
-        /// Build everything, drafts and embargoed included, into DIR (never the public
-        /// output folder), with a banner and noindex on every page
-        #[arg(long, value_name = "DIR", conflicts_with = "output")]
-        preview: Option<PathBuf>,
-        /// Also write CSAF documents of released advisories with a TLP other than CLEAR
-        /// (GREEN, AMBER, RED) into DIR, for an access-controlled location; never into
-        /// the public output
-        #[arg(long, value_name = "DIR")]
-        restricted: Option<PathBuf>,
-        /// Print how long each stage (and each step of emitting) took: wall time, CPU time
-        /// of all threads, and the process's resident and peak memory when it ended
-        #[arg(long)]
-        timings: bool,
-        /// Write the URL paths (`/advisories/X/`, `/feeds/all.xml`) of every file this build
-        /// added, changed or removed compared with the previous output into FILE, one per
-        /// line, sorted (for CDN purges); unchanged files keep their bytes and mtime
-        #[arg(long, value_name = "FILE")]
-        changed: Option<PathBuf>,
-        /// Make every file again, ignoring the build cache (the output still keeps the
-        /// files whose bytes did not change)
-        #[arg(long)]
-        full: bool,
-        /// Keep the build cache in DIR (default: .psirt-cache in the site root). It lets a
-        /// build skip the advisories that did not change; deleting it is always safe
-        #[arg(long, value_name = "DIR")]
-        cache_dir: Option<PathBuf>,
+        #[command(flatten)]
+        args: BuildArgs,
     },
     /// Validate everything build would, without writing anything
     #[command(
@@ -193,4 +163,41 @@ pub(crate) enum NewCommand {
         #[arg(long)]
         cvss: Option<String>,
     },
+}
+
+/// The options of `build`.
+#[derive(Debug, Args)]
+pub(crate) struct BuildArgs {
+    /// Output folder (default: output_dir from site.toml)
+    #[arg(long, short)]
+    pub(crate) output: Option<PathBuf>,
+    /// Override base_url from site.toml
+    #[arg(long)]
+    pub(crate) base_url: Option<String>,
+    /// Build everything, drafts and embargoed included, into DIR (never the public
+    /// output folder), with a banner and noindex on every page
+    #[arg(long, value_name = "DIR", conflicts_with = "output")]
+    pub(crate) preview: Option<PathBuf>,
+    /// Also write CSAF documents of released advisories with a TLP other than CLEAR
+    /// (GREEN, AMBER, RED) into DIR, for an access-controlled location; never into
+    /// the public output
+    #[arg(long, value_name = "DIR")]
+    pub(crate) restricted: Option<PathBuf>,
+    /// Print how long each stage (and each step of emitting) took: wall time, CPU time
+    /// of all threads, and the process's resident and peak memory when it ended
+    #[arg(long)]
+    pub(crate) timings: bool,
+    /// Write the URL paths (`/advisories/X/`, `/feeds/all.xml`) of every file this build
+    /// added, changed or removed compared with the previous output into FILE, one per
+    /// line, sorted (for CDN purges); unchanged files keep their bytes and mtime
+    #[arg(long, value_name = "FILE")]
+    pub(crate) changed: Option<PathBuf>,
+    /// Make every file again, ignoring the build cache (the output still keeps the
+    /// files whose bytes did not change)
+    #[arg(long)]
+    pub(crate) full: bool,
+    /// Keep the build cache in DIR (default: .psirt-cache in the site root). It lets a
+    /// build skip the advisories that did not change; deleting it is always safe
+    #[arg(long, value_name = "DIR")]
+    pub(crate) cache_dir: Option<PathBuf>,
 }

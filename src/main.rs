@@ -15,7 +15,7 @@ use psirt_site::diag::{self, Code, Diagnostic, Format, SourceMap};
 use psirt_site::site::Mode;
 use psirt_site::{BuildOptions, Failure, Report};
 
-use cli::{Cli, Command, Common, MessageFormat, NewCommand, ThemeCommand};
+use cli::{BuildArgs, Cli, Command, Common, MessageFormat, NewCommand, ThemeCommand};
 
 fn format(m: MessageFormat) -> Format {
     match m {
@@ -107,16 +107,6 @@ fn print_one(d: Diagnostic) -> ExitCode {
 }
 
 /// The options of `build`: `--preview DIR` switches the mode and the output folder.
-struct BuildArgs {
-    output: Option<PathBuf>,
-    base_url: Option<String>,
-    preview: Option<PathBuf>,
-    restricted: Option<PathBuf>,
-    timings: bool,
-    changed: Option<PathBuf>,
-    full: bool,
-    cache_dir: Option<PathBuf>,
-}
 
 fn build(common: Common, args: BuildArgs) -> ExitCode {
     let fmt = format(common.message_format);
@@ -342,29 +332,7 @@ fn main() -> ExitCode {
     // instead of 3.5 s, for rebuilds within noise of those without (docs/performance.md).
     no_huge_pages();
     match Cli::parse().command {
-        Command::Build {
-            common,
-            output,
-            base_url,
-            preview,
-            restricted,
-            timings,
-            changed,
-            full,
-            cache_dir,
-        } => build(
-            common,
-            BuildArgs {
-                output,
-                base_url,
-                preview,
-                restricted,
-                timings,
-                changed,
-                full,
-                cache_dir,
-            },
-        ),
+        Command::Build { common, args } => build(common, args),
         Command::Check { common, provider } => check(common, provider),
         Command::Init { dir } => init(&dir),
         Command::New {
