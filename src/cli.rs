@@ -165,7 +165,7 @@ pub(crate) enum NewCommand {
     },
 }
 
-/// The options of `build`.
+/// The options of `build`: `--preview DIR` switches the mode and the output folder.
 #[derive(Debug, Args)]
 pub(crate) struct BuildArgs {
     /// Output folder (default: output_dir from site.toml)

@@ -106,8 +106,6 @@ fn print_one(d: Diagnostic) -> ExitCode {
     print_failure(&failure, Format::Human)
 }
 
-/// The options of `build`: `--preview DIR` switches the mode and the output folder.
-
 fn build(common: Common, args: BuildArgs) -> ExitCode {
     let fmt = format(common.message_format);
     let mode = if args.preview.is_some() {
