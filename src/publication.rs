@@ -4,7 +4,7 @@
 //! (see [`crate::config::is_example_host`]), are errors of a publishing build and `check`;
 //! `build --preview` and `serve` show them as warnings, since they publish nothing.
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 use std::ops::Range;
 use std::path::Path;
 

@@ -1,6 +1,6 @@
 //! Heading anchors: unique within a page, and never an id the theme gives its own elements.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 use std::ops::Range;
 
 /// Ids the default theme gives its own elements (`id="…"` in `themes/default/templates`),
@@ -69,8 +69,8 @@ pub(super) struct Slugs {
 impl Slugs {
     pub(super) fn new() -> Self {
         Slugs {
-            used: HashSet::new(),
-            next: HashMap::new(),
+            used: HashSet::default(),
+            next: HashMap::default(),
             probes: 0,
         }
     }

@@ -2,7 +2,8 @@
 //! entries), statuses with VEX justifications, components on platforms, identification
 //! helpers, and the CSAF product ids of each version leaf.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
+use std::collections::BTreeMap;
 
 use toml::Spanned;
 
@@ -21,7 +22,7 @@ use crate::diag::{Code, Diagnostic};
 /// Products whose entries say they are (or may be) vulnerable, once each, in order: what a
 /// vulnerability concerns unless it names its `products`.
 pub fn concerned_products(affected: &[Affected]) -> Vec<ProductId> {
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     affected
         .iter()
         .filter(|a| a.status.is_concerned())
@@ -48,7 +49,7 @@ impl Builder<'_> {
         self.category_needs(raw);
         let mut out: Vec<Affected> = Vec::new();
         // Sets, not searches of `out`: 100k rows took minutes.
-        let mut statements: HashSet<String> = HashSet::new();
+        let mut statements: HashSet<String> = HashSet::default();
         let mut ids = LeafIdAlloc::default();
         ids.bases = product_ids.clone();
         // Platform leaves use the platform's own id; no generated id may take it.
@@ -64,7 +65,7 @@ impl Builder<'_> {
         // Per product, the product-name branch its entries join now; only advisories that
         // open further branches pay for the map.
         let branching = raw.affected.iter().any(|a| a.new_branch);
-        let mut name_branches: HashMap<ProductId, usize> = HashMap::new();
+        let mut name_branches: HashMap<ProductId, usize> = HashMap::default();
         for a in &raw.affected {
             let Some(product) = self.product(&a.product) else {
                 continue;

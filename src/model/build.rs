@@ -1,7 +1,7 @@
 //! Construction of the advisory model from front matter. Every check that needs only
 //! one advisory and the product catalog happens here, with spans into the user's file.
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 use std::ops::Range;
 use std::path::Path;
 
@@ -396,7 +396,7 @@ impl Builder<'_> {
 
     /// CSAF allows each CVE once per document (test 6.1.23).
     fn duplicate_cves(&mut self, vulns: &[RawVulnerability]) {
-        let mut seen: HashSet<&str> = HashSet::new();
+        let mut seen: HashSet<&str> = HashSet::default();
         for c in vulns.iter().filter_map(|v| v.cve.as_ref()) {
             if !seen.insert(c.get_ref().as_str()) {
                 self.error(
@@ -417,7 +417,7 @@ impl Builder<'_> {
         let mut out = Vec::new();
         // Built only for a list that names products; a search per name was quadratic.
         let affected: HashSet<&ProductId> = if ids.is_empty() {
-            HashSet::new()
+            HashSet::default()
         } else {
             affected.iter().collect()
         };

@@ -4,7 +4,7 @@
 //! as they were where the lists psirt-site derives from catalog products would differ
 //! (another order, some leaves of a product only).
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 
 use toml::Spanned;
 
@@ -32,7 +32,7 @@ impl<'a> DefinedIds<'a> {
         if !used {
             return None;
         }
-        let mut by_id = HashMap::new();
+        let mut by_id = HashMap::default();
         for a in affected {
             for leaf in [&a.ids.versions, &a.ids.fixed].into_iter().flatten() {
                 by_id.entry(leaf.tree_id.as_str()).or_insert(&a.product);
@@ -67,8 +67,8 @@ impl Builder<'_> {
             self.error(Code::InvalidValue, list, msg, &help);
             return out;
         }
-        let mut seen: HashSet<&str> = HashSet::new();
-        let mut products: HashSet<&ProductId> = HashSet::new();
+        let mut seen: HashSet<&str> = HashSet::default();
+        let mut products: HashSet<&ProductId> = HashSet::default();
         for id in list.get_ref() {
             let text = id.get_ref().as_str();
             let Some(product) = defined.and_then(|d| d.by_id.get(text)) else {

@@ -5,7 +5,7 @@
 //! product), and every (maybe) vulnerable leaf of the catalog products it names in
 //! `products` (the same leaves `products = [...]` on a remediation stands for).
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
@@ -63,8 +63,8 @@ impl Builder<'_> {
         concerned: &[ProductId],
         defined: Option<&DefinedIds<'_>>,
     ) -> Vec<ProductGroup> {
-        let mut seen: HashSet<String> = HashSet::new();
-        let mut explicit: HashSet<String> = HashSet::new();
+        let mut seen: HashSet<String> = HashSet::default();
+        let mut explicit: HashSet<String> = HashSet::default();
         let mut out = Vec::new();
         for g in raw {
             let id = self.non_empty(&g.id, "product group id");
@@ -232,7 +232,7 @@ impl Builder<'_> {
             Some(ids) => self.vulnerable_products(ids, vulnerable),
             None => Vec::new(),
         };
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         products.retain(|p| seen.insert(p.clone()));
         (products, self.group_refs(&v.cvss_groups, groups, vulnerable).ids)
     }

@@ -1,7 +1,7 @@
 //! Product identification helpers (CSAF `product_identification_helper`), for a catalog
 //! product and for one version of it (an `[[affected]]` entry).
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
@@ -189,7 +189,7 @@ fn check_cpe_or_purl(v: &Spanned<String>, prefix: &str, problems: &mut Vec<Probl
 }
 
 fn unique_texts(list: &[Spanned<String>], problems: &mut Vec<Problem>) -> Vec<String> {
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     let mut out = Vec::new();
     for item in list {
         let text = item.get_ref().trim();

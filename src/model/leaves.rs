@@ -1,7 +1,8 @@
 //! The CSAF product ids of each `[[affected]]` entry's version leaves: stable, unique
 //! within the advisory, and chosen by the user where they want (`product_id`).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
+use std::collections::BTreeMap;
 
 use toml::Spanned;
 

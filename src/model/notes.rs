@@ -1,7 +1,7 @@
 //! Notes written in front matter (`[[notes]]` of the advisory and of each vulnerability),
 //! with an explicit CSAF category and title, and the CSAF note categories themselves.
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
@@ -137,7 +137,7 @@ impl Builder<'_> {
     pub(super) fn unique_texts(&mut self, items: &[Spanned<String>], what: &str) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         // A set, not a search of `out`: linear in the list however long it is.
-        let mut seen: HashSet<String> = HashSet::new();
+        let mut seen: HashSet<String> = HashSet::default();
         for item in items {
             let text = self.non_empty(item, what);
             if !seen.insert(text.clone()) {

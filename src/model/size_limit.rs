@@ -2,7 +2,7 @@
 //! counted before the build makes any per-vulnerability list (see docs/security.md), and
 //! the products each vulnerability concerns, made in one pass once the count is known.
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 
 use super::advisory::Affected;
 use super::build::Builder;
@@ -136,7 +136,7 @@ pub(super) fn concerned_counts(affected: &[Affected], vulnerabilities: usize, al
         .map(|a| &a.product)
         .collect();
     let mut counts = vec![everywhere.len(); vulnerabilities];
-    let mut seen: HashSet<(usize, &ProductId)> = HashSet::new();
+    let mut seen: HashSet<(usize, &ProductId)> = HashSet::default();
     for a in affected.iter().filter(|a| a.status.is_concerned()) {
         let Some(indexes) = &a.vulnerabilities else {
             continue;
@@ -164,7 +164,7 @@ pub(super) fn concerned_by_vulnerability(
         return None;
     }
     let mut lists: Vec<Vec<ProductId>> = vec![Vec::new(); vulnerabilities];
-    let mut seen: HashSet<(usize, &ProductId)> = HashSet::new();
+    let mut seen: HashSet<(usize, &ProductId)> = HashSet::default();
     for a in affected.iter().filter(|a| a.status.is_concerned()) {
         let mut add = |i: usize| {
             if seen.insert((i, &a.product)) {

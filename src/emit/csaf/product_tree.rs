@@ -4,7 +4,7 @@
 
 mod leaves;
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 
 use serde_json::{Map, Value, json};
 
@@ -30,8 +30,8 @@ pub(super) fn product_tree(a: &Advisory, catalog: &Catalog) -> Value {
     // vendor → family → product name, in order of first mention. Maps from name to place
     // in the lists: a search of the lists per row was quadratic.
     let mut vendors: Vec<(String, Families)> = Vec::new();
-    let mut vendor_at: HashMap<&str, usize> = HashMap::new();
-    let mut family_at: HashMap<(&str, Option<&str>), usize> = HashMap::new();
+    let mut vendor_at: HashMap<&str, usize> = HashMap::default();
+    let mut family_at: HashMap<(&str, Option<&str>), usize> = HashMap::default();
     // Leaves of `tree = "root"` products, before the vendors.
     let mut root: Vec<Value> = Vec::new();
     for (p, placed, own) in leaves {
@@ -118,8 +118,8 @@ fn vendor_branch((vendor, families): (String, Families)) -> Value {
 fn leaves_by_product<'c>(a: &Advisory, catalog: &'c Catalog) -> Vec<ProductLeaves<'c>> {
     let mut out: Vec<ProductLeaves<'c>> = Vec::new();
     // By product and product-name branch (`new_branch` opens another).
-    let mut at: HashMap<(&ProductId, usize), usize> = HashMap::new();
-    let mut done: HashSet<String> = HashSet::new();
+    let mut at: HashMap<(&ProductId, usize), usize> = HashMap::default();
+    let mut done: HashSet<String> = HashSet::default();
     let mut add = |p: &'c Product, name_branch: usize, path: Vec<(String, String)>, leaf: Value| {
         let i = *at.entry((&p.id, name_branch)).or_insert_with(|| {
             out.push((p, Vec::new(), None));
@@ -191,7 +191,7 @@ fn leaves_by_product<'c>(a: &Advisory, catalog: &'c Catalog) -> Vec<ProductLeave
 /// that statuses name (`<platform id>:<leaf id>`).
 fn relationships(a: &Advisory, catalog: &Catalog) -> Vec<Value> {
     let mut out = Vec::new();
-    let mut done = HashSet::new();
+    let mut done = HashSet::default();
     for entry in &a.affected {
         let (Some(platform), Some(p)) = (&entry.platform, catalog.get(&entry.product)) else {
             continue;
@@ -286,7 +286,7 @@ pub(super) fn concerned_ids(a: &Advisory, v: &Vulnerability, products: &[Product
             x.ids.fixed.clone().or_else(|| x.ids.versions.clone())
         }
     };
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     let mut ids: Vec<String> = a
         .affected
         .iter()
@@ -305,10 +305,10 @@ pub(super) fn concerned_ids(a: &Advisory, v: &Vulnerability, products: &[Product
 /// for all when sorted by id alone) by the leaf's ids; built only for advisories that sort.
 fn product_places(a: &Advisory) -> HashMap<&str, usize> {
     if a.product_id_order == ProductIdOrder::Sorted {
-        return HashMap::new();
+        return HashMap::default();
     }
-    let mut first: HashMap<&ProductId, usize> = HashMap::new();
-    let mut places = HashMap::new();
+    let mut first: HashMap<&ProductId, usize> = HashMap::default();
+    let mut places = HashMap::default();
     for (i, e) in a.affected.iter().enumerate() {
         let place = *first.entry(&e.product).or_insert(i);
         for leaf in [&e.ids.versions, &e.ids.fixed].into_iter().flatten() {
@@ -359,7 +359,7 @@ pub(super) fn entries_for<'a>(a: &'a Advisory, v: &Vulnerability) -> impl Iterat
 
 pub(super) fn product_status(a: &Advisory, v: &Vulnerability) -> Value {
     let mut status: Map<String, Value> = Map::new();
-    let mut seen: HashSet<(&str, &str)> = HashSet::new();
+    let mut seen: HashSet<(&str, &str)> = HashSet::default();
     // An unstated leaf is in no list (its `fixed` leaf still is).
     for entry in entries_for(a, v) {
         let stated = entry.status != ProductStatus::Unstated;
