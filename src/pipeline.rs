@@ -251,10 +251,7 @@ fn build_inner(opts: &BuildOptions) -> Result<Report, Failure> {
         kept,
         // A build with warnings is never skipped (they are printed every time).
         inputs: probe.inputs.filter(|_| report.warnings.is_empty()),
-        summary: cache::Summary {
-            published: report.published,
-            held_back: report.held_back.iter().map(cache::Held::of).collect(),
-        },
+        summary: cache::Summary::of(&report),
     };
     let cache_file = cache::cache_file(&targets.cache, &targets.out);
     if let Err(d) = cache::save(&cache_file, &targets.out, made) {

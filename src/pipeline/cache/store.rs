@@ -79,6 +79,15 @@ pub struct Summary {
     pub held_back: Vec<Held>,
 }
 
+impl Summary {
+    pub fn of(report: &crate::Report) -> Self {
+        Summary {
+            published: report.published,
+            held_back: report.held_back.iter().map(Held::of).collect(),
+        }
+    }
+}
+
 /// A held-back advisory, as the report lists it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Held {
