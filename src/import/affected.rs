@@ -135,9 +135,9 @@ fn statements(r: &mut Reader<'_>, units: &[Unit<'_>], vulnerabilities: usize) ->
     said
 }
 
-/// A leaf that no status names, but scores, remediations or threats do; or a version (or
-/// branch) leaf that nothing names, which the tree lists all the same: in the tree, in no
-/// status list ("unstated").
+/// Gives an `unstated` statement to each leaf that no status names but scores,
+/// remediations or threats do, and to each version (or branch) leaf that nothing names but
+/// the tree lists all the same: in the tree, in no status list.
 fn add_unstated(r: &mut Reader<'_>, units: &[Unit<'_>], said: &mut Statements, vulnerabilities: usize) {
     let named_elsewhere = named_outside_statuses(r, vulnerabilities);
     let every_vulnerability: Vec<usize> = (0..vulnerabilities).collect();
@@ -159,8 +159,8 @@ fn add_unstated(r: &mut Reader<'_>, units: &[Unit<'_>], said: &mut Statements, v
     }
 }
 
-/// The entries of the units' statements; two leaves of one product with the same version
-/// and status are one entry (the second is reported).
+/// The entries of the units' statements; of two leaves of one product with the same
+/// version and status, the second is explained as not carried over.
 fn entries_of(
     r: &mut Reader<'_>,
     tree: &Tree,

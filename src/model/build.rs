@@ -190,6 +190,8 @@ impl Builder<'_> {
         })
     }
 
+    /// The advisory's id; `None` after an `invalid-id` error, whose hint depends on whether
+    /// the id is one of the site's own page names.
     fn advisory_id(&mut self, id: &Spanned<String>) -> Option<AdvisoryId> {
         match AdvisoryId::parse(id.get_ref()) {
             Ok(id) => Some(id),
