@@ -4,12 +4,12 @@
 //! (see [`crate::config::is_example_host`]), are errors of a publishing build and `check`;
 //! `build --preview` and `serve` show them as warnings, since they publish nothing.
 
-use crate::hash::HashSet;
 use std::ops::Range;
 use std::path::Path;
 
 use crate::config::SiteConfig;
 use crate::diag::{Code, Diagnostic, Level};
+use crate::hash::HashSet;
 use crate::model::{Advisory, Status};
 use crate::source::{SourceFile, SourceKind};
 

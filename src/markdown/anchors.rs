@@ -1,7 +1,8 @@
 //! Heading anchors: unique within a page, and never an id the theme gives its own elements.
 
-use crate::hash::{HashMap, HashSet};
 use std::ops::Range;
+
+use crate::hash::{HashMap, HashSet};
 
 /// Ids the default theme gives its own elements (`id="…"` in `themes/default/templates`),
 /// and `content` and `top`, which themes commonly use: a heading anchor that took one

@@ -2,7 +2,6 @@
 //! entries), statuses with VEX justifications, components on platforms, identification
 //! helpers, and the CSAF product ids of each version leaf.
 
-use crate::hash::{HashMap, HashSet};
 use std::collections::BTreeMap;
 
 use toml::Spanned;
@@ -18,6 +17,7 @@ use super::raw::{RawAdvisory, RawAffected, RawVulnerability};
 use super::status::{DocumentCategory, Relationship};
 use super::versions::{RangeRead, SCHEMES, VersionSpec, read_range};
 use crate::diag::{Code, Diagnostic};
+use crate::hash::{HashMap, HashSet};
 
 /// Products whose entries say they are (or may be) vulnerable, once each, in order: what a
 /// vulnerability concerns unless it names its `products`.

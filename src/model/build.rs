@@ -1,7 +1,6 @@
 //! Construction of the advisory model from front matter. Every check that needs only
 //! one advisory and the product catalog happens here, with spans into the user's file.
 
-use crate::hash::HashSet;
 use std::ops::Range;
 use std::path::Path;
 
@@ -20,6 +19,7 @@ use super::products::Catalog;
 use super::raw::*;
 use super::time::to_timestamp;
 use crate::diag::{Code, Diagnostic};
+use crate::hash::HashSet;
 use crate::url::check_url;
 
 /// What [`Builder::products`] makes of an advisory's products and vulnerabilities.

@@ -4,8 +4,6 @@
 //! as they were where the lists psirt-site derives from catalog products would differ
 //! (another order, some leaves of a product only).
 
-use crate::hash::{HashMap, HashSet};
-
 use toml::Spanned;
 
 use super::advisory::Affected;
@@ -13,6 +11,7 @@ use super::build::Builder;
 use super::ids::ProductId;
 use super::raw::RawAdvisory;
 use crate::diag::Code;
+use crate::hash::{HashMap, HashSet};
 
 /// The CSAF product ids the advisory's product tree defines (each version and fixed leaf
 /// by its tree id and the id statuses name), with the catalog product each belongs to.

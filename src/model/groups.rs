@@ -5,8 +5,6 @@
 //! product), and every (maybe) vulnerable leaf of the catalog products it names in
 //! `products` (the same leaves `products = [...]` on a remediation stands for).
 
-use crate::hash::HashSet;
-
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
@@ -16,6 +14,7 @@ use super::explicit_ids::DefinedIds;
 use super::ids::ProductId;
 use super::raw::RawAffected;
 use crate::diag::Code;
+use crate::hash::HashSet;
 
 /// `[[product_groups]]` as written.
 #[derive(Debug, Deserialize)]

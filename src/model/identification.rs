@@ -1,13 +1,13 @@
 //! Product identification helpers (CSAF `product_identification_helper`), for a catalog
 //! product and for one version of it (an `[[affected]]` entry).
 
-use crate::hash::HashSet;
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::diag::Code;
+use crate::hash::HashSet;
 use crate::url::check_url;
 
 #[derive(Debug, Default, Deserialize)]

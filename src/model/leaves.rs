@@ -1,7 +1,6 @@
 //! The CSAF product ids of each `[[affected]]` entry's version leaves: stable, unique
 //! within the advisory, and chosen by the user where they want (`product_id`).
 
-use crate::hash::{HashMap, HashSet};
 use std::collections::BTreeMap;
 
 use toml::Spanned;
@@ -13,6 +12,7 @@ use super::ids::ProductId;
 use super::raw::{RawAdvisory, RawAffected};
 use super::versions::{VersionSpec, slug};
 use crate::diag::Code;
+use crate::hash::{HashMap, HashSet};
 
 /// Gives every distinct version leaf one CSAF product id. The first leaf of a product and
 /// status keeps the id earlier releases wrote (`router-x200-vulnerable`); further release

@@ -1,13 +1,12 @@
 //! Notes written in front matter (`[[notes]]` of the advisory and of each vulnerability),
 //! with an explicit CSAF category and title, and the CSAF note categories themselves.
 
-use crate::hash::HashSet;
-
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::build::Builder;
 use crate::diag::Code;
+use crate::hash::HashSet;
 
 /// CSAF 2.0 `notes_t` category.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]

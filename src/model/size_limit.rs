@@ -2,13 +2,12 @@
 //! counted before the build makes any per-vulnerability list (see docs/security.md), and
 //! the products each vulnerability concerns, made in one pass once the count is known.
 
-use crate::hash::HashSet;
-
 use super::advisory::Affected;
 use super::build::Builder;
 use super::ids::ProductId;
 use super::raw::RawAdvisory;
 use crate::diag::Code;
+use crate::hash::HashSet;
 
 /// Most (vulnerability, product) and (remediation, product) pairs one advisory may have.
 /// Large real advisories have a few tens of thousands (100 CVEs for 200 products); at this

@@ -4,11 +4,10 @@
 
 mod leaves;
 
-use crate::hash::{HashMap, HashSet};
-
 use serde_json::{Map, Value, json};
 
 use super::document::obj;
+use crate::hash::{HashMap, HashSet};
 use crate::model::advisory::{Affected, Leaf, Vulnerability};
 use crate::model::enums::ProductStatus;
 use crate::model::ids::ProductId;

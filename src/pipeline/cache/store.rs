@@ -80,6 +80,7 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// What `report` says of the advisories, as a build that finds nothing to do repeats it.
     pub fn of(report: &crate::Report) -> Self {
         Summary {
             published: report.published,
