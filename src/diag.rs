@@ -88,6 +88,7 @@ codes! {
     Placeholder => "placeholder", "a `[TODO …]` placeholder is left in a file that would be published";
     MisplacedAdvisory => "misplaced-advisory", "a Markdown file with advisory front matter is outside content/advisories/, where it is not published";
     IdPrefix => "id-prefix", "an advisory id does not start with the site's `id_prefix`";
+    SecretKey => "secret-key", "a static or theme file that would be published holds a private key";
 }
 
 /// A place in a user's file. The byte range is into the whole file, never a fragment.

@@ -121,6 +121,18 @@ pub enum SourceKind {
     Acknowledgments,
 }
 
+impl SourceKind {
+    /// What a file of this kind is, for a diagnostic.
+    fn noun(self) -> &'static str {
+        match self {
+            SourceKind::Advisory => "advisory",
+            SourceKind::Page => "page",
+            SourceKind::Products => "product catalog",
+            SourceKind::Acknowledgments => "acknowledgments file",
+        }
+    }
+}
+
 /// One content file, read (see [`FileData`]). Cloning shares it: `serve` hands the last
 /// rebuild's files to the next, 10,000 clones at 10k, each one reference count in one
 /// small allocation (not two, spread over the 80 MB of text).
@@ -350,40 +362,89 @@ fn classify(
     if hidden {
         return Ok(None);
     }
-    if is_symlink {
-        let target = path
-            .canonicalize()
-            .map_err(|e| Diagnostic::error(Code::Io, format!("broken symbolic link: {e}")).in_file(&rel))?;
-        if !target.starts_with(canonical_root) {
-            return Err(Diagnostic::error(
-                Code::UnsafePath,
-                "symbolic link points outside the site root; it is not followed",
-            )
-            .in_file(&rel)
-            .help("copy the file into content/ instead of linking to it"));
-        }
-    }
     // The walk's own file type saves a `stat` per file; a link's target needs one.
-    let is_file = if is_symlink {
-        path.is_file()
+    let file_type = if is_symlink {
+        followed_link(canonical_root, path, &rel, "content/")?
     } else {
-        entry.file_type().is_file()
+        entry.file_type()
     };
-    if !is_file {
+    if file_type.is_dir() {
+        if is_symlink && rel.starts_with(Path::new(CONTENT_DIR).join(ADVISORIES_DIR)) {
+            // The walk does not follow it: every advisory behind it would be left out.
+            return Err(linked_folder(&rel));
+        }
         return Ok(None);
     }
-    let under_content = rel.strip_prefix(CONTENT_DIR).unwrap_or(&rel);
-    let name = under_content.to_string_lossy();
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    let in_advisories = under_content.starts_with(ADVISORIES_DIR);
-    let kind = match (in_advisories, ext, name.as_ref()) {
-        (true, "md", _) => SourceKind::Advisory,
-        (false, _, PRODUCTS_FILE) => SourceKind::Products,
-        (false, _, ACKNOWLEDGMENTS_FILE) => SourceKind::Acknowledgments,
-        (false, "md", _) if under_content.components().count() == 1 => SourceKind::Page,
-        _ => return Ok(None),
+    let Some(kind) = kind_by_name(&rel) else {
+        return Ok(None);
     };
+    if !file_type.is_file() {
+        // A named pipe, socket or device under a content file's name would otherwise be
+        // left out without a word: an advisory the PSIRT meant to publish, or the catalog.
+        return Err(not_a_regular_file(&rel, kind.noun()));
+    }
     Ok(Some((kind, rel)))
+}
+
+/// The file type of what a symbolic link met in a walk of the site leads to; an error when
+/// it leads outside the site root (never followed: a link could publish any file the build
+/// can read) or nowhere. `home` names the folder to copy the file into instead.
+pub fn followed_link(
+    canonical_root: &Path,
+    path: &Path,
+    rel: &Path,
+    home: &str,
+) -> Result<fs::FileType, Diagnostic> {
+    let target = path
+        .canonicalize()
+        .map_err(|e| Diagnostic::error(Code::Io, format!("broken symbolic link: {e}")).in_file(rel))?;
+    if !target.starts_with(canonical_root) {
+        return Err(Diagnostic::error(
+            Code::UnsafePath,
+            "symbolic link points outside the site root; it is not followed",
+        )
+        .in_file(rel)
+        .help(format!("copy the file into {home} instead of linking to it")));
+    }
+    fs::metadata(&target)
+        .map(|m| m.file_type())
+        .map_err(|e| Diagnostic::error(Code::Io, format!("cannot read the link's target: {e}")).in_file(rel))
+}
+
+/// A file that is read as `what` is a named pipe, socket or device (or a link to one).
+pub fn not_a_regular_file(rel: &Path, what: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::Io,
+        format!("this {what} is not a regular file, so it cannot be read"),
+    )
+    .in_file(rel)
+    .help("replace it with a regular file (a named pipe, socket or device is never read), or remove it")
+}
+
+/// A symbolic link to a folder where the files it holds would be read: walks do not follow
+/// such links (they could loop), so the files would be left out without a word.
+pub fn linked_folder(rel: &Path) -> Diagnostic {
+    Diagnostic::error(
+        Code::Io,
+        "this symbolic link leads to a folder, and links to folders are not followed",
+    )
+    .in_file(rel)
+    .help("move the folder here instead of linking to it, or link each file on its own")
+}
+
+/// What a file under `content/` is by its path, or `None` when it is not content.
+fn kind_by_name(rel: &Path) -> Option<SourceKind> {
+    let under_content = rel.strip_prefix(CONTENT_DIR).unwrap_or(rel);
+    let name = under_content.to_string_lossy();
+    let ext = rel.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let in_advisories = under_content.starts_with(ADVISORIES_DIR);
+    match (in_advisories, ext, name.as_ref()) {
+        (true, "md", _) => Some(SourceKind::Advisory),
+        (false, _, PRODUCTS_FILE) => Some(SourceKind::Products),
+        (false, _, ACKNOWLEDGMENTS_FILE) => Some(SourceKind::Acknowledgments),
+        (false, "md", _) if under_content.components().count() == 1 => Some(SourceKind::Page),
+        _ => None,
+    }
 }
 
 /// A file's diagnostic, and its lossy copy when it is not UTF-8 (boxed: the error stays small).

@@ -10,7 +10,7 @@ use tera::{Context, Tera};
 use walkdir::WalkDir;
 
 use crate::diag::{Code, Diagnostic};
-use crate::source::{MAX_FILE_BYTES, read_limited};
+use crate::source::{MAX_FILE_BYTES, followed_link, linked_folder, not_a_regular_file, read_limited};
 
 #[derive(RustEmbed)]
 #[folder = "themes/default/"]
@@ -84,34 +84,33 @@ fn render_error(e: &tera::Error, what: &str, template: &str) -> Diagnostic {
 fn disk_layer(root: &Path, dir: &Path, prefix: &str) -> Result<Layer, Vec<Diagnostic>> {
     let mut layer = Layer::default();
     let mut diags = Vec::new();
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     for (sub, is_template) in [("templates", true), ("static", false)] {
         let base = root.join(dir).join(sub);
         if !base.is_dir() {
             continue;
         }
+        let shown = dir.join(sub);
         for entry in WalkDir::new(&base).sort_by_file_name() {
-            let entry = match entry {
-                Ok(e) if e.file_type().is_file() => e,
-                Ok(_) => continue,
-                Err(e) => {
-                    diags.push(
-                        Diagnostic::error(Code::Io, format!("cannot read theme: {e}")).in_file(dir.join(sub)),
-                    );
+            let rel = match theme_file(&canonical_root, &base, &shown, entry, is_template) {
+                Ok(Some(rel)) => rel,
+                Ok(None) => continue,
+                Err(d) => {
+                    diags.push(d);
                     continue;
                 }
             };
-            let rel = rel_name(&base, entry.path());
-            if rel.split('/').any(|c| c.starts_with('.')) {
-                continue;
-            }
             // The same limit as content files: every static file is held in memory until
             // it is written, so one huge file (or a path swapped for a device) could exhaust it.
-            match read_limited(entry.path(), MAX_FILE_BYTES) {
+            match read_limited(&base.join(&rel), MAX_FILE_BYTES) {
                 Ok(bytes) if is_template => layer.templates.push((
                     format!("{prefix}{rel}"),
                     String::from_utf8_lossy(&bytes).into_owned(),
                 )),
-                Ok(bytes) => layer.statics.push((rel, bytes)),
+                Ok(bytes) => match private_key_line(&bytes) {
+                    Some(line) => diags.push(secret_in_static(&shown.join(&rel), line)),
+                    None => layer.statics.push((rel, bytes)),
+                },
                 Err(e) => diags.push(
                     Diagnostic::error(Code::Io, format!("cannot read {rel}: {e}"))
                         .in_file(dir.join(sub).join(&rel))
@@ -121,6 +120,75 @@ fn disk_layer(root: &Path, dir: &Path, prefix: &str) -> Result<Layer, Vec<Diagno
         }
     }
     if diags.is_empty() { Ok(layer) } else { Err(diags) }
+}
+/// The name (relative to `base`, `/`-separated) of a walked template or static file to read;
+/// `None` for folders and hidden files. An error for what would otherwise be left out
+/// without a word: a named pipe, socket or device, a link out of the site root (never
+/// followed: it could publish any file the build can read), a link to a folder.
+fn theme_file(
+    canonical_root: &Path,
+    base: &Path,
+    shown: &Path,
+    entry: walkdir::Result<walkdir::DirEntry>,
+    is_template: bool,
+) -> Result<Option<String>, Diagnostic> {
+    let entry =
+        entry.map_err(|e| Diagnostic::error(Code::Io, format!("cannot read theme: {e}")).in_file(shown))?;
+    let rel = rel_name(base, entry.path());
+    // The folder itself may be a link (it is followed), and hidden files are never read.
+    if entry.depth() == 0 || rel.split('/').any(|c| c.starts_with('.')) {
+        return Ok(None);
+    }
+    let file = shown.join(&rel);
+    let is_link = entry.path_is_symlink();
+    let file_type = if is_link {
+        followed_link(
+            canonical_root,
+            entry.path(),
+            &file,
+            &format!("{}/", shown.display()),
+        )?
+    } else {
+        entry.file_type()
+    };
+    if file_type.is_dir() {
+        return if is_link {
+            Err(linked_folder(&file))
+        } else {
+            Ok(None)
+        };
+    }
+    if !file_type.is_file() {
+        return Err(not_a_regular_file(
+            &file,
+            if is_template { "template" } else { "static file" },
+        ));
+    }
+    Ok(Some(rel))
+}
+
+/// The line (from 1) on which `bytes` begin an ASCII-armored private key: an OpenPGP secret
+/// key block (`-----BEGIN PGP PRIVATE KEY BLOCK-----`) or a PEM private key (RSA, EC,
+/// PKCS #8, OpenSSH). Static files are published as they are, so a signing key copied or
+/// linked into `static/` by mistake would go out to every reader.
+fn private_key_line(bytes: &[u8]) -> Option<usize> {
+    memchr::memmem::find_iter(bytes, b"-----BEGIN ").find_map(|at| {
+        let starts_line = at == 0 || bytes[at - 1] == b'\n';
+        let rest = &bytes[at..];
+        let line = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let private = line.ends_with(b"PRIVATE KEY-----") || line.ends_with(b"PRIVATE KEY BLOCK-----");
+        (starts_line && private).then(|| memchr::memchr_iter(b'\n', &bytes[..at]).count() + 1)
+    })
+}
+
+fn secret_in_static(file: &Path, line: usize) -> Diagnostic {
+    Diagnostic::error(
+        Code::SecretKey,
+        format!("line {line} begins a private key; static files are published as they are, so it is not"),
+    )
+    .in_file(file)
+    .help("keep signing and other secret keys out of static/ and the theme (the signing key belongs in an environment variable or a file outside the site); replace the key if it was ever published")
 }
 
 /// A theme written for another template contract would render wrong pages without an error

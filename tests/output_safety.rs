@@ -160,6 +160,49 @@ fn non_regular_input_files_are_refused() {
     }
 }
 
+/// A named pipe, or a link to one, under a content file's name fails the build with
+/// its path: skipped without a word, an advisory the PSIRT meant to publish (or the product
+/// catalog) would be missing from the site. Other names are not content and stay ignored.
+#[cfg(unix)]
+#[test]
+fn a_content_file_that_is_not_a_regular_file_fails_the_build() {
+    let t = SiteTest::minimal();
+    let fifo = |rel: &str| {
+        std::process::Command::new("mkfifo")
+            .arg(t.root().join(rel))
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !fifo("content/advisories/TEST-2024-0099.md") {
+        eprintln!("skipping: mkfifo is not available");
+        return;
+    }
+    assert!(fifo("content/notes.fifo"), "a second FIFO");
+    std::os::unix::fs::symlink("notes.fifo", t.root().join("content/acknowledgments.toml")).expect("symlink");
+    let failure = t.build().expect_err("a FIFO advisory");
+    let named: Vec<_> = failure
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("not a regular file"))
+        .map(|d| {
+            assert_eq!(d.code, Code::Io, "{d:?}");
+            d.primary.as_ref().expect("names the file").file.clone()
+        })
+        .collect();
+    assert_eq!(
+        named,
+        [
+            std::path::Path::new("content/acknowledgments.toml"),
+            std::path::Path::new("content/advisories/TEST-2024-0099.md")
+        ],
+        "{:?}",
+        failure.diagnostics
+    );
+    std::fs::remove_file(t.root().join("content/advisories/TEST-2024-0099.md")).expect("rm");
+    std::fs::remove_file(t.root().join("content/acknowledgments.toml")).expect("rm");
+    t.build().expect("a FIFO under no content name is not content");
+}
+
 #[test]
 fn refuses_to_replace_a_folder_it_did_not_write() {
     let t = SiteTest::minimal();
