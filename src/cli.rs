@@ -189,7 +189,8 @@ pub(crate) struct BuildArgs {
     pub(crate) timings: bool,
     /// Write the URL paths (`/advisories/X/`, `/feeds/all.xml`) of every file this build
     /// added, changed or removed compared with the previous output into FILE, one per
-    /// line, sorted (for CDN purges); unchanged files keep their bytes and mtime
+    /// line, sorted (for CDN purges); unchanged files keep their bytes and mtime. FILE
+    /// may not be in the site's sources, an output folder or the cache
     #[arg(long, value_name = "FILE")]
     pub(crate) changed: Option<PathBuf>,
     /// Make every file again, ignoring the build cache (the output still keeps the

@@ -125,6 +125,7 @@ fn build(common: Common, args: BuildArgs) -> ExitCode {
         full: args.full,
         cache_dir: args.cache_dir,
         exit_after: true,
+        changed_list: args.changed.clone(),
         ..BuildOptions::default()
     };
     let result = psirt_site::build(&opts);
@@ -148,12 +149,27 @@ fn build(common: Common, args: BuildArgs) -> ExitCode {
 fn write_changed(file: &Path, r: &Report) -> ExitCode {
     let urls = r.changes.as_ref().map(|c| c.url_paths()).unwrap_or_default();
     let text: String = urls.iter().map(|u| format!("{u}\n")).collect();
-    match std::fs::write(file, text) {
+    match write_list(file, text.as_bytes()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => print_one(
             Diagnostic::error(Code::Output, format!("cannot write {}: {e}", file.display()))
                 .help("the site was built; choose a writable path for --changed and build again"),
         ),
+    }
+}
+
+/// Writes the list of changed paths. A regular file (or a new one) is replaced in one step,
+/// where a link leads, so a deploy script never reads half a list; anything else that
+/// exists (`/dev/stdout`, a named pipe) is written through, never replaced.
+fn write_list(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    match std::fs::metadata(file) {
+        Ok(meta) if !meta.is_file() => std::fs::write(file, bytes),
+        Ok(_) => psirt_site::source::write_replacing(&std::fs::canonicalize(file)?, |w| {
+            std::io::Write::write_all(w, bytes)
+        }),
+        // A dangling link: its target is made, as the link says.
+        Err(_) if file.is_symlink() => std::fs::write(file, bytes),
+        Err(_) => psirt_site::source::write_replacing(file, |w| std::io::Write::write_all(w, bytes)),
     }
 }
 

@@ -65,6 +65,11 @@ pub struct BuildOptions {
     /// of one core, before the swap). Only the binary sets it; a library caller that builds
     /// again would keep the memory.
     pub exit_after: bool,
+    /// `build --changed FILE`: where the binary writes the list of changed URL paths after
+    /// the build. Checked with the output folders before anything is built: never an input
+    /// (it would replace `site.toml`, say), never in an output or the cache (it would be
+    /// published, or swapped away by the next build).
+    pub changed_list: Option<PathBuf>,
 }
 
 /// The cache folder's name in the site root, unless `--cache-dir` names another.
@@ -169,6 +174,7 @@ fn wanted<'a>(opts: &'a BuildOptions, config: &SiteConfig) -> output::Wanted<'a>
         mode: opts.mode,
         restricted: opts.restricted.as_deref(),
         cache: opts.cache_dir(),
+        changed_list: opts.changed_list.as_deref(),
     }
 }
 

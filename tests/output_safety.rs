@@ -2,6 +2,11 @@
 //! output, input files are checked before reading, output folders of another kind or owner
 //! are not replaced, and all outputs are committed together (#13).
 
+// Where `build --changed` may write, in a file of its own.
+#[cfg(unix)]
+#[path = "output_safety/changed_list.rs"]
+mod changed_list;
+
 use crate::common;
 use common::{SiteTest, assert_untouched, tree};
 use psirt_site::diag::Code;

@@ -93,6 +93,13 @@ impl InputPaths {
         Self::new(root, &keys)
     }
 
+    /// The input that `file` (a real path) is, or the folder of inputs it lies in.
+    fn holding(&self, file: &Path) -> Option<&Path> {
+        let is_file = self.files.iter().find(|f| *f == file);
+        let in_folder = self.folders.iter().find(|f| file.starts_with(f));
+        is_file.or(in_folder).map(PathBuf::as_path)
+    }
+
     /// Refuses `out` (a real path) when it is or holds the site, lies inside a folder the
     /// build reads, or holds an input file.
     pub fn check(&self, out: &Path) -> Result<(), Diagnostic> {
@@ -154,6 +161,8 @@ pub struct Wanted<'a> {
     pub mode: Mode,
     pub restricted: Option<&'a Path>,
     pub cache: PathBuf,
+    /// The file for the list of changed paths (`build --changed`), when asked for.
+    pub changed_list: Option<&'a Path>,
 }
 
 /// Resolves and checks where a build writes: no output in the inputs, over a folder of
@@ -188,12 +197,42 @@ pub fn targets(wanted: &Wanted<'_>, config: &SiteConfig) -> Result<Targets, Diag
         check_separate(output, &cache, "the build cache")?;
     }
     inputs.check(&cache)?;
+    if let Some(list) = wanted.changed_list {
+        let outputs = [Some(&public), Some(&out), restricted.as_ref(), Some(&cache)];
+        check_list_file(&inputs, &outputs.into_iter().flatten().collect::<Vec<_>>(), list)?;
+    }
     Ok(Targets {
         out,
         kind,
         restricted,
         cache,
     })
+}
+
+/// The file `build --changed` writes after the build: not an input or in a folder the build
+/// reads, not in or around an output folder or the cache, not a folder.
+fn check_list_file(inputs: &InputPaths, folders: &[&PathBuf], list: &Path) -> Result<(), Diagnostic> {
+    let real = real_path(list);
+    let refuse = |why: String| {
+        Err(Diagnostic::error(
+            Code::Output,
+            format!("refusing to write the list of changed paths to {}: {why}", list.display()),
+        )
+        .help("pass --changed a file outside the site's sources, the output folders and the cache, such as `changed.txt` in the site root"))
+    };
+    if real.is_dir() {
+        return refuse("it is a folder".to_string());
+    }
+    if let Some(input) = inputs.holding(&real) {
+        return refuse(format!("the build reads {}", input.display()));
+    }
+    if let Some(folder) = folders.iter().find(|f| real.starts_with(f)) {
+        return refuse(format!(
+            "it is inside {}, which the build writes (the list would be published or swapped away)",
+            folder.display()
+        ));
+    }
+    Ok(())
 }
 
 /// Non-public output (a preview with drafts, restricted TLP documents) must never land in
