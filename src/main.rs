@@ -158,7 +158,7 @@ fn write_changed(file: &Path, r: &Report) -> ExitCode {
     }
 }
 
-/// Writes the list of changed paths. A regular file (or a new one) is replaced in one step,
+/// Writes a list or report the user asked for. A regular file (or a new one) is replaced in one step,
 /// where a link leads, so a deploy script never reads half a list; anything else that
 /// exists (`/dev/stdout`, a named pipe) is written through, never replaced.
 fn write_list(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -297,6 +297,15 @@ fn keep_freed_memory() {
 /// Imports, prints one line per document (and each value it could not keep), and exits
 /// with 1 when any document was refused.
 fn import(opts: psirt_site::import::ImportOptions, report_file: Option<PathBuf>) -> ExitCode {
+    if let Some(file) = &report_file
+        && let Err(why) = psirt_site::import::check_report_file(&opts, file)
+    {
+        eprintln!(
+            "error: refusing to write the report to {}: {why}; nothing was imported\n  = help: pass --report a file outside the documents, the site's sources and its output, such as `import.json`",
+            file.display()
+        );
+        return ExitCode::from(2);
+    }
     let report = psirt_site::import::run(&opts);
     let verb = if opts.dry_run { "would write" } else { "wrote" };
     for i in &report.imported {
@@ -329,7 +338,7 @@ fn import(opts: psirt_site::import::ImportOptions, report_file: Option<PathBuf>)
     );
     if let Some(file) = report_file {
         let json = serde_json::to_string_pretty(&report).unwrap_or_default();
-        if let Err(e) = std::fs::write(&file, json) {
+        if let Err(e) = write_list(&file, json.as_bytes()) {
             eprintln!("error: cannot write {}: {e}", file.display());
             return ExitCode::from(2);
         }

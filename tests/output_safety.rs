@@ -2,10 +2,10 @@
 //! output, input files are checked before reading, output folders of another kind or owner
 //! are not replaced, and all outputs are committed together (#13).
 
-// Where `build --changed` may write, in a file of its own.
+// Where `build --changed` and `import --report` may write, in a file of its own.
 #[cfg(unix)]
-#[path = "output_safety/changed_list.rs"]
-mod changed_list;
+#[path = "output_safety/reports.rs"]
+mod reports;
 
 use crate::common;
 use common::{SiteTest, assert_untouched, tree};

@@ -82,6 +82,42 @@ impl ImportReport {
     }
 }
 
+/// Refuses `import --report FILE` where writing it would lose or spoil a file: over a
+/// document being imported (or in a folder of them, where a later import would read it),
+/// over the site's inputs (`site.toml`, `content/`, the theme, the keys), in its output
+/// folder (the next build would swap it away), or where a folder is.
+pub fn check_report_file(opts: &ImportOptions, file: &Path) -> Result<(), String> {
+    use crate::output::{InputPaths, real_path};
+    let real = real_path(file);
+    if real.is_dir() {
+        return Err("it is a folder".to_string());
+    }
+    if let Some(input) = opts
+        .inputs
+        .iter()
+        .map(|i| real_path(i))
+        .find(|i| real.starts_with(i))
+    {
+        return Err(format!(
+            "it is, or is inside, {}, which is being imported",
+            input.display()
+        ));
+    }
+    let config = crate::config::SiteConfig::load(&opts.root, &mut crate::diag::SourceMap::default()).ok();
+    let site = match &config {
+        Some(loaded) => InputPaths::of(&opts.root, &loaded.config),
+        None => InputPaths::new(&opts.root, &[]),
+    };
+    if let Some(input) = site.holding(&real) {
+        return Err(format!("the site's build reads {}", input.display()));
+    }
+    let output = config.map(|l| real_path(&opts.root.join(&l.config.output_dir)));
+    if let Some(output) = output.filter(|o| real.starts_with(o)) {
+        return Err(format!("it is inside the output folder {}", output.display()));
+    }
+    Ok(())
+}
+
 pub fn run(opts: &ImportOptions) -> ImportReport {
     let (found, refused) = sources::collect(&opts.inputs);
     let mut report = ImportReport {

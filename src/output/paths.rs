@@ -94,7 +94,7 @@ impl InputPaths {
     }
 
     /// The input that `file` (a real path) is, or the folder of inputs it lies in.
-    fn holding(&self, file: &Path) -> Option<&Path> {
+    pub(crate) fn holding(&self, file: &Path) -> Option<&Path> {
         let is_file = self.files.iter().find(|f| *f == file);
         let in_folder = self.folders.iter().find(|f| file.starts_with(f));
         is_file.or(in_folder).map(PathBuf::as_path)

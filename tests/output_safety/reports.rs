@@ -1,6 +1,7 @@
-//! `build --changed FILE` writes where it is told, but never over an input (it replaced
-//! `site.toml` once), never into an output folder or the cache (the list was published, then
-//! swapped away by the next build), and never replaces what is not a regular file.
+//! `build --changed FILE` and `import --report FILE` write where they are told, but never
+//! over an input (both replaced `site.toml` once, and the report the CSAF document being
+//! imported), never into an output folder or the cache (the list was published, then
+//! swapped away by the next build), and never replace what is not a regular file.
 
 use std::path::Path;
 use std::process::Output;
@@ -98,4 +99,61 @@ fn the_changed_list_never_replaces_an_input_or_lands_in_an_output() {
         std::os::unix::fs::FileTypeExt::is_fifo(&kind),
         "the pipe was replaced"
     );
+}
+
+#[test]
+fn the_import_report_never_replaces_a_document_or_an_input() {
+    let t = SiteTest::minimal();
+    let elsewhere = tempfile::tempdir().expect("tmp");
+    let docs = elsewhere.path().join("docs");
+    std::fs::create_dir_all(&docs).expect("mkdir");
+    let doc = elsewhere.path().join("one.json");
+    let document = br#"{"document": {"category": "csaf_base"}}"#;
+    std::fs::write(&doc, document).expect("doc");
+    std::fs::write(docs.join("two.json"), document).expect("doc");
+    let config = std::fs::read(t.root().join("site.toml")).expect("site.toml");
+    let import = |report: &Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_psirt-site"))
+            .args(["import", "--root"])
+            .arg(t.root())
+            .arg("--report")
+            .arg(report)
+            .arg(&doc)
+            .arg(&docs)
+            .output()
+            .expect("run binary")
+    };
+    for report in [
+        doc.clone(),
+        docs.join("report.json"),
+        t.root().join("site.toml"),
+        t.root().join("content/products.toml"),
+        t.root().join("public/import.json"),
+        elsewhere.path().to_path_buf(),
+    ] {
+        let out = import(&report);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{}: {stderr}", report.display());
+        assert!(stderr.contains("refusing to write the report"), "{stderr}");
+    }
+    assert_eq!(
+        std::fs::read(&doc).expect("doc"),
+        document,
+        "the document was replaced"
+    );
+    assert_eq!(
+        std::fs::read(t.root().join("site.toml")).expect("site.toml"),
+        config
+    );
+    assert!(!docs.join("report.json").exists() && !t.root().join("public").exists());
+
+    let report = elsewhere.path().join("import.json");
+    let out = import(&report);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "both documents are refused as invalid CSAF"
+    );
+    let written = std::fs::read_to_string(&report).expect("report");
+    assert!(written.contains("\"refused\""), "{written}");
 }
