@@ -155,15 +155,19 @@ def edit_per_page(s):
     s.sub_first(s.path("site.toml"), r"^per_page = \d+", f"per_page = {s.rng.randint(2, 7)}")
 
 
-def edit_template(s):
-    folder = s.path("templates", "partials")
-    os.makedirs(folder, exist_ok=True)
-    target = os.path.join(folder, "footer.html")
-    if os.path.exists(target) and s.rng.random() < 0.4:
-        os.remove(target)
+def write_or_remove(s, path, text, remove_chance):
+    """Writes `path` anew, or (now and then, when it exists) removes it."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    if os.path.exists(path) and s.rng.random() < remove_chance:
+        os.remove(path)
         return
-    with open(target, "w", encoding="utf-8") as f:
-        f.write(f"<footer><p>Footer of {s.tag()}</p></footer>\n")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def edit_template(s):
+    write_or_remove(s, s.path("templates", "partials", "footer.html"),
+                    f"<footer><p>Footer of {s.tag()}</p></footer>\n", 0.4)
 
 
 def edit_policy(s):
@@ -172,14 +176,8 @@ def edit_policy(s):
 
 
 def edit_static(s):
-    folder = s.path("static", "extra")
-    os.makedirs(folder, exist_ok=True)
-    name = os.path.join(folder, f"note-{s.rng.randint(1, 3)}.txt")
-    if os.path.exists(name) and s.rng.random() < 0.5:
-        os.remove(name)
-        return
-    with open(name, "w", encoding="utf-8") as f:
-        f.write(f"static file of {s.tag()}\n")
+    write_or_remove(s, s.path("static", "extra", f"note-{s.rng.randint(1, 3)}.txt"),
+                    f"static file of {s.tag()}\n", 0.5)
 
 
 def same_bytes_new_mtime(s):
