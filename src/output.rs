@@ -20,7 +20,7 @@ use std::path::Path;
 
 pub use keep::Changes;
 pub use lock::OutputLock;
-pub use paths::{InputPaths, Targets, Wanted, check_separate, real_path, targets};
+pub use paths::{InputPaths, Targets, Wanted, check_separate, real_path, side_file_refusal, targets};
 pub use staging::Staging;
 pub use swap::{Swapped, commit_all};
 

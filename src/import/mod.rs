@@ -84,14 +84,11 @@ impl ImportReport {
 
 /// Refuses `import --report FILE` where writing it would lose or spoil a file: over a
 /// document being imported (or in a folder of them, where a later import would read it),
-/// over the site's inputs (`site.toml`, `content/`, the theme, the keys), in its output
-/// folder (the next build would swap it away), or where a folder is.
+/// and where a build's side file may not go (`output::side_file_refusal`: a folder, the
+/// site's sources, its output folder).
 pub fn check_report_file(opts: &ImportOptions, file: &Path) -> Result<(), String> {
-    use crate::output::{InputPaths, real_path};
+    use crate::output::{InputPaths, real_path, side_file_refusal};
     let real = real_path(file);
-    if real.is_dir() {
-        return Err("it is a folder".to_string());
-    }
     if let Some(input) = opts
         .inputs
         .iter()
@@ -104,18 +101,17 @@ pub fn check_report_file(opts: &ImportOptions, file: &Path) -> Result<(), String
         ));
     }
     let config = crate::config::SiteConfig::load(&opts.root, &mut crate::diag::SourceMap::default()).ok();
-    let site = match &config {
-        Some(loaded) => InputPaths::of(&opts.root, &loaded.config),
-        None => InputPaths::new(&opts.root, &[]),
+    let (site, output) = match config {
+        Some(loaded) => (
+            InputPaths::of(&opts.root, &loaded.config),
+            Some(real_path(&opts.root.join(&loaded.config.output_dir))),
+        ),
+        None => (InputPaths::new(&opts.root, &[]), None),
     };
-    if let Some(input) = site.holding(&real) {
-        return Err(format!("the site's build reads {}", input.display()));
+    match side_file_refusal(&site, output.as_deref().as_slice(), file) {
+        Some(why) => Err(why),
+        None => Ok(()),
     }
-    let output = config.map(|l| real_path(&opts.root.join(&l.config.output_dir)));
-    if let Some(output) = output.filter(|o| real.starts_with(o)) {
-        return Err(format!("it is inside the output folder {}", output.display()));
-    }
-    Ok(())
 }
 
 pub fn run(opts: &ImportOptions) -> ImportReport {

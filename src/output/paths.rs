@@ -94,7 +94,7 @@ impl InputPaths {
     }
 
     /// The input that `file` (a real path) is, or the folder of inputs it lies in.
-    pub(crate) fn holding(&self, file: &Path) -> Option<&Path> {
+    fn holding(&self, file: &Path) -> Option<&Path> {
         let is_file = self.files.iter().find(|f| *f == file);
         let in_folder = self.folders.iter().find(|f| file.starts_with(f));
         is_file.or(in_folder).map(PathBuf::as_path)
@@ -199,7 +199,8 @@ pub fn targets(wanted: &Wanted<'_>, config: &SiteConfig) -> Result<Targets, Diag
     inputs.check(&cache)?;
     if let Some(list) = wanted.changed_list {
         let outputs = [Some(&public), Some(&out), restricted.as_ref(), Some(&cache)];
-        check_list_file(&inputs, &outputs.into_iter().flatten().collect::<Vec<_>>(), list)?;
+        let outputs: Vec<&Path> = outputs.into_iter().flatten().map(PathBuf::as_path).collect();
+        check_list_file(&inputs, &outputs, list)?;
     }
     Ok(Targets {
         out,
@@ -209,30 +210,35 @@ pub fn targets(wanted: &Wanted<'_>, config: &SiteConfig) -> Result<Targets, Diag
     })
 }
 
-/// The file `build --changed` writes after the build: not an input or in a folder the build
-/// reads, not in or around an output folder or the cache, not a folder.
-fn check_list_file(inputs: &InputPaths, folders: &[&PathBuf], list: &Path) -> Result<(), Diagnostic> {
-    let real = real_path(list);
-    let refuse = |why: String| {
-        Err(Diagnostic::error(
+/// The file `build --changed` writes after the build: see [`side_file_refusal`].
+fn check_list_file(inputs: &InputPaths, folders: &[&Path], list: &Path) -> Result<(), Diagnostic> {
+    match side_file_refusal(inputs, folders, list) {
+        None => Ok(()),
+        Some(why) => Err(Diagnostic::error(
             Code::Output,
             format!("refusing to write the list of changed paths to {}: {why}", list.display()),
         )
-        .help("pass --changed a file outside the site's sources, the output folders and the cache, such as `changed.txt` in the site root"))
-    };
+        .help("pass --changed a file outside the site's sources, the output folders and the cache, such as `changed.txt` in the site root")),
+    }
+}
+
+/// Why a file the user asked for beside a build (`build --changed`, `import --report`) may
+/// not be written at `file`: it is a folder, an input or in a folder the build reads
+/// (writing it would replace `site.toml`, say), or in one of `written` (output folders, the
+/// cache: it would be published, or swapped away by the next build). `None` when it may.
+pub fn side_file_refusal(inputs: &InputPaths, written: &[&Path], file: &Path) -> Option<String> {
+    let real = real_path(file);
     if real.is_dir() {
-        return refuse("it is a folder".to_string());
+        return Some("it is a folder".to_string());
     }
     if let Some(input) = inputs.holding(&real) {
-        return refuse(format!("the build reads {}", input.display()));
+        return Some(format!("the build reads {}", input.display()));
     }
-    if let Some(folder) = folders.iter().find(|f| real.starts_with(f)) {
-        return refuse(format!(
-            "it is inside {}, which the build writes (the list would be published or swapped away)",
-            folder.display()
-        ));
-    }
-    Ok(())
+    let folder = written.iter().find(|f| real.starts_with(f))?;
+    Some(format!(
+        "it is inside {}, which the build writes (it would be published, or swapped away by the next build)",
+        folder.display()
+    ))
 }
 
 /// Non-public output (a preview with drafts, restricted TLP documents) must never land in
